@@ -1,0 +1,85 @@
+package booking
+
+import (
+	"context"
+	"fmt"
+	"time"
+)
+
+// Verification purposes: a passed SMS code verifies a phone for one of them.
+const (
+	PurposeBooking = "booking"
+	PurposeManage  = "manage" // query and cancel
+)
+
+// Service carries out every operation the channels offer, enforcing the rules
+// inside store transactions.
+type Service struct {
+	Store   Store
+	Catalog *Catalog
+	Rules   Rules
+	Now     func() time.Time
+	// NewReference makes a booking reference; replaced in tests.
+	NewReference func() (string, error)
+}
+
+// NewService returns a Service with the real clock and reference generator.
+func NewService(st Store, cat *Catalog, rules Rules) *Service {
+	return &Service{Store: st, Catalog: cat, Rules: rules, Now: time.Now, NewReference: NewReference}
+}
+
+func (s *Service) loc() *time.Location { return s.Catalog.Calendar.Loc }
+
+func (s *Service) audit(tx Tx, a Actor, action string, citizenID, bookingID int64, format string, args ...any) error {
+	return tx.Audit(AuditEntry{
+		At: s.Now(), Actor: a.Name, Channel: a.Channel, Action: action,
+		CitizenID: citizenID, BookingID: bookingID, Detail: fmt.Sprintf(format, args...),
+	})
+}
+
+// Window returns the bookable dates now.
+func (s *Service) Window() []Date {
+	return s.Catalog.Calendar.Window(s.Now(), s.Rules.WindowDays)
+}
+
+// OpenPlaces makes sure every place of the booking window exists, from the
+// catalog's schedules. It is idempotent and is run at start-up, when the
+// catalog changes and by the slots job.
+func (s *Service) OpenPlaces(ctx context.Context) (int, error) {
+	var ps []Place
+	for _, d := range s.Window() {
+		ps = append(ps, s.Catalog.PlacesFor(d)...)
+	}
+	var n int
+	err := s.Store.InTx(ctx, func(tx Tx) (err error) {
+		n, err = tx.UpsertPlaces(ps)
+		return err
+	})
+	return n, err
+}
+
+// MarkPhoneVerified records that the holder of phone passed an SMS code for
+// purpose; it lasts Rules.VerifiedFor.
+func (s *Service) MarkPhoneVerified(ctx context.Context, tx Tx, phone, purpose string) error {
+	return tx.SetPhoneVerified(phone, purpose, s.Now().Add(s.Rules.VerifiedFor))
+}
+
+// PhoneVerified reports whether phone passed a code for purpose recently.
+func (s *Service) PhoneVerified(ctx context.Context, phone, purpose string) (bool, error) {
+	var ok bool
+	err := s.Store.View(ctx, func(tx Tx) (err error) {
+		ok, err = tx.PhoneVerified(phone, purpose, s.Now())
+		return err
+	})
+	return ok, err
+}
+
+// AuditLog lists audit entries.
+func (s *Service) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
+	var out []AuditEntry
+	err := s.Store.View(ctx, func(tx Tx) (err error) {
+		out, err = tx.AuditLog(f)
+		return err
+	})
+	return out, err
+}

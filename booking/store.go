@@ -1,0 +1,77 @@
+package booking
+
+import (
+	"context"
+	"time"
+)
+
+// Store is persistence for the Service. Every rule that must hold under
+// concurrency (capacity, one active booking per business, one phone per ID)
+// is enforced by the store's schema and surfaces as a domain error code.
+type Store interface {
+	// InTx runs fn in one write transaction, committed when fn returns nil
+	// and rolled back on error or panic. Reads inside it see the latest
+	// committed state and no other writer runs until it ends.
+	InTx(ctx context.Context, fn func(Tx) error) error
+	// View runs fn on a read-only snapshot; fn must not write.
+	View(ctx context.Context, fn func(Tx) error) error
+}
+
+// PlaceFilter selects places; zero fields do not filter.
+type PlaceFilter struct {
+	Office, Business string
+	From, To         Date // inclusive
+	OnlyFree         bool
+}
+
+// BookingFilter selects bookings; zero fields do not filter.
+type BookingFilter struct {
+	CitizenID         int64
+	PlaceID           int64
+	Office, Business  string
+	From, To          Date // inclusive appointment dates
+	Statuses          []Status
+	HoldExpiredBefore time.Time // holds whose TTL ran out before this
+	NotReturned       bool      // place not yet back in the pool
+	NotReminded       bool
+	Limit             int
+}
+
+// AuditFilter selects audit entries; zero fields do not filter.
+type AuditFilter struct {
+	Actor     string
+	CitizenID int64
+	BookingID int64
+	From, To  time.Time
+	Limit     int
+}
+
+// Tx is what the Service may do inside one transaction.
+type Tx interface {
+	CitizenByID(id int64) (Citizen, error)
+	CitizenByIDNumber(idNumber string) (Citizen, error) // active citizens only
+	CitizenByPhone(phone string) (Citizen, error)       // active citizens only
+	InsertCitizen(c *Citizen) error                     // EPhoneLinked, EConflict
+	UpdateCitizen(c Citizen) error                      // EPhoneLinked, EConflict
+
+	Place(id int64) (Place, error)
+	Places(f PlaceFilter) ([]Place, error)
+	UpsertPlaces(ps []Place) (int, error) // opens new places, never shrinks below taken
+	TakePlace(id int64) error             // EFull when no capacity is left
+	ReturnPlace(id int64) error
+
+	InsertBooking(b *Booking) error // EActive when one is active for the business
+	Booking(id int64) (Booking, error)
+	BookingByReference(ref string) (Booking, error)
+	Bookings(f BookingFilter) ([]Booking, error)
+	UpdateBooking(b Booking) error
+	NextQueueNo(office string, d Date) (int, error)
+	NoShowTimes(citizenID int64, since time.Time) ([]time.Time, error)
+
+	PhoneVerified(phone, purpose string, now time.Time) (bool, error)
+	SetPhoneVerified(phone, purpose string, until time.Time) error
+
+	Enqueue(m Message) error
+	Audit(e AuditEntry) error
+	AuditLog(f AuditFilter) ([]AuditEntry, error)
+}

@@ -1,0 +1,104 @@
+// Package config is yuyue's configuration: one struct with defaults, loaded
+// by viper from built-in defaults < YAML file < YUYUE_* environment, then
+// checked by Validate. Viper only loads; the rules live in Validate.
+package config
+
+import (
+	"time"
+)
+
+// Config is every setting of the service.
+type Config struct {
+	HTTP      HTTP      `mapstructure:"http"`
+	PublicURL string    `mapstructure:"public_url"`
+	Database  string    `mapstructure:"database"`
+	Twilio    Twilio    `mapstructure:"twilio"`
+	Catalog   string    `mapstructure:"catalog"`
+	SecretKey string    `mapstructure:"secret_key"`
+	Log       Log       `mapstructure:"log"`
+	Booking   Booking   `mapstructure:"booking"`
+	Voice     Voice     `mapstructure:"voice"`
+	SMS       SMS       `mapstructure:"sms"`
+	Jobs      Jobs      `mapstructure:"jobs"`
+	Retention Retention `mapstructure:"retention"`
+}
+
+// HTTP is the listener.
+type HTTP struct {
+	Addr string `mapstructure:"addr"`
+}
+
+// Twilio holds the credentials; empty SID and token mean development mode.
+type Twilio struct {
+	AccountSID string `mapstructure:"account_sid"`
+	AuthToken  string `mapstructure:"auth_token"`
+	SMSFrom    string `mapstructure:"sms_from"`
+	APIURL     string `mapstructure:"api_url"`
+}
+
+// Log selects the slog handler.
+type Log struct {
+	Format string `mapstructure:"format"` // text or json
+	Level  string `mapstructure:"level"`  // debug, info, warn, error
+}
+
+// Booking are the numbers of SPEC §2.
+type Booking struct {
+	WindowDays   int           `mapstructure:"window_days"`
+	HoldTTL      time.Duration `mapstructure:"hold_ttl"`
+	CancelHour   int           `mapstructure:"cancel_hour"`
+	NoShowGrace  time.Duration `mapstructure:"noshow_grace"`
+	BanStrikes   int           `mapstructure:"ban_strikes"`
+	BanMonths    int           `mapstructure:"ban_months"`
+	VerifiedFor  time.Duration `mapstructure:"verified_for"`
+	ReleaseBatch int           `mapstructure:"release_batch"`
+}
+
+// Voice configures the IVR's speech.
+type Voice struct {
+	Language       string `mapstructure:"language"`        // <Say language> for Mandarin
+	Voice          string `mapstructure:"voice"`           // <Say voice> for Mandarin
+	EnLanguage     string `mapstructure:"en_language"`     // <Say language> for English
+	EnVoice        string `mapstructure:"en_voice"`        // <Say voice> for English
+	SpeechLanguage string `mapstructure:"speech_language"` // <Gather language>
+	OperatorNumber string `mapstructure:"operator_number"` // <Dial> target
+	OperatorQueue  string `mapstructure:"operator_queue"`  // <Enqueue> name; wins over the number
+	Timeout        int    `mapstructure:"timeout"`         // <Gather timeout> seconds
+}
+
+// SMS configures codes and the outbox worker.
+type SMS struct {
+	CodeTTL      time.Duration `mapstructure:"code_ttl"`
+	CodeAttempts int           `mapstructure:"code_attempts"`
+	ResendAfter  time.Duration `mapstructure:"resend_after"`
+	PerHour      int           `mapstructure:"per_hour"`
+	PerDay       int           `mapstructure:"per_day"`
+	PerCallerDay int           `mapstructure:"per_caller_day"` // codes one calling number may trigger per day
+	Rate         float64       `mapstructure:"rate"`           // messages per second
+	Concurrency  int           `mapstructure:"concurrency"`
+	MaxAttempts  int           `mapstructure:"max_attempts"`
+	RetryBase    time.Duration `mapstructure:"retry_base"`
+	SendTimeout  time.Duration `mapstructure:"send_timeout"`
+	PollInterval time.Duration `mapstructure:"poll_interval"`
+}
+
+// Jobs are cron schedules (robfig/cron syntax, Asia/Shanghai); empty disables.
+type Jobs struct {
+	Enabled bool   `mapstructure:"enabled"`
+	Release string `mapstructure:"release"`
+	NoShow  string `mapstructure:"noshow"`
+	Remind  string `mapstructure:"remind"`
+	Slots   string `mapstructure:"slots"`
+	Purge   string `mapstructure:"purge"`
+}
+
+// Retention says how long personal data is kept.
+type Retention struct {
+	Bookings     time.Duration `mapstructure:"bookings"`      // finished bookings
+	CallSessions time.Duration `mapstructure:"call_sessions"` // finished calls
+	Messages     time.Duration `mapstructure:"messages"`      // sent SMS bodies and status
+	Audit        time.Duration `mapstructure:"audit"`
+}
+
+// Dev reports development mode: no Twilio credentials.
+func (c *Config) Dev() bool { return c.Twilio.AccountSID == "" && c.Twilio.AuthToken == "" }

@@ -1,0 +1,116 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/spf13/viper"
+)
+
+// defaults are the built-in values of every key; viper needs every key here
+// for YUYUE_* variables to reach Unmarshal.
+var defaults = map[string]any{
+	"http.addr":               "127.0.0.1:8080",
+	"public_url":              "http://127.0.0.1:8080",
+	"database":                "data/yuyue.db",
+	"twilio.account_sid":      "",
+	"twilio.auth_token":       "",
+	"twilio.sms_from":         "",
+	"twilio.api_url":          "",
+	"catalog":                 "",
+	"secret_key":              "",
+	"log.format":              "text",
+	"log.level":               "info",
+	"booking.window_days":     14,
+	"booking.hold_ttl":        "10m",
+	"booking.cancel_hour":     18,
+	"booking.noshow_grace":    "30m",
+	"booking.ban_strikes":     3,
+	"booking.ban_months":      6,
+	"booking.verified_for":    "15m",
+	"booking.release_batch":   0,
+	"voice.language":          "cmn-CN",
+	"voice.voice":             "Polly.Zhiyu",
+	"voice.en_language":       "en-US",
+	"voice.en_voice":          "Polly.Joanna",
+	"voice.speech_language":   "cmn-Hans-CN",
+	"voice.operator_number":   "",
+	"voice.operator_queue":    "",
+	"voice.timeout":           6,
+	"sms.code_ttl":            "5m",
+	"sms.code_attempts":       5,
+	"sms.resend_after":        "60s",
+	"sms.per_hour":            5,
+	"sms.per_day":             10,
+	"sms.per_caller_day":      10,
+	"sms.rate":                10.0,
+	"sms.concurrency":         4,
+	"sms.max_attempts":        8,
+	"sms.retry_base":          "2s",
+	"sms.send_timeout":        "10s",
+	"sms.poll_interval":       "500ms",
+	"jobs.enabled":            true,
+	"jobs.release":            "*/5 * * * *",
+	"jobs.noshow":             "*/15 * * * *",
+	"jobs.remind":             "0 10 * * *",
+	"jobs.slots":              "30 0 * * *",
+	"jobs.purge":              "0 3 * * *",
+	"retention.bookings":      "4320h", // 180 days
+	"retention.call_sessions": "24h",
+	"retention.messages":      "720h", // 30 days
+	"retention.audit":         "8760h",
+}
+
+// EnvName is the environment variable that sets key.
+func EnvName(key string) string {
+	return "YUYUE_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
+}
+
+// Load reads defaults, the YAML file at path (if any) and the environment
+// through getenv, then validates. Errors name the key and the variable.
+func Load(path string, getenv func(string) string) (*Config, error) {
+	v := viper.New()
+	for k, val := range defaults {
+		v.SetDefault(k, val)
+	}
+	if path != "" {
+		v.SetConfigFile(path)
+		v.SetConfigType("yaml")
+		if err := v.ReadInConfig(); err != nil {
+			return nil, fmt.Errorf("config file %s: %w", path, err)
+		}
+	}
+	// Explicit Set from getenv (not AutomaticEnv) so tests inject the
+	// environment without touching the process's.
+	for k := range defaults {
+		if val, ok := lookup(getenv, EnvName(k)); ok {
+			v.Set(k, val)
+		}
+	}
+	var c Config
+	if err := v.Unmarshal(&c); err != nil {
+		return nil, unmarshalError(err)
+	}
+	return &c, c.Validate()
+}
+
+func lookup(getenv func(string) string, name string) (string, bool) {
+	if getenv == nil {
+		return os.LookupEnv(name)
+	}
+	val := getenv(name)
+	return val, val != ""
+}
+
+// unmarshalError names the first key whose value could not be decoded.
+func unmarshalError(err error) error {
+	msg := err.Error()
+	for k := range defaults {
+		if strings.Contains(msg, "'"+k+"'") {
+			return &Error{Key: k, Problem: "value has the wrong type"}
+		}
+	}
+	return errors.New("config: " + msg)
+}

@@ -1,0 +1,139 @@
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/robfig/cron/v3"
+)
+
+// Error is a bad configuration value; it names the key and its variable.
+type Error struct {
+	Key     string
+	Problem string
+}
+
+func (e *Error) Error() string {
+	return fmt.Sprintf("config: %s (%s): %s", e.Key, EnvName(e.Key), e.Problem)
+}
+
+// MinSecretLen is the shortest secret_key accepted outside development.
+const MinSecretLen = 32
+
+// Validate checks every value; it returns all problems joined.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(key, format string, args ...any) {
+		errs = append(errs, &Error{Key: key, Problem: fmt.Sprintf(format, args...)})
+	}
+	if err := checkAddr(c.HTTP.Addr); err != nil {
+		bad("http.addr", "%v", err)
+	}
+	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
+	if !isHTTPURL(c.PublicURL) {
+		bad("public_url", "must be an http or https URL, got %q", c.PublicURL)
+	}
+	if strings.TrimSpace(c.Database) == "" {
+		bad("database", "must name a SQLite file")
+	}
+	c.validateTwilio(bad)
+	if !c.Dev() && len(c.SecretKey) < MinSecretLen {
+		bad("secret_key", "required outside development: a random string of %d+ characters", MinSecretLen)
+	}
+	if c.Log.Format != "text" && c.Log.Format != "json" {
+		bad("log.format", "must be text or json")
+	}
+	if _, ok := Levels[c.Log.Level]; !ok {
+		bad("log.level", "must be debug, info, warn or error")
+	}
+	c.validateNumbers(bad)
+	c.validateSchedules(bad)
+	return errors.Join(errs...)
+}
+
+func (c *Config) validateTwilio(bad func(string, string, ...any)) {
+	t := c.Twilio
+	if (t.AccountSID == "") != (t.AuthToken == "") {
+		if t.AuthToken == "" {
+			bad("twilio.auth_token", "required when twilio.account_sid is set")
+		} else {
+			bad("twilio.account_sid", "required when twilio.auth_token is set")
+		}
+	}
+	if t.AccountSID != "" && !strings.HasPrefix(t.AccountSID, "AC") {
+		bad("twilio.account_sid", "must start with AC")
+	}
+	if !c.Dev() && t.SMSFrom == "" {
+		bad("twilio.sms_from", "required outside development: a sender number or MG… messaging service")
+	}
+	if t.APIURL != "" && !isHTTPURL(t.APIURL) {
+		bad("twilio.api_url", "must be an http or https URL")
+	}
+}
+
+func (c *Config) validateNumbers(bad func(string, string, ...any)) {
+	b, s := c.Booking, c.SMS
+	positive := map[string]float64{
+		"booking.window_days": float64(b.WindowDays), "booking.hold_ttl": b.HoldTTL.Seconds(),
+		"booking.ban_strikes": float64(b.BanStrikes), "booking.ban_months": float64(b.BanMonths),
+		"booking.verified_for": b.VerifiedFor.Seconds(), "sms.code_ttl": s.CodeTTL.Seconds(),
+		"sms.code_attempts": float64(s.CodeAttempts), "sms.per_hour": float64(s.PerHour),
+		"sms.per_day": float64(s.PerDay), "sms.per_caller_day": float64(s.PerCallerDay),
+		"sms.rate": s.Rate, "sms.concurrency": float64(s.Concurrency), "sms.max_attempts": float64(s.MaxAttempts),
+		"sms.retry_base": s.RetryBase.Seconds(), "sms.send_timeout": s.SendTimeout.Seconds(),
+		"sms.poll_interval": s.PollInterval.Seconds(), "voice.timeout": float64(c.Voice.Timeout),
+	}
+	for k, v := range positive {
+		if v <= 0 {
+			bad(k, "must be positive")
+		}
+	}
+	if b.CancelHour < 0 || b.CancelHour > 23 {
+		bad("booking.cancel_hour", "must be an hour 0-23")
+	}
+	if b.NoShowGrace < 0 {
+		bad("booking.noshow_grace", "must not be negative")
+	}
+	if b.ReleaseBatch < 0 {
+		bad("booking.release_batch", "must not be negative (0 = all)")
+	}
+}
+
+func (c *Config) validateSchedules(bad func(string, string, ...any)) {
+	for k, spec := range c.Jobs.Schedules() {
+		if spec == "" {
+			continue
+		}
+		if _, err := cron.ParseStandard(spec); err != nil {
+			bad("jobs."+k, "not a cron schedule: %v", err)
+		}
+	}
+}
+
+// Schedules maps job names to their cron specs.
+func (j Jobs) Schedules() map[string]string {
+	return map[string]string{"release": j.Release, "noshow": j.NoShow, "remind": j.Remind, "slots": j.Slots, "purge": j.Purge}
+}
+
+func checkAddr(addr string) error {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("not a host:port address: %q", addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Errorf("port %q is not 0-65535", port)
+	}
+	if host != "" && net.ParseIP(host) == nil && strings.ContainsAny(host, " /?#") {
+		return fmt.Errorf("host %q is not valid", host)
+	}
+	return nil
+}
+
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
+}

@@ -1,0 +1,111 @@
+package store
+
+import (
+	"database/sql"
+	"strings"
+
+	"yuyue/booking"
+)
+
+const placeCols = `id, office, business, date, start_time, end_time, capacity, taken`
+
+func scanPlace(sc interface{ Scan(...any) error }) (booking.Place, error) {
+	var p booking.Place
+	var d string
+	if err := sc.Scan(&p.ID, &p.Office, &p.Business, &d, &p.Start, &p.End, &p.Capacity, &p.Taken); err != nil {
+		return p, err
+	}
+	var err error
+	p.Date, err = booking.ParseDate(d)
+	return p, err
+}
+
+func (t *tx) Place(id int64) (booking.Place, error) {
+	p, err := scanPlace(t.QueryRow(`SELECT `+placeCols+` FROM places WHERE id = ?`, id))
+	return p, mapError(err, "place")
+}
+
+func (t *tx) Places(f booking.PlaceFilter) ([]booking.Place, error) {
+	var where []string
+	var args []any
+	add := func(cond string, v any) { where, args = append(where, cond), append(args, v) }
+	if f.Office != "" {
+		add("office = ?", f.Office)
+	}
+	if f.Business != "" {
+		add("business = ?", f.Business)
+	}
+	if !f.From.IsZero() {
+		add("date >= ?", f.From.String())
+	}
+	if !f.To.IsZero() {
+		add("date <= ?", f.To.String())
+	}
+	if f.OnlyFree {
+		where = append(where, "taken < capacity")
+	}
+	q := `SELECT ` + placeCols + ` FROM places`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	rows, err := t.Query(q+" ORDER BY date, start_time, office, business", args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanPlace)
+}
+
+// UpsertPlaces opens places; for an existing place the capacity follows the
+// catalog but never drops below what is already taken.
+func (t *tx) UpsertPlaces(ps []booking.Place) (int, error) {
+	st, err := t.Prepare(`INSERT INTO places (office, business, date, start_time, end_time, capacity)
+		VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (office, business, date, start_time) DO UPDATE SET capacity = max(excluded.capacity, taken)
+		WHERE capacity <> max(excluded.capacity, taken)`)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	n := 0
+	for _, p := range ps {
+		res, err := st.Exec(p.Office, p.Business, p.Date.String(), p.Start, p.End, p.Capacity)
+		if err != nil {
+			return n, err
+		}
+		k, _ := res.RowsAffected()
+		n += int(k)
+	}
+	return n, nil
+}
+
+// TakePlace is the capacity rule: a conditional update that succeeds only
+// while a unit is free, atomic under any concurrency.
+func (t *tx) TakePlace(id int64) error {
+	res, err := t.Exec(`UPDATE places SET taken = taken + 1 WHERE id = ? AND taken < capacity`, id)
+	if err != nil {
+		return mapError(err, "place")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return booking.Errorf(booking.EFull, "place %d is full", id)
+	}
+	return nil
+}
+
+func (t *tx) ReturnPlace(id int64) error {
+	_, err := t.Exec(`UPDATE places SET taken = taken - 1 WHERE id = ? AND taken > 0`, id)
+	return mapError(err, "place")
+}
+
+// collect scans all rows with scan and closes them.
+func collect[T any](rows *sql.Rows, scan func(interface{ Scan(...any) error }) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
