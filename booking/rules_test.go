@@ -57,7 +57,9 @@ func TestIDNumber(t *testing.T) {
 	}
 }
 
-func itoa3(n int) string { return string([]byte{byte('0' + n/100), byte('0' + n/10%10), byte('0' + n%10)}) }
+func itoa3(n int) string {
+	return string([]byte{byte('0' + n/100), byte('0' + n/10%10), byte('0' + n%10)})
+}
 
 func fixCheck(first17 string) string { return first17 + string(IDCheckChar(first17)) }
 

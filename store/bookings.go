@@ -142,4 +142,3 @@ func (t *tx) NoShowTimes(citizenID int64, since time.Time) ([]time.Time, error) 
 		return fromMS(v), err
 	})
 }
-
