@@ -74,4 +74,6 @@ type Tx interface {
 	Enqueue(m Message) error
 	Audit(e AuditEntry) error
 	AuditLog(f AuditFilter) ([]AuditEntry, error)
+
+	SMSTx
 }

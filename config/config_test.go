@@ -45,6 +45,7 @@ func TestBadValuesNameTheKey(t *testing.T) {
 		{map[string]string{"YUYUE_TWILIO_ACCOUNT_SID": "AC1", "YUYUE_TWILIO_AUTH_TOKEN": "t", "YUYUE_TWILIO_SMS_FROM": "+1"}, "secret_key (YUYUE_SECRET_KEY)"},
 		{map[string]string{"YUYUE_JOBS_RELEASE": "every now and then"}, "jobs.release"},
 		{map[string]string{"YUYUE_LOG_FORMAT": "xml"}, "log.format"},
+		{map[string]string{"YUYUE_TWILIO_ACCOUNT_SID": "AC1", "YUYUE_TWILIO_AUTH_TOKEN": "has-dashes"}, "twilio.auth_token"},
 	}
 	for _, tc := range cases {
 		_, err := Load("", env(tc.env))

@@ -1,6 +1,8 @@
 package config
 
 import (
+	"crypto/hkdf"
+	"crypto/sha256"
 	"io"
 	"log/slog"
 
@@ -26,4 +28,14 @@ func (c *Config) Rules() booking.Rules {
 		WindowDays: b.WindowDays, HoldTTL: b.HoldTTL, CancelHour: b.CancelHour, NoShowGrace: b.NoShowGrace,
 		BanStrikes: b.BanStrikes, BanMonths: b.BanMonths, VerifiedFor: b.VerifiedFor, ReleaseBatchMax: b.ReleaseBatch,
 	}
+}
+
+// Key derives a 32-byte key for one purpose from secret_key, so no two uses
+// share key material.
+func (c *Config) Key(purpose string) []byte {
+	k, err := hkdf.Key(sha256.New, []byte(c.SecretKey), nil, "yuyue "+purpose, 32)
+	if err != nil {
+		panic(err) // only for an impossible length
+	}
+	return k
 }

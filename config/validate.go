@@ -64,8 +64,12 @@ func (c *Config) validateTwilio(bad func(string, string, ...any)) {
 			bad("twilio.account_sid", "required when twilio.auth_token is set")
 		}
 	}
-	if t.AccountSID != "" && !strings.HasPrefix(t.AccountSID, "AC") {
-		bad("twilio.account_sid", "must start with AC")
+	if t.AccountSID != "" && (!strings.HasPrefix(t.AccountSID, "AC") || !alnum(t.AccountSID)) {
+		bad("twilio.account_sid", "must be AC followed by letters and digits")
+	}
+	// twilio-go refuses other characters before sending anything.
+	if t.AuthToken != "" && !alnum(t.AuthToken) {
+		bad("twilio.auth_token", "must contain only letters and digits")
 	}
 	if !c.Dev() && t.SMSFrom == "" {
 		bad("twilio.sms_from", "required outside development: a sender number or MG… messaging service")
@@ -131,6 +135,15 @@ func checkAddr(addr string) error {
 		return fmt.Errorf("host %q is not valid", host)
 	}
 	return nil
+}
+
+func alnum(s string) bool {
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
 }
 
 func isHTTPURL(s string) bool {

@@ -2,12 +2,60 @@ package main
 
 import (
 	"context"
+	"sync"
 
 	"github.com/gofiber/fiber/v2"
+
+	"yuyue/sms"
+	"yuyue/webhook"
 )
 
-// mountChannels adds the webhook, console and job routes and starts their
-// workers. Each channel package brings its own routes.
+// channels are the long-lived parts serve starts besides the HTTP routes.
+type channels struct {
+	codes  *sms.Codes
+	worker *sms.Worker
+}
+
+func newChannels(d *deps) (*channels, error) {
+	c := d.cfg
+	var sender sms.Sender
+	if c.Dev() {
+		sender = &sms.DevSender{Store: d.store, Log: d.log, Now: d.svc.Now}
+	} else {
+		ts, err := sms.NewTwilioSender(sms.TwilioOptions{AccountSID: c.Twilio.AccountSID, AuthToken: c.Twilio.AuthToken,
+			From: c.Twilio.SMSFrom, APIURL: c.Twilio.APIURL, PublicURL: c.PublicURL, Timeout: c.SMS.SendTimeout})
+		if err != nil {
+			return nil, err
+		}
+		sender = ts
+	}
+	w := &sms.Worker{Store: d.store, Sender: sender, Log: d.log, Now: d.svc.Now, Rate: c.SMS.Rate,
+		Concurrency: c.SMS.Concurrency, MaxAttempts: c.SMS.MaxAttempts, RetryBase: c.SMS.RetryBase, Poll: c.SMS.PollInterval}
+	codes := &sms.Codes{Svc: d.svc, Key: c.Key("sms code hash v1"), Kick: w.Kick, Rules: sms.CodeRules{
+		TTL: c.SMS.CodeTTL, Attempts: c.SMS.CodeAttempts, ResendAfter: c.SMS.ResendAfter,
+		PerHour: c.SMS.PerHour, PerDay: c.SMS.PerDay, PerCallerDay: c.SMS.PerCallerDay}}
+	return &channels{codes: codes, worker: w}, nil
+}
+
+// mountChannels adds the webhook, console and job routes and starts the
+// background workers; the returned func stops them and waits.
 func mountChannels(ctx context.Context, app *fiber.App, d *deps) (func(), error) {
-	return func() {}, nil
+	ch, err := newChannels(d)
+	if err != nil {
+		return nil, err
+	}
+	tw := app.Group("/twilio", webhook.Verify(d.cfg.PublicURL, d.cfg.Twilio.AuthToken))
+	tw.Post("/sms", (&sms.Inbound{Svc: d.svc, Log: d.log}).Handle)
+	tw.Post("/sms/status", (&sms.Status{Store: d.store, Log: d.log}).Handle)
+
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		if err := ch.worker.Run(ctx); err != nil {
+			d.log.Error("outbox worker stopped", "err", err)
+		}
+	}()
+	return func() { cancel(); wg.Wait() }, nil
 }

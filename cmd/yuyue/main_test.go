@@ -5,11 +5,14 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"yuyue/webhook"
 )
 
 // syncBuffer is a log sink the server goroutine and the test share.
@@ -18,8 +21,12 @@ type syncBuffer struct {
 	b  bytes.Buffer
 }
 
-func (s *syncBuffer) Write(p []byte) (int, error) { s.mu.Lock(); defer s.mu.Unlock(); return s.b.Write(p) }
-func (s *syncBuffer) String() string              { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
 func testEnv(t *testing.T, extra map[string]string) func(string) string {
 	vars := map[string]string{
@@ -115,5 +122,32 @@ func TestVersionAndMigrate(t *testing.T) {
 	out.Reset()
 	if err := run(context.Background(), []string{"migrate"}, testEnv(t, nil), nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), "at migration") {
 		t.Fatalf("migrate: %v %q", err, out.String())
+	}
+}
+
+func TestServeSMSWebhookSigned(t *testing.T) {
+	base, _ := startServer(t, testEnv(t, map[string]string{"YUYUE_PUBLIC_URL": "https://yuyue.example.cn"}))
+	form := url.Values{"MessageSid": {"SM1"}, "From": {"+8613800138000"}, "Body": {"hello"}}
+	send := func(sig string) (int, string) {
+		req, _ := http.NewRequest("POST", base+"/twilio/sms", strings.NewReader(form.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if sig != "" {
+			req.Header.Set("X-Twilio-Signature", sig)
+		}
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, _ := send(""); code != 403 {
+		t.Fatalf("unsigned: %d", code)
+	}
+	// development mode: the empty auth token signs, against public_url
+	code, body := send(webhook.Sign("", "https://yuyue.example.cn/twilio/sms", form))
+	if code != 200 || !strings.Contains(body, "<Message>") {
+		t.Fatalf("signed: %d %s", code, body)
 	}
 }

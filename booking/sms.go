@@ -1,0 +1,76 @@
+package booking
+
+import "time"
+
+// VerificationCode is a stored SMS code: only its keyed hash is kept.
+type VerificationCode struct {
+	ID        int64
+	Phone     string
+	Purpose   string
+	Caller    string
+	Hash      []byte
+	CreatedAt time.Time
+	ExpiresAt time.Time
+	Attempts  int
+	UsedAt    time.Time
+}
+
+// OutboxItem is a claimed outbox row for the SMS worker.
+type OutboxItem struct {
+	Message
+	Attempts int
+}
+
+// SendOutcome is what became of one send attempt.
+type SendOutcome string
+
+// Send outcomes.
+const (
+	SendSent    SendOutcome = "sent"    // Twilio accepted it (MessageSid known)
+	SendRetry   SendOutcome = "retry"   // surely not accepted: try again later
+	SendFailed  SendOutcome = "failed"  // refused for good
+	SendUnknown SendOutcome = "unknown" // may or may not have gone: never re-sent blindly
+)
+
+// SendResult records a send attempt on an outbox row.
+type SendResult struct {
+	ID        int64
+	Outcome   SendOutcome
+	SID       string
+	Error     string
+	NextTryAt time.Time
+	At        time.Time
+}
+
+// DevMessage is a message the development sender kept instead of sending.
+type DevMessage struct {
+	ID        int64
+	To        string
+	Kind      string
+	Body      string
+	CreatedAt time.Time
+}
+
+// OutboxStats counts outbox rows by status, for metrics and the console.
+type OutboxStats map[string]int
+
+// SMSTx is what the SMS channel does inside one transaction.
+type SMSTx interface {
+	InsertCode(c *VerificationCode) error
+	LatestCode(phone, purpose string) (VerificationCode, error)
+	UpdateCode(c VerificationCode) error
+	CountCodes(phone, caller string, since time.Time) (byPhone, byCaller int, err error)
+	LastCodeAt(phone string) (time.Time, error)
+
+	ClaimMessages(now time.Time, limit int) ([]OutboxItem, error)
+	FinishMessage(r SendResult) error
+	RecoverSending() (int, error)
+	SetDeliveryStatus(sid, status, errorCode string) (changed bool, err error)
+	OutboxStats() (OutboxStats, error)
+
+	ClaimInbound(sid, from string, now time.Time) (reply string, fresh bool, err error)
+	SetInboundReply(sid, reply string) error
+
+	AddDevMessage(m DevMessage) error
+	DevMessages(to string, limit int) ([]DevMessage, error)
+}

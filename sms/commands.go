@@ -1,0 +1,89 @@
+package sms
+
+import (
+	"strings"
+	"unicode"
+
+	"golang.org/x/text/width"
+
+	"yuyue/booking"
+)
+
+// Command kinds a reply can carry (SPEC §4).
+const (
+	CmdConfirm = "confirm"
+	CmdCancel  = "cancel"
+	CmdQuery   = "query"
+	CmdStop    = "stop"
+	CmdHelp    = "help"
+)
+
+// Command is a parsed inbound SMS.
+type Command struct {
+	Kind string
+	Ref  string // booking reference given with a cancel
+}
+
+// aliases per command; the digit forms must stand alone (a bare number is
+// not a command), the words may be followed by a reference.
+var aliases = []struct {
+	kind  string
+	words []string
+}{
+	{CmdConfirm, []string{"确认", "QR"}},
+	{CmdCancel, []string{"取消", "QX"}},
+	{CmdQuery, []string{"查询", "CX"}},
+	{CmdStop, []string{"退订", "STOP", "TD"}},
+}
+
+// ParseCommand reads a reply case- and width-insensitively: ＱＸ, qx and QX
+// are the same, and so are full-width and half-width digits.
+func ParseCommand(body string) Command {
+	s := strings.ToUpper(strings.TrimSpace(width.Fold.String(body)))
+	s = strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })
+	switch {
+	case s == "1":
+		return Command{Kind: CmdConfirm}
+	case s == "2":
+		return Command{Kind: CmdCancel}
+	case strings.HasPrefix(s, "2 "):
+		if ref := refOf(s[1:]); ref != "" {
+			return Command{Kind: CmdCancel, Ref: ref}
+		}
+	}
+	for _, a := range aliases {
+		for _, w := range a.words {
+			if !strings.HasPrefix(s, w) {
+				continue
+			}
+			rest := strings.TrimSpace(s[len(w):])
+			if rest == "" {
+				return Command{Kind: a.kind}
+			}
+			if a.kind == CmdCancel {
+				if ref := refOf(rest); ref != "" {
+					return Command{Kind: CmdCancel, Ref: ref}
+				}
+			}
+		}
+	}
+	return Command{Kind: CmdHelp}
+}
+
+// refOf returns rest as a reference when it is one (separators allowed).
+func refOf(rest string) string {
+	var b strings.Builder
+	for _, r := range rest {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case unicode.IsSpace(r) || r == '-' || r == ':' || unicode.IsPunct(r):
+		default:
+			return ""
+		}
+	}
+	if ref := b.String(); booking.ValidReference(ref) {
+		return ref
+	}
+	return ""
+}

@@ -1,0 +1,42 @@
+package sms
+
+import (
+	"log/slog"
+
+	"github.com/gofiber/fiber/v2"
+
+	"yuyue/booking"
+)
+
+// Status records Twilio's delivery status callbacks (POST /twilio/sms/status).
+type Status struct {
+	Store booking.Store
+	Log   *slog.Logger
+}
+
+// Handle records the status unless a later one is already known.
+func (s *Status) Handle(c *fiber.Ctx) error {
+	sid, status, code := c.FormValue("MessageSid"), c.FormValue("MessageStatus"), c.FormValue("ErrorCode")
+	if sid == "" || status == "" {
+		return c.Status(fiber.StatusBadRequest).SendString("MessageSid and MessageStatus are required")
+	}
+	var changed bool
+	err := s.Store.InTx(c.UserContext(), func(tx booking.Tx) (err error) {
+		changed, err = tx.SetDeliveryStatus(sid, status, code)
+		return err
+	})
+	switch booking.ErrorCode(err) {
+	case "":
+	case booking.ENotFound:
+		s.Log.Warn("sms status for an unknown message", "sid", sid, "status", status)
+		return c.SendStatus(fiber.StatusNoContent)
+	default:
+		s.Log.Error("sms status: record", "err", err)
+		return c.SendStatus(fiber.StatusInternalServerError)
+	}
+	if changed && (status == "failed" || status == "undelivered") {
+		smsDelivery.WithLabelValues(status, code).Inc()
+		s.Log.Warn("sms not delivered", "sid", sid, "status", status, "error_code", code)
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}

@@ -1,0 +1,52 @@
+package sms_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"yuyue/booking"
+	"yuyue/catalog"
+	"yuyue/sms"
+	"yuyue/sms/twiliotest"
+)
+
+func twiliotestNew(t *testing.T) *twiliotest.Fake {
+	f := twiliotest.New(accountSID, authToken)
+	t.Cleanup(f.Close)
+	return f
+}
+
+// Every template with the longest values of the demo catalog stays within
+// three UCS-2 segments and never carries an ID number.
+func TestTemplatesFitThreeSegments(t *testing.T) {
+	cat, err := catalog.Demo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	kinds := []string{booking.MsgCode, booking.MsgConfirmation, booking.MsgReminder, booking.MsgCancellation, booking.MsgNoShow, booking.MsgBlacklist}
+	for _, o := range cat.Offices {
+		for _, bc := range o.Businesses {
+			biz, _ := cat.Business(bc)
+			p := map[string]string{"name": booking.MaskName("欧阳娜娜"), "ref": "1234567890", "date": "2026-12-31",
+				"start": "09:00", "end": "10:00", "business": biz.Name, "bring": biz.Bring, "office": o.Name,
+				"address": o.Address, "deadline": "2026-12-30 18:00", "until": "2027-06-30", "code": "123456"}
+			for _, k := range kinds {
+				body, err := sms.Render(k, p)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if n := sms.Segments(body); n > 3 {
+					t.Errorf("%s for %s/%s is %d segments (%d chars): %s", k, o.Code, bc, n, len([]rune(body)), body)
+				}
+				if strings.Contains(body, "<no value>") || !strings.HasPrefix(body, sms.Signature) {
+					t.Errorf("%s: %s", k, body)
+				}
+			}
+		}
+	}
+	if sms.Segments(strings.Repeat("字", 70)) != 1 || sms.Segments(strings.Repeat("字", 71)) != 2 || sms.Segments(strings.Repeat("字", 201)) != 3 || sms.Segments(strings.Repeat("字", 202)) != 4 {
+		t.Fatal("segment arithmetic")
+	}
+	_ = time.Second
+}

@@ -1,0 +1,132 @@
+// Package twiliotest is a local fake of Twilio's REST API for Messages:
+// tests and the load harness point twilio.api_url at it and read back what
+// the real twilio-go client sent.
+package twiliotest
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"sync"
+	"time"
+)
+
+// Message is one CreateMessage request the fake accepted.
+type Message struct {
+	SID            string
+	To             string
+	From           string
+	MessagingSID   string
+	Body           string
+	StatusCallback string
+}
+
+// Reply scripts one answer: an HTTP status (201 accepts), or a delay before
+// answering (longer than the client's timeout simulates a lost response).
+type Reply struct {
+	Status int
+	Delay  time.Duration
+}
+
+// Fake is the fake API server.
+type Fake struct {
+	*httptest.Server
+	AccountSID, AuthToken string
+
+	mu       sync.Mutex
+	messages []Message
+	script   []Reply
+	requests int
+}
+
+// New starts a fake for the account; Close it when done.
+func New(accountSID, authToken string) *Fake {
+	f := &Fake{AccountSID: accountSID, AuthToken: authToken}
+	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
+	return f
+}
+
+// Script queues answers for the next requests; after them every request is
+// accepted.
+func (f *Fake) Script(r ...Reply) { f.mu.Lock(); f.script = append(f.script, r...); f.mu.Unlock() }
+
+// Messages returns the accepted messages in order.
+func (f *Fake) Messages() []Message {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return append([]Message(nil), f.messages...)
+}
+
+// Requests counts every CreateMessage request, accepted or not.
+func (f *Fake) Requests() int { f.mu.Lock(); defer f.mu.Unlock(); return f.requests }
+
+// LastTo returns the body of the last message accepted for to, or "".
+func (f *Fake) LastTo(to string) string {
+	ms := f.Messages()
+	for i := len(ms) - 1; i >= 0; i-- {
+		if ms[i].To == to {
+			return ms[i].Body
+		}
+	}
+	return ""
+}
+
+func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
+	want := "/2010-04-01/Accounts/" + f.AccountSID + "/Messages.json"
+	user, pass, ok := r.BasicAuth()
+	if r.Method != http.MethodPost || r.URL.Path != want {
+		apiError(w, http.StatusNotFound, 20404, "not found: "+r.URL.Path)
+		return
+	}
+	if !ok || user != f.AccountSID || pass != f.AuthToken {
+		apiError(w, http.StatusUnauthorized, 20003, "authenticate")
+		return
+	}
+	if err := r.ParseForm(); err != nil {
+		apiError(w, http.StatusBadRequest, 21000, "bad form")
+		return
+	}
+	f.mu.Lock()
+	f.requests++
+	reply := Reply{Status: http.StatusCreated}
+	if len(f.script) > 0 {
+		reply, f.script = f.script[0], f.script[1:]
+	}
+	f.mu.Unlock()
+	if reply.Delay > 0 {
+		time.Sleep(reply.Delay)
+	}
+	if reply.Status != http.StatusCreated {
+		apiError(w, reply.Status, 20000+reply.Status, "scripted failure")
+		return
+	}
+	f.accept(w, r)
+}
+
+func (f *Fake) accept(w http.ResponseWriter, r *http.Request) {
+	m := Message{To: r.PostForm.Get("To"), From: r.PostForm.Get("From"), MessagingSID: r.PostForm.Get("MessagingServiceSid"),
+		Body: r.PostForm.Get("Body"), StatusCallback: r.PostForm.Get("StatusCallback")}
+	if m.To == "" || m.Body == "" || (m.From == "" && m.MessagingSID == "") {
+		apiError(w, http.StatusBadRequest, 21604, "To, Body and From are required")
+		return
+	}
+	f.mu.Lock()
+	m.SID = fmt.Sprintf("SM%032d", len(f.messages)+1)
+	f.messages = append(f.messages, m)
+	f.mu.Unlock()
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusCreated)
+	json.NewEncoder(w).Encode(map[string]any{
+		"sid": m.SID, "account_sid": f.AccountSID, "to": m.To, "from": m.From, "body": m.Body,
+		"status": "queued", "num_segments": "1", "direction": "outbound-api",
+	})
+}
+
+func apiError(w http.ResponseWriter, status, code int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]any{"code": code, "message": msg, "status": status,
+		"more_info": "https://www.twilio.com/docs/errors/" + strings.TrimSpace(fmt.Sprint(code))})
+}

@@ -1,0 +1,156 @@
+package sms
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"yuyue/booking"
+)
+
+// Worker sends the outbox: it claims due rows, sends them at a bounded rate
+// and concurrency, and records the outcome of each.
+type Worker struct {
+	Store       booking.Store
+	Sender      Sender
+	Log         *slog.Logger
+	Now         func() time.Time
+	Rate        float64 // messages per second
+	Concurrency int
+	MaxAttempts int
+	RetryBase   time.Duration
+	Poll        time.Duration
+
+	once    sync.Once
+	kick    chan struct{}
+	limiter *rate.Limiter
+}
+
+func (w *Worker) init() {
+	w.once.Do(func() {
+		w.kick = make(chan struct{}, 1)
+		w.limiter = rate.NewLimiter(rate.Limit(w.Rate), max(1, w.Concurrency))
+	})
+}
+
+// Kick wakes the worker now instead of at the next poll.
+func (w *Worker) Kick() {
+	w.init()
+	select {
+	case w.kick <- struct{}{}:
+	default:
+	}
+}
+
+// Run recovers what a crash left behind, then sends until ctx ends.
+func (w *Worker) Run(ctx context.Context) error {
+	w.init()
+	var n int
+	err := w.Store.InTx(ctx, func(tx booking.Tx) (err error) { n, err = tx.RecoverSending(); return err })
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		w.Log.Warn("outbox: messages left mid-send by a stopped worker marked unknown, not re-sent", "count", n)
+		smsOutcomes.WithLabelValues(string(booking.SendUnknown)).Add(float64(n))
+	}
+	t := time.NewTicker(w.Poll)
+	defer t.Stop()
+	for {
+		if _, err := w.Drain(ctx); err != nil && ctx.Err() == nil {
+			w.Log.Error("outbox: drain failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		case <-w.kick:
+		}
+	}
+}
+
+// Drain sends every due message and returns how many it attempted.
+func (w *Worker) Drain(ctx context.Context) (int, error) {
+	w.init()
+	total := 0
+	for {
+		var items []booking.OutboxItem
+		err := w.Store.InTx(ctx, func(tx booking.Tx) (err error) {
+			items, err = tx.ClaimMessages(w.Now(), 4*max(1, w.Concurrency))
+			return err
+		})
+		if err != nil || len(items) == 0 {
+			return total, err
+		}
+		w.sendAll(ctx, items)
+		total += len(items)
+	}
+}
+
+func (w *Worker) sendAll(ctx context.Context, items []booking.OutboxItem) {
+	sem := make(chan struct{}, max(1, w.Concurrency))
+	var wg sync.WaitGroup
+	for _, it := range items {
+		if err := w.limiter.Wait(ctx); err != nil {
+			// Shutting down: leave the rest claimed as sending would make
+			// them unknown; give them back as pending instead.
+			w.finish(context.WithoutCancel(ctx), booking.SendResult{ID: it.ID, Outcome: booking.SendRetry, NextTryAt: w.Now(), Error: "worker stopped"})
+			continue
+		}
+		sem <- struct{}{}
+		wg.Add(1)
+		go func() {
+			defer func() { <-sem; wg.Done() }()
+			w.finish(context.WithoutCancel(ctx), w.sendOne(ctx, it))
+		}()
+	}
+	wg.Wait()
+}
+
+func (w *Worker) sendOne(ctx context.Context, it booking.OutboxItem) booking.SendResult {
+	r := booking.SendResult{ID: it.ID, At: w.Now()}
+	body, err := Render(it.Kind, it.Params)
+	if err != nil {
+		r.Outcome, r.Error = booking.SendFailed, err.Error()
+		return r
+	}
+	r.SID, r.Outcome, err = w.Sender.Send(ctx, it, body)
+	if err != nil {
+		r.Error = err.Error()
+	}
+	if r.Outcome == booking.SendRetry {
+		if it.Attempts >= w.MaxAttempts {
+			r.Outcome = booking.SendFailed
+		} else {
+			r.NextTryAt = w.Now().Add(backoff(w.RetryBase, it.Attempts))
+		}
+	}
+	return r
+}
+
+// backoff doubles per attempt, capped at ten minutes.
+func backoff(base time.Duration, attempt int) time.Duration {
+	d := base << min(attempt-1, 20)
+	return min(d, 10*time.Minute)
+}
+
+func (w *Worker) finish(ctx context.Context, r booking.SendResult) {
+	smsOutcomes.WithLabelValues(string(r.Outcome)).Inc()
+	err := w.Store.InTx(ctx, func(tx booking.Tx) error { return tx.FinishMessage(r) })
+	if err != nil {
+		w.Log.Error("outbox: recording a send failed", "message_id", r.ID, "outcome", r.Outcome, "err", err)
+		return
+	}
+	switch r.Outcome {
+	case booking.SendUnknown:
+		// The error text is from the transport; it never contains the body.
+		w.Log.Error("outbox: send outcome unknown, needs attention, not re-sent", "message_id", r.ID, "err", r.Error)
+	case booking.SendFailed:
+		w.Log.Warn("outbox: message failed", "message_id", r.ID, "err", r.Error)
+	case booking.SendRetry:
+		w.Log.Info("outbox: send will be retried", "message_id", r.ID, "at", r.NextTryAt, "err", r.Error)
+	}
+}
