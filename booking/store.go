@@ -76,4 +76,5 @@ type Tx interface {
 	AuditLog(f AuditFilter) ([]AuditEntry, error)
 
 	SMSTx
+	CallTx
 }

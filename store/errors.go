@@ -22,6 +22,7 @@ var constraintCodes = []struct {
 	{"bookings.citizen_id, bookings.business", booking.EActive, "an active booking for this business exists"},
 	{"bookings.reference", booking.EConflict, "reference already used"},
 	{"places.taken", booking.EFull, "no places left"},
+	{"call_sessions.call_sid", booking.EConflict, "call already recorded"},
 }
 
 // mapError turns driver errors into domain errors: constraint violations

@@ -6,6 +6,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"yuyue/ivr"
 	"yuyue/sms"
 	"yuyue/webhook"
 )
@@ -47,6 +48,16 @@ func mountChannels(ctx context.Context, app *fiber.App, d *deps) (func(), error)
 	tw := app.Group("/twilio", webhook.Verify(d.cfg.PublicURL, d.cfg.Twilio.AuthToken))
 	tw.Post("/sms", (&sms.Inbound{Svc: d.svc, Log: d.log}).Handle)
 	tw.Post("/sms/status", (&sms.Status{Store: d.store, Log: d.log}).Handle)
+	v := d.cfg.Voice
+	voice, err := ivr.New(d.svc, ch.codes, ivr.Voice{ZHLanguage: v.Language, ZHVoice: v.Voice, ENLanguage: v.EnLanguage,
+		ENVoice: v.EnVoice, SpeechLanguage: v.SpeechLanguage, OperatorNumber: v.OperatorNumber,
+		OperatorQueue: v.OperatorQueue, Timeout: v.Timeout}, d.cfg.PublicURL, d.cfg.Key("ivr session seal v1"), d.log)
+	if err != nil {
+		return nil, err
+	}
+	tw.Post("/voice", voice.VoiceHook)
+	tw.Post("/voice/gather", voice.GatherHook)
+	tw.Post("/voice/status", voice.StatusHook)
 
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup

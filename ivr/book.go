@@ -1,0 +1,193 @@
+package ivr
+
+import (
+	"strconv"
+
+	"yuyue/booking"
+)
+
+// startBooking begins the booking proper for an identified caller; a
+// blacklisted citizen hears until when, before choosing anything.
+func (c *call) startBooking() error {
+	cz, err := c.v.Svc.Citizen(c.ctx, c.s.CitizenID)
+	if err != nil {
+		return wrapf(err, "citizen")
+	}
+	if cz.Banned(c.v.Svc.Now()) {
+		c.sayError(&booking.Error{Code: booking.EBlacklisted, Until: cz.BannedUntil})
+		return c.goTo(StepMenu)
+	}
+	return c.goTo(StepMode)
+}
+
+func (c *call) onMode(in input) error {
+	switch in.digits {
+	case "1":
+		c.s.Mode = "business"
+		return c.goTo(StepBusiness)
+	case "2":
+		c.s.Mode = "office"
+		return c.goTo(StepDistrict)
+	case "0":
+		return c.transfer()
+	case "*":
+		return nil
+	}
+	return c.failInput(in, "invalid")
+}
+
+func (c *call) chooseBusiness(code string) error {
+	c.s.Business = code
+	if c.s.Mode == "business" {
+		return c.goTo(StepDistrict)
+	}
+	return c.goTo(StepNotice)
+}
+
+func (c *call) chooseDistrict(code string) error {
+	c.s.District = code
+	return c.goTo(StepOffice)
+}
+
+func (c *call) chooseOffice(code string) error {
+	c.s.Office = code
+	if c.s.Mode == "business" {
+		return c.goTo(StepNotice)
+	}
+	return c.goTo(StepBusiness)
+}
+
+// onNotice: 1 "我已阅，继续预约", 2 hear it again.
+func (c *call) onNotice(in input) error {
+	return c.yesNo(in, func() error { return c.goTo(StepDate) }, func() error { return nil })
+}
+
+func (c *call) chooseDate(d string) error {
+	c.s.Date = d
+	return c.goTo(StepPeriod)
+}
+
+// choosePeriod holds the place and sends the booking code.
+func (c *call) choosePeriod(v string) error {
+	placeID, _ := strconv.ParseInt(v, 10, 64)
+	if c.s.HoldID != 0 {
+		if err := c.v.Svc.ReleaseHold(c.ctx, c.actor, c.s.HoldID); err != nil {
+			return wrapf(err, "release previous hold")
+		}
+		c.s.HoldID = 0
+	}
+	h, err := c.v.Svc.Hold(c.ctx, c.actor, c.s.CitizenID, placeID)
+	switch booking.ErrorCode(err) {
+	case "":
+	case booking.EFull:
+		c.note("period_taken")
+		return c.goTo(StepPeriod)
+	case booking.EInvalid:
+		return c.goTo(StepDate)
+	default:
+		if c.sayError(err) {
+			return c.goTo(StepMenu)
+		}
+		return wrapf(err, "hold")
+	}
+	c.s.HoldID, c.s.PlaceID = h.ID, placeID
+	return c.sendCode(booking.PurposeBooking)
+}
+
+// sendCode issues a code to the citizen's registered phone and waits for it.
+func (c *call) sendCode(purpose string) error {
+	cz, err := c.v.Svc.Citizen(c.ctx, c.s.CitizenID)
+	if err != nil {
+		return wrapf(err, "citizen")
+	}
+	if err := c.goTo(StepCode); err != nil {
+		return err
+	}
+	err = c.v.Codes.Issue(c.ctx, cz.Phone, purpose, c.rec.From)
+	switch {
+	case err == nil:
+		c.note("code_sent", phoneTail(cz.Phone))
+	case booking.ErrorCode(err) == booking.ERateLimited && err.Error() == "rate_limited: resend_too_soon":
+		c.note("code_too_soon")
+	case booking.ErrorCode(err) == booking.ERateLimited:
+		c.note("code_capped")
+		return c.abandonHold(StepMenu)
+	default:
+		return wrapf(err, "issue code")
+	}
+	return nil
+}
+
+// abandonHold frees a held place at once and moves on.
+func (c *call) abandonHold(next string) error {
+	if c.s.HoldID != 0 {
+		if err := c.v.Svc.ReleaseHold(c.ctx, c.actor, c.s.HoldID); err != nil {
+			return wrapf(err, "release hold")
+		}
+		c.s.HoldID = 0
+	}
+	return c.goTo(next)
+}
+
+func (c *call) purpose() string {
+	if c.s.Flow == FlowBook {
+		return booking.PurposeBooking
+	}
+	return booking.PurposeManage
+}
+
+// onCode takes six digits; * sends a new code.
+func (c *call) onCode(in input) error {
+	if in.digits == "*" {
+		return c.sendCode(c.purpose())
+	}
+	if len(in.digits) != 6 {
+		return c.failInput(in, "code_wrong")
+	}
+	cz, err := c.v.Svc.Citizen(c.ctx, c.s.CitizenID)
+	if err != nil {
+		return wrapf(err, "citizen")
+	}
+	err = c.v.Codes.Verify(c.ctx, cz.Phone, c.purpose(), in.digits)
+	switch booking.ErrorCode(err) {
+	case "":
+	case booking.EInvalid:
+		return c.fail("code_wrong")
+	case booking.EExpired, booking.ENotFound:
+		return c.fail("code_expired")
+	case booking.ERateLimited:
+		return c.fail("code_locked")
+	default:
+		return wrapf(err, "verify code")
+	}
+	if c.s.Flow == FlowBook {
+		return c.goTo(StepConfirm)
+	}
+	c.s.Verified = true
+	return c.goTo(StepPickBooking)
+}
+
+// onConfirm: 1 books the held place, 2 starts the choice again.
+func (c *call) onConfirm(in input) error {
+	return c.yesNo(in, c.confirmBooking, func() error { return c.abandonHold(StepMode) })
+}
+
+func (c *call) confirmBooking() error {
+	b, err := c.v.Svc.Confirm(c.ctx, c.actor, c.s.HoldID)
+	switch booking.ErrorCode(err) {
+	case "":
+	case booking.EExpired:
+		c.s.HoldID = 0
+		c.note("hold_expired")
+		return c.goTo(StepPeriod)
+	case booking.ENotVerified:
+		return c.sendCode(booking.PurposeBooking)
+	default:
+		if c.sayError(err) {
+			return c.abandonHold(StepMenu)
+		}
+		return wrapf(err, "confirm")
+	}
+	c.s.HoldID, c.s.Reference = 0, b.Reference
+	return c.goTo(StepDone)
+}

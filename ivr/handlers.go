@@ -1,0 +1,162 @@
+package ivr
+
+import (
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"yuyue/booking"
+)
+
+// Voice answers the incoming call (POST /twilio/voice). A repeated request
+// for a known CallSid (a retry, the fallback URL) replays the current prompt.
+func (v *IVR) VoiceHook(c *fiber.Ctx) error {
+	sid, from := c.FormValue("CallSid"), c.FormValue("From")
+	if sid == "" {
+		return v.apology(c, LangZH)
+	}
+	defer v.lock(sid)()
+	cl, err := v.start(c, sid, from)
+	if err != nil {
+		v.Log.Error("ivr: start call", "err", err)
+		return v.apology(c, LangZH)
+	}
+	return v.send(c, cl)
+}
+
+// start loads the call or creates it at the main menu.
+func (v *IVR) start(c *fiber.Ctx, sid, from string) (*call, error) {
+	cl, err := v.load(c.UserContext(), sid)
+	if err == nil || booking.ErrorCode(err) != booking.ENotFound {
+		return cl, err
+	}
+	now := v.Svc.Now()
+	rec := booking.CallRecord{SID: sid, From: from, Step: StepMenu, Seq: 1, CreatedAt: now}
+	cl = v.newCall(c.UserContext(), rec, &Session{Lang: LangZH})
+	cl.note("welcome")
+	if phone, err := booking.NormalizeMobile(from); err == nil {
+		if cz, err := v.Svc.CitizenByPhone(c.UserContext(), phone); err == nil {
+			cl.s.CitizenID = cz.ID
+			cl.note("greet", booking.MaskName(cz.Name))
+		}
+	}
+	if err := cl.save(0, true); booking.ErrorCode(err) == booking.EConflict {
+		return v.load(c.UserContext(), sid) // another request created it
+	} else if err != nil {
+		return nil, err
+	}
+	return cl, nil
+}
+
+// Gather applies one <Gather> result (POST /twilio/voice/gather?step=&seq=).
+func (v *IVR) GatherHook(c *fiber.Ctx) error {
+	sid := c.FormValue("CallSid")
+	if sid == "" {
+		return v.apology(c, LangZH)
+	}
+	defer v.lock(sid)()
+	cl, err := v.start(c, sid, c.FormValue("From"))
+	if err != nil {
+		v.Log.Error("ivr: load call", "err", err)
+		return v.apology(c, LangZH)
+	}
+	if c.Query("step") != cl.rec.Step || c.Query("seq") != itoa(cl.rec.Seq) {
+		return v.send(c, cl) // a retry or a late request: replay, apply nothing
+	}
+	prev := cl.rec.Seq
+	if err := cl.apply(inputOf(c)); err != nil {
+		v.Log.Error("ivr: step failed", "step", cl.rec.Step, "err", err)
+		return v.apology(c, cl.s.Lang)
+	}
+	cl.rec.Seq = prev + 1
+	if err := cl.save(prev, false); booking.ErrorCode(err) == booking.EConflict {
+		if cl, err = v.load(c.UserContext(), sid); err == nil {
+			return v.send(c, cl)
+		}
+	} else if err != nil {
+		v.Log.Error("ivr: save call", "err", err)
+		return v.apology(c, cl.s.Lang)
+	}
+	return v.send(c, cl)
+}
+
+// input is what the caller gave: keys, or recognised speech.
+type input struct {
+	digits string
+	speech string
+}
+
+func inputOf(c *fiber.Ctx) input {
+	return input{digits: strings.TrimSpace(c.FormValue("Digits")), speech: strings.TrimSpace(c.FormValue("SpeechResult"))}
+}
+
+// StatusHook records the end of a call (POST /twilio/voice/status); a
+// caller who hangs up before confirming frees the held place at once.
+func (v *IVR) StatusHook(c *fiber.Ctx) error {
+	sid, status := c.FormValue("CallSid"), c.FormValue("CallStatus")
+	if sid == "" || status == "" {
+		return c.Status(fiber.StatusBadRequest).SendString("CallSid and CallStatus are required")
+	}
+	switch status {
+	case "completed", "busy", "failed", "no-answer", "canceled":
+	default:
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+	defer v.lock(sid)()
+	defer v.locks.Delete(sid)
+	cl, err := v.load(c.UserContext(), sid)
+	if booking.ErrorCode(err) == booking.ENotFound {
+		return c.SendStatus(fiber.StatusNoContent)
+	} else if err != nil {
+		v.Log.Error("ivr: status load", "err", err)
+		return c.SendStatus(fiber.StatusInternalServerError)
+	}
+	if !cl.rec.EndedAt.IsZero() {
+		return c.SendStatus(fiber.StatusNoContent)
+	}
+	if cl.s.HoldID != 0 {
+		if err := v.Svc.ReleaseHold(c.UserContext(), cl.actor, cl.s.HoldID); err != nil {
+			v.Log.Error("ivr: release hold on hang-up", "err", err)
+			return c.SendStatus(fiber.StatusInternalServerError)
+		}
+		cl.s.HoldID = 0
+	}
+	cl.rec.EndedAt = v.Svc.Now()
+	if err := cl.save(cl.rec.Seq, false); err != nil && booking.ErrorCode(err) != booking.EConflict {
+		v.Log.Error("ivr: status save", "err", err)
+	}
+	return c.SendStatus(fiber.StatusNoContent)
+}
+
+func (v *IVR) send(c *fiber.Ctx, cl *call) error {
+	xml, err := v.Voice.render(cl.s.Lang, v.PublicURL, cl.view())
+	if err != nil {
+		v.Log.Error("ivr: render", "err", err)
+		return v.apology(c, cl.s.Lang)
+	}
+	return sendXML(c, xml)
+}
+
+// apology is the answer to anything unexpected: valid TwiML that says sorry
+// and hands the caller to an operator, or says goodbye.
+func (v *IVR) apology(c *fiber.Ctx, lang string) error {
+	w := view{lines: []string{say(lang, "apology")}, end: "hangup"}
+	if v.Voice.HasOperator() {
+		w.lines, w.end = append(w.lines, say(lang, "transfer")), "operator"
+	} else {
+		w.lines = append(w.lines, say(lang, "goodbye"))
+	}
+	xml, err := v.Voice.render(lang, v.PublicURL, w)
+	if err != nil { // cannot happen with fixed verbs; still never HTML
+		xml = `<?xml version="1.0" encoding="UTF-8"?><Response><Hangup/></Response>`
+	}
+	return sendXML(c, xml)
+}
+
+func sendXML(c *fiber.Ctx, xml string) error {
+	c.Set(fiber.HeaderContentType, "text/xml; charset=utf-8")
+	return c.SendString(xml)
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

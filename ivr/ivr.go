@@ -1,0 +1,106 @@
+package ivr
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"strconv"
+	"sync"
+
+	"yuyue/booking"
+	"yuyue/sms"
+)
+
+// IVR drives calls: it loads a call's session, applies one input, saves the
+// session and renders what the caller hears next.
+type IVR struct {
+	Svc       *booking.Service
+	Codes     *sms.Codes
+	Voice     Voice
+	PublicURL string
+	Log       *slog.Logger
+
+	sealer *sealer
+	locks  sync.Map // CallSid → *sync.Mutex: one request per call at a time
+}
+
+// New builds the IVR; sealKey (32 bytes) protects ID numbers in sessions.
+func New(svc *booking.Service, codes *sms.Codes, voice Voice, publicURL string, sealKey []byte, log *slog.Logger) (*IVR, error) {
+	s, err := newSealer(sealKey)
+	if err != nil {
+		return nil, err
+	}
+	return &IVR{Svc: svc, Codes: codes, Voice: voice, PublicURL: publicURL, Log: log, sealer: s}, nil
+}
+
+func (v *IVR) lock(sid string) func() {
+	m, _ := v.locks.LoadOrStore(sid, &sync.Mutex{})
+	mu := m.(*sync.Mutex)
+	mu.Lock()
+	return mu.Unlock
+}
+
+// call is the working state of one request.
+type call struct {
+	v     *IVR
+	ctx   context.Context
+	rec   booking.CallRecord
+	s     *Session
+	notes []string
+	actor booking.Actor
+}
+
+func (c *call) note(key string, args ...any) {
+	c.notes = append(c.notes, say(c.s.Lang, key, args...))
+}
+
+func (c *call) step() string { return c.rec.Step }
+
+// load reads the stored call, or ErrNotFound.
+func (v *IVR) load(ctx context.Context, sid string) (*call, error) {
+	var rec booking.CallRecord
+	err := v.Svc.Store.View(ctx, func(tx booking.Tx) (err error) {
+		rec, err = tx.Call(sid)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	s, err := decodeSession(rec.Data)
+	if err != nil {
+		return nil, err
+	}
+	return v.newCall(ctx, rec, s), nil
+}
+
+func (v *IVR) newCall(ctx context.Context, rec booking.CallRecord, s *Session) *call {
+	return &call{v: v, ctx: ctx, rec: rec, s: s,
+		actor: booking.Actor{Name: booking.MaskPhone(rec.From) + " " + rec.SID, Channel: booking.ChannelIVR}}
+}
+
+// save writes the session if no other request advanced the call meanwhile.
+func (c *call) save(prevSeq int, insert bool) error {
+	data, err := c.s.encode()
+	if err != nil {
+		return err
+	}
+	c.rec.Data, c.rec.UpdatedAt = data, c.v.Svc.Now()
+	return c.v.Svc.Store.InTx(c.ctx, func(tx booking.Tx) error {
+		if insert {
+			return tx.InsertCall(c.rec)
+		}
+		return tx.UpdateCall(c.rec, prevSeq)
+	})
+}
+
+// view is what the caller hears now: the notes, then the current step.
+func (c *call) view() view {
+	w := c.prompt()
+	w.lines = append(c.notes, w.lines...)
+	if w.gather != nil {
+		w.gather.step, w.gather.seq = c.rec.Step, strconv.Itoa(c.rec.Seq)
+	}
+	return w
+}
+
+var errReplay = errors.New("stale step or seq")

@@ -1,0 +1,48 @@
+package ivr
+
+import (
+	"strconv"
+
+	"yuyue/booking"
+)
+
+// startManage asks for a code once per call, then lists the bookings.
+func (c *call) startManage() error {
+	if c.s.Verified {
+		return c.goTo(StepPickBooking)
+	}
+	return c.sendCode(booking.PurposeManage)
+}
+
+// chooseBooking reads a booking's reference (query) or asks to cancel it.
+func (c *call) chooseBooking(v string) error {
+	id, _ := strconv.ParseInt(v, 10, 64)
+	b, err := c.v.Svc.Booking(c.ctx, id)
+	if err != nil || b.CitizenID != c.s.CitizenID {
+		return c.fail("invalid")
+	}
+	if c.s.Flow == FlowCancel {
+		c.s.Picked = b.ID
+		return c.goTo(StepCancelConfirm)
+	}
+	ref := digitsText(c.s.Lang, b.Reference)
+	c.note("booking_detail", c.describe(b), ref, ref)
+	return nil
+}
+
+// onCancelConfirm: 1 cancels, 2 goes back to the list.
+func (c *call) onCancelConfirm(in input) error {
+	return c.yesNo(in, func() error {
+		_, err := c.v.Svc.Cancel(c.ctx, c.actor, c.s.Picked)
+		switch {
+		case err == nil:
+			c.note("cancelled")
+		case c.sayError(err):
+		case booking.ErrorCode(err) == booking.EConflict:
+			c.note("no_bookings")
+		default:
+			return wrapf(err, "cancel")
+		}
+		return c.goTo(StepMenu)
+	}, func() error { return c.goTo(StepPickBooking) })
+}

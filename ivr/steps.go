@@ -1,0 +1,175 @@
+package ivr
+
+import (
+	"fmt"
+	"strings"
+
+	"yuyue/booking"
+)
+
+// maxFails is how many invalid or empty inputs one step takes before the
+// caller is handed to an operator (or told goodbye).
+const maxFails = 3
+
+// stepInputs maps each gathering step to what it does with the input.
+var stepInputs = map[string]func(*call, input) error{
+	StepMenu:          (*call).onMenu,
+	StepIDNumber:      (*call).onIDNumber,
+	StepName:          (*call).onName,
+	StepNameConfirm:   (*call).onNameConfirm,
+	StepPhoneChoice:   (*call).onPhoneChoice,
+	StepPhoneNumber:   (*call).onPhoneNumber,
+	StepMode:          (*call).onMode,
+	StepBusiness:      (*call).onList,
+	StepDistrict:      (*call).onList,
+	StepOffice:        (*call).onList,
+	StepDate:          (*call).onList,
+	StepPeriod:        (*call).onList,
+	StepPickBooking:   (*call).onList,
+	StepNotice:        (*call).onNotice,
+	StepCode:          (*call).onCode,
+	StepConfirm:       (*call).onConfirm,
+	StepCancelConfirm: (*call).onCancelConfirm,
+}
+
+// apply runs the current step on the input. Terminal steps take none.
+func (c *call) apply(in input) error {
+	h, ok := stepInputs[c.step()]
+	if !ok {
+		return nil
+	}
+	return h(c, in)
+}
+
+// goTo enters step: resets the failure count and prepares its options.
+func (c *call) goTo(step string) error {
+	c.rec.Step, c.s.Fails, c.s.Page = step, 0, 0
+	c.s.Options = nil
+	return c.fill(step)
+}
+
+// fail explains an invalid or missing input; the third failure of a step
+// hands the caller over.
+func (c *call) fail(key string) error {
+	if key != "" {
+		c.note(key)
+	}
+	c.s.Fails++
+	if c.s.Fails >= maxFails {
+		c.note("too_many")
+		return c.transfer()
+	}
+	return nil
+}
+
+// failEmpty counts a gather that got nothing, or an invalid entry.
+func (c *call) failInput(in input, invalidKey string) error {
+	if in.digits == "" && in.speech == "" {
+		return c.fail("no_input")
+	}
+	return c.fail(invalidKey)
+}
+
+// transfer hands the caller to the operator with the call's context, or
+// says goodbye when none is configured.
+func (c *call) transfer() error {
+	c.s.LastStep = c.step()
+	c.rec.Context = c.context()
+	c.rec.TransferredAt = c.v.Svc.Now()
+	if c.v.Voice.HasOperator() {
+		c.note("transfer")
+		return c.goTo(StepOperator)
+	}
+	c.note("no_operator")
+	return c.goTo(StepGoodbye)
+}
+
+// context is the masked summary the operator console shows.
+func (c *call) context() string {
+	parts := []string{"step=" + c.step(), "flow=" + c.s.Flow}
+	if c.s.CitizenID != 0 {
+		if cz, err := c.v.Svc.Citizen(c.ctx, c.s.CitizenID); err == nil {
+			parts = append(parts, "name="+booking.MaskName(cz.Name), "id="+cz.IDMasked, "phone="+booking.MaskPhone(cz.Phone))
+		}
+	} else if c.s.IDMasked != "" {
+		parts = append(parts, "name="+booking.MaskName(c.s.Name), "id="+c.s.IDMasked)
+	}
+	cat := c.v.Svc.Catalog
+	if b, ok := cat.Business(c.s.Business); ok {
+		parts = append(parts, "business="+b.Name)
+	}
+	if o, ok := cat.Office(c.s.Office); ok {
+		parts = append(parts, "office="+o.Name)
+	}
+	if c.s.Date != "" {
+		parts = append(parts, "date="+c.s.Date)
+	}
+	return strings.Join(parts, "; ")
+}
+
+// onMenu: 1 book, 2 query, 3 cancel, 0 operator, 9 language, * repeat.
+func (c *call) onMenu(in input) error {
+	switch in.digits {
+	case "1":
+		c.s.Flow = FlowBook
+		if c.s.CitizenID != 0 {
+			return c.startBooking()
+		}
+		return c.goTo(StepIDNumber)
+	case "2", "3":
+		c.s.Flow = map[string]string{"2": FlowQuery, "3": FlowCancel}[in.digits]
+		if c.s.CitizenID != 0 {
+			return c.startManage()
+		}
+		return c.goTo(StepIDNumber)
+	case "0":
+		return c.transfer()
+	case "9":
+		c.s.Lang = map[string]string{LangZH: LangEN, LangEN: LangZH}[c.s.Lang]
+		return nil
+	case "*":
+		return nil
+	}
+	return c.failInput(in, "invalid")
+}
+
+// yesNo handles the steps that take 1 or 2 (and * to repeat, 0 operator).
+func (c *call) yesNo(in input, yes, no func() error) error {
+	switch in.digits {
+	case "1":
+		return yes()
+	case "2":
+		return no()
+	case "0":
+		return c.transfer()
+	case "*":
+		return nil
+	}
+	return c.failInput(in, "invalid")
+}
+
+// errKey maps a domain error from the service to what the caller hears;
+// ok is false for unexpected errors, which the handler turns into an apology.
+func (c *call) sayError(err error) bool {
+	switch booking.ErrorCode(err) {
+	case booking.EBlacklisted:
+		c.note("blacklisted", dateText(c.s.Lang, booking.DateOf(booking.ErrorUntil(err), c.v.Svc.Catalog.Calendar.Loc)))
+	case booking.EActive:
+		biz, _ := c.v.Svc.Catalog.Business(c.s.Business)
+		c.note("active_exists", c.bizName(biz))
+	case booking.EDeadline:
+		c.note("deadline")
+	default:
+		return false
+	}
+	return true
+}
+
+func (c *call) bizName(b booking.Business) string {
+	if c.s.Lang == LangEN && b.NameEn != "" {
+		return b.NameEn
+	}
+	return b.Name
+}
+
+func wrapf(err error, what string) error { return fmt.Errorf("%s: %w", what, err) }
