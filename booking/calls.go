@@ -25,5 +25,4 @@ type CallTx interface {
 	// EConflict: another request for the call got there first.
 	UpdateCall(r CallRecord, prevSeq int) error
 	Transfers(since time.Time) ([]CallRecord, error)
-	PurgeCalls(endedBefore time.Time) (int, error)
 }

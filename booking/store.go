@@ -77,4 +77,5 @@ type Tx interface {
 
 	SMSTx
 	CallTx
+	JobTx
 }

@@ -88,7 +88,12 @@ type input struct {
 }
 
 func inputOf(c *fiber.Ctx) input {
-	return input{digits: strings.TrimSpace(c.FormValue("Digits")), speech: strings.TrimSpace(c.FormValue("SpeechResult"))}
+	digits := strings.TrimSpace(c.FormValue("Digits"))
+	if len(digits) > 1 {
+		// Twilio strips the finish key; a client that does not is forgiven.
+		digits = strings.TrimSuffix(digits, "#")
+	}
+	return input{digits: digits, speech: strings.TrimSpace(c.FormValue("SpeechResult"))}
 }
 
 // StatusHook records the end of a call (POST /twilio/voice/status); a

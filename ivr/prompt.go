@@ -2,7 +2,9 @@ package ivr
 
 import "yuyue/booking"
 
-func digitsGather(n int, finish string) *gatherSpec { return &gatherSpec{numDigits: n, finishOnKey: finish} }
+func digitsGather(n int, finish string) *gatherSpec {
+	return &gatherSpec{numDigits: n, finishOnKey: finish}
+}
 
 // prompt is what each step says and how it listens.
 func (c *call) prompt() view {

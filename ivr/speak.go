@@ -57,7 +57,11 @@ func clockText(lang, hhmm string) string {
 	if h > 12 {
 		hour = h - 12
 	}
-	s := part + zhNumber(hour) + "点"
+	h12 := zhNumber(hour)
+	if hour == 2 {
+		h12 = "两" // 两点, never 二点
+	}
+	s := part + h12 + "点"
 	switch {
 	case m == 30:
 		s += "半"

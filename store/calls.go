@@ -47,13 +47,3 @@ func (t *tx) Transfers(since time.Time) ([]booking.CallRecord, error) {
 	}
 	return collect(rows, scanCall)
 }
-
-func (t *tx) PurgeCalls(endedBefore time.Time) (int, error) {
-	res, err := t.Exec(`DELETE FROM call_sessions WHERE (ended_at > 0 AND ended_at < ?) OR (ended_at = 0 AND updated_at < ?)`,
-		ms(endedBefore), ms(endedBefore.Add(-24*time.Hour)))
-	if err != nil {
-		return 0, err
-	}
-	n, err := res.RowsAffected()
-	return int(n), err
-}

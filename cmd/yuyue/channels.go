@@ -3,9 +3,11 @@ package main
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
+	"yuyue/booking"
 	"yuyue/ivr"
 	"yuyue/sms"
 	"yuyue/webhook"
@@ -59,6 +61,25 @@ func mountChannels(ctx context.Context, app *fiber.App, d *deps) (func(), error)
 	tw.Post("/voice/gather", voice.GatherHook)
 	tw.Post("/voice/status", voice.StatusHook)
 
+	if d.cfg.Dev() {
+		// Development only: the SMS that were not sent, codes included, for
+		// callsim and developers. Never mounted with Twilio credentials.
+		app.Get("/dev/inbox", devInbox(d))
+	}
+
+	var sched interface {
+		Start()
+		Stop()
+	}
+	if d.cfg.Jobs.Enabled {
+		s, err := scheduler(d)
+		if err != nil {
+			return nil, err
+		}
+		s.Start()
+		sched = s
+	}
+
 	ctx, cancel := context.WithCancel(ctx)
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -68,5 +89,36 @@ func mountChannels(ctx context.Context, app *fiber.App, d *deps) (func(), error)
 			d.log.Error("outbox worker stopped", "err", err)
 		}
 	}()
-	return func() { cancel(); wg.Wait() }, nil
+	return func() {
+		if sched != nil {
+			sched.Stop()
+		}
+		cancel()
+		wg.Wait()
+	}, nil
+}
+
+func devInbox(d *deps) fiber.Handler {
+	type msg struct {
+		ID   int64     `json:"id"`
+		To   string    `json:"to"`
+		Kind string    `json:"kind"`
+		Body string    `json:"body"`
+		At   time.Time `json:"at"`
+	}
+	return func(c *fiber.Ctx) error {
+		var ms []booking.DevMessage
+		err := d.store.View(c.UserContext(), func(tx booking.Tx) (err error) {
+			ms, err = tx.DevMessages(c.Query("to"), 50)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		out := make([]msg, len(ms))
+		for i, m := range ms {
+			out[i] = msg{m.ID, m.To, m.Kind, m.Body, m.CreatedAt}
+		}
+		return c.JSON(out)
+	}
 }

@@ -1,0 +1,24 @@
+package booking
+
+import "time"
+
+// PurgePolicy says what personal data is old enough to delete.
+type PurgePolicy struct {
+	Now              time.Time
+	BookingsBefore   time.Time // finished bookings with an earlier date
+	CallsBefore      time.Time // calls ended earlier
+	MessagesBefore   time.Time // sent or failed SMS, inbound replies, dev inbox
+	AuditBefore      time.Time
+	KeepNoShowsSince time.Time // no-shows that still count towards a ban
+}
+
+// PurgeResult counts deleted rows per kind.
+type PurgeResult map[string]int
+
+// JobTx is what the scheduler does inside one transaction.
+type JobTx interface {
+	// ClaimFire records (job, fire time); false when another process did.
+	ClaimFire(job string, fireAt time.Time, by string, now time.Time) (bool, error)
+	FinishFire(job string, fireAt time.Time, now time.Time, result, errText string) error
+	Purge(p PurgePolicy) (PurgeResult, error)
+}

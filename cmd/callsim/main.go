@@ -1,0 +1,104 @@
+// Command callsim is a terminal phone: it plays Twilio against a running
+// yuyue, shows what <Say> says, takes keys and typed "speech", follows
+// Gather actions, Redirect, Hangup and Dial, signs every request with the
+// auth token, and shows SMS arriving in the development inbox.
+//
+// Interactive:  go run ./cmd/callsim
+// Scripted:     go run ./cmd/callsim --script '1,110105194912310021#,say:张三,1,1,1,1,1,1,1,1,1,code,1'
+//
+// Script tokens, separated by commas: keys as pressed (# ends an entry),
+// say:TEXT for speech, code for the latest SMS code, hangup.
+package main
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "callsim:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) error {
+	fs := flag.NewFlagSet("callsim", flag.ContinueOnError)
+	base := fs.String("url", "http://127.0.0.1:8080", "where yuyue listens")
+	public := fs.String("public-url", "", "yuyue's public_url, used for signatures (default: --url)")
+	token := fs.String("token", os.Getenv("YUYUE_TWILIO_AUTH_TOKEN"), "Twilio auth token (empty in development mode)")
+	from := fs.String("from", "+8613800138000", "the calling number")
+	script := fs.String("script", "", "comma-separated inputs (see package doc); empty: interactive")
+	file := fs.String("file", "", "read the script from a file, one token per line")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *public == "" {
+		*public = *base
+	}
+	ph := &phone{base: strings.TrimRight(*base, "/"), public: strings.TrimRight(*public, "/"), token: *token, from: *from, out: out}
+	var in inputs
+	switch {
+	case *file != "":
+		b, err := os.ReadFile(*file)
+		if err != nil {
+			return err
+		}
+		in = &scripted{tokens: splitTokens(string(b), "\n")}
+	case *script != "":
+		in = &scripted{tokens: splitTokens(*script, ",")}
+	default:
+		in = &interactive{r: bufio.NewReader(stdin), out: out}
+	}
+	return ph.call(ctx, in)
+}
+
+func splitTokens(s, sep string) []string {
+	var out []string
+	for _, t := range strings.Split(s, sep) {
+		if t = strings.TrimSpace(t); t != "" {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// inputs supply what the caller does at each gather.
+type inputs interface {
+	next(prompt string) (string, bool)
+}
+
+type scripted struct {
+	tokens []string
+	i      int
+}
+
+func (s *scripted) next(string) (string, bool) {
+	if s.i >= len(s.tokens) {
+		return "", false
+	}
+	s.i++
+	return s.tokens[s.i-1], true
+}
+
+type interactive struct {
+	r   *bufio.Reader
+	out io.Writer
+}
+
+func (in *interactive) next(prompt string) (string, bool) {
+	fmt.Fprintf(in.out, "  keys (or say:TEXT, code, hangup) %s> ", prompt)
+	line, err := in.r.ReadString('\n')
+	if err != nil && line == "" {
+		return "", false
+	}
+	return strings.TrimSpace(line), true
+}

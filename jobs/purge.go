@@ -1,0 +1,33 @@
+package jobs
+
+import (
+	"context"
+
+	"yuyue/booking"
+)
+
+// Purge deletes expired codes, finished call sessions and personal data past
+// retention; never an active booking, never a no-show that still counts.
+type Purge struct{ Retention Retention }
+
+// Name is the job's name in config, logs and the CLI.
+func (Purge) Name() string { return "purge" }
+
+// Run deletes what is due.
+func (j Purge) Run(ctx context.Context, svc *booking.Service) (Result, error) {
+	now := svc.Now().In(svc.Catalog.Calendar.Loc)
+	p := booking.PurgePolicy{
+		Now:              now,
+		BookingsBefore:   now.Add(-j.Retention.Bookings),
+		CallsBefore:      now.Add(-j.Retention.CallSessions),
+		MessagesBefore:   now.Add(-j.Retention.Messages),
+		AuditBefore:      now.Add(-j.Retention.Audit),
+		KeepNoShowsSince: now.AddDate(0, -svc.Rules.BanMonths, 0),
+	}
+	var r booking.PurgeResult
+	err := svc.Store.InTx(ctx, func(tx booking.Tx) (err error) {
+		r, err = tx.Purge(p)
+		return err
+	})
+	return Result(r), err
+}
