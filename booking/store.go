@@ -78,4 +78,5 @@ type Tx interface {
 	SMSTx
 	CallTx
 	JobTx
+	OperatorTx
 }

@@ -23,6 +23,7 @@ var constraintCodes = []struct {
 	{"bookings.reference", booking.EConflict, "reference already used"},
 	{"places.taken", booking.EFull, "no places left"},
 	{"call_sessions.call_sid", booking.EConflict, "call already recorded"},
+	{"operators.name", booking.EConflict, "an operator with this name exists"},
 }
 
 // mapError turns driver errors into domain errors: constraint violations

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 
 	"yuyue/booking"
 	"yuyue/ivr"
+	"yuyue/operator"
 	"yuyue/sms"
 	"yuyue/webhook"
 )
@@ -60,6 +62,13 @@ func mountChannels(ctx context.Context, app *fiber.App, d *deps) (func(), error)
 	tw.Post("/voice", voice.VoiceHook)
 	tw.Post("/voice/gather", voice.GatherHook)
 	tw.Post("/voice/status", voice.StatusHook)
+
+	console, err := operator.New(d.svc, ch.codes, d.log, d.cfg.Dev(), strings.HasPrefix(d.cfg.PublicURL, "https://"))
+	if err != nil {
+		return nil, err
+	}
+	console.Drain = ch.worker.Kick
+	console.Mount(app)
 
 	if d.cfg.Dev() {
 		// Development only: the SMS that were not sent, codes included, for

@@ -97,7 +97,3 @@ func jobsRun(ctx context.Context, d *deps, args []string, e env) error {
 	fmt.Fprintf(e.stdout, "%s: %s%s\n", name, r, mode)
 	return nil
 }
-
-func operatorCmd(ctx context.Context, configPath string, args []string, e env) error {
-	return errors.New("operator: not available in this build")
-}
