@@ -21,6 +21,14 @@ type Config struct {
 	SMS       SMS       `mapstructure:"sms"`
 	Jobs      Jobs      `mapstructure:"jobs"`
 	Retention Retention `mapstructure:"retention"`
+	Debug     Debug     `mapstructure:"debug"`
+}
+
+// Debug holds diagnostics that are off by default.
+type Debug struct {
+	// PprofAddr, when set, serves net/http/pprof on that address (keep it on
+	// loopback): the load harness profiles yuyue through it.
+	PprofAddr string `mapstructure:"pprof_addr"`
 }
 
 // HTTP is the listener.

@@ -2,6 +2,7 @@ package config
 
 import (
 	"os"
+	"reflect"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -62,5 +63,29 @@ func TestProductionNeedsSecretAndSender(t *testing.T) {
 	}))
 	if err != nil {
 		t.Fatalf("valid production config refused: %v", err)
+	}
+}
+
+// Every key of the Config struct must have a default, or its YUYUE_*
+// variable would be silently ignored.
+func TestEveryKeyHasADefault(t *testing.T) {
+	var walk func(prefix string, typ reflect.Type)
+	walk = func(prefix string, typ reflect.Type) {
+		for i := range typ.NumField() {
+			f := typ.Field(i)
+			key := prefix + f.Tag.Get("mapstructure")
+			if f.Type.Kind() == reflect.Struct {
+				walk(key+".", f.Type)
+				continue
+			}
+			if _, ok := defaults[key]; !ok {
+				t.Errorf("key %s has no default", key)
+			}
+		}
+	}
+	walk("", reflect.TypeOf(Config{}))
+	c, err := Load("", env(map[string]string{"YUYUE_DEBUG_PPROF_ADDR": "127.0.0.1:6060"}))
+	if err != nil || c.Debug.PprofAddr != "127.0.0.1:6060" {
+		t.Fatalf("env not applied: %v %q", err, c.Debug.PprofAddr)
 	}
 }

@@ -61,6 +61,7 @@ var defaults = map[string]any{
 	"retention.call_sessions": "24h",
 	"retention.messages":      "720h", // 30 days
 	"retention.audit":         "8760h",
+	"debug.pprof_addr":        "",
 }
 
 // EnvName is the environment variable that sets key.

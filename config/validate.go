@@ -50,6 +50,11 @@ func (c *Config) Validate() error {
 	if _, ok := Levels[c.Log.Level]; !ok {
 		bad("log.level", "must be debug, info, warn or error")
 	}
+	if c.Debug.PprofAddr != "" {
+		if err := checkAddr(c.Debug.PprofAddr); err != nil {
+			bad("debug.pprof_addr", "%v", err)
+		}
+	}
 	c.validateNumbers(bad)
 	c.validateSchedules(bad)
 	return errors.Join(errs...)

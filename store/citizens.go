@@ -7,10 +7,58 @@ import (
 	"yuyue/booking"
 )
 
-// tx implements booking.Tx on one SQL transaction.
+// tx implements booking.Tx: on one SQL transaction (writes), or directly on
+// the reader pool (View).
 type tx struct {
-	*sql.Tx
-	s *Store
+	sqlTx *sql.Tx // nil in View
+	db    *sql.DB
+	s     *Store
+}
+
+// stmt prepares query: from the reader pool's cache in View; on the
+// transaction itself in InTx, because preparing on the writer pool would
+// wait for its only connection, which the transaction holds.
+func (t *tx) stmt(query string) (*sql.Stmt, error) {
+	if t.sqlTx != nil {
+		return t.sqlTx.Prepare(query)
+	}
+	return t.s.prepared(t.db, query)
+}
+
+// Exec runs a statement (writes happen only in InTx).
+func (t *tx) Exec(query string, args ...any) (sql.Result, error) {
+	if t.sqlTx != nil {
+		return t.sqlTx.Exec(query, args...)
+	}
+	st, err := t.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.Exec(args...)
+}
+
+// Query runs a query; in View through the reader pool's statement cache.
+func (t *tx) Query(query string, args ...any) (*sql.Rows, error) {
+	if t.sqlTx != nil {
+		return t.sqlTx.Query(query, args...)
+	}
+	st, err := t.stmt(query)
+	if err != nil {
+		return nil, err
+	}
+	return st.Query(args...)
+}
+
+// QueryRow runs a one-row query; in View through the statement cache.
+func (t *tx) QueryRow(query string, args ...any) *sql.Row {
+	if t.sqlTx != nil {
+		return t.sqlTx.QueryRow(query, args...)
+	}
+	st, err := t.stmt(query)
+	if err != nil { // let database/sql report the error through the row
+		return t.db.QueryRow(query, args...)
+	}
+	return st.QueryRow(args...)
 }
 
 const citizenCols = `id, name, id_enc, id_masked, phone, active, banned_until, strikes_since, no_reminders, created_at`

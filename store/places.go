@@ -58,7 +58,7 @@ func (t *tx) Places(f booking.PlaceFilter) ([]booking.Place, error) {
 // UpsertPlaces opens places; for an existing place the capacity follows the
 // catalog but never drops below what is already taken.
 func (t *tx) UpsertPlaces(ps []booking.Place) (int, error) {
-	st, err := t.Prepare(`INSERT INTO places (office, business, date, start_time, end_time, capacity)
+	st, err := t.stmt(`INSERT INTO places (office, business, date, start_time, end_time, capacity)
 		VALUES (?, ?, ?, ?, ?, ?)
 		ON CONFLICT (office, business, date, start_time) DO UPDATE SET capacity = max(excluded.capacity, taken)
 		WHERE capacity <> max(excluded.capacity, taken)`)

@@ -25,6 +25,14 @@ func serve(ctx context.Context, configPath string, e env) error {
 		return fmt.Errorf("open places: %w", err)
 	}
 	d.log.Info("places opened for the booking window", "changed", n)
+	if addr := d.cfg.Debug.PprofAddr; addr != "" {
+		stopPprof, err := servePprof(addr)
+		if err != nil {
+			return fmt.Errorf("debug.pprof_addr (YUYUE_DEBUG_PPROF_ADDR): %w", err)
+		}
+		defer stopPprof()
+		d.log.Warn("pprof enabled", "addr", addr)
+	}
 	app, stopWorkers, err := newApp(ctx, d)
 	if err != nil {
 		return err

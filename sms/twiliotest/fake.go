@@ -37,15 +37,36 @@ type Fake struct {
 
 	mu       sync.Mutex
 	messages []Message
+	byPhone  map[string][]int // indexes into messages
 	script   []Reply
 	requests int
 }
 
 // New starts a fake for the account; Close it when done.
 func New(accountSID, authToken string) *Fake {
-	f := &Fake{AccountSID: accountSID, AuthToken: authToken}
-	f.Server = httptest.NewServer(http.HandlerFunc(f.serve))
+	f := &Fake{AccountSID: accountSID, AuthToken: authToken, byPhone: map[string][]int{}}
+	f.Server = httptest.NewServer(f)
 	return f
+}
+
+// NewUnstarted returns a fake whose handler the caller serves (on a fixed
+// address, say); Server is nil.
+func NewUnstarted(accountSID, authToken string) *Fake {
+	return &Fake{AccountSID: accountSID, AuthToken: authToken, byPhone: map[string][]int{}}
+}
+
+// ServeHTTP makes the fake an http.Handler.
+func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.serve(w, r) }
+
+// To returns the messages accepted for one number, in order.
+func (f *Fake) To(phone string) []Message {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]Message, 0, len(f.byPhone[phone]))
+	for _, i := range f.byPhone[phone] {
+		out = append(out, f.messages[i])
+	}
+	return out
 }
 
 // Script queues answers for the next requests; after them every request is
@@ -64,11 +85,8 @@ func (f *Fake) Requests() int { f.mu.Lock(); defer f.mu.Unlock(); return f.reque
 
 // LastTo returns the body of the last message accepted for to, or "".
 func (f *Fake) LastTo(to string) string {
-	ms := f.Messages()
-	for i := len(ms) - 1; i >= 0; i-- {
-		if ms[i].To == to {
-			return ms[i].Body
-		}
+	if ms := f.To(to); len(ms) > 0 {
+		return ms[len(ms)-1].Body
 	}
 	return ""
 }
@@ -114,6 +132,7 @@ func (f *Fake) accept(w http.ResponseWriter, r *http.Request) {
 	}
 	f.mu.Lock()
 	m.SID = fmt.Sprintf("SM%032d", len(f.messages)+1)
+	f.byPhone[m.To] = append(f.byPhone[m.To], len(f.messages))
 	f.messages = append(f.messages, m)
 	f.mu.Unlock()
 	w.Header().Set("Content-Type", "application/json")

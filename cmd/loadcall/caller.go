@@ -1,0 +1,194 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/beevik/etree"
+
+	"yuyue/booking"
+	"yuyue/sms/twiliotest"
+	"yuyue/webhook"
+)
+
+// caller is one simulated person on the phone.
+type caller struct {
+	n          int
+	phone, id  string
+	base       string
+	client     *http.Client
+	stats      *stats
+	fake       *twiliotest.Fake
+	pauseMin   time.Duration
+	pauseSpan  time.Duration
+	contention bool // hang up at the first "full" instead of choosing again
+	sid        string
+}
+
+// outcome of one call.
+type outcome string
+
+const (
+	outBooked outcome = "booked"
+	outFull   outcome = "full"
+)
+
+func newCaller(n int, base string, client *http.Client, st *stats, fake *twiliotest.Fake, pmin, pmax time.Duration) *caller {
+	body := fmt.Sprintf("440305%s%03d", time.Date(1970, 1, 1+n/1000, 0, 0, 0, 0, time.UTC).Format("20060102"), n%1000)
+	return &caller{n: n, phone: fmt.Sprintf("+86139%08d", n), id: body + string(booking.IDCheckChar(body)), base: base,
+		client: client, stats: st, fake: fake, pauseMin: pmin, pauseSpan: pmax - pmin, sid: fmt.Sprintf("CA%032d", n)}
+}
+
+var (
+	itemRe = regexp.MustCompile(`请按([1-8])。`)
+	codeRe = regexp.MustCompile(`验证码(\d{6})`)
+)
+
+// run plays one call to its end and returns what came of it; an error is a
+// failure of yuyue (status, TwiML, lost flow), never a full day.
+func (c *caller) run(ctx context.Context) (outcome, error) {
+	say, action, err := c.post(ctx, "dial", "/twilio/voice", nil)
+	for i := 0; err == nil && i < 40; i++ {
+		if action == "" {
+			if strings.Contains(say, "预约成功") {
+				return outBooked, nil
+			}
+			return "", fmt.Errorf("hangup without booking: %.80s", say)
+		}
+		step := stepOf(action)
+		if c.contention && (strings.Contains(say, "刚刚约满") || strings.Contains(say, "当天号源已约满") || strings.Contains(say, "号源已约满")) {
+			return outFull, nil
+		}
+		var form url.Values
+		if form, err = c.input(ctx, step, say); err != nil {
+			return "", err
+		}
+		c.pause(ctx)
+		say, action, err = c.post(ctx, step, action, form)
+	}
+	if err == nil {
+		err = fmt.Errorf("call did not end in 40 steps")
+	}
+	return "", err
+}
+
+func (c *caller) pause(ctx context.Context) {
+	if c.pauseMin == 0 && c.pauseSpan == 0 {
+		return
+	}
+	d := c.pauseMin
+	if c.pauseSpan > 0 {
+		d += rand.N(c.pauseSpan)
+	}
+	select {
+	case <-time.After(d):
+	case <-ctx.Done():
+	}
+}
+
+// input decides what the caller does at a step.
+func (c *caller) input(ctx context.Context, step, say string) (url.Values, error) {
+	keys := func(k string) url.Values { return url.Values{"Digits": {k}} }
+	switch step {
+	case "menu", "name_confirm", "phone_choice", "mode", "notice", "confirm", "business", "office":
+		return keys("1"), nil
+	case "id_number":
+		return keys(c.id), nil
+	case "name":
+		return url.Values{"SpeechResult": {"张三"}, "Confidence": {"0.9"}}, nil
+	case "district", "date", "period":
+		if c.contention {
+			return keys("1"), nil
+		}
+		items := itemRe.FindAllStringSubmatch(say, -1)
+		if len(items) == 0 {
+			return nil, fmt.Errorf("%s: no options in %.80s", step, say)
+		}
+		return keys(items[rand.N(len(items))][1]), nil
+	case "code":
+		code, err := c.awaitCode(ctx)
+		return keys(code), err
+	}
+	return nil, fmt.Errorf("unexpected step %q: %.80s", step, say)
+}
+
+// awaitCode polls the fake Twilio API for the code sent to this caller.
+func (c *caller) awaitCode(ctx context.Context) (string, error) {
+	for end := time.Now().Add(20 * time.Second); time.Now().Before(end) && ctx.Err() == nil; {
+		ms := c.fake.To(c.phone)
+		for i := len(ms) - 1; i >= 0; i-- {
+			if m := codeRe.FindStringSubmatch(ms[i].Body); m != nil {
+				return m[1], nil
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return "", fmt.Errorf("no SMS code within 20 s")
+}
+
+func stepOf(action string) string {
+	u, err := url.Parse(action)
+	if err != nil {
+		return ""
+	}
+	return u.Query().Get("step")
+}
+
+// post signs and sends one webhook, records its latency under step, and
+// returns what was said and the next gather action.
+func (c *caller) post(ctx context.Context, step, path string, extra url.Values) (string, string, error) {
+	form := url.Values{"CallSid": {c.sid}, "AccountSid": {accountSID}, "From": {c.phone}, "To": {"+8675500000114"},
+		"CallStatus": {"in-progress"}}
+	for k, v := range extra {
+		form[k] = v
+	}
+	req, err := http.NewRequestWithContext(ctx, "POST", c.base+path, strings.NewReader(form.Encode()))
+	if err != nil {
+		return "", "", err
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("X-Twilio-Signature", webhook.Sign(authToken, c.base+path, form))
+	start := time.Now()
+	resp, err := c.client.Do(req)
+	if err != nil {
+		c.stats.fail("transport")
+		return "", "", err
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	c.stats.observe(step, time.Since(start))
+	if err != nil || resp.StatusCode != 200 {
+		c.stats.fail(fmt.Sprintf("http_%d", resp.StatusCode))
+		return "", "", fmt.Errorf("%s: %s", path, resp.Status)
+	}
+	return parseTwiML(c.base, body, c.stats)
+}
+
+func parseTwiML(base string, body []byte, st *stats) (string, string, error) {
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(body); err != nil || doc.Root() == nil || doc.Root().Tag != "Response" {
+		st.fail("bad_twiml")
+		return "", "", fmt.Errorf("not TwiML: %.100s", body)
+	}
+	var said []string
+	action := ""
+	for _, el := range doc.Root().ChildElements() {
+		switch el.Tag {
+		case "Say":
+			said = append(said, el.Text())
+		case "Gather":
+			action = strings.TrimPrefix(el.SelectAttrValue("action", ""), base)
+			for _, s := range el.ChildElements() {
+				said = append(said, s.Text())
+			}
+		}
+	}
+	return strings.Join(said, " "), action, nil
+}

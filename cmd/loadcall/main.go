@@ -1,0 +1,66 @@
+// Command loadcall runs simulated Twilio callers through complete booking
+// flows against yuyue and measures SPEC §8's targets, with baselines taken
+// in the same run: an empty Fiber handler under the same load, and a raw
+// single-row SQLite write-transaction loop with the store's settings.
+//
+//	go build -o /tmp/yuyue ./cmd/yuyue && go run ./cmd/loadcall --yuyue /tmp/yuyue --out scripts/reports
+//
+// It starts yuyue itself on a fresh database, in production mode, with its
+// SMS going to a fake Twilio API that loadcall serves and reads codes from.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"time"
+)
+
+type options struct {
+	yuyue              string
+	out                string
+	callers            int
+	pauseMin, pauseMax time.Duration
+	tputCallers        int
+	tputTime           time.Duration
+	contention, places int
+	rawTime            time.Duration
+	profile            bool
+	modes              string
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if len(os.Args) == 3 && os.Args[1] == "--empty-server" {
+		if err := serveEmpty(os.Args[2]); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
+	var o options
+	flag.StringVar(&o.yuyue, "yuyue", "", "path of the yuyue binary to start (required)")
+	flag.StringVar(&o.out, "out", "scripts/reports", "directory for report.json, report.md, latency.svg, profiles")
+	flag.IntVar(&o.callers, "callers", 500, "concurrent callers in the latency run")
+	flag.DurationVar(&o.pauseMin, "pause-min", time.Second, "shortest pause between steps")
+	flag.DurationVar(&o.pauseMax, "pause-max", 3*time.Second, "longest pause between steps")
+	flag.IntVar(&o.tputCallers, "throughput-callers", 32, "concurrent callers without pauses in the throughput run")
+	flag.DurationVar(&o.tputTime, "throughput-time", 20*time.Second, "length of the throughput run")
+	flag.IntVar(&o.contention, "contention", 2000, "concurrent attempts in the contention run")
+	flag.IntVar(&o.places, "places", 100, "places they contend for")
+	flag.DurationVar(&o.rawTime, "raw-time", 5*time.Second, "length of the raw SQLite baseline loop")
+	flag.BoolVar(&o.profile, "profile", true, "save a CPU profile of yuyue during each run")
+	flag.StringVar(&o.modes, "modes", "latency,throughput,contention", "runs to do")
+	flag.Parse()
+	if o.yuyue == "" {
+		fmt.Fprintln(os.Stderr, "loadcall: --yuyue is required (go build -o /tmp/yuyue ./cmd/yuyue)")
+		os.Exit(2)
+	}
+	if err := run(ctx, o); err != nil {
+		fmt.Fprintln(os.Stderr, "loadcall:", err)
+		os.Exit(1)
+	}
+}

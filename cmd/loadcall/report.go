@@ -1,0 +1,163 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+)
+
+type runReport struct {
+	Callers        int                `json:"callers"`
+	Seconds        float64            `json:"seconds,omitempty"`
+	Overall        summary            `json:"overall"`
+	PerStep        map[string]summary `json:"per_step,omitempty"`
+	Errors         map[string]int     `json:"errors"`
+	Outcomes       map[outcome]int    `json:"outcomes,omitempty"`
+	StepsPerSec    float64            `json:"steps_per_sec,omitempty"`
+	BookingsPerSec float64            `json:"bookings_per_sec,omitempty"`
+}
+
+type contentionReport struct {
+	Attempts     int            `json:"attempts"`
+	Places       int            `json:"places"`
+	Seconds      float64        `json:"seconds_to_resolve"`
+	BookedCalls  int            `json:"booked_calls"`
+	FullCalls    int            `json:"told_full"`
+	BookingsInDB int            `json:"bookings_in_db"`
+	Errors       map[string]int `json:"errors"`
+	Latency      summary        `json:"latency"`
+}
+
+type report struct {
+	Date          string            `json:"date"`
+	CPUs          int               `json:"cpus"`
+	Go            string            `json:"go"`
+	Options       string            `json:"options"`
+	RawTxPerSec   float64           `json:"raw_sqlite_write_tx_per_sec"`
+	Latency       *runReport        `json:"latency,omitempty"`
+	EmptyBaseline *runReport        `json:"empty_fiber_baseline,omitempty"`
+	Throughput    *runReport        `json:"throughput,omitempty"`
+	Contention    *contentionReport `json:"contention,omitempty"`
+}
+
+func (o options) describe() string {
+	return fmt.Sprintf("callers=%d pauses=%s-%s throughput-callers=%d throughput-time=%s contention=%d places=%d raw-time=%s",
+		o.callers, o.pauseMin, o.pauseMax, o.tputCallers, o.tputTime, o.contention, o.places, o.rawTime)
+}
+
+func splitModes(s string) []string {
+	var out []string
+	for _, m := range strings.Split(s, ",") {
+		if m = strings.TrimSpace(m); m != "" {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+func totalErrors(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+func met(ok bool) string {
+	if ok {
+		return "**met**"
+	}
+	return "**missed**"
+}
+
+func (r *report) write(dir string) error {
+	b, _ := json.MarshalIndent(r, "", "  ")
+	if err := os.WriteFile(filepath.Join(dir, "report.json"), b, 0o644); err != nil {
+		return err
+	}
+	md := r.markdown()
+	fmt.Print(md)
+	return os.WriteFile(filepath.Join(dir, "report.md"), []byte(md), 0o644)
+}
+
+func (r *report) markdown() string {
+	var b strings.Builder
+	p := func(f string, a ...any) { fmt.Fprintf(&b, f, a...) }
+	p("# yuyue load report\n\n%s · %d CPUs · %s · loadcall and yuyue share the machine\n\n`%s`\n\n", r.Date, r.CPUs, r.Go, r.Options)
+	p("Baseline, same run: raw single-row SQLite write transaction (store settings, WAL, synchronous=FULL): **%.0f tx/s**\n\n", r.RawTxPerSec)
+	p("## SPEC §8 targets\n\n| target | measured | verdict |\n| --- | --- | --- |\n")
+	if l, e := r.Latency, r.EmptyBaseline; l != nil {
+		ratio := ""
+		if e != nil && e.Overall.P99 > 0 {
+			ratio = fmt.Sprintf(" (%.1f× the empty Fiber handler's %.2f ms)", l.Overall.P99/e.Overall.P99, e.Overall.P99)
+		}
+		p("| webhook p99 ≤ 10 ms, %d callers pausing | p99 %.2f ms%s, %d errors | %s |\n", l.Callers, l.Overall.P99, ratio, totalErrors(l.Errors), met(l.Overall.P99 <= 10 && totalErrors(l.Errors) == 0))
+	}
+	if t := r.Throughput; t != nil {
+		ratio := t.StepsPerSec / r.RawTxPerSec
+		p("| steps/s ≥ 50 %% of raw write tx/s | %.0f steps/s = %.0f %% of %.0f tx/s | %s |\n", t.StepsPerSec, 100*ratio, r.RawTxPerSec, met(ratio >= 0.5 && totalErrors(t.Errors) == 0))
+	}
+	if c := r.Contention; c != nil {
+		p("| %d attempts on %d places → exactly %d bookings, 0 errors | %d bookings in the database (%d calls booked, %d told full), %d errors, resolved in %.1f s | %s |\n",
+			c.Attempts, c.Places, c.Places, c.BookingsInDB, c.BookedCalls, c.FullCalls, totalErrors(c.Errors), c.Seconds,
+			met(c.BookingsInDB == c.Places && c.BookedCalls == c.Places && totalErrors(c.Errors) == 0))
+	}
+	for _, x := range []struct {
+		name string
+		r    *runReport
+	}{{"Latency run (callers pause between steps)", r.Latency}, {"Empty Fiber handler, same crowd and pauses", r.EmptyBaseline}, {"Throughput run (no pauses)", r.Throughput}} {
+		if x.r == nil {
+			continue
+		}
+		p("\n## %s\n\n%d callers", x.name, x.r.Callers)
+		if x.r.Seconds > 0 {
+			p(", %.1f s, %.1f steps/s, %.2f bookings/s, outcomes %v", x.r.Seconds, x.r.StepsPerSec, x.r.BookingsPerSec, x.r.Outcomes)
+		}
+		p(", errors %v\n\n| step | n | p50 ms | p90 ms | p99 ms | max ms |\n| --- | --- | --- | --- | --- | --- |\n", x.r.Errors)
+		o := x.r.Overall
+		p("| **all** | %d | %.2f | %.2f | %.2f | %.2f |\n", o.Count, o.P50, o.P90, o.P99, o.Max)
+		keys := make([]string, 0, len(x.r.PerStep))
+		for k := range x.r.PerStep {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for _, k := range keys {
+			s := x.r.PerStep[k]
+			p("| %s | %d | %.2f | %.2f | %.2f | %.2f |\n", k, s.Count, s.P50, s.P90, s.P99, s.Max)
+		}
+	}
+	return b.String()
+}
+
+// writeHistogram draws the latency distribution on log-spaced buckets.
+func writeHistogram(path string, samples []time.Duration) error {
+	const buckets, w, h = 40, 800, 260
+	lo, hi := math.Log10(0.05), math.Log10(2000.0) // 0.05 ms … 2 s
+	counts := make([]int, buckets)
+	peak := 1
+	for _, d := range samples {
+		v := math.Log10(max(ms(d), 0.05))
+		i := min(buckets-1, max(0, int((v-lo)/(hi-lo)*buckets)))
+		counts[i]++
+		peak = max(peak, counts[i])
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" font-family="sans-serif" font-size="11">`, w, h+40)
+	fmt.Fprintf(&b, `<text x="10" y="14">yuyue webhook latency, %d requests (log scale, ms)</text>`, len(samples))
+	bw := float64(w-40) / buckets
+	for i, c := range counts {
+		bh := float64(c) / float64(peak) * float64(h-30)
+		fmt.Fprintf(&b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="#1f4e79"><title>%d</title></rect>`, 20+float64(i)*bw, float64(h)-bh, bw-1, bh, c)
+	}
+	for _, t := range []float64{0.1, 1, 10, 100, 1000} {
+		x := 20 + (math.Log10(t)-lo)/(hi-lo)*float64(w-40)
+		fmt.Fprintf(&b, `<line x1="%.1f" y1="%d" x2="%.1f" y2="%d" stroke="#999"/><text x="%.1f" y="%d">%g</text>`, x, h, x, h+5, x-6, h+18, t)
+	}
+	b.WriteString(`</svg>`)
+	return os.WriteFile(path, []byte(b.String()), 0o644)
+}

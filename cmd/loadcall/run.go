@@ -1,0 +1,312 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"yuyue/booking"
+	"yuyue/sms/twiliotest"
+	"yuyue/store"
+)
+
+// loadCatalog spreads callers over every district with room to spare.
+const loadCatalog = `
+businesses: [{code: newborn, name: 新生儿入户, notice: 请携带出生医学证明。, bring: 出生医学证明}]
+districts:
+  - {code: futian, name: 福田区}
+  - {code: luohu, name: 罗湖区}
+  - {code: nanshan, name: 南山区}
+  - {code: baoan, name: 宝安区}
+offices:
+  - {code: FT01, name: 福田派出所户政室, district: futian}
+  - {code: LH01, name: 东门派出所户政室, district: luohu}
+  - {code: NS01, name: 南头派出所户政室, district: nanshan}
+  - {code: BA01, name: 新安派出所户政室, district: baoan}
+defaults:
+  periods:
+    - {start: "09:00", end: "10:00", capacity: 100000}
+    - {start: "10:00", end: "11:00", capacity: 100000}
+    - {start: "14:00", end: "15:00", capacity: 100000}
+    - {start: "15:00", end: "16:00", capacity: 100000}
+`
+
+// contentionCatalog has exactly one place in the whole booking window: one
+// office, one period of the given capacity, closed on every day but the
+// first working day ahead.
+const contentionCatalog = `
+businesses: [{code: newborn, name: 新生儿入户, notice: 请携带出生医学证明。, bring: 出生医学证明}]
+districts: [{code: futian, name: 福田区}]
+offices: [{code: FT01, name: 福田派出所户政室, district: futian, closures: [%s]}]
+defaults:
+  periods: [{start: "09:00", end: "10:00", capacity: %d}]
+`
+
+// closuresAfterFirst lists every day from the second working day ahead to
+// 20 days ahead (Asia/Shanghai, weekends are not working days here).
+func closuresAfterFirst(now time.Time) string {
+	loc, _ := time.LoadLocation("Asia/Shanghai")
+	d := now.In(loc)
+	var out []string
+	first := true
+	for i := 1; i <= 20; i++ {
+		day := d.AddDate(0, 0, i)
+		if wd := day.Weekday(); first && wd != time.Saturday && wd != time.Sunday {
+			first = false
+			continue
+		}
+		out = append(out, `"`+day.Format(time.DateOnly)+`"`)
+	}
+	return strings.Join(out, ", ")
+}
+
+func run(ctx context.Context, o options) error {
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		return err
+	}
+	fake := twiliotest.New(accountSID, authToken)
+	defer fake.Close()
+	rep := &report{Date: time.Now().Format(time.RFC3339), CPUs: runtime.NumCPU(), Go: runtime.Version(), Options: o.describe()}
+	work, err := os.MkdirTemp("", "loadcall")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(work)
+
+	fmt.Fprintf(os.Stderr, "baseline: raw single-row SQLite write transactions for %s\n", o.rawTime)
+	if rep.RawTxPerSec, err = rawWrites(ctx, work, o.rawTime); err != nil {
+		return err
+	}
+	for _, mode := range splitModes(o.modes) {
+		dir := filepath.Join(work, mode)
+		os.MkdirAll(dir, 0o755)
+		switch mode {
+		case "latency":
+			err = latencyRun(ctx, o, dir, fake, rep)
+		case "throughput":
+			err = throughputRun(ctx, o, dir, fake, rep)
+		case "contention":
+			err = contentionRun(ctx, o, dir, fake, rep)
+		default:
+			err = fmt.Errorf("unknown mode %q", mode)
+		}
+		if err != nil {
+			return fmt.Errorf("%s run: %w", mode, err)
+		}
+	}
+	return rep.write(o.out)
+}
+
+func client(n int) *http.Client {
+	return &http.Client{Timeout: 15 * time.Second, Transport: &http.Transport{MaxIdleConns: n + 10, MaxIdleConnsPerHost: n + 10}}
+}
+
+// profile saves a CPU profile of yuyue for d, in the background.
+func profile(o options, pprofAddr, path string, d time.Duration) func() {
+	if !o.profile {
+		return func() {}
+	}
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		resp, err := http.Get(fmt.Sprintf("http://%s/debug/pprof/profile?seconds=%d", pprofAddr, int(d.Seconds())))
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "profile:", err)
+			return
+		}
+		defer resp.Body.Close()
+		f, err := os.Create(path)
+		if err == nil {
+			io.Copy(f, resp.Body)
+			f.Close()
+		}
+	}()
+	return wg.Wait
+}
+
+// crowd runs n callers at once and waits for all; each gets its number.
+func crowd(ctx context.Context, n int, st *stats, label string, one func(i int) (outcome, error)) map[outcome]int {
+	var mu sync.Mutex
+	outs := map[outcome]int{}
+	var done atomic.Int32
+	stop := progress(label, n, &done, st)
+	defer stop()
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			out, err := one(i)
+			if err != nil {
+				st.fail("call_failed")
+				fmt.Fprintf(os.Stderr, "\ncaller %d: %v\n", i, err)
+				out = "error"
+			}
+			mu.Lock()
+			outs[out]++
+			mu.Unlock()
+			done.Add(1)
+		}()
+	}
+	wg.Wait()
+	return outs
+}
+
+func latencyRun(ctx context.Context, o options, dir string, fake *twiliotest.Fake, rep *report) error {
+	pp, _ := freeAddr()
+	srv, err := spawnYuyue(ctx, o.yuyue, dir, fake.URL, loadCatalog, pp)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	st, cl := newStats(), client(o.callers)
+	wait := profile(o, pp, filepath.Join(o.out, "latency.cpu.pprof"), 20*time.Second)
+	start := time.Now()
+	outs := crowd(ctx, o.callers, st, "latency", func(i int) (outcome, error) {
+		return newCaller(100000+i, srv.base, cl, st, fake, o.pauseMin, o.pauseMax).run(ctx)
+	})
+	elapsed := time.Since(start)
+	wait()
+	srv.stop()
+	all, per, errs, samples := st.snapshot()
+	rep.Latency = &runReport{Callers: o.callers, Seconds: elapsed.Seconds(), Overall: all, PerStep: per, Errors: errs,
+		Outcomes: outs, StepsPerSec: float64(all.Count) / elapsed.Seconds(), BookingsPerSec: float64(outs[outBooked]) / elapsed.Seconds()}
+	if err := writeHistogram(filepath.Join(o.out, "latency.svg"), samples); err != nil {
+		return err
+	}
+
+	// the same crowd, pauses and number of steps against an empty handler
+	empty, err := spawnEmpty(ctx, dir)
+	if err != nil {
+		return err
+	}
+	defer empty.stop()
+	est := newStats()
+	steps := max(1, all.Count/max(1, o.callers))
+	crowd(ctx, o.callers, est, "empty handler", func(i int) (outcome, error) {
+		c := newCaller(200000+i, empty.base, cl, est, fake, o.pauseMin, o.pauseMax)
+		path := "/twilio/voice"
+		for range steps {
+			_, action, err := c.post(ctx, "empty", path, nil)
+			if err != nil {
+				return "", err
+			}
+			path = action
+			c.pause(ctx)
+		}
+		return outBooked, nil
+	})
+	eall, _, eerrs, _ := est.snapshot()
+	rep.EmptyBaseline = &runReport{Callers: o.callers, Overall: eall, Errors: eerrs}
+	return nil
+}
+
+func throughputRun(ctx context.Context, o options, dir string, fake *twiliotest.Fake, rep *report) error {
+	pp, _ := freeAddr()
+	srv, err := spawnYuyue(ctx, o.yuyue, dir, fake.URL, loadCatalog, pp)
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	st, cl := newStats(), client(o.tputCallers)
+	wait := profile(o, pp, filepath.Join(o.out, "throughput.cpu.pprof"), o.tputTime)
+	var next atomic.Int64
+	next.Store(300000)
+	end := time.Now().Add(o.tputTime)
+	start := time.Now()
+	outs := crowd(ctx, o.tputCallers, st, "throughput", func(int) (outcome, error) {
+		for time.Now().Before(end) {
+			if _, err := newCaller(int(next.Add(1)), srv.base, cl, st, fake, 0, 0).run(ctx); err != nil {
+				return "", err
+			}
+		}
+		return outBooked, nil
+	})
+	elapsed := time.Since(start)
+	wait()
+	all, per, errs, _ := st.snapshot()
+	rep.Throughput = &runReport{Callers: o.tputCallers, Seconds: elapsed.Seconds(), Overall: all, PerStep: per, Errors: errs,
+		Outcomes: outs, StepsPerSec: float64(all.Count) / elapsed.Seconds(),
+		BookingsPerSec: float64(int(next.Load())-300000-o.tputCallers) / elapsed.Seconds()}
+	return nil
+}
+
+func contentionRun(ctx context.Context, o options, dir string, fake *twiliotest.Fake, rep *report) error {
+	srv, err := spawnYuyue(ctx, o.yuyue, dir, fake.URL, fmt.Sprintf(contentionCatalog, closuresAfterFirst(time.Now()), o.places), "")
+	if err != nil {
+		return err
+	}
+	defer srv.stop()
+	st, cl := newStats(), client(o.contention)
+	start := time.Now()
+	outs := crowd(ctx, o.contention, st, "contention", func(i int) (outcome, error) {
+		c := newCaller(400000+i, srv.base, cl, st, fake, 0, 0)
+		c.contention = true
+		return c.run(ctx)
+	})
+	elapsed := time.Since(start)
+	srv.stop()
+	booked, err := countBooked(ctx, filepath.Join(dir, "yuyue.db"))
+	if err != nil {
+		return err
+	}
+	all, _, errs, _ := st.snapshot()
+	rep.Contention = &contentionReport{Attempts: o.contention, Places: o.places, Seconds: elapsed.Seconds(),
+		BookedCalls: outs[outBooked], FullCalls: outs[outFull], BookingsInDB: booked, Errors: errs, Latency: all}
+	return nil
+}
+
+// countBooked reads the database after the server stopped.
+func countBooked(ctx context.Context, path string) (int, error) {
+	st, err := store.Open(ctx, path, secretKey)
+	if err != nil {
+		return 0, err
+	}
+	defer st.Close()
+	var n int
+	err = st.Reader().QueryRow(`SELECT count(*) FROM bookings WHERE status = ?`, string(booking.StatusBooked)).Scan(&n)
+	return n, err
+}
+
+// progress draws a bar on stderr until stopped.
+func progress(label string, total int, done *atomic.Int32, st *stats) func() {
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(500 * time.Millisecond)
+		defer t.Stop()
+		for {
+			d := int(done.Load())
+			const width = 30
+			fill := width * d / max(total, 1)
+			bar := fmt.Sprintf("%-*s", width, string(repeat('=', fill))+">")
+			fmt.Fprintf(os.Stderr, "\r%-14s [%s] %d/%d calls, %d steps ", label, bar[:width], d, total, st.steps())
+			select {
+			case <-stop:
+				fmt.Fprintln(os.Stderr)
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return func() { close(stop); wg.Wait() }
+}
+
+func repeat(r rune, n int) []rune {
+	out := make([]rune, n)
+	for i := range out {
+		out[i] = r
+	}
+	return out
+}
