@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver (cgo)
@@ -26,6 +27,12 @@ type Store struct {
 	keys   keys
 	Path   string
 	stmts  sync.Map // stmtKey → *sql.Stmt, prepared once per pool
+
+	queue   chan *writeReq // group commit (group.go)
+	quit    chan struct{}
+	stopped chan struct{}
+
+	commits, requests atomic.Int64
 }
 
 type stmtKey struct {
@@ -108,11 +115,18 @@ func Open(ctx context.Context, path, secret string) (*Store, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	s.reader = r
+	s.startWriter()
 	return s, nil
 }
 
-// Close closes both pools.
+// Close stops the writer and closes both pools.
 func (s *Store) Close() error {
+	select {
+	case <-s.quit:
+		return nil // closed already
+	default:
+	}
+	s.stopWriter()
 	err := s.reader.Close()
 	if werr := s.writer.Close(); err == nil {
 		err = werr
@@ -133,9 +147,11 @@ func (s *Store) Writer() *sql.DB { return s.writer }
 // Reader exposes the reader pool.
 func (s *Store) Reader() *sql.DB { return s.reader }
 
-// InTx runs fn in a write transaction on the writer pool.
+// InTx runs fn atomically on the writer: committed when fn returns nil,
+// rolled back when it returns an error or panics (the panic is re-raised
+// here). Concurrent calls share commits (group.go).
 func (s *Store) InTx(ctx context.Context, fn func(booking.Tx) error) error {
-	return WithTx(ctx, s.writer, func(t *sql.Tx) error { return fn(&tx{sqlTx: t, db: s.writer, s: s}) })
+	return s.submit(ctx, fn)
 }
 
 // View runs fn's reads on the reader pool, each statement on its own

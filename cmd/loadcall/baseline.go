@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -34,6 +35,9 @@ func serveEmpty(addr string) error {
 // rawWrites measures single-row write transactions per second on a fresh
 // file with the store's connection settings, for d.
 func rawWrites(ctx context.Context, dir string, d time.Duration) (float64, error) {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return 0, err
+	}
 	st, err := store.Open(ctx, filepath.Join(dir, "raw.db"), secretKey)
 	if err != nil {
 		return 0, err

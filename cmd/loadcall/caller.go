@@ -79,6 +79,17 @@ func (c *caller) run(ctx context.Context) (outcome, error) {
 	return "", err
 }
 
+// arrive waits a random part of the longest pause before dialling, so that
+// calls arrive spread out as real ones do, not all in one millisecond.
+func (c *caller) arrive(ctx context.Context) {
+	if span := c.pauseMin + c.pauseSpan; span > 0 {
+		select {
+		case <-time.After(rand.N(span)):
+		case <-ctx.Done():
+		}
+	}
+}
+
 func (c *caller) pause(ctx context.Context) {
 	if c.pauseMin == 0 && c.pauseSpan == 0 {
 		return

@@ -34,15 +34,17 @@ type contentionReport struct {
 }
 
 type report struct {
-	Date          string            `json:"date"`
-	CPUs          int               `json:"cpus"`
-	Go            string            `json:"go"`
-	Options       string            `json:"options"`
-	RawTxPerSec   float64           `json:"raw_sqlite_write_tx_per_sec"`
-	Latency       *runReport        `json:"latency,omitempty"`
-	EmptyBaseline *runReport        `json:"empty_fiber_baseline,omitempty"`
-	Throughput    *runReport        `json:"throughput,omitempty"`
-	Contention    *contentionReport `json:"contention,omitempty"`
+	Date              string            `json:"date"`
+	CPUs              int               `json:"cpus"`
+	Go                string            `json:"go"`
+	Options           string            `json:"options"`
+	RawTxPerSec       float64           `json:"raw_sqlite_write_tx_per_sec"`
+	RawTxPerSecBefore float64           `json:"raw_before_load"`
+	RawTxPerSecAfter  float64           `json:"raw_after_load"`
+	Latency           *runReport        `json:"latency,omitempty"`
+	EmptyBaseline     *runReport        `json:"empty_fiber_baseline,omitempty"`
+	Throughput        *runReport        `json:"throughput,omitempty"`
+	Contention        *contentionReport `json:"contention,omitempty"`
 }
 
 func (o options) describe() string {
@@ -89,7 +91,7 @@ func (r *report) markdown() string {
 	var b strings.Builder
 	p := func(f string, a ...any) { fmt.Fprintf(&b, f, a...) }
 	p("# yuyue load report\n\n%s · %d CPUs · %s · loadcall and yuyue share the machine\n\n`%s`\n\n", r.Date, r.CPUs, r.Go, r.Options)
-	p("Baseline, same run: raw single-row SQLite write transaction (store settings, WAL, synchronous=FULL): **%.0f tx/s**\n\n", r.RawTxPerSec)
+	p("Baseline, same run: raw single-row SQLite write transactions, one after another (store settings, WAL, synchronous=FULL): **%.0f tx/s** (the higher of %.0f before and %.0f after the load runs)\n\n", r.RawTxPerSec, r.RawTxPerSecBefore, r.RawTxPerSecAfter)
 	p("## SPEC §8 targets\n\n| target | measured | verdict |\n| --- | --- | --- |\n")
 	if l, e := r.Latency, r.EmptyBaseline; l != nil {
 		ratio := ""
