@@ -34,29 +34,32 @@ func serveEmpty(addr string) error {
 
 // rawWrites measures single-row write transactions per second on a fresh
 // file with the store's connection settings, for d.
-func rawWrites(ctx context.Context, dir string, d time.Duration) (float64, error) {
+func rawWrites(ctx context.Context, dir string, d time.Duration) (float64, summary, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return 0, err
+		return 0, summary{}, err
 	}
 	st, err := store.Open(ctx, filepath.Join(dir, "raw.db"), secretKey)
 	if err != nil {
-		return 0, err
+		return 0, summary{}, err
 	}
 	defer st.Close()
 	db := st.Writer()
 	if _, err := db.Exec(`CREATE TABLE bench (id INTEGER PRIMARY KEY, v INTEGER NOT NULL) STRICT`); err != nil {
-		return 0, err
+		return 0, summary{}, err
 	}
+	var lat []time.Duration
 	n, start := 0, time.Now()
 	for time.Since(start) < d {
+		t0 := time.Now()
 		err := store.WithTx(ctx, db, func(tx *sql.Tx) error {
 			_, err := tx.Exec(`INSERT INTO bench (v) VALUES (?)`, n)
 			return err
 		})
 		if err != nil {
-			return 0, err
+			return 0, summary{}, err
 		}
+		lat = append(lat, time.Since(t0))
 		n++
 	}
-	return float64(n) / time.Since(start).Seconds(), nil
+	return float64(n) / time.Since(start).Seconds(), summarize(lat), nil
 }

@@ -82,7 +82,7 @@ func run(ctx context.Context, o options) error {
 	defer os.RemoveAll(work)
 
 	fmt.Fprintf(os.Stderr, "baseline: raw single-row SQLite write transactions for %s\n", o.rawTime)
-	if rep.RawTxPerSecBefore, err = rawWrites(ctx, filepath.Join(work, "raw1"), o.rawTime); err != nil {
+	if rep.RawTxPerSecBefore, rep.RawTxLatency, err = rawWrites(ctx, filepath.Join(work, "raw1"), o.rawTime); err != nil {
 		return err
 	}
 	for _, mode := range splitModes(o.modes) {
@@ -104,7 +104,7 @@ func run(ctx context.Context, o options) error {
 	}
 	// fsync timing drifts: the raw loop runs again after the load, and the
 	// higher figure is the baseline, so a ratio is never flattered.
-	if rep.RawTxPerSecAfter, err = rawWrites(ctx, filepath.Join(work, "raw2"), o.rawTime); err != nil {
+	if rep.RawTxPerSecAfter, _, err = rawWrites(ctx, filepath.Join(work, "raw2"), o.rawTime); err != nil {
 		return err
 	}
 	rep.RawTxPerSec = max(rep.RawTxPerSecBefore, rep.RawTxPerSecAfter)
@@ -184,8 +184,13 @@ func latencyRun(ctx context.Context, o options, dir string, fake *twiliotest.Fak
 	})
 	elapsed := time.Since(start)
 	wait()
+	p99Bound, within10, n, err := serverSide(srv.base)
+	if err != nil {
+		return err
+	}
 	srv.stop()
 	all, per, errs, samples := st.snapshot()
+	rep.ServerSide = &serverReport{Requests: n, P99BoundMS: p99Bound, Within10ms: within10}
 	rep.Latency = &runReport{Callers: o.callers, Seconds: elapsed.Seconds(), Overall: all, PerStep: per, Errors: errs,
 		Outcomes: outs, StepsPerSec: float64(all.Count) / elapsed.Seconds(), BookingsPerSec: float64(outs[outBooked]) / elapsed.Seconds()}
 	if err := writeHistogram(filepath.Join(o.out, "latency.svg"), samples); err != nil {
