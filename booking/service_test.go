@@ -290,3 +290,29 @@ func TestLiftBlacklistNeedsReason(t *testing.T) {
 
 // yearCalendar adds 2027 to the test catalog (no extra holidays).
 const yearCalendar = ``
+
+func TestBoundServiceRollsBackOnlyTheFailedOperation(t *testing.T) {
+	e := storetest.NewEnv(t)
+	p := e.Place(t, "FT01", "newborn", "2026-12-01", "09:00")
+	e.Book(t, e.Citizen(t, 1), p)
+	e.Book(t, e.Citizen(t, 2), p)
+	c := e.Citizen(t, 3)
+	err := e.Store.InTx(ctx, func(tx booking.Tx) error {
+		svc := e.Svc.Bound(tx)
+		// Hold inserts the held booking, then finds the place full
+		if _, err := svc.Hold(ctx, storetest.Actor, c.ID, p.ID); code(err) != booking.EFull {
+			t.Errorf("hold on a full place: %v", err)
+		}
+		return tx.Audit(booking.AuditEntry{Actor: "after", Action: "same transaction"})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, _ := e.Svc.Bookings(ctx, booking.BookingFilter{CitizenID: c.ID}); len(n) != 0 {
+		t.Fatalf("the failed hold left %d bookings", len(n))
+	}
+	log, _ := e.Svc.AuditLog(ctx, booking.AuditFilter{Actor: "after"})
+	if len(log) != 1 {
+		t.Fatal("the rest of the transaction did not commit")
+	}
+}

@@ -48,6 +48,10 @@ type AuditFilter struct {
 
 // Tx is what the Service may do inside one transaction.
 type Tx interface {
+	// Savepoint runs fn as a nested atomic unit: its writes are undone if
+	// it returns an error or panics, and the transaction goes on.
+	Savepoint(fn func(Tx) error) error
+
 	CitizenByID(id int64) (Citizen, error)
 	CitizenByIDNumber(idNumber string) (Citizen, error) // active citizens only
 	CitizenByPhone(phone string) (Citizen, error)       // active citizens only

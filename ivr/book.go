@@ -9,11 +9,11 @@ import (
 // startBooking begins the booking proper for an identified caller; a
 // blacklisted citizen hears until when, before choosing anything.
 func (c *call) startBooking() error {
-	cz, err := c.v.Svc.Citizen(c.ctx, c.s.CitizenID)
+	cz, err := c.svc.Citizen(c.ctx, c.s.CitizenID)
 	if err != nil {
 		return wrapf(err, "citizen")
 	}
-	if cz.Banned(c.v.Svc.Now()) {
+	if cz.Banned(c.svc.Now()) {
 		c.sayError(&booking.Error{Code: booking.EBlacklisted, Until: cz.BannedUntil})
 		return c.goTo(StepMenu)
 	}
@@ -71,12 +71,12 @@ func (c *call) chooseDate(d string) error {
 func (c *call) choosePeriod(v string) error {
 	placeID, _ := strconv.ParseInt(v, 10, 64)
 	if c.s.HoldID != 0 {
-		if err := c.v.Svc.ReleaseHold(c.ctx, c.actor, c.s.HoldID); err != nil {
+		if err := c.svc.ReleaseHold(c.ctx, c.actor, c.s.HoldID); err != nil {
 			return wrapf(err, "release previous hold")
 		}
 		c.s.HoldID = 0
 	}
-	h, err := c.v.Svc.Hold(c.ctx, c.actor, c.s.CitizenID, placeID)
+	h, err := c.svc.Hold(c.ctx, c.actor, c.s.CitizenID, placeID)
 	switch booking.ErrorCode(err) {
 	case "":
 	case booking.EFull:
@@ -96,14 +96,14 @@ func (c *call) choosePeriod(v string) error {
 
 // sendCode issues a code to the citizen's registered phone and waits for it.
 func (c *call) sendCode(purpose string) error {
-	cz, err := c.v.Svc.Citizen(c.ctx, c.s.CitizenID)
+	cz, err := c.svc.Citizen(c.ctx, c.s.CitizenID)
 	if err != nil {
 		return wrapf(err, "citizen")
 	}
 	if err := c.goTo(StepCode); err != nil {
 		return err
 	}
-	err = c.v.Codes.Issue(c.ctx, cz.Phone, purpose, c.rec.From)
+	err = c.codes.Issue(c.ctx, cz.Phone, purpose, c.rec.From)
 	switch {
 	case err == nil:
 		c.note("code_sent", phoneTail(cz.Phone))
@@ -121,7 +121,7 @@ func (c *call) sendCode(purpose string) error {
 // abandonHold frees a held place at once and moves on.
 func (c *call) abandonHold(next string) error {
 	if c.s.HoldID != 0 {
-		if err := c.v.Svc.ReleaseHold(c.ctx, c.actor, c.s.HoldID); err != nil {
+		if err := c.svc.ReleaseHold(c.ctx, c.actor, c.s.HoldID); err != nil {
 			return wrapf(err, "release hold")
 		}
 		c.s.HoldID = 0
@@ -144,11 +144,11 @@ func (c *call) onCode(in input) error {
 	if len(in.digits) != 6 {
 		return c.failInput(in, "code_wrong")
 	}
-	cz, err := c.v.Svc.Citizen(c.ctx, c.s.CitizenID)
+	cz, err := c.svc.Citizen(c.ctx, c.s.CitizenID)
 	if err != nil {
 		return wrapf(err, "citizen")
 	}
-	err = c.v.Codes.Verify(c.ctx, cz.Phone, c.purpose(), in.digits)
+	err = c.codes.Verify(c.ctx, cz.Phone, c.purpose(), in.digits)
 	switch booking.ErrorCode(err) {
 	case "":
 	case booking.EInvalid:
@@ -173,7 +173,7 @@ func (c *call) onConfirm(in input) error {
 }
 
 func (c *call) confirmBooking() error {
-	b, err := c.v.Svc.Confirm(c.ctx, c.actor, c.s.HoldID)
+	b, err := c.svc.Confirm(c.ctx, c.actor, c.s.HoldID)
 	switch booking.ErrorCode(err) {
 	case "":
 	case booking.EExpired:

@@ -64,21 +64,18 @@ func (v *IVR) GatherHook(c *fiber.Ctx) error {
 	if c.Query("step") != cl.rec.Step || c.Query("seq") != itoa(cl.rec.Seq) {
 		return v.send(c, cl) // a retry or a late request: replay, apply nothing
 	}
-	prev := cl.rec.Seq
-	if err := cl.apply(inputOf(c)); err != nil {
-		v.Log.Error("ivr: step failed", "step", cl.rec.Step, "err", err)
-		return v.apology(c, cl.s.Lang)
-	}
-	cl.rec.Seq = prev + 1
-	if err := cl.save(prev, false); booking.ErrorCode(err) == booking.EConflict {
+	step := cl.rec.Step
+	err = cl.applyAndSave(inputOf(c))
+	switch booking.ErrorCode(err) {
+	case "":
+		return v.send(c, cl)
+	case booking.EConflict: // another request advanced the call: replay
 		if cl, err = v.load(c.UserContext(), sid); err == nil {
 			return v.send(c, cl)
 		}
-	} else if err != nil {
-		v.Log.Error("ivr: save call", "err", err)
-		return v.apology(c, cl.s.Lang)
 	}
-	return v.send(c, cl)
+	v.Log.Error("ivr: step failed", "step", step, "err", err)
+	return v.apology(c, cl.s.Lang)
 }
 
 // input is what the caller gave: keys, or recognised speech.

@@ -12,11 +12,11 @@ func (c *call) onIDNumber(in input) error {
 	if in.digits == "" {
 		return c.fail("no_input")
 	}
-	id, err := booking.NormalizeIDNumber(strings.ReplaceAll(in.digits, "*", "X"), c.v.Svc.Now())
+	id, err := booking.NormalizeIDNumber(strings.ReplaceAll(in.digits, "*", "X"), c.svc.Now())
 	if err != nil {
 		return c.fail("id_invalid")
 	}
-	cz, err := c.v.Svc.CitizenByIDNumber(c.ctx, id)
+	cz, err := c.svc.CitizenByIDNumber(c.ctx, id)
 	switch booking.ErrorCode(err) {
 	case "":
 		c.s.CitizenID = cz.ID
@@ -106,7 +106,7 @@ func (c *call) register(phone string) error {
 	if err != nil {
 		return wrapf(err, "open sealed id")
 	}
-	cz, err := c.v.Svc.Register(c.ctx, c.actor, booking.Registration{Name: c.s.Name, IDNumber: id, Phone: phone})
+	cz, err := c.svc.Register(c.ctx, c.actor, booking.Registration{Name: c.s.Name, IDNumber: id, Phone: phone})
 	switch booking.ErrorCode(err) {
 	case "":
 	case booking.EPhoneLinked:

@@ -40,14 +40,18 @@ func (v *IVR) lock(sid string) func() {
 	return mu.Unlock
 }
 
-// call is the working state of one request.
+// call is the working state of one request. svc and codes are the
+// IVR's, or copies bound to the step's transaction while it applies.
 type call struct {
-	v     *IVR
-	ctx   context.Context
-	rec   booking.CallRecord
-	s     *Session
-	notes []string
-	actor booking.Actor
+	v      *IVR
+	svc    *booking.Service
+	codes  *sms.Codes
+	ctx    context.Context
+	rec    booking.CallRecord
+	s      *Session
+	notes  []string
+	actor  booking.Actor
+	kicked bool // a code was queued: wake the outbox after commit
 }
 
 func (c *call) note(key string, args ...any) {
@@ -74,23 +78,48 @@ func (v *IVR) load(ctx context.Context, sid string) (*call, error) {
 }
 
 func (v *IVR) newCall(ctx context.Context, rec booking.CallRecord, s *Session) *call {
-	return &call{v: v, ctx: ctx, rec: rec, s: s,
+	return &call{v: v, svc: v.Svc, codes: v.Codes, ctx: ctx, rec: rec, s: s,
 		actor: booking.Actor{Name: booking.MaskPhone(rec.From) + " " + rec.SID, Channel: booking.ChannelIVR}}
 }
 
 // save writes the session if no other request advanced the call meanwhile.
 func (c *call) save(prevSeq int, insert bool) error {
+	return c.v.Svc.Store.InTx(c.ctx, func(tx booking.Tx) error { return c.saveIn(tx, prevSeq, insert) })
+}
+
+func (c *call) saveIn(tx booking.Tx, prevSeq int, insert bool) error {
 	data, err := c.s.encode()
 	if err != nil {
 		return err
 	}
 	c.rec.Data, c.rec.UpdatedAt = data, c.v.Svc.Now()
-	return c.v.Svc.Store.InTx(c.ctx, func(tx booking.Tx) error {
-		if insert {
-			return tx.InsertCall(c.rec)
+	if insert {
+		return tx.InsertCall(c.rec)
+	}
+	return tx.UpdateCall(c.rec, prevSeq)
+}
+
+// applyAndSave applies one input and saves the session in a single transaction:
+// the step's bookings, codes and outbox rows commit together with the new
+// state, or not at all. One commit per step instead of up to three.
+func (c *call) applyAndSave(in input) error {
+	prev := c.rec.Seq
+	err := c.v.Svc.Store.InTx(c.ctx, func(tx booking.Tx) error {
+		c.svc = c.v.Svc.Bound(tx)
+		codes := *c.v.Codes
+		codes.Svc, codes.Kick = c.svc, func() { c.kicked = true }
+		c.codes = &codes
+		if err := c.apply(in); err != nil {
+			return err
 		}
-		return tx.UpdateCall(c.rec, prevSeq)
+		c.rec.Seq = prev + 1
+		return c.saveIn(tx, prev, false)
 	})
+	c.svc, c.codes = c.v.Svc, c.v.Codes // the transaction is over
+	if err == nil && c.kicked && c.v.Codes.Kick != nil {
+		c.v.Codes.Kick()
+	}
+	return err
 }
 
 // view is what the caller hears now: the notes, then the current step.

@@ -62,7 +62,7 @@ func (c *call) onList(in input) error {
 }
 
 func (c *call) fillBusinesses() error {
-	cat := c.v.Svc.Catalog
+	cat := c.svc.Catalog
 	codes := make([]string, 0, len(cat.Businesses))
 	if c.s.Mode == "office" {
 		o, _ := cat.Office(c.s.Office)
@@ -80,7 +80,7 @@ func (c *call) fillBusinesses() error {
 }
 
 func (c *call) fillDistricts() error {
-	cat := c.v.Svc.Catalog
+	cat := c.svc.Catalog
 	business := ""
 	if c.s.Mode == "business" {
 		business = c.s.Business
@@ -102,14 +102,14 @@ func (c *call) fillOffices() error {
 	if c.s.Mode == "business" {
 		business = c.s.Business
 	}
-	for _, o := range c.v.Svc.Catalog.OfficesFor(business, c.s.District) {
+	for _, o := range c.svc.Catalog.OfficesFor(business, c.s.District) {
 		c.s.Options = append(c.s.Options, Option{Label: o.Name, Value: o.Code})
 	}
 	return nil
 }
 
 func (c *call) fillDates() error {
-	ps, err := c.v.Svc.Availability(c.ctx, booking.PlaceFilter{Office: c.s.Office, Business: c.s.Business, OnlyFree: true})
+	ps, err := c.svc.Availability(c.ctx, booking.PlaceFilter{Office: c.s.Office, Business: c.s.Business, OnlyFree: true})
 	if err != nil {
 		return wrapf(err, "availability")
 	}
@@ -132,7 +132,7 @@ func (c *call) fillPeriods() error {
 	if err != nil {
 		return c.goTo(StepDate)
 	}
-	ps, err := c.v.Svc.Availability(c.ctx, booking.PlaceFilter{Office: c.s.Office, Business: c.s.Business, From: d, To: d, OnlyFree: true})
+	ps, err := c.svc.Availability(c.ctx, booking.PlaceFilter{Office: c.s.Office, Business: c.s.Business, From: d, To: d, OnlyFree: true})
 	if err != nil {
 		return wrapf(err, "availability")
 	}
@@ -147,7 +147,7 @@ func (c *call) fillPeriods() error {
 }
 
 func (c *call) fillBookings() error {
-	bs, err := c.v.Svc.ActiveBookings(c.ctx, c.s.CitizenID)
+	bs, err := c.svc.ActiveBookings(c.ctx, c.s.CitizenID)
 	if err != nil {
 		return wrapf(err, "active bookings")
 	}
@@ -177,7 +177,7 @@ func onlyBooked(bs []booking.Booking) []booking.Booking {
 
 // describe says a booking: business, office, date and period.
 func (c *call) describe(b booking.Booking) string {
-	cat := c.v.Svc.Catalog
+	cat := c.svc.Catalog
 	biz, _ := cat.Business(b.Business)
 	off, _ := cat.Office(b.Office)
 	return c.bizName(biz) + "，" + off.Name + "，" + dateText(c.s.Lang, b.Date) + periodText(c.s.Lang, b.Start, b.End)

@@ -17,7 +17,7 @@ func (c *call) startManage() error {
 // chooseBooking reads a booking's reference (query) or asks to cancel it.
 func (c *call) chooseBooking(v string) error {
 	id, _ := strconv.ParseInt(v, 10, 64)
-	b, err := c.v.Svc.Booking(c.ctx, id)
+	b, err := c.svc.Booking(c.ctx, id)
 	if err != nil || b.CitizenID != c.s.CitizenID {
 		return c.fail("invalid")
 	}
@@ -33,7 +33,7 @@ func (c *call) chooseBooking(v string) error {
 // onCancelConfirm: 1 cancels, 2 goes back to the list.
 func (c *call) onCancelConfirm(in input) error {
 	return c.yesNo(in, func() error {
-		_, err := c.v.Svc.Cancel(c.ctx, c.actor, c.s.Picked)
+		_, err := c.svc.Cancel(c.ctx, c.actor, c.s.Picked)
 		switch {
 		case err == nil:
 			c.note("cancelled")

@@ -30,14 +30,14 @@ func (c *call) prompt() view {
 	case StepMode:
 		return view{lines: key("mode"), gather: digitsGather(1, "")}
 	case StepNotice:
-		b, _ := c.v.Svc.Catalog.Business(c.s.Business)
+		b, _ := c.svc.Catalog.Business(c.s.Business)
 		return view{lines: key("notice", c.bizName(b), b.Notice), gather: digitsGather(1, "")}
 	case StepCode:
 		return view{lines: key("code"), gather: digitsGather(6, "#")}
 	case StepConfirm:
 		return view{lines: key("confirm", c.confirmArgs()...), gather: digitsGather(1, "")}
 	case StepCancelConfirm:
-		b, _ := c.v.Svc.Booking(c.ctx, c.s.Picked)
+		b, _ := c.svc.Booking(c.ctx, c.s.Picked)
 		return view{lines: key("cancel_confirm", c.describe(b)), gather: digitsGather(1, "")}
 	case StepDone:
 		ref := digitsText(l, c.s.Reference)
@@ -86,12 +86,12 @@ func (c *call) listPrompt() view {
 }
 
 func (c *call) confirmArgs() []any {
-	cat := c.v.Svc.Catalog
+	cat := c.svc.Catalog
 	b, _ := cat.Business(c.s.Business)
 	o, _ := cat.Office(c.s.Office)
 	d, _ := booking.ParseDate(c.s.Date)
 	period := ""
-	if ps, err := c.v.Svc.Availability(c.ctx, booking.PlaceFilter{Office: c.s.Office, Business: c.s.Business, From: d, To: d}); err == nil {
+	if ps, err := c.svc.Availability(c.ctx, booking.PlaceFilter{Office: c.s.Office, Business: c.s.Business, From: d, To: d}); err == nil {
 		for _, p := range ps {
 			if p.ID == c.s.PlaceID {
 				period = periodText(c.s.Lang, p.Start, p.End)

@@ -75,7 +75,7 @@ func (c *call) failInput(in input, invalidKey string) error {
 func (c *call) transfer() error {
 	c.s.LastStep = c.step()
 	c.rec.Context = c.context()
-	c.rec.TransferredAt = c.v.Svc.Now()
+	c.rec.TransferredAt = c.svc.Now()
 	if c.v.Voice.HasOperator() {
 		c.note("transfer")
 		return c.goTo(StepOperator)
@@ -88,13 +88,13 @@ func (c *call) transfer() error {
 func (c *call) context() string {
 	parts := []string{"step=" + c.step(), "flow=" + c.s.Flow}
 	if c.s.CitizenID != 0 {
-		if cz, err := c.v.Svc.Citizen(c.ctx, c.s.CitizenID); err == nil {
+		if cz, err := c.svc.Citizen(c.ctx, c.s.CitizenID); err == nil {
 			parts = append(parts, "name="+booking.MaskName(cz.Name), "id="+cz.IDMasked, "phone="+booking.MaskPhone(cz.Phone))
 		}
 	} else if c.s.IDMasked != "" {
 		parts = append(parts, "name="+booking.MaskName(c.s.Name), "id="+c.s.IDMasked)
 	}
-	cat := c.v.Svc.Catalog
+	cat := c.svc.Catalog
 	if b, ok := cat.Business(c.s.Business); ok {
 		parts = append(parts, "business="+b.Name)
 	}
@@ -153,9 +153,9 @@ func (c *call) yesNo(in input, yes, no func() error) error {
 func (c *call) sayError(err error) bool {
 	switch booking.ErrorCode(err) {
 	case booking.EBlacklisted:
-		c.note("blacklisted", dateText(c.s.Lang, booking.DateOf(booking.ErrorUntil(err), c.v.Svc.Catalog.Calendar.Loc)))
+		c.note("blacklisted", dateText(c.s.Lang, booking.DateOf(booking.ErrorUntil(err), c.svc.Catalog.Calendar.Loc)))
 	case booking.EActive:
-		biz, _ := c.v.Svc.Catalog.Business(c.s.Business)
+		biz, _ := c.svc.Catalog.Business(c.s.Business)
 		c.note("active_exists", c.bizName(biz))
 	case booking.EDeadline:
 		c.note("deadline")

@@ -6,6 +6,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -14,8 +15,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver (cgo)
 
 	"yuyue/booking"
 )
@@ -33,6 +32,9 @@ type Store struct {
 	stopped chan struct{}
 
 	commits, requests atomic.Int64
+
+	ckpt     *sql.DB // the background checkpointer's connection (checkpoint.go)
+	ckptDone chan struct{}
 }
 
 type stmtKey struct {
@@ -90,7 +92,7 @@ func Open(ctx context.Context, path, secret string) (*Store, error) {
 			return nil, fmt.Errorf("create database directory: %w", err)
 		}
 	}
-	w, err := sql.Open("sqlite3", dsn(path, true))
+	w, err := sql.Open(driverName, dsn(path, true))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -103,7 +105,7 @@ func Open(ctx context.Context, path, secret string) (*Store, error) {
 		w.Close()
 		return nil, err
 	}
-	r, err := sql.Open("sqlite3", dsn(path, false))
+	r, err := sql.Open(driverName, dsn(path, false))
 	if err != nil {
 		w.Close()
 		return nil, fmt.Errorf("open reader pool: %w", err)
@@ -115,7 +117,17 @@ func Open(ctx context.Context, path, secret string) (*Store, error) {
 	r.SetMaxOpenConns(n)
 	r.SetMaxIdleConns(n)
 	s.reader = r
+	ck, err := sql.Open(driverName, dsn(path, true))
+	if err != nil {
+		w.Close()
+		r.Close()
+		return nil, fmt.Errorf("open checkpointer: %w", err)
+	}
+	ck.SetMaxOpenConns(1)
+	s.ckpt = ck
 	s.startWriter()
+	s.ckptDone = make(chan struct{})
+	go s.checkpointer(ck)
 	return s, nil
 }
 
@@ -127,7 +139,8 @@ func (s *Store) Close() error {
 	default:
 	}
 	s.stopWriter()
-	err := s.reader.Close()
+	<-s.ckptDone
+	err := errors.Join(s.ckpt.Close(), s.reader.Close())
 	if werr := s.writer.Close(); err == nil {
 		err = werr
 	}

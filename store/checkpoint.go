@@ -1,0 +1,46 @@
+package store
+
+import (
+	"database/sql"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+// driverName is go-sqlite3 with a connect hook that turns the automatic WAL
+// checkpoint off. SQLite runs that checkpoint inside the COMMIT that crosses
+// 1000 WAL pages — copying pages into the database file and fsyncing it —
+// so every writer queued behind that commit waits: the tail of webhook
+// latency. The checkpointer below does the same work off the commit path.
+const driverName = "sqlite3_yuyue"
+
+func init() {
+	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
+		_, err := c.Exec("PRAGMA wal_autocheckpoint = 0", nil)
+		return err
+	}})
+}
+
+// checkpointEvery is how often the background checkpointer runs.
+const checkpointEvery = 250 * time.Millisecond
+
+// checkpointer copies committed WAL pages into the database file from its
+// own connection. PASSIVE never waits for readers or the writer; what it
+// cannot copy now it copies next time, and SQLite restarts the WAL from the
+// beginning once everything is copied.
+func (s *Store) checkpointer(db *sql.DB) {
+	defer close(s.ckptDone)
+	t := time.NewTicker(checkpointEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.quit:
+			// Leave a small WAL behind; a crash before this is harmless,
+			// the WAL is replayed on the next open.
+			db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+			return
+		case <-t.C:
+			db.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+		}
+	}
+}
