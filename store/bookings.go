@@ -1,7 +1,6 @@
 package store
 
 import (
-	"strings"
 	"time"
 
 	"yuyue/booking"
@@ -68,47 +67,42 @@ func (t *tx) BookingByReference(ref string) (booking.Booking, error) {
 }
 
 func bookingWhere(f booking.BookingFilter) (string, []any) {
-	var where []string
-	var args []any
-	add := func(cond string, v ...any) { where, args = append(where, cond), append(args, v...) }
+	var w where
 	if f.CitizenID != 0 {
-		add("citizen_id = ?", f.CitizenID)
+		w.add("citizen_id = ?", f.CitizenID)
 	}
 	if f.PlaceID != 0 {
-		add("place_id = ?", f.PlaceID)
+		w.add("place_id = ?", f.PlaceID)
 	}
 	if f.Office != "" {
-		add("office = ?", f.Office)
+		w.add("office = ?", f.Office)
 	}
 	if f.Business != "" {
-		add("business = ?", f.Business)
+		w.add("business = ?", f.Business)
 	}
 	if !f.From.IsZero() {
-		add("date >= ?", f.From.String())
+		w.add("date >= ?", f.From.String())
 	}
 	if !f.To.IsZero() {
-		add("date <= ?", f.To.String())
+		w.add("date <= ?", f.To.String())
 	}
 	if len(f.Statuses) > 0 {
-		marks := strings.TrimSuffix(strings.Repeat("?,", len(f.Statuses)), ",")
-		for _, s := range f.Statuses {
-			args = append(args, string(s))
+		vals := make([]any, len(f.Statuses))
+		for i, s := range f.Statuses {
+			vals[i] = string(s)
 		}
-		where = append(where, "status IN ("+marks+")")
+		w.in("status", vals)
 	}
 	if !f.HoldExpiredBefore.IsZero() {
-		add("status = 'held' AND hold_expires_at <= ?", ms(f.HoldExpiredBefore))
+		w.add("status = 'held' AND hold_expires_at <= ?", ms(f.HoldExpiredBefore))
 	}
 	if f.NotReturned {
-		where = append(where, "returned = 0")
+		w.add("returned = 0")
 	}
 	if f.NotReminded {
-		where = append(where, "reminded_at = 0")
+		w.add("reminded_at = 0")
 	}
-	if len(where) == 0 {
-		return "", args
-	}
-	return " WHERE " + strings.Join(where, " AND "), args
+	return w.sql()
 }
 
 func (t *tx) Bookings(f booking.BookingFilter) ([]booking.Booking, error) {

@@ -2,7 +2,6 @@ package store
 
 import (
 	"encoding/json"
-	"strings"
 	"time"
 
 	"yuyue/booking"
@@ -40,29 +39,24 @@ func (t *tx) Audit(e booking.AuditEntry) error {
 }
 
 func (t *tx) AuditLog(f booking.AuditFilter) ([]booking.AuditEntry, error) {
-	var where []string
-	var args []any
-	add := func(cond string, v any) { where, args = append(where, cond), append(args, v) }
+	var w where
 	if f.Actor != "" {
-		add("actor = ?", f.Actor)
+		w.add("actor = ?", f.Actor)
 	}
 	if f.CitizenID != 0 {
-		add("citizen_id = ?", f.CitizenID)
+		w.add("citizen_id = ?", f.CitizenID)
 	}
 	if f.BookingID != 0 {
-		add("booking_id = ?", f.BookingID)
+		w.add("booking_id = ?", f.BookingID)
 	}
 	if !f.From.IsZero() {
-		add("at >= ?", ms(f.From))
+		w.add("at >= ?", ms(f.From))
 	}
 	if !f.To.IsZero() {
-		add("at < ?", ms(f.To))
+		w.add("at < ?", ms(f.To))
 	}
-	q := `SELECT id, at, actor, channel, action, citizen_id, booking_id, detail FROM audit`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY id DESC"
+	cond, args := w.sql()
+	q := `SELECT id, at, actor, channel, action, citizen_id, booking_id, detail FROM audit` + cond + " ORDER BY id DESC"
 	if f.Limit > 0 {
 		q += " LIMIT ?"
 		args = append(args, f.Limit)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"database/sql"
-	"strings"
 
 	"yuyue/booking"
 )
@@ -26,29 +25,24 @@ func (t *tx) Place(id int64) (booking.Place, error) {
 }
 
 func (t *tx) Places(f booking.PlaceFilter) ([]booking.Place, error) {
-	var where []string
-	var args []any
-	add := func(cond string, v any) { where, args = append(where, cond), append(args, v) }
+	var w where
 	if f.Office != "" {
-		add("office = ?", f.Office)
+		w.add("office = ?", f.Office)
 	}
 	if f.Business != "" {
-		add("business = ?", f.Business)
+		w.add("business = ?", f.Business)
 	}
 	if !f.From.IsZero() {
-		add("date >= ?", f.From.String())
+		w.add("date >= ?", f.From.String())
 	}
 	if !f.To.IsZero() {
-		add("date <= ?", f.To.String())
+		w.add("date <= ?", f.To.String())
 	}
 	if f.OnlyFree {
-		where = append(where, "taken < capacity")
+		w.add("taken < capacity")
 	}
-	q := `SELECT ` + placeCols + ` FROM places`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	rows, err := t.Query(q+" ORDER BY date, start_time, office, business", args...)
+	cond, args := w.sql()
+	rows, err := t.Query(`SELECT `+placeCols+` FROM places`+cond+" ORDER BY date, start_time, office, business", args...)
 	if err != nil {
 		return nil, err
 	}
