@@ -72,42 +72,37 @@ func (w *Worker) Run(ctx context.Context) error {
 	}
 }
 
-// Drain sends every due message and returns how many it attempted.
+// Drain sends every due message and returns how many it attempted. Each
+// row is claimed only when a sender slot is free and the rate allows a
+// send, so after a crash "unknown" covers just the messages in flight.
 func (w *Worker) Drain(ctx context.Context) (int, error) {
 	w.init()
+	sem := make(chan struct{}, max(1, w.Concurrency))
+	var wg sync.WaitGroup
+	defer wg.Wait()
 	total := 0
 	for {
+		sem <- struct{}{}
+		if err := w.limiter.Wait(ctx); err != nil {
+			<-sem
+			return total, nil // shutting down: nothing claimed
+		}
 		var items []booking.OutboxItem
 		err := w.Store.InTx(ctx, func(tx booking.Tx) (err error) {
-			items, err = tx.ClaimMessages(w.Now(), 4*max(1, w.Concurrency))
+			items, err = tx.ClaimMessages(w.Now(), 1)
 			return err
 		})
 		if err != nil || len(items) == 0 {
+			<-sem
 			return total, err
 		}
-		w.sendAll(ctx, items)
-		total += len(items)
-	}
-}
-
-func (w *Worker) sendAll(ctx context.Context, items []booking.OutboxItem) {
-	sem := make(chan struct{}, max(1, w.Concurrency))
-	var wg sync.WaitGroup
-	for _, it := range items {
-		if err := w.limiter.Wait(ctx); err != nil {
-			// Shutting down: leave the rest claimed as sending would make
-			// them unknown; give them back as pending instead.
-			w.finish(context.WithoutCancel(ctx), booking.SendResult{ID: it.ID, Outcome: booking.SendRetry, NextTryAt: w.Now(), Error: "worker stopped"})
-			continue
-		}
-		sem <- struct{}{}
+		total++
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			w.finish(context.WithoutCancel(ctx), w.sendOne(ctx, it))
+			w.finish(context.WithoutCancel(ctx), w.sendOne(ctx, items[0]))
 		}()
 	}
-	wg.Wait()
 }
 
 func (w *Worker) sendOne(ctx context.Context, it booking.OutboxItem) booking.SendResult {

@@ -30,6 +30,7 @@ type caller struct {
 	pauseSpan  time.Duration
 	contention bool // hang up at the first "full" instead of choosing again
 	sid        string
+	onDone     func(say string) // hears the closing prompt of a booked call
 }
 
 // outcome of one call.
@@ -58,6 +59,9 @@ func (c *caller) run(ctx context.Context) (outcome, error) {
 	for i := 0; err == nil && i < 40; i++ {
 		if action == "" {
 			if strings.Contains(say, "预约成功") {
+				if c.onDone != nil {
+					c.onDone(say)
+				}
 				return outBooked, nil
 			}
 			return "", fmt.Errorf("hangup without booking: %.80s", say)

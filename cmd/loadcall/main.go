@@ -53,7 +53,7 @@ func main() {
 	flag.IntVar(&o.places, "places", 100, "places they contend for")
 	flag.DurationVar(&o.rawTime, "raw-time", 5*time.Second, "length of the raw SQLite baseline loop")
 	flag.BoolVar(&o.profile, "profile", true, "save a CPU profile of yuyue during each run")
-	flag.StringVar(&o.modes, "modes", "latency,throughput,contention", "runs to do")
+	flag.StringVar(&o.modes, "modes", "latency,throughput,contention,crash", "runs to do")
 	flag.Parse()
 	if o.yuyue == "" {
 		fmt.Fprintln(os.Stderr, "loadcall: --yuyue is required (go build -o /tmp/yuyue ./cmd/yuyue)")

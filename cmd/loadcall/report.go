@@ -54,6 +54,7 @@ type report struct {
 	EmptyBaseline     *runReport        `json:"empty_fiber_baseline,omitempty"`
 	Throughput        *runReport        `json:"throughput,omitempty"`
 	Contention        *contentionReport `json:"contention,omitempty"`
+	Crash             *crashReport      `json:"crash,omitempty"`
 }
 
 func (o options) describe() string {
@@ -122,6 +123,11 @@ func (r *report) markdown() string {
 		p("| %d attempts on %d places → exactly %d bookings, 0 errors | %d bookings in the database (%d calls booked, %d told full), %d errors, resolved in %.1f s | %s |\n",
 			c.Attempts, c.Places, c.Places, c.BookingsInDB, c.BookedCalls, c.FullCalls, totalErrors(c.Errors), c.Seconds,
 			met(c.BookingsInDB == c.Places && c.BookedCalls == c.Places && totalErrors(c.Errors) == 0))
+	}
+	if c := r.Crash; c != nil {
+		p("| kill -9 under load: no committed booking lost, no SMS sent twice, integrity_check ok | killed after %d s with %d callers; %d references heard, %d missing; %d SMS sent twice; %d outbox rows left unknown (not re-sent); integrity_check %q | %s |\n",
+			c.KilledAfterSec, c.Callers, c.HeardBooked, c.LostBookings, c.DuplicateSMS, c.UnknownOutbox, c.IntegrityCheck,
+			met(c.HeardBooked > 0 && c.LostBookings == 0 && c.DuplicateSMS == 0 && c.IntegrityCheck == "ok"))
 	}
 	for _, x := range []struct {
 		name string

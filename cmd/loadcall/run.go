@@ -95,6 +95,8 @@ func run(ctx context.Context, o options) error {
 			err = throughputRun(ctx, o, dir, fake, rep)
 		case "contention":
 			err = contentionRun(ctx, o, dir, fake, rep)
+		case "crash":
+			err = crashRun(ctx, o, dir, fake, rep)
 		default:
 			err = fmt.Errorf("unknown mode %q", mode)
 		}
