@@ -61,7 +61,7 @@ func (v *IVR) GatherHook(c *fiber.Ctx) error {
 		v.Log.Error("ivr: load call", "err", err)
 		return v.apology(c, LangZH)
 	}
-	if c.Query("step") != cl.rec.Step || c.Query("seq") != itoa(cl.rec.Seq) {
+	if c.Query("step") != cl.rec.Step || c.Query("seq") != strconv.Itoa(cl.rec.Seq) {
 		return v.send(c, cl) // a retry or a late request: replay, apply nothing
 	}
 	step := cl.rec.Step
@@ -161,4 +161,3 @@ func sendXML(c *fiber.Ctx, xml string) error {
 	return c.SendString(xml)
 }
 
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -2,7 +2,6 @@ package ivr
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 	"strconv"
 	"sync"
@@ -132,4 +131,3 @@ func (c *call) view() view {
 	return w
 }
 
-var errReplay = errors.New("stale step or seq")

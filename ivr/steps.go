@@ -148,8 +148,8 @@ func (c *call) yesNo(in input, yes, no func() error) error {
 	return c.failInput(in, "invalid")
 }
 
-// errKey maps a domain error from the service to what the caller hears;
-// ok is false for unexpected errors, which the handler turns into an apology.
+// sayError tells the caller what a domain error from the service means;
+// false for unexpected errors, which the handler turns into an apology.
 func (c *call) sayError(err error) bool {
 	switch booking.ErrorCode(err) {
 	case booking.EBlacklisted:

@@ -2,6 +2,7 @@ package operator
 
 import (
 	"net/url"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -30,7 +31,7 @@ func escape(s string) string { return url.QueryEscape(s) }
 // text for a domain error. Internal errors go to the error handler.
 func back(ctx *fiber.Ctx, path, flash string, err error) error {
 	sep := "?"
-	if containsQuery(path) {
+	if strings.Contains(path, "?") {
 		sep = "&"
 	}
 	switch code := booking.ErrorCode(err); code {
@@ -45,13 +46,4 @@ func back(ctx *fiber.Ctx, path, flash string, err error) error {
 		}
 		return ctx.Redirect(path + sep + "error=" + escape(msg))
 	}
-}
-
-func containsQuery(p string) bool {
-	for i := range len(p) {
-		if p[i] == '?' {
-			return true
-		}
-	}
-	return false
 }

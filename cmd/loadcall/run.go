@@ -306,7 +306,7 @@ func progress(label string, total int, done *atomic.Int32, st *stats) func() {
 			d := int(done.Load())
 			const width = 30
 			fill := width * d / max(total, 1)
-			bar := fmt.Sprintf("%-*s", width, string(repeat('=', fill))+">")
+			bar := fmt.Sprintf("%-*s", width, strings.Repeat("=", fill)+">")
 			fmt.Fprintf(os.Stderr, "\r%-14s [%s] %d/%d calls, %d steps ", label, bar[:width], d, total, st.steps())
 			select {
 			case <-stop:
@@ -317,12 +317,4 @@ func progress(label string, total int, done *atomic.Int32, st *stats) func() {
 		}
 	}()
 	return func() { close(stop); wg.Wait() }
-}
-
-func repeat(r rune, n int) []rune {
-	out := make([]rune, n)
-	for i := range out {
-		out[i] = r
-	}
-	return out
 }
