@@ -160,4 +160,3 @@ func sendXML(c *fiber.Ctx, xml string) error {
 	c.Set(fiber.HeaderContentType, "text/xml; charset=utf-8")
 	return c.SendString(xml)
 }
-

@@ -130,4 +130,3 @@ func (c *call) view() view {
 	}
 	return w
 }
-
