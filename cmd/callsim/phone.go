@@ -24,6 +24,7 @@ type phone struct {
 	sid                       string
 	seenSMS                   int64
 	lastCode                  string
+	usedCode                  string
 }
 
 // call dials, then follows the TwiML until the call ends.
@@ -72,7 +73,14 @@ func (p *phone) fill(ctx context.Context, form url.Values, tok string) {
 		form.Set("Confidence", "0.9")
 		fmt.Fprintf(p.out, "  🗣 %s\n", form.Get("SpeechResult"))
 	case tok == "code":
-		p.showSMS(ctx)
+		// The outbox worker delivers the SMS shortly after the step that
+		// queued it: wait for a code not used yet.
+		for end := time.Now().Add(10 * time.Second); time.Now().Before(end) && ctx.Err() == nil; time.Sleep(100 * time.Millisecond) {
+			if p.showSMS(ctx); p.lastCode != "" && p.lastCode != p.usedCode {
+				break
+			}
+		}
+		p.usedCode = p.lastCode
 		form.Set("Digits", p.lastCode)
 		fmt.Fprintf(p.out, "  ⌨ %s (code from the SMS)\n", p.lastCode)
 	default:
