@@ -90,7 +90,7 @@ func (c *call) choosePeriod(v string) error {
 		}
 		return wrapf(err, "hold")
 	}
-	c.s.HoldID, c.s.PlaceID = h.ID, placeID
+	c.s.HoldID, c.s.Start, c.s.End = h.ID, h.Start, h.End
 	return c.sendCode(booking.PurposeBooking)
 }
 

@@ -90,13 +90,5 @@ func (c *call) confirmArgs() []any {
 	b, _ := cat.Business(c.s.Business)
 	o, _ := cat.Office(c.s.Office)
 	d, _ := booking.ParseDate(c.s.Date)
-	period := ""
-	if ps, err := c.svc.Availability(c.ctx, booking.PlaceFilter{Office: c.s.Office, Business: c.s.Business, From: d, To: d}); err == nil {
-		for _, p := range ps {
-			if p.ID == c.s.PlaceID {
-				period = periodText(c.s.Lang, p.Start, p.End)
-			}
-		}
-	}
-	return []any{c.bizName(b), o.Name, o.Address, dateText(c.s.Lang, d), period}
+	return []any{c.bizName(b), o.Name, o.Address, dateText(c.s.Lang, d), periodText(c.s.Lang, c.s.Start, c.s.End)}
 }

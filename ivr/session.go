@@ -61,15 +61,14 @@ type Session struct {
 	District  string   `json:"district,omitempty"`
 	Office    string   `json:"office,omitempty"`
 	Date      string   `json:"date,omitempty"`
-	PlaceID   int64    `json:"place,omitempty"`
+	Start     string   `json:"start,omitempty"` // the held period
+	End       string   `json:"end,omitempty"`
 	HoldID    int64    `json:"hold,omitempty"`
 	Verified  bool     `json:"verified,omitempty"` // passed a manage code this call
 	Options   []Option `json:"options,omitempty"`
 	Page      int      `json:"page,omitempty"`
 	Picked    int64    `json:"picked,omitempty"`
 	Reference string   `json:"ref,omitempty"`
-	Detail    string   `json:"detail,omitempty"` // what pick_booking last read out
-	LastStep  string   `json:"last_step,omitempty"`
 }
 
 func (s *Session) encode() ([]byte, error) { return json.Marshal(s) }

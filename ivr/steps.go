@@ -73,7 +73,6 @@ func (c *call) failInput(in input, invalidKey string) error {
 // transfer hands the caller to the operator with the call's context, or
 // says goodbye when none is configured.
 func (c *call) transfer() error {
-	c.s.LastStep = c.step()
 	c.rec.Context = c.context()
 	c.rec.TransferredAt = c.svc.Now()
 	if c.v.Voice.HasOperator() {

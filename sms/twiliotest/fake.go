@@ -49,12 +49,6 @@ func New(accountSID, authToken string) *Fake {
 	return f
 }
 
-// NewUnstarted returns a fake whose handler the caller serves (on a fixed
-// address, say); Server is nil.
-func NewUnstarted(accountSID, authToken string) *Fake {
-	return &Fake{AccountSID: accountSID, AuthToken: authToken, byPhone: map[string][]int{}}
-}
-
 // ServeHTTP makes the fake an http.Handler.
 func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.serve(w, r) }
 
