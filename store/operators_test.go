@@ -58,7 +58,9 @@ func TestOperatorAccounts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = st.InTx(ctx, func(tx booking.Tx) error { return tx.UpdateOperator(booking.Operator{ID: 999, Role: booking.RoleAdmin}) })
+	err = st.InTx(ctx, func(tx booking.Tx) error {
+		return tx.UpdateOperator(booking.Operator{ID: 999, Role: booking.RoleAdmin})
+	})
 	if booking.ErrorCode(err) != booking.ENotFound {
 		t.Errorf("UpdateOperator(unknown id) = %v, want not_found", err)
 	}
