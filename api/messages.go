@@ -51,6 +51,7 @@ var byMessage = map[string]string{
 	"login_not_id_or_phone":            "请输入身份证号码或手机号码",
 	"too_many_requests":                "请求过于频繁，请稍后再试",
 	"body_too_large":                   "请求内容过大",
+	"passwords_differ":                 "两次输入的密码不一致",
 }
 
 // byPrefix covers validation messages that carry details.
