@@ -1,6 +1,8 @@
 package web
 
 import (
+	"net/url"
+
 	"github.com/gofiber/fiber/v2"
 
 	"yuyue/booking"
@@ -46,7 +48,7 @@ func (s *Site) register(c *fiber.Ctx) error {
 	if _, err := s.Accounts.Register(c.UserContext(), a, r, c.FormValue("password"), f["code"]); err != nil {
 		return s.fail(c, err, s.registerPage)
 	}
-	return s.startSession(c, f["id_number"], c.FormValue("password"), "/book?flash=注册成功")
+	return s.startSession(c, f["id_number"], c.FormValue("password"), "/book?flash="+url.QueryEscape("注册成功"))
 }
 
 func (s *Site) sendCode(c *fiber.Ctx, raw, purpose string) error {
