@@ -74,6 +74,10 @@ func (b *tab) text(sel string) string {
 func (b *tab) shot(name string) string {
 	b.t.Helper()
 	name = b.name + "-" + name
+	// nothing may be wider than the window: no sideways scrolling on a phone
+	if over, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)); err != nil || over {
+		b.t.Fatalf("%s: page wider than the %s window (%v)", name, b.name, err)
+	}
 	buf, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
 	if err != nil {
 		b.t.Fatalf("screenshot: %v", err)
