@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"yuyue/booking"
@@ -92,6 +93,26 @@ func (b *tab) shot(name string) string {
 	return p
 }
 
+// printView checks the slip under the print stylesheet: navigation and
+// buttons gone, the slip and its QR code kept.
+func (b *tab) printView() {
+	b.t.Helper()
+	media := func(m string) {
+		if _, err := chromedp.Call(b.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m}); err != nil {
+			b.t.Fatal(err)
+		}
+	}
+	media("print")
+	defer media("")
+	ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](`getComputedStyle(document.querySelector("header")).display === "none" &&
+		getComputedStyle(document.querySelector(".noprint")).display === "none" &&
+		document.getElementById("slip").offsetHeight > 0 && document.getElementById("qr").offsetHeight > 0`))
+	if err != nil || !ok {
+		b.t.Fatalf("print stylesheet: %v", err)
+	}
+	b.shot("print.png")
+}
+
 func (b *tab) open(path string, wait string) {
 	b.t.Helper()
 	b.do("open "+path, chromedp.Navigate(b.e.base+path), chromedp.WaitVisible(css(wait)))
@@ -157,6 +178,7 @@ func citizenFlows(t *testing.T, w, h int) {
 		t.Fatalf("QR image not shown: width %d, %v", w, err)
 	}
 	t.Logf("slip screenshot: %s", b.shot("slip.png"))
+	b.printView()
 	c1, _ := e.Svc.CitizenByPhone(ctx, storetest.Phone(1))
 	bs, _ := e.Svc.ActiveBookings(ctx, c1.ID)
 	if len(bs) != 1 || bs[0].Reference != ref || bs[0].Channel != booking.ChannelWeb {
