@@ -66,14 +66,14 @@ func (ac *Accounts) Login(ctx context.Context, login, password, channel string) 
 		return "", CitizenToken{}, &Error{Code: ERateLimited, Message: "account_locked", Until: acct.LockedUntil}
 	}
 	if bcrypt.CompareHashAndPassword(acct.PasswordHash, []byte(password)) != nil {
-		return "", CitizenToken{}, firstErr(ac.recordFailure(ctx, c.ID), Errorf(EUnauthorized, "wrong_login"))
+		return "", CitizenToken{}, firstErr(ac.recordFailure(ctx, c.ID, channel), Errorf(EUnauthorized, "wrong_login"))
 	}
 	return ac.issue(ctx, c.ID, channel, true)
 }
 
 // recordFailure counts a wrong password and locks the account once the
 // count reaches the policy's limit.
-func (ac *Accounts) recordFailure(ctx context.Context, citizenID int64) error {
+func (ac *Accounts) recordFailure(ctx context.Context, citizenID int64, channel string) error {
 	now := ac.Svc.Now()
 	return ac.Svc.Store.InTx(ctx, func(tx Tx) error {
 		a, err := tx.Account(citizenID)
@@ -88,7 +88,7 @@ func (ac *Accounts) recordFailure(ctx context.Context, citizenID int64) error {
 		if err := tx.PutAccount(a); err != nil {
 			return err
 		}
-		return ac.Svc.audit(tx, Actor{Name: "login", Channel: ChannelWeb}, "account.login_failed", citizenID, 0, "failure %d", a.Failures)
+		return ac.Svc.audit(tx, Actor{Name: "login", Channel: channel}, "account.login_failed", citizenID, 0, "failure %d", a.Failures)
 	})
 }
 

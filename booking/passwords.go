@@ -22,7 +22,7 @@ func (ac *Accounts) ChangePassword(ctx context.Context, a Actor, c Citizen, keep
 		return &Error{Code: ERateLimited, Message: "account_locked", Until: acct.LockedUntil}
 	}
 	if bcrypt.CompareHashAndPassword(acct.PasswordHash, []byte(old)) != nil {
-		return firstErr(ac.recordFailure(ctx, c.ID), Errorf(EForbidden, "wrong_password"))
+		return firstErr(ac.recordFailure(ctx, c.ID, a.Channel), Errorf(EForbidden, "wrong_password"))
 	}
 	if err := ac.checkPassword(pw, Registration{IDNumber: c.IDNumber, Phone: c.Phone}); err != nil {
 		return err
