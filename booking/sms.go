@@ -48,7 +48,11 @@ type DevMessage struct {
 	To        string
 	Kind      string
 	Body      string
-	CreatedAt time.Time
+	// Template and TemplateParams are the template rendering (template code
+	// or kind, and the parameters as JSON) a template provider would get.
+	Template       string
+	TemplateParams string
+	CreatedAt      time.Time
 }
 
 // OutboxStats counts outbox rows by status, for metrics and the console.
