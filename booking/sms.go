@@ -44,10 +44,10 @@ type SendResult struct {
 
 // DevMessage is a message the development sender kept instead of sending.
 type DevMessage struct {
-	ID        int64
-	To        string
-	Kind      string
-	Body      string
+	ID   int64
+	To   string
+	Kind string
+	Body string
 	// Template and TemplateParams are the template rendering (template code
 	// or kind, and the parameters as JSON) a template provider would get.
 	Template       string
