@@ -13,6 +13,9 @@ import (
 func newSender(d *deps) (sms.Sender, sms.Renderer, error) {
 	c := d.cfg
 	text := sms.Renderer{Signature: c.SMS.Signature}
+	if c.SMS.Provider == "twilio" {
+		text.NoReplyTo = sms.MainlandNoReply // development mode shows what Twilio would send
+	}
 	switch {
 	case c.Dev():
 		return &sms.DevSender{Store: d.store, Log: d.log, Now: d.svc.Now, Templates: c.Aliyun.Templates.ByKind()}, text, nil
@@ -22,7 +25,6 @@ func newSender(d *deps) (sms.Sender, sms.Renderer, error) {
 			SignName: a.SignName, Endpoint: a.Endpoint, Templates: a.Templates.ByKind(), Timeout: c.SMS.SendTimeout})
 		return s, text, err
 	}
-	text.NoReplyTo = sms.MainlandNoReply
 	s, err := sms.NewTwilioSender(sms.TwilioOptions{AccountSID: c.Twilio.AccountSID, AuthToken: c.Twilio.AuthToken,
 		From: c.Twilio.SMSFrom, APIURL: c.Twilio.APIURL, PublicURL: c.PublicURL, Timeout: c.SMS.SendTimeout})
 	return s, text, err
