@@ -30,12 +30,21 @@ type AliyunOptions struct {
 }
 
 // AliyunSender sends registered templates with the official SDK's SendSms.
+// An SDK client is not safe for concurrent calls (each call rewrites its
+// http.Client's timeout), so every send borrows a client of its own from a
+// pool; all of them share one transport and its connections.
 type AliyunSender struct {
-	client             *dysmsapi.Client
+	opts               AliyunOptions
+	transport          http.RoundTripper
+	pool               chan *dysmsapi.Client
 	scheme, host, port string
-	signName           string
-	templates          map[string]string
 }
+
+// sharedTransport hides the *http.Transport from the SDK, which would
+// otherwise rewrite its TLS settings on every call.
+type sharedTransport struct{ t *http.Transport }
+
+func (s sharedTransport) RoundTrip(r *http.Request) (*http.Response, error) { return s.t.RoundTrip(r) }
 
 // NewAliyunSender builds the SDK client for Endpoint. The SDK's own retry
 // stays off: a retried SendSms after a timeout could text twice, and the
@@ -45,20 +54,49 @@ func NewAliyunSender(o AliyunOptions) (*AliyunSender, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
 		return nil, fmt.Errorf("aliyun.endpoint %q: not an http(s) URL", o.Endpoint)
 	}
-	cfg := sdk.NewConfig().WithAutoRetry(false).WithTimeout(o.Timeout).WithScheme(strings.ToUpper(u.Scheme))
-	c, err := dysmsapi.NewClientWithOptions("cn-hangzhou", cfg, credentials.NewAccessKeyCredential(o.AccessKeyID, o.AccessKeySecret))
+	s := &AliyunSender{opts: o, transport: sharedTransport{http.DefaultTransport.(*http.Transport).Clone()},
+		pool: make(chan *dysmsapi.Client, 16), scheme: u.Scheme, host: u.Hostname(), port: u.Port()}
+	c, err := s.newClient()
+	if err != nil {
+		return nil, err
+	}
+	s.put(c)
+	return s, nil
+}
+
+func (s *AliyunSender) newClient() (*dysmsapi.Client, error) {
+	cfg := sdk.NewConfig().WithAutoRetry(false).WithTimeout(s.opts.Timeout).WithScheme(strings.ToUpper(s.scheme))
+	cfg.Transport = s.transport
+	c, err := dysmsapi.NewClientWithOptions("cn-hangzhou", cfg,
+		credentials.NewAccessKeyCredential(s.opts.AccessKeyID, s.opts.AccessKeySecret))
 	if err != nil {
 		return nil, fmt.Errorf("aliyun sdk client: %w", err)
 	}
-	return &AliyunSender{client: c, scheme: u.Scheme, host: u.Hostname(), port: u.Port(),
-		signName: o.SignName, templates: o.Templates}, nil
+	return c, nil
+}
+
+// get borrows a client from the pool, or makes one when all are busy.
+func (s *AliyunSender) get() (*dysmsapi.Client, error) {
+	select {
+	case c := <-s.pool:
+		return c, nil
+	default:
+		return s.newClient()
+	}
+}
+
+func (s *AliyunSender) put(c *dysmsapi.Client) {
+	select {
+	case s.pool <- c:
+	default:
+	}
 }
 
 // Send calls SendSms with the kind's template code and parameters, and the
 // outbox id as OutId so a delivery report finds the row even before the
 // BizId is saved. body is not sent: Aliyun fills the registered text.
 func (s *AliyunSender) Send(_ context.Context, m booking.OutboxItem, _ string) (string, booking.SendOutcome, error) {
-	code := s.templates[m.Kind]
+	code := s.opts.Templates[m.Kind]
 	params, err := Params(m.Kind, m.Params)
 	if err != nil || code == "" {
 		return "", booking.SendFailed, fmt.Errorf("aliyun: no template for kind %q", m.Kind)
@@ -70,9 +108,14 @@ func (s *AliyunSender) Send(_ context.Context, m booking.OutboxItem, _ string) (
 	req := dysmsapi.CreateSendSmsRequest()
 	req.Scheme, req.Domain, req.Port = s.scheme, s.host, s.port
 	req.PhoneNumbers = aliyunPhone(m.To)
-	req.SignName, req.TemplateCode, req.TemplateParam = s.signName, code, string(pj)
+	req.SignName, req.TemplateCode, req.TemplateParam = s.opts.SignName, code, string(pj)
 	req.OutId = strconv.FormatInt(m.ID, 10)
-	resp, err := s.client.SendSms(req)
+	client, err := s.get()
+	if err != nil {
+		return "", booking.SendRetry, err
+	}
+	resp, err := client.SendSms(req)
+	s.put(client)
 	if err != nil {
 		return "", ClassifyAliyun(err), aliyunError(err)
 	}
