@@ -1,6 +1,7 @@
 package sms
 
 import (
+	"context"
 	"strings"
 	"unicode"
 
@@ -33,7 +34,8 @@ var aliases = []struct {
 	{CmdConfirm, []string{"确认", "QR"}},
 	{CmdCancel, []string{"取消", "QX"}},
 	{CmdQuery, []string{"查询", "CX"}},
-	{CmdStop, []string{"退订", "STOP", "TD"}},
+	// Not STOP: Twilio's Advanced Opt-Out owns it and would block codes too.
+	{CmdStop, []string{"退订", "TD"}},
 }
 
 // ParseCommand reads a reply case- and width-insensitively: ＱＸ, qx and QX
@@ -86,4 +88,20 @@ func refOf(rest string) string {
 		return ref
 	}
 	return ""
+}
+
+// Answer runs body, sent from the number from, as a command and returns the
+// reply text without the signature. Every provider's inbound path (Twilio
+// webhooks, Aliyun up-pushes) calls it, so the commands are one.
+func (h *Inbound) Answer(ctx context.Context, from, body string) string {
+	cmd := ParseCommand(body)
+	smsInbound.WithLabelValues(cmd.Kind).Inc()
+	return h.answer(ctx, from, cmd)
+}
+
+func (h *Inbound) sig() string {
+	if h.Signature != "" {
+		return h.Signature
+	}
+	return Signature
 }

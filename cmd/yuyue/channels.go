@@ -23,19 +23,12 @@ type channels struct {
 
 func newChannels(d *deps) (*channels, error) {
 	c := d.cfg
-	var sender sms.Sender
-	if c.Dev() {
-		sender = &sms.DevSender{Store: d.store, Log: d.log, Now: d.svc.Now}
-	} else {
-		ts, err := sms.NewTwilioSender(sms.TwilioOptions{AccountSID: c.Twilio.AccountSID, AuthToken: c.Twilio.AuthToken,
-			From: c.Twilio.SMSFrom, APIURL: c.Twilio.APIURL, PublicURL: c.PublicURL, Timeout: c.SMS.SendTimeout})
-		if err != nil {
-			return nil, err
-		}
-		sender = ts
+	sender, text, err := newSender(d)
+	if err != nil {
+		return nil, err
 	}
 	w := &sms.Worker{Store: d.store, Sender: sender, Log: d.log, Now: d.svc.Now, Rate: c.SMS.Rate,
-		Concurrency: c.SMS.Concurrency, MaxAttempts: c.SMS.MaxAttempts, RetryBase: c.SMS.RetryBase, Poll: c.SMS.PollInterval}
+		Concurrency: c.SMS.Concurrency, MaxAttempts: c.SMS.MaxAttempts, RetryBase: c.SMS.RetryBase, Poll: c.SMS.PollInterval, Text: text}
 	codes := &sms.Codes{Svc: d.svc, Key: c.Key("sms code hash v1"), Kick: w.Kick, Log: d.log, Rules: sms.CodeRules{
 		TTL: c.SMS.CodeTTL, Attempts: c.SMS.CodeAttempts, ResendAfter: c.SMS.ResendAfter,
 		PerHour: c.SMS.PerHour, PerDay: c.SMS.PerDay, PerCallerDay: c.SMS.PerCallerDay,
@@ -51,8 +44,7 @@ func mountChannels(ctx context.Context, app *fiber.App, d *deps) (func(), error)
 		return nil, err
 	}
 	tw := app.Group("/twilio", webhook.Verify(d.cfg.PublicURL, d.cfg.Twilio.AuthToken))
-	tw.Post("/sms", (&sms.Inbound{Svc: d.svc, Log: d.log}).Handle)
-	tw.Post("/sms/status", (&sms.Status{Store: d.store, Log: d.log}).Handle)
+	mountSMS(app, tw, d, ch.worker.Kick)
 	v := d.cfg.Voice
 	voice, err := ivr.New(d.svc, ch.codes, ivr.Voice{ZHLanguage: v.Language, ZHVoice: v.Voice, ENLanguage: v.EnLanguage,
 		ENVoice: v.EnVoice, SpeechLanguage: v.SpeechLanguage, OperatorNumber: v.OperatorNumber,
@@ -113,11 +105,14 @@ func mountChannels(ctx context.Context, app *fiber.App, d *deps) (func(), error)
 
 func devInbox(d *deps) fiber.Handler {
 	type msg struct {
-		ID   int64     `json:"id"`
-		To   string    `json:"to"`
-		Kind string    `json:"kind"`
-		Body string    `json:"body"`
-		At   time.Time `json:"at"`
+		ID   int64  `json:"id"`
+		To   string `json:"to"`
+		Kind string `json:"kind"`
+		Body string `json:"body"`
+		// The template rendering: what Aliyun would get instead of Body.
+		Template       string    `json:"template"`
+		TemplateParams string    `json:"template_params"`
+		At             time.Time `json:"at"`
 	}
 	return func(c *fiber.Ctx) error {
 		var ms []booking.DevMessage
@@ -130,7 +125,7 @@ func devInbox(d *deps) fiber.Handler {
 		}
 		out := make([]msg, len(ms))
 		for i, m := range ms {
-			out[i] = msg{m.ID, m.To, m.Kind, m.Body, m.CreatedAt}
+			out[i] = msg{m.ID, m.To, m.Kind, m.Body, m.Template, m.TemplateParams, m.CreatedAt}
 		}
 		return c.JSON(out)
 	}
