@@ -32,6 +32,7 @@ func (v *IVR) start(c *fiber.Ctx, sid, from string) (*call, error) {
 		return cl, err
 	}
 	now := v.Svc.Now()
+	from = booking.CallerNumber(from) // the trunk may send sip:+86…@host
 	rec := booking.CallRecord{SID: sid, From: from, Step: StepMenu, Seq: 1, CreatedAt: now}
 	cl = v.newCall(c.UserContext(), rec, &Session{Lang: LangZH})
 	cl.note("welcome")
@@ -143,7 +144,7 @@ func (v *IVR) send(c *fiber.Ctx, cl *call) error {
 // apology is the answer to anything unexpected: valid TwiML that says sorry
 // and hands the caller to an operator, or says goodbye.
 func (v *IVR) apology(c *fiber.Ctx, lang string) error {
-	w := view{lines: []string{say(lang, "apology")}, end: "hangup"}
+	w := view{lines: []string{say(lang, "apology")}, end: "hangup", seq: "0"}
 	if v.Voice.HasOperator() {
 		w.lines, w.end = append(w.lines, say(lang, "transfer")), "operator"
 	} else {

@@ -102,13 +102,19 @@ func (c *call) saveIn(tx booking.Tx, prevSeq int, insert bool) error {
 // the step's bookings, codes and outbox rows commit together with the new
 // state, or not at all. One commit per step instead of up to three.
 func (c *call) applyAndSave(in input) error {
+	return c.commit(func() error { return c.apply(in) })
+}
+
+// commit runs change and saves the session in one transaction, the call's
+// sequence advanced by one.
+func (c *call) commit(change func() error) error {
 	prev := c.rec.Seq
 	err := c.v.Svc.Store.InTx(c.ctx, func(tx booking.Tx) error {
 		c.svc = c.v.Svc.Bound(tx)
 		codes := *c.v.Codes
 		codes.Svc, codes.Kick = c.svc, func() { c.kicked = true }
 		c.codes = &codes
-		if err := c.apply(in); err != nil {
+		if err := change(); err != nil {
 			return err
 		}
 		c.rec.Seq = prev + 1
@@ -128,5 +134,6 @@ func (c *call) view() view {
 	if w.gather != nil {
 		w.gather.step, w.gather.seq = c.rec.Step, strconv.Itoa(c.rec.Seq)
 	}
+	w.seq, w.agent = strconv.Itoa(c.rec.Seq), agentContext(c.rec.Context)
 	return w
 }

@@ -67,6 +67,7 @@ type Session struct {
 	Verified  bool     `json:"verified,omitempty"` // passed a manage code this call
 	Options   []Option `json:"options,omitempty"`
 	Page      int      `json:"page,omitempty"`
+	Starred   bool     `json:"starred,omitempty"` // * pressed once at this list: again goes to the menu
 	Picked    int64    `json:"picked,omitempty"`
 	Reference string   `json:"ref,omitempty"`
 }
