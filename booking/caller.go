@@ -1,28 +1,34 @@
 package booking
 
-import "strings"
+import (
+	"strings"
 
-// CallerNumber reads the caller's number from a call's From as the 114
-// centre's SIP trunk sends it: sip:+8613800138000@trunk, sips:…,
-// sip:13900001111@host;user=phone, tel:+86…, or a plain number. A mainland
-// mobile comes back in E.164; anything else (a landline, an anonymous
-// caller) as the bare user part, so a per-caller limit still has a key.
+	"github.com/nyaruka/phonenumbers"
+)
+
+// CallerNumber returns the calling number a Twilio From carries, in E.164:
+// a plain number, or the user part of a sip:/tel: URI from the 114
+// centre's trunk. It returns "" when there is no real number: empty,
+// anonymous or restricted (Twilio's placeholders are not valid numbers),
+// or a SIP user that is a name. Callers without one share a single rate
+// bucket, so hiding the number gains nothing.
 func CallerNumber(from string) string {
 	s := strings.TrimSpace(from)
-	for _, scheme := range []string{"sips:", "sip:", "tel:"} {
-		if len(s) >= len(scheme) && strings.EqualFold(s[:len(scheme)], scheme) {
+	low := strings.ToLower(s)
+	for _, scheme := range []string{"sip:", "sips:", "tel:"} {
+		if strings.HasPrefix(low, scheme) {
 			s = s[len(scheme):]
 			break
 		}
 	}
-	if at := strings.IndexByte(s, '@'); at >= 0 {
-		s = s[:at]
+	s, _, _ = strings.Cut(s, "@")
+	s, _, _ = strings.Cut(s, ";")
+	if s == "" {
+		return ""
 	}
-	if semi := strings.IndexAny(s, ";?"); semi >= 0 {
-		s = s[:semi]
+	num, err := phonenumbers.Parse(s, "CN")
+	if err != nil || !phonenumbers.IsValidNumber(num) {
+		return ""
 	}
-	if phone, err := NormalizeMobile(s); err == nil {
-		return phone
-	}
-	return s
+	return phonenumbers.Format(num, phonenumbers.E164)
 }

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"yuyue/booking"
+	"yuyue/webhook"
 )
 
 // DialHook hears how a transfer ended (POST /twilio/voice/dial, the <Dial>
@@ -13,11 +14,10 @@ import (
 // main menu with an apology; a finished conversation ends with goodbye.
 // A report for a step the call has left (a retry) replays the current prompt.
 func (v *IVR) DialHook(c *fiber.Ctx) error {
-	sid := c.FormValue("CallSid")
+	sid := webhook.Param(c, "CallSid")
 	if sid == "" {
 		return v.goodbye(c, LangZH)
 	}
-	defer v.lock(sid)()
 	cl, err := v.load(c.UserContext(), sid)
 	if err != nil {
 		if booking.ErrorCode(err) != booking.ENotFound {
@@ -25,11 +25,11 @@ func (v *IVR) DialHook(c *fiber.Ctx) error {
 		}
 		return v.goodbye(c, LangZH)
 	}
-	if c.Query("step") != cl.rec.Step || c.Query("seq") != strconv.Itoa(cl.rec.Seq) {
+	if c.Query("step") != cl.rec.Step || c.Query("seq") != strconv.Itoa(cl.rec.Seq) || !cl.rec.EndedAt.IsZero() {
 		return v.send(c, cl)
 	}
-	status := c.FormValue("DialCallStatus")
-	err = cl.commit(func() error { return cl.onDialEnd(status) })
+	status := webhook.Param(c, "DialCallStatus")
+	err = cl.inTx(func() error { return cl.onDialEnd(status) })
 	switch booking.ErrorCode(err) {
 	case "":
 		return v.send(c, cl)

@@ -38,6 +38,7 @@ type harness struct {
 	app    *fiber.App
 	fake   *twiliotest.Fake
 	worker *sms.Worker
+	codes  *sms.Codes // tests may change its Rules before dialling
 	calls  int
 }
 
@@ -71,7 +72,7 @@ func newHarness(t testing.TB, withOperator bool, catalogYAML ...string) *harness
 	g.Post("/voice/gather", v.GatherHook)
 	g.Post("/voice/status", v.StatusHook)
 	g.Post("/voice/dial", v.DialHook)
-	return &harness{t: t, e: e, app: app, fake: fake, worker: w}
+	return &harness{t: t, e: e, app: app, fake: fake, worker: w, codes: codes}
 }
 
 // post sends a signed Twilio form to path and returns status and body.
@@ -96,17 +97,18 @@ func (h *harness) do(t testing.TB, path string, form url.Values) (int, string) {
 
 // phone is one simulated call.
 type phone struct {
-	h       *harness
-	sid     string
-	from    string
-	action  string // path+query of the current <Gather> action
-	dial    string // path+query of the current <Dial> action
-	finish  string // the current <Gather>'s finishOnKey
-	digits  int    // the current <Gather>'s numDigits (0 = unlimited)
-	waited  bool   // the last press waited for the gather's timeout
-	said    string // everything <Say> said in the last response
-	xml     string
-	history []request
+	h        *harness
+	sid      string
+	from     string
+	action   string // path+query of the current <Gather> action
+	dial     string // path+query of the current <Dial> action
+	finish   string // the current <Gather>'s finishOnKey
+	digits   int    // the current <Gather>'s numDigits (0 = unlimited)
+	waited   bool   // the last press waited for the gather's timeout
+	said     string // everything <Say> said in the last response
+	xml      string
+	history  []request
+	heardAll []string // everything said during the call
 }
 
 type request struct {
@@ -140,6 +142,7 @@ func (p *phone) send(path string, extra url.Values) {
 	}
 	p.xml = xml
 	p.said, p.action = checkTwiML(p.h.t, xml)
+	p.heardAll = append(p.heardAll, p.said)
 	p.readGather(xml)
 }
 
@@ -195,6 +198,12 @@ func (p *phone) hangup() {
 	if code != 204 {
 		p.h.t.Fatalf("status callback: %d", code)
 	}
+}
+
+// verify passes the code step with the code SMS read from the fake Twilio.
+func (p *phone) verify(phone string) *phone {
+	p.h.t.Helper()
+	return p.expect("code").press(p.h.code(phone))
 }
 
 var sixDigits = regexp.MustCompile(`验证码(\d{6})`)

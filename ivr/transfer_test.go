@@ -28,7 +28,7 @@ func dialOf(t *testing.T, xml string) (dial, noun *etree.Element) {
 func TestTransferDialsTheCentreBySIPWithContext(t *testing.T) {
 	h := newHarness(t, true)
 	c := h.e.Citizen(t, 5)
-	p := h.dial(c.Phone).press("1").press("1").press("1").expect("district").press("0")
+	p := h.dial(c.Phone).press("1").verify(c.Phone).press("1").press("1").expect("district").press("0")
 	dial, sip := dialOf(t, p.xml)
 	action, _ := url.Parse(dial.SelectAttrValue("action", ""))
 	if action.Path != "/twilio/voice/dial" || action.Query().Get("step") != "operator" || action.Query().Get("seq") == "" ||
@@ -92,12 +92,14 @@ func TestSIPCallerIsRecognisedByTheirMobile(t *testing.T) {
 	if c.Phone != "+8613800138000" {
 		t.Fatalf("fixture phone %s", c.Phone)
 	}
+	h.e.Book(t, c, h.e.Place(t, "FT01", "idcard", "2026-12-03", "14:00"))
 	for _, from := range []string{"sip:+8613800138000@trunk.test", "sip:13800138000@trunk.test;user=phone"} {
-		p := h.dial(from)
-		p.expect("menu", booking.MaskName(c.Name)+"，您好").press("2")
-		// the code goes to the caller's own mobile
-		p.expect("code", "尾号8000").press(h.code(c.Phone))
-		p.expect("menu", "您目前没有有效预约")
+		// Nothing is said about the caller before the code; the code goes
+		// to the caller's own mobile, and it identifies them.
+		p := h.dial(from).press("2")
+		p.expect("code", "验证码已发送到本机").press(h.code(c.Phone))
+		p.expect("pick_booking", "您有1个有效预约", "居民身份证申领换领")
+		p.hangup()
 		h.e.Clock.Advance(61e9) // past the resend interval for the next call
 	}
 }
@@ -109,16 +111,14 @@ func TestWayBackToTheMenuFromEveryList(t *testing.T) {
 	c := h.e.Citizen(t, 5)
 	h.e.Book(t, c, h.e.Place(t, "FT01", "idcard", "2026-12-03", "14:00"))
 	lists := map[string]func() *phone{
-		"business": func() *phone { return h.dial(c.Phone).press("1").press("1") },
-		"district": func() *phone { return h.dial(c.Phone).press("1").press("1").press("1") },
-		"office":   func() *phone { return h.dial(c.Phone).press("1").press("1").press("1").press("1") },
-		"date": func() *phone {
-			return h.dial(c.Phone).press("1").press("1").press("1").press("1").press("1").press("1")
-		},
-		"period": func() *phone { return toPeriod(t, h, c) },
+		"business": func() *phone { return booked(h, c).press("1") },
+		"district": func() *phone { return booked(h, c).press("1").press("1") },
+		"office":   func() *phone { return booked(h, c).press("1").press("1").press("1") },
+		"date":     func() *phone { return booked(h, c).press("1").press("1").press("1").press("1").press("1") },
+		"period":   func() *phone { h.e.Clock.Advance(61e9); return toPeriod(t, h, c) },
 		"pick_booking": func() *phone {
-			p := h.dial(c.Phone).press("2")
-			return p.press(h.code(c.Phone))
+			h.e.Clock.Advance(61e9)
+			return h.dial(c.Phone).press("2").verify(c.Phone)
 		},
 	}
 	for step, reach := range lists {
@@ -140,7 +140,7 @@ func TestWayBackToTheMenuFromEveryList(t *testing.T) {
 func TestStarThenOtherKeyDoesNotLeave(t *testing.T) {
 	h := newHarness(t, true)
 	c := h.e.Citizen(t, 5)
-	p := h.dial(c.Phone).press("1").press("1").expect("business").press("*").press("7")
+	p := booked(h, c).press("1").expect("business").press("*").press("7")
 	p.expect("business", "输入有误").press("*").expect("business", "再按一次")
 }
 
@@ -154,10 +154,17 @@ func TestResendingTheCodeDoesNotWaitForTheTimeout(t *testing.T) {
 	if p.waited {
 		t.Fatal("resending waited for the gather's timeout")
 	}
-	p.expect("code", "验证码已发送到尾号")
+	p.expect("code", "验证码已发送到本机")
 	second := h.code(c.Phone)
 	if second == first {
 		t.Fatalf("no new code: %s", second)
 	}
 	p.press(second).expect("menu", "您目前没有有效预约")
+}
+
+// booked brings a registered citizen's call to the mode step: 1, then the
+// code (a minute after the last one, past the resend interval).
+func booked(h *harness, c booking.Citizen) *phone {
+	h.e.Clock.Advance(61e9)
+	return h.dial(c.Phone).press("1").verify(c.Phone).expect("mode")
 }
