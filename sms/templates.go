@@ -22,8 +22,8 @@ var templates = map[string]*template.Template{
 	booking.MsgConfirmation: tmpl("{{.name}}您好，已预约{{.business}}：{{day .date}}{{.start}}-{{.end}}，{{.office}}（{{.address}}）。受理号{{.ref}}。请带{{.bring}}及本人身份证。{{deadline .deadline}}前可回复QX取消。"),
 	booking.MsgReminder:     tmpl("提醒：您预约的{{.business}}在明天{{day .date}}{{.start}}-{{.end}}，{{.office}}（{{.address}}），受理号{{.ref}}。回复1确认到场；不能到场请在今天{{hour .deadline}}前回复QX取消。"),
 	booking.MsgCancellation: tmpl("您{{day .date}}{{.start}}-{{.end}}的{{.business}}预约（受理号{{.ref}}）已取消。如需重新预约请拨114。"),
-	booking.MsgNoShow:       tmpl("您{{day .date}}{{.start}}-{{.end}}的{{.business}}预约未按时取号，已记爽约一次。6个月内爽约3次将暂停预约资格6个月。"),
-	booking.MsgBlacklist:    tmpl("因6个月内爽约3次，您的预约资格暂停至{{day .until}}。如有异议请拨114。"),
+	booking.MsgNoShow:       tmpl("您{{day .date}}{{.start}}-{{.end}}的{{.business}}预约未按时取号，已记爽约一次。{{.months}}个月内爽约{{.strikes}}次将暂停预约资格{{.months}}个月。"),
+	booking.MsgBlacklist:    tmpl("因{{.months}}个月内爽约{{.strikes}}次，您的预约资格暂停至{{day .until}}。如有异议请拨114。"),
 }
 
 func tmpl(body string) *template.Template {
