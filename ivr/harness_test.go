@@ -225,7 +225,7 @@ func (h *harness) code(phone string) string {
 	return ""
 }
 
-var twilioVerbs = map[string]bool{"Say": true, "Gather": true, "Dial": true, "Enqueue": true, "Hangup": true,
+var twilioVerbs = map[string]bool{"Say": true, "Gather": true, "Dial": true, "Hangup": true,
 	"Redirect": true, "Pause": true, "Play": true, "Reject": true}
 
 // checkTwiML parses a response and enforces the contract: only Twilio
