@@ -283,3 +283,21 @@ func TestConcurrentDeliveriesApplyOnce(t *testing.T) {
 		t.Fatalf("taken %d, want 1", pl.Taken)
 	}
 }
+
+// A caller who takes longer than booking.verified_for between the code and
+// the confirmation passes a new code and comes back to the held place.
+func TestLapsedVerificationAsksAgainAtConfirm(t *testing.T) {
+	h := newHarness(t, true)
+	c := h.e.Citizen(t, 5)
+	p := toPeriod(t, h, c)
+	h.e.Clock.Advance(16 * time.Minute)
+	p.press("1").expect("confirm").press("1")
+	p.expect("code", "验证码已发送到本机")
+	if strings.Contains(p.said, "更换手机号码") {
+		t.Fatalf("a registered caller was offered another phone: %s", p.said)
+	}
+	p.press(h.code(c.Phone)).expect("confirm", "上午九点到十点").press("1")
+	if bs, _ := h.e.Svc.ActiveBookings(ctx, c.ID); len(bs) != 1 || bs[0].Status != booking.StatusBooked {
+		t.Fatalf("bookings: %+v", bs)
+	}
+}
