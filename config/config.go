@@ -99,9 +99,14 @@ type Voice struct {
 	EnLanguage     string `mapstructure:"en_language"`     // <Say language> for English
 	EnVoice        string `mapstructure:"en_voice"`        // <Say voice> for English
 	SpeechLanguage string `mapstructure:"speech_language"` // <Gather language>
-	OperatorNumber string `mapstructure:"operator_number"` // <Dial> target
-	OperatorQueue  string `mapstructure:"operator_queue"`  // <Enqueue> name; wins over the number
 	Timeout        int    `mapstructure:"timeout"`         // <Gather timeout> seconds
+	// Operator is where 0 transfers to: sip:agents@pbx (the 114 centre's
+	// exchange), tel:+… or +… (through OperatorBYOC for +86 numbers, as
+	// Twilio places no calls to mainland numbers itself); empty = none.
+	Operator     string `mapstructure:"operator"`
+	OperatorBYOC string `mapstructure:"operator_byoc"` // BY… BYOC trunk SID for <Number byoc>
+	CallerID     string `mapstructure:"caller_id"`     // <Dial callerId>, required with an operator
+	DialTimeout  int    `mapstructure:"dial_timeout"`  // <Dial timeout> seconds the agents may ring
 }
 
 // SMS configures codes and the outbox worker.

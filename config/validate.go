@@ -36,6 +36,8 @@ func (c *Config) Validate() error {
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	if !isHTTPURL(c.PublicURL) {
 		bad("public_url", "must be an http or https URL, got %q", c.PublicURL)
+	} else if !c.Dev() && !strings.HasPrefix(c.PublicURL, "https://") {
+		bad("public_url", "must be https:// outside development: Twilio calls webhooks over HTTPS only, got %q", c.PublicURL)
 	}
 	if strings.TrimSpace(c.Database) == "" {
 		bad("database", "must name a SQLite file")
@@ -57,6 +59,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	c.validateNumbers(bad)
+	c.Voice.validateOperator(bad)
 	c.validateSchedules(bad)
 	c.validateWeb(bad)
 	return errors.Join(errs...)

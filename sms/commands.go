@@ -66,6 +66,11 @@ func ParseCommand(body string) Command {
 				if ref := refOf(rest); ref != "" {
 					return Command{Kind: CmdCancel, Ref: ref}
 				}
+				// A mistyped reference is still a cancel: it matches no
+				// booking and is answered so, not with the help text.
+				if typo := digitsOf(rest); typo != "" {
+					return Command{Kind: CmdCancel, Ref: typo}
+				}
 			}
 		}
 	}
@@ -104,4 +109,20 @@ func (h *Inbound) sig() string {
 		return h.Signature
 	}
 	return Signature
+}
+
+// digitsOf returns the digits of rest when it holds digits and separators
+// only, "" otherwise.
+func digitsOf(rest string) string {
+	var b strings.Builder
+	for _, r := range rest {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case unicode.IsSpace(r) || unicode.IsPunct(r):
+		default:
+			return ""
+		}
+	}
+	return b.String()
 }

@@ -145,7 +145,8 @@ func (h *Inbound) cancel(ctx context.Context, a booking.Actor, cz booking.Citize
 	case "":
 		return fmt.Sprintf(replyCancelDone, target.Reference), nil
 	case booking.EDeadline:
-		return "已超过取消时限（预约日前一天18:00），受理号" + target.Reference + "的预约不能取消。如不能到场将记爽约。", nil
+		return fmt.Sprintf("已超过取消时限（预约日前一天%02d:00），受理号%s的预约不能取消。如不能到场将记爽约。",
+			h.Svc.Rules.CancelHour, target.Reference), nil
 	}
 	return "", err
 }

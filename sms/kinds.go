@@ -35,8 +35,8 @@ var Templates = map[string]Template{
 		NoReply: "提醒：您预约的${business}在明天${time}，${office}（${address}），受理号${ref}。不能到场请在今天${hour}前拨114取消。",
 	},
 	booking.MsgCancellation: {Text: "您${time}的${business}预约（受理号${ref}）已取消。如需重新预约请拨114。"},
-	booking.MsgNoShow:       {Text: "您${time}的${business}预约未按时取号，已记爽约一次。6个月内爽约3次将暂停预约资格6个月。"},
-	booking.MsgBlacklist:    {Text: "因6个月内爽约3次，您的预约资格暂停至${until}。如有异议请拨114。"},
+	booking.MsgNoShow:       {Text: "您${time}的${business}预约未按时取号，已记爽约一次。${months}个月内爽约${strikes}次将暂停预约资格${months}个月。"},
+	booking.MsgBlacklist:    {Text: "因${months}个月内爽约${strikes}次，您的预约资格暂停至${until}。如有异议请拨114。"},
 	MsgReply:                {Text: "${result}"},
 }
 

@@ -46,7 +46,7 @@ func spawnYuyue(ctx context.Context, bin, dir, fakeURL, catalogYAML, pprofAddr s
 		return nil, err
 	}
 	env := map[string]string{
-		"YUYUE_HTTP_ADDR": addr, "YUYUE_PUBLIC_URL": "http://" + addr, "YUYUE_DATABASE": filepath.Join(dir, "yuyue.db"),
+		"YUYUE_HTTP_ADDR": addr, "YUYUE_PUBLIC_URL": publicOf("http://" + addr), "YUYUE_DATABASE": filepath.Join(dir, "yuyue.db"),
 		"YUYUE_CATALOG": cat, "YUYUE_TWILIO_ACCOUNT_SID": accountSID, "YUYUE_TWILIO_AUTH_TOKEN": authToken,
 		"YUYUE_TWILIO_SMS_FROM": "+14155550100", "YUYUE_TWILIO_API_URL": fakeURL, "YUYUE_SECRET_KEY": secretKey,
 		"YUYUE_LOG_LEVEL": "warn", "YUYUE_JOBS_ENABLED": "false", "YUYUE_SMS_RATE": "5000", "YUYUE_SMS_CONCURRENCY": "16",

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"yuyue/booking"
+	"yuyue/config"
 	"yuyue/ivr"
 	"yuyue/operator"
 	"yuyue/sms"
@@ -45,16 +46,14 @@ func mountChannels(ctx context.Context, app *fiber.App, d *deps) (func(), error)
 	}
 	tw := app.Group("/twilio", webhook.Verify(d.cfg.PublicURL, d.cfg.Twilio.AuthToken))
 	mountSMS(app, tw, d, ch.worker.Kick)
-	v := d.cfg.Voice
-	voice, err := ivr.New(d.svc, ch.codes, ivr.Voice{ZHLanguage: v.Language, ZHVoice: v.Voice, ENLanguage: v.EnLanguage,
-		ENVoice: v.EnVoice, SpeechLanguage: v.SpeechLanguage, OperatorNumber: v.OperatorNumber,
-		OperatorQueue: v.OperatorQueue, Timeout: v.Timeout}, d.cfg.PublicURL, d.cfg.Key("ivr session seal v1"), d.log)
+	voice, err := ivr.New(d.svc, ch.codes, ivrVoice(d.cfg.Voice), d.cfg.PublicURL, d.cfg.Key("ivr session seal v1"), d.log)
 	if err != nil {
 		return nil, err
 	}
 	tw.Post("/voice", voice.VoiceHook)
 	tw.Post("/voice/gather", voice.GatherHook)
 	tw.Post("/voice/status", voice.StatusHook)
+	tw.Post("/voice/dial", voice.DialHook)
 
 	console, err := operator.New(d.svc, ch.codes, d.log, d.cfg.Dev(), strings.HasPrefix(d.cfg.PublicURL, "https://"))
 	if err != nil {
@@ -129,4 +128,19 @@ func devInbox(d *deps) fiber.Handler {
 		}
 		return c.JSON(out)
 	}
+}
+
+// ivrVoice maps the voice settings onto the IVR's; Validate has checked
+// the operator target already.
+func ivrVoice(v config.Voice) ivr.Voice {
+	kind, addr, _ := v.OperatorTarget()
+	t := ivr.Transfer{Address: addr, BYOC: v.OperatorBYOC, CallerID: v.CallerID, Timeout: v.DialTimeout}
+	switch kind {
+	case config.OperatorSIP:
+		t.Kind = ivr.TransferSIP
+	case config.OperatorNumber:
+		t.Kind = ivr.TransferNumber
+	}
+	return ivr.Voice{ZHLanguage: v.Language, ZHVoice: v.Voice, ENLanguage: v.EnLanguage, ENVoice: v.EnVoice,
+		SpeechLanguage: v.SpeechLanguage, Operator: t, Timeout: v.Timeout}
 }
