@@ -40,12 +40,12 @@ func Load(path string) (*booking.Catalog, error) {
 }
 
 type file struct {
-	Timezone   string                         `yaml:"timezone"`
-	Businesses []businessYAML                 `yaml:"businesses"`
-	Districts  []districtYAML                 `yaml:"districts"`
-	Offices    []officeYAML                   `yaml:"offices"`
-	Calendar   map[int]yearYAML               `yaml:"calendar"`
-	Defaults   defaultsYAML                   `yaml:"defaults"`
+	Timezone   string           `yaml:"timezone"`
+	Businesses []businessYAML   `yaml:"businesses"`
+	Districts  []districtYAML   `yaml:"districts"`
+	Offices    []officeYAML     `yaml:"offices"`
+	Calendar   map[int]yearYAML `yaml:"calendar"`
+	Defaults   defaultsYAML     `yaml:"defaults"`
 }
 
 type defaultsYAML struct {
