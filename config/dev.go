@@ -128,3 +128,12 @@ func repeated(s string) bool {
 	}
 	return false
 }
+
+// CheckSecret refuses a secret_key too weak for production (for `yuyue
+// rekey`, which takes the new key outside the configuration).
+func CheckSecret(s string) error {
+	if why := weakSecret(s); why != "" {
+		return &Error{Key: "secret_key", Problem: why}
+	}
+	return nil
+}
