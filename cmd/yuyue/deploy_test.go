@@ -53,7 +53,9 @@ func TestAlertsAndDashboardUseMetricsTheCodeDefines(t *testing.T) {
 		}
 		exprs = append(exprs, r.Expr)
 	}
-	var dash struct{ Panels []struct{ Targets []struct{ Expr string } } }
+	var dash struct {
+		Panels []struct{ Targets []struct{ Expr string } }
+	}
 	if err := json.Unmarshal([]byte(read(t, "deploy/grafana-dashboard.json")), &dash); err != nil || len(dash.Panels) == 0 {
 		t.Fatalf("grafana-dashboard.json: %v", err)
 	}
