@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	_ "github.com/mattn/go-sqlite3"
 )
@@ -30,6 +31,7 @@ func TestSecondServeOnADatabaseInUseChangesNothing(t *testing.T) {
 	e := testEnv(t, nil)
 	startServer(t, e)
 	db := rawDB(t, e.getenv("YUYUE_DATABASE"))
+	waitWorkerRecovered(t, db)
 	res, err := db.Exec(`INSERT INTO outbox (to_phone, kind, params, status, created_at) VALUES ('+8613800138000', 'code', '{}', 'sending', 1)`)
 	if err != nil {
 		t.Fatal(err)
@@ -41,10 +43,51 @@ func TestSecondServeOnADatabaseInUseChangesNothing(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), want) {
 		t.Fatalf("second serve: %v, want %q", err, want)
 	}
+	// The writing CLI commands work beside it and leave the row alone too.
+	for _, args := range [][]string{{"migrate"}, {"jobs", "run", "release"}, {"operator", "add", "carol", "--role", "operator"}} {
+		if err := run(context.Background(), args, e.with("a-long-password-1\n", nil)); err != nil {
+			t.Fatalf("%v beside the server: %v", args, err)
+		}
+	}
 	var status string
 	if err := db.QueryRow(`SELECT status FROM outbox WHERE id = ?`, id).Scan(&status); err != nil || status != "sending" {
 		t.Fatalf("the first instance's sending row is now %q (%v)", status, err)
 	}
+}
+
+// Removing the lock file loses the lease: /readyz says so.
+func TestReadyzReportsALostLeaseAndMissingHolidays(t *testing.T) {
+	cat := filepath.Join(t.TempDir(), "catalog.yaml")
+	os.WriteFile(cat, []byte("businesses: [{code: b, name: B}]\ndistricts: [{code: d, name: D}]\noffices: [{code: O, name: O, district: d}]\n"+
+		"defaults: {periods: [{start: '09:00', end: '10:00', capacity: 1}]}\n"), 0o600)
+	e := testEnv(t, map[string]string{"YUYUE_CATALOG": cat})
+	s := startServer(t, e)
+	code, body := get(t, s.base+"/readyz")
+	if code != 200 || !strings.Contains(body, "no holidays") {
+		t.Fatalf("/readyz = %d %s, want ready with a holiday warning", code, body)
+	}
+	os.Remove(e.getenv("YUYUE_DATABASE") + ".lock")
+	if code, body := get(t, s.base+"/readyz"); code != 503 || !strings.Contains(body, "lease lost") {
+		t.Fatalf("/readyz = %d %s, want 503 naming the lost lease", code, body)
+	}
+}
+
+// waitWorkerRecovered returns once the server's outbox worker has finished
+// its start-up recovery: it has then handled a message queued now.
+func waitWorkerRecovered(t *testing.T, db *sql.DB) {
+	t.Helper()
+	res, err := db.Exec(`INSERT INTO outbox (to_phone, kind, params, status, created_at) VALUES ('+8613800138001', 'code', '{"code":"123456"}', 'pending', 1)`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _ := res.LastInsertId()
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+		var status string
+		if db.QueryRow(`SELECT status FROM outbox WHERE id = ?`, id).Scan(&status) == nil && status != "pending" && status != "sending" {
+			return
+		}
+	}
+	t.Fatal("the outbox worker never handled a queued message")
 }
 
 func TestWrongSecretKeyOnAnExistingDatabaseStops(t *testing.T) {
