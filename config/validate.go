@@ -55,6 +55,7 @@ func (c *Config) Validate() error {
 			bad("debug.pprof_addr", "%v", err)
 		}
 	}
+	c.validateConsole(bad)
 	c.validateNumbers(bad)
 	c.validateSchedules(bad)
 	return errors.Join(errs...)
