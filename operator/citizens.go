@@ -1,6 +1,7 @@
 package operator
 
 import (
+	"crypto/rand"
 	"strings"
 	"time"
 
@@ -62,10 +63,24 @@ func (c *Console) openCitizen(ctx *fiber.Ctx, citizenID int64, why, flash string
 	return back(ctx, "/console/c/"+h, flash, nil)
 }
 
+// newHandle is a citizen page's opaque id: 24 random lowercase letters
+// (112 bits), and no digits, so that no URL ever looks like a phone or ID
+// number to a log scrubber or a test.
+func newHandle() string {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	for i := range b {
+		b[i] = 'a' + b[i]%26
+	}
+	return string(b)
+}
+
 func (c *Console) handle(ctx *fiber.Ctx, citizenID int64) (string, error) {
 	var h string
 	err := c.Svc.Store.InTx(ctx.UserContext(), func(tx booking.Tx) (err error) {
-		h, err = tx.CitizenHandle(citizenID, randomToken()[:32])
+		h, err = tx.CitizenHandle(citizenID, newHandle())
 		return err
 	})
 	return h, err

@@ -60,6 +60,7 @@ func (c *Console) funcs() template.FuncMap {
 		"kind":     func(s string) string { return named(kindNames, s, "其他短信") },
 		"actor":    actorText,
 		"context":  contextText,
+		"detail":   detailText,
 		"time": func(t time.Time) string {
 			if t.IsZero() {
 				return ""

@@ -25,7 +25,7 @@ func (c *Console) Mount(app *fiber.App) {
 	route(get, "/citizens", c.findPage, op, ad)
 	route(post, "/citizens/find", c.findCitizen, op, ad)
 	route(post, "/citizens", c.registerCitizen, op, ad)
-	route(post, "/transfers/:sid/open", c.openTransfer, op, ad)
+	route(post, "/transfers/open", c.openTransfer, op, ad)
 	route(get, "/c/:handle", c.citizenPage, op, ad)
 	route(post, "/c/:handle/why", c.giveReason, op, ad)
 	route(get, "/c/:handle/book", c.bookPage, op, ad)

@@ -49,7 +49,7 @@ func (c *Console) transfers(ctx *fiber.Ctx) error {
 func (c *Console) openTransfer(ctx *fiber.Ctx) error {
 	var rec booking.CallRecord
 	err := c.Svc.Store.View(ctx.UserContext(), func(tx booking.Tx) (err error) {
-		rec, err = tx.Call(ctx.Params("sid"))
+		rec, err = tx.Call(ctx.FormValue("sid"))
 		return err
 	})
 	if err != nil || rec.TransferredAt.IsZero() {
