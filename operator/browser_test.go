@@ -86,7 +86,7 @@ func (s *session) check(name string) {
 			s.t.Fatalf("%s shows the English word %q:\n%s", name, w, body)
 		}
 	}
-	buf, err := chromedp.Run(s.ctx, chromedp.FullScreenshot(90))
+	buf, err := chromedp.Run(s.ctx, chromedp.FullScreenshot(100)) // quality 100 gives a PNG
 	if err != nil {
 		s.t.Fatalf("screenshot: %v", err)
 	}
