@@ -94,5 +94,6 @@ func (c *Console) errorPages(ctx *fiber.Ctx) error {
 		c.Log.Error("console request failed", "route", ctx.Route().Path, "err", err)
 	}
 	ctx.Status(code)
+	ctx.Locals("state", (*sessionState)(nil)) // already saved: keep its message for the next page
 	return c.render(ctx, "error", t[0], t[1])
 }
