@@ -32,7 +32,7 @@ type env struct {
 	ids     []string // full ID numbers no response may contain
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	e := storetest.NewEnv(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -58,7 +58,7 @@ func newEnv(t *testing.T) *env {
 	return &env{Env: e, app: app, worker: w, console: c}
 }
 
-func (e *env) citizen(t *testing.T, n int) booking.Citizen {
+func (e *env) citizen(t testing.TB, n int) booking.Citizen {
 	e.ids = append(e.ids, storetest.ID(n))
 	return e.Citizen(t, n)
 }
@@ -66,7 +66,7 @@ func (e *env) citizen(t *testing.T, n int) booking.Citizen {
 // browser keeps cookies and the CSRF token, and checks every response for
 // full ID numbers.
 type browser struct {
-	t       *testing.T
+	t       testing.TB
 	e       *env
 	cookies map[string]string
 	csrf    string
@@ -84,7 +84,7 @@ var (
 
 // checkHeaders fails unless a console response carries the privacy and
 // security headers.
-func checkHeaders(t *testing.T, what string, h http.Header) {
+func checkHeaders(t testing.TB, what string, h http.Header) {
 	t.Helper()
 	for k, want := range map[string]string{"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
 		"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY"} {
@@ -97,7 +97,7 @@ func checkHeaders(t *testing.T, what string, h http.Header) {
 	}
 }
 
-func (e *env) browser(t *testing.T) *browser {
+func (e *env) browser(t testing.TB) *browser {
 	return &browser{t: t, e: e, cookies: map[string]string{}}
 }
 

@@ -28,12 +28,18 @@ const (
 	freePerAcct   = 50 // an account from everywhere
 )
 
-// dummyHash is what an unknown account's password is compared with, so
-// that it takes as long as a wrong password for a real one.
-var dummyHash = sync.OnceValue(func() []byte {
+// dummyHashes hold, by bcrypt cost, what an unknown account's password is
+// compared with, so that it takes as long as a wrong password for a real one.
+var dummyHashes sync.Map
+
+func dummyHash() []byte {
+	if h, ok := dummyHashes.Load(PasswordCost); ok {
+		return h.([]byte)
+	}
 	h, _ := bcrypt.GenerateFromPassword([]byte("no such account, no such password"), PasswordCost)
+	dummyHashes.Store(PasswordCost, h)
 	return h
-})
+}
 
 // throttleKeys are the counters one attempt is recorded under.
 func throttleKeys(name, ip string) (pair, addr, acct string) {

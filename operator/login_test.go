@@ -1,6 +1,7 @@
 package operator_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
@@ -8,7 +9,10 @@ import (
 	"testing"
 	"time"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"yuyue/booking"
+	"yuyue/operator"
 )
 
 // wrongLogins sends n wrong passwords for name from ip at once and returns
@@ -101,5 +105,32 @@ func TestUnknownAccountsAnswerLikeWrongPasswords(t *testing.T) {
 	log, _ := e.Svc.AuditLog(ctx, booking.AuditFilter{Action: "login.failed"})
 	if len(log) != 2 || log[0].Actor != "未知账户" || log[1].Actor != "op1" || !strings.Contains(log[0].Detail, "192.0.2.2") {
 		t.Fatalf("failed logins audited as %+v", log)
+	}
+}
+
+// BenchmarkWrongLogin times a wrong password for an existing account and
+// for an unknown one: both make one bcrypt comparison at the same cost, so
+// ns/op of the two must match (an attacker cannot tell which names exist).
+//
+//	go test ./operator -run '^$' -bench WrongLogin -benchtime 30x
+func BenchmarkWrongLogin(b *testing.B) {
+	operator.PasswordCost = bcrypt.DefaultCost // as in production
+	defer func() { operator.PasswordCost = bcrypt.MinCost }()
+	for _, name := range []string{"op1", "nobody"} {
+		b.Run(name, func(b *testing.B) {
+			e := newEnv(b)
+			br := e.browser(b)
+			br.get("/console/login")
+			form := url.Values{"name": {name}, "password": {"nope"}, "csrf": {br.csrf}}
+			i := 0
+			for b.Loop() {
+				i++
+				br.ip = fmt.Sprintf("10.%d.%d.%d", i>>16&255, i>>8&255, i&255) // never throttled
+				form.Set("csrf", br.csrf)                                      // each answer sets a new form token
+				if code, _, _ := br.do("POST", "/console/login", form); code != http.StatusUnauthorized {
+					b.Fatalf("wrong login: %d", code)
+				}
+			}
+		})
 	}
 }
