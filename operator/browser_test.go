@@ -191,6 +191,13 @@ func browserScenario(t *testing.T, exe string, width, height int) {
 		admin.do(p, chromedp.Navigate(admin.base+"/console/"+p), chromedp.WaitVisible(css("main section")))
 		admin.check("admin-" + p)
 	}
+	admin.do("password", chromedp.Navigate(admin.base+"/console/password"), chromedp.WaitVisible(css("#change")))
+	admin.check("admin-password")
+	admin.do("not found", chromedp.Navigate(admin.base+"/console/nowhere"), chromedp.WaitVisible(css("#error-page")))
+	admin.check("admin-notfound")
+	admin.do("a citizen from the audit log", chromedp.Navigate(admin.base+"/console/audit"),
+		chromedp.Click(css(`#audit a[href^="/console/c/"]`)), chromedp.WaitVisible(css("#reason")))
+	admin.check("admin-why")
 	admin.do("accounts", chromedp.Navigate(admin.base+"/console/operators"),
 		chromedp.Click(css("#account-op1 button.disable")), chromedp.WaitVisible(css("#flash")))
 	if !strings.Contains(admin.text("#flash"), "已停用") {
