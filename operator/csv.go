@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"fmt"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 )
@@ -14,12 +15,26 @@ func sendCSV(ctx *fiber.Ctx, filename string, rows [][]string) error {
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
 	w := csv.NewWriter(&buf)
+	for _, r := range rows {
+		for i, cell := range r {
+			r[i] = defuse(cell)
+		}
+	}
 	if err := w.WriteAll(rows); err != nil {
 		return err
 	}
 	ctx.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	ctx.Set(fiber.HeaderContentDisposition, fmt.Sprintf(`attachment; filename="%s"`, filename))
 	return ctx.Send(buf.Bytes())
+}
+
+// defuse keeps a spreadsheet from running a cell as a formula: text from
+// callers or operators may start with = + - @.
+func defuse(cell string) string {
+	if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+		return "'" + cell
+	}
+	return cell
 }
 
 // officeCSV exports an office's list of one day.

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"yuyue/booking"
 	"yuyue/store/storetest"
 )
 
@@ -104,5 +105,23 @@ func TestExportsAndAuditPaging(t *testing.T) {
 	}
 	if code, _ := admin.get("/console/audit?citizen=nosuchhandle"); code != http.StatusNotFound {
 		t.Fatalf("unknown citizen filter: %d", code)
+	}
+}
+
+func TestCSVCellsAreNotFormulas(t *testing.T) {
+	e := newEnv(t)
+	c := e.citizen(t, 1)
+	admin := e.browser(t).login("admin1")
+	admin.get(admin.open(c.Phone[3:], "=HYPERLINK(\"http://x\")"))
+	rows := download(t, admin, "/console/audit.csv?action=citizen.view")
+	if len(rows) != 2 || !strings.HasPrefix(rows[1][6], "市民页面") {
+		t.Fatalf("rows %q", rows)
+	}
+	e.Store.InTx(ctx, func(tx booking.Tx) error {
+		return tx.Audit(booking.AuditEntry{At: e.Clock.Now(), Actor: "=cmd|' /C calc'!A0", Channel: "ivr", Action: "x"})
+	})
+	rows = download(t, admin, "/console/audit.csv?action=x")
+	if len(rows) != 2 || rows[1][1] != "'=cmd|' /C calc'!A0" {
+		t.Fatalf("formula cell: %q", rows[1])
 	}
 }
