@@ -3,6 +3,8 @@ package operator
 import (
 	"regexp"
 	"strings"
+
+	"yuyue/booking"
 )
 
 // detailRules turn the booking service's audit details (written for
@@ -35,6 +37,7 @@ var englishWord = regexp.MustCompile(`[A-Za-z]{2,}`)
 // detailText is an audit detail in Chinese; what cannot be translated is
 // left to the tooltip rather than shown in English.
 func detailText(d string) string {
+	d = booking.CleanText(d)
 	for _, r := range detailRules {
 		if r.re.MatchString(d) {
 			out := r.re.ReplaceAllString(d, r.repl)
