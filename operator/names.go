@@ -106,5 +106,8 @@ func contextText(s string) string {
 			out = append(out, name+"："+booking.CleanText(v))
 		}
 	}
+	if len(out) == 0 && !englishWord.MatchString(s) {
+		return booking.CleanText(s) // already prose, e.g. written in Chinese
+	}
 	return strings.Join(out, "；")
 }
