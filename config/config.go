@@ -27,6 +27,7 @@ type Config struct {
 	Debug     Debug     `mapstructure:"debug"`
 	Web       Web       `mapstructure:"web"`
 	Backup    Backup    `mapstructure:"backup"`
+	Console   Console   `mapstructure:"console"`
 }
 
 // Backup configures the daily online backup job (jobs.backup).
@@ -36,6 +37,13 @@ type Backup struct {
 	Dir string `mapstructure:"dir"`
 	// Keep is how many copies the job keeps; older ones are deleted.
 	Keep int `mapstructure:"keep"`
+}
+
+// Console configures the web console's sessions.
+type Console struct {
+	// IdleTimeout ends a session not used for this long, besides the
+	// absolute lifetime: a counter PC left logged in is not left open.
+	IdleTimeout time.Duration `mapstructure:"idle_timeout"`
 }
 
 // Debug holds diagnostics that are off by default.
@@ -53,6 +61,10 @@ type HTTP struct {
 	Addr string `mapstructure:"addr"`
 	// AdminAddr serves /metrics (and health) apart from the public routes.
 	AdminAddr string `mapstructure:"admin_addr"`
+	// TrustedProxies are the CIDRs (or single addresses) of reverse proxies
+	// whose X-Real-IP header names the client; from anyone else the header
+	// is ignored, so a client cannot pick the address login throttling sees.
+	TrustedProxies []string `mapstructure:"trusted_proxies"`
 }
 
 // Twilio holds the credentials; empty SID and token mean development mode.

@@ -71,6 +71,7 @@ func (c *Config) Validate() error {
 	if c.Backup.Keep < 1 {
 		bad("backup.keep", "must be at least 1")
 	}
+	c.validateConsole(bad)
 	c.validateNumbers(bad)
 	c.Voice.validateOperator(bad)
 	c.validateSchedules(bad)

@@ -58,6 +58,7 @@ func mountChannels(app *fiber.App, d *deps) (*channels, error) {
 		return nil, err
 	}
 	console.Drain = ch.worker.Kick
+	console.IdleTimeout = d.cfg.Console.IdleTimeout
 	console.Mount(app)
 	if err := mountWeb(app, d, ch.codes); err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"yuyue/catalog"
+	"yuyue/operator"
 )
 
 // serveHook, when set by a test, sees the server once it is listening.
@@ -122,14 +123,16 @@ func runServer(ctx context.Context, d *deps, lns *listeners, r *readiness) error
 
 // newApp builds the public Fiber app: webhooks, console and health only.
 func newApp(d *deps, r *readiness) (*fiber.App, *channels, error) {
-	app := fiber.New(fiber.Config{
+	cfg := fiber.Config{
 		DisableStartupMessage: true,
 		ErrorHandler:          plainErrors(d.log),
 		ReadTimeout:           10 * time.Second,
 		WriteTimeout:          10 * time.Second,
 		// Webhook handlers keep strings from forms in call sessions.
 		Immutable: true,
-	})
+	}
+	operator.TrustProxies(&cfg, d.cfg.HTTP.TrustedProxies)
+	app := fiber.New(cfg)
 	app.Use(recoverAndObserve(d.log))
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	app.Get("/readyz", r.handler)
