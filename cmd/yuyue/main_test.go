@@ -90,8 +90,11 @@ func TestServeHealthReadyMetrics(t *testing.T) {
 	if code != 200 || !strings.Contains(body, "# TYPE yuyue_http_request_duration_seconds histogram") || !strings.Contains(body, "go_goroutines") {
 		t.Fatalf("/metrics = %d, not Prometheus text with our histogram:\n%.500s", code, body)
 	}
-	if code, body := get(t, base+"/no-such-page"); code != 404 || strings.Contains(body, "<html") {
-		t.Fatalf("unknown page = %d %q, want a plain 404", code, body)
+	if code, body := get(t, base+"/no-such-page"); code != 404 || !strings.Contains(body, "页面不存在") || !strings.Contains(body, `href="/console/"`) {
+		t.Fatalf("unknown page = %d %q, want the 404 signpost page", code, body)
+	}
+	if code, body := get(t, base+"/"); code != 200 || !strings.Contains(body, `href="/healthz"`) {
+		t.Fatalf("/ = %d %q, want the signpost page", code, body)
 	}
 	if !strings.Contains(logs.String(), "DEVELOPMENT MODE") {
 		t.Fatalf("no development-mode warning in the log:\n%s", logs)

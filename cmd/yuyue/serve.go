@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"yuyue/signpost"
 )
 
 // listenHook, when set by a test, learns the address the server bound.
@@ -82,6 +84,7 @@ func newApp(ctx context.Context, d *deps) (*fiber.App, func(), error) {
 	})
 	app.Get("/metrics", metricsHandler())
 	stop, err := mountChannels(ctx, app, d)
+	signpost.Mount(app) // last: `/` and the 404 page for every unknown path
 	return app, stop, err
 }
 
