@@ -15,16 +15,19 @@ import (
 
 	"github.com/beevik/etree"
 
+	"yuyue/booking"
 	"yuyue/webhook"
 )
 
 type phone struct {
 	base, public, token, from string
+	idNumber                  string // what the id token keys
 	out                       io.Writer
 	sid                       string
 	seenSMS                   int64
 	lastCode                  string
 	usedCode                  string
+	quiet                     bool // skipOldSMS: read without printing
 }
 
 // call dials, then follows the TwiML until the call ends.
@@ -33,7 +36,7 @@ func (p *phone) call(ctx context.Context, in inputs) error {
 	rand.Read(b)
 	p.sid = "CA" + hex.EncodeToString(b)
 	fmt.Fprintf(p.out, "☎ calling %s from %s (CallSid %s)\n", p.base, p.from, p.sid)
-	p.showSMS(ctx)
+	p.skipOldSMS(ctx)
 	path, form := "/twilio/voice", url.Values{}
 	for ctx.Err() == nil {
 		doc, err := p.post(ctx, path, form)
@@ -72,6 +75,9 @@ func (p *phone) fill(ctx context.Context, form url.Values, tok string) {
 		form.Set("SpeechResult", strings.TrimPrefix(tok, "say:"))
 		form.Set("Confidence", "0.9")
 		fmt.Fprintf(p.out, "  🗣 %s\n", form.Get("SpeechResult"))
+	case tok == "id":
+		form.Set("Digits", p.idNumber)
+		fmt.Fprintf(p.out, "  ⌨ %s# (ID number)\n", booking.MaskIDNumber(p.idNumber))
 	case tok == "code":
 		// The outbox worker delivers the SMS shortly after the step that
 		// queued it: wait for a code not used yet.
@@ -158,6 +164,14 @@ func (p *phone) status(ctx context.Context) error {
 	return nil
 }
 
+// skipOldSMS marks what the inbox already holds as seen, so that a code
+// from an earlier call is never taken for this call's.
+func (p *phone) skipOldSMS(ctx context.Context) {
+	p.quiet = true
+	p.showSMS(ctx)
+	p.quiet, p.lastCode = false, ""
+}
+
 // showSMS prints development-inbox messages not shown yet (dev mode only).
 func (p *phone) showSMS(ctx context.Context) {
 	req, _ := http.NewRequestWithContext(ctx, "GET", p.base+"/dev/inbox", nil)
@@ -184,6 +198,9 @@ func (p *phone) showSMS(ctx context.Context) {
 			continue
 		}
 		p.seenSMS = m.ID
+		if p.quiet {
+			continue
+		}
 		fmt.Fprintf(p.out, "✉ SMS to %s: %s\n", m.To, m.Body)
 		if c := codeRe.FindStringSubmatch(m.Body); c != nil {
 			p.lastCode = c[1]
