@@ -61,7 +61,12 @@ func (p *phone) call(ctx context.Context, in inputs) error {
 			fmt.Fprintln(p.out, "☎ caller hangs up")
 			return p.status(ctx)
 		}
-		p.fill(ctx, form, tok)
+		if tok == "code" {
+			if path, err = p.awaitCode(ctx, path); err != nil {
+				return err
+			}
+		}
+		p.fill(form, tok)
 	}
 	return ctx.Err()
 }
@@ -69,7 +74,7 @@ func (p *phone) call(ctx context.Context, in inputs) error {
 var codeRe = regexp.MustCompile(`验证码(\d{6})`)
 
 // fill turns a token into what Twilio would post.
-func (p *phone) fill(ctx context.Context, form url.Values, tok string) {
+func (p *phone) fill(form url.Values, tok string) {
 	switch {
 	case strings.HasPrefix(tok, "say:"):
 		form.Set("SpeechResult", strings.TrimPrefix(tok, "say:"))
@@ -79,13 +84,6 @@ func (p *phone) fill(ctx context.Context, form url.Values, tok string) {
 		form.Set("Digits", p.idNumber)
 		fmt.Fprintf(p.out, "  ⌨ %s# (ID number)\n", booking.MaskIDNumber(p.idNumber))
 	case tok == "code":
-		// The outbox worker delivers the SMS shortly after the step that
-		// queued it: wait for a code not used yet.
-		for end := time.Now().Add(10 * time.Second); time.Now().Before(end) && ctx.Err() == nil; time.Sleep(100 * time.Millisecond) {
-			if p.showSMS(ctx); p.lastCode != "" && p.lastCode != p.usedCode {
-				break
-			}
-		}
 		p.usedCode = p.lastCode
 		form.Set("Digits", p.lastCode)
 		fmt.Fprintf(p.out, "  ⌨ %s (code from the SMS)\n", p.lastCode)
