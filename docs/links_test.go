@@ -27,8 +27,8 @@ func TestLinksStayInTheRepository(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if strings.Contains(string(b), "../shared") {
-			t.Errorf("%s points to ../shared, outside the repository", f)
+		if strings.Contains(string(b), filepath.Join("..", "shared")) {
+			t.Errorf("%s points to the shared folder outside the repository", f)
 		}
 		for _, m := range mdLink.FindAllStringSubmatch(string(b), -1) {
 			target, _, _ := strings.Cut(m[1], "#")

@@ -37,6 +37,7 @@ type harness struct {
 	app    *fiber.App
 	fake   *twiliotest.Fake
 	worker *sms.Worker
+	codes  *sms.Codes // tests may change its Rules before dialling
 	calls  int
 }
 
@@ -69,7 +70,7 @@ func newHarness(t testing.TB, withOperator bool, catalogYAML ...string) *harness
 	g.Post("/voice", v.VoiceHook)
 	g.Post("/voice/gather", v.GatherHook)
 	g.Post("/voice/status", v.StatusHook)
-	return &harness{t: t, e: e, app: app, fake: fake, worker: w}
+	return &harness{t: t, e: e, app: app, fake: fake, worker: w, codes: codes}
 }
 
 // post sends a signed Twilio form to path and returns status and body.
@@ -94,14 +95,15 @@ func (h *harness) do(t testing.TB, path string, form url.Values) (int, string) {
 
 // phone is one simulated call.
 type phone struct {
-	h       *harness
-	sid     string
-	from    string
-	action  string // path+query of the current <Gather> action
-	finish  string // the current <Gather>'s finishOnKey
-	said    string // everything <Say> said in the last response
-	xml     string
-	history []request
+	h        *harness
+	sid      string
+	from     string
+	action   string // path+query of the current <Gather> action
+	finish   string // the current <Gather>'s finishOnKey
+	said     string // everything <Say> said in the last response
+	xml      string
+	history  []request
+	heardAll []string // everything said during the call
 }
 
 type request struct {
@@ -135,6 +137,7 @@ func (p *phone) send(path string, extra url.Values) {
 	}
 	p.xml = xml
 	p.said, p.action = checkTwiML(p.h.t, xml)
+	p.heardAll = append(p.heardAll, p.said)
 	p.finish = ""
 	if m := finishAttr.FindStringSubmatch(xml); m != nil {
 		p.finish = m[1]
@@ -192,6 +195,12 @@ func (p *phone) hangup() {
 	if code != 204 {
 		p.h.t.Fatalf("status callback: %d", code)
 	}
+}
+
+// verify passes the code step with the code SMS read from the fake Twilio.
+func (p *phone) verify(phone string) *phone {
+	p.h.t.Helper()
+	return p.expect("code").press(p.h.code(phone))
 }
 
 var (

@@ -6,7 +6,9 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"fmt"
+	"log/slog"
 	"math/big"
+	"sync/atomic"
 	"time"
 
 	"yuyue/booking"
@@ -20,7 +22,15 @@ type CodeRules struct {
 	PerHour      int           // codes per number per hour (5)
 	PerDay       int           // codes per number per 24 h (10)
 	PerCallerDay int           // codes one calling number may trigger per 24 h
+	// UnverifiedPerHour is the hourly budget, all numbers together, of
+	// codes to numbers that never passed a code: what SMS pumping sends.
+	// 0 means no budget.
+	UnverifiedPerHour int
 }
+
+// AnonymousCaller is the one bucket every request without a usable calling
+// number counts under: hiding the number must not escape the caller cap.
+const AnonymousCaller = "anonymous"
 
 // Codes issues and checks SMS verification codes.
 type Codes struct {
@@ -29,7 +39,13 @@ type Codes struct {
 	Rules CodeRules
 	// Kick, when set, wakes the outbox worker so a code leaves at once.
 	Kick func()
+	// Log, when set, gets a warning when the unverified budget is hit.
+	Log *slog.Logger
 }
+
+// lastBudgetWarn is the unix second of the last budget warning, shared by
+// copies of Codes (the IVR binds one to each step's transaction).
+var lastBudgetWarn atomic.Int64
 
 func (c *Codes) hash(phone, purpose, code string) []byte {
 	m := hmac.New(sha256.New, c.Key)
@@ -38,11 +54,14 @@ func (c *Codes) hash(phone, purpose, code string) []byte {
 }
 
 // Issue creates a code for phone and purpose and queues it in the outbox, in
-// one transaction. caller is the number that asked (the calling number on
-// the phone), capped separately against SMS pumping. A refusal is
-// ERateLimited with the reason.
+// one transaction. caller is who asked (the calling number on the phone,
+// "" when there is none: AnonymousCaller), capped separately against SMS
+// pumping. A refusal is ERateLimited with the reason.
 func (c *Codes) Issue(ctx context.Context, phone, purpose, caller string) error {
 	now := c.Svc.Now()
+	if caller == "" {
+		caller = AnonymousCaller
+	}
 	code, err := newCode()
 	if err != nil {
 		return err
@@ -51,7 +70,11 @@ func (c *Codes) Issue(ctx context.Context, phone, purpose, caller string) error 
 		if err := c.allowed(tx, phone, caller, now); err != nil {
 			return err
 		}
-		vc := booking.VerificationCode{Phone: phone, Purpose: purpose, Caller: caller,
+		unknown, err := c.unknownWithinBudget(tx, phone, now)
+		if err != nil {
+			return err
+		}
+		vc := booking.VerificationCode{Phone: phone, Purpose: purpose, Caller: caller, Unverified: unknown,
 			Hash: c.hash(phone, purpose, code), CreatedAt: now, ExpiresAt: now.Add(c.Rules.TTL)}
 		if err := tx.InsertCode(&vc); err != nil {
 			return err
@@ -85,10 +108,44 @@ func (c *Codes) allowed(tx booking.Tx, phone, caller string, now time.Time) erro
 		return booking.Errorf(booking.ERateLimited, "hourly_cap")
 	case day >= c.Rules.PerDay:
 		return booking.Errorf(booking.ERateLimited, "daily_cap")
-	case caller != "" && byCaller >= c.Rules.PerCallerDay:
+	case byCaller >= c.Rules.PerCallerDay:
 		return booking.Errorf(booking.ERateLimited, "caller_cap")
 	}
 	return nil
+}
+
+// unknownWithinBudget reports whether phone never passed a code, and
+// refuses (ERateLimited "unverified_budget") when such codes already used
+// up this hour's budget.
+func (c *Codes) unknownWithinBudget(tx booking.Tx, phone string, now time.Time) (bool, error) {
+	known, err := tx.PhoneKnown(phone)
+	if err != nil || known {
+		return false, err
+	}
+	if c.Rules.UnverifiedPerHour <= 0 {
+		return true, nil
+	}
+	n, err := tx.CountUnverifiedCodes(now.Add(-time.Hour))
+	if err != nil {
+		return true, err
+	}
+	if n >= c.Rules.UnverifiedPerHour {
+		c.budgetHit(now)
+		return true, booking.Errorf(booking.ERateLimited, "unverified_budget")
+	}
+	return true, nil
+}
+
+// budgetHit counts a refusal and warns, at most once a minute: a pumping
+// attack must not flood the log as well.
+func (c *Codes) budgetHit(now time.Time) {
+	smsUnverifiedBudget.Inc()
+	last := lastBudgetWarn.Load()
+	if c.Log == nil || now.Unix()-last < 60 || !lastBudgetWarn.CompareAndSwap(last, now.Unix()) {
+		return
+	}
+	c.Log.Warn("sms: hourly budget of codes to never-verified numbers used up; such codes are refused (possible SMS pumping)",
+		"budget", c.Rules.UnverifiedPerHour, "key", "sms.unverified_per_hour")
 }
 
 // Verify checks a code entered for phone and purpose. A right code marks the
