@@ -22,6 +22,7 @@ type Config struct {
 	Jobs      Jobs      `mapstructure:"jobs"`
 	Retention Retention `mapstructure:"retention"`
 	Debug     Debug     `mapstructure:"debug"`
+	Web       Web       `mapstructure:"web"`
 }
 
 // Debug holds diagnostics that are off by default.

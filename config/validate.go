@@ -57,6 +57,7 @@ func (c *Config) Validate() error {
 	}
 	c.validateNumbers(bad)
 	c.validateSchedules(bad)
+	c.validateWeb(bad)
 	return errors.Join(errs...)
 }
 

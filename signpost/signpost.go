@@ -1,8 +1,7 @@
-// Package signpost answers the paths no channel claims: `/` (until the
-// citizen site takes it) and every unknown path get a short Chinese page
-// that points to the console and the health endpoints, so a person who
-// opens the service's address in a browser learns where to go instead of
-// reading a bare "Not Found".
+// Package signpost answers the paths no channel claims: every unknown path
+// gets a short Chinese page that points to the citizen site, the console
+// and the health endpoints, so a person who mistypes an address learns
+// where to go instead of reading a bare "Not Found".
 package signpost
 
 import (
@@ -23,15 +22,9 @@ var page = template.Must(template.New("page").Parse(pageHTML))
 // plain text, since no person reads it and a webhook caller wants no HTML.
 var machinePrefixes = []string{"/twilio/", "/aliyun/", "/api/"}
 
-// Mount serves `/` and, registered after every other route, the catch-all
-// for unknown paths. Call it last.
-func Mount(app *fiber.App) {
-	app.Get("/", Home)
-	app.Use(NotFound)
-}
-
-// Home is the 200 page at `/`.
-func Home(c *fiber.Ctx) error { return render(c, fiber.StatusOK, false) }
+// Mount adds the catch-all for unknown paths; registered after every other
+// route, so call it last.
+func Mount(app *fiber.App) { app.Use(NotFound) }
 
 // NotFound answers any unmatched request with 404: the page for people,
 // plain text under the webhook prefixes.
@@ -42,14 +35,10 @@ func NotFound(c *fiber.Ctx) error {
 			return c.Status(fiber.StatusNotFound).SendString("not found")
 		}
 	}
-	return render(c, fiber.StatusNotFound, true)
-}
-
-func render(c *fiber.Ctx, status int, missing bool) error {
 	var b bytes.Buffer
-	if err := page.Execute(&b, struct{ Missing bool }{missing}); err != nil {
+	if err := page.Execute(&b, nil); err != nil {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	return c.Status(status).Send(b.Bytes())
+	return c.Status(fiber.StatusNotFound).Send(b.Bytes())
 }

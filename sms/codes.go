@@ -148,46 +148,49 @@ func (c *Codes) budgetHit(now time.Time) {
 		"budget", c.Rules.UnverifiedPerHour, "key", "sms.unverified_per_hour")
 }
 
-// Verify checks a code entered for phone and purpose. A right code marks the
-// phone verified for purpose (booking.Rules.VerifiedFor) in the same
-// transaction. A wrong one counts an attempt, which is kept even though the
-// call fails; after Rules.Attempts wrong entries the code is dead.
+// Verify checks a code entered for phone and purpose in its own
+// transaction; see VerifyTx.
 func (c *Codes) Verify(ctx context.Context, phone, purpose, code string) error {
-	now := c.Svc.Now()
 	var result error
-	err := c.Svc.Store.InTx(ctx, func(tx booking.Tx) error {
-		vc, err := tx.LatestCode(phone, purpose)
-		switch {
-		case booking.ErrorCode(err) == booking.ENotFound:
-			result = booking.Errorf(booking.ENotFound, "no code was sent")
-			return nil
-		case err != nil:
-			return err
-		case !vc.UsedAt.IsZero():
-			result = booking.Errorf(booking.EExpired, "code already used or replaced")
-			return nil
-		case !now.Before(vc.ExpiresAt):
-			result = booking.Errorf(booking.EExpired, "code expired")
-			return nil
-		case vc.Attempts >= c.Rules.Attempts:
-			result = booking.Errorf(booking.ERateLimited, "too many wrong entries")
-			return nil
-		}
-		if !hmac.Equal(vc.Hash, c.hash(phone, purpose, code)) {
-			vc.Attempts++
-			result = booking.Errorf(booking.EInvalid, "wrong code, %d tries left", c.Rules.Attempts-vc.Attempts)
-			return tx.UpdateCode(vc)
-		}
-		vc.UsedAt = now
-		if err := tx.UpdateCode(vc); err != nil {
-			return err
-		}
-		return c.Svc.MarkPhoneVerified(ctx, tx, phone, purpose)
+	err := c.Svc.Store.InTx(ctx, func(tx booking.Tx) (err error) {
+		result, err = c.VerifyTx(tx, phone, purpose, code)
+		return err
 	})
 	if err != nil {
 		return err
 	}
 	return result
+}
+
+// VerifyTx checks a code entered for phone and purpose inside tx. A right
+// code marks the phone verified for purpose (booking.Rules.VerifiedFor) in
+// tx. A wrong one counts an attempt and is the result, not the error, so the
+// caller can commit the count though the entry failed; after Rules.Attempts
+// wrong entries the code is dead.
+func (c *Codes) VerifyTx(tx booking.Tx, phone, purpose, code string) (result, err error) {
+	now := c.Svc.Now()
+	vc, err := tx.LatestCode(phone, purpose)
+	switch {
+	case booking.ErrorCode(err) == booking.ENotFound:
+		return booking.Errorf(booking.ENotFound, "no code was sent"), nil
+	case err != nil:
+		return nil, err
+	case !vc.UsedAt.IsZero():
+		return booking.Errorf(booking.EExpired, "code already used or replaced"), nil
+	case !now.Before(vc.ExpiresAt):
+		return booking.Errorf(booking.EExpired, "code expired"), nil
+	case vc.Attempts >= c.Rules.Attempts:
+		return booking.Errorf(booking.ERateLimited, "too many wrong entries"), nil
+	}
+	if !hmac.Equal(vc.Hash, c.hash(phone, purpose, code)) {
+		vc.Attempts++
+		return booking.Errorf(booking.EInvalid, "wrong code, %d tries left", c.Rules.Attempts-vc.Attempts), tx.UpdateCode(vc)
+	}
+	vc.UsedAt = now
+	if err := tx.UpdateCode(vc); err != nil {
+		return nil, err
+	}
+	return nil, c.Svc.MarkPhoneVerified(context.Background(), tx, phone, purpose)
 }
 
 func newCode() (string, error) {

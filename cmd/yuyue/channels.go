@@ -70,6 +70,9 @@ func mountChannels(ctx context.Context, app *fiber.App, d *deps) (func(), error)
 	}
 	console.Drain = ch.worker.Kick
 	console.Mount(app)
+	if err := mountWeb(app, d, ch.codes); err != nil {
+		return nil, err
+	}
 
 	if d.cfg.Dev() {
 		// Development only: the SMS that were not sent, codes included, for

@@ -93,9 +93,6 @@ func TestServeHealthReadyMetrics(t *testing.T) {
 	if code, body := get(t, base+"/no-such-page"); code != 404 || !strings.Contains(body, "页面不存在") || !strings.Contains(body, `href="/console/"`) {
 		t.Fatalf("unknown page = %d %q, want the 404 signpost page", code, body)
 	}
-	if code, body := get(t, base+"/"); code != 200 || !strings.Contains(body, `href="/healthz"`) {
-		t.Fatalf("/ = %d %q, want the signpost page", code, body)
-	}
 	if !strings.Contains(logs.String(), "DEVELOPMENT MODE") {
 		t.Fatalf("no development-mode warning in the log:\n%s", logs)
 	}

@@ -84,7 +84,7 @@ func newApp(ctx context.Context, d *deps) (*fiber.App, func(), error) {
 	})
 	app.Get("/metrics", metricsHandler())
 	stop, err := mountChannels(ctx, app, d)
-	signpost.Mount(app) // last: `/` and the 404 page for every unknown path
+	signpost.Mount(app) // last: the 404 page for every unknown path
 	return app, stop, err
 }
 
