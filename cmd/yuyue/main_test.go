@@ -150,8 +150,8 @@ func TestServeHealthReadyAndMetricsOnTheAdminListener(t *testing.T) {
 			t.Fatalf("admin /metrics = %d, lacks %q:\n%.800s", code, want, body)
 		}
 	}
-	if code, body := get(t, s.base+"/no-such-page"); code != 404 || strings.Contains(body, "<html") {
-		t.Fatalf("unknown page = %d %q, want a plain 404", code, body)
+	if code, body := get(t, s.base+"/no-such-page"); code != 404 || !strings.Contains(body, "页面不存在") || !strings.Contains(body, `href="/console/"`) {
+		t.Fatalf("unknown page = %d %q, want the 404 signpost page", code, body)
 	}
 	if !strings.Contains(s.logs.String(), "DEVELOPMENT MODE") {
 		t.Fatalf("no development-mode warning in the log:\n%s", s.logs)
