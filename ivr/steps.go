@@ -115,8 +115,8 @@ func (c *call) onMenu(in input) error {
 	switch in.digits {
 	case "1", "2", "3":
 		c.s.Flow = map[string]string{"1": FlowBook, "2": FlowQuery, "3": FlowCancel}[in.digits]
-		if c.s.CitizenID != 0 {
-			return c.continueFlow()
+		if c.s.CitizenID != 0 { // verified earlier in this call: again only if that lapsed
+			return c.sendCodeTo(c.s.Phone)
 		}
 		return c.identify()
 	case "0":

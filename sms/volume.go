@@ -13,8 +13,8 @@ import (
 // or for query/cancel, is within booking.verified_for; a caller who passed
 // nothing in this call always gets a code, whatever another call proved.
 //
-// The IVR calls it where query/cancel would send a code (ivr startManage,
-// before sendCode(PurposeManage)), with whether this call passed a code.
+// The IVR calls it before sending a code to a phone that already passed one
+// in the same call (ivr sendCodeTo).
 func (c *Codes) SkipCode(ctx context.Context, phone string, passedThisCall bool) (bool, error) {
 	if !passedThisCall {
 		return false, nil
