@@ -119,7 +119,7 @@ func TestMadeUpIDCannotBindVictimNumber(t *testing.T) {
 	if _, err := h.e.Svc.CitizenByIDNumber(ctx, storetest.ID(88)); booking.ErrorCode(err) != booking.ENotFound {
 		t.Fatalf("the made-up ID got registered: %v", err)
 	}
-	h.code(victimPhone) // the first code goes out now, as the worker would send it, not beside the next one
+	h.code(victimPhone)                // the first code goes out now, as the worker would send it, not beside the next one
 	h.e.Clock.Advance(2 * time.Minute) // past the resend wait
 	v := h.dial(victimPhone)
 	v.expect("menu").press("1").expect("id_number").press(keys(storetest.ID(21))).speak("张三").press("1")
