@@ -245,13 +245,14 @@ func citizenFlows(t *testing.T, w, h int) {
 	// the console sees the web booking and its channel
 	b.do("console login", chromedp.Navigate(e.base+"/console/login"), chromedp.WaitVisible(css("#name")),
 		chromedp.SendKeys(css("#name"), "admin1"), chromedp.SendKeys(css("#password"), password), chromedp.Click(css("#login")),
-		chromedp.WaitVisible(css(`form[action="/console/logout"]`)), chromedp.Navigate(e.base+"/console/citizens"), chromedp.WaitVisible(css("#q")), chromedp.SendKeys(css("#q"), c2.Phone[3:]), chromedp.Click(css("#find")),
+		chromedp.WaitVisible(css("#logout")), chromedp.Navigate(e.base+"/console/citizens"), chromedp.WaitVisible(css("#q")), chromedp.SendKeys(css("#q"), c2.Phone[3:]),
+		chromedp.SendKeys(css("#reason"), "市民来电核对网上预约"), chromedp.Click(css("#find")),
 		chromedp.WaitVisible(css("#bookings")))
 	if got := b.text("#bookings"); !strings.Contains(got, ref2) {
 		t.Fatalf("console bookings: %q", got)
 	}
 	b.open("/console/audit", "table")
-	if got := b.text("table"); !strings.Contains(got, "web") || !strings.Contains(got, "booking.confirm") {
+	if got := b.text("table"); !strings.Contains(got, "网站") || !strings.Contains(got, "预约确认") {
 		t.Fatalf("console audit: %q", got)
 	}
 }
