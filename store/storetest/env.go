@@ -8,7 +8,6 @@ import (
 
 	"yuyue/booking"
 	"yuyue/catalog"
-	"yuyue/store"
 )
 
 // Clock is a settable clock for tests.
@@ -60,9 +59,10 @@ calendar:
     workdays: {"2026-12-26": 测试调休}
 `
 
-// Env is a service on a real SQLite file with a test clock.
+// Env is a service on a real database (SQLite, or PostgreSQL under
+// TestPostgres) with a test clock.
 type Env struct {
-	Store *store.Store
+	Store DB
 	Svc   *booking.Service
 	Clock *Clock
 }
