@@ -3,9 +3,9 @@ package postgres
 import (
 	"cmp"
 	"database/sql"
-	"slices"
 	"encoding/json"
 	"errors"
+	"slices"
 	"time"
 
 	"yuyue/booking"
