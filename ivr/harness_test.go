@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -38,6 +39,10 @@ type harness struct {
 	fake   *twiliotest.Fake
 	worker *sms.Worker
 	calls  int
+
+	mkApp func(*booking.Service) *fiber.App // another node's app (nodes_test.go)
+	apps  []*fiber.App                      // when set, webhooks go round-robin to these
+	sent  atomic.Int64
 }
 
 func newHarness(t testing.TB, withOperator bool, catalogYAML ...string) *harness {
@@ -60,7 +65,17 @@ func newHarness(t testing.TB, withOperator bool, catalogYAML ...string) *harness
 	if withOperator {
 		voice.OperatorNumber = operator
 	}
-	v, err := ivr.New(e.Svc, codes, voice, publicURL, make([]byte, 32), log)
+	app := newApp(t, e.Svc, codes, voice, log)
+	mk := func(svc *booking.Service) *fiber.App { return newApp(t, svc, codes, voice, log) }
+	return &harness{t: t, e: e, app: app, fake: fake, worker: w, mkApp: mk}
+}
+
+// newApp is one node's voice webhooks on svc.
+func newApp(t testing.TB, svc *booking.Service, codes *sms.Codes, voice ivr.Voice, log *slog.Logger) *fiber.App {
+	t.Helper()
+	c := *codes
+	c.Svc = svc
+	v, err := ivr.New(svc, &c, voice, publicURL, make([]byte, 32), log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,7 +84,7 @@ func newHarness(t testing.TB, withOperator bool, catalogYAML ...string) *harness
 	g.Post("/voice", v.VoiceHook)
 	g.Post("/voice/gather", v.GatherHook)
 	g.Post("/voice/status", v.StatusHook)
-	return &harness{t: t, e: e, app: app, fake: fake, worker: w}
+	return app
 }
 
 // post sends a signed Twilio form to path and returns status and body.
@@ -84,7 +99,11 @@ func (h *harness) do(t testing.TB, path string, form url.Values) (int, string) {
 	req := httptest.NewRequest("POST", path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Twilio-Signature", webhook.Sign(authToken, publicURL+path, form))
-	resp, err := h.app.Test(req, -1)
+	app := h.app
+	if len(h.apps) > 0 { // several nodes behind a balancer without affinity
+		app = h.apps[int(h.sent.Add(1)-1)%len(h.apps)]
+	}
+	resp, err := app.Test(req, -1)
 	if err != nil {
 		t.Fatal(err)
 	}

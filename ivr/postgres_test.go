@@ -12,11 +12,13 @@ import (
 // when YUYUE_TEST_POSTGRES is set, each in a fresh schema.
 func TestPostgres(t *testing.T) {
 	storetest.RunPostgres(t, "ivr_test", map[string]func(*testing.T){
+		"TestBookingCallAcrossTwoNodes":            TestBookingCallAcrossTwoNodes,
 		"TestEnglishToggle":                        TestEnglishToggle,
 		"TestFailurePaths":                         TestFailurePaths,
 		"TestHangUpFreesHeldPlace":                 TestHangUpFreesHeldPlace,
 		"TestIdentifyByIDFromAnotherPhone":         TestIdentifyByIDFromAnotherPhone,
 		"TestInternalErrorStillAnswersTwiML":       TestInternalErrorStillAnswersTwiML,
+		"TestLastPlaceRaceAcrossNodes":             TestLastPlaceRaceAcrossNodes,
 		"TestMalformedWebhooks":                    TestMalformedWebhooks,
 		"TestNewCallerRegistersAndBooksByBusiness": TestNewCallerRegistersAndBooksByBusiness,
 		"TestQueryAndCancelByPhone":                TestQueryAndCancelByPhone,

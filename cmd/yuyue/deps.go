@@ -14,14 +14,13 @@ import (
 	"yuyue/booking"
 	"yuyue/catalog"
 	"yuyue/config"
-	"yuyue/store"
 )
 
 // deps are the parts every command shares.
 type deps struct {
 	cfg   *config.Config
 	log   *slog.Logger
-	store *store.Store
+	store database
 	svc   *booking.Service
 }
 
@@ -45,9 +44,9 @@ func open(ctx context.Context, configPath string, e env) (*deps, error) {
 	if err != nil {
 		return nil, &config.Error{Key: "catalog", Problem: err.Error()}
 	}
-	st, err := store.Open(ctx, cfg.Database, cfg.SecretKey)
+	st, err := openDatabase(ctx, cfg.Database, cfg.SecretKey)
 	if err != nil {
-		return nil, fmt.Errorf("database %s: %w", cfg.Database, err)
+		return nil, fmt.Errorf("database %s: %w", redactDSN(cfg.Database), err)
 	}
 	svc := booking.NewService(st, cat, cfg.Rules())
 	return &deps{cfg: cfg, log: log, store: st, svc: svc}, nil
@@ -85,6 +84,6 @@ func migrate(ctx context.Context, configPath string, e env) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stdout, "database %s at migration %d\n", d.cfg.Database, v)
+	fmt.Fprintf(e.stdout, "database %s at migration %d\n", redactDSN(d.cfg.Database), v)
 	return nil
 }

@@ -9,7 +9,6 @@ import (
 	"database/sql"
 	"fmt"
 	"hash/fnv"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -18,12 +17,6 @@ import (
 	"yuyue/booking"
 	"yuyue/store/idcrypt"
 )
-
-// IsDSN reports whether database names a PostgreSQL database rather than
-// an SQLite file: the one place the choice of store is made.
-func IsDSN(database string) bool {
-	return strings.HasPrefix(database, "postgres://") || strings.HasPrefix(database, "postgresql://")
-}
 
 // Store is a pgx pool behind database/sql, the ID-number keys and this
 // node's lease.

@@ -77,3 +77,13 @@ func (e *Env) QueryRow(query string, args ...any) *sql.Row {
 func (e *Env) Query(query string, args ...any) (*sql.Rows, error) {
 	return e.Store.Reader().Query(Rebind(e.Store, query), args...)
 }
+
+// Node returns a service as a second yuyue node would run it: its own store
+// (connection pool, writer, lease) on the env's database, the same catalog,
+// rules and clock.
+func (e *Env) Node(t testing.TB) *booking.Service {
+	t.Helper()
+	svc := *e.Svc
+	svc.Store = Sibling(t, e.Store)
+	return &svc
+}

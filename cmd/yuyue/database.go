@@ -1,0 +1,41 @@
+package main
+
+import (
+	"context"
+	"net/url"
+
+	"yuyue/booking"
+	"yuyue/config"
+	"yuyue/store"
+	"yuyue/store/postgres"
+)
+
+// database is what the commands need of a store, whichever it is.
+type database interface {
+	booking.Store
+	Ping(ctx context.Context) error
+	Version(ctx context.Context) (int, error)
+	Close() error
+}
+
+// openDatabase is the one place the store is chosen: a postgres:// or
+// postgresql:// URL opens PostgreSQL (several nodes may share it), anything
+// else is an SQLite file path.
+func openDatabase(ctx context.Context, dsn, secret string) (database, error) {
+	if config.IsPostgres(dsn) {
+		return postgres.Open(ctx, dsn, secret)
+	}
+	return store.Open(ctx, dsn, secret)
+}
+
+// redactDSN hides a password in a database URL before it is printed.
+func redactDSN(dsn string) string {
+	if !config.IsPostgres(dsn) {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "postgres://…"
+	}
+	return u.Redacted()
+}
