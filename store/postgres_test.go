@@ -12,12 +12,14 @@ import (
 // when YUYUE_TEST_POSTGRES is set, each in a fresh schema.
 func TestPostgres(t *testing.T) {
 	storetest.RunPostgres(t, "store_test", map[string]func(*testing.T){
+		"TestCapacityAcrossNodes":                TestCapacityAcrossNodes,
 		"TestCapacityUnderConcurrency":           TestCapacityUnderConcurrency,
 		"TestGroupCommitKeepsEachCallAtomic":     TestGroupCommitKeepsEachCallAtomic,
 		"TestIDNumberNotInDatabaseFiles":         TestIDNumberNotInDatabaseFiles,
 		"TestInTxAfterCloseFails":                TestInTxAfterCloseFails,
 		"TestMigrationsAreRecordedAndRerunnable": TestMigrationsAreRecordedAndRerunnable,
 		"TestOneActiveBookingUnderConcurrency":   TestOneActiveBookingUnderConcurrency,
+		"TestOutboxClaimedOnceAcrossNodes":       TestOutboxClaimedOnceAcrossNodes,
 		"TestWrongSecretCannotReadIDs":           TestWrongSecretCannotReadIDs,
 	})
 }

@@ -38,6 +38,13 @@ var pgDSNs sync.Map // *postgres.Store → string
 // YUYUE_TEST_POSTGRES database, dropped at cleanup.
 func OpenPostgres(t testing.TB) *postgres.Store {
 	t.Helper()
+	return openPG(t, PostgresDSN(t))
+}
+
+// PostgresDSN creates an empty schema in the YUYUE_TEST_POSTGRES database,
+// dropped at cleanup, and returns a DSN whose connections use it.
+func PostgresDSN(t testing.TB) string {
+	t.Helper()
 	base := os.Getenv(PostgresEnv)
 	if base == "" {
 		t.Fatalf("%s is not set", PostgresEnv)
@@ -53,10 +60,8 @@ func OpenPostgres(t testing.TB) *postgres.Store {
 		t.Fatalf("create schema: %v", err)
 	}
 	t.Cleanup(func() { db.Exec("DROP SCHEMA " + schema + " CASCADE") })
-	dsn := withSearchPath(t, base, schema)
-	s := openPG(t, dsn)
 	t.Logf("store: postgres schema %s", schema)
-	return s
+	return withSearchPath(t, base, schema)
 }
 
 func openPG(t testing.TB, dsn string) *postgres.Store {
