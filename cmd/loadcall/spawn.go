@@ -34,19 +34,29 @@ func freeAddr() (string, error) {
 	return ln.Addr().String(), nil
 }
 
-// spawnYuyue starts `yuyue serve` on a fresh database in production mode,
-// its SMS going to the fake Twilio API at fakeURL.
+// spawnYuyue starts `yuyue serve` on a fresh SQLite database in production
+// mode, its SMS going to the fake Twilio API at fakeURL.
 func spawnYuyue(ctx context.Context, bin, dir, fakeURL, catalogYAML, pprofAddr string) (*server, error) {
+	return spawnNode(ctx, bin, dir, fakeURL, catalogYAML, pprofAddr, filepath.Join(dir, "yuyue.db"), "")
+}
+
+// spawnNode starts `yuyue serve` on database; public is the URL Twilio
+// (here: the callers) signs against — a load balancer's in front of nodes,
+// else the node's own.
+func spawnNode(ctx context.Context, bin, dir, fakeURL, catalogYAML, pprofAddr, database, public string) (*server, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
+	}
+	if public == "" {
+		public = "http://" + addr
 	}
 	cat := filepath.Join(dir, "catalog.yaml")
 	if err := os.WriteFile(cat, []byte(catalogYAML), 0o600); err != nil {
 		return nil, err
 	}
 	env := map[string]string{
-		"YUYUE_HTTP_ADDR": addr, "YUYUE_PUBLIC_URL": "http://" + addr, "YUYUE_DATABASE": filepath.Join(dir, "yuyue.db"),
+		"YUYUE_HTTP_ADDR": addr, "YUYUE_PUBLIC_URL": public, "YUYUE_DATABASE": database,
 		"YUYUE_CATALOG": cat, "YUYUE_TWILIO_ACCOUNT_SID": accountSID, "YUYUE_TWILIO_AUTH_TOKEN": authToken,
 		"YUYUE_TWILIO_SMS_FROM": "+14155550100", "YUYUE_TWILIO_API_URL": fakeURL, "YUYUE_SECRET_KEY": secretKey,
 		"YUYUE_LOG_LEVEL": "warn", "YUYUE_JOBS_ENABLED": "false", "YUYUE_SMS_RATE": "5000", "YUYUE_SMS_CONCURRENCY": "16",
