@@ -17,7 +17,11 @@ type Operator struct {
 	Office       string
 	PasswordHash []byte
 	Active       bool
-	CreatedAt    time.Time
+	// MustChangePassword is set when an administrator reset the password:
+	// the console lets the account do nothing else until it picks its own.
+	MustChangePassword bool
+	CreatedAt          time.Time
+	UpdatedAt          time.Time
 }
 
 // OperatorSession is a logged-in console session.
@@ -34,6 +38,14 @@ type OperatorTx interface {
 	InsertOperator(o *Operator) error
 	OperatorByName(name string) (Operator, error)
 	OperatorByID(id int64) (Operator, error)
+	// Operators lists every account, active or not, by name.
+	Operators() ([]Operator, error)
+	// UpdateOperator writes role, office, password hash, active and
+	// must-change flags of the account with o.ID (ENotFound if none).
+	UpdateOperator(o Operator) error
+	// DeleteOperatorSessions ends every console session of an account, so
+	// a disabled account or a reset password takes effect at once.
+	DeleteOperatorSessions(operatorID int64) error
 	InsertOperatorSession(s OperatorSession) error
 	OperatorSession(tokenHash []byte, now time.Time) (OperatorSession, error)
 	DeleteOperatorSession(tokenHash []byte) error

@@ -1,0 +1,6 @@
+-- Account management from the CLI and the console: a reset password must be
+-- changed at the next login, and changes are dated for the audit trail.
+ALTER TABLE operators ADD COLUMN must_change_password INTEGER NOT NULL DEFAULT 0
+    CHECK (must_change_password IN (0, 1));
+ALTER TABLE operators ADD COLUMN updated_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX operator_sessions_operator ON operator_sessions (operator_id);
