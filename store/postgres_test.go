@@ -19,6 +19,7 @@ func TestPostgres(t *testing.T) {
 		"TestInTxAfterCloseFails":                TestInTxAfterCloseFails,
 		"TestMigrationsAreRecordedAndRerunnable": TestMigrationsAreRecordedAndRerunnable,
 		"TestOneActiveBookingUnderConcurrency":   TestOneActiveBookingUnderConcurrency,
+		"TestOperatorAccounts":                   TestOperatorAccounts,
 		"TestOutboxClaimedOnceAcrossNodes":       TestOutboxClaimedOnceAcrossNodes,
 		"TestWrongSecretCannotReadIDs":           TestWrongSecretCannotReadIDs,
 	})

@@ -7,19 +7,60 @@ import (
 )
 
 func (t *tx) InsertOperator(o *booking.Operator) error {
-	id, err := t.insertID("operator", `INSERT INTO operators (name, role, office, password_hash, active, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		o.Name, o.Role, o.Office, o.PasswordHash, b2i(o.Active), ms(o.CreatedAt))
+	id, err := t.insertID("operator", `INSERT INTO operators (name, role, office, password_hash, active, must_change_password, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		o.Name, o.Role, o.Office, o.PasswordHash, b2i(o.Active), b2i(o.MustChangePassword), ms(o.CreatedAt), ms(o.CreatedAt))
 	o.ID = id
 	return err
 }
 
-func (t *tx) scanOperator(q string, arg any) (booking.Operator, error) {
+const operatorColumns = `id, name, role, office, password_hash, active, must_change_password, created_at, updated_at`
+
+func scanOperatorRow(r interface{ Scan(...any) error }) (booking.Operator, error) {
 	var o booking.Operator
-	var created int64
-	err := t.QueryRow(`SELECT id, name, role, office, password_hash, active, created_at FROM operators WHERE `+q, arg).
-		Scan(&o.ID, &o.Name, &o.Role, &o.Office, &o.PasswordHash, &o.Active, &created)
-	o.CreatedAt = fromMS(created)
+	var created, updated int64
+	err := r.Scan(&o.ID, &o.Name, &o.Role, &o.Office, &o.PasswordHash, &o.Active, &o.MustChangePassword, &created, &updated)
+	o.CreatedAt, o.UpdatedAt = fromMS(created), fromMS(updated)
+	return o, err
+}
+
+func (t *tx) scanOperator(q string, arg any) (booking.Operator, error) {
+	o, err := scanOperatorRow(t.QueryRow(`SELECT `+operatorColumns+` FROM operators WHERE `+q, arg))
 	return o, mapError(err, "operator")
+}
+
+func (t *tx) Operators() ([]booking.Operator, error) {
+	rows, err := t.Query(`SELECT ` + operatorColumns + ` FROM operators ORDER BY name`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []booking.Operator
+	for rows.Next() {
+		o, err := scanOperatorRow(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) UpdateOperator(o booking.Operator) error {
+	res, err := t.execMapped("operator", `UPDATE operators SET role = ?, office = ?, password_hash = ?, active = ?, must_change_password = ?, updated_at = ?
+		WHERE id = ?`, o.Role, o.Office, o.PasswordHash, b2i(o.Active), b2i(o.MustChangePassword), ms(o.UpdatedAt), o.ID)
+	if err != nil {
+		return mapError(err, "operator")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return booking.Errorf(booking.ENotFound, "no such operator")
+	}
+	return nil
+}
+
+func (t *tx) DeleteOperatorSessions(operatorID int64) error {
+	_, err := t.Exec(`DELETE FROM operator_sessions WHERE operator_id = ?`, operatorID)
+	return err
 }
 
 func (t *tx) OperatorByName(name string) (booking.Operator, error) {
