@@ -12,6 +12,7 @@ import (
 // when YUYUE_TEST_POSTGRES is set, each in a fresh schema.
 func TestPostgres(t *testing.T) {
 	storetest.RunPostgres(t, "sms_test", map[string]func(*testing.T){
+		"TestCodeAttemptsCountedAcrossNodes":                         TestCodeAttemptsCountedAcrossNodes,
 		"TestCodeCallerCapAgainstPumping":                            TestCodeCallerCapAgainstPumping,
 		"TestCodeExpiresAtExactlyFiveMinutes":                        TestCodeExpiresAtExactlyFiveMinutes,
 		"TestCodeNeverInLogs":                                        TestCodeNeverInLogs,
