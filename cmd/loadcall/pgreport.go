@@ -32,8 +32,9 @@ func (r *report) pgMarkdown(p func(string, ...any)) {
 			met(c.BookingsInDB == c.Places && c.BookedCalls == c.Places && totalErrors(c.Errors) == 0))
 	}
 	if c := g.Crash; c != nil {
-		p("| kill -9 one of %d nodes under load: calls go on, every reference heard booked, no SMS twice | killed after %d s; %d references heard (%d after the kill), %d missing; %d SMS sent twice; %d requests passed to another node; outbox: %d unknown (not re-sent), %d left pending/sending | %s |\n",
-			g.Nodes, c.KilledAfterSec, c.HeardBooked, c.HeardAfterKill, c.LostBookings, c.DuplicateSMS, c.RetriedByBalance, c.UnknownOutbox, c.PendingOutbox,
-			met(c.HeardAfterKill > 0 && c.LostBookings == 0 && c.DuplicateSMS == 0))
+		p("| kill -9 one of %d nodes under load: calls go on, every reference heard booked, no SMS twice | killed after %d s; %d references heard (%d after the kill), %d missing; %d SMS sent twice; %d requests passed to another node; outbox: %d in sending when drained, %d s later %d unknown (not re-sent) and %d left pending/sending | %s |\n",
+			g.Nodes, c.KilledAfterSec, c.HeardBooked, c.HeardAfterKill, c.LostBookings, c.DuplicateSMS, c.RetriedByBalance,
+			c.SendingAtDrain, c.LeaseWaitSec, c.UnknownOutbox, c.PendingOutbox,
+			met(c.HeardAfterKill > 0 && c.LostBookings == 0 && c.DuplicateSMS == 0 && c.PendingOutbox == 0))
 	}
 }

@@ -33,7 +33,9 @@ type pgCrashReport struct {
 	LostBookings     int   `json:"heard_but_missing"`
 	DuplicateSMS     int   `json:"sms_sent_twice"`
 	UnknownOutbox    int   `json:"outbox_unknown"`
+	SendingAtDrain   int   `json:"outbox_sending_when_drained"`
 	PendingOutbox    int   `json:"outbox_left_pending_or_sending"`
+	LeaseWaitSec     int   `json:"waited_for_dead_node_lease_s"`
 	RetriedByBalance int64 `json:"requests_passed_to_another_node"`
 }
 
@@ -124,8 +126,18 @@ func pgCrashRun(ctx context.Context, o options, dir string, fake *twiliotest.Fak
 			r.LostBookings++
 		}
 	}
+	// A send the killed node had in flight stays 'sending' until its lease
+	// runs out (15 s); then a live node marks it unknown, never re-sent.
+	r.SendingAtDrain, _ = c.count(`SELECT count(*) FROM outbox WHERE status = 'sending'`)
+	start := time.Now()
+	for time.Since(start) < 30*time.Second {
+		if r.PendingOutbox, _ = c.count(`SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')`); r.PendingOutbox == 0 {
+			break
+		}
+		time.Sleep(time.Second)
+	}
+	r.LeaseWaitSec = int(time.Since(start).Seconds())
 	r.UnknownOutbox, _ = c.count(`SELECT count(*) FROM outbox WHERE status = 'unknown'`)
-	r.PendingOutbox, _ = c.count(`SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')`)
 	seen := map[string]int{}
 	for _, m := range fake.Messages()[sent0:] {
 		seen[m.To+"\x00"+m.Body]++
