@@ -40,6 +40,12 @@ func Open(ctx context.Context, dsn, secret string) (*Store, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse database url: %w", err)
 	}
+	rp := cfg.ConnConfig.RuntimeParams
+	if _, set := rp["idle_in_transaction_session_timeout"]; !set {
+		// A node frozen or cut off mid-transaction would hold the writer
+		// lock every node waits for; the server ends such a transaction.
+		rp["idle_in_transaction_session_timeout"] = "15s"
+	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
 		return nil, fmt.Errorf("connect: %w", err)
