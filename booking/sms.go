@@ -13,6 +13,9 @@ type VerificationCode struct {
 	ExpiresAt time.Time
 	Attempts  int
 	UsedAt    time.Time
+	// Unverified: the number had never passed a code when this one was
+	// sent; such codes share a global hourly budget.
+	Unverified bool
 }
 
 // OutboxItem is a claimed outbox row for the SMS worker.
@@ -61,6 +64,12 @@ type SMSTx interface {
 	UpdateCode(c VerificationCode) error
 	CountCodes(phone, caller string, since time.Time) (byPhone, byCaller int, err error)
 	LastCodeAt(phone string) (time.Time, error)
+	// CountUnverifiedCodes counts codes created after since whose number
+	// had never passed a code (VerificationCode.Unverified).
+	CountUnverifiedCodes(since time.Time) (int, error)
+	// PhoneKnown reports whether phone passed a code before (within
+	// retention) or is an active citizen's phone.
+	PhoneKnown(phone string) (bool, error)
 
 	ClaimMessages(now time.Time, limit int) ([]OutboxItem, error)
 	FinishMessage(r SendResult) error

@@ -83,4 +83,5 @@ type Tx interface {
 	CallTx
 	JobTx
 	OperatorTx
+	AccountTx
 }

@@ -22,6 +22,7 @@ type Config struct {
 	Jobs      Jobs      `mapstructure:"jobs"`
 	Retention Retention `mapstructure:"retention"`
 	Debug     Debug     `mapstructure:"debug"`
+	Web       Web       `mapstructure:"web"`
 }
 
 // Debug holds diagnostics that are off by default.
@@ -82,12 +83,15 @@ type SMS struct {
 	PerHour      int           `mapstructure:"per_hour"`
 	PerDay       int           `mapstructure:"per_day"`
 	PerCallerDay int           `mapstructure:"per_caller_day"` // codes one calling number may trigger per day
-	Rate         float64       `mapstructure:"rate"`           // messages per second
-	Concurrency  int           `mapstructure:"concurrency"`
-	MaxAttempts  int           `mapstructure:"max_attempts"`
-	RetryBase    time.Duration `mapstructure:"retry_base"`
-	SendTimeout  time.Duration `mapstructure:"send_timeout"`
-	PollInterval time.Duration `mapstructure:"poll_interval"`
+	// UnverifiedPerHour: codes per hour, all numbers together, to numbers
+	// that never passed a code (a budget against SMS pumping).
+	UnverifiedPerHour int           `mapstructure:"unverified_per_hour"`
+	Rate              float64       `mapstructure:"rate"` // messages per second
+	Concurrency       int           `mapstructure:"concurrency"`
+	MaxAttempts       int           `mapstructure:"max_attempts"`
+	RetryBase         time.Duration `mapstructure:"retry_base"`
+	SendTimeout       time.Duration `mapstructure:"send_timeout"`
+	PollInterval      time.Duration `mapstructure:"poll_interval"`
 }
 
 // Jobs are cron schedules (robfig/cron syntax, Asia/Shanghai); empty disables.

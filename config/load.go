@@ -45,6 +45,7 @@ var defaults = map[string]any{
 	"sms.per_hour":            5,
 	"sms.per_day":             10,
 	"sms.per_caller_day":      10,
+	"sms.unverified_per_hour": 300,
 	"sms.rate":                10.0,
 	"sms.concurrency":         4,
 	"sms.max_attempts":        8,

@@ -58,6 +58,7 @@ func (c *Config) Validate() error {
 	}
 	c.validateNumbers(bad)
 	c.validateSchedules(bad)
+	c.validateWeb(bad)
 	return errors.Join(errs...)
 }
 
@@ -93,7 +94,8 @@ func (c *Config) validateNumbers(bad func(string, string, ...any)) {
 		"booking.verified_for": b.VerifiedFor.Seconds(), "sms.code_ttl": s.CodeTTL.Seconds(),
 		"sms.code_attempts": float64(s.CodeAttempts), "sms.per_hour": float64(s.PerHour),
 		"sms.per_day": float64(s.PerDay), "sms.per_caller_day": float64(s.PerCallerDay),
-		"sms.rate": s.Rate, "sms.concurrency": float64(s.Concurrency), "sms.max_attempts": float64(s.MaxAttempts),
+		"sms.unverified_per_hour": float64(s.UnverifiedPerHour),
+		"sms.rate":                s.Rate, "sms.concurrency": float64(s.Concurrency), "sms.max_attempts": float64(s.MaxAttempts),
 		"sms.retry_base": s.RetryBase.Seconds(), "sms.send_timeout": s.SendTimeout.Seconds(),
 		"sms.poll_interval": s.PollInterval.Seconds(), "voice.timeout": float64(c.Voice.Timeout),
 	}

@@ -6,7 +6,7 @@ import (
 	"yuyue/booking"
 )
 
-// startBooking begins the booking proper for an identified caller; a
+// startBooking begins the booking proper for a verified caller; a
 // blacklisted citizen hears until when, before choosing anything.
 func (c *call) startBooking() error {
 	cz, err := c.svc.Citizen(c.ctx, c.s.CitizenID)
@@ -67,7 +67,7 @@ func (c *call) chooseDate(d string) error {
 	return c.goTo(StepPeriod)
 }
 
-// choosePeriod holds the place and sends the booking code.
+// choosePeriod holds the place; the phone passed its code already.
 func (c *call) choosePeriod(v string) error {
 	placeID, _ := strconv.ParseInt(v, 10, 64)
 	if c.s.HoldID != 0 {
@@ -91,31 +91,7 @@ func (c *call) choosePeriod(v string) error {
 		return wrapf(err, "hold")
 	}
 	c.s.HoldID, c.s.Start, c.s.End = h.ID, h.Start, h.End
-	return c.sendCode(booking.PurposeBooking)
-}
-
-// sendCode issues a code to the citizen's registered phone and waits for it.
-func (c *call) sendCode(purpose string) error {
-	cz, err := c.svc.Citizen(c.ctx, c.s.CitizenID)
-	if err != nil {
-		return wrapf(err, "citizen")
-	}
-	if err := c.goTo(StepCode); err != nil {
-		return err
-	}
-	err = c.codes.Issue(c.ctx, cz.Phone, purpose, c.rec.From)
-	switch {
-	case err == nil:
-		c.note("code_sent", phoneTail(cz.Phone))
-	case booking.ErrorCode(err) == booking.ERateLimited && err.Error() == "rate_limited: resend_too_soon":
-		c.note("code_too_soon")
-	case booking.ErrorCode(err) == booking.ERateLimited:
-		c.note("code_capped")
-		return c.abandonHold(StepMenu)
-	default:
-		return wrapf(err, "issue code")
-	}
-	return nil
+	return c.goTo(StepConfirm)
 }
 
 // abandonHold frees a held place at once and moves on.
@@ -127,44 +103,6 @@ func (c *call) abandonHold(next string) error {
 		c.s.HoldID = 0
 	}
 	return c.goTo(next)
-}
-
-func (c *call) purpose() string {
-	if c.s.Flow == FlowBook {
-		return booking.PurposeBooking
-	}
-	return booking.PurposeManage
-}
-
-// onCode takes six digits; * sends a new code.
-func (c *call) onCode(in input) error {
-	if in.digits == "*" {
-		return c.sendCode(c.purpose())
-	}
-	if len(in.digits) != 6 {
-		return c.failInput(in, "code_wrong")
-	}
-	cz, err := c.svc.Citizen(c.ctx, c.s.CitizenID)
-	if err != nil {
-		return wrapf(err, "citizen")
-	}
-	err = c.codes.Verify(c.ctx, cz.Phone, c.purpose(), in.digits)
-	switch booking.ErrorCode(err) {
-	case "":
-	case booking.EInvalid:
-		return c.fail("code_wrong")
-	case booking.EExpired, booking.ENotFound:
-		return c.fail("code_expired")
-	case booking.ERateLimited:
-		return c.fail("code_locked")
-	default:
-		return wrapf(err, "verify code")
-	}
-	if c.s.Flow == FlowBook {
-		return c.goTo(StepConfirm)
-	}
-	c.s.Verified = true
-	return c.goTo(StepPickBooking)
 }
 
 // onConfirm: 1 books the held place, 2 starts the choice again.
@@ -180,8 +118,9 @@ func (c *call) confirmBooking() error {
 		c.s.HoldID = 0
 		c.note("hold_expired")
 		return c.goTo(StepPeriod)
-	case booking.ENotVerified:
-		return c.sendCode(booking.PurposeBooking)
+	case booking.ENotVerified: // the verification lapsed while choosing
+		c.s.Verified = false
+		return c.sendCode()
 	default:
 		if c.sayError(err) {
 			return c.abandonHold(StepMenu)

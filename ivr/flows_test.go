@@ -31,6 +31,7 @@ func bookNewCaller(t *testing.T, h *harness, n int) (*phone, booking.Booking) {
 	p.expect("name").speak("张 三。")
 	p.expect("name_confirm", "张三").press("1")
 	p.expect("phone_choice", "138****").press("1")
+	p.expect("code", "验证码已发送到本机").press(h.code(storetest.Phone(n)))
 	p.expect("mode").press("1")
 	p.expect("business", "新生儿入户请按1", "居民身份证申领换领请按2").press("1")
 	p.expect("district", "福田区请按1", "南山区请按2").press("1")
@@ -38,7 +39,6 @@ func bookNewCaller(t *testing.T, h *harness, n int) (*phone, booking.Booking) {
 	p.expect("notice", "请携带出生医学证明", "继续预约请按1").press("1")
 	p.expect("date", "12月1日星期二请按1").press("1")
 	p.expect("period", "上午九点到十点请按1", "下午两点到三点请按2").press("1")
-	p.expect("code", "验证码已发送到尾号"+storetest.Phone(n)[10:]).press(h.code(storetest.Phone(n)))
 	p.expect("confirm", "新生儿入户", "福田派出所户政室", "12月1日星期二", "上午九点到十点").press("1")
 	if p.action != "" || !strings.Contains(p.xml, "<Hangup") {
 		t.Fatalf("done must hang up after reading the reference:\n%s", p.xml)
@@ -72,7 +72,10 @@ func TestRegisteredCallerBooksByOffice(t *testing.T) {
 	h := newHarness(t, true)
 	c := h.e.Citizen(t, 2)
 	p := h.dial(c.Phone)
-	p.expect("menu", "张*").press("1")
+	if p.expect("menu").press("1"); strings.Contains(p.said, "张") {
+		t.Fatalf("the calling number alone revealed the name: %s", p.said)
+	}
+	p.expect("code", "验证码已发送到本机").press(h.code(c.Phone))
 	p.expect("mode").press("2")
 	p.expect("district").press("2")
 	p.expect("office", "南头派出所户政室请按1").press("1")
@@ -81,7 +84,6 @@ func TestRegisteredCallerBooksByOffice(t *testing.T) {
 	p.expect("notice", "请携带出生医学证明").press("1")
 	p.expect("date").press("2")
 	p.expect("period").press("2")
-	p.expect("code").press(h.code(c.Phone))
 	p.expect("confirm", "南头派出所户政室", "下午两点到三点").press("1")
 	bs, _ := h.e.Svc.ActiveBookings(ctx, c.ID)
 	if len(bs) != 1 || bs[0].Office != "NS01" || bs[0].Date.String() != "2026-12-02" || bs[0].Start != "14:00" {
@@ -113,8 +115,13 @@ func TestIdentifyByIDFromAnotherPhone(t *testing.T) {
 	h.e.Book(t, c, h.e.Place(t, "FT01", "idcard", "2026-12-03", "14:00"))
 	p := h.dial("+8675583001234") // a landline
 	p.press("2").expect("id_number").press(keys(storetest.ID(4)))
-	// the code goes to the registered mobile, not the calling landline
-	p.expect("code", "尾号"+c.Phone[10:]).press(h.code(c.Phone))
+	// the code goes to the registered mobile, not the calling landline;
+	// which mobile is not said, and a lost phone leads to the operator
+	p.expect("code", "登记的手机", "按0转人工")
+	if strings.Contains(p.said, c.Phone[10:]) {
+		t.Fatalf("the registered phone's digits were said: %s", p.said)
+	}
+	p.press(h.code(c.Phone))
 	p.expect("pick_booking", "您有1个有效预约")
 }
 
@@ -124,7 +131,7 @@ func TestFailurePaths(t *testing.T) {
 		a, b := h.e.Citizen(t, 5), h.e.Citizen(t, 6)
 		h.e.Book(t, h.e.Citizen(t, 7), h.e.Place(t, "FT01", "newborn", "2026-12-01", "09:00")) // one of two left
 		pa, pb := toPeriod(t, h, a), toPeriod(t, h, b)
-		pa.press("1").expect("code")
+		pa.press("1").expect("confirm")
 		pb.press("1").expect("period", "刚刚约满", "下午两点到三点请按1")
 		if n := bookingCount(t, h.e, booking.BookingFilter{Statuses: []booking.Status{booking.StatusHeld, booking.StatusBooked}}); n != 2 {
 			t.Fatalf("%d active bookings and holds, want 2", n)
@@ -147,7 +154,11 @@ func TestFailurePaths(t *testing.T) {
 		c := h.e.Citizen(t, 5)
 		c.BannedUntil = storetest.At("2027-03-01 10:30")
 		h.e.Store.InTx(ctx, func(tx booking.Tx) error { return tx.UpdateCitizen(c) })
-		h.dial(c.Phone).press("1").expect("menu", "预约资格暂停至3月1日")
+		p := h.dial(c.Phone).press("1")
+		if p.expect("code"); strings.Contains(p.said, "暂停") {
+			t.Fatalf("the blacklist was told before the code: %s", p.said)
+		}
+		p.press(h.code(c.Phone)).expect("menu", "预约资格暂停至3月1日")
 	})
 	t.Run("one active booking per business", func(t *testing.T) {
 		h := newHarness(t, true)
@@ -170,17 +181,20 @@ func TestFailurePaths(t *testing.T) {
 	t.Run("phone linked to another ID", func(t *testing.T) {
 		h := newHarness(t, true)
 		other := h.e.Citizen(t, 5)
-		p := h.dial(other.Phone).press("1")
-		// a caller on a linked phone who keys a new ID is a new registration
-		p = h.dial(other.Phone)
-		p.press("1")
-		if p.step() != "mode" {
-			t.Fatalf("registered caller should skip registration, at %s", p.step())
-		}
+		// a registered caller skips registration, straight to the code
+		h.dial(other.Phone).press("1").expect("code", "验证码已发送到本机")
+		h.e.Clock.Advance(time.Minute) // past the resend wait
 		q := h.dial(storetest.Phone(9))
 		q.press("1").press(keys(storetest.ID(8))).speak("李四").press("1")
 		q.expect("phone_choice").press("2").expect("phone_number").press(other.Phone[3:] + "#")
-		q.expect("phone_choice", "已绑定其他身份证号码")
+		// whether the number is linked is told only to whoever holds it
+		if q.expect("code", "您选择的手机"); strings.Contains(q.said, "已绑定") {
+			t.Fatalf("the link was revealed before the code: %s", q.said)
+		}
+		q.press(h.code(other.Phone)).expect("phone_choice", "已绑定其他身份证号码")
+		if _, err := h.e.Svc.CitizenByIDNumber(ctx, storetest.ID(8)); booking.ErrorCode(err) != booking.ENotFound {
+			t.Fatalf("ID 8 registered on a linked phone: %v", err)
+		}
 	})
 	t.Run("three invalid inputs reach the operator", func(t *testing.T) {
 		h := newHarness(t, true)
@@ -202,7 +216,7 @@ func TestFailurePaths(t *testing.T) {
 	t.Run("operator on 0 stores the context", func(t *testing.T) {
 		h := newHarness(t, true)
 		c := h.e.Citizen(t, 5)
-		p := h.dial(c.Phone).press("1").press("1").press("1").press("0")
+		p := h.dial(c.Phone).press("1").verify(c.Phone).press("1").press("1").press("0")
 		if !strings.Contains(p.xml, "<Dial>") {
 			t.Fatalf("no transfer:\n%s", p.xml)
 		}
@@ -222,7 +236,7 @@ func TestFailurePaths(t *testing.T) {
 // on the first date.
 func toPeriod(t *testing.T, h *harness, c booking.Citizen) *phone {
 	p := h.dial(c.Phone)
-	p.press("1").expect("mode").press("1").press("1").press("1").press("1").expect("notice").press("1")
+	p.press("1").verify(c.Phone).expect("mode").press("1").press("1").press("1").press("1").expect("notice").press("1")
 	return p.expect("date").press("1").expect("period")
 }
 
@@ -230,7 +244,7 @@ func TestHangUpFreesHeldPlace(t *testing.T) {
 	h := newHarness(t, true)
 	c := h.e.Citizen(t, 5)
 	p := toPeriod(t, h, c)
-	p.press("1").expect("code")
+	p.press("1").expect("confirm")
 	place := h.e.Place(t, "FT01", "newborn", "2026-12-01", "09:00")
 	if place.Taken != 1 {
 		t.Fatalf("taken %d after hold", place.Taken)
@@ -286,7 +300,7 @@ func TestTwoCallsRaceForLastPlace(t *testing.T) {
 		}()
 	}
 	r1, r2 := <-done, <-done
-	wonCode := strings.Contains(r1, "step=code") != strings.Contains(r2, "step=code")
+	wonCode := strings.Contains(r1, "step=confirm") != strings.Contains(r2, "step=confirm")
 	offered := strings.Contains(r1+r2, "刚刚约满")
 	if !wonCode || !offered {
 		t.Fatalf("want one hold and one offer of other periods:\n%s\n%s", r1, r2)

@@ -3,6 +3,7 @@ package ivr_test
 import (
 	"net/url"
 	"testing"
+	"time"
 
 	"yuyue/store/storetest"
 )
@@ -19,11 +20,13 @@ func FuzzGather(f *testing.F) {
 	f.Add("\x00\xff", "<Say>", "../../", "-1", uint8(5))
 	h := newHarness(f, true)
 	c := h.e.Citizen(f, 1)
+	atCode := h.dial(c.Phone).press("1") // registered, at the code step
+	h.e.Clock.Advance(time.Minute)       // past the resend wait
 	calls := []*phone{
-		h.dial(storetest.Phone(2)),                       // unregistered, at menu
-		h.dial(c.Phone).press("1"),                       // registered, at mode
-		h.dial(c.Phone).press("1").press("1").press("1"), // district list
-		h.dial(storetest.Phone(3)).press("1"),            // id_number
+		h.dial(storetest.Phone(2)), // unregistered, at menu
+		atCode,
+		h.dial(c.Phone).press("1").verify(c.Phone).press("1").press("1"), // district list
+		h.dial(storetest.Phone(3)).press("1"),                            // id_number
 	}
 	f.Fuzz(func(t *testing.T, digits, speech, step, seq string, which uint8) {
 		p := calls[int(which)%len(calls)]

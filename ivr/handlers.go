@@ -7,16 +7,17 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"yuyue/booking"
+	"yuyue/webhook"
 )
 
-// Voice answers the incoming call (POST /twilio/voice). A repeated request
-// for a known CallSid (a retry, the fallback URL) replays the current prompt.
+// VoiceHook answers the incoming call (POST /twilio/voice). A repeated
+// request for a known CallSid (a retry, the fallback URL) replays the
+// current prompt.
 func (v *IVR) VoiceHook(c *fiber.Ctx) error {
-	sid, from := c.FormValue("CallSid"), c.FormValue("From")
+	sid, from := webhook.Param(c, "CallSid"), webhook.Param(c, "From")
 	if sid == "" {
 		return v.apology(c, LangZH)
 	}
-	defer v.lock(sid)()
 	cl, err := v.start(c, sid, from)
 	if err != nil {
 		v.Log.Error("ivr: start call", "err", err)
@@ -25,7 +26,9 @@ func (v *IVR) VoiceHook(c *fiber.Ctx) error {
 	return v.send(c, cl)
 }
 
-// start loads the call or creates it at the main menu.
+// start loads the call or creates it at the main menu. Nothing about the
+// caller is looked up yet: the calling number proves nothing until a code
+// sent to it comes back.
 func (v *IVR) start(c *fiber.Ctx, sid, from string) (*call, error) {
 	cl, err := v.load(c.UserContext(), sid)
 	if err == nil || booking.ErrorCode(err) != booking.ENotFound {
@@ -35,12 +38,6 @@ func (v *IVR) start(c *fiber.Ctx, sid, from string) (*call, error) {
 	rec := booking.CallRecord{SID: sid, From: from, Step: StepMenu, Seq: 1, CreatedAt: now}
 	cl = v.newCall(c.UserContext(), rec, &Session{Lang: LangZH})
 	cl.note("welcome")
-	if phone, err := booking.NormalizeMobile(from); err == nil {
-		if cz, err := v.Svc.CitizenByPhone(c.UserContext(), phone); err == nil {
-			cl.s.CitizenID = cz.ID
-			cl.note("greet", booking.MaskName(cz.Name))
-		}
-	}
 	if err := cl.save(0, true); booking.ErrorCode(err) == booking.EConflict {
 		return v.load(c.UserContext(), sid) // another request created it
 	} else if err != nil {
@@ -49,20 +46,19 @@ func (v *IVR) start(c *fiber.Ctx, sid, from string) (*call, error) {
 	return cl, nil
 }
 
-// Gather applies one <Gather> result (POST /twilio/voice/gather?step=&seq=).
+// GatherHook applies one <Gather> result (POST /twilio/voice/gather?step=&seq=).
 func (v *IVR) GatherHook(c *fiber.Ctx) error {
-	sid := c.FormValue("CallSid")
+	sid := webhook.Param(c, "CallSid")
 	if sid == "" {
 		return v.apology(c, LangZH)
 	}
-	defer v.lock(sid)()
-	cl, err := v.start(c, sid, c.FormValue("From"))
+	cl, err := v.start(c, sid, webhook.Param(c, "From"))
 	if err != nil {
 		v.Log.Error("ivr: load call", "err", err)
 		return v.apology(c, LangZH)
 	}
-	if c.Query("step") != cl.rec.Step || c.Query("seq") != strconv.Itoa(cl.rec.Seq) {
-		return v.send(c, cl) // a retry or a late request: replay, apply nothing
+	if c.Query("step") != cl.rec.Step || c.Query("seq") != strconv.Itoa(cl.rec.Seq) || !cl.rec.EndedAt.IsZero() {
+		return v.send(c, cl) // a retry, a late request or a call already over: replay, apply nothing
 	}
 	step := cl.rec.Step
 	err = cl.applyAndSave(inputOf(c))
@@ -85,18 +81,18 @@ type input struct {
 }
 
 func inputOf(c *fiber.Ctx) input {
-	digits := strings.TrimSpace(c.FormValue("Digits"))
+	digits := strings.TrimSpace(webhook.Param(c, "Digits"))
 	if len(digits) > 1 {
 		// Twilio strips the finish key; a client that does not is forgiven.
 		digits = strings.TrimSuffix(digits, "#")
 	}
-	return input{digits: digits, speech: strings.TrimSpace(c.FormValue("SpeechResult"))}
+	return input{digits: digits, speech: strings.TrimSpace(webhook.Param(c, "SpeechResult"))}
 }
 
 // StatusHook records the end of a call (POST /twilio/voice/status); a
 // caller who hangs up before confirming frees the held place at once.
 func (v *IVR) StatusHook(c *fiber.Ctx) error {
-	sid, status := c.FormValue("CallSid"), c.FormValue("CallStatus")
+	sid, status := webhook.Param(c, "CallSid"), webhook.Param(c, "CallStatus")
 	if sid == "" || status == "" {
 		return c.Status(fiber.StatusBadRequest).SendString("CallSid and CallStatus are required")
 	}
@@ -105,30 +101,38 @@ func (v *IVR) StatusHook(c *fiber.Ctx) error {
 	default:
 		return c.SendStatus(fiber.StatusNoContent)
 	}
-	defer v.lock(sid)()
-	defer v.locks.Delete(sid)
-	cl, err := v.load(c.UserContext(), sid)
-	if booking.ErrorCode(err) == booking.ENotFound {
-		return c.SendStatus(fiber.StatusNoContent)
-	} else if err != nil {
-		v.Log.Error("ivr: status load", "err", err)
-		return c.SendStatus(fiber.StatusInternalServerError)
-	}
-	if !cl.rec.EndedAt.IsZero() {
-		return c.SendStatus(fiber.StatusNoContent)
-	}
-	if cl.s.HoldID != 0 {
-		if err := v.Svc.ReleaseHold(c.UserContext(), cl.actor, cl.s.HoldID); err != nil {
-			v.Log.Error("ivr: release hold on hang-up", "err", err)
+	for range 3 { // a gather racing the hang-up may win the compare-and-set
+		cl, err := v.load(c.UserContext(), sid)
+		if booking.ErrorCode(err) == booking.ENotFound {
+			return c.SendStatus(fiber.StatusNoContent)
+		} else if err != nil {
+			v.Log.Error("ivr: status load", "err", err)
 			return c.SendStatus(fiber.StatusInternalServerError)
 		}
-		cl.s.HoldID = 0
+		if !cl.rec.EndedAt.IsZero() {
+			return c.SendStatus(fiber.StatusNoContent)
+		}
+		err = cl.inTx(cl.hangUp)
+		if err == nil {
+			return c.SendStatus(fiber.StatusNoContent)
+		} else if booking.ErrorCode(err) != booking.EConflict {
+			v.Log.Error("ivr: end call", "err", err)
+			return c.SendStatus(fiber.StatusInternalServerError)
+		}
 	}
-	cl.rec.EndedAt = v.Svc.Now()
-	if err := cl.save(cl.rec.Seq, false); err != nil && booking.ErrorCode(err) != booking.EConflict {
-		v.Log.Error("ivr: status save", "err", err)
+	return c.SendStatus(fiber.StatusServiceUnavailable) // Twilio retries the callback
+}
+
+// hangUp frees a held place and marks the call over.
+func (c *call) hangUp() error {
+	if c.s.HoldID != 0 {
+		if err := c.svc.ReleaseHold(c.ctx, c.actor, c.s.HoldID); err != nil {
+			return wrapf(err, "release hold on hang-up")
+		}
+		c.s.HoldID = 0
 	}
-	return c.SendStatus(fiber.StatusNoContent)
+	c.rec.EndedAt = c.svc.Now()
+	return nil
 }
 
 func (v *IVR) send(c *fiber.Ctx, cl *call) error {

@@ -38,6 +38,7 @@ type harness struct {
 	app    *fiber.App
 	fake   *twiliotest.Fake
 	worker *sms.Worker
+	codes  *sms.Codes // tests may change its Rules before dialling
 	calls  int
 
 	mkApp func(*booking.Service) *fiber.App // another node's app (nodes_test.go)
@@ -66,16 +67,18 @@ func newHarness(t testing.TB, withOperator bool, catalogYAML ...string) *harness
 		voice.OperatorNumber = operator
 	}
 	app := newApp(t, e.Svc, codes, voice, log)
-	mk := func(svc *booking.Service) *fiber.App { return newApp(t, svc, codes, voice, log) }
-	return &harness{t: t, e: e, app: app, fake: fake, worker: w, mkApp: mk}
+	mk := func(svc *booking.Service) *fiber.App {
+		c := *codes // another node: its own service, the rules as they are now
+		c.Svc = svc
+		return newApp(t, svc, &c, voice, log)
+	}
+	return &harness{t: t, e: e, app: app, fake: fake, worker: w, codes: codes, mkApp: mk}
 }
 
 // newApp is one node's voice webhooks on svc.
 func newApp(t testing.TB, svc *booking.Service, codes *sms.Codes, voice ivr.Voice, log *slog.Logger) *fiber.App {
 	t.Helper()
-	c := *codes
-	c.Svc = svc
-	v, err := ivr.New(svc, &c, voice, publicURL, make([]byte, 32), log)
+	v, err := ivr.New(svc, codes, voice, publicURL, make([]byte, 32), log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -113,14 +116,15 @@ func (h *harness) do(t testing.TB, path string, form url.Values) (int, string) {
 
 // phone is one simulated call.
 type phone struct {
-	h       *harness
-	sid     string
-	from    string
-	action  string // path+query of the current <Gather> action
-	finish  string // the current <Gather>'s finishOnKey
-	said    string // everything <Say> said in the last response
-	xml     string
-	history []request
+	h        *harness
+	sid      string
+	from     string
+	action   string // path+query of the current <Gather> action
+	finish   string // the current <Gather>'s finishOnKey
+	said     string // everything <Say> said in the last response
+	xml      string
+	history  []request
+	heardAll []string // everything said during the call
 }
 
 type request struct {
@@ -154,6 +158,7 @@ func (p *phone) send(path string, extra url.Values) {
 	}
 	p.xml = xml
 	p.said, p.action = checkTwiML(p.h.t, xml)
+	p.heardAll = append(p.heardAll, p.said)
 	p.finish = ""
 	if m := finishAttr.FindStringSubmatch(xml); m != nil {
 		p.finish = m[1]
@@ -211,6 +216,12 @@ func (p *phone) hangup() {
 	if code != 204 {
 		p.h.t.Fatalf("status callback: %d", code)
 	}
+}
+
+// verify passes the code step with the code SMS read from the fake Twilio.
+func (p *phone) verify(phone string) *phone {
+	p.h.t.Helper()
+	return p.expect("code").press(p.h.code(phone))
 }
 
 var (

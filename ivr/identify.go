@@ -1,13 +1,38 @@
 package ivr
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
 	"yuyue/booking"
 )
 
-// onIDNumber takes 18 keys, * standing for X.
+// maxKeyedNumbers is how many other mobile numbers one call may key; each
+// one more counts as a failure of the step (SMS pumping, probing numbers).
+const maxKeyedNumbers = 2
+
+// identify starts a flow for a caller not yet verified this call. A calling
+// mobile registered to a citizen gets the code at once; anyone else keys an
+// ID number. Nothing is said about the citizen either way.
+func (c *call) identify() error {
+	if phone, err := booking.NormalizeMobile(booking.CallerNumber(c.rec.From)); err == nil {
+		cz, err := c.svc.CitizenByPhone(c.ctx, phone)
+		switch booking.ErrorCode(err) {
+		case "":
+			c.s.Candidate, c.s.SealedID = cz.ID, nil
+			return c.sendCodeTo(cz.Phone)
+		case booking.ENotFound:
+		default:
+			return wrapf(err, "find citizen by phone")
+		}
+	}
+	return c.goTo(StepIDNumber)
+}
+
+// onIDNumber takes 18 keys, * standing for X. A registered ID's code goes
+// to the phone registered with it; for any other ID the caller chooses the
+// phone, and the ID waits sealed in the session.
 func (c *call) onIDNumber(in input) error {
 	if in.digits == "" {
 		return c.fail("no_input")
@@ -19,20 +44,17 @@ func (c *call) onIDNumber(in input) error {
 	cz, err := c.svc.CitizenByIDNumber(c.ctx, id)
 	switch booking.ErrorCode(err) {
 	case "":
-		c.s.CitizenID = cz.ID
-		if c.s.Flow == FlowBook {
-			return c.startBooking()
-		}
-		return c.startManage()
+		c.s.Candidate, c.s.SealedID, c.s.IDMasked = cz.ID, nil, cz.IDMasked
+		return c.sendCodeTo(cz.Phone)
 	case booking.ENotFound:
 	default:
 		return wrapf(err, "find citizen")
 	}
-	if c.s.Flow != FlowBook {
-		c.note("not_registered")
-		return c.goTo(StepMenu)
-	}
+	c.s.Candidate = 0
 	c.s.SealedID, c.s.IDMasked = c.v.sealer.seal(id), booking.MaskIDNumber(id)
+	if c.s.Flow != FlowBook {
+		return c.goTo(StepPhoneChoice) // "not registered" is said after the code
+	}
 	return c.goTo(StepName)
 }
 
@@ -79,15 +101,17 @@ func (c *call) onNameConfirm(in input) error {
 
 func (c *call) onPhoneChoice(in input) error {
 	return c.yesNo(in, func() error {
-		phone, err := booking.NormalizeMobile(c.rec.From)
+		phone, err := booking.NormalizeMobile(booking.CallerNumber(c.rec.From))
 		if err != nil {
 			c.note("not_mobile")
 			return c.goTo(StepPhoneNumber)
 		}
-		return c.register(phone)
+		return c.sendCodeTo(phone)
 	}, func() error { return c.goTo(StepPhoneNumber) })
 }
 
+// onPhoneNumber takes another mobile number. Beyond maxKeyedNumbers
+// different numbers in one call, each new one is a failure of the step.
 func (c *call) onPhoneNumber(in input) error {
 	if in.digits == "" {
 		return c.fail("no_input")
@@ -96,21 +120,30 @@ func (c *call) onPhoneNumber(in input) error {
 	if err != nil {
 		return c.fail("phone_invalid")
 	}
-	return c.register(phone)
+	if !slices.Contains(c.s.Keyed, phone) {
+		if len(c.s.Keyed) >= maxKeyedNumbers {
+			return c.fail("too_many_numbers")
+		}
+		c.s.Keyed = append(c.s.Keyed, phone)
+	}
+	return c.sendCodeTo(phone)
 }
 
 // register creates the real-name registration from the sealed ID, the
-// confirmed name and the chosen phone.
-func (c *call) register(phone string) error {
+// confirmed name and the phone that has just passed its code, in the
+// transaction that accepted the code. Only now is the one-phone-one-ID rule
+// checked: the caller holds the phone, so telling them reveals nothing.
+func (c *call) register() error {
 	id, err := c.v.sealer.open(c.s.SealedID)
 	if err != nil {
 		return wrapf(err, "open sealed id")
 	}
-	cz, err := c.svc.Register(c.ctx, c.actor, booking.Registration{Name: c.s.Name, IDNumber: id, Phone: phone})
+	cz, err := c.svc.Register(c.ctx, c.actor, booking.Registration{Name: c.s.Name, IDNumber: id, Phone: c.s.Phone})
 	switch booking.ErrorCode(err) {
 	case "":
 	case booking.EPhoneLinked:
 		c.note("phone_linked")
+		c.s.Phone, c.s.Verified = "", false
 		return c.goTo(StepPhoneChoice)
 	case booking.EConflict:
 		c.note("id_conflict")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"log/slog"
 	"strconv"
-	"sync"
 
 	"yuyue/booking"
 	"yuyue/sms"
@@ -20,7 +19,6 @@ type IVR struct {
 	Log       *slog.Logger
 
 	sealer *sealer
-	locks  sync.Map // CallSid → *sync.Mutex: one request per call at a time
 }
 
 // New builds the IVR; sealKey (32 bytes) protects ID numbers in sessions.
@@ -30,13 +28,6 @@ func New(svc *booking.Service, codes *sms.Codes, voice Voice, publicURL string, 
 		return nil, err
 	}
 	return &IVR{Svc: svc, Codes: codes, Voice: voice, PublicURL: publicURL, Log: log, sealer: s}, nil
-}
-
-func (v *IVR) lock(sid string) func() {
-	m, _ := v.locks.LoadOrStore(sid, &sync.Mutex{})
-	mu := m.(*sync.Mutex)
-	mu.Lock()
-	return mu.Unlock
 }
 
 // call is the working state of one request. svc and codes are the
@@ -101,14 +92,26 @@ func (c *call) saveIn(tx booking.Tx, prevSeq int, insert bool) error {
 // applyAndSave applies one input and saves the session in a single transaction:
 // the step's bookings, codes and outbox rows commit together with the new
 // state, or not at all. One commit per step instead of up to three.
+//
+// Requests for one call are not serialised in the process: the session
+// row's seq is the compare-and-set. Two requests that both read seq n both
+// apply, but only one saves n+1; the other's transaction, effects
+// included, rolls back with EConflict. This holds across several nodes on
+// one database, and nothing is kept per call in memory.
 func (c *call) applyAndSave(in input) error {
+	return c.inTx(func() error { return c.apply(in) })
+}
+
+// inTx runs fn with the call's service and codes bound to one transaction
+// and saves the session in it under the seq compare-and-set.
+func (c *call) inTx(fn func() error) error {
 	prev := c.rec.Seq
 	err := c.v.Svc.Store.InTx(c.ctx, func(tx booking.Tx) error {
 		c.svc = c.v.Svc.Bound(tx)
 		codes := *c.v.Codes
 		codes.Svc, codes.Kick = c.svc, func() { c.kicked = true }
 		c.codes = &codes
-		if err := c.apply(in); err != nil {
+		if err := fn(); err != nil {
 			return err
 		}
 		c.rec.Seq = prev + 1

@@ -6,12 +6,9 @@ import (
 	"yuyue/booking"
 )
 
-// startManage asks for a code once per call, then lists the bookings.
+// startManage lists a verified caller's bookings.
 func (c *call) startManage() error {
-	if c.s.Verified {
-		return c.goTo(StepPickBooking)
-	}
-	return c.sendCode(booking.PurposeManage)
+	return c.goTo(StepPickBooking)
 }
 
 // chooseBooking reads a booking's reference (query) or asks to cancel it.

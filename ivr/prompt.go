@@ -24,7 +24,7 @@ func (c *call) prompt() view {
 	case StepNameConfirm:
 		return view{lines: key("name_confirm", c.s.Name), gather: digitsGather(1, "")}
 	case StepPhoneChoice:
-		return view{lines: key("phone_choice", booking.MaskPhone(c.rec.From)), gather: digitsGather(1, "")}
+		return view{lines: key("phone_choice", booking.MaskPhone(booking.CallerNumber(c.rec.From))), gather: digitsGather(1, "")}
 	case StepPhoneNumber:
 		return view{lines: key("phone_number"), gather: digitsGather(11, "#")}
 	case StepMode:
@@ -33,7 +33,11 @@ func (c *call) prompt() view {
 		b, _ := c.svc.Catalog.Business(c.s.Business)
 		return view{lines: key("notice", c.bizName(b), b.Notice), gather: digitsGather(1, "")}
 	case StepCode:
-		return view{lines: key("code"), gather: digitsGather(6, "#")}
+		lines := key("code")
+		if c.mayChangePhone() {
+			lines = append(lines, say(l, "code_change"))
+		}
+		return view{lines: lines, gather: digitsGather(6, "#")}
 	case StepConfirm:
 		return view{lines: key("confirm", c.confirmArgs()...), gather: digitsGather(1, "")}
 	case StepCancelConfirm:

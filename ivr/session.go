@@ -47,11 +47,19 @@ type Option struct {
 
 // Session is the IVR state of one call, stored as JSON per CallSid. The ID
 // number typed during registration is kept sealed, never in clear.
+//
+// Until a code sent to Phone comes back (Verified), the caller is only a
+// Candidate: CitizenID is set, a registration written and anything about
+// the citizen said only after the code passes.
 type Session struct {
 	Lang      string   `json:"lang"`
 	Flow      string   `json:"flow,omitempty"`
 	Fails     int      `json:"fails,omitempty"`
-	CitizenID int64    `json:"citizen,omitempty"`
+	CitizenID int64    `json:"citizen,omitempty"`   // verified this call
+	Candidate int64    `json:"candidate,omitempty"` // found by ID or calling number, not yet verified
+	Phone     string   `json:"phone,omitempty"`     // where the code goes (E.164)
+	Verified  bool     `json:"verified,omitempty"`  // Phone passed a code this call
+	Keyed     []string `json:"keyed,omitempty"`     // other numbers keyed this call
 	SealedID  []byte   `json:"sealed_id,omitempty"`
 	IDMasked  string   `json:"id_masked,omitempty"`
 	Name      string   `json:"name,omitempty"`
@@ -64,7 +72,6 @@ type Session struct {
 	Start     string   `json:"start,omitempty"` // the held period
 	End       string   `json:"end,omitempty"`
 	HoldID    int64    `json:"hold,omitempty"`
-	Verified  bool     `json:"verified,omitempty"` // passed a manage code this call
 	Options   []Option `json:"options,omitempty"`
 	Page      int      `json:"page,omitempty"`
 	Picked    int64    `json:"picked,omitempty"`

@@ -101,11 +101,3 @@ func digitsText(lang, digits string) string {
 	}
 	return strings.Join(parts, "，")
 }
-
-// phoneTail returns the last four digits of an E.164 number.
-func phoneTail(e164 string) string {
-	if len(e164) < 4 {
-		return e164
-	}
-	return e164[len(e164)-4:]
-}

@@ -83,12 +83,17 @@ func (c *call) transfer() error {
 	return c.goTo(StepGoodbye)
 }
 
-// context is the masked summary the operator console shows.
+// context is the masked summary the operator console shows; a caller who
+// has not passed a code is marked unverified (a lost phone, or someone
+// else's ID).
 func (c *call) context() string {
 	parts := []string{"step=" + c.step(), "flow=" + c.s.Flow}
-	if c.s.CitizenID != 0 {
-		if cz, err := c.svc.Citizen(c.ctx, c.s.CitizenID); err == nil {
+	if id := max(c.s.CitizenID, c.s.Candidate); id != 0 {
+		if cz, err := c.svc.Citizen(c.ctx, id); err == nil {
 			parts = append(parts, "name="+booking.MaskName(cz.Name), "id="+cz.IDMasked, "phone="+booking.MaskPhone(cz.Phone))
+		}
+		if c.s.CitizenID == 0 {
+			parts = append(parts, "verified=no")
 		}
 	} else if c.s.IDMasked != "" {
 		parts = append(parts, "name="+booking.MaskName(c.s.Name), "id="+c.s.IDMasked)
@@ -109,18 +114,12 @@ func (c *call) context() string {
 // onMenu: 1 book, 2 query, 3 cancel, 0 operator, 9 language, * repeat.
 func (c *call) onMenu(in input) error {
 	switch in.digits {
-	case "1":
-		c.s.Flow = FlowBook
+	case "1", "2", "3":
+		c.s.Flow = map[string]string{"1": FlowBook, "2": FlowQuery, "3": FlowCancel}[in.digits]
 		if c.s.CitizenID != 0 {
-			return c.startBooking()
+			return c.continueFlow()
 		}
-		return c.goTo(StepIDNumber)
-	case "2", "3":
-		c.s.Flow = map[string]string{"2": FlowQuery, "3": FlowCancel}[in.digits]
-		if c.s.CitizenID != 0 {
-			return c.startManage()
-		}
-		return c.goTo(StepIDNumber)
+		return c.identify()
 	case "0":
 		return c.transfer()
 	case "9":

@@ -8,6 +8,9 @@ import (
 
 // Purge deletes expired codes, finished call sessions and personal data past
 // retention; never an active booking, never a no-show that still counts.
+// Inbound SMS lose their sender and reply after retention.messages but keep
+// their MessageSid for good: a captured signed webhook replayed later must
+// still be recognised and not applied again.
 type Purge struct{ Retention Retention }
 
 // Name is the job's name in config, logs and the CLI.

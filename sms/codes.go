@@ -6,7 +6,9 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"fmt"
+	"log/slog"
 	"math/big"
+	"sync/atomic"
 	"time"
 
 	"yuyue/booking"
@@ -20,7 +22,15 @@ type CodeRules struct {
 	PerHour      int           // codes per number per hour (5)
 	PerDay       int           // codes per number per 24 h (10)
 	PerCallerDay int           // codes one calling number may trigger per 24 h
+	// UnverifiedPerHour is the hourly budget, all numbers together, of
+	// codes to numbers that never passed a code: what SMS pumping sends.
+	// 0 means no budget.
+	UnverifiedPerHour int
 }
+
+// AnonymousCaller is the one bucket every request without a usable calling
+// number counts under: hiding the number must not escape the caller cap.
+const AnonymousCaller = "anonymous"
 
 // Codes issues and checks SMS verification codes.
 type Codes struct {
@@ -29,7 +39,13 @@ type Codes struct {
 	Rules CodeRules
 	// Kick, when set, wakes the outbox worker so a code leaves at once.
 	Kick func()
+	// Log, when set, gets a warning when the unverified budget is hit.
+	Log *slog.Logger
 }
+
+// lastBudgetWarn is the unix second of the last budget warning, shared by
+// copies of Codes (the IVR binds one to each step's transaction).
+var lastBudgetWarn atomic.Int64
 
 func (c *Codes) hash(phone, purpose, code string) []byte {
 	m := hmac.New(sha256.New, c.Key)
@@ -38,11 +54,14 @@ func (c *Codes) hash(phone, purpose, code string) []byte {
 }
 
 // Issue creates a code for phone and purpose and queues it in the outbox, in
-// one transaction. caller is the number that asked (the calling number on
-// the phone), capped separately against SMS pumping. A refusal is
-// ERateLimited with the reason.
+// one transaction. caller is who asked (the calling number on the phone,
+// "" when there is none: AnonymousCaller), capped separately against SMS
+// pumping. A refusal is ERateLimited with the reason.
 func (c *Codes) Issue(ctx context.Context, phone, purpose, caller string) error {
 	now := c.Svc.Now()
+	if caller == "" {
+		caller = AnonymousCaller
+	}
 	code, err := newCode()
 	if err != nil {
 		return err
@@ -51,7 +70,11 @@ func (c *Codes) Issue(ctx context.Context, phone, purpose, caller string) error 
 		if err := c.allowed(tx, phone, caller, now); err != nil {
 			return err
 		}
-		vc := booking.VerificationCode{Phone: phone, Purpose: purpose, Caller: caller,
+		unknown, err := c.unknownWithinBudget(tx, phone, now)
+		if err != nil {
+			return err
+		}
+		vc := booking.VerificationCode{Phone: phone, Purpose: purpose, Caller: caller, Unverified: unknown,
 			Hash: c.hash(phone, purpose, code), CreatedAt: now, ExpiresAt: now.Add(c.Rules.TTL)}
 		if err := tx.InsertCode(&vc); err != nil {
 			return err
@@ -85,52 +108,89 @@ func (c *Codes) allowed(tx booking.Tx, phone, caller string, now time.Time) erro
 		return booking.Errorf(booking.ERateLimited, "hourly_cap")
 	case day >= c.Rules.PerDay:
 		return booking.Errorf(booking.ERateLimited, "daily_cap")
-	case caller != "" && byCaller >= c.Rules.PerCallerDay:
+	case byCaller >= c.Rules.PerCallerDay:
 		return booking.Errorf(booking.ERateLimited, "caller_cap")
 	}
 	return nil
 }
 
-// Verify checks a code entered for phone and purpose. A right code marks the
-// phone verified for purpose (booking.Rules.VerifiedFor) in the same
-// transaction. A wrong one counts an attempt, which is kept even though the
-// call fails; after Rules.Attempts wrong entries the code is dead.
+// unknownWithinBudget reports whether phone never passed a code, and
+// refuses (ERateLimited "unverified_budget") when such codes already used
+// up this hour's budget.
+func (c *Codes) unknownWithinBudget(tx booking.Tx, phone string, now time.Time) (bool, error) {
+	known, err := tx.PhoneKnown(phone)
+	if err != nil || known {
+		return false, err
+	}
+	if c.Rules.UnverifiedPerHour <= 0 {
+		return true, nil
+	}
+	n, err := tx.CountUnverifiedCodes(now.Add(-time.Hour))
+	if err != nil {
+		return true, err
+	}
+	if n >= c.Rules.UnverifiedPerHour {
+		c.budgetHit(now)
+		return true, booking.Errorf(booking.ERateLimited, "unverified_budget")
+	}
+	return true, nil
+}
+
+// budgetHit counts a refusal and warns, at most once a minute: a pumping
+// attack must not flood the log as well.
+func (c *Codes) budgetHit(now time.Time) {
+	smsUnverifiedBudget.Inc()
+	last := lastBudgetWarn.Load()
+	if c.Log == nil || now.Unix()-last < 60 || !lastBudgetWarn.CompareAndSwap(last, now.Unix()) {
+		return
+	}
+	c.Log.Warn("sms: hourly budget of codes to never-verified numbers used up; such codes are refused (possible SMS pumping)",
+		"budget", c.Rules.UnverifiedPerHour, "key", "sms.unverified_per_hour")
+}
+
+// Verify checks a code entered for phone and purpose in its own
+// transaction; see VerifyTx.
 func (c *Codes) Verify(ctx context.Context, phone, purpose, code string) error {
-	now := c.Svc.Now()
 	var result error
-	err := c.Svc.Store.InTx(ctx, func(tx booking.Tx) error {
-		vc, err := tx.LatestCode(phone, purpose)
-		switch {
-		case booking.ErrorCode(err) == booking.ENotFound:
-			result = booking.Errorf(booking.ENotFound, "no code was sent")
-			return nil
-		case err != nil:
-			return err
-		case !vc.UsedAt.IsZero():
-			result = booking.Errorf(booking.EExpired, "code already used or replaced")
-			return nil
-		case !now.Before(vc.ExpiresAt):
-			result = booking.Errorf(booking.EExpired, "code expired")
-			return nil
-		case vc.Attempts >= c.Rules.Attempts:
-			result = booking.Errorf(booking.ERateLimited, "too many wrong entries")
-			return nil
-		}
-		if !hmac.Equal(vc.Hash, c.hash(phone, purpose, code)) {
-			vc.Attempts++
-			result = booking.Errorf(booking.EInvalid, "wrong code, %d tries left", c.Rules.Attempts-vc.Attempts)
-			return tx.UpdateCode(vc)
-		}
-		vc.UsedAt = now
-		if err := tx.UpdateCode(vc); err != nil {
-			return err
-		}
-		return c.Svc.MarkPhoneVerified(ctx, tx, phone, purpose)
+	err := c.Svc.Store.InTx(ctx, func(tx booking.Tx) (err error) {
+		result, err = c.VerifyTx(tx, phone, purpose, code)
+		return err
 	})
 	if err != nil {
 		return err
 	}
 	return result
+}
+
+// VerifyTx checks a code entered for phone and purpose inside tx. A right
+// code marks the phone verified for purpose (booking.Rules.VerifiedFor) in
+// tx. A wrong one counts an attempt and is the result, not the error, so the
+// caller can commit the count though the entry failed; after Rules.Attempts
+// wrong entries the code is dead.
+func (c *Codes) VerifyTx(tx booking.Tx, phone, purpose, code string) (result, err error) {
+	now := c.Svc.Now()
+	vc, err := tx.LatestCode(phone, purpose)
+	switch {
+	case booking.ErrorCode(err) == booking.ENotFound:
+		return booking.Errorf(booking.ENotFound, "no code was sent"), nil
+	case err != nil:
+		return nil, err
+	case !vc.UsedAt.IsZero():
+		return booking.Errorf(booking.EExpired, "code already used or replaced"), nil
+	case !now.Before(vc.ExpiresAt):
+		return booking.Errorf(booking.EExpired, "code expired"), nil
+	case vc.Attempts >= c.Rules.Attempts:
+		return booking.Errorf(booking.ERateLimited, "too many wrong entries"), nil
+	}
+	if !hmac.Equal(vc.Hash, c.hash(phone, purpose, code)) {
+		vc.Attempts++
+		return booking.Errorf(booking.EInvalid, "wrong code, %d tries left", c.Rules.Attempts-vc.Attempts), tx.UpdateCode(vc)
+	}
+	vc.UsedAt = now
+	if err := tx.UpdateCode(vc); err != nil {
+		return nil, err
+	}
+	return nil, c.Svc.MarkPhoneVerified(context.Background(), tx, phone, purpose)
 }
 
 func newCode() (string, error) {

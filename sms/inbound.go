@@ -10,6 +10,7 @@ import (
 	"github.com/twilio/twilio-go/twiml"
 
 	"yuyue/booking"
+	"yuyue/webhook"
 )
 
 // Replies the SMS channel sends in TwiML.
@@ -32,7 +33,7 @@ type Inbound struct {
 
 // Handle is the Fiber handler; the signature middleware runs before it.
 func (h *Inbound) Handle(c *fiber.Ctx) error {
-	sid, from, body := c.FormValue("MessageSid"), c.FormValue("From"), c.FormValue("Body")
+	sid, from, body := webhook.Param(c, "MessageSid"), webhook.Param(c, "From"), webhook.Param(c, "Body")
 	if sid == "" || from == "" {
 		return c.Status(fiber.StatusBadRequest).SendString("MessageSid and From are required")
 	}

@@ -6,6 +6,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"yuyue/booking"
+	"yuyue/webhook"
 )
 
 // Status records Twilio's delivery status callbacks (POST /twilio/sms/status).
@@ -16,7 +17,7 @@ type Status struct {
 
 // Handle records the status unless a later one is already known.
 func (s *Status) Handle(c *fiber.Ctx) error {
-	sid, status, code := c.FormValue("MessageSid"), c.FormValue("MessageStatus"), c.FormValue("ErrorCode")
+	sid, status, code := webhook.Param(c, "MessageSid"), webhook.Param(c, "MessageStatus"), webhook.Param(c, "ErrorCode")
 	if sid == "" || status == "" {
 		return c.Status(fiber.StatusBadRequest).SendString("MessageSid and MessageStatus are required")
 	}

@@ -114,7 +114,7 @@ func (w *Worker) sendOne(ctx context.Context, it booking.OutboxItem) booking.Sen
 	}
 	r.SID, r.Outcome, err = w.Sender.Send(ctx, it, body)
 	if err != nil {
-		r.Error = err.Error()
+		r.Error = MaskNumbers(err.Error()) // logged and stored: no full number
 	}
 	if r.Outcome == booking.SendRetry {
 		if it.Attempts >= w.MaxAttempts {

@@ -31,8 +31,11 @@ var purges = []struct {
 }{
 	{"codes", `DELETE FROM sms_codes WHERE expires_at < ?`,
 		func(p booking.PurgePolicy) []any { return []any{ms(p.Now.Add(-24 * time.Hour))} }},
+	// An expired verification grants nothing (PhoneVerified compares the
+	// time) but marks a known number for the unverified-code budget, so it
+	// stays as long as messages do.
 	{"verifications", `DELETE FROM phone_verifications WHERE verified_until < ?`,
-		func(p booking.PurgePolicy) []any { return []any{ms(p.Now)} }},
+		func(p booking.PurgePolicy) []any { return []any{ms(p.MessagesBefore)} }},
 	{"calls", `DELETE FROM call_sessions WHERE (ended_at > 0 AND ended_at < ?) OR (ended_at = 0 AND updated_at < ?)`,
 		func(p booking.PurgePolicy) []any {
 			return []any{ms(p.CallsBefore), ms(p.CallsBefore.Add(-24 * time.Hour))}
@@ -47,7 +50,10 @@ var purges = []struct {
 		func(p booking.PurgePolicy) []any { return []any{ms(p.BookingsBefore)} }},
 	{"outbox", `DELETE FROM outbox WHERE status IN ('sent', 'failed') AND created_at < ?`,
 		func(p booking.PurgePolicy) []any { return []any{ms(p.MessagesBefore)} }},
-	{"inbound", `DELETE FROM sms_inbound WHERE received_at < ?`,
+	// A signed inbound webhook can be replayed at any time: its MessageSid
+	// is kept for good so that it never applies twice; the sender and the
+	// reply (personal data) go with retention.messages.
+	{"inbound", `UPDATE sms_inbound SET from_phone = '', reply = '' WHERE received_at < ? AND (from_phone <> '' OR reply <> '')`,
 		func(p booking.PurgePolicy) []any { return []any{ms(p.MessagesBefore)} }},
 	{"dev_inbox", `DELETE FROM dev_inbox WHERE created_at < ?`,
 		func(p booking.PurgePolicy) []any { return []any{ms(p.MessagesBefore)} }},

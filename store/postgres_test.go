@@ -12,6 +12,7 @@ import (
 // when YUYUE_TEST_POSTGRES is set, each in a fresh schema.
 func TestPostgres(t *testing.T) {
 	storetest.RunPostgres(t, "store_test", map[string]func(*testing.T){
+		"TestAccountsAndTokens":                  TestAccountsAndTokens,
 		"TestCapacityAcrossNodes":                TestCapacityAcrossNodes,
 		"TestCapacityUnderConcurrency":           TestCapacityUnderConcurrency,
 		"TestGroupCommitKeepsEachCallAtomic":     TestGroupCommitKeepsEachCallAtomic,

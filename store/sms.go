@@ -15,8 +15,8 @@ func (t *tx) InsertCode(c *booking.VerificationCode) error {
 		ms(c.CreatedAt), c.Phone, c.Purpose); err != nil {
 		return err
 	}
-	res, err := t.Exec(`INSERT INTO sms_codes (phone, purpose, caller, code_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
-		c.Phone, c.Purpose, c.Caller, c.Hash, ms(c.CreatedAt), ms(c.ExpiresAt))
+	res, err := t.Exec(`INSERT INTO sms_codes (phone, purpose, caller, code_hash, created_at, expires_at, unverified) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		c.Phone, c.Purpose, c.Caller, c.Hash, ms(c.CreatedAt), ms(c.ExpiresAt), b2i(c.Unverified))
 	if err != nil {
 		return err
 	}
@@ -46,6 +46,23 @@ func (t *tx) CountCodes(phone, caller string, since time.Time) (int, int, error)
 		(SELECT count(*) FROM sms_codes WHERE caller = ? AND caller <> '' AND created_at > ?)`,
 		phone, ms(since), caller, ms(since)).Scan(&byPhone, &byCaller)
 	return byPhone, byCaller, err
+}
+
+// CountUnverifiedCodes counts codes sent since then, all numbers together,
+// to numbers that had never passed a code.
+func (t *tx) CountUnverifiedCodes(since time.Time) (int, error) {
+	var n int
+	err := t.QueryRow(`SELECT count(*) FROM sms_codes WHERE unverified = 1 AND created_at > ?`, ms(since)).Scan(&n)
+	return n, err
+}
+
+// PhoneKnown reports whether phone passed a code before (its verification
+// record is kept for retention.messages) or belongs to an active citizen.
+func (t *tx) PhoneKnown(phone string) (bool, error) {
+	var known bool
+	err := t.QueryRow(`SELECT EXISTS (SELECT 1 FROM phone_verifications WHERE phone = ?)
+		OR EXISTS (SELECT 1 FROM citizens WHERE phone = ? AND active = 1)`, phone, phone).Scan(&known)
+	return known, err
 }
 
 func (t *tx) LastCodeAt(phone string) (time.Time, error) {

@@ -20,17 +20,64 @@ import (
 // the auth token. The Host header and X-Forwarded-* are never trusted: a
 // proxy may rewrite them. A bad or missing signature gets 403 and the
 // handler never runs.
+//
+// Twilio signs the URL and the urlencoded form only, so anything else a
+// handler could read is refused before the check: a body that is not
+// application/x-www-form-urlencoded (a multipart body's fields are not
+// covered by the signature) gets 415, and a query key other than the step
+// and seq our own <Gather> actions carry gets 403.
 func Verify(publicURL, authToken string) fiber.Handler {
 	rv := client.NewRequestValidator(authToken)
 	base := strings.TrimRight(publicURL, "/")
 	return func(c *fiber.Ctx) error {
+		if !formBody(c) {
+			return refuse(c, fiber.StatusUnsupportedMediaType, "Twilio webhooks are application/x-www-form-urlencoded")
+		}
+		if !onlyOurQuery(c) {
+			return refuse(c, fiber.StatusForbidden, "unexpected query parameters")
+		}
 		sig := c.Get("X-Twilio-Signature")
 		if sig == "" || !rv.Validate(base+c.OriginalURL(), formParams(c), sig) {
-			c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
-			return c.Status(fiber.StatusForbidden).SendString("invalid Twilio signature")
+			return refuse(c, fiber.StatusForbidden, "invalid Twilio signature")
 		}
 		return c.Next()
 	}
+}
+
+func refuse(c *fiber.Ctx, status int, msg string) error {
+	c.Set(fiber.HeaderContentType, fiber.MIMETextPlainCharsetUTF8)
+	return c.Status(status).SendString(msg)
+}
+
+// formBody reports whether the body is urlencoded (parameters such as a
+// charset are allowed).
+func formBody(c *fiber.Ctx) bool {
+	ct := strings.ToLower(strings.TrimSpace(string(c.Request().Header.ContentType())))
+	mt, _, _ := strings.Cut(ct, ";")
+	return strings.TrimSpace(mt) == fiber.MIMEApplicationForm
+}
+
+// QueryKeys are the only query parameters a webhook may carry: the step and
+// sequence of the <Gather> it answers, each at most once.
+var QueryKeys = map[string]bool{"step": true, "seq": true}
+
+func onlyOurQuery(c *fiber.Ctx) bool {
+	ok, seen := true, map[string]bool{}
+	c.Request().URI().QueryArgs().VisitAll(func(k, _ []byte) {
+		key := string(k)
+		if !QueryKeys[key] || seen[key] {
+			ok = false
+		}
+		seen[key] = true
+	})
+	return ok
+}
+
+// Param returns a form parameter from the signed urlencoded body only (never
+// the query string or a multipart part), copied so that it outlives the
+// request buffer.
+func Param(c *fiber.Ctx, key string) string {
+	return string(c.Request().PostArgs().Peek(key))
 }
 
 // formParams copies the POST form (first value of each key), as Twilio signs it.

@@ -4,7 +4,7 @@
 // auth token, and shows SMS arriving in the development inbox.
 //
 // Interactive:  go run ./cmd/callsim
-// Scripted:     go run ./cmd/callsim --script '1,110105194912310021#,say:张三,1,1,1,1,1,1,1,1,1,code,1'
+// Scripted:     go run ./cmd/callsim --script '1,110105194912310021#,say:张三,1,1,code,1,1,1,1,1,1,1,1'
 //
 // Script tokens, separated by commas: keys as pressed (# ends an entry),
 // say:TEXT for speech, code for the latest SMS code, hangup.

@@ -46,7 +46,7 @@ func TestReadmeScriptedBooking(t *testing.T) {
 	var out bytes.Buffer
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
-	script := "1,440305199003071236#,say:张三,1,1,1,1,1,1,1,1,1,code,1"
+	script := "1,440305199003071236#,say:张三,1,1,code,1,1,1,1,1,1,1,1"
 	if err := run(ctx, []string{"--url", "http://" + addr, "--script", script}, strings.NewReader(""), &out); err != nil {
 		t.Fatalf("callsim: %v\n%s\nserver log:\n%s", err, out.String(), logs.String())
 	}

@@ -61,6 +61,8 @@ func spawnNode(ctx context.Context, bin, dir, fakeURL, catalogYAML, pprofAddr, d
 		"YUYUE_TWILIO_SMS_FROM": "+14155550100", "YUYUE_TWILIO_API_URL": fakeURL, "YUYUE_SECRET_KEY": secretKey,
 		"YUYUE_LOG_LEVEL": "warn", "YUYUE_JOBS_ENABLED": "false", "YUYUE_SMS_RATE": "5000", "YUYUE_SMS_CONCURRENCY": "16",
 		"YUYUE_SMS_POLL_INTERVAL": "50ms", "YUYUE_DEBUG_PPROF_ADDR": pprofAddr,
+		// every simulated caller registers a new number
+		"YUYUE_SMS_UNVERIFIED_PER_HOUR": "1000000",
 	}
 	return start(ctx, dir, bin, []string{"serve"}, env, "http://"+addr)
 }

@@ -36,9 +36,10 @@ func newChannels(d *deps) (*channels, error) {
 	}
 	w := &sms.Worker{Store: d.store, Sender: sender, Log: d.log, Now: d.svc.Now, Rate: c.SMS.Rate,
 		Concurrency: c.SMS.Concurrency, MaxAttempts: c.SMS.MaxAttempts, RetryBase: c.SMS.RetryBase, Poll: c.SMS.PollInterval}
-	codes := &sms.Codes{Svc: d.svc, Key: c.Key("sms code hash v1"), Kick: w.Kick, Rules: sms.CodeRules{
+	codes := &sms.Codes{Svc: d.svc, Key: c.Key("sms code hash v1"), Kick: w.Kick, Log: d.log, Rules: sms.CodeRules{
 		TTL: c.SMS.CodeTTL, Attempts: c.SMS.CodeAttempts, ResendAfter: c.SMS.ResendAfter,
-		PerHour: c.SMS.PerHour, PerDay: c.SMS.PerDay, PerCallerDay: c.SMS.PerCallerDay}}
+		PerHour: c.SMS.PerHour, PerDay: c.SMS.PerDay, PerCallerDay: c.SMS.PerCallerDay,
+		UnverifiedPerHour: c.SMS.UnverifiedPerHour}}
 	return &channels{codes: codes, worker: w}, nil
 }
 
@@ -69,6 +70,9 @@ func mountChannels(ctx context.Context, app *fiber.App, d *deps) (func(), error)
 	}
 	console.Drain = ch.worker.Kick
 	console.Mount(app)
+	if err := mountWeb(app, d, ch.codes); err != nil {
+		return nil, err
+	}
 
 	if d.cfg.Dev() {
 		// Development only: the SMS that were not sent, codes included, for

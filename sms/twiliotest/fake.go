@@ -28,6 +28,15 @@ type Message struct {
 type Reply struct {
 	Status int
 	Delay  time.Duration
+	// Code, when set, is the Twilio error code of a refusal, with Twilio's
+	// own wording: 21211 names the 'To' number in its message.
+	Code int
+}
+
+// twilioMessages are Twilio's error texts for the codes the fake can give.
+var twilioMessages = map[int]string{
+	21211: "The 'To' number %s is not a valid phone number.",
+	21614: "'To' number %s is not a valid mobile number",
 }
 
 // Fake is the fake API server.
@@ -109,6 +118,10 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	f.mu.Unlock()
 	if reply.Delay > 0 {
 		time.Sleep(reply.Delay)
+	}
+	if msg, ok := twilioMessages[reply.Code]; ok {
+		apiError(w, reply.Status, reply.Code, fmt.Sprintf(msg, r.PostForm.Get("To")))
+		return
 	}
 	if reply.Status != http.StatusCreated {
 		apiError(w, reply.Status, 20000+reply.Status, "scripted failure")

@@ -1,0 +1,151 @@
+package ivr
+
+import (
+	"errors"
+
+	"yuyue/booking"
+)
+
+// The code step: the phone the booking will use proves itself before
+// anything about the citizen is stored, said or held. One code per call:
+// the same phone is not asked twice. Every flow verifies with the booking
+// purpose, which Confirm checks.
+
+// sendCodeTo makes phone the call's phone and asks for its code, unless it
+// already passed one this call.
+func (c *call) sendCodeTo(phone string) error {
+	if c.s.Phone != phone {
+		c.s.Verified = false
+	}
+	c.s.Phone = phone
+	if c.s.Verified {
+		return c.codePassed()
+	}
+	return c.sendCode()
+}
+
+// sendCode (re)sends a code to the call's phone and waits for it. Calls
+// without a usable calling number share one per-caller bucket.
+func (c *call) sendCode() error {
+	if err := c.goTo(StepCode); err != nil {
+		return err
+	}
+	err := c.codes.Issue(c.ctx, c.s.Phone, booking.PurposeBooking, booking.CallerNumber(c.rec.From))
+	switch reason := rateReason(err); {
+	case err == nil:
+		c.note(c.codeSentKey())
+	case reason == "resend_too_soon":
+		c.note("code_too_soon")
+	case reason == "unverified_budget":
+		c.note("code_busy")
+		return c.abandonHold(StepMenu)
+	case reason != "":
+		c.note("code_capped")
+		return c.abandonHold(StepMenu)
+	default:
+		return wrapf(err, "issue code")
+	}
+	return nil
+}
+
+// rateReason is the reason of an ERateLimited error, "" for anything else.
+func rateReason(err error) string {
+	var e *booking.Error
+	if errors.As(err, &e) && e.Code == booking.ERateLimited {
+		return e.Message
+	}
+	return ""
+}
+
+// codeSentKey says where the code went without a digit of the number: to
+// this phone, to the phone registered with the keyed ID (with the way out
+// when that phone is lost), or to the number the caller keyed.
+func (c *call) codeSentKey() string {
+	own, _ := booking.NormalizeMobile(booking.CallerNumber(c.rec.From))
+	switch {
+	case c.s.Phone == own:
+		return "code_sent_this"
+	case c.s.Candidate != 0:
+		return "code_sent_registered"
+	}
+	return "code_sent_chosen"
+}
+
+// onCode takes six digits; * sends a new code, 0 reaches the operator (a
+// registered phone that is lost).
+func (c *call) onCode(in input) error {
+	switch {
+	case in.digits == "*":
+		return c.sendCode()
+	case in.digits == "0":
+		return c.transfer()
+	case in.digits == "9" && c.mayChangePhone():
+		return c.goTo(StepPhoneChoice)
+	}
+	if len(in.digits) != 6 {
+		return c.failInput(in, "code_wrong")
+	}
+	err := c.codes.Verify(c.ctx, c.s.Phone, booking.PurposeBooking, in.digits)
+	switch booking.ErrorCode(err) {
+	case "":
+	case booking.EInvalid:
+		return c.fail("code_wrong")
+	case booking.EExpired, booking.ENotFound:
+		return c.fail("code_expired")
+	case booking.ERateLimited:
+		return c.fail("code_locked")
+	default:
+		return wrapf(err, "verify code")
+	}
+	c.s.Verified = true
+	return c.codePassed()
+}
+
+// mayChangePhone: a caller who chose the phone (a new registration, or an
+// ID not registered) may choose another at the code step, for a mistyped
+// number; a registered ID's code always goes to its registered phone.
+func (c *call) mayChangePhone() bool { return c.s.SealedID != nil && c.s.HoldID == 0 }
+
+// codePassed goes on once the call's phone is proven, in the transaction
+// that accepted the code: back to a held place, on as the found citizen,
+// or registering the new one.
+func (c *call) codePassed() error {
+	switch {
+	case c.s.HoldID != 0:
+		return c.goTo(StepConfirm)
+	case c.s.CitizenID != 0:
+		return c.continueFlow()
+	case c.s.Candidate != 0:
+		return c.adoptCandidate()
+	case c.s.SealedID != nil && c.s.Flow == FlowBook:
+		return c.register()
+	}
+	c.s.SealedID, c.s.IDMasked = nil, ""
+	c.note("not_registered")
+	return c.goTo(StepMenu)
+}
+
+// adoptCandidate makes the found citizen the caller's identity, if the code
+// went to the phone still registered with them.
+func (c *call) adoptCandidate() error {
+	cz, err := c.svc.Citizen(c.ctx, c.s.Candidate)
+	if err != nil && booking.ErrorCode(err) != booking.ENotFound {
+		return wrapf(err, "citizen")
+	}
+	c.s.Candidate = 0
+	if err != nil || !cz.Active || cz.Phone != c.s.Phone {
+		c.note("not_registered") // deregistered or changed meanwhile
+		return c.goTo(StepMenu)
+	}
+	c.s.CitizenID = cz.ID
+	return c.continueFlow()
+}
+
+// continueFlow starts what the caller chose at the menu, as a verified
+// citizen.
+func (c *call) continueFlow() error {
+	if c.s.Flow == FlowBook {
+		return c.startBooking()
+	}
+	return c.startManage()
+}
