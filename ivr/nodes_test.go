@@ -77,7 +77,7 @@ func TestLastPlaceRaceAcrossNodes(t *testing.T) {
 			defer wg.Done()
 			_, xml := h.do(t, p.action, p.form(url.Values{"Digits": {"1"}}))
 			_, action := checkTwiMLQuiet(xml)
-			holds[i] = strings.Contains(action, "step=code")
+			holds[i] = strings.Contains(action, "step=confirm") // verify-first: the hold goes straight to confirm
 		}()
 	}
 	wg.Wait()
