@@ -2,6 +2,7 @@ package booking
 
 import (
 	"context"
+	"strconv"
 	"time"
 )
 
@@ -187,6 +188,8 @@ func (s *Service) bookingMessage(kind string, c Citizen, b Booking) Message {
 		"name": MaskName(c.Name), "ref": b.Reference, "date": b.Date.String(),
 		"start": b.Start, "end": b.End, "business_code": b.Business, "office_code": b.Office,
 		"deadline": s.Rules.CancelDeadline(b.Date, s.loc()).Format("2006-01-02 15:04"),
+		// the blacklist rule as configured, for the no-show and blacklist notices
+		"strikes": strconv.Itoa(s.Rules.BanStrikes), "months": strconv.Itoa(s.Rules.BanMonths),
 	}
 	if biz, ok := s.Catalog.Business(b.Business); ok {
 		p["business"], p["bring"] = biz.Name, biz.Bring

@@ -47,11 +47,15 @@ type SendResult struct {
 
 // DevMessage is a message the development sender kept instead of sending.
 type DevMessage struct {
-	ID        int64
-	To        string
-	Kind      string
-	Body      string
-	CreatedAt time.Time
+	ID   int64
+	To   string
+	Kind string
+	Body string
+	// Template and TemplateParams are the template rendering (template code
+	// or kind, and the parameters as JSON) a template provider would get.
+	Template       string
+	TemplateParams string
+	CreatedAt      time.Time
 }
 
 // OutboxStats counts outbox rows by status, for metrics and the console.

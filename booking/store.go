@@ -80,6 +80,7 @@ type Tx interface {
 	AuditLog(f AuditFilter) ([]AuditEntry, error)
 
 	SMSTx
+	ProviderTx
 	CallTx
 	JobTx
 	OperatorTx

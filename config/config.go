@@ -13,6 +13,7 @@ type Config struct {
 	PublicURL string    `mapstructure:"public_url"`
 	Database  string    `mapstructure:"database"`
 	Twilio    Twilio    `mapstructure:"twilio"`
+	Aliyun    Aliyun    `mapstructure:"aliyun"`
 	Catalog   string    `mapstructure:"catalog"`
 	SecretKey string    `mapstructure:"secret_key"`
 	Log       Log       `mapstructure:"log"`
@@ -45,6 +46,34 @@ type Twilio struct {
 	APIURL     string `mapstructure:"api_url"`
 }
 
+// Aliyun holds the Aliyun SMS (dysmsapi) account, used when sms.provider
+// is aliyun.
+type Aliyun struct {
+	AccessKeyID     string          `mapstructure:"access_key_id"`
+	AccessKeySecret string          `mapstructure:"access_key_secret"`
+	SignName        string          `mapstructure:"sign_name"` // registered 签名, without 【】
+	Endpoint        string          `mapstructure:"endpoint"`  // scheme://host[:port] of the dysmsapi API
+	PushToken       string          `mapstructure:"push_token"`
+	Templates       AliyunTemplates `mapstructure:"templates"`
+}
+
+// AliyunTemplates are the registered template codes, one per message kind.
+type AliyunTemplates struct {
+	Code         string `mapstructure:"code"`
+	Confirmation string `mapstructure:"confirmation"`
+	Reminder     string `mapstructure:"reminder"`
+	Cancellation string `mapstructure:"cancellation"`
+	NoShow       string `mapstructure:"noshow"`
+	Blacklist    string `mapstructure:"blacklist"`
+	Reply        string `mapstructure:"reply"`
+}
+
+// ByKind maps message kinds to template codes.
+func (t AliyunTemplates) ByKind() map[string]string {
+	return map[string]string{"code": t.Code, "confirmation": t.Confirmation, "reminder": t.Reminder,
+		"cancellation": t.Cancellation, "noshow": t.NoShow, "blacklist": t.Blacklist, "reply": t.Reply}
+}
+
 // Log selects the slog handler.
 type Log struct {
 	Format string `mapstructure:"format"` // text or json
@@ -70,13 +99,20 @@ type Voice struct {
 	EnLanguage     string `mapstructure:"en_language"`     // <Say language> for English
 	EnVoice        string `mapstructure:"en_voice"`        // <Say voice> for English
 	SpeechLanguage string `mapstructure:"speech_language"` // <Gather language>
-	OperatorNumber string `mapstructure:"operator_number"` // <Dial> target
-	OperatorQueue  string `mapstructure:"operator_queue"`  // <Enqueue> name; wins over the number
 	Timeout        int    `mapstructure:"timeout"`         // <Gather timeout> seconds
+	// Operator is where 0 transfers to: sip:agents@pbx (the 114 centre's
+	// exchange), tel:+… or +… (through OperatorBYOC for +86 numbers, as
+	// Twilio places no calls to mainland numbers itself); empty = none.
+	Operator     string `mapstructure:"operator"`
+	OperatorBYOC string `mapstructure:"operator_byoc"` // BY… BYOC trunk SID for <Number byoc>
+	CallerID     string `mapstructure:"caller_id"`     // <Dial callerId>, required with an operator
+	DialTimeout  int    `mapstructure:"dial_timeout"`  // <Dial timeout> seconds the agents may ring
 }
 
 // SMS configures codes and the outbox worker.
 type SMS struct {
+	Provider     string        `mapstructure:"provider"`  // twilio or aliyun
+	Signature    string        `mapstructure:"signature"` // 【…】 opening every text the provider does not sign itself
 	CodeTTL      time.Duration `mapstructure:"code_ttl"`
 	CodeAttempts int           `mapstructure:"code_attempts"`
 	ResendAfter  time.Duration `mapstructure:"resend_after"`

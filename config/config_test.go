@@ -60,6 +60,7 @@ func TestProductionNeedsSecretAndSender(t *testing.T) {
 	_, err := Load("", env(map[string]string{
 		"YUYUE_TWILIO_ACCOUNT_SID": "ACx", "YUYUE_TWILIO_AUTH_TOKEN": "tok",
 		"YUYUE_TWILIO_SMS_FROM": "+14155550100", "YUYUE_SECRET_KEY": strings.Repeat("k", 32),
+		"YUYUE_PUBLIC_URL": "https://yuyue.example.cn",
 	}))
 	if err != nil {
 		t.Fatalf("valid production config refused: %v", err)

@@ -36,12 +36,15 @@ func (c *Config) Validate() error {
 	c.PublicURL = strings.TrimRight(c.PublicURL, "/")
 	if !isHTTPURL(c.PublicURL) {
 		bad("public_url", "must be an http or https URL, got %q", c.PublicURL)
+	} else if !c.Dev() && !strings.HasPrefix(c.PublicURL, "https://") {
+		bad("public_url", "must be https:// outside development: Twilio calls webhooks over HTTPS only, got %q", c.PublicURL)
 	}
 	if strings.TrimSpace(c.Database) == "" {
 		bad("database", "must name a SQLite file or a postgres:// URL")
 	}
 	c.validatePostgres(bad)
 	c.validateTwilio(bad)
+	c.validateProvider(bad)
 	if !c.Dev() && len(c.SecretKey) < MinSecretLen {
 		bad("secret_key", "required outside development: a random string of %d+ characters", MinSecretLen)
 	}
@@ -57,6 +60,7 @@ func (c *Config) Validate() error {
 		}
 	}
 	c.validateNumbers(bad)
+	c.Voice.validateOperator(bad)
 	c.validateSchedules(bad)
 	c.validateWeb(bad)
 	return errors.Join(errs...)
@@ -78,8 +82,11 @@ func (c *Config) validateTwilio(bad func(string, string, ...any)) {
 	if t.AuthToken != "" && !alnum(t.AuthToken) {
 		bad("twilio.auth_token", "must contain only letters and digits")
 	}
-	if !c.Dev() && t.SMSFrom == "" {
+	switch {
+	case !c.Dev() && t.SMSFrom == "" && c.SMS.Provider != "aliyun":
 		bad("twilio.sms_from", "required outside development: a sender number or MG… messaging service")
+	case t.SMSFrom != "" && !e164.MatchString(t.SMSFrom) && !mgSID.MatchString(t.SMSFrom):
+		bad("twilio.sms_from", "must be an E.164 number such as +14155550100 or a messaging service SID MG… (34 characters), got %q", t.SMSFrom)
 	}
 	if t.APIURL != "" && !isHTTPURL(t.APIURL) {
 		bad("twilio.api_url", "must be an http or https URL")

@@ -15,7 +15,7 @@ func TestInternalErrorStillAnswersTwiML(t *testing.T) {
 	for _, path := range []string{"/twilio/voice", p.action} {
 		code, xml := h.post(path, p.form(url.Values{"Digits": {"1"}}))
 		said, _ := checkTwiML(t, xml)
-		if code != 200 || !strings.Contains(said, "抱歉") || !strings.Contains(xml, "<Dial>") {
+		if code != 200 || !strings.Contains(said, "抱歉") || !strings.Contains(xml, "<Dial ") {
 			t.Fatalf("%s: %d %s", path, code, xml)
 		}
 	}

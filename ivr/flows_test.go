@@ -12,7 +12,7 @@ import (
 // keys turns an ID number into keypad presses: * for X, # to finish.
 func keys(id string) string { return strings.ReplaceAll(id, "X", "*") + "#" }
 
-var zhDigit = map[rune]string{'0': "零", '1': "一", '2': "二", '3': "三", '4': "四", '5': "五", '6': "六", '7': "七", '8': "八", '9': "九"}
+var zhDigit = map[rune]string{'0': "零", '1': "幺", '2': "二", '3': "三", '4': "四", '5': "五", '6': "六", '7': "七", '8': "八", '9': "九"}
 
 func spoken(ref string) string {
 	parts := []string{}
@@ -98,8 +98,9 @@ func TestQueryAndCancelByPhone(t *testing.T) {
 	q := h.dial(c.Phone)
 	q.press("2").expect("code").press(h.code(c.Phone))
 	q.expect("pick_booking", "您有1个有效预约", "居民身份证申领换领").press("1")
-	q.expect("pick_booking", spoken(b.Reference)).press("#")
-	q.expect("menu")
+	q.expect("pick_booking", spoken(b.Reference)).press("*")
+	q.expect("pick_booking", "再按一次星号键返回主菜单").press("*")
+	q.expect("menu", "返回主菜单")
 	// once verified, the same call does not ask again
 	q.press("3").expect("pick_booking", "要取消哪一个预约")
 	q.press("1").expect("cancel_confirm", "居民身份证申领换领").press("1")
@@ -117,7 +118,7 @@ func TestIdentifyByIDFromAnotherPhone(t *testing.T) {
 	p.press("2").expect("id_number").press(keys(storetest.ID(4)))
 	// the code goes to the registered mobile, not the calling landline;
 	// which mobile is not said, and a lost phone leads to the operator
-	p.expect("code", "登记的手机", "按0转人工")
+	p.expect("code", "登记的手机", "按0再按井号键转人工")
 	if strings.Contains(p.said, c.Phone[10:]) {
 		t.Fatalf("the registered phone's digits were said: %s", p.said)
 	}
@@ -201,7 +202,7 @@ func TestFailurePaths(t *testing.T) {
 		p := h.dial(storetest.Phone(1))
 		p.press("7").expect("menu", "输入有误").press("")
 		p.expect("menu", "没有收到").press("#")
-		if p.action != "" || !strings.Contains(p.xml, "<Dial>"+operator+"</Dial>") || !strings.Contains(p.said, "转接人工") {
+		if p.action != "" || !strings.Contains(p.xml, "<Sip>"+operator+"?") || !strings.Contains(p.said, "转接人工") {
 			t.Fatalf("third failure must dial the operator:\n%s", p.xml)
 		}
 	})
@@ -217,7 +218,7 @@ func TestFailurePaths(t *testing.T) {
 		h := newHarness(t, true)
 		c := h.e.Citizen(t, 5)
 		p := h.dial(c.Phone).press("1").verify(c.Phone).press("1").press("1").press("0")
-		if !strings.Contains(p.xml, "<Dial>") {
+		if !strings.Contains(p.xml, "<Dial ") {
 			t.Fatalf("no transfer:\n%s", p.xml)
 		}
 		var recs []booking.CallRecord

@@ -147,7 +147,7 @@ func (v *IVR) send(c *fiber.Ctx, cl *call) error {
 // apology is the answer to anything unexpected: valid TwiML that says sorry
 // and hands the caller to an operator, or says goodbye.
 func (v *IVR) apology(c *fiber.Ctx, lang string) error {
-	w := view{lines: []string{say(lang, "apology")}, end: "hangup"}
+	w := view{lines: []string{say(lang, "apology")}, end: "hangup", seq: "0"}
 	if v.Voice.HasOperator() {
 		w.lines, w.end = append(w.lines, say(lang, "transfer")), "operator"
 	} else {

@@ -27,7 +27,8 @@ const (
 	accountSID = "ACtest00000000000000000000000000"
 	authToken  = "testauthtoken0123456789abcdef01"
 	publicURL  = "https://yuyue.test"
-	operator   = "+8675500000114"
+	operator   = "sip:114agents@pbx.test"
+	trunkID    = "+8675500000114" // the 114 trunk's number: callerId of transfers
 )
 
 var ctx = context.Background()
@@ -64,7 +65,7 @@ func newHarness(t testing.TB, withOperator bool, catalogYAML ...string) *harness
 	voice := ivr.Voice{ZHLanguage: "cmn-CN", ZHVoice: "Polly.Zhiyu", ENLanguage: "en-US", ENVoice: "Polly.Joanna",
 		SpeechLanguage: "cmn-Hans-CN", Timeout: 6}
 	if withOperator {
-		voice.OperatorNumber = operator
+		voice.Operator = ivr.Transfer{Kind: ivr.TransferSIP, Address: operator, CallerID: trunkID, Timeout: 30}
 	}
 	app := newApp(t, e.Svc, codes, voice, log)
 	mk := func(svc *booking.Service) *fiber.App {
@@ -87,6 +88,7 @@ func newApp(t testing.TB, svc *booking.Service, codes *sms.Codes, voice ivr.Voic
 	g.Post("/voice", v.VoiceHook)
 	g.Post("/voice/gather", v.GatherHook)
 	g.Post("/voice/status", v.StatusHook)
+	g.Post("/voice/dial", v.DialHook)
 	return app
 }
 
@@ -120,7 +122,10 @@ type phone struct {
 	sid      string
 	from     string
 	action   string // path+query of the current <Gather> action
+	dial     string // path+query of the current <Dial> action
 	finish   string // the current <Gather>'s finishOnKey
+	digits   int    // the current <Gather>'s numDigits (0 = unlimited)
+	waited   bool   // the last press waited for the gather's timeout
 	said     string // everything <Say> said in the last response
 	xml      string
 	history  []request
@@ -159,22 +164,20 @@ func (p *phone) send(path string, extra url.Values) {
 	p.xml = xml
 	p.said, p.action = checkTwiML(p.h.t, xml)
 	p.heardAll = append(p.heardAll, p.said)
-	p.finish = ""
-	if m := finishAttr.FindStringSubmatch(xml); m != nil {
-		p.finish = m[1]
-	}
+	p.readGather(xml)
 }
 
-// press sends keys to the current gather.
-func (p *phone) press(digits string) *phone {
+// press presses keys into the current gather and posts what Twilio would
+// (see webhook.GatherDigits): "" is silence until the timeout, a lone #
+// arrives as empty Digits.
+func (p *phone) press(keys string) *phone {
 	p.h.t.Helper()
 	if p.action == "" {
-		p.h.t.Fatalf("no gather to press %q into; last response:\n%s", digits, p.xml)
+		p.h.t.Fatalf("no gather to press %q into; last response:\n%s", keys, p.xml)
 	}
-	if p.finish != "" && len(digits) > 1 {
-		digits = strings.TrimSuffix(digits, p.finish) // as Twilio does
-	}
+	digits, waited := webhook.GatherDigits(keys, p.digits, p.finish)
 	p.send(p.action, url.Values{"Digits": {digits}})
+	p.waited = waited
 	return p
 }
 
@@ -224,10 +227,7 @@ func (p *phone) verify(phone string) *phone {
 	return p.expect("code").press(p.h.code(phone))
 }
 
-var (
-	sixDigits  = regexp.MustCompile(`验证码(\d{6})`)
-	finishAttr = regexp.MustCompile(`finishOnKey="([^"]*)"`)
-)
+var sixDigits = regexp.MustCompile(`验证码(\d{6})`)
 
 // code delivers pending SMS through the fake Twilio API and returns the
 // last code sent to phone.
@@ -246,7 +246,7 @@ func (h *harness) code(phone string) string {
 	return ""
 }
 
-var twilioVerbs = map[string]bool{"Say": true, "Gather": true, "Dial": true, "Enqueue": true, "Hangup": true,
+var twilioVerbs = map[string]bool{"Say": true, "Gather": true, "Dial": true, "Hangup": true,
 	"Redirect": true, "Pause": true, "Play": true, "Reject": true}
 
 // checkTwiML parses a response and enforces the contract: only Twilio
@@ -261,6 +261,9 @@ func checkTwiML(t testing.TB, xml string) (said, action string) {
 	root := doc.Root()
 	if root == nil || root.Tag != "Response" {
 		t.Fatalf("TwiML root is not <Response>:\n%s", xml)
+	}
+	if bad := twimlViolations(root); len(bad) > 0 {
+		t.Fatalf("TwiML breaks Twilio's rules:\n  %s\n%s", strings.Join(bad, "\n  "), xml)
 	}
 	var texts []string
 	for _, el := range root.ChildElements() {

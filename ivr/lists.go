@@ -39,16 +39,23 @@ var listChoices = map[string]func(*call, string) error{
 }
 
 // onList: 1–8 choose, 9 next page (when there is one), * repeat, 0 operator;
-// # leaves the booking list for the menu.
+// * a second time in a row goes back to the main menu. Every key is one
+// key Twilio delivers at once (numDigits=1): a lone # never arrives, and
+// all other keys of a list are taken.
 func (c *call) onList(in input) error {
 	d := in.digits
+	again := c.s.Starred
+	c.s.Starred = false
 	switch {
+	case d == "*" && again:
+		c.note("back_to_menu")
+		return c.abandonHold(StepMenu)
 	case d == "*":
+		c.s.Starred = true
+		c.note("star_again")
 		return nil
 	case d == "0":
 		return c.transfer()
-	case d == "#" && c.step() == StepPickBooking:
-		return c.goTo(StepMenu)
 	case d == "9" && (c.s.Page+1)*pageSize < len(c.s.Options):
 		c.s.Page++
 		return nil

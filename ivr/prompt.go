@@ -46,8 +46,8 @@ func (c *call) prompt() view {
 	case StepDone:
 		ref := digitsText(l, c.s.Reference)
 		return view{lines: key("done", ref, ref), end: "hangup"}
-	case StepOperator:
-		return view{end: "operator"}
+	case StepOperator: // said here, not as a note, so a replay says it too
+		return view{lines: key("transfer"), end: "operator"}
 	case StepGoodbye:
 		return view{lines: key("goodbye"), end: "hangup"}
 	}

@@ -2,7 +2,6 @@ package ivr
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/twilio/twilio-go/twiml"
 )
@@ -11,9 +10,8 @@ import (
 type Voice struct {
 	ZHLanguage, ZHVoice string
 	ENLanguage, ENVoice string
-	SpeechLanguage      string // <Gather language> for Mandarin speech
-	OperatorNumber      string
-	OperatorQueue       string
+	SpeechLanguage      string // <Gather language>: names are Mandarin in either language
+	Operator            Transfer
 	Timeout             int // seconds a <Gather> waits
 }
 
@@ -23,6 +21,8 @@ type view struct {
 	lines  []string
 	gather *gatherSpec
 	end    string // "", "hangup" or "operator"
+	seq    string // the call's sequence, for the <Dial> action
+	agent  string // context for the agents' desktop, sent as a SIP header
 }
 
 type gatherSpec struct {
@@ -32,34 +32,30 @@ type gatherSpec struct {
 	speech      bool
 }
 
-// render builds the TwiML document of a view.
+// render builds the TwiML document of a view. Each <Say> speaks one
+// language (see says); a view with nothing to say renders no <Say>.
 func (v *Voice) render(lang, base string, w view) (string, error) {
-	sayLang, voice := v.ZHLanguage, v.ZHVoice
-	if lang == LangEN {
-		sayLang, voice = v.ENLanguage, v.ENVoice
-	}
-	text := strings.Join(w.lines, " ")
-	sayEl := &twiml.VoiceSay{Message: text, Voice: voice, Language: sayLang}
+	says := v.says(lang, w.lines)
 	var verbs []twiml.Element
 	switch {
 	case w.gather != nil:
-		verbs = append(verbs, v.gatherVerb(lang, base, w.gather, sayEl))
+		verbs = append(verbs, v.gatherVerb(base, w.gather, says))
 	case w.end == "operator":
-		verbs = append(verbs, sayEl, v.transferVerb())
+		verbs = append(append(verbs, says...), v.dialVerb(base, w.seq, w.agent))
 	default:
-		verbs = append(verbs, sayEl, &twiml.VoiceHangup{})
+		verbs = append(append(verbs, says...), &twiml.VoiceHangup{})
 	}
 	return twiml.Voice(verbs)
 }
 
-func (v *Voice) gatherVerb(lang, base string, g *gatherSpec, sayEl twiml.Element) twiml.Element {
+func (v *Voice) gatherVerb(base string, g *gatherSpec, says []twiml.Element) twiml.Element {
 	el := &twiml.VoiceGather{
 		Action:              fmt.Sprintf("%s/twilio/voice/gather?step=%s&seq=%s", base, g.step, g.seq),
 		Method:              "POST",
 		Timeout:             fmt.Sprint(v.Timeout),
 		ActionOnEmptyResult: "true",
 		Input:               "dtmf",
-		InnerElements:       []twiml.Element{sayEl},
+		InnerElements:       says,
 	}
 	if g.numDigits > 0 {
 		el.NumDigits = fmt.Sprint(g.numDigits)
@@ -68,20 +64,8 @@ func (v *Voice) gatherVerb(lang, base string, g *gatherSpec, sayEl twiml.Element
 		el.FinishOnKey = g.finishOnKey
 	}
 	if g.speech {
+		// A Chinese name is recognised in Mandarin in English mode too.
 		el.Input, el.SpeechTimeout, el.Language = "speech dtmf", "auto", v.SpeechLanguage
-		if lang == LangEN {
-			el.Language = v.ENLanguage
-		}
 	}
 	return el
 }
-
-func (v *Voice) transferVerb() twiml.Element {
-	if v.OperatorQueue != "" {
-		return &twiml.VoiceEnqueue{Name: v.OperatorQueue}
-	}
-	return &twiml.VoiceDial{Number: v.OperatorNumber}
-}
-
-// HasOperator reports whether calls can be transferred.
-func (v *Voice) HasOperator() bool { return v.OperatorQueue != "" || v.OperatorNumber != "" }

@@ -74,6 +74,7 @@ type Session struct {
 	HoldID    int64    `json:"hold,omitempty"`
 	Options   []Option `json:"options,omitempty"`
 	Page      int      `json:"page,omitempty"`
+	Starred   bool     `json:"starred,omitempty"` // * pressed once at this list: again goes to the menu
 	Picked    int64    `json:"picked,omitempty"`
 	Reference string   `json:"ref,omitempty"`
 }

@@ -9,8 +9,10 @@ import (
 )
 
 var (
-	zhDigits   = []string{"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
-	zhWeekdays = []string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
+	zhDigits = []string{"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"}
+	// zhPhoneDigits read numbers aloud digit by digit, as on the phone.
+	zhPhoneDigits = []string{"零", "幺", "二", "三", "四", "五", "六", "七", "八", "九"}
+	zhWeekdays    = []string{"星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"}
 )
 
 // zhNumber writes 0-99 in Chinese numerals: 9 → 九, 12 → 十二, 30 → 三十.
@@ -83,7 +85,8 @@ func periodText(lang, start, end string) string {
 	return s + "到" + e
 }
 
-// digitsText reads a number digit by digit: 一，二，三 / 1, 2, 3.
+// digitsText reads a number digit by digit: 幺，二，三 / 1, 2, 3. One is 幺
+// as Chinese telephone convention has it: 一 and 七 are easily confused.
 func digitsText(lang, digits string) string {
 	parts := make([]string, 0, len(digits))
 	for _, r := range digits {
@@ -93,7 +96,7 @@ func digitsText(lang, digits string) string {
 		if lang == LangEN {
 			parts = append(parts, string(r))
 		} else {
-			parts = append(parts, zhDigits[r-'0'])
+			parts = append(parts, zhPhoneDigits[r-'0'])
 		}
 	}
 	if lang == LangEN {

@@ -18,7 +18,7 @@ func TestSpeak(t *testing.T) {
 		{periodText(LangEN, "14:00", "15:00"), "2:00 PM to 3:00 PM"},
 		{dateText(LangZH, booking.MustDate("2026-12-03")), "12月3日星期四"},
 		{dateText(LangEN, booking.MustDate("2026-12-03")), "Thursday, December 3"},
-		{digitsText(LangZH, "1207"), "一，二，零，七"},
+		{digitsText(LangZH, "1207"), "幺，二，零，七"},
 		{digitsText(LangEN, "1207"), "1, 2, 0, 7"},
 		{cleanName(" 张 三。"), "张三"},
 		{cleanName("John Smith."), "John Smith"},

@@ -43,7 +43,7 @@ func (c *call) apply(in input) error {
 
 // goTo enters step: resets the failure count and prepares its options.
 func (c *call) goTo(step string) error {
-	c.rec.Step, c.s.Fails, c.s.Page = step, 0, 0
+	c.rec.Step, c.s.Fails, c.s.Page, c.s.Starred = step, 0, 0, false
 	c.s.Options = nil
 	return c.fill(step)
 }
@@ -76,7 +76,6 @@ func (c *call) transfer() error {
 	c.rec.Context = c.context()
 	c.rec.TransferredAt = c.svc.Now()
 	if c.v.Voice.HasOperator() {
-		c.note("transfer")
 		return c.goTo(StepOperator)
 	}
 	c.note("no_operator")
@@ -151,12 +150,13 @@ func (c *call) yesNo(in input, yes, no func() error) error {
 func (c *call) sayError(err error) bool {
 	switch booking.ErrorCode(err) {
 	case booking.EBlacklisted:
-		c.note("blacklisted", dateText(c.s.Lang, booking.DateOf(booking.ErrorUntil(err), c.svc.Catalog.Calendar.Loc)))
+		until := dateText(c.s.Lang, booking.DateOf(booking.ErrorUntil(err), c.svc.Catalog.Calendar.Loc))
+		c.note("blacklisted", c.svc.Rules.BanStrikes, c.svc.Rules.BanMonths, until)
 	case booking.EActive:
 		biz, _ := c.svc.Catalog.Business(c.s.Business)
 		c.note("active_exists", c.bizName(biz))
 	case booking.EDeadline:
-		c.note("deadline")
+		c.note("deadline", clockText(c.s.Lang, fmt.Sprintf("%02d:00", c.svc.Rules.CancelHour)))
 	default:
 		return false
 	}

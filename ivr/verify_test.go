@@ -109,7 +109,7 @@ func TestMadeUpIDCannotBindVictimNumber(t *testing.T) {
 	p := h.dial(victimPhone).press("1").press(keys(storetest.ID(88))).speak("赵六").press("1")
 	p.expect("phone_choice").press("1").expect("code")
 	p.press("000000").press("111111").press("222222") // guesses, then the operator
-	if !strings.Contains(p.xml, "<Dial>") {
+	if !strings.Contains(p.xml, "<Dial ") {
 		t.Fatalf("three wrong codes should reach the operator:\n%s", p.xml)
 	}
 	p.hangup()
@@ -152,7 +152,7 @@ func TestThirdKeyedNumberIsAFailure(t *testing.T) {
 	p.press("2").press(storetest.Phone(33)[3:]+"#").expect("phone_number", "输入的手机号码过多")
 	p.press(storetest.Phone(34)[3:]+"#").expect("phone_number", "过多")
 	p.press(storetest.Phone(35)[3:] + "#")
-	if p.action != "" || !strings.Contains(p.xml, "<Dial>") {
+	if p.action != "" || !strings.Contains(p.xml, "<Dial ") {
 		t.Fatalf("the third failure must reach the operator:\n%s", p.xml)
 	}
 	h.worker.Drain(ctx)

@@ -92,6 +92,7 @@ func (c *Console) Mount(app *fiber.App) {
 	route(post, "/citizens/:id/deregister", c.deregister, op, ad)
 	route(post, "/bookings/:id/cancel", c.cancel, op, ad)
 	route(get, "/transfers", c.transfers, op, ad)
+	route(get, "/messages", c.messages, op, ad)
 	route(get, "/office", c.officePage, cl, ad)
 	route(post, "/bookings/:id/checkin", c.checkIn, cl, ad)
 	route(post, "/bookings/:id/complete", c.complete, cl, ad)

@@ -14,6 +14,7 @@ func TestPostgres(t *testing.T) {
 	storetest.RunPostgres(t, "operator_test", map[string]func(*testing.T){
 		"TestConsoleInRealBrowser":                  TestConsoleInRealBrowser,
 		"TestLoginRateLimited":                      TestLoginRateLimited,
+		"TestMessageViewShowsFailedReport":          TestMessageViewShowsFailedReport,
 		"TestOperatorBooksOnBehalfAndClerkChecksIn": TestOperatorBooksOnBehalfAndClerkChecksIn,
 		"TestPostWithoutValidCSRFRefused":           TestPostWithoutValidCSRFRefused,
 		"TestRolesAndOffices":                       TestRolesAndOffices,

@@ -1,6 +1,7 @@
 package sms
 
 import (
+	"context"
 	"strings"
 	"unicode"
 
@@ -33,7 +34,8 @@ var aliases = []struct {
 	{CmdConfirm, []string{"确认", "QR"}},
 	{CmdCancel, []string{"取消", "QX"}},
 	{CmdQuery, []string{"查询", "CX"}},
-	{CmdStop, []string{"退订", "STOP", "TD"}},
+	// Not STOP: Twilio's Advanced Opt-Out owns it and would block codes too.
+	{CmdStop, []string{"退订", "TD"}},
 }
 
 // ParseCommand reads a reply case- and width-insensitively: ＱＸ, qx and QX
@@ -64,6 +66,11 @@ func ParseCommand(body string) Command {
 				if ref := refOf(rest); ref != "" {
 					return Command{Kind: CmdCancel, Ref: ref}
 				}
+				// A mistyped reference is still a cancel: it matches no
+				// booking and is answered so, not with the help text.
+				if typo := digitsOf(rest); typo != "" {
+					return Command{Kind: CmdCancel, Ref: typo}
+				}
 			}
 		}
 	}
@@ -86,4 +93,36 @@ func refOf(rest string) string {
 		return ref
 	}
 	return ""
+}
+
+// Answer runs body, sent from the number from, as a command and returns the
+// reply text without the signature. Every provider's inbound path (Twilio
+// webhooks, Aliyun up-pushes) calls it, so the commands are one.
+func (h *Inbound) Answer(ctx context.Context, from, body string) string {
+	cmd := ParseCommand(body)
+	smsInbound.WithLabelValues(cmd.Kind).Inc()
+	return h.answer(ctx, from, cmd)
+}
+
+func (h *Inbound) sig() string {
+	if h.Signature != "" {
+		return h.Signature
+	}
+	return Signature
+}
+
+// digitsOf returns the digits of rest when it holds digits and separators
+// only, "" otherwise.
+func digitsOf(rest string) string {
+	var b strings.Builder
+	for _, r := range rest {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case unicode.IsSpace(r) || unicode.IsPunct(r):
+		default:
+			return ""
+		}
+	}
+	return b.String()
 }

@@ -13,15 +13,16 @@ import (
 	"yuyue/webhook"
 )
 
-// Replies the SMS channel sends in TwiML.
+// Replies to commands, without the signature: Twilio answers them in TwiML,
+// Aliyun sends them as reply messages.
 const (
-	replyHelp       = Signature + "回复1确认到场，QX加受理号取消预约，CX查询预约，TD退订提醒。预约请拨114。"
-	replyUnknown    = Signature + "未找到与本号码绑定的实名登记。预约请拨114。"
-	replyNone       = Signature + "您目前没有有效预约。预约请拨114。"
-	replyStop       = Signature + "已退订预约提醒短信。验证码和预约确认短信仍会发送。"
-	replyApology    = Signature + "系统繁忙，请稍后再试或拨114。"
-	replyNoSuchRef  = Signature + "未找到该受理号的有效预约，回复CX查询您的预约。"
-	replyCancelDone = Signature + "已取消受理号%s的预约，取消通知随后发送。"
+	replyHelp       = "回复1确认到场，QX加受理号取消预约，CX查询预约，TD退订提醒。预约请拨114。"
+	replyUnknown    = "未找到与本号码绑定的实名登记。预约请拨114。"
+	replyNone       = "您目前没有有效预约。预约请拨114。"
+	replyStop       = "已退订预约提醒短信。验证码和预约确认短信仍会发送。"
+	replyApology    = "系统繁忙，请稍后再试或拨114。"
+	replyNoSuchRef  = "未找到该受理号的有效预约，回复CX查询您的预约。"
+	replyCancelDone = "已取消受理号%s的预约，取消通知随后发送。"
 )
 
 // Inbound answers replies from citizens (POST /twilio/sms). A MessageSid
@@ -29,6 +30,8 @@ const (
 type Inbound struct {
 	Svc *booking.Service
 	Log *slog.Logger
+	// Signature opens TwiML replies (sms.signature); empty: the default.
+	Signature string
 }
 
 // Handle is the Fiber handler; the signature middleware runs before it.
@@ -46,18 +49,16 @@ func (h *Inbound) Handle(c *fiber.Ctx) error {
 	})
 	if err != nil {
 		h.Log.Error("sms inbound: claim", "err", err)
-		return message(c, replyApology)
+		return message(c, h.sig()+replyApology)
 	}
 	if !fresh {
-		return message(c, firstNonEmpty(reply, replyHelp))
+		return message(c, h.sig()+firstNonEmpty(reply, replyHelp))
 	}
-	cmd := ParseCommand(body)
-	smsInbound.WithLabelValues(cmd.Kind).Inc()
-	reply = h.answer(ctx, from, cmd)
+	reply = h.Answer(ctx, from, body)
 	if err := h.Svc.Store.InTx(ctx, func(tx booking.Tx) error { return tx.SetInboundReply(sid, reply) }); err != nil {
 		h.Log.Error("sms inbound: store reply", "err", err)
 	}
-	return message(c, reply)
+	return message(c, h.sig()+reply)
 }
 
 func firstNonEmpty(a, b string) string {
@@ -109,13 +110,13 @@ func (h *Inbound) run(ctx context.Context, a booking.Actor, cz booking.Citizen, 
 		if booking.ErrorCode(err) == booking.ENotFound {
 			return replyNone, nil
 		}
-		return Signature + "已确认到场：" + h.describe(b) + "。请按时携带本人身份证取号。", err
+		return "已确认到场：" + h.describe(b) + "。请按时携带本人身份证取号。", err
 	case CmdQuery:
 		bs, err := h.Svc.ActiveBookings(ctx, cz.ID)
 		if err != nil || len(bs) == 0 {
 			return replyNone, err
 		}
-		return Signature + "您的有效预约：" + h.list(bs) + "。取消请回复QX加受理号。", nil
+		return "您的有效预约：" + h.list(bs) + "。取消请回复QX加受理号。", nil
 	}
 	return h.cancel(ctx, a, cz, cmd.Ref)
 }
@@ -135,7 +136,7 @@ func (h *Inbound) cancel(ctx context.Context, a booking.Actor, cz booking.Citize
 	case len(bs) == 0:
 		return replyNone, nil
 	case ref == "" && len(bs) > 1:
-		return fmt.Sprintf("%s您有%d个有效预约：%s。请回复QX加受理号取消，如QX %s。", Signature, len(bs), h.list(bs), bs[0].Reference), nil
+		return fmt.Sprintf("您有%d个有效预约：%s。请回复QX加受理号取消，如QX %s。", len(bs), h.list(bs), bs[0].Reference), nil
 	case target == nil:
 		return replyNoSuchRef, nil
 	}
@@ -144,7 +145,8 @@ func (h *Inbound) cancel(ctx context.Context, a booking.Actor, cz booking.Citize
 	case "":
 		return fmt.Sprintf(replyCancelDone, target.Reference), nil
 	case booking.EDeadline:
-		return Signature + "已超过取消时限（预约日前一天18:00），受理号" + target.Reference + "的预约不能取消。如不能到场将记爽约。", nil
+		return fmt.Sprintf("已超过取消时限（预约日前一天%02d:00），受理号%s的预约不能取消。如不能到场将记爽约。",
+			h.Svc.Rules.CancelHour, target.Reference), nil
 	}
 	return "", err
 }

@@ -110,10 +110,20 @@ func TestInboundCommands(t *testing.T) {
 	if cz, _ := e.Svc.Citizen(ctx, c.ID); !cz.NoReminders {
 		t.Error("TD did not stop reminders")
 	}
-	for _, body := range []string{"hello", "", "12", "QX 123"} {
+	for _, body := range []string{"hello", "", "12", "QX abc"} {
 		if r := say(body); !strings.Contains(r, "回复1确认到场") {
 			t.Errorf("%q: want help, got %s", body, r)
 		}
+	}
+	// a reference with a typo (its check digit fails) is no such booking
+	typo := b1.Reference[:len(b1.Reference)-1] + string('0'+(b1.Reference[len(b1.Reference)-1]-'0'+1)%10)
+	for _, body := range []string{"QX " + typo, "QX 123", "取消" + typo[:4]} {
+		if r := say(body); !strings.Contains(r, "未找到该受理号") {
+			t.Errorf("%q: want no such booking, got %s", body, r)
+		}
+	}
+	if got, _ := e.Svc.Booking(ctx, b1.ID); got.Status != booking.StatusBooked {
+		t.Fatal("a mistyped reference cancelled a booking")
 	}
 	// one booking left: QX alone cancels it
 	if r := say("qx"); !strings.Contains(r, b1.Reference) || !strings.Contains(r, "已取消") {
@@ -215,5 +225,19 @@ func TestStatusCallbacksOutOfOrder(t *testing.T) {
 	}
 	if code, _ := post(t, app, "/twilio/sms/status", url.Values{"MessageSid": {sid}}); code != 400 {
 		t.Fatalf("status without MessageStatus: %d", code)
+	}
+}
+
+// The deadline in the reply is the configured one, not a fixed 18:00.
+func TestInboundDeadlineSaysTheConfiguredHour(t *testing.T) {
+	e := storetest.NewEnv(t)
+	e.Svc.Rules.CancelHour = 17
+	app := smsApp(e)
+	c := e.Citizen(t, 1)
+	b := e.Book(t, c, e.Place(t, "FT01", "newborn", "2026-12-03", "14:00"))
+	e.Clock.Set(storetest.At("2026-12-02 17:00"))
+	r := replyText(t, mustPost(t, app, inboundForm(c.Phone, "QX "+b.Reference)))
+	if !strings.Contains(r, "预约日前一天17:00") || strings.Contains(r, "18:00") {
+		t.Fatalf("reply: %s", r)
 	}
 }

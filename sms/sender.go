@@ -2,6 +2,7 @@ package sms
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -119,12 +120,17 @@ type DevSender struct {
 	Store booking.Store
 	Log   *slog.Logger
 	Now   func() time.Time
+	// Templates are the Aliyun template codes by kind, shown beside the
+	// text; a kind without one shows the kind.
+	Templates map[string]string
 }
 
 // Send keeps the message in the development inbox.
 func (d *DevSender) Send(ctx context.Context, m booking.OutboxItem, body string) (string, booking.SendOutcome, error) {
 	err := d.Store.InTx(ctx, func(tx booking.Tx) error {
-		return tx.AddDevMessage(booking.DevMessage{To: m.To, Kind: m.Kind, Body: body, CreatedAt: d.Now()})
+		dm := booking.DevMessage{To: m.To, Kind: m.Kind, Body: body, CreatedAt: d.Now()}
+		dm.Template, dm.TemplateParams = d.template(m)
+		return tx.AddDevMessage(dm)
 	})
 	if err != nil {
 		return "", booking.SendRetry, err
@@ -133,4 +139,18 @@ func (d *DevSender) Send(ctx context.Context, m booking.OutboxItem, body string)
 	// developer can read it; production never logs bodies.
 	d.Log.Info("DEVELOPMENT SMS (not sent)", "to", m.To, "kind", m.Kind, "body", body)
 	return fmt.Sprintf("DEV%08d", m.ID), booking.SendSent, nil
+}
+
+// template is the rendering a template provider would get.
+func (d *DevSender) template(m booking.OutboxItem) (string, string) {
+	code := d.Templates[m.Kind]
+	if code == "" {
+		code = m.Kind
+	}
+	p, err := Params(m.Kind, m.Params)
+	if err != nil {
+		return code, ""
+	}
+	b, _ := json.Marshal(p)
+	return code, string(b)
 }

@@ -5,44 +5,17 @@ package sms
 
 import (
 	"fmt"
-	"strings"
-	"text/template"
 	"time"
-
-	"yuyue/booking"
 )
 
-// Signature opens every message, as Chinese carriers require.
+// Signature is the default sms.signature: it opens every text a provider
+// does not sign itself, as Chinese carriers require.
 const Signature = "【深圳户政预约】"
 
-// templates are the Chinese bodies of every outbound kind. Params come from
-// booking.Service (never an ID number; names are masked already).
-var templates = map[string]*template.Template{
-	booking.MsgCode:         tmpl("验证码{{.code}}，5分钟内有效，仅用于户政预约，请勿告诉他人。"),
-	booking.MsgConfirmation: tmpl("{{.name}}您好，已预约{{.business}}：{{day .date}}{{.start}}-{{.end}}，{{.office}}（{{.address}}）。受理号{{.ref}}。请带{{.bring}}及本人身份证。{{deadline .deadline}}前可回复QX取消。"),
-	booking.MsgReminder:     tmpl("提醒：您预约的{{.business}}在明天{{day .date}}{{.start}}-{{.end}}，{{.office}}（{{.address}}），受理号{{.ref}}。回复1确认到场；不能到场请在今天{{hour .deadline}}前回复QX取消。"),
-	booking.MsgCancellation: tmpl("您{{day .date}}{{.start}}-{{.end}}的{{.business}}预约（受理号{{.ref}}）已取消。如需重新预约请拨114。"),
-	booking.MsgNoShow:       tmpl("您{{day .date}}{{.start}}-{{.end}}的{{.business}}预约未按时取号，已记爽约一次。6个月内爽约3次将暂停预约资格6个月。"),
-	booking.MsgBlacklist:    tmpl("因6个月内爽约3次，您的预约资格暂停至{{day .until}}。如有异议请拨114。"),
-}
-
-func tmpl(body string) *template.Template {
-	return template.Must(template.New("").Option("missingkey=zero").Funcs(template.FuncMap{
-		"day": DayText, "deadline": deadlineText, "hour": hourText,
-	}).Parse(Signature + body))
-}
-
-// Render fills the template of kind with params.
+// Render fills the template of kind with an outbox row's params and opens it
+// with the default signature; see Renderer for the configured one.
 func Render(kind string, params map[string]string) (string, error) {
-	t, ok := templates[kind]
-	if !ok {
-		return "", fmt.Errorf("no template for message kind %q", kind)
-	}
-	var b strings.Builder
-	if err := t.Execute(&b, params); err != nil {
-		return "", fmt.Errorf("render %s: %w", kind, err)
-	}
-	return strings.ReplaceAll(b.String(), "<no value>", ""), nil
+	return Renderer{}.Text(kind, params, "")
 }
 
 var weekdays = [...]string{"日", "一", "二", "三", "四", "五", "六"}

@@ -30,7 +30,7 @@ func TestTemplatesFitThreeSegments(t *testing.T) {
 			biz, _ := cat.Business(bc)
 			p := map[string]string{"name": booking.MaskName("欧阳娜娜"), "ref": "1234567890", "date": "2026-12-31",
 				"start": "09:00", "end": "10:00", "business": biz.Name, "bring": biz.Bring, "office": o.Name,
-				"address": o.Address, "deadline": "2026-12-30 18:00", "until": "2027-06-30", "code": "123456"}
+				"address": o.Address, "deadline": "2026-12-30 18:00", "until": "2027-06-30", "code": "123456", "strikes": "3", "months": "12"}
 			for _, k := range kinds {
 				body, err := sms.Render(k, p)
 				if err != nil {
@@ -49,4 +49,19 @@ func TestTemplatesFitThreeSegments(t *testing.T) {
 		t.Fatal("segment arithmetic")
 	}
 	_ = time.Second
+}
+
+// The no-show and blacklist notices say the configured rule.
+func TestBlacklistNoticesSayConfiguredNumbers(t *testing.T) {
+	p := map[string]string{"date": "2026-12-31", "start": "09:00", "end": "10:00", "business": "新生儿入户",
+		"until": "2027-12-31", "strikes": "4", "months": "12"}
+	for _, k := range []string{booking.MsgNoShow, booking.MsgBlacklist} {
+		body, err := sms.Render(k, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(body, "12个月内爽约4次") || strings.Contains(body, "6个月") {
+			t.Errorf("%s: %s", k, body)
+		}
+	}
 }

@@ -23,6 +23,9 @@ type Worker struct {
 	MaxAttempts int
 	RetryBase   time.Duration
 	Poll        time.Duration
+	// Text renders the body handed to the Sender (the signature, and the
+	// no-reply wording where replies cannot arrive).
+	Text Renderer
 
 	once    sync.Once
 	kick    chan struct{}
@@ -107,7 +110,7 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 
 func (w *Worker) sendOne(ctx context.Context, it booking.OutboxItem) booking.SendResult {
 	r := booking.SendResult{ID: it.ID, At: w.Now()}
-	body, err := Render(it.Kind, it.Params)
+	body, err := w.Text.Text(it.Kind, it.Params, it.To)
 	if err != nil {
 		r.Outcome, r.Error = booking.SendFailed, err.Error()
 		return r

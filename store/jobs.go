@@ -55,6 +55,10 @@ var purges = []struct {
 	// reply (personal data) go with retention.messages.
 	{"inbound", `UPDATE sms_inbound SET from_phone = '', reply = '' WHERE received_at < ? AND (from_phone <> '' OR reply <> '')`,
 		func(p booking.PurgePolicy) []any { return []any{ms(p.MessagesBefore)} }},
+	{"sms_up", `DELETE FROM sms_up WHERE received_at < ? AND handled_at > 0`,
+		func(p booking.PurgePolicy) []any { return []any{ms(p.MessagesBefore)} }},
+	{"sms_early_status", `DELETE FROM sms_early_status WHERE received_at < ?`,
+		func(p booking.PurgePolicy) []any { return []any{ms(p.MessagesBefore)} }},
 	{"dev_inbox", `DELETE FROM dev_inbox WHERE created_at < ?`,
 		func(p booking.PurgePolicy) []any { return []any{ms(p.MessagesBefore)} }},
 	{"audit", `DELETE FROM audit WHERE at < ?`,

@@ -99,6 +99,9 @@ func (t *tx) FinishMessage(r booking.SendResult) error {
 	case booking.SendSent:
 		_, err = t.Exec(`UPDATE outbox SET status = 'sent', message_sid = ?, sent_at = ?, params = '{}', last_error = '' WHERE id = ?`,
 			r.SID, ms(r.At), r.ID)
+		if err == nil {
+			err = t.applyEarly(r.SID)
+		}
 	case booking.SendRetry:
 		_, err = t.Exec(`UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?`,
 			ms(r.NextTryAt), r.Error, r.ID)
@@ -126,20 +129,14 @@ func (t *tx) RecoverSending() (int, error) {
 var deliveryRank = map[string]int{
 	"": 0, "accepted": 1, "scheduled": 1, "queued": 2, "sending": 3, "sent": 4,
 	"delivered": 5, "undelivered": 5, "failed": 5, "read": 6, "canceled": 5,
+	// Some parts of a multi-part message arrived: final, but short of read.
+	"partially_delivered": 5,
 }
 
+// SetDeliveryStatus records a Twilio status callback; one that arrives
+// before the send saved its MessageSid is kept and applied then.
 func (t *tx) SetDeliveryStatus(sid, status, errorCode string) (bool, error) {
-	var cur string
-	err := t.QueryRow(`SELECT delivery_status FROM outbox WHERE message_sid = ?`, sid).Scan(&cur)
-	if err != nil {
-		return false, mapError(err, "message")
-	}
-	rank, known := deliveryRank[status]
-	if !known || rank <= deliveryRank[cur] {
-		return false, nil
-	}
-	_, err = t.Exec(`UPDATE outbox SET delivery_status = ?, error_code = ? WHERE message_sid = ?`, status, errorCode, sid)
-	return err == nil, err
+	return t.SetDeliveryReport(sid, 0, status, errorCode)
 }
 
 func (t *tx) OutboxStats() (booking.OutboxStats, error) {
@@ -179,19 +176,20 @@ func (t *tx) SetInboundReply(sid, reply string) error {
 }
 
 func (t *tx) AddDevMessage(m booking.DevMessage) error {
-	_, err := t.Exec(`INSERT INTO dev_inbox (to_phone, kind, body, created_at) VALUES (?, ?, ?, ?)`, m.To, m.Kind, m.Body, ms(m.CreatedAt))
+	_, err := t.Exec(`INSERT INTO dev_inbox (to_phone, kind, body, template, template_params, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		m.To, m.Kind, m.Body, m.Template, m.TemplateParams, ms(m.CreatedAt))
 	return err
 }
 
 func (t *tx) DevMessages(to string, limit int) ([]booking.DevMessage, error) {
-	rows, err := t.Query(`SELECT id, to_phone, kind, body, created_at FROM dev_inbox WHERE ? = '' OR to_phone = ? ORDER BY id DESC LIMIT ?`, to, to, limit)
+	rows, err := t.Query(`SELECT id, to_phone, kind, body, template, template_params, created_at FROM dev_inbox WHERE ? = '' OR to_phone = ? ORDER BY id DESC LIMIT ?`, to, to, limit)
 	if err != nil {
 		return nil, err
 	}
 	return collect(rows, func(sc interface{ Scan(...any) error }) (booking.DevMessage, error) {
 		var m booking.DevMessage
 		var at int64
-		err := sc.Scan(&m.ID, &m.To, &m.Kind, &m.Body, &at)
+		err := sc.Scan(&m.ID, &m.To, &m.Kind, &m.Body, &m.Template, &m.TemplateParams, &at)
 		m.CreatedAt = fromMS(at)
 		return m, err
 	})

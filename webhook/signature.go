@@ -25,11 +25,15 @@ import (
 // handler could read is refused before the check: a body that is not
 // application/x-www-form-urlencoded (a multipart body's fields are not
 // covered by the signature) gets 415, and a query key other than the step
-// and seq our own <Gather> actions carry gets 403.
+// and seq our own <Gather> actions carry gets 403. The one exception is a
+// JSON body that Twilio signs through bodySHA256 (see verifyJSON).
 func Verify(publicURL, authToken string) fiber.Handler {
 	rv := client.NewRequestValidator(authToken)
 	base := strings.TrimRight(publicURL, "/")
 	return func(c *fiber.Ctx) error {
+		if jsonBody(c) {
+			return verifyJSON(c, rv, base)
+		}
 		if !formBody(c) {
 			return refuse(c, fiber.StatusUnsupportedMediaType, "Twilio webhooks are application/x-www-form-urlencoded")
 		}

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -25,6 +26,8 @@ type phone struct {
 	seenSMS                   int64
 	lastCode                  string
 	usedCode                  string
+	numDigits                 int    // the current <Gather>'s numDigits (0 = unlimited)
+	finish                    string // and its finishOnKey
 }
 
 // call dials, then follows the TwiML until the call ends.
@@ -84,8 +87,15 @@ func (p *phone) fill(ctx context.Context, form url.Values, tok string) {
 		form.Set("Digits", p.lastCode)
 		fmt.Fprintf(p.out, "  ⌨ %s (code from the SMS)\n", p.lastCode)
 	default:
-		form.Set("Digits", strings.TrimSuffix(tok, "#")) // Twilio strips the finish key
-		fmt.Fprintf(p.out, "  ⌨ %s\n", tok)
+		// What Twilio posts for these keys: the finish key stripped, a lone
+		// # or nothing at all as empty Digits after the timeout.
+		digits, waited := webhook.GatherDigits(tok, p.numDigits, p.finish)
+		form.Set("Digits", digits)
+		if waited {
+			fmt.Fprintf(p.out, "  ⌨ %s (then silence until the timeout: Digits=%q)\n", tok, digits)
+		} else {
+			fmt.Fprintf(p.out, "  ⌨ %s\n", tok)
+		}
 	}
 }
 
@@ -109,10 +119,14 @@ func (p *phone) follow(doc *etree.Document) (string, bool) {
 				fmt.Fprintf(p.out, "🔊 %s\n", s.Text())
 			}
 			next = strings.TrimPrefix(el.SelectAttrValue("action", ""), p.public)
+			p.numDigits, _ = strconv.Atoi(el.SelectAttrValue("numDigits", "0"))
+			p.finish = el.SelectAttrValue("finishOnKey", "")
 		case "Redirect":
 			next = strings.TrimPrefix(strings.TrimSpace(el.Text()), p.public)
-		case "Dial", "Enqueue":
-			fmt.Fprintf(p.out, "☎ transferred to %s %s\n", strings.ToLower(el.Tag), strings.TrimSpace(el.Text()))
+		case "Dial":
+			for _, n := range el.ChildElements() {
+				fmt.Fprintf(p.out, "☎ transferred to %s %s\n", strings.ToLower(n.Tag), strings.TrimSpace(n.Text()))
+			}
 			return "", true
 		case "Hangup":
 			fmt.Fprintln(p.out, "☎ yuyue hangs up")

@@ -49,14 +49,14 @@ func spawnNode(ctx context.Context, bin, dir, fakeURL, catalogYAML, pprofAddr, d
 		return nil, err
 	}
 	if public == "" {
-		public = "http://" + addr
+		public = "http://" + addr // publicOf makes it the https URL yuyue requires
 	}
 	cat := filepath.Join(dir, "catalog.yaml")
 	if err := os.WriteFile(cat, []byte(catalogYAML), 0o600); err != nil {
 		return nil, err
 	}
 	env := map[string]string{
-		"YUYUE_HTTP_ADDR": addr, "YUYUE_PUBLIC_URL": public, "YUYUE_DATABASE": database,
+		"YUYUE_HTTP_ADDR": addr, "YUYUE_PUBLIC_URL": publicOf(public), "YUYUE_DATABASE": database,
 		"YUYUE_CATALOG": cat, "YUYUE_TWILIO_ACCOUNT_SID": accountSID, "YUYUE_TWILIO_AUTH_TOKEN": authToken,
 		"YUYUE_TWILIO_SMS_FROM": "+14155550100", "YUYUE_TWILIO_API_URL": fakeURL, "YUYUE_SECRET_KEY": secretKey,
 		"YUYUE_LOG_LEVEL": "warn", "YUYUE_JOBS_ENABLED": "false", "YUYUE_SMS_RATE": "5000", "YUYUE_SMS_CONCURRENCY": "16",

@@ -9,6 +9,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"yuyue/booking"
+	"yuyue/config"
 	"yuyue/ivr"
 	"yuyue/operator"
 	"yuyue/sms"
@@ -23,19 +24,12 @@ type channels struct {
 
 func newChannels(d *deps) (*channels, error) {
 	c := d.cfg
-	var sender sms.Sender
-	if c.Dev() {
-		sender = &sms.DevSender{Store: d.store, Log: d.log, Now: d.svc.Now}
-	} else {
-		ts, err := sms.NewTwilioSender(sms.TwilioOptions{AccountSID: c.Twilio.AccountSID, AuthToken: c.Twilio.AuthToken,
-			From: c.Twilio.SMSFrom, APIURL: c.Twilio.APIURL, PublicURL: c.PublicURL, Timeout: c.SMS.SendTimeout})
-		if err != nil {
-			return nil, err
-		}
-		sender = ts
+	sender, text, err := newSender(d)
+	if err != nil {
+		return nil, err
 	}
 	w := &sms.Worker{Store: d.store, Sender: sender, Log: d.log, Now: d.svc.Now, Rate: c.SMS.Rate,
-		Concurrency: c.SMS.Concurrency, MaxAttempts: c.SMS.MaxAttempts, RetryBase: c.SMS.RetryBase, Poll: c.SMS.PollInterval}
+		Concurrency: c.SMS.Concurrency, MaxAttempts: c.SMS.MaxAttempts, RetryBase: c.SMS.RetryBase, Poll: c.SMS.PollInterval, Text: text}
 	codes := &sms.Codes{Svc: d.svc, Key: c.Key("sms code hash v1"), Kick: w.Kick, Log: d.log, Rules: sms.CodeRules{
 		TTL: c.SMS.CodeTTL, Attempts: c.SMS.CodeAttempts, ResendAfter: c.SMS.ResendAfter,
 		PerHour: c.SMS.PerHour, PerDay: c.SMS.PerDay, PerCallerDay: c.SMS.PerCallerDay,
@@ -51,18 +45,15 @@ func mountChannels(ctx context.Context, app *fiber.App, d *deps) (func(), error)
 		return nil, err
 	}
 	tw := app.Group("/twilio", webhook.Verify(d.cfg.PublicURL, d.cfg.Twilio.AuthToken))
-	tw.Post("/sms", (&sms.Inbound{Svc: d.svc, Log: d.log}).Handle)
-	tw.Post("/sms/status", (&sms.Status{Store: d.store, Log: d.log}).Handle)
-	v := d.cfg.Voice
-	voice, err := ivr.New(d.svc, ch.codes, ivr.Voice{ZHLanguage: v.Language, ZHVoice: v.Voice, ENLanguage: v.EnLanguage,
-		ENVoice: v.EnVoice, SpeechLanguage: v.SpeechLanguage, OperatorNumber: v.OperatorNumber,
-		OperatorQueue: v.OperatorQueue, Timeout: v.Timeout}, d.cfg.PublicURL, d.cfg.Key("ivr session seal v1"), d.log)
+	mountSMS(app, tw, d, ch.worker.Kick)
+	voice, err := ivr.New(d.svc, ch.codes, ivrVoice(d.cfg.Voice), d.cfg.PublicURL, d.cfg.Key("ivr session seal v1"), d.log)
 	if err != nil {
 		return nil, err
 	}
 	tw.Post("/voice", voice.VoiceHook)
 	tw.Post("/voice/gather", voice.GatherHook)
 	tw.Post("/voice/status", voice.StatusHook)
+	tw.Post("/voice/dial", voice.DialHook)
 
 	console, err := operator.New(d.svc, ch.codes, d.log, d.cfg.Dev(), strings.HasPrefix(d.cfg.PublicURL, "https://"))
 	if err != nil {
@@ -113,11 +104,14 @@ func mountChannels(ctx context.Context, app *fiber.App, d *deps) (func(), error)
 
 func devInbox(d *deps) fiber.Handler {
 	type msg struct {
-		ID   int64     `json:"id"`
-		To   string    `json:"to"`
-		Kind string    `json:"kind"`
-		Body string    `json:"body"`
-		At   time.Time `json:"at"`
+		ID   int64  `json:"id"`
+		To   string `json:"to"`
+		Kind string `json:"kind"`
+		Body string `json:"body"`
+		// The template rendering: what Aliyun would get instead of Body.
+		Template       string    `json:"template"`
+		TemplateParams string    `json:"template_params"`
+		At             time.Time `json:"at"`
 	}
 	return func(c *fiber.Ctx) error {
 		var ms []booking.DevMessage
@@ -130,8 +124,23 @@ func devInbox(d *deps) fiber.Handler {
 		}
 		out := make([]msg, len(ms))
 		for i, m := range ms {
-			out[i] = msg{m.ID, m.To, m.Kind, m.Body, m.CreatedAt}
+			out[i] = msg{m.ID, m.To, m.Kind, m.Body, m.Template, m.TemplateParams, m.CreatedAt}
 		}
 		return c.JSON(out)
 	}
+}
+
+// ivrVoice maps the voice settings onto the IVR's; Validate has checked
+// the operator target already.
+func ivrVoice(v config.Voice) ivr.Voice {
+	kind, addr, _ := v.OperatorTarget()
+	t := ivr.Transfer{Address: addr, BYOC: v.OperatorBYOC, CallerID: v.CallerID, Timeout: v.DialTimeout}
+	switch kind {
+	case config.OperatorSIP:
+		t.Kind = ivr.TransferSIP
+	case config.OperatorNumber:
+		t.Kind = ivr.TransferNumber
+	}
+	return ivr.Voice{ZHLanguage: v.Language, ZHVoice: v.Voice, ENLanguage: v.EnLanguage, ENVoice: v.EnVoice,
+		SpeechLanguage: v.SpeechLanguage, Operator: t, Timeout: v.Timeout}
 }

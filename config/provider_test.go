@@ -1,0 +1,43 @@
+package config
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestSMSFromMustBeE164OrMessagingService(t *testing.T) {
+	base := map[string]string{"YUYUE_TWILIO_ACCOUNT_SID": "ACabc", "YUYUE_TWILIO_AUTH_TOKEN": "tok",
+		"YUYUE_SECRET_KEY": strings.Repeat("s", 32), "YUYUE_PUBLIC_URL": "https://yuyue.example.cn"}
+	for from, ok := range map[string]bool{"+14155550100": true, "MG" + strings.Repeat("a1", 16): true,
+		"14155550100": false, "+1 415 555 0100": false, "MG123": false, "yuyue": false} {
+		e := map[string]string{"YUYUE_TWILIO_SMS_FROM": from}
+		for k, v := range base {
+			e[k] = v
+		}
+		_, err := Load("", env(e))
+		if ok != (err == nil) || !ok && !strings.Contains(err.Error(), "YUYUE_TWILIO_SMS_FROM") {
+			t.Errorf("sms_from %q: err = %v", from, err)
+		}
+	}
+}
+
+func TestAliyunKeysRequiredByName(t *testing.T) {
+	_, err := Load("", env(map[string]string{"YUYUE_SMS_PROVIDER": "aliyun", "YUYUE_ALIYUN_TEMPLATES_CODE": "SMS_1"}))
+	if err == nil {
+		t.Fatal("aliyun without its keys accepted")
+	}
+	for _, k := range []string{"aliyun.access_key_id", "aliyun.access_key_secret", "aliyun.sign_name", "aliyun.push_token",
+		"aliyun.templates.confirmation", "aliyun.templates.reply", "YUYUE_ALIYUN_TEMPLATES_NOSHOW"} {
+		if !strings.Contains(err.Error(), k) {
+			t.Errorf("error does not name %s: %v", k, err)
+		}
+	}
+	if strings.Contains(err.Error(), "aliyun.templates.code ") {
+		t.Errorf("a set template named as missing: %v", err)
+	}
+	for key, val := range map[string]string{"YUYUE_SMS_PROVIDER": "smsbao", "YUYUE_SMS_SIGNATURE": "深圳户政"} {
+		if _, err := Load("", env(map[string]string{key: val})); err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("%s=%s: err = %v", key, val, err)
+		}
+	}
+}

@@ -1,0 +1,118 @@
+package ivr
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/twilio/twilio-go/twiml"
+)
+
+// segment is text in one language.
+type segment struct {
+	lang string
+	text string
+}
+
+// says turns the lines of a view into <Say> verbs, one language each: an
+// English voice cannot read Chinese office names, addresses and notices
+// from the catalog, and a Mandarin voice mangles "For English, press 9".
+// Chinese text goes to the Mandarin voice in either mode; English words
+// (two letters or more, so the X of an ID number stays Chinese) to the
+// English voice. Lines with nothing to say render nothing.
+func (v *Voice) says(lang string, lines []string) []twiml.Element {
+	var els []twiml.Element
+	for _, s := range segments(lang, strings.Join(lines, " ")) {
+		sayLang, voice := v.ZHLanguage, v.ZHVoice
+		if s.lang == LangEN {
+			sayLang, voice = v.ENLanguage, v.ENVoice
+		}
+		els = append(els, &twiml.VoiceSay{Message: s.text, Voice: voice, Language: sayLang})
+	}
+	return els
+}
+
+// segments splits text into runs of one language. Digits, spaces and
+// punctuation belong to the run they follow (or the first run).
+func segments(lang string, text string) []segment {
+	var out []segment
+	var pending strings.Builder // neutral text before the first run
+	cur := -1
+	for _, word := range splitWords(text) {
+		wl := wordLang(lang, word)
+		switch {
+		case wl == "" && cur < 0:
+			pending.WriteString(word)
+			continue
+		case cur >= 0 && (wl == "" || wl == out[cur].lang):
+			out[cur].text += word
+			continue
+		}
+		out = append(out, segment{lang: wl, text: pending.String() + word})
+		pending.Reset()
+		cur = len(out) - 1
+	}
+	if cur < 0 && hasSpeech(pending.String()) {
+		out = append(out, segment{lang: lang, text: pending.String()})
+	}
+	for i := range out {
+		out[i].text = strings.TrimSpace(out[i].text)
+	}
+	return out
+}
+
+// splitWords cuts text where the script changes: each Han character is a
+// word, so is each run of Latin letters and each run of anything else.
+func splitWords(text string) []string {
+	var words []string
+	start, prev := 0, -1
+	for i, r := range text {
+		c := runeClass(r)
+		if i > start && (c != prev || c == classHan) {
+			words = append(words, text[start:i])
+			start = i
+		}
+		prev = c
+	}
+	if start < len(text) {
+		words = append(words, text[start:])
+	}
+	return words
+}
+
+const (
+	classNeutral = iota
+	classHan
+	classLatin
+)
+
+func runeClass(r rune) int {
+	switch {
+	case unicode.Is(unicode.Han, r), r >= 0xFF00 && r <= 0xFFEF && unicode.IsLetter(r):
+		return classHan // CJK punctuation stays neutral: never a <Say> of its own
+	case unicode.IsLetter(r) && r < 0x250:
+		return classLatin
+	}
+	return classNeutral
+}
+
+// wordLang is the language a word must be spoken in, or "" for neutral
+// text. A single Latin letter (the X of an ID number) goes with the
+// surrounding Chinese in Mandarin mode.
+func wordLang(lang, word string) string {
+	r := []rune(word)
+	switch runeClass(r[0]) {
+	case classHan:
+		return LangZH
+	case classLatin:
+		if len(r) == 1 && lang == LangZH {
+			return ""
+		}
+		return LangEN
+	}
+	return ""
+}
+
+// hasSpeech reports whether text has anything a voice would say.
+func hasSpeech(s string) bool {
+	return strings.ContainsFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
+}

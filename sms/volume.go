@@ -1,0 +1,29 @@
+package sms
+
+import (
+	"context"
+
+	"yuyue/booking"
+)
+
+// SkipCode reports whether a caller who already passed a code earlier in
+// this call (passedThisCall) may query or cancel without a second one:
+// carriers reject the same text to one number sent repeatedly, and the
+// phone proved itself moments ago. It holds while that proof, for booking
+// or for query/cancel, is within booking.verified_for; a caller who passed
+// nothing in this call always gets a code, whatever another call proved.
+//
+// The IVR calls it where query/cancel would send a code (ivr startManage,
+// before sendCode(PurposeManage)), with whether this call passed a code.
+func (c *Codes) SkipCode(ctx context.Context, phone string, passedThisCall bool) (bool, error) {
+	if !passedThisCall {
+		return false, nil
+	}
+	for _, purpose := range []string{booking.PurposeManage, booking.PurposeBooking} {
+		ok, err := c.Svc.PhoneVerified(ctx, phone, purpose)
+		if err != nil || ok {
+			return ok, err
+		}
+	}
+	return false, nil
+}
