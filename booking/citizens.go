@@ -15,7 +15,8 @@ type Registration struct {
 
 func (s *Service) normalize(r Registration) (Registration, error) {
 	var err error
-	r.Name = strings.TrimSpace(r.Name)
+	// Names may come from speech recognition: cleaned at the source.
+	r.Name = CleanText(r.Name)
 	if n := utf8.RuneCountInString(r.Name); n < 1 || n > 30 {
 		return r, Errorf(EInvalid, "name must have 1 to 30 characters")
 	}

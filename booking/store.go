@@ -42,8 +42,10 @@ type AuditFilter struct {
 	Actor     string
 	CitizenID int64
 	BookingID int64
+	Action    string // e.g. booking.confirm
 	From, To  time.Time
 	Limit     int
+	Offset    int // for paging, with Limit
 }
 
 // Tx is what the Service may do inside one transaction.
@@ -85,4 +87,5 @@ type Tx interface {
 	JobTx
 	OperatorTx
 	AccountTx
+	ConsoleTx
 }

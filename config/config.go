@@ -24,6 +24,14 @@ type Config struct {
 	Retention Retention `mapstructure:"retention"`
 	Debug     Debug     `mapstructure:"debug"`
 	Web       Web       `mapstructure:"web"`
+	Console   Console   `mapstructure:"console"`
+}
+
+// Console configures the web console's sessions.
+type Console struct {
+	// IdleTimeout ends a session not used for this long, besides the
+	// absolute lifetime: a counter PC left logged in is not left open.
+	IdleTimeout time.Duration `mapstructure:"idle_timeout"`
 }
 
 // Debug holds diagnostics that are off by default.
@@ -36,6 +44,10 @@ type Debug struct {
 // HTTP is the listener.
 type HTTP struct {
 	Addr string `mapstructure:"addr"`
+	// TrustedProxies are the CIDRs (or single addresses) of reverse proxies
+	// whose X-Real-IP header names the client; from anyone else the header
+	// is ignored, so a client cannot pick the address login throttling sees.
+	TrustedProxies []string `mapstructure:"trusted_proxies"`
 }
 
 // Twilio holds the credentials; empty SID and token mean development mode.

@@ -13,6 +13,8 @@ import (
 // for YUYUE_* variables to reach Unmarshal.
 var defaults = map[string]any{
 	"http.addr":                     "127.0.0.1:8080",
+	"http.trusted_proxies":          []string{},
+	"console.idle_timeout":          "30m",
 	"public_url":                    "http://127.0.0.1:8080",
 	"database":                      "data/yuyue.db",
 	"twilio.account_sid":            "",

@@ -59,6 +59,7 @@ func (c *Config) Validate() error {
 			bad("debug.pprof_addr", "%v", err)
 		}
 	}
+	c.validateConsole(bad)
 	c.validateNumbers(bad)
 	c.Voice.validateOperator(bad)
 	c.validateSchedules(bad)

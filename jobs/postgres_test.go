@@ -12,15 +12,16 @@ import (
 // when YUYUE_TEST_POSTGRES is set, each in a fresh schema.
 func TestPostgres(t *testing.T) {
 	storetest.RunPostgres(t, "jobs_test", map[string]func(*testing.T){
-		"TestDryRunChangesNothing":                    TestDryRunChangesNothing,
-		"TestNoShowThirdInsideSixMonthsBlacklists":    TestNoShowThirdInsideSixMonthsBlacklists,
-		"TestNoShowThirdJustOutsideDoesNotBlacklist":  TestNoShowThirdJustOutsideDoesNotBlacklist,
-		"TestPurgeKeepsActiveBookings":                TestPurgeKeepsActiveBookings,
-		"TestReleaseTwiceChangesNothingTheSecondTime": TestReleaseTwiceChangesNothingTheSecondTime,
-		"TestRemindNotAfterTheDeadline":               TestRemindNotAfterTheDeadline,
-		"TestRemindOncePerBookingSkippingOptedOut":    TestRemindOncePerBookingSkippingOptedOut,
-		"TestSlotsSkipsHolidayOpensMakeUpSaturday":    TestSlotsSkipsHolidayOpensMakeUpSaturday,
-		"TestTwoSchedulersOnRealCron":                 TestTwoSchedulersOnRealCron,
-		"TestTwoSchedulersRunEachFireOnce":            TestTwoSchedulersRunEachFireOnce,
+		"TestDryRunChangesNothing":                        TestDryRunChangesNothing,
+		"TestNoShowThirdInsideSixMonthsBlacklists":        TestNoShowThirdInsideSixMonthsBlacklists,
+		"TestNoShowThirdJustOutsideDoesNotBlacklist":      TestNoShowThirdJustOutsideDoesNotBlacklist,
+		"TestPurgeEndsOldConsoleSessionsAndLoginFailures": TestPurgeEndsOldConsoleSessionsAndLoginFailures,
+		"TestPurgeKeepsActiveBookings":                    TestPurgeKeepsActiveBookings,
+		"TestReleaseTwiceChangesNothingTheSecondTime":     TestReleaseTwiceChangesNothingTheSecondTime,
+		"TestRemindNotAfterTheDeadline":                   TestRemindNotAfterTheDeadline,
+		"TestRemindOncePerBookingSkippingOptedOut":        TestRemindOncePerBookingSkippingOptedOut,
+		"TestSlotsSkipsHolidayOpensMakeUpSaturday":        TestSlotsSkipsHolidayOpensMakeUpSaturday,
+		"TestTwoSchedulersOnRealCron":                     TestTwoSchedulersOnRealCron,
+		"TestTwoSchedulersRunEachFireOnce":                TestTwoSchedulersRunEachFireOnce,
 	})
 }

@@ -32,5 +32,9 @@ func (j Purge) Run(ctx context.Context, svc *booking.Service) (Result, error) {
 		r, err = tx.Purge(p)
 		return err
 	})
-	return Result(r), err
+	if err != nil {
+		return Result(r), err
+	}
+	res := Result(r)
+	return res, purgeConsole(ctx, svc, now, res)
 }

@@ -16,11 +16,11 @@ import (
 )
 
 const (
-	sessionCookie    = "yuyue_session"
-	loginCSRFCookie  = "yuyue_login_csrf"
-	sessionTTL       = 8 * time.Hour
-	maxLoginFailures = 5
-	failureWindow    = 15 * time.Minute
+	sessionCookie   = "yuyue_session"
+	loginCSRFCookie = "yuyue_login_csrf"
+	sessionTTL      = 8 * time.Hour
+	// touchEvery limits session writes: last use is recorded at most this often.
+	touchEvery = time.Minute
 )
 
 // PasswordCost is the bcrypt cost of new passwords; tests lower it.
@@ -72,59 +72,12 @@ func (c *Console) cookie(name, value string, ttl time.Duration) *fiber.Cookie {
 		Secure: c.Secure, Expires: c.Svc.Now().Add(ttl)}
 }
 
-func (c *Console) loginPage(ctx *fiber.Ctx) error { return c.loginError(ctx, "") }
-
-// loginError shows the login form (with a fresh form token) and a message.
-func (c *Console) loginError(ctx *fiber.Ctx, msg string) error {
-	tok := randomToken()
-	ctx.Cookie(c.cookie(loginCSRFCookie, tok, time.Hour))
-	ctx.Locals("login_csrf", tok)
-	ctx.Locals("error", msg)
-	return c.render(ctx, "login", "登录", nil)
-}
-
-// login checks the password, rate-limited per account and per address.
-func (c *Console) login(ctx *fiber.Ctx) error {
-	if !sameToken(ctx.Cookies(loginCSRFCookie), ctx.FormValue("csrf")) {
-		return fiber.NewError(fiber.StatusForbidden, "invalid form token")
-	}
-	name, pass := strings.TrimSpace(ctx.FormValue("name")), ctx.FormValue("password")
-	keys := []string{"name:" + name, "ip:" + ctx.IP()}
-	now := c.Svc.Now()
-	var op booking.Operator
-	var failures int
-	err := c.Svc.Store.View(ctx.UserContext(), func(tx booking.Tx) (err error) {
-		if failures, err = tx.LoginFailures(keys, now.Add(-failureWindow)); err != nil {
-			return err
-		}
-		op, err = tx.OperatorByName(name)
-		return err
-	})
-	if failures >= maxLoginFailures {
-		ctx.Status(fiber.StatusTooManyRequests)
-		return c.loginError(ctx, "登录失败次数过多，请15分钟后再试")
-	}
-	if err != nil && booking.ErrorCode(err) != booking.ENotFound {
-		return err
-	}
-	if err != nil || !op.Active || bcrypt.CompareHashAndPassword(op.PasswordHash, []byte(pass)) != nil {
-		if err := c.Svc.Store.InTx(ctx.UserContext(), func(tx booking.Tx) error { return tx.RecordLoginFailure(keys, now) }); err != nil {
-			return err
-		}
-		return ctx.Redirect("/console/login?error=" + escape("用户名或密码错误"))
-	}
-	tok := randomToken()
-	s := booking.OperatorSession{TokenHash: hashToken(tok), OperatorID: op.ID, CSRF: randomToken(), CreatedAt: now, ExpiresAt: now.Add(sessionTTL)}
-	if err := c.Svc.Store.InTx(ctx.UserContext(), func(tx booking.Tx) error { return tx.InsertOperatorSession(s) }); err != nil {
-		return err
-	}
-	ctx.Cookie(c.cookie(sessionCookie, tok, sessionTTL))
-	return ctx.Redirect("/console/")
-}
-
 func (c *Console) logout(ctx *fiber.Ctx) error {
 	err := c.Svc.Store.InTx(ctx.UserContext(), func(tx booking.Tx) error {
-		return tx.DeleteOperatorSession(hashToken(ctx.Cookies(sessionCookie)))
+		if err := tx.DeleteOperatorSession(hashToken(ctx.Cookies(sessionCookie))); err != nil {
+			return err
+		}
+		return c.auditLogin(tx, c.op(ctx).Name, "logout", ctx.IP())
 	})
 	ctx.Cookie(c.cookie(sessionCookie, "", -time.Hour))
 	if err != nil {
@@ -133,36 +86,72 @@ func (c *Console) logout(ctx *fiber.Ctx) error {
 	return ctx.Redirect("/console/login")
 }
 
-// authenticate loads the session's operator or sends the browser to login.
+// authenticate loads the session's operator, ends sessions idle for longer
+// than IdleTimeout, and sends the browser to login when there is none. It
+// writes the session's state back after the handler.
 func (c *Console) authenticate(ctx *fiber.Ctx) error {
-	tok := ctx.Cookies(sessionCookie)
+	tok, now := ctx.Cookies(sessionCookie), c.Svc.Now()
 	var s booking.OperatorSession
+	var cs booking.ConsoleSession
 	var op booking.Operator
 	err := c.Svc.Store.View(ctx.UserContext(), func(tx booking.Tx) (err error) {
-		if s, err = tx.OperatorSession(hashToken(tok), c.Svc.Now()); err != nil {
+		if s, err = tx.OperatorSession(hashToken(tok), now); err != nil {
+			return err
+		}
+		if cs, err = tx.ConsoleSession(hashToken(tok)); err != nil {
 			return err
 		}
 		op, err = tx.OperatorByID(s.OperatorID)
 		return err
 	})
-	if tok == "" || booking.ErrorCode(err) == booking.ENotFound || (err == nil && !op.Active) {
-		if ctx.Method() == fiber.MethodGet {
-			return ctx.Redirect("/console/login")
-		}
-		return fiber.NewError(fiber.StatusUnauthorized, "please log in")
-	}
-	if err != nil {
+	if err != nil && booking.ErrorCode(err) != booking.ENotFound {
 		return err
 	}
+	lastUse := cs.SeenAt
+	if lastUse.IsZero() {
+		lastUse = s.CreatedAt
+	}
+	if tok == "" || err != nil || !op.Active || now.Sub(lastUse) > c.IdleTimeout {
+		return c.toLogin(ctx, tok)
+	}
+	st := parseState(cs.Data)
 	ctx.Locals("op", op)
 	ctx.Locals("csrf", s.CSRF)
-	return ctx.Next()
+	ctx.Locals("state", st)
+	if op.MustChangePassword && ctx.Path() != "/console/password" && ctx.Path() != "/console/logout" {
+		return ctx.Redirect("/console/password")
+	}
+	err = ctx.Next()
+	if st.dirty || now.Sub(lastUse) >= touchEvery {
+		cs.SeenAt = now
+		if serr := c.saveState(ctx, cs, st); serr != nil && err == nil {
+			err = serr
+		}
+	}
+	return err
+}
+
+// toLogin ends what is left of a dead session and sends the browser to
+// the login page (a POST gets 401: its form is lost anyway).
+func (c *Console) toLogin(ctx *fiber.Ctx, tok string) error {
+	if tok != "" {
+		ctx.Cookie(c.cookie(sessionCookie, "", -time.Hour))
+		if err := c.Svc.Store.InTx(ctx.UserContext(), func(tx booking.Tx) error {
+			return tx.DeleteOperatorSession(hashToken(tok))
+		}); err != nil {
+			return err
+		}
+	}
+	if ctx.Method() == fiber.MethodGet {
+		return ctx.Redirect("/console/login")
+	}
+	return fiber.ErrUnauthorized
 }
 
 // checkCSRF refuses any POST whose form token is not the session's.
 func (c *Console) checkCSRF(ctx *fiber.Ctx) error {
 	if ctx.Method() == fiber.MethodPost && !sameToken(ctx.Locals("csrf").(string), ctx.FormValue("csrf")) {
-		return fiber.NewError(fiber.StatusForbidden, "invalid form token")
+		return fiber.ErrForbidden
 	}
 	return ctx.Next()
 }
@@ -180,6 +169,6 @@ func (c *Console) roles(allowed ...string) fiber.Handler {
 				return ctx.Next()
 			}
 		}
-		return fiber.NewError(fiber.StatusForbidden, "not allowed for role "+role)
+		return fiber.ErrForbidden
 	}
 }

@@ -1,7 +1,7 @@
 package operator
 
 import (
-	"strconv"
+	"crypto/rand"
 	"strings"
 	"time"
 
@@ -20,12 +20,22 @@ func (c *Console) home(ctx *fiber.Ctx) error {
 	return ctx.Redirect("/console/citizens")
 }
 
-// findCitizen looks a citizen up by mobile number or full ID number (through
-// the keyed hash); the page shows only the masked ID.
+// findPage offers the search (with the reason it needs) and registration.
+func (c *Console) findPage(ctx *fiber.Ctx) error {
+	recs, err := c.recentTransfers(ctx)
+	if err != nil {
+		return err
+	}
+	return c.render(ctx, "find", "查找市民", recs)
+}
+
+// findCitizen looks a citizen up by mobile number or full ID number (a POST:
+// the number never reaches a URL, the history or a proxy log). A reason is
+// required; it is audited with every view of the citizen's page.
 func (c *Console) findCitizen(ctx *fiber.Ctx) error {
-	q := strings.TrimSpace(ctx.Query("q"))
-	if q == "" {
-		return c.render(ctx, "find", "查找市民", nil)
+	q, why := strings.TrimSpace(ctx.FormValue("q")), booking.CleanText(ctx.FormValue("reason"))
+	if why == "" {
+		return back(ctx, "/console/citizens", "", errNoReason)
 	}
 	var cz booking.Citizen
 	var err error
@@ -37,7 +47,43 @@ func (c *Console) findCitizen(ctx *fiber.Ctx) error {
 	if err != nil {
 		return back(ctx, "/console/citizens", "", err)
 	}
-	return ctx.Redirect("/console/citizens/" + strconv.FormatInt(cz.ID, 10))
+	return c.openCitizen(ctx, cz.ID, why, "")
+}
+
+var errNoReason = booking.Errorf(booking.EInvalid, "a reason is required")
+
+// openCitizen records why the citizen is looked at and goes to their page
+// by its opaque handle.
+func (c *Console) openCitizen(ctx *fiber.Ctx, citizenID int64, why, flash string) error {
+	h, err := c.handle(ctx, citizenID)
+	if err != nil {
+		return err
+	}
+	c.state(ctx).setReason(citizenID, why)
+	return back(ctx, "/console/c/"+h, flash, nil)
+}
+
+// newHandle is a citizen page's opaque id: 24 random lowercase letters
+// (112 bits), and no digits, so that no URL ever looks like a phone or ID
+// number to a log scrubber or a test.
+func newHandle() string {
+	b := make([]byte, 24)
+	if _, err := rand.Read(b); err != nil {
+		panic(err)
+	}
+	for i := range b {
+		b[i] = 'a' + b[i]%26
+	}
+	return string(b)
+}
+
+func (c *Console) handle(ctx *fiber.Ctx, citizenID int64) (string, error) {
+	var h string
+	err := c.Svc.Store.InTx(ctx.UserContext(), func(tx booking.Tx) (err error) {
+		h, err = tx.CitizenHandle(citizenID, newHandle())
+		return err
+	})
+	return h, err
 }
 
 func (c *Console) registerCitizen(ctx *fiber.Ctx) error {
@@ -46,12 +92,13 @@ func (c *Console) registerCitizen(ctx *fiber.Ctx) error {
 	if err != nil {
 		return back(ctx, "/console/citizens", "", err)
 	}
-	return back(ctx, "/console/citizens/"+strconv.FormatInt(cz.ID, 10), "已登记", nil)
+	return c.openCitizen(ctx, cz.ID, "代为实名登记", "已登记")
 }
 
 // citizenView is what a page may show of a citizen: never the full ID.
 type citizenView struct {
 	ID          int64
+	Handle      string
 	Name        string
 	IDMasked    string
 	Phone       string
@@ -60,12 +107,77 @@ type citizenView struct {
 	NoReminders bool
 }
 
-func view(cz booking.Citizen, now time.Time) citizenView {
-	v := citizenView{ID: cz.ID, Name: cz.Name, IDMasked: cz.IDMasked, Phone: cz.Phone, NoReminders: cz.NoReminders}
+func view(cz booking.Citizen, handle string, now time.Time) citizenView {
+	v := citizenView{ID: cz.ID, Handle: handle, Name: booking.CleanText(cz.Name), IDMasked: cz.IDMasked,
+		Phone: booking.MaskPhone(cz.Phone), NoReminders: cz.NoReminders}
 	if cz.Banned(now) {
 		v.Banned, v.BannedUntil = true, cz.BannedUntil.In(shanghai).Format("2006-01-02 15:04")
 	}
 	return v
+}
+
+// citizenOf loads the citizen a handle stands for.
+func (c *Console) citizenOf(ctx *fiber.Ctx) (booking.Citizen, error) {
+	var cz booking.Citizen
+	err := c.Svc.Store.View(ctx.UserContext(), func(tx booking.Tx) error {
+		id, err := tx.CitizenByHandle(ctx.Params("handle"))
+		if err != nil {
+			return err
+		}
+		cz, err = tx.CitizenByID(id)
+		return err
+	})
+	if booking.ErrorCode(err) == booking.ENotFound {
+		return cz, fiber.ErrNotFound
+	}
+	return cz, err
+}
+
+// viewCitizen loads the citizen of a page and audits the look, with the
+// reason given for it; without one it asks for it and shows nothing.
+func (c *Console) viewCitizen(ctx *fiber.Ctx, what string) (booking.Citizen, bool, error) {
+	cz, err := c.citizenOf(ctx)
+	if err != nil {
+		return cz, false, err
+	}
+	why := c.state(ctx).reason(cz.ID)
+	if why == "" {
+		return cz, false, c.render(ctx, "why", "查看原因", ctx.Params("handle"))
+	}
+	err = c.Svc.Store.InTx(ctx.UserContext(), func(tx booking.Tx) error {
+		return tx.Audit(booking.AuditEntry{At: c.Svc.Now(), Actor: c.op(ctx).Name, Channel: booking.ChannelOperator,
+			Action: "citizen.view", CitizenID: cz.ID, Detail: what + "；原因：" + why})
+	})
+	return cz, err == nil, err
+}
+
+// giveReason records a typed reason for looking at a citizen.
+func (c *Console) giveReason(ctx *fiber.Ctx) error {
+	cz, err := c.citizenOf(ctx)
+	if err != nil {
+		return err
+	}
+	why := booking.CleanText(ctx.FormValue("reason"))
+	if why == "" {
+		return back(ctx, "/console/c/"+ctx.Params("handle"), "", errNoReason)
+	}
+	return c.openCitizen(ctx, cz.ID, why, "")
+}
+
+func (c *Console) citizenPage(ctx *fiber.Ctx) error {
+	cz, ok, err := c.viewCitizen(ctx, "市民页面")
+	if !ok || err != nil {
+		return err
+	}
+	bs, err := c.Svc.Bookings(ctx.UserContext(), booking.BookingFilter{CitizenID: cz.ID})
+	if err != nil {
+		return err
+	}
+	return c.render(ctx, "citizen", "市民 "+cz.IDMasked, struct {
+		Citizen    citizenView
+		Bookings   []bookingView
+		Businesses []booking.Business
+	}{view(cz, ctx.Params("handle"), c.Svc.Now()), c.views(bs), c.Svc.Catalog.Businesses})
 }
 
 // bookingView is a booking with the catalog's names.
@@ -73,6 +185,7 @@ type bookingView struct {
 	booking.Booking
 	BusinessName, OfficeName string
 	Cancellable              bool
+	Deadline                 string
 }
 
 func (c *Console) views(bs []booking.Booking) []bookingView {
@@ -82,43 +195,10 @@ func (c *Console) views(bs []booking.Booking) []bookingView {
 		biz, _ := c.Svc.Catalog.Business(b.Business)
 		off, _ := c.Svc.Catalog.Office(b.Office)
 		out[i] = bookingView{Booking: b, BusinessName: biz.Name, OfficeName: off.Name,
-			Cancellable: b.Status == booking.StatusBooked && c.Svc.Rules.CanCancel(now, b.Date, shanghai)}
+			Cancellable: b.Status == booking.StatusBooked && c.Svc.Rules.CanCancel(now, b.Date, shanghai),
+			Deadline:    c.Svc.Rules.CancelDeadline(b.Date, shanghai).Format("01-02 15:04")}
 	}
 	return out
-}
-
-func (c *Console) citizenOf(ctx *fiber.Ctx) (booking.Citizen, error) {
-	id, err := strconv.ParseInt(ctx.Params("id"), 10, 64)
-	if err != nil {
-		return booking.Citizen{}, fiber.ErrNotFound
-	}
-	cz, err := c.Svc.Citizen(ctx.UserContext(), id)
-	if booking.ErrorCode(err) == booking.ENotFound {
-		return cz, fiber.ErrNotFound
-	}
-	return cz, err
-}
-
-func (c *Console) citizenPage(ctx *fiber.Ctx) error {
-	cz, err := c.citizenOf(ctx)
-	if err != nil {
-		return err
-	}
-	bs, err := c.Svc.Bookings(ctx.UserContext(), booking.BookingFilter{CitizenID: cz.ID})
-	if err != nil {
-		return err
-	}
-	return c.render(ctx, "citizen", "市民 "+cz.IDMasked, struct {
-		Citizen  citizenView
-		Bookings []bookingView
-		Catalog  *booking.Catalog
-	}{view(cz, c.Svc.Now()), c.views(bs), c.Svc.Catalog})
-}
-
-func (c *Console) cancel(ctx *fiber.Ctx) error {
-	id, _ := strconv.ParseInt(ctx.Params("id"), 10, 64)
-	b, err := c.Svc.Cancel(ctx.UserContext(), c.actor(ctx), id)
-	return back(ctx, "/console/citizens/"+strconv.FormatInt(b.CitizenID, 10), "已取消预约 "+b.Reference, err)
 }
 
 // updateCitizen corrects one thing: the name, the ID number or the phone;
@@ -129,12 +209,12 @@ func (c *Console) updateCitizen(ctx *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	path := "/console/citizens/" + strconv.FormatInt(cz.ID, 10)
+	path := "/console/c/" + ctx.Params("handle")
 	if ctx.FormValue("checked") != "on" {
-		return ctx.Redirect(path + "?error=" + escape("请先核对户籍证明材料并勾选"))
+		return fail(ctx, path, "请先核对户籍证明材料并勾选")
 	}
 	ch := booking.Change{Name: strings.TrimSpace(ctx.FormValue("name")), IDNumber: strings.TrimSpace(ctx.FormValue("id_number")),
-		Phone: strings.TrimSpace(ctx.FormValue("phone")), Note: "登记材料已核对: " + ctx.FormValue("note")}
+		Phone: strings.TrimSpace(ctx.FormValue("phone")), Note: "登记材料已核对：" + booking.CleanText(ctx.FormValue("note"))}
 	_, err = c.Svc.UpdateCitizen(ctx.UserContext(), c.actor(ctx), cz.ID, ch)
 	return back(ctx, path, "已更正", err)
 }
@@ -145,23 +225,10 @@ func (c *Console) deregister(ctx *fiber.Ctx) error {
 		return err
 	}
 	if ctx.FormValue("checked") != "on" {
-		return ctx.Redirect("/console/citizens/" + strconv.FormatInt(cz.ID, 10) + "?error=" + escape("请先核对户籍证明材料并勾选"))
+		return fail(ctx, "/console/c/"+ctx.Params("handle"), "请先核对户籍证明材料并勾选")
 	}
-	err = c.Svc.Deregister(ctx.UserContext(), c.actor(ctx), cz.ID, "登记材料已核对: "+ctx.FormValue("note"))
+	err = c.Svc.Deregister(ctx.UserContext(), c.actor(ctx), cz.ID, "登记材料已核对："+booking.CleanText(ctx.FormValue("note")))
 	return back(ctx, "/console/citizens", "已注销登记", err)
-}
-
-// transfers lists calls handed over by the IVR in the last 30 minutes.
-func (c *Console) transfers(ctx *fiber.Ctx) error {
-	var recs []booking.CallRecord
-	err := c.Svc.Store.View(ctx.UserContext(), func(tx booking.Tx) (err error) {
-		recs, err = tx.Transfers(c.Svc.Now().Add(-30 * time.Minute))
-		return err
-	})
-	if err != nil {
-		return err
-	}
-	return c.render(ctx, "transfers", "转接来电", recs)
 }
 
 func (c *Console) lift(ctx *fiber.Ctx) error {
@@ -169,6 +236,6 @@ func (c *Console) lift(ctx *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	err = c.Svc.LiftBlacklist(ctx.UserContext(), c.actor(ctx), cz.ID, ctx.FormValue("reason"))
-	return back(ctx, "/console/citizens/"+strconv.FormatInt(cz.ID, 10), "已解除暂停", err)
+	err = c.Svc.LiftBlacklist(ctx.UserContext(), c.actor(ctx), cz.ID, booking.CleanText(ctx.FormValue("reason")))
+	return back(ctx, "/console/c/"+ctx.Params("handle"), "已解除暂停", err)
 }

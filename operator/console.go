@@ -2,7 +2,7 @@
 // administrators: server-rendered pages under /console, in Chinese, with
 // embedded assets. Every action goes through booking.Service with the
 // operator's name and channel "operator"; ID numbers are only ever shown
-// masked.
+// masked, never put in a URL, and every look at a citizen is audited.
 package operator
 
 import (
@@ -27,33 +27,48 @@ type Console struct {
 	Codes  *sms.Codes
 	Log    *slog.Logger
 	Dev    bool // development mode: the SMS inbox page exists
-	Secure bool // cookies only over https (public_url is https)
+	Secure bool // cookies only over https, and HSTS (public_url is https)
 	// Drain, when set, sends pending SMS at once (the outbox worker's Kick).
 	Drain func()
+	// IdleTimeout ends a session unused for this long (console.idle_timeout).
+	IdleTimeout time.Duration
 
 	tmpl *template.Template
 }
 
 // New parses the templates.
 func New(svc *booking.Service, codes *sms.Codes, log *slog.Logger, dev, secure bool) (*Console, error) {
-	t, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html")
+	c := &Console{Svc: svc, Codes: codes, Log: log, Dev: dev, Secure: secure, IdleTimeout: 30 * time.Minute}
+	t, err := template.New("").Funcs(c.funcs()).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
-	return &Console{Svc: svc, Codes: codes, Log: log, Dev: dev, Secure: secure, tmpl: t}, nil
+	c.tmpl = t
+	return c, nil
 }
 
-var funcs = template.FuncMap{
-	"day":    sms.DayText,
-	"status": statusText,
-	"maskp":  booking.MaskPhone,
-	"time": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.In(shanghai).Format("01-02 15:04")
-	},
-	"join": strings.Join,
+func (c *Console) funcs() template.FuncMap {
+	return template.FuncMap{
+		"day":      sms.DayText,
+		"status":   statusText,
+		"maskp":    booking.MaskPhone,
+		"clean":    booking.CleanText,
+		"role":     c.roleText,
+		"rolename": func(r string) string { return named(roleNames, r, "未知角色") },
+		"channel":  func(s string) string { return named(channelNames, s, "其他") },
+		"action":   func(s string) string { return named(actionNames, s, "其他操作") },
+		"kind":     func(s string) string { return named(kindNames, s, "其他短信") },
+		"actor":    actorText,
+		"context":  contextText,
+		"detail":   detailText,
+		"time": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(shanghai).Format("01-02 15:04")
+		},
+		"join": strings.Join,
+	}
 }
 
 var shanghai, _ = time.LoadLocation("Asia/Shanghai")
@@ -66,45 +81,11 @@ var statusNames = map[booking.Status]string{
 
 func statusText(s booking.Status) string { return statusNames[s] }
 
-// Mount adds the console's routes to app. Guards are attached per route:
-// a Fiber group's middleware would apply to its whole prefix.
-func (c *Console) Mount(app *fiber.App) {
-	g := app.Group("/console")
-	g.Get("/login", c.loginPage)
-	g.Post("/login", c.login)
-	auth := []fiber.Handler{c.authenticate, c.checkCSRF}
-	with := func(roles ...string) []fiber.Handler { return append(auth[:2:2], c.roles(roles...)) }
-	route := func(method, path string, h fiber.Handler, roles ...string) {
-		g.Add(method, path, append(with(roles...), h)...)
-	}
-	const get, post = fiber.MethodGet, fiber.MethodPost
-	op, ad := booking.RoleOperator, booking.RoleAdmin
-	cl := booking.RoleClerk
-	route(post, "/logout", c.logout, op, cl, ad)
-	route(get, "/", c.home, op, cl, ad)
-	route(get, "/citizens", c.findCitizen, op, ad)
-	route(post, "/citizens", c.registerCitizen, op, ad)
-	route(get, "/citizens/:id", c.citizenPage, op, ad)
-	route(get, "/citizens/:id/book", c.bookPage, op, ad)
-	route(post, "/citizens/:id/code", c.sendCode, op, ad)
-	route(post, "/citizens/:id/book", c.book, op, ad)
-	route(post, "/citizens/:id/update", c.updateCitizen, op, ad)
-	route(post, "/citizens/:id/deregister", c.deregister, op, ad)
-	route(post, "/bookings/:id/cancel", c.cancel, op, ad)
-	route(get, "/transfers", c.transfers, op, ad)
-	route(get, "/messages", c.messages, op, ad)
-	route(get, "/office", c.officePage, cl, ad)
-	route(post, "/bookings/:id/checkin", c.checkIn, cl, ad)
-	route(post, "/bookings/:id/complete", c.complete, cl, ad)
-	route(post, "/citizens/:id/lift", c.lift, ad)
-	route(get, "/audit", c.audit, ad)
-	route(get, "/inbox", c.inbox, ad)
-}
-
 // page is what every template gets.
 type page struct {
 	Title string
 	Op    booking.Operator
+	Role  string
 	CSRF  string
 	Flash string
 	Error string
@@ -112,10 +93,16 @@ type page struct {
 	Data  any
 }
 
+// render writes a page. The flash and error come from the session (taken
+// once) or from the handler, never from the URL: a link cannot put an
+// official-looking message on the console.
 func (c *Console) render(ctx *fiber.Ctx, name, title string, data any) error {
-	p := page{Title: title, Data: data, Dev: c.Dev, Flash: ctx.Query("flash"), Error: ctx.Query("error")}
+	p := page{Title: title, Data: data, Dev: c.Dev}
 	if op, ok := ctx.Locals("op").(booking.Operator); ok {
-		p.Op, p.CSRF = op, ctx.Locals("csrf").(string)
+		p.Op, p.CSRF, p.Role = op, ctx.Locals("csrf").(string), c.roleText(op)
+	}
+	if st := c.state(ctx); st != nil {
+		p.Flash, p.Error = st.takeFlash()
 	}
 	if csrf, ok := ctx.Locals("login_csrf").(string); ok {
 		p.CSRF = csrf
@@ -128,13 +115,11 @@ func (c *Console) render(ctx *fiber.Ctx, name, title string, data any) error {
 		return err
 	}
 	ctx.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	ctx.Set("X-Frame-Options", "DENY")
-	ctx.Set("Content-Security-Policy", "default-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:")
 	return ctx.SendString(b.String())
 }
 
 func (c *Console) actor(ctx *fiber.Ctx) booking.Actor {
-	return booking.Actor{Name: ctx.Locals("op").(booking.Operator).Name, Channel: booking.ChannelOperator}
+	return booking.Actor{Name: c.op(ctx).Name, Channel: booking.ChannelOperator}
 }
 
 func (c *Console) op(ctx *fiber.Ctx) booking.Operator { return ctx.Locals("op").(booking.Operator) }

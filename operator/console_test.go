@@ -7,17 +7,30 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"yuyue/booking"
 	"yuyue/store/storetest"
 )
+
+// open finds a citizen by phone or ID with a reason and returns the path of
+// their page.
+func (b *browser) open(q, reason string) string {
+	b.t.Helper()
+	b.get("/console/citizens")
+	code, loc := b.post("/console/citizens/find", url.Values{"q": {q}, "reason": {reason}})
+	if code != http.StatusFound || !strings.HasPrefix(loc, "/console/c/") {
+		b.t.Fatalf("find %s: %d %s", q, code, loc)
+	}
+	return loc
+}
 
 func TestPostWithoutValidCSRFRefused(t *testing.T) {
 	e := newEnv(t)
 	c := e.citizen(t, 1)
 	b := e.Book(t, c, e.Place(t, "FT01", "newborn", "2026-12-03", "09:00"))
 	op := e.browser(t).login("op1")
-	op.get(fmt.Sprintf("/console/citizens/%d", c.ID))
+	op.get(op.open(c.Phone[3:], "来电"))
 	for _, token := range []string{"", "0000"} {
 		if code, _ := op.post(fmt.Sprintf("/console/bookings/%d/cancel", b.ID), url.Values{"csrf": {token}}); code != http.StatusForbidden {
 			t.Fatalf("csrf %q: %d, want 403", token, code)
@@ -32,7 +45,6 @@ func TestPostWithoutValidCSRFRefused(t *testing.T) {
 	if got, _ := e.Svc.Booking(ctx, b.ID); got.Status != booking.StatusCancelled {
 		t.Fatal("cancel with a valid token did nothing")
 	}
-	// the login form has its own token
 	anon := e.browser(t)
 	if code, _ := anon.post("/console/login", url.Values{"name": {"op1"}, "password": {password}, "csrf": {"x"}}); code != http.StatusForbidden {
 		t.Fatalf("login without its token: %d", code)
@@ -46,20 +58,26 @@ func TestRolesAndOffices(t *testing.T) {
 	e.Store.InTx(ctx, func(tx booking.Tx) error { return tx.UpdateCitizen(c) })
 	ns := e.Book(t, e.citizen(t, 2), e.Place(t, "NS01", "newborn", "2026-12-01", "09:00"))
 	e.Clock.Set(storetest.At("2026-12-01 09:05"))
+	admin := e.browser(t).login("admin1")
+	page := admin.open(storetest.ID(1), "医院证明核实")
 
 	clerk := e.browser(t).login("clerk1")
-	if code, _ := clerk.post(fmt.Sprintf("/console/citizens/%d/lift", c.ID), url.Values{"reason": {"x"}}); code != http.StatusForbidden {
-		t.Fatalf("clerk lifting a blacklist: %d", code)
-	}
 	code, body := clerk.get("/console/office?office=NS01")
 	if code != 200 || !strings.Contains(body, "福田派出所户政室") || strings.Contains(body, "南头派出所户政室") || strings.Contains(body, ns.Reference) {
 		t.Fatalf("clerk of FT01 asked for NS01: %d, shows another office", code)
 	}
+	if !strings.Contains(body, "受理员·福田派出所户政室") {
+		t.Fatal("the clerk's role is not shown in Chinese with the office")
+	}
 	if code, _ := clerk.post(fmt.Sprintf("/console/bookings/%d/checkin", ns.ID), url.Values{"id_number": {storetest.ID(2)}}); code != http.StatusForbidden {
 		t.Fatalf("clerk checking in another office's booking: %d", code)
 	}
-	if code, _ := clerk.get(fmt.Sprintf("/console/citizens/%d", c.ID)); code != http.StatusForbidden {
-		t.Fatalf("clerk on the operator pages: %d", code)
+	code, body = clerk.get(page)
+	if code != http.StatusForbidden || !strings.Contains(body, "无权限") || !strings.Contains(body, `href="/console/"`) {
+		t.Fatalf("clerk on a citizen page: %d, want the Chinese 无权限 page with a way back", code)
+	}
+	if code, _ := clerk.post(page+"/lift", url.Values{"reason": {"x"}}); code != http.StatusForbidden {
+		t.Fatalf("clerk lifting a blacklist: %d", code)
 	}
 
 	op := e.browser(t).login("op1")
@@ -72,82 +90,124 @@ func TestRolesAndOffices(t *testing.T) {
 	if got, _ := e.Svc.Booking(ctx, ns.ID); got.Status != booking.StatusBooked {
 		t.Fatal("a forbidden check-in happened")
 	}
-
-	admin := e.browser(t).login("admin1")
-	if code, loc := admin.post(fmt.Sprintf("/console/citizens/%d/lift", c.ID), url.Values{"reason": {"医院证明"}}); code != http.StatusFound || !strings.Contains(loc, "flash") {
-		t.Fatalf("admin lift: %d %s", code, loc)
+	if _, _, msg := admin.submit(page+"/lift", url.Values{"reason": {"医院证明"}}); msg != "已解除暂停" {
+		t.Fatalf("admin lift: %q", msg)
 	}
-	log, _ := e.Svc.AuditLog(ctx, booking.AuditFilter{CitizenID: c.ID, Limit: 1})
+	log, _ := e.Svc.AuditLog(ctx, booking.AuditFilter{CitizenID: c.ID, Action: "blacklist.lift"})
 	if len(log) != 1 || log[0].Actor != "admin1" || log[0].Channel != booking.ChannelOperator {
 		t.Fatalf("lift audit: %+v", log)
 	}
+	// an administrator picks any office
+	if code, body := admin.get("/console/office?office=NS01"); code != 200 || !strings.Contains(body, ns.Reference) {
+		t.Fatalf("admin on NS01: %d", code)
+	}
 }
 
-var flashRe = regexp.MustCompile(`flash=([^&]+)`)
+func code6(t *testing.T, e *env, phone string) string {
+	t.Helper()
+	if _, err := e.worker.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
+	var msgs []booking.DevMessage
+	e.Store.View(ctx, func(tx booking.Tx) (err error) { msgs, err = tx.DevMessages(phone, 1); return err })
+	if len(msgs) != 1 {
+		t.Fatal("no code in the development inbox")
+	}
+	return regexp.MustCompile(`\d{6}`).FindString(msgs[0].Body)
+}
 
 func TestOperatorBooksOnBehalfAndClerkChecksIn(t *testing.T) {
 	e := newEnv(t)
 	c := e.citizen(t, 1)
 	op := e.browser(t).login("op1")
-	_, loc := op.post("/console/citizens", url.Values{"name": {"王五"}, "id_number": {storetest.ID(3)}, "phone": {"13900001111"}})
+	_, _, msg := op.submit("/console/citizens", url.Values{"name": {"王五"}, "id_number": {storetest.ID(3)}, "phone": {"13900001111"}})
 	e.ids = append(e.ids, storetest.ID(3))
-	if !strings.Contains(loc, "flash") {
-		t.Fatalf("register: %s", loc)
+	if msg != "已登记" {
+		t.Fatalf("register: %q", msg)
 	}
-	// find by full ID: redirected to the page, which shows it masked
-	_, _, loc = op.do("GET", "/console/citizens?q="+storetest.ID(1), nil)
-	code, body := op.get(loc)
+	page := op.open(storetest.ID(1), "市民来电")
+	code, body := op.get(page)
 	if code != 200 || !strings.Contains(body, c.IDMasked) {
 		t.Fatalf("citizen page: %d", code)
 	}
-	// name and ID number together are refused
-	_, loc = op.post(fmt.Sprintf("/console/citizens/%d/update", c.ID), url.Values{"name": {"新名"}, "id_number": {storetest.ID(9)}, "checked": {"on"}})
-	if !strings.Contains(loc, "error") {
-		t.Fatalf("name+ID change: %s", loc)
+	if _, _, msg := op.submit(page+"/update", url.Values{"name": {"新名"}, "id_number": {storetest.ID(9)}, "checked": {"on"}}); msg == "" || msg == "已更正" {
+		t.Fatalf("name+ID change: %q", msg)
 	}
 	p := e.Place(t, "FT01", "newborn", "2026-12-01", "09:00")
-	op.get(fmt.Sprintf("/console/citizens/%d/book?business=newborn&office=FT01", c.ID))
-	op.post(fmt.Sprintf("/console/citizens/%d/code", c.ID), url.Values{"business": {"newborn"}, "office": {"FT01"}})
-	e.worker.Drain(ctx)
-	var msgs []booking.DevMessage
-	e.Store.View(ctx, func(tx booking.Tx) (err error) { msgs, err = tx.DevMessages(c.Phone, 1); return err })
-	code6 := regexp.MustCompile(`\d{6}`).FindString(msgs[0].Body)
-	_, loc = op.post(fmt.Sprintf("/console/citizens/%d/book", c.ID), url.Values{"place": {fmt.Sprint(p.ID)}, "code": {code6}, "business": {"newborn"}, "office": {"FT01"}})
-	if !strings.Contains(loc, "flash") {
-		t.Fatalf("book on behalf: %s", loc)
+	code, body = op.get(page + "/book?business=newborn&office=FT01")
+	if code != 200 || !strings.Contains(body, fmt.Sprintf(`value="%d"`, p.ID)) || !strings.Contains(body, "余2") {
+		t.Fatalf("grid: %d", code)
 	}
+	form := url.Values{"business": {"newborn"}, "office": {"FT01"}, "place": {fmt.Sprint(p.ID)}}
+	_, body, msg = op.submit(page+"/code", form)
+	if !strings.Contains(msg, "验证码已发送") || !strings.Contains(body, fmt.Sprintf(`value="%d" id="cell-2026-12-01-0900" checked`, p.ID)) {
+		t.Fatalf("send code: %q, or the chosen cell was lost", msg)
+	}
+	form.Set("code", code6(t, e, c.Phone))
+	_, _, msg = op.submit(page+"/book", form)
 	bs, _ := e.Svc.ActiveBookings(ctx, c.ID)
-	if len(bs) != 1 {
-		t.Fatalf("%d bookings", len(bs))
-	}
-	f, _ := url.QueryUnescape(flashRe.FindStringSubmatch(loc)[1])
-	if !strings.Contains(f, bs[0].Reference) {
-		t.Fatalf("flash %q lacks the reference", f)
+	if len(bs) != 1 || !strings.Contains(msg, bs[0].Reference) {
+		t.Fatalf("book on behalf: %d bookings, %q", len(bs), msg)
 	}
 	log, _ := e.Svc.AuditLog(ctx, booking.AuditFilter{BookingID: bs[0].ID})
 	if len(log) == 0 || log[0].Actor != "op1" || log[0].Channel != booking.ChannelOperator {
 		t.Fatalf("booking audit: %+v", log)
 	}
+	// the same rules as the IVR, worded for the operator
+	p2 := e.Place(t, "FT01", "newborn", "2026-12-02", "09:00")
+	form.Set("place", fmt.Sprint(p2.ID))
+	e.Clock.Advance(2 * time.Minute) // codes are resent after a minute
+	op.submit(page+"/code", form)
+	form.Set("code", code6(t, e, c.Phone))
+	_, _, msg = op.submit(page+"/book", form)
+	if want := "该市民已有新生儿入户的有效预约（受理号 " + bs[0].Reference; !strings.HasPrefix(msg, want) {
+		t.Fatalf("second booking: %q, want %q…", msg, want)
+	}
 	e.Clock.Set(storetest.At("2026-12-01 09:10"))
 	clerk := e.browser(t).login("clerk1")
-	_, loc = clerk.post(fmt.Sprintf("/console/bookings/%d/checkin", bs[0].ID), url.Values{"id_number": {storetest.ID(3)}})
-	if !strings.Contains(loc, "error") {
-		t.Fatalf("check-in with another person's ID: %s", loc)
+	if _, _, msg := clerk.submit(fmt.Sprintf("/console/bookings/%d/checkin", bs[0].ID), url.Values{"id_number": {storetest.ID(3)}}); msg != "身份证与预约不符" {
+		t.Fatalf("check-in with another person's ID: %q", msg)
 	}
-	_, loc = clerk.post(fmt.Sprintf("/console/bookings/%d/checkin", bs[0].ID), url.Values{"id_number": {storetest.ID(1)}})
-	if f, _ := url.QueryUnescape(loc); !strings.Contains(f, "已取号：001号") {
-		t.Fatalf("check-in: %s", f)
+	if _, _, msg := clerk.submit(fmt.Sprintf("/console/bookings/%d/checkin", bs[0].ID), url.Values{"id_number": {storetest.ID(1)}}); !strings.Contains(msg, "已取号：001号") {
+		t.Fatalf("check-in: %q", msg)
 	}
 	code, body = clerk.get("/console/office")
 	if code != 200 || !strings.Contains(body, "001号") || !strings.Contains(body, "<svg") {
 		t.Fatalf("office page after check-in: %d", code)
 	}
-	// the admin sees the audit and the dev inbox, still without full IDs
 	admin := e.browser(t).login("admin1")
-	for _, path := range []string{"/console/audit", "/console/inbox", "/console/transfers", fmt.Sprintf("/console/citizens/%d", c.ID)} {
+	for _, path := range []string{"/console/audit", "/console/inbox", "/console/transfers", "/console/operators", "/console/office?office=NS01"} {
 		if code, _ := admin.get(path); code != 200 {
 			t.Fatalf("%s: %d", path, code)
 		}
+	}
+}
+
+func TestCancelAsksFirst(t *testing.T) {
+	e := newEnv(t)
+	c := e.citizen(t, 1)
+	b := e.Book(t, c, e.Place(t, "FT01", "newborn", "2026-12-03", "09:00"))
+	op := e.browser(t).login("op1")
+	page := op.open(c.Phone[3:], "来电")
+	_, body := op.get(page)
+	link := fmt.Sprintf(`href="/console/bookings/%d/cancel"`, b.ID)
+	if !strings.Contains(body, link) || strings.Contains(body, `action="/console/bookings/`) {
+		t.Fatal("the citizen page cancels without asking")
+	}
+	code, body := op.get(fmt.Sprintf("/console/bookings/%d/cancel", b.ID))
+	for _, want := range []string{"确认取消以下预约", b.Reference, "新生儿入户", "福田派出所户政室", "12-02 18:00", "现在仍可取消", "确认取消"} {
+		if code != 200 || !strings.Contains(body, want) {
+			t.Fatalf("confirmation page (%d) lacks %q", code, want)
+		}
+	}
+	if got, _ := e.Svc.Booking(ctx, b.ID); got.Status != booking.StatusBooked {
+		t.Fatal("showing the confirmation cancelled")
+	}
+	e.Clock.Set(storetest.At("2026-12-02 18:01"))
+	op = e.browser(t).login("op1") // the first session went idle
+	op.open(c.Phone[3:], "来电")
+	if _, body := op.get(fmt.Sprintf("/console/bookings/%d/cancel", b.ID)); !strings.Contains(body, "已不能取消") || strings.Contains(body, "confirm-cancel") {
+		t.Fatal("past the deadline the page still offers to cancel")
 	}
 }
 
@@ -156,8 +216,8 @@ func TestLoginRateLimited(t *testing.T) {
 	b := e.browser(t)
 	for i := range 5 {
 		b.get("/console/login")
-		if _, loc := b.post("/console/login", url.Values{"name": {"op1"}, "password": {"wrong"}}); !strings.Contains(loc, "error") {
-			t.Fatalf("wrong password %d: %s", i, loc)
+		if code, _ := b.post("/console/login", url.Values{"name": {"op1"}, "password": {"wrong"}}); code != http.StatusUnauthorized {
+			t.Fatalf("wrong password %d: %d", i, code)
 		}
 	}
 	b.get("/console/login")

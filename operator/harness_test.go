@@ -32,7 +32,7 @@ type env struct {
 	ids     []string // full ID numbers no response may contain
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t testing.TB) *env {
 	t.Helper()
 	e := storetest.NewEnv(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -44,7 +44,11 @@ func newEnv(t *testing.T) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app := fiber.New(fiber.Config{Immutable: true, DisableStartupMessage: true})
+	// app.Test connects from 0.0.0.0: trusted as the proxy, so a test
+	// browser can say which address it comes from (X-Real-IP).
+	cfg := fiber.Config{Immutable: true, DisableStartupMessage: true}
+	operator.TrustProxies(&cfg, []string{"0.0.0.0"})
+	app := fiber.New(cfg)
 	c.Mount(app)
 	for _, a := range [][3]string{{"op1", "operator", ""}, {"clerk1", "clerk", "FT01"}, {"clerk2", "clerk", "NS01"}, {"admin1", "admin", ""}} {
 		if _, err := operator.AddOperator(e.Svc, a[0], a[1], a[2], password); err != nil {
@@ -54,7 +58,7 @@ func newEnv(t *testing.T) *env {
 	return &env{Env: e, app: app, worker: w, console: c}
 }
 
-func (e *env) citizen(t *testing.T, n int) booking.Citizen {
+func (e *env) citizen(t testing.TB, n int) booking.Citizen {
 	e.ids = append(e.ids, storetest.ID(n))
 	return e.Citizen(t, n)
 }
@@ -62,15 +66,38 @@ func (e *env) citizen(t *testing.T, n int) booking.Citizen {
 // browser keeps cookies and the CSRF token, and checks every response for
 // full ID numbers.
 type browser struct {
-	t       *testing.T
+	t       testing.TB
 	e       *env
 	cookies map[string]string
 	csrf    string
+	ip      string // the client address the trusted proxy reports
+	flash   string // the last page's flash or error message
 }
 
-var csrfRe = regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`)
+var (
+	csrfRe = regexp.MustCompile(`name="csrf" value="([0-9a-f]+)"`)
+	// flashRe finds the message banner of a page.
+	flashRe = regexp.MustCompile(`<div class="(?:flash|error)" id="(?:flash|error)">([^<]*)</div>`)
+	// personalInURL is an 11-digit mobile or an 18-character ID number.
+	personalInURL = regexp.MustCompile(`\d{11}|\d{17}[\dXx]`)
+)
 
-func (e *env) browser(t *testing.T) *browser {
+// checkHeaders fails unless a console response carries the privacy and
+// security headers.
+func checkHeaders(t testing.TB, what string, h http.Header) {
+	t.Helper()
+	for k, want := range map[string]string{"Cache-Control": "no-store", "Referrer-Policy": "no-referrer",
+		"X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY"} {
+		if got := h.Get(k); got != want {
+			t.Fatalf("%s: %s is %q, want %q", what, k, got, want)
+		}
+	}
+	if h.Get("Content-Security-Policy") == "" {
+		t.Fatalf("%s: no Content-Security-Policy", what)
+	}
+}
+
+func (e *env) browser(t testing.TB) *browser {
 	return &browser{t: t, e: e, cookies: map[string]string{}}
 }
 
@@ -81,6 +108,9 @@ func (b *browser) do(method, path string, form url.Values) (int, string, string)
 		body = strings.NewReader(form.Encode())
 	}
 	req := httptest.NewRequest(method, path, body)
+	if b.ip != "" {
+		req.Header.Set("X-Real-IP", b.ip)
+	}
 	if form != nil {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
@@ -101,10 +131,21 @@ func (b *browser) do(method, path string, form url.Values) (int, string, string)
 			b.t.Fatalf("%s %s: response contains a full ID number", method, path)
 		}
 	}
+	loc := resp.Header.Get("Location")
+	for _, u := range []string{path, loc} {
+		if personalInURL.MatchString(u) {
+			b.t.Fatalf("%s %s: URL %q holds a phone or ID number", method, path, u)
+		}
+	}
+	checkHeaders(b.t, method+" "+path, resp.Header)
 	if m := csrfRe.FindStringSubmatch(s); m != nil {
 		b.csrf = m[1]
 	}
-	return resp.StatusCode, s, resp.Header.Get("Location")
+	b.flash = ""
+	if m := flashRe.FindStringSubmatch(s); m != nil {
+		b.flash = m[1]
+	}
+	return resp.StatusCode, s, loc
 }
 
 // get follows redirects, as a browser would.
@@ -114,6 +155,18 @@ func (b *browser) get(path string) (int, string) {
 		code, body, loc = b.do("GET", loc, nil)
 	}
 	return code, body
+}
+
+// submit posts a form and follows the redirect, returning the page reached
+// and its flash or error message.
+func (b *browser) submit(path string, form url.Values) (int, string, string) {
+	b.t.Helper()
+	code, loc := b.post(path, form)
+	if code != http.StatusFound {
+		return code, "", ""
+	}
+	code, body := b.get(loc)
+	return code, body, b.flash
 }
 
 // post sends a form with the page's CSRF token.

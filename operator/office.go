@@ -2,8 +2,6 @@ package operator
 
 import (
 	"fmt"
-	"strconv"
-	"strings"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -11,7 +9,7 @@ import (
 )
 
 // officeOf is the office a page or action is about: a clerk's own, always;
-// an administrator may choose.
+// an administrator picks any.
 func (c *Console) officeOf(ctx *fiber.Ctx) string {
 	if op := c.op(ctx); op.Role == booking.RoleClerk {
 		return op.Office
@@ -22,55 +20,66 @@ func (c *Console) officeOf(ctx *fiber.Ctx) string {
 	return c.Svc.Catalog.Offices[0].Code
 }
 
+// dayOf is the day whose list is shown: today unless another is asked for.
+func (c *Console) dayOf(ctx *fiber.Ctx) booking.Date {
+	if d, err := booking.ParseDate(ctx.Query("date")); err == nil {
+		return d
+	}
+	return booking.DateOf(c.Svc.Now(), shanghai)
+}
+
 // period groups a day's bookings by time period.
 type period struct {
 	Start, End string
 	Bookings   []bookingView
 }
 
+// dayList is an office's bookings of one day.
+func (c *Console) dayList(ctx *fiber.Ctx, office string, day booking.Date) ([]bookingView, error) {
+	bs, err := c.Svc.Bookings(ctx.UserContext(), booking.BookingFilter{Office: office, From: day, To: day,
+		Statuses: []booking.Status{booking.StatusBooked, booking.StatusCheckedIn, booking.StatusCompleted, booking.StatusNoShow}})
+	return c.views(bs), err
+}
+
 func (c *Console) officePage(ctx *fiber.Ctx) error {
-	office := c.officeOf(ctx)
+	office, day := c.officeOf(ctx), c.dayOf(ctx)
 	off, ok := c.Svc.Catalog.Office(office)
 	if !ok {
 		return fiber.ErrNotFound
 	}
-	today := booking.DateOf(c.Svc.Now(), shanghai)
-	bs, err := c.Svc.Bookings(ctx.UserContext(), booking.BookingFilter{Office: office, From: today, To: today,
-		Statuses: []booking.Status{booking.StatusBooked, booking.StatusCheckedIn, booking.StatusCompleted, booking.StatusNoShow}})
+	list, err := c.dayList(ctx, office, day)
 	if err != nil {
 		return err
 	}
 	var periods []period
-	for _, b := range c.views(bs) {
+	for _, b := range list {
 		if n := len(periods); n == 0 || periods[n-1].Start != b.Start {
 			periods = append(periods, period{Start: b.Start, End: b.End})
 		}
 		periods[len(periods)-1].Bookings = append(periods[len(periods)-1].Bookings, b)
 	}
-	chart, err := c.chart(ctx, office, today)
+	ch, err := c.chart(ctx, office)
 	if err != nil {
 		return err
 	}
 	return c.render(ctx, "office", off.Name, struct {
 		Office  booking.Office
-		Today   string
+		Offices []booking.Office
+		Day     string
+		Today   bool
 		Periods []period
-		Chart   any
-	}{off, today.String(), periods, chart})
+		Chart   chart
+	}{off, c.Svc.Catalog.Offices, day.String(), day == booking.DateOf(c.Svc.Now(), shanghai), periods, ch})
 }
 
 // bookingInOffice loads a booking a clerk may act on: their office only.
 func (c *Console) bookingInOffice(ctx *fiber.Ctx) (booking.Booking, error) {
-	id, _ := strconv.ParseInt(ctx.Params("id"), 10, 64)
-	b, err := c.Svc.Booking(ctx.UserContext(), id)
-	if booking.ErrorCode(err) == booking.ENotFound {
-		return b, fiber.ErrNotFound
-	}
+	b, err := c.loadBooking(ctx)
 	if err != nil {
 		return b, err
 	}
 	if op := c.op(ctx); op.Role == booking.RoleClerk && b.Office != op.Office {
-		return b, fiber.NewError(fiber.StatusForbidden, "another office's booking")
+		return b, fiber.ErrForbidden
 	}
 	return b, nil
 }
@@ -92,44 +101,4 @@ func (c *Console) complete(ctx *fiber.Ctx) error {
 	}
 	_, err = c.Svc.Complete(ctx.UserContext(), c.actor(ctx), b.ID)
 	return back(ctx, "/console/office?office="+escape(b.Office), "已办结 "+b.Reference, err)
-}
-
-// bar is one day of the utilization chart.
-type bar struct {
-	X, CapH, BookedH, CapY, BookedY int
-	Label                           string
-	Capacity, Booked                int
-}
-
-// chart is 14 days of places against bookings, drawn as inline SVG bars.
-func (c *Console) chart(ctx *fiber.Ctx, office string, today booking.Date) (any, error) {
-	var places []booking.Place
-	err := c.Svc.Store.View(ctx.UserContext(), func(tx booking.Tx) (err error) {
-		places, err = tx.Places(booking.PlaceFilter{Office: office, From: today, To: today.AddDays(13)})
-		return err
-	})
-	if err != nil {
-		return nil, err
-	}
-	capBy, bookedBy := map[booking.Date]int{}, map[booking.Date]int{}
-	for _, p := range places {
-		capBy[p.Date] += p.Capacity
-		bookedBy[p.Date] += p.Taken
-	}
-	peak := 1
-	for _, v := range capBy {
-		peak = max(peak, v)
-	}
-	const height, width = 120, 36
-	var bars []bar
-	for i := range 14 {
-		d := today.AddDays(i)
-		capH, bookedH := capBy[d]*height/peak, bookedBy[d]*height/peak
-		bars = append(bars, bar{X: 30 + i*width, CapH: capH, BookedH: bookedH, CapY: 10 + height - capH, BookedY: 10 + height - bookedH,
-			Label: strings.TrimPrefix(d.String()[5:], "0"), Capacity: capBy[d], Booked: bookedBy[d]})
-	}
-	return struct {
-		Bars  []bar
-		Width int
-	}{bars, 30 + 14*width}, nil
 }

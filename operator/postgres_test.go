@@ -12,11 +12,24 @@ import (
 // when YUYUE_TEST_POSTGRES is set, each in a fresh schema.
 func TestPostgres(t *testing.T) {
 	storetest.RunPostgres(t, "operator_test", map[string]func(*testing.T){
-		"TestConsoleInRealBrowser":                  TestConsoleInRealBrowser,
-		"TestLoginRateLimited":                      TestLoginRateLimited,
-		"TestMessageViewShowsFailedReport":          TestMessageViewShowsFailedReport,
-		"TestOperatorBooksOnBehalfAndClerkChecksIn": TestOperatorBooksOnBehalfAndClerkChecksIn,
-		"TestPostWithoutValidCSRFRefused":           TestPostWithoutValidCSRFRefused,
-		"TestRolesAndOffices":                       TestRolesAndOffices,
+		"TestAccountsManagedInTheConsole":                 TestAccountsManagedInTheConsole,
+		"TestCSVCellsAreNotFormulas":                      TestCSVCellsAreNotFormulas,
+		"TestCancelAsksFirst":                             TestCancelAsksFirst,
+		"TestCitizenPagesAreOpaqueAndEveryViewAudited":    TestCitizenPagesAreOpaqueAndEveryViewAudited,
+		"TestConsoleInRealBrowser":                        TestConsoleInRealBrowser,
+		"TestErrorPagesAndHeadersOnEveryResponse":         TestErrorPagesAndHeadersOnEveryResponse,
+		"TestExportsAndAuditPaging":                       TestExportsAndAuditPaging,
+		"TestIdleSessionEnds":                             TestIdleSessionEnds,
+		"TestLoginRateLimited":                            TestLoginRateLimited,
+		"TestMessageViewShowsFailedReport":                TestMessageViewShowsFailedReport,
+		"TestMessagesNeverComeFromTheURL":                 TestMessagesNeverComeFromTheURL,
+		"TestOfficeChartCoversTheBookableDaysWithNumbers": TestOfficeChartCoversTheBookableDaysWithNumbers,
+		"TestOperatorBooksOnBehalfAndClerkChecksIn":       TestOperatorBooksOnBehalfAndClerkChecksIn,
+		"TestParallelWrongLoginsAreAllCounted":            TestParallelWrongLoginsAreAllCounted,
+		"TestPostWithoutValidCSRFRefused":                 TestPostWithoutValidCSRFRefused,
+		"TestRolesAndOffices":                             TestRolesAndOffices,
+		"TestSpokenNamesAreCleaned":                       TestSpokenNamesAreCleaned,
+		"TestTransferredCallOpensTheCallerAsTheReason":    TestTransferredCallOpensTheCallerAsTheReason,
+		"TestUnknownAccountsAnswerLikeWrongPasswords":     TestUnknownAccountsAnswerLikeWrongPasswords,
 	})
 }

@@ -15,6 +15,7 @@ func TestPostgres(t *testing.T) {
 		"TestAccountsAndTokens":                  TestAccountsAndTokens,
 		"TestCapacityAcrossNodes":                TestCapacityAcrossNodes,
 		"TestCapacityUnderConcurrency":           TestCapacityUnderConcurrency,
+		"TestConsoleStore":                       TestConsoleStore,
 		"TestGroupCommitKeepsEachCallAtomic":     TestGroupCommitKeepsEachCallAtomic,
 		"TestIDNumberNotInDatabaseFiles":         TestIDNumberNotInDatabaseFiles,
 		"TestInTxAfterCloseFails":                TestInTxAfterCloseFails,

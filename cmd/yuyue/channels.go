@@ -60,6 +60,7 @@ func mountChannels(ctx context.Context, app *fiber.App, d *deps) (func(), error)
 		return nil, err
 	}
 	console.Drain = ch.worker.Kick
+	console.IdleTimeout = d.cfg.Console.IdleTimeout
 	console.Mount(app)
 	if err := mountWeb(app, d, ch.codes); err != nil {
 		return nil, err

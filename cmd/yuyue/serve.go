@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"yuyue/operator"
 )
 
 // listenHook, when set by a test, learns the address the server bound.
@@ -63,14 +65,16 @@ func serve(ctx context.Context, configPath string, e env) error {
 // newApp builds the Fiber app with every route, and starts the background
 // workers; the returned func stops them.
 func newApp(ctx context.Context, d *deps) (*fiber.App, func(), error) {
-	app := fiber.New(fiber.Config{
+	cfg := fiber.Config{
 		DisableStartupMessage: true,
 		ErrorHandler:          plainErrors(d.log),
 		ReadTimeout:           10 * time.Second,
 		WriteTimeout:          10 * time.Second,
 		// Webhook handlers keep strings from forms in call sessions.
 		Immutable: true,
-	})
+	}
+	operator.TrustProxies(&cfg, d.cfg.HTTP.TrustedProxies)
+	app := fiber.New(cfg)
 	app.Use(recoverAndObserve(d.log))
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
 	app.Get("/readyz", func(c *fiber.Ctx) error {

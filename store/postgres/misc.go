@@ -49,6 +49,9 @@ func (t *tx) AuditLog(f booking.AuditFilter) ([]booking.AuditEntry, error) {
 	if f.BookingID != 0 {
 		w.add("booking_id = ?", f.BookingID)
 	}
+	if f.Action != "" {
+		w.add("action = ?", f.Action)
+	}
 	if !f.From.IsZero() {
 		w.add("at >= ?", ms(f.From))
 	}
@@ -58,8 +61,8 @@ func (t *tx) AuditLog(f booking.AuditFilter) ([]booking.AuditEntry, error) {
 	cond, args := w.sql()
 	q := `SELECT id, at, actor, channel, action, citizen_id, booking_id, detail FROM audit` + cond + " ORDER BY id DESC"
 	if f.Limit > 0 {
-		q += " LIMIT ?"
-		args = append(args, f.Limit)
+		q += " LIMIT ? OFFSET ?"
+		args = append(args, f.Limit, f.Offset)
 	}
 	rows, err := t.Query(q, args...)
 	if err != nil {

@@ -1,0 +1,138 @@
+package operator
+
+import (
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/gofiber/fiber/v2"
+	"golang.org/x/crypto/bcrypt"
+
+	"yuyue/booking"
+)
+
+// minPassword is the shortest password the console sets.
+const minPassword = 12
+
+// accounts lists the console accounts for an administrator.
+func (c *Console) accounts(ctx *fiber.Ctx) error {
+	var ops []booking.Operator
+	err := c.Svc.Store.View(ctx.UserContext(), func(tx booking.Tx) (err error) {
+		ops, err = tx.Operators()
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return c.render(ctx, "operators", "账户管理", struct {
+		Operators []booking.Operator
+		Offices   []booking.Office
+		Roles     []string
+	}{ops, c.Svc.Catalog.Offices, []string{booking.RoleOperator, booking.RoleClerk, booking.RoleAdmin}})
+}
+
+func passwordProblem(pw string) string {
+	if utf8.RuneCountInString(pw) < minPassword {
+		return "密码至少需要" + strconv.Itoa(minPassword) + "个字符"
+	}
+	return ""
+}
+
+// addAccount creates an account whose password must be changed at the
+// first login: the administrator knows it.
+func (c *Console) addAccount(ctx *fiber.Ctx) error {
+	const path = "/console/operators"
+	name, role, office, pw := strings.TrimSpace(ctx.FormValue("name")), ctx.FormValue("role"), ctx.FormValue("office"), ctx.FormValue("password")
+	if p := passwordProblem(pw); p != "" {
+		return fail(ctx, path, p)
+	}
+	if role != booking.RoleClerk {
+		office = ""
+	}
+	o, err := AddOperator(c.Svc, name, role, office, pw)
+	if booking.ErrorCode(err) == booking.EConflict {
+		return fail(ctx, path, "用户名已存在")
+	}
+	if err != nil {
+		return back(ctx, path, "", err)
+	}
+	err = c.changeAccount(ctx, o.ID, "operator.add", func(o *booking.Operator) { o.MustChangePassword = true })
+	return back(ctx, path, "已新增账户 "+o.Name+"，首次登录须修改密码", err)
+}
+
+// changeAccount applies change to an account, ends its sessions and audits.
+func (c *Console) changeAccount(ctx *fiber.Ctx, id int64, action string, change func(*booking.Operator)) error {
+	return c.Svc.Store.InTx(ctx.UserContext(), func(tx booking.Tx) error {
+		o, err := tx.OperatorByID(id)
+		if err != nil {
+			return err
+		}
+		change(&o)
+		o.UpdatedAt = c.Svc.Now()
+		if err := tx.UpdateOperator(o); err != nil {
+			return err
+		}
+		if action != "operator.add" && action != "operator.enable" {
+			if err := tx.DeleteOperatorSessions(o.ID); err != nil {
+				return err
+			}
+		}
+		return tx.Audit(booking.AuditEntry{At: o.UpdatedAt, Actor: c.op(ctx).Name, Channel: booking.ChannelOperator,
+			Action: action, Detail: "账户 " + o.Name + "（" + c.roleText(o) + "）"})
+	})
+}
+
+func accountID(ctx *fiber.Ctx) int64 {
+	id, _ := strconv.ParseInt(ctx.Params("id"), 10, 64)
+	return id
+}
+
+// setActive disables or enables an account; a disabled account's sessions
+// end at once. Administrators cannot disable themselves.
+func (c *Console) setActive(ctx *fiber.Ctx) error {
+	id, on := accountID(ctx), ctx.FormValue("active") == "1"
+	if id == c.op(ctx).ID && !on {
+		return fail(ctx, "/console/operators", "不能停用自己的账户")
+	}
+	action, msg := "operator.disable", "已停用账户，其登录已结束"
+	if on {
+		action, msg = "operator.enable", "已启用账户"
+	}
+	err := c.changeAccount(ctx, id, action, func(o *booking.Operator) { o.Active = on })
+	return back(ctx, "/console/operators", msg, err)
+}
+
+// resetPassword sets a temporary password the user must change at next login.
+func (c *Console) resetPassword(ctx *fiber.Ctx) error {
+	pw := ctx.FormValue("password")
+	if p := passwordProblem(pw); p != "" {
+		return fail(ctx, "/console/operators", p)
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(pw), PasswordCost)
+	if err != nil {
+		return err
+	}
+	err = c.changeAccount(ctx, accountID(ctx), "operator.reset", func(o *booking.Operator) {
+		o.PasswordHash, o.MustChangePassword = hash, true
+	})
+	return back(ctx, "/console/operators", "已重置密码，该用户下次登录须修改密码", err)
+}
+
+// setRole changes an account's role and office.
+func (c *Console) setRole(ctx *fiber.Ctx) error {
+	role, office := ctx.FormValue("role"), ctx.FormValue("office")
+	_, known := c.Svc.Catalog.Office(office)
+	switch {
+	case !roles[role]:
+		return fail(ctx, "/console/operators", "请选择角色")
+	case role == booking.RoleClerk && !known:
+		return fail(ctx, "/console/operators", "受理员须选择受理点")
+	case role != booking.RoleClerk:
+		office = ""
+	}
+	if accountID(ctx) == c.op(ctx).ID && role != booking.RoleAdmin {
+		return fail(ctx, "/console/operators", "不能取消自己的管理员角色")
+	}
+	err := c.changeAccount(ctx, accountID(ctx), "operator.role", func(o *booking.Operator) { o.Role, o.Office = role, office })
+	return back(ctx, "/console/operators", "已修改角色", err)
+}

@@ -1,0 +1,113 @@
+package operator
+
+import (
+	"strings"
+
+	"yuyue/booking"
+)
+
+// Everything the console shows is Chinese; the codes stay in tooltips and
+// CSV columns for engineers. Each table is the one place a word is chosen.
+
+// roleNames are the account roles.
+var roleNames = map[string]string{
+	booking.RoleOperator: "话务员", booking.RoleClerk: "受理员", booking.RoleAdmin: "管理员",
+}
+
+// channelNames are the doors an action came through.
+var channelNames = map[string]string{
+	booking.ChannelIVR: "电话", booking.ChannelSMS: "短信", booking.ChannelOperator: "控制台",
+	"web": "网站", "app": "App", booking.ChannelJob: "定时任务", booking.ChannelSystem: "系统",
+}
+
+// actionNames are the audit log's actions.
+var actionNames = map[string]string{
+	"booking.hold": "保留号源", "booking.release_hold": "释放保留", "booking.confirm": "预约确认",
+	"booking.cancel": "取消预约", "booking.checkin": "取号", "booking.complete": "办结",
+	"booking.attend": "确认到场", "booking.noshow": "爽约", "blacklist.add": "暂停预约",
+	"blacklist.lift": "解除暂停", "citizen.register": "实名登记", "citizen.update": "登记更正",
+	"citizen.deregister": "注销登记", "citizen.reminders": "提醒设置", "citizen.view": "查看市民",
+	"places.release": "释放过期号源", "login.ok": "登录", "login.failed": "登录失败",
+	"login.throttled": "登录受限", "logout": "退出", "operator.add": "新增账户",
+	"operator.disable": "停用账户", "operator.enable": "启用账户", "operator.reset": "重置密码",
+	"operator.role": "修改角色", "operator.password": "修改密码",
+}
+
+// kindNames are the SMS message kinds.
+var kindNames = map[string]string{
+	booking.MsgCode: "验证码", booking.MsgConfirmation: "预约确认", booking.MsgReminder: "预约提醒",
+	booking.MsgCancellation: "取消通知", booking.MsgNoShow: "爽约通知", booking.MsgBlacklist: "暂停预约通知",
+	"reply": "短信回复",
+}
+
+// jobNames are the scheduled jobs, which act under their own names.
+var jobNames = map[string]string{
+	"release": "释放过期保留", "noshow": "爽约标记", "remind": "预约提醒", "slots": "开放号源",
+	"purge": "数据清理",
+}
+
+// stepNames are the IVR steps a transferred caller can have left from.
+var stepNames = map[string]string{
+	"menu": "主菜单", "id_number": "输入身份证号", "name": "说出姓名", "name_confirm": "确认姓名",
+	"phone_choice": "选择手机", "phone_number": "输入手机号", "mode": "选择方式", "business": "选择业务",
+	"notice": "业务须知", "district": "选择区域", "office": "选择受理点", "date": "选择日期",
+	"period": "选择时段", "code": "输入验证码", "confirm": "确认预约", "pick_booking": "选择预约",
+	"cancel_confirm": "确认取消", "done": "完成", "operator": "转人工",
+}
+
+// contextKeys name the parts of a transferred call's context.
+var contextKeys = map[string]string{
+	"step": "离开步骤", "flow": "办理事项", "name": "姓名", "id": "身份证", "phone": "手机",
+	"business": "业务", "office": "受理点", "date": "日期",
+}
+
+var flowNames = map[string]string{"book": "预约", "query": "查询", "cancel": "取消", "manage": "查询取消"}
+
+// named looks s up in m and falls back to a neutral word, never the code.
+func named(m map[string]string, s, unknown string) string {
+	if n, ok := m[s]; ok {
+		return n
+	}
+	return unknown
+}
+
+// roleText is how an account is introduced: 受理员·福田派出所户政室.
+func (c *Console) roleText(o booking.Operator) string {
+	r := named(roleNames, o.Role, "未知角色")
+	if off, ok := c.Svc.Catalog.Office(o.Office); ok && o.Office != "" {
+		r += "·" + off.Name
+	}
+	return r
+}
+
+// actorText names who acted: a job by its Chinese name, others as stored.
+func actorText(e booking.AuditEntry) string {
+	if e.Channel == booking.ChannelJob {
+		return named(jobNames, e.Actor, e.Actor)
+	}
+	return booking.CleanText(e.Actor)
+}
+
+// contextText renders "step=menu; flow=book; …" in Chinese.
+func contextText(s string) string {
+	var out []string
+	for _, part := range strings.Split(s, "; ") {
+		k, v, ok := strings.Cut(part, "=")
+		if !ok || v == "" {
+			continue
+		}
+		switch k {
+		case "step":
+			v = named(stepNames, v, "其他")
+		case "flow":
+			v = named(flowNames, v, "其他")
+		}
+		if name, ok := contextKeys[k]; ok {
+			out = append(out, name+"："+booking.CleanText(v))
+		}
+	}
+	if len(out) == 0 && !englishWord.MatchString(s) {
+		return booking.CleanText(s) // already prose, e.g. written in Chinese
+	}
+	return strings.Join(out, "；")
+}

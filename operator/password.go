@@ -1,0 +1,57 @@
+package operator
+
+import (
+	"github.com/gofiber/fiber/v2"
+	"golang.org/x/crypto/bcrypt"
+
+	"yuyue/booking"
+)
+
+func (c *Console) passwordPage(ctx *fiber.Ctx) error {
+	return c.render(ctx, "password", "修改密码", c.op(ctx).MustChangePassword)
+}
+
+// changePassword lets a user pick their own password (required after an
+// administrator set one). Other sessions of the account end.
+func (c *Console) changePassword(ctx *fiber.Ctx) error {
+	const path = "/console/password"
+	op, old, pw := c.op(ctx), ctx.FormValue("old"), ctx.FormValue("password")
+	if bcrypt.CompareHashAndPassword(op.PasswordHash, []byte(old)) != nil {
+		return fail(ctx, path, "原密码不正确")
+	}
+	if p := passwordProblem(pw); p != "" {
+		return fail(ctx, path, p)
+	}
+	if pw != ctx.FormValue("again") {
+		return fail(ctx, path, "两次输入的新密码不一致")
+	}
+	if pw == old {
+		return fail(ctx, path, "新密码不能与原密码相同")
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(pw), PasswordCost)
+	if err != nil {
+		return err
+	}
+	tok := hashToken(ctx.Cookies(sessionCookie))
+	err = c.Svc.Store.InTx(ctx.UserContext(), func(tx booking.Tx) error {
+		op.PasswordHash, op.MustChangePassword, op.UpdatedAt = hash, false, c.Svc.Now()
+		if err := tx.UpdateOperator(op); err != nil {
+			return err
+		}
+		s, err := tx.OperatorSession(tok, c.Svc.Now())
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteOperatorSessions(op.ID); err != nil {
+			return err
+		}
+		if err := tx.InsertOperatorSession(s); err != nil {
+			return err
+		}
+		return tx.Audit(booking.AuditEntry{At: op.UpdatedAt, Actor: op.Name, Channel: booking.ChannelOperator, Action: "operator.password"})
+	})
+	if err != nil {
+		return err
+	}
+	return back(ctx, "/console/", "密码已修改", nil)
+}

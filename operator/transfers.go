@@ -1,0 +1,68 @@
+package operator
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"yuyue/booking"
+)
+
+// transferView is a call handed over by the IVR, as the console shows it.
+type transferView struct {
+	SID, Phone, Context string
+	At                  time.Time
+}
+
+// recentTransfers are the calls handed over in the last 30 minutes.
+func (c *Console) recentTransfers(ctx *fiber.Ctx) ([]transferView, error) {
+	var recs []booking.CallRecord
+	err := c.Svc.Store.View(ctx.UserContext(), func(tx booking.Tx) (err error) {
+		recs, err = tx.Transfers(c.Svc.Now().Add(-30 * time.Minute))
+		return err
+	})
+	out := make([]transferView, len(recs))
+	for i, r := range recs {
+		out[i] = transferView{SID: r.SID, Phone: booking.MaskPhone(callerPhone(r.From)), Context: contextText(r.Context), At: r.TransferredAt}
+	}
+	return out, err
+}
+
+// callerPhone is the mobile a call came from: From may be a SIP URI.
+func callerPhone(from string) string {
+	if p, err := booking.NormalizeMobile(from); err == nil {
+		return p
+	}
+	return ""
+}
+
+func (c *Console) transfers(ctx *fiber.Ctx) error {
+	recs, err := c.recentTransfers(ctx)
+	if err != nil {
+		return err
+	}
+	return c.render(ctx, "transfers", "转接来电", recs)
+}
+
+// openTransfer opens the page of the citizen registered with the calling
+// number of a transferred call; the call is the audited reason.
+func (c *Console) openTransfer(ctx *fiber.Ctx) error {
+	var rec booking.CallRecord
+	err := c.Svc.Store.View(ctx.UserContext(), func(tx booking.Tx) (err error) {
+		rec, err = tx.Call(ctx.FormValue("sid"))
+		return err
+	})
+	if err != nil || rec.TransferredAt.IsZero() {
+		return back(ctx, "/console/citizens", "", booking.Errorf(booking.ENotFound, "no such transferred call"))
+	}
+	phone := callerPhone(rec.From)
+	cz, err := c.Svc.CitizenByPhone(ctx.UserContext(), phone)
+	if phone == "" || booking.ErrorCode(err) == booking.ENotFound {
+		return fail(ctx, "/console/citizens", "来电号码未登记，请向市民询问身份证号码或手机号后查找")
+	}
+	if err != nil {
+		return err
+	}
+	why := "转接来电（" + rec.TransferredAt.In(shanghai).Format("15:04") + "，尾号" + phone[len(phone)-4:] + "）"
+	return c.openCitizen(ctx, cz.ID, why, "")
+}
