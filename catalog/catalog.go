@@ -4,8 +4,11 @@
 package catalog
 
 import (
+	"bytes"
 	_ "embed"
+	"errors"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -37,12 +40,16 @@ func Load(path string) (*booking.Catalog, error) {
 }
 
 type file struct {
-	Timezone   string                         `yaml:"timezone"`
-	Businesses []businessYAML                 `yaml:"businesses"`
-	Districts  []districtYAML                 `yaml:"districts"`
-	Offices    []officeYAML                   `yaml:"offices"`
-	Calendar   map[int]yearYAML               `yaml:"calendar"`
-	Defaults   struct{ Periods []periodYAML } `yaml:"defaults"`
+	Timezone   string           `yaml:"timezone"`
+	Businesses []businessYAML   `yaml:"businesses"`
+	Districts  []districtYAML   `yaml:"districts"`
+	Offices    []officeYAML     `yaml:"offices"`
+	Calendar   map[int]yearYAML `yaml:"calendar"`
+	Defaults   defaultsYAML     `yaml:"defaults"`
+}
+
+type defaultsYAML struct {
+	Periods []periodYAML `yaml:"periods"`
 }
 
 type businessYAML struct {
@@ -81,11 +88,17 @@ type yearYAML struct {
 	Workdays map[string]string `yaml:"workdays"` // weekend date → reason (调休)
 }
 
-// Parse reads catalog YAML and validates it.
+// Parse reads catalog YAML and validates it. Unknown fields are errors: a
+// misspelt key (holiday: for holidays:) would otherwise drop its data.
 func Parse(b []byte) (*booking.Catalog, error) {
 	var f file
-	if err := yaml.Unmarshal(b, &f); err != nil {
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&f); err != nil && !errors.Is(err, io.EOF) {
 		return nil, fmt.Errorf("parse catalog: %w", err)
+	}
+	if err := f.check(); err != nil {
+		return nil, err
 	}
 	if f.Timezone == "" {
 		f.Timezone = "Asia/Shanghai"

@@ -9,6 +9,8 @@ import (
 
 // Config is every setting of the service.
 type Config struct {
+	// DevMode asks for development mode (YUYUE_DEV=1 or --dev); see Dev.
+	DevMode   bool      `mapstructure:"dev"`
 	HTTP      HTTP      `mapstructure:"http"`
 	PublicURL string    `mapstructure:"public_url"`
 	Database  string    `mapstructure:"database"`
@@ -25,6 +27,7 @@ type Config struct {
 	Debug     Debug     `mapstructure:"debug"`
 	Web       Web       `mapstructure:"web"`
 	Console   Console   `mapstructure:"console"`
+	Backup    Backup    `mapstructure:"backup"`
 }
 
 // Console configures the web console's sessions.
@@ -34,20 +37,34 @@ type Console struct {
 	IdleTimeout time.Duration `mapstructure:"idle_timeout"`
 }
 
+// Backup configures the daily online backup job (jobs.backup).
+type Backup struct {
+	// Dir holds the copies; empty means a backups directory beside the
+	// database file.
+	Dir string `mapstructure:"dir"`
+	// Keep is how many copies the job keeps; older ones are deleted.
+	Keep int `mapstructure:"keep"`
+}
+
 // Debug holds diagnostics that are off by default.
 type Debug struct {
-	// PprofAddr, when set, serves net/http/pprof on that address (keep it on
-	// loopback): the load harness profiles yuyue through it.
+	// PprofAddr, when set, serves net/http/pprof on that address, which must
+	// be a loopback address: profiles expose memory contents. It is a
+	// listener of its own, apart from http.admin_addr, because the admin
+	// listener may face a metrics scraper on the network.
 	PprofAddr string `mapstructure:"pprof_addr"`
 }
 
-// HTTP is the listener.
+// HTTP holds the listeners.
 type HTTP struct {
+	// Addr is the public listener: webhooks, the console and health only.
 	Addr string `mapstructure:"addr"`
 	// TrustedProxies are the CIDRs (or single addresses) of reverse proxies
 	// whose X-Real-IP header names the client; from anyone else the header
 	// is ignored, so a client cannot pick the address login throttling sees.
 	TrustedProxies []string `mapstructure:"trusted_proxies"`
+	// AdminAddr serves /metrics (and health) apart from the public routes.
+	AdminAddr string `mapstructure:"admin_addr"`
 }
 
 // Twilio holds the credentials; empty SID and token mean development mode.
@@ -150,6 +167,7 @@ type Jobs struct {
 	Remind  string `mapstructure:"remind"`
 	Slots   string `mapstructure:"slots"`
 	Purge   string `mapstructure:"purge"`
+	Backup  string `mapstructure:"backup"`
 }
 
 // Retention says how long personal data is kept.
@@ -159,6 +177,3 @@ type Retention struct {
 	Messages     time.Duration `mapstructure:"messages"`      // sent SMS bodies and status
 	Audit        time.Duration `mapstructure:"audit"`
 }
-
-// Dev reports development mode: no Twilio credentials.
-func (c *Config) Dev() bool { return c.Twilio.AccountSID == "" && c.Twilio.AuthToken == "" }

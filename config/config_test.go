@@ -44,6 +44,10 @@ func TestBadValuesNameTheKey(t *testing.T) {
 		{map[string]string{"YUYUE_BOOKING_HOLD_TTL": "-1m"}, "booking.hold_ttl"},
 		{map[string]string{"YUYUE_TWILIO_ACCOUNT_SID": "AC123"}, "twilio.auth_token"},
 		{map[string]string{"YUYUE_TWILIO_ACCOUNT_SID": "AC1", "YUYUE_TWILIO_AUTH_TOKEN": "t", "YUYUE_TWILIO_SMS_FROM": "+1"}, "secret_key (YUYUE_SECRET_KEY)"},
+		{map[string]string{"YUYUE_BOOKING_HOLD_TTL": "abc"}, "booking.hold_ttl (YUYUE_BOOKING_HOLD_TTL): expected a duration such as 10m"},
+		{map[string]string{"YUYUE_JOBS_ENABLED": "maybe"}, "jobs.enabled (YUYUE_JOBS_ENABLED): expected true or false"},
+		{map[string]string{"YUYUE_DEBUG_PPROF_ADDR": "0.0.0.0:6060"}, "debug.pprof_addr"},
+		{map[string]string{"YUYUE_HTTP_ADMIN_ADDR": "nope"}, "http.admin_addr"},
 		{map[string]string{"YUYUE_JOBS_RELEASE": "every now and then"}, "jobs.release"},
 		{map[string]string{"YUYUE_LOG_FORMAT": "xml"}, "log.format"},
 		{map[string]string{"YUYUE_TWILIO_ACCOUNT_SID": "AC1", "YUYUE_TWILIO_AUTH_TOKEN": "has-dashes"}, "twilio.auth_token"},
@@ -59,7 +63,7 @@ func TestBadValuesNameTheKey(t *testing.T) {
 func TestProductionNeedsSecretAndSender(t *testing.T) {
 	_, err := Load("", env(map[string]string{
 		"YUYUE_TWILIO_ACCOUNT_SID": "ACx", "YUYUE_TWILIO_AUTH_TOKEN": "tok",
-		"YUYUE_TWILIO_SMS_FROM": "+14155550100", "YUYUE_SECRET_KEY": strings.Repeat("k", 32),
+		"YUYUE_TWILIO_SMS_FROM": "+14155550100", "YUYUE_SECRET_KEY": "q7Vn2LxR9sKw4ZpT6bYh3JdM8cFg5AeU",
 		"YUYUE_PUBLIC_URL": "https://yuyue.example.cn",
 	}))
 	if err != nil {

@@ -81,6 +81,11 @@ var defaults = map[string]any{
 	"retention.messages":            "720h", // 30 days
 	"retention.audit":               "8760h",
 	"debug.pprof_addr":              "",
+	"dev":                           false,
+	"http.admin_addr":               "127.0.0.1:9090",
+	"jobs.backup":                   "15 2 * * *",
+	"backup.dir":                    "",
+	"backup.keep":                   7,
 }
 
 // EnvName is the environment variable that sets key.
@@ -88,9 +93,37 @@ func EnvName(key string) string {
 	return "YUYUE_" + strings.ToUpper(strings.ReplaceAll(key, ".", "_"))
 }
 
+// LoadEnviron is Load for a process environment given as KEY=VALUE pairs
+// (os.Environ()): it also refuses YUYUE_* variables that no key reads.
+func LoadEnviron(path string, environ []string) (*Config, error) {
+	if err := checkEnv(environ, knownKeys()); err != nil {
+		return nil, err
+	}
+	vars := map[string]string{}
+	for _, kv := range environ {
+		if k, val, ok := strings.Cut(kv, "="); ok {
+			vars[k] = val
+		}
+	}
+	return Load(path, func(k string) string { return vars[k] })
+}
+
 // Load reads defaults, the YAML file at path (if any) and the environment
-// through getenv, then validates. Errors name the key and the variable.
+// through getenv (nil: the process's, checked for unknown YUYUE_* names),
+// then validates. Unknown keys in the file are errors. Errors name the key
+// and the variable.
 func Load(path string, getenv func(string) string) (*Config, error) {
+	known := knownKeys()
+	if getenv == nil {
+		if err := checkEnv(os.Environ(), known); err != nil {
+			return nil, err
+		}
+	}
+	if path != "" {
+		if err := checkFile(path, known); err != nil {
+			return nil, err
+		}
+	}
 	v := viper.New()
 	for k, val := range defaults {
 		v.SetDefault(k, val)
@@ -111,7 +144,7 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 	}
 	var c Config
 	if err := v.Unmarshal(&c); err != nil {
-		return nil, unmarshalError(err)
+		return nil, unmarshalError(err, known)
 	}
 	return &c, c.Validate()
 }
@@ -124,13 +157,18 @@ func lookup(getenv func(string) string, name string) (string, bool) {
 	return val, val != ""
 }
 
-// unmarshalError names the first key whose value could not be decoded.
-func unmarshalError(err error) error {
+// unmarshalError names the first key whose value could not be decoded and
+// says what a value of that key looks like.
+func unmarshalError(err error, known map[string]field) error {
 	msg := err.Error()
-	for k := range defaults {
-		if strings.Contains(msg, "'"+k+"'") {
-			return &Error{Key: k, Problem: "value has the wrong type"}
+	var errs []error
+	for k, f := range known {
+		if strings.Contains(msg, "'"+k+"'") || strings.Contains(msg, "\""+k+"\"") {
+			errs = append(errs, &Error{Key: k, Problem: "expected " + expected(f.typ)})
 		}
 	}
-	return errors.New("config: " + msg)
+	if len(errs) == 0 {
+		return errors.New("config: " + msg)
+	}
+	return errors.Join(errs...)
 }

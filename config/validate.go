@@ -45,8 +45,13 @@ func (c *Config) Validate() error {
 	c.validatePostgres(bad)
 	c.validateTwilio(bad)
 	c.validateProvider(bad)
-	if !c.Dev() && len(c.SecretKey) < MinSecretLen {
-		bad("secret_key", "required outside development: a random string of %d+ characters", MinSecretLen)
+	if !c.Dev() {
+		for _, k := range c.MissingCredentials() {
+			bad(k, "required outside development mode; development mode is only for a loopback public_url or YUYUE_DEV=1")
+		}
+		if why := weakSecret(c.SecretKey); why != "" {
+			bad("secret_key", "%s", why)
+		}
 	}
 	if c.Log.Format != "text" && c.Log.Format != "json" {
 		bad("log.format", "must be text or json")
@@ -54,12 +59,20 @@ func (c *Config) Validate() error {
 	if _, ok := Levels[c.Log.Level]; !ok {
 		bad("log.level", "must be debug, info, warn or error")
 	}
+	if err := checkAddr(c.HTTP.AdminAddr); err != nil {
+		bad("http.admin_addr", "%v", err)
+	}
 	if c.Debug.PprofAddr != "" {
 		if err := checkAddr(c.Debug.PprofAddr); err != nil {
 			bad("debug.pprof_addr", "%v", err)
+		} else if host, _, _ := net.SplitHostPort(c.Debug.PprofAddr); !isLoopbackHost(host) {
+			bad("debug.pprof_addr", "must be a loopback address such as 127.0.0.1:6060: profiles expose memory")
 		}
 	}
 	c.validateConsole(bad)
+	if c.Backup.Keep < 1 {
+		bad("backup.keep", "must be at least 1")
+	}
 	c.validateNumbers(bad)
 	c.Voice.validateOperator(bad)
 	c.validateSchedules(bad)
@@ -69,13 +82,6 @@ func (c *Config) Validate() error {
 
 func (c *Config) validateTwilio(bad func(string, string, ...any)) {
 	t := c.Twilio
-	if (t.AccountSID == "") != (t.AuthToken == "") {
-		if t.AuthToken == "" {
-			bad("twilio.auth_token", "required when twilio.account_sid is set")
-		} else {
-			bad("twilio.account_sid", "required when twilio.auth_token is set")
-		}
-	}
 	if t.AccountSID != "" && (!strings.HasPrefix(t.AccountSID, "AC") || !alnum(t.AccountSID)) {
 		bad("twilio.account_sid", "must be AC followed by letters and digits")
 	}
@@ -83,10 +89,7 @@ func (c *Config) validateTwilio(bad func(string, string, ...any)) {
 	if t.AuthToken != "" && !alnum(t.AuthToken) {
 		bad("twilio.auth_token", "must contain only letters and digits")
 	}
-	switch {
-	case !c.Dev() && t.SMSFrom == "" && c.SMS.Provider != "aliyun":
-		bad("twilio.sms_from", "required outside development: a sender number or MG… messaging service")
-	case t.SMSFrom != "" && !e164.MatchString(t.SMSFrom) && !mgSID.MatchString(t.SMSFrom):
+	if t.SMSFrom != "" && !e164.MatchString(t.SMSFrom) && !mgSID.MatchString(t.SMSFrom) {
 		bad("twilio.sms_from", "must be an E.164 number such as +14155550100 or a messaging service SID MG… (34 characters), got %q", t.SMSFrom)
 	}
 	if t.APIURL != "" && !isHTTPURL(t.APIURL) {
@@ -136,7 +139,7 @@ func (c *Config) validateSchedules(bad func(string, string, ...any)) {
 
 // Schedules maps job names to their cron specs.
 func (j Jobs) Schedules() map[string]string {
-	return map[string]string{"release": j.Release, "noshow": j.NoShow, "remind": j.Remind, "slots": j.Slots, "purge": j.Purge}
+	return map[string]string{"release": j.Release, "noshow": j.NoShow, "remind": j.Remind, "slots": j.Slots, "purge": j.Purge, "backup": j.Backup}
 }
 
 func checkAddr(addr string) error {

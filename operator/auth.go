@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
-	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -31,26 +30,23 @@ var roles = map[string]bool{booking.RoleOperator: true, booking.RoleClerk: true,
 
 // AddOperator creates a console account with a bcrypt password hash.
 func AddOperator(svc *booking.Service, name, role, office, password string) (booking.Operator, error) {
-	name = strings.TrimSpace(name)
+	if err := ValidateName(name); err != nil {
+		return booking.Operator{}, err
+	}
 	switch {
-	case name == "":
-		return booking.Operator{}, booking.Errorf(booking.EInvalid, "a name is required")
 	case !roles[role]:
 		return booking.Operator{}, booking.Errorf(booking.EInvalid, "role must be operator, clerk or admin")
 	case role == booking.RoleClerk && office == "":
 		return booking.Operator{}, booking.Errorf(booking.EInvalid, "a clerk needs --office")
-	case len(password) < 8:
-		return booking.Operator{}, booking.Errorf(booking.EInvalid, "the password needs 8 or more characters")
 	}
 	if _, ok := svc.Catalog.Office(office); office != "" && !ok {
 		return booking.Operator{}, booking.Errorf(booking.EInvalid, "no office %q in the catalog", office)
 	}
-	hash, err := bcrypt.GenerateFromPassword([]byte(password), PasswordCost)
-	if err != nil {
+	o := booking.Operator{Name: name, Role: role, Office: office, Active: true, CreatedAt: svc.Now()}
+	if err := SetPassword(&o, password); err != nil {
 		return booking.Operator{}, err
 	}
-	o := booking.Operator{Name: name, Role: role, Office: office, PasswordHash: hash, Active: true, CreatedAt: svc.Now()}
-	err = svc.Store.InTx(context.Background(), func(tx booking.Tx) error { return tx.InsertOperator(&o) })
+	err := svc.Store.InTx(context.Background(), func(tx booking.Tx) error { return tx.InsertOperator(&o) })
 	return o, err
 }
 

@@ -13,6 +13,7 @@ import (
 func TestPostgres(t *testing.T) {
 	storetest.RunPostgres(t, "operator_test", map[string]func(*testing.T){
 		"TestAccountsManagedInTheConsole":                 TestAccountsManagedInTheConsole,
+		"TestAddOperatorValidatesNameAndPassword":         TestAddOperatorValidatesNameAndPassword,
 		"TestCSVCellsAreNotFormulas":                      TestCSVCellsAreNotFormulas,
 		"TestCancelAsksFirst":                             TestCancelAsksFirst,
 		"TestCitizenPagesAreOpaqueAndEveryViewAudited":    TestCitizenPagesAreOpaqueAndEveryViewAudited,

@@ -24,8 +24,10 @@ type Store struct {
 	writer *sql.DB
 	reader *sql.DB
 	keys   keys
-	Path   string
-	stmts  sync.Map // stmtKey → *sql.Stmt, prepared once per pool
+	// keyCheck is KeyCheckValue(secret), compared with the database's.
+	keyCheck []byte
+	Path     string
+	stmts    sync.Map // stmtKey → *sql.Stmt, prepared once per pool
 
 	queue   chan *writeReq // group commit (group.go)
 	quit    chan struct{}
@@ -100,8 +102,12 @@ func Open(ctx context.Context, path, secret string) (*Store, error) {
 	// queueing in the pool is cheaper and fairer than busy-waiting on locks.
 	w.SetMaxOpenConns(1)
 	w.SetMaxIdleConns(1)
-	s := &Store{writer: w, keys: deriveKeys(secret), Path: path}
+	s := &Store{writer: w, keys: deriveKeys(secret), keyCheck: KeyCheckValue(secret), Path: path}
 	if err := s.migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	if err := s.checkKey(ctx); err != nil {
 		w.Close()
 		return nil, err
 	}

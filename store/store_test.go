@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"errors"
 	"os"
 	"path/filepath"
 	"sync"
@@ -191,15 +192,36 @@ func TestWrongSecretCannotReadIDs(t *testing.T) {
 		t.Fatal(err)
 	}
 	s.Close()
-	s2, err := store.Open(ctx, path, "another-secret-key-of-32-characters-or-more")
+	// The key check stops the wrong key at Open…
+	if s2, err := store.Open(ctx, path, "another-secret-key-of-32-characters-or-more"); !errors.Is(err, store.ErrWrongKey) {
+		if s2 != nil {
+			s2.Close()
+		}
+		t.Fatalf("open with another key: %v, want ErrWrongKey", err)
+	}
+	// …and even without it (a database from before the key check), the
+	// ciphertext does not open with another key.
+	raw, err := sql.Open("sqlite3", path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s2.Close()
-	err = s2.View(ctx, func(tx booking.Tx) error { _, err := tx.CitizenByID(c.ID); return err })
-	if err == nil {
-		t.Fatal("a different secret_key decrypted the ID number")
+	var box []byte
+	if err := raw.QueryRow(`SELECT id_enc FROM citizens`).Scan(&box); err != nil {
+		t.Fatal(err)
 	}
+	raw.Exec(`DELETE FROM key_check`)
+	raw.Close()
+	if s3, err := store.Open(ctx, path, "another-secret-key-of-32-characters-or-more"); !errors.Is(err, store.ErrWrongKey) {
+		if s3 != nil {
+			s3.Close()
+		}
+		t.Fatalf("open a pre-key-check database with another key: %v, want ErrWrongKey", err)
+	}
+	s4, err := store.Open(ctx, path, storetest.Secret)
+	if err != nil {
+		t.Fatalf("the right key on a pre-key-check database: %v", err)
+	}
+	s4.Close()
 }
 
 func TestMigrationsAreRecordedAndRerunnable(t *testing.T) {

@@ -29,7 +29,8 @@ func TestReadmeScriptedBooking(t *testing.T) {
 	ln.Close()
 	srv := exec.Command(bin, "serve")
 	srv.Dir = dir
-	srv.Env = append(os.Environ(), "YUYUE_HTTP_ADDR="+addr, "YUYUE_PUBLIC_URL=http://"+addr)
+	srv.Env = append(os.Environ(), "YUYUE_HTTP_ADDR="+addr, "YUYUE_PUBLIC_URL=http://"+addr,
+		"YUYUE_HTTP_ADMIN_ADDR=127.0.0.1:0") // metrics on a free port of their own
 	var logs bytes.Buffer
 	srv.Stdout, srv.Stderr = &logs, &logs
 	if err := srv.Start(); err != nil {

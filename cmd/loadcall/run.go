@@ -192,7 +192,7 @@ func latencyRun(ctx context.Context, o options, dir string, fake *twiliotest.Fak
 	})
 	elapsed := time.Since(start)
 	wait()
-	p99Bound, within10, n, err := serverSide(srv.base)
+	p99Bound, within10, n, err := serverSide(srv.admin)
 	if err != nil {
 		return err
 	}

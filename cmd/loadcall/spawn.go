@@ -19,10 +19,11 @@ const (
 
 // server is a yuyue (or baseline) process under test.
 type server struct {
-	cmd  *exec.Cmd
-	base string
-	dir  string
-	log  *os.File
+	cmd   *exec.Cmd
+	base  string
+	admin string // yuyue's admin listener (/metrics); empty for the baseline
+	dir   string
+	log   *os.File
 }
 
 func freeAddr() (string, error) {
@@ -51,12 +52,16 @@ func spawnNode(ctx context.Context, bin, dir, fakeURL, catalogYAML, pprofAddr, d
 	if public == "" {
 		public = "http://" + addr // publicOf makes it the https URL yuyue requires
 	}
+	admin, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
 	cat := filepath.Join(dir, "catalog.yaml")
 	if err := os.WriteFile(cat, []byte(catalogYAML), 0o600); err != nil {
 		return nil, err
 	}
 	env := map[string]string{
-		"YUYUE_HTTP_ADDR": addr, "YUYUE_PUBLIC_URL": publicOf(public), "YUYUE_DATABASE": database,
+		"YUYUE_HTTP_ADDR": addr, "YUYUE_HTTP_ADMIN_ADDR": admin, "YUYUE_PUBLIC_URL": publicOf(public), "YUYUE_DATABASE": database,
 		"YUYUE_CATALOG": cat, "YUYUE_TWILIO_ACCOUNT_SID": accountSID, "YUYUE_TWILIO_AUTH_TOKEN": authToken,
 		"YUYUE_TWILIO_SMS_FROM": "+14155550100", "YUYUE_TWILIO_API_URL": fakeURL, "YUYUE_SECRET_KEY": secretKey,
 		"YUYUE_LOG_LEVEL": "warn", "YUYUE_JOBS_ENABLED": "false", "YUYUE_SMS_RATE": "5000", "YUYUE_SMS_CONCURRENCY": "16",
@@ -64,7 +69,11 @@ func spawnNode(ctx context.Context, bin, dir, fakeURL, catalogYAML, pprofAddr, d
 		// every simulated caller registers a new number
 		"YUYUE_SMS_UNVERIFIED_PER_HOUR": "1000000",
 	}
-	return start(ctx, dir, bin, []string{"serve"}, env, "http://"+addr)
+	s, err := start(ctx, dir, bin, []string{"serve"}, env, "http://"+addr)
+	if err == nil {
+		s.admin = "http://" + admin
+	}
+	return s, err
 }
 
 // spawnEmpty starts this binary as the empty-handler baseline server.

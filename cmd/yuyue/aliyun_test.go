@@ -39,7 +39,7 @@ func startAliyunServer(t *testing.T) (string, *aliyuntest.Fake) {
 	fake.RetryDelays = []time.Duration{20 * time.Millisecond}
 	env := map[string]string{
 		"YUYUE_TWILIO_ACCOUNT_SID": e2eSID, "YUYUE_TWILIO_AUTH_TOKEN": e2eToken, "YUYUE_PUBLIC_URL": e2ePublic,
-		"YUYUE_SECRET_KEY": strings.Repeat("k", 40), "YUYUE_SMS_PROVIDER": "aliyun", "YUYUE_SMS_POLL_INTERVAL": "50ms",
+		"YUYUE_SECRET_KEY": "q7Vn2LxR9sKw4ZpT6bYh3JdM8cFg5AeU", "YUYUE_SMS_PROVIDER": "aliyun", "YUYUE_SMS_POLL_INTERVAL": "50ms",
 		"YUYUE_ALIYUN_ACCESS_KEY_ID": e2eKeyID, "YUYUE_ALIYUN_ACCESS_KEY_SECRET": e2eSecret, "YUYUE_ALIYUN_SIGN_NAME": e2eSign,
 		"YUYUE_ALIYUN_ENDPOINT": fake.URL, "YUYUE_ALIYUN_PUSH_TOKEN": e2ePushTok, "YUYUE_JOBS_ENABLED": "false",
 	}
@@ -47,7 +47,7 @@ func startAliyunServer(t *testing.T) (string, *aliyuntest.Fake) {
 		env["YUYUE_ALIYUN_TEMPLATES_"+strings.ToUpper(kind)] = code
 		fake.Templates[code] = true
 	}
-	base, _ := startServer(t, testEnv(t, env))
+	base := startServer(t, testEnv(t, env)).base
 	return base, fake
 }
 
@@ -215,7 +215,7 @@ func TestServeAliyunBookingAndReplies(t *testing.T) {
 func TestAliyunMissingTemplateStopsStartup(t *testing.T) {
 	env := map[string]string{
 		"YUYUE_TWILIO_ACCOUNT_SID": e2eSID, "YUYUE_TWILIO_AUTH_TOKEN": e2eToken, "YUYUE_PUBLIC_URL": e2ePublic,
-		"YUYUE_SECRET_KEY": strings.Repeat("k", 40), "YUYUE_SMS_PROVIDER": "aliyun",
+		"YUYUE_SECRET_KEY": "q7Vn2LxR9sKw4ZpT6bYh3JdM8cFg5AeU", "YUYUE_SMS_PROVIDER": "aliyun",
 		"YUYUE_ALIYUN_ACCESS_KEY_ID": e2eKeyID, "YUYUE_ALIYUN_ACCESS_KEY_SECRET": e2eSecret, "YUYUE_ALIYUN_SIGN_NAME": e2eSign,
 		"YUYUE_ALIYUN_PUSH_TOKEN": e2ePushTok,
 	}
@@ -224,7 +224,7 @@ func TestAliyunMissingTemplateStopsStartup(t *testing.T) {
 			env["YUYUE_ALIYUN_TEMPLATES_"+strings.ToUpper(kind)] = code
 		}
 	}
-	err := run(t.Context(), []string{"serve"}, testEnv(t, env), strings.NewReader(""), io.Discard, io.Discard)
+	err := run(t.Context(), []string{"serve"}, testEnv(t, env))
 	if err == nil || !strings.Contains(err.Error(), "aliyun.templates.reply") || !strings.Contains(err.Error(), "YUYUE_ALIYUN_TEMPLATES_REPLY") {
 		t.Fatalf("err = %v, want aliyun.templates.reply named", err)
 	}

@@ -1,9 +1,7 @@
 package main
 
 import (
-	"context"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -37,9 +35,9 @@ func newChannels(d *deps) (*channels, error) {
 	return &channels{codes: codes, worker: w}, nil
 }
 
-// mountChannels adds the webhook, console and job routes and starts the
-// background workers; the returned func stops them and waits.
-func mountChannels(ctx context.Context, app *fiber.App, d *deps) (func(), error) {
+// mountChannels adds the webhook and console routes and returns the
+// channels whose workers serve starts once it holds the lease (workers.go).
+func mountChannels(app *fiber.App, d *deps) (*channels, error) {
 	ch, err := newChannels(d)
 	if err != nil {
 		return nil, err
@@ -72,35 +70,7 @@ func mountChannels(ctx context.Context, app *fiber.App, d *deps) (func(), error)
 		app.Get("/dev/inbox", devInbox(d))
 	}
 
-	var sched interface {
-		Start()
-		Stop()
-	}
-	if d.cfg.Jobs.Enabled {
-		s, err := scheduler(d)
-		if err != nil {
-			return nil, err
-		}
-		s.Start()
-		sched = s
-	}
-
-	ctx, cancel := context.WithCancel(ctx)
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		if err := ch.worker.Run(ctx); err != nil {
-			d.log.Error("outbox worker stopped", "err", err)
-		}
-	}()
-	return func() {
-		if sched != nil {
-			sched.Stop()
-		}
-		cancel()
-		wg.Wait()
-	}, nil
+	return ch, nil
 }
 
 func devInbox(d *deps) fiber.Handler {

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"net/url"
+	"time"
 
 	"yuyue/booking"
 	"yuyue/config"
@@ -15,6 +16,13 @@ type database interface {
 	booking.Store
 	Ping(ctx context.Context) error
 	Version(ctx context.Context) (int, error)
+	// Writable proves a committed write (readiness).
+	Writable(ctx context.Context) error
+	// OutboxBacklog and TransfersSince feed the operations metrics.
+	OutboxBacklog(ctx context.Context) (int, time.Time, error)
+	TransfersSince(ctx context.Context, t time.Time) (int, error)
+	// Rekey moves every ID number to a new secret_key.
+	Rekey(ctx context.Context, newSecret string) (int, error)
 	Close() error
 }
 

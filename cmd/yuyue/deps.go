@@ -14,6 +14,7 @@ import (
 	"yuyue/booking"
 	"yuyue/catalog"
 	"yuyue/config"
+	"yuyue/store"
 )
 
 // deps are the parts every command shares.
@@ -24,29 +25,54 @@ type deps struct {
 	svc   *booking.Service
 }
 
-// open loads the configuration, the catalog and the database.
-func open(ctx context.Context, configPath string, e env) (*deps, error) {
-	cfg, err := config.Load(configPath, e.getenv)
+// loadConfig loads and checks the configuration (strictly: unknown keys and
+// YUYUE_* variables are errors) and builds the logger. It touches no files
+// but the config file, so a bad configuration changes nothing.
+func loadConfig(g *globals, e env) (*config.Config, *slog.Logger, error) {
+	environ := e.environ
+	if g.dev {
+		environ = append(append([]string(nil), environ...), "YUYUE_DEV=1")
+	}
+	cfg, err := config.LoadEnviron(g.config, environ)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	log := cfg.Logger(e.stderr)
 	if cfg.Dev() {
-		log.Warn("DEVELOPMENT MODE: no Twilio credentials; SMS go to the log and the development inbox, webhook signatures use an empty token")
-		if cfg.SecretKey == "" {
-			if cfg.SecretKey, err = devSecret(cfg.Database); err != nil {
-				return nil, err
-			}
-			log.Warn("development secret_key in use: do not keep real personal data in this database")
+		log.Warn("DEVELOPMENT MODE: SMS go to the log and the development inbox; do not use with real callers")
+	}
+	return cfg, log, nil
+}
+
+// open loads the configuration, the catalog and the database: for commands
+// that work beside a running server (they start no worker).
+func open(ctx context.Context, g *globals, e env) (*deps, error) {
+	cfg, log, err := loadConfig(g, e)
+	if err != nil {
+		return nil, err
+	}
+	return openDeps(ctx, cfg, log)
+}
+
+// openDeps opens the catalog and the store for a loaded configuration.
+func openDeps(ctx context.Context, cfg *config.Config, log *slog.Logger) (*deps, error) {
+	if cfg.Dev() && cfg.SecretKey == "" {
+		var err error
+		if cfg.SecretKey, err = devSecret(cfg.Database); err != nil {
+			return nil, fmt.Errorf("database (YUYUE_DATABASE) %s: development key: %w", cfg.Database, err)
 		}
+		log.Warn("development secret_key in use: do not keep real personal data in this database")
 	}
 	cat, err := catalog.Load(cfg.Catalog)
 	if err != nil {
 		return nil, &config.Error{Key: "catalog", Problem: err.Error()}
 	}
 	st, err := openDatabase(ctx, cfg.Database, cfg.SecretKey)
+	if errors.Is(err, store.ErrWrongKey) {
+		return nil, &config.Error{Key: "secret_key", Problem: err.Error()}
+	}
 	if err != nil {
-		return nil, fmt.Errorf("database %s: %w", redactDSN(cfg.Database), err)
+		return nil, &config.Error{Key: "database", Problem: fmt.Sprintf("%s: %v", redactDSN(cfg.Database), err)}
 	}
 	svc := booking.NewService(st, cat, cfg.Rules())
 	return &deps{cfg: cfg, log: log, store: st, svc: svc}, nil
@@ -72,18 +98,4 @@ func devSecret(database string) (string, error) {
 		return "", err
 	}
 	return key, os.WriteFile(path, []byte(key+"\n"), 0o600)
-}
-
-func migrate(ctx context.Context, configPath string, e env) error {
-	d, err := open(ctx, configPath, e)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	v, err := d.store.Version(ctx)
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(e.stdout, "database %s at migration %d\n", redactDSN(d.cfg.Database), v)
-	return nil
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,9 +32,9 @@ func snapshot(t *testing.T, path, secret string) string {
 }
 
 func TestJobsRunReleaseDryRunChangesNothing(t *testing.T) {
-	getenv := testEnv(t, nil)
-	dbPath := getenv("YUYUE_DATABASE")
-	if err := run(context.Background(), []string{"migrate"}, getenv, nil, io.Discard, io.Discard); err != nil {
+	e := testEnv(t, nil)
+	dbPath := e.getenv("YUYUE_DATABASE")
+	if err := run(context.Background(), []string{"migrate"}, e); err != nil {
 		t.Fatal(err)
 	}
 	secretBytes, err := os.ReadFile(filepath.Join(filepath.Dir(dbPath), ".dev-secret-key"))
@@ -76,7 +75,7 @@ func TestJobsRunReleaseDryRunChangesNothing(t *testing.T) {
 
 	before := snapshot(t, dbPath, secret)
 	var out bytes.Buffer
-	if err := run(ctx, []string{"jobs", "run", "release", "--dry-run"}, getenv, nil, &out, io.Discard); err != nil {
+	if err := run(ctx, []string{"jobs", "run", "release", "--dry-run"}, e.with("", &out)); err != nil {
 		t.Fatalf("dry run: %v", err)
 	}
 	if !strings.Contains(out.String(), "places_returned=1") || !strings.Contains(out.String(), "dry run") {
@@ -86,14 +85,14 @@ func TestJobsRunReleaseDryRunChangesNothing(t *testing.T) {
 		t.Fatalf("dry run changed the database:\nbefore %s\nafter  %s", before, after)
 	}
 	out.Reset()
-	if err := run(ctx, []string{"jobs", "run", "release"}, getenv, nil, &out, io.Discard); err != nil {
+	if err := run(ctx, []string{"jobs", "run", "release"}, e.with("", &out)); err != nil {
 		t.Fatal(err)
 	}
 	if after := snapshot(t, dbPath, secret); after == before {
 		t.Fatal("the real run changed nothing either: the comparison proves nothing")
 	}
 	out.Reset()
-	if err := run(ctx, []string{"jobs", "list"}, getenv, nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), "release") || !strings.Contains(out.String(), "next") {
+	if err := run(ctx, []string{"jobs", "list"}, e.with("", &out)); err != nil || !strings.Contains(out.String(), "release") || !strings.Contains(out.String(), "next") {
 		t.Fatalf("jobs list: %v %q", err, out.String())
 	}
 }

@@ -1,78 +1,71 @@
 // Command yuyue is the appointment service: one binary for the server, the
-// migrations, the scheduled jobs and the console accounts.
-//
-//	yuyue [--config FILE] serve | migrate | version | jobs list | jobs run NAME [--dry-run] | operator add NAME --role R
+// migrations, the scheduled jobs, backups and the console accounts. This
+// file only builds the command tree; each command lives in its own file.
 package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"syscall"
-)
+	// The catalog's Asia/Shanghai must load in a container without a
+	// tzdata package: the zone database is compiled in (about 450 KB).
+	_ "time/tzdata"
 
-// Version is set at build time with -ldflags "-X main.Version=…".
-var Version = "dev"
+	"github.com/spf13/cobra"
+)
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+	e := env{environ: os.Environ(), stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}
+	if err := run(ctx, os.Args[1:], e); err != nil {
 		fmt.Fprintln(os.Stderr, "yuyue:", err)
+		stop()
 		os.Exit(1)
 	}
 }
 
-const usage = `usage: yuyue [--config FILE] COMMAND
-commands:
-  serve                      run the HTTP server (webhooks, console, jobs)
-  migrate                    apply database migrations and exit
-  version                    print the version
-  jobs list                  list scheduled jobs and their next fire times
-  jobs run NAME [--dry-run]  run one job now
-  operator add NAME --role operator|clerk|admin [--office CODE]
-`
-
 // env is what a command gets from the process: testable without globals.
 type env struct {
-	getenv func(string) string
-	stdin  io.Reader
-	stdout io.Writer
-	stderr io.Writer
+	environ []string // KEY=VALUE, as os.Environ
+	stdin   io.Reader
+	stdout  io.Writer
+	stderr  io.Writer
 }
 
-// run parses the command line and runs one command.
-func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("yuyue", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	configPath := fs.String("config", "", "YAML config file")
-	fs.Usage = func() { fmt.Fprint(stderr, usage) }
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	e := env{getenv: getenv, stdin: stdin, stdout: stdout, stderr: stderr}
-	rest := fs.Args()
-	if len(rest) == 0 {
-		fs.Usage()
-		return errors.New("no command given")
-	}
-	switch rest[0] {
-	case "version":
-		fmt.Fprintln(stdout, "yuyue", Version)
-		return nil
-	case "serve":
-		return serve(ctx, *configPath, e)
-	case "migrate":
-		return migrate(ctx, *configPath, e)
-	case "jobs":
-		return jobsCmd(ctx, *configPath, rest[1:], e)
-	case "operator":
-		return operatorCmd(ctx, *configPath, rest[1:], e)
-	}
-	fs.Usage()
-	return fmt.Errorf("unknown command %q", rest[0])
+// globals are the flags every command takes.
+type globals struct {
+	config string
+	dev    bool
 }
+
+// run builds the command tree and runs the command args name. Help for any
+// command (--help, help CMD) prints and returns nil without side effects.
+func run(ctx context.Context, args []string, e env) error {
+	g := &globals{}
+	root := &cobra.Command{
+		Use:           "yuyue",
+		Short:         "Shenzhen household-registration appointments by phone and SMS",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		Args:          cobra.NoArgs,
+		RunE:          showHelp,
+	}
+	root.PersistentFlags().StringVar(&g.config, "config", "", "YAML config `FILE` (keys as in deploy/yuyue.example.yaml)")
+	root.PersistentFlags().BoolVar(&g.dev, "dev", false, "development mode: SMS to the log and /dev/inbox, throwaway secret key (same as YUYUE_DEV=1)")
+	root.AddCommand(serveCmd(g, e), migrateCmd(g, e), versionCmd(e), jobsCmd(g, e), operatorCmd(g, e),
+		backupCmd(g, e), restoreCmd(g, e), rekeyCmd(g, e))
+	root.SetArgs(args)
+	root.SetIn(e.stdin)
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	return root.ExecuteContext(ctx)
+}
+
+// showHelp is the action of a command that only groups others: it prints
+// help, and being runnable makes cobra refuse an unknown subcommand
+// (cobra.NoArgs) instead of printing help and exiting 0.
+func showHelp(cmd *cobra.Command, _ []string) error { return cmd.Help() }

@@ -3,9 +3,11 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -28,43 +30,85 @@ func (s *syncBuffer) Write(p []byte) (int, error) {
 }
 func (s *syncBuffer) String() string { s.mu.Lock(); defer s.mu.Unlock(); return s.b.String() }
 
-func testEnv(t *testing.T, extra map[string]string) func(string) string {
+// testEnv is a process environment of only YUYUE_* variables: a fresh
+// database, both listeners on free ports.
+func testEnv(t *testing.T, extra map[string]string) env {
 	vars := map[string]string{
-		"YUYUE_DATABASE":  filepath.Join(t.TempDir(), "yuyue.db"),
-		"YUYUE_HTTP_ADDR": "127.0.0.1:0",
+		"YUYUE_DATABASE":        filepath.Join(t.TempDir(), "yuyue.db"),
+		"YUYUE_HTTP_ADDR":       "127.0.0.1:0",
+		"YUYUE_HTTP_ADMIN_ADDR": "127.0.0.1:0",
 	}
 	for k, v := range extra {
 		vars[k] = v
 	}
-	return func(k string) string { return vars[k] }
+	var environ []string
+	for k, v := range vars {
+		if v != "" {
+			environ = append(environ, k+"="+v)
+		}
+	}
+	return env{environ: environ, stdin: strings.NewReader(""), stdout: io.Discard, stderr: io.Discard}
 }
 
-// startServer runs `yuyue serve` in-process on a free port and returns its
-// base URL; the server stops at cleanup.
-func startServer(t *testing.T, getenv func(string) string) (string, *syncBuffer) {
+// getenv reads one variable of e.
+func (e env) getenv(name string) string {
+	for _, kv := range e.environ {
+		if k, v, _ := strings.Cut(kv, "="); k == name {
+			return v
+		}
+	}
+	return ""
+}
+
+// with returns e writing to out (nil: discard) and reading in.
+func (e env) with(in string, out io.Writer) env {
+	if out == nil {
+		out = io.Discard
+	}
+	e.stdin, e.stdout = strings.NewReader(in), out
+	return e
+}
+
+// running is a `yuyue serve` started in-process by a test.
+type running struct {
+	*server
+	base, admin string
+	logs        *syncBuffer
+	stop        func() error
+}
+
+// startServer runs `yuyue serve` in-process on free ports; it stops at
+// cleanup (or earlier through stop).
+func startServer(t *testing.T, e env) *running {
 	t.Helper()
-	addrc := make(chan string, 1)
-	listenHook = func(a string) { addrc <- a }
-	t.Cleanup(func() { listenHook = nil })
+	srvc := make(chan *server, 1)
+	serveHook = func(s *server) { srvc <- s }
+	t.Cleanup(func() { serveHook = nil })
 	ctx, cancel := context.WithCancel(context.Background())
 	logs := &syncBuffer{}
+	e.stderr = logs
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve"}, getenv, strings.NewReader(""), io.Discard, logs) }()
+	go func() { done <- run(ctx, []string{"serve"}, e) }()
+	var once sync.Once
+	var stopErr error
+	stop := func() error {
+		once.Do(func() { cancel(); stopErr = <-done })
+		return stopErr
+	}
 	t.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
+		if err := stop(); err != nil {
 			t.Errorf("serve returned %v", err)
 		}
 	})
 	select {
-	case a := <-addrc:
-		return "http://" + a, logs
+	case s := <-srvc:
+		return &running{server: s, base: "http://" + s.publicAddr, admin: "http://" + s.adminAddr, logs: logs, stop: stop}
 	case err := <-done:
 		t.Fatalf("serve exited early: %v\n%s", err, logs)
 	case <-time.After(30 * time.Second):
 		t.Fatalf("server did not start:\n%s", logs)
 	}
-	return "", nil
+	return nil
 }
 
 func get(t *testing.T, url string) (int, string) {
@@ -78,37 +122,98 @@ func get(t *testing.T, url string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-func TestServeHealthReadyMetrics(t *testing.T) {
-	base, logs := startServer(t, testEnv(t, nil))
-	if code, body := get(t, base+"/healthz"); code != 200 || body != "ok" {
+func noFile(t *testing.T, path string) {
+	t.Helper()
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Fatalf("%s exists (%v): the command had a side effect", path, err)
+	}
+}
+
+func TestServeHealthReadyAndMetricsOnTheAdminListener(t *testing.T) {
+	s := startServer(t, testEnv(t, nil))
+	if code, body := get(t, s.base+"/healthz"); code != 200 || body != "ok" {
 		t.Fatalf("/healthz = %d %q", code, body)
 	}
-	if code, _ := get(t, base+"/readyz"); code != 200 {
-		t.Fatalf("/readyz = %d", code)
+	code, body := get(t, s.base+"/readyz")
+	var r readyBody
+	if code != 200 || json.Unmarshal([]byte(body), &r) != nil || !r.Ready {
+		t.Fatalf("/readyz = %d %s", code, body)
 	}
-	code, body := get(t, base+"/metrics")
-	if code != 200 || !strings.Contains(body, "# TYPE yuyue_http_request_duration_seconds histogram") || !strings.Contains(body, "go_goroutines") {
-		t.Fatalf("/metrics = %d, not Prometheus text with our histogram:\n%.500s", code, body)
+	if code, body := get(t, s.base+"/metrics"); code != 404 || strings.Contains(body, "go_goroutines") {
+		t.Fatalf("public /metrics = %d, want 404", code)
 	}
-	if code, body := get(t, base+"/no-such-page"); code != 404 || strings.Contains(body, "<html") {
+	code, body = get(t, s.admin+"/metrics")
+	for _, want := range []string{"# TYPE yuyue_http_request_duration_seconds histogram", "go_goroutines", "yuyue_build_info{",
+		"yuyue_outbox_backlog 0", "yuyue_outbox_oldest_pending_age_seconds 0", "yuyue_ready 1", "yuyue_ivr_transfers_last_hour 0"} {
+		if code != 200 || !strings.Contains(body, want) {
+			t.Fatalf("admin /metrics = %d, lacks %q:\n%.800s", code, want, body)
+		}
+	}
+	if code, body := get(t, s.base+"/no-such-page"); code != 404 || strings.Contains(body, "<html") {
 		t.Fatalf("unknown page = %d %q, want a plain 404", code, body)
 	}
-	if !strings.Contains(logs.String(), "DEVELOPMENT MODE") {
-		t.Fatalf("no development-mode warning in the log:\n%s", logs)
+	if !strings.Contains(s.logs.String(), "DEVELOPMENT MODE") {
+		t.Fatalf("no development-mode warning in the log:\n%s", s.logs)
+	}
+}
+
+func TestReadyzIs503WhenTheOutboxWorkerStops(t *testing.T) {
+	s := startServer(t, testEnv(t, nil))
+	s.workers.stopOutbox()
+	for _, base := range []string{s.base, s.admin} {
+		code, body := get(t, base+"/readyz")
+		var r readyBody
+		if code != 503 || json.Unmarshal([]byte(body), &r) != nil || r.Ready || !strings.Contains(strings.Join(r.Reasons, ";"), "outbox worker not running") {
+			t.Fatalf("%s/readyz = %d %s, want 503 naming the outbox worker", base, code, body)
+		}
+	}
+	if _, body := get(t, s.admin+"/metrics"); !strings.Contains(body, "yuyue_ready 0") {
+		t.Fatal("yuyue_ready not 0 while not ready")
 	}
 }
 
 func TestBadConfigStopsStartupNamingTheKey(t *testing.T) {
-	err := run(context.Background(), []string{"serve"}, testEnv(t, map[string]string{"YUYUE_HTTP_ADDR": "not-an-address"}), strings.NewReader(""), io.Discard, io.Discard)
+	err := run(context.Background(), []string{"serve"}, testEnv(t, map[string]string{"YUYUE_HTTP_ADDR": "not-an-address"}))
 	if err == nil || !strings.Contains(err.Error(), "http.addr") || !strings.Contains(err.Error(), "YUYUE_HTTP_ADDR") {
 		t.Fatalf("err = %v, want it to name http.addr and YUYUE_HTTP_ADDR", err)
+	}
+}
+
+// No Twilio credentials and a public https URL: not development mode, so
+// start-up stops naming the missing keys, before any file is created.
+func TestMissingCredentialsWithHTTPSPublicURLRefused(t *testing.T) {
+	e := testEnv(t, map[string]string{"YUYUE_PUBLIC_URL": "https://yuyue.example.cn"})
+	err := run(context.Background(), []string{"serve"}, e)
+	if err == nil || !strings.Contains(err.Error(), "twilio.account_sid (YUYUE_TWILIO_ACCOUNT_SID)") {
+		t.Fatalf("err = %v, want twilio.account_sid named", err)
+	}
+	noFile(t, e.getenv("YUYUE_DATABASE"))
+}
+
+func TestUnknownVariableRefused(t *testing.T) {
+	e := testEnv(t, map[string]string{"YUYUE_HTTP_PORT": "1"})
+	err := run(context.Background(), []string{"serve"}, e)
+	if err == nil || !strings.Contains(err.Error(), "unknown environment variable YUYUE_HTTP_PORT") {
+		t.Fatalf("err = %v, want YUYUE_HTTP_PORT named", err)
+	}
+	noFile(t, e.getenv("YUYUE_DATABASE"))
+}
+
+func TestCatalogTypoStopsStartup(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "catalog.yaml")
+	src := "businesses: [{code: b, name: B}]\ndistricts: [{code: d, name: D}]\noffices: [{code: O, name: O, district: d}]\n" +
+		"defaults: {periods: [{start: '09:00', end: '10:00', capacity: 1}]}\ncalendar:\n  2026:\n    holiday:\n      '2026-10-01': 国庆\n"
+	os.WriteFile(path, []byte(src), 0o600)
+	err := run(context.Background(), []string{"serve"}, testEnv(t, map[string]string{"YUYUE_CATALOG": path}))
+	if err == nil || !strings.Contains(err.Error(), "catalog (YUYUE_CATALOG)") || !strings.Contains(err.Error(), "holiday") {
+		t.Fatalf("err = %v, want the catalog and its holiday typo named", err)
 	}
 }
 
 func TestProductionWithoutSecretRefused(t *testing.T) {
 	err := run(context.Background(), []string{"serve"}, testEnv(t, map[string]string{
 		"YUYUE_TWILIO_ACCOUNT_SID": "ACtest", "YUYUE_TWILIO_AUTH_TOKEN": "token", "YUYUE_TWILIO_SMS_FROM": "+14155550100",
-	}), strings.NewReader(""), io.Discard, io.Discard)
+	}))
 	if err == nil || !strings.Contains(err.Error(), "secret_key") {
 		t.Fatalf("err = %v, want secret_key refused", err)
 	}
@@ -116,20 +221,21 @@ func TestProductionWithoutSecretRefused(t *testing.T) {
 
 func TestVersionAndMigrate(t *testing.T) {
 	var out bytes.Buffer
-	if err := run(context.Background(), []string{"version"}, testEnv(t, nil), nil, &out, io.Discard); err != nil || !strings.HasPrefix(out.String(), "yuyue ") {
+	e := testEnv(t, nil)
+	if err := run(context.Background(), []string{"version"}, e.with("", &out)); err != nil || !strings.HasPrefix(out.String(), "yuyue ") || !strings.Contains(out.String(), " commit ") {
 		t.Fatalf("version: %v %q", err, out.String())
 	}
 	out.Reset()
-	if err := run(context.Background(), []string{"migrate"}, testEnv(t, nil), nil, &out, io.Discard); err != nil || !strings.Contains(out.String(), "at migration") {
+	if err := run(context.Background(), []string{"migrate"}, e.with("", &out)); err != nil || !strings.Contains(out.String(), "at migration") {
 		t.Fatalf("migrate: %v %q", err, out.String())
 	}
 }
 
 func TestServeSMSWebhookSigned(t *testing.T) {
-	base, _ := startServer(t, testEnv(t, map[string]string{"YUYUE_PUBLIC_URL": "https://yuyue.example.cn"}))
+	s := startServer(t, testEnv(t, map[string]string{"YUYUE_PUBLIC_URL": "https://yuyue.example.cn", "YUYUE_DEV": "1"}))
 	form := url.Values{"MessageSid": {"SM1"}, "From": {"+8613800138000"}, "Body": {"hello"}}
 	send := func(sig string) (int, string) {
-		req, _ := http.NewRequest("POST", base+"/twilio/sms", strings.NewReader(form.Encode()))
+		req, _ := http.NewRequest("POST", s.base+"/twilio/sms", strings.NewReader(form.Encode()))
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		if sig != "" {
 			req.Header.Set("X-Twilio-Signature", sig)

@@ -5,66 +5,124 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/spf13/cobra"
 
+	"yuyue/catalog"
 	"yuyue/operator"
 )
 
-// listenHook, when set by a test, learns the address the server bound.
-var listenHook func(addr string)
+// serveHook, when set by a test, sees the server once it is listening.
+var serveHook func(*server)
 
-func serve(ctx context.Context, configPath string, e env) error {
-	d, err := open(ctx, configPath, e)
+// server is a running `yuyue serve`, as tests see it.
+type server struct {
+	publicAddr, adminAddr string
+	ready                 *readiness
+	workers               *workers
+}
+
+func serveCmd(g *globals, e env) *cobra.Command {
+	return &cobra.Command{
+		Use:   "serve",
+		Short: "Run the HTTP server: webhooks, console, health; metrics on http.admin_addr; SMS worker and jobs",
+		Args:  cobra.NoArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return serve(cmd.Context(), g, e) },
+	}
+}
+
+// serve starts in an order that makes a second instance harmless: bind the
+// listeners, take the database's lease, and only then open the database,
+// recover the outbox and start the jobs.
+func serve(ctx context.Context, g *globals, e env) error {
+	cfg, log, err := loadConfig(g, e)
+	if err != nil {
+		return err
+	}
+	lns, err := listen(cfg.HTTP.Addr, cfg.HTTP.AdminAddr)
+	if err != nil {
+		return err
+	}
+	defer lns.close()
+	ls, err := takeLease(cfg.Database)
+	if err != nil {
+		return err
+	}
+	defer ls.Release()
+	d, err := openDeps(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
+	r, err := prepare(ctx, d, ls)
+	if err != nil {
+		return err
+	}
+	return runServer(ctx, d, lns, r)
+}
+
+// prepare opens the booking window's places and checks what readiness
+// reports besides the workers.
+func prepare(ctx context.Context, d *deps, ls lease) (*readiness, error) {
 	n, err := d.svc.OpenPlaces(ctx)
 	if err != nil {
-		return fmt.Errorf("open places: %w", err)
+		return nil, fmt.Errorf("open places: %w", err)
 	}
 	d.log.Info("places opened for the booking window", "changed", n)
+	r := &readiness{jobsOn: d.cfg.Jobs.Enabled, lease: ls, db: d.store}
+	for _, y := range catalog.YearsWithoutHolidays(d.svc.Catalog, d.svc.Now(), d.cfg.Booking.WindowDays) {
+		msg := fmt.Sprintf("the booking window reaches %d, for which the catalog has no holidays: its public holidays count as working days", y)
+		d.log.Warn(msg)
+		r.warnings = append(r.warnings, msg)
+	}
+	return r, nil
+}
+
+func runServer(ctx context.Context, d *deps, lns *listeners, r *readiness) error {
 	if addr := d.cfg.Debug.PprofAddr; addr != "" {
 		stopPprof, err := servePprof(addr)
 		if err != nil {
-			return fmt.Errorf("debug.pprof_addr (YUYUE_DEBUG_PPROF_ADDR): %w", err)
+			return errorf("debug.pprof_addr", "%v", err)
 		}
 		defer stopPprof()
 		d.log.Warn("pprof enabled", "addr", addr)
 	}
-	app, stopWorkers, err := newApp(ctx, d)
+	app, ch, err := newApp(d, r)
 	if err != nil {
 		return err
 	}
-	defer stopWorkers()
-	ln, err := net.Listen("tcp", d.cfg.HTTP.Addr)
+	w, err := startWorkers(ctx, d, ch, r)
 	if err != nil {
-		return fmt.Errorf("http.addr (YUYUE_HTTP_ADDR): %w", err)
+		return err
 	}
-	d.log.Info("listening", "addr", ln.Addr().String(), "public_url", d.cfg.PublicURL, "dev", d.cfg.Dev())
-	if listenHook != nil {
-		listenHook(ln.Addr().String())
+	defer w.stop(r)
+	admin := newAdminApp(d, r)
+	watchOps(d, r)
+	errc := make(chan error, 2)
+	go func() { errc <- app.Listener(lns.public) }()
+	go func() { errc <- admin.Listener(lns.admin) }()
+	srv := &server{publicAddr: lns.public.Addr().String(), adminAddr: lns.admin.Addr().String(), ready: r, workers: w}
+	d.log.Info("listening", "addr", srv.publicAddr, "admin_addr", srv.adminAddr, "public_url", d.cfg.PublicURL, "dev", d.cfg.Dev())
+	if serveHook != nil {
+		serveHook(srv)
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- app.Listener(ln) }()
 	select {
 	case err := <-errc:
 		return err
 	case <-ctx.Done():
 	}
 	d.log.Info("shutting down")
-	if err := app.ShutdownWithTimeout(10 * time.Second); err != nil && !errors.Is(err, context.Canceled) {
+	err = errors.Join(app.ShutdownWithTimeout(10*time.Second), admin.ShutdownWithTimeout(time.Second))
+	if err != nil && !errors.Is(err, context.Canceled) {
 		return err
 	}
 	return nil
 }
 
-// newApp builds the Fiber app with every route, and starts the background
-// workers; the returned func stops them.
-func newApp(ctx context.Context, d *deps) (*fiber.App, func(), error) {
+// newApp builds the public Fiber app: webhooks, console and health only.
+func newApp(d *deps, r *readiness) (*fiber.App, *channels, error) {
 	cfg := fiber.Config{
 		DisableStartupMessage: true,
 		ErrorHandler:          plainErrors(d.log),
@@ -77,16 +135,10 @@ func newApp(ctx context.Context, d *deps) (*fiber.App, func(), error) {
 	app := fiber.New(cfg)
 	app.Use(recoverAndObserve(d.log))
 	app.Get("/healthz", func(c *fiber.Ctx) error { return c.SendString("ok") })
-	app.Get("/readyz", func(c *fiber.Ctx) error {
-		if err := d.store.Ping(c.UserContext()); err != nil {
-			d.log.Error("readiness: database", "err", err)
-			return c.Status(fiber.StatusServiceUnavailable).SendString("database unavailable")
-		}
-		return c.SendString("ready")
-	})
-	app.Get("/metrics", metricsHandler())
-	stop, err := mountChannels(ctx, app, d)
-	return app, stop, err
+	app.Get("/readyz", r.handler)
+	app.Use("/twilio/voice/status", countCallStatus)
+	ch, err := mountChannels(app, d)
+	return app, ch, err
 }
 
 // plainErrors answers errors as short text, never Fiber's HTML page.

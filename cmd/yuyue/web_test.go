@@ -6,7 +6,7 @@ import (
 )
 
 func TestServeMountsSiteAndAPI(t *testing.T) {
-	base, _ := startServer(t, testEnv(t, nil))
+	base := startServer(t, testEnv(t, nil)).base
 	for path, want := range map[string]string{
 		"/":                    "我要预约",
 		"/static/site.css":     "@media print",

@@ -51,7 +51,7 @@ func Open(ctx context.Context, dsn, secret string) (*Store, error) {
 		return nil, fmt.Errorf("connect: %w", err)
 	}
 	s := &Store{pool: pool, db: stdlib.OpenDBFromPool(pool), keys: idcrypt.Derive(secret), node: newNodeID()}
-	if err := s.init(ctx); err != nil {
+	if err := s.init(ctx, secret); err != nil {
 		s.db.Close()
 		pool.Close()
 		return nil, err
@@ -59,13 +59,16 @@ func Open(ctx context.Context, dsn, secret string) (*Store, error) {
 	return s, nil
 }
 
-func (s *Store) init(ctx context.Context) error {
+func (s *Store) init(ctx context.Context, secret string) error {
 	var schema string
 	if err := s.db.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
 		return fmt.Errorf("connect: %w", err)
 	}
 	s.lockKey = advisoryKey("yuyue writer " + schema)
 	if err := s.migrate(ctx, schema); err != nil {
+		return err
+	}
+	if err := s.checkKey(ctx, secret); err != nil {
 		return err
 	}
 	l, err := s.startLease(ctx)

@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promauto"
+)
+
+var (
+	ivrCalls = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "yuyue_ivr_calls_total",
+		Help: "Voice calls by the final status Twilio reported (completed, busy, no-answer, failed, canceled).",
+	}, []string{"status"})
+	buildInfoGauge = promauto.NewGaugeVec(prometheus.GaugeOpts{
+		Name: "yuyue_build_info", Help: "Always 1; the labels say which build is running.",
+	}, []string{"version", "commit", "build_date", "go_version"})
+)
+
+func init() {
+	v, c, d := buildInfo()
+	buildInfoGauge.WithLabelValues(v, c, d, runtime.Version()).Set(1)
+}
+
+// finalCallStatus bounds the status label to Twilio's final call states.
+var finalCallStatus = map[string]bool{"completed": true, "busy": true, "no-answer": true, "failed": true, "canceled": true}
+
+// countCallStatus counts a call's outcome from its status callback, after
+// the handler (and the signature check) accepted it.
+func countCallStatus(c *fiber.Ctx) error {
+	err := c.Next()
+	status := string(c.Request().PostArgs().Peek("CallStatus"))
+	if err == nil && c.Response().StatusCode() == fiber.StatusOK && finalCallStatus[status] {
+		ivrCalls.WithLabelValues(status).Inc()
+	}
+	return err
+}
+
+// opsSource is what the database says about work waiting; each store
+// (SQLite, PostgreSQL) answers it.
+type opsSource interface {
+	OutboxBacklog(ctx context.Context) (int, time.Time, error)
+	TransfersSince(ctx context.Context, t time.Time) (int, error)
+}
+
+type opsState struct {
+	src   opsSource
+	ready *readiness
+}
+
+// ops is the running server's state the collector reads at scrape time;
+// swapped, not re-registered, when serve runs again in one process (tests).
+var (
+	ops         atomic.Pointer[opsState]
+	opsRegister sync.Once
+)
+
+func watchOps(d *deps, r *readiness) {
+	ops.Store(&opsState{src: d.store, ready: r})
+	opsRegister.Do(func() { prometheus.MustRegister(opsCollector{}) })
+}
+
+var (
+	descBacklog   = prometheus.NewDesc("yuyue_outbox_backlog", "Messages waiting in the outbox (pending or being sent).", nil, nil)
+	descOldest    = prometheus.NewDesc("yuyue_outbox_oldest_pending_age_seconds", "Age of the oldest message waiting in the outbox; 0 when none.", nil, nil)
+	descTransfers = prometheus.NewDesc("yuyue_ivr_transfers_last_hour", "Calls transferred to an operator in the last hour.", nil, nil)
+	descReady     = prometheus.NewDesc("yuyue_ready", "1 when /readyz would answer 200.", nil, nil)
+)
+
+// opsCollector reads the database at scrape time, so the figures are
+// right whichever process changed them.
+type opsCollector struct{}
+
+func (opsCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- descBacklog
+	ch <- descOldest
+	ch <- descTransfers
+	ch <- descReady
+}
+
+func (opsCollector) Collect(ch chan<- prometheus.Metric) {
+	st := ops.Load()
+	if st == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if n, oldest, err := st.src.OutboxBacklog(ctx); err == nil {
+		age := 0.0
+		if !oldest.IsZero() {
+			age = time.Since(oldest).Seconds()
+		}
+		ch <- prometheus.MustNewConstMetric(descBacklog, prometheus.GaugeValue, float64(n))
+		ch <- prometheus.MustNewConstMetric(descOldest, prometheus.GaugeValue, age)
+	}
+	if n, err := st.src.TransfersSince(ctx, time.Now().Add(-time.Hour)); err == nil {
+		ch <- prometheus.MustNewConstMetric(descTransfers, prometheus.GaugeValue, float64(n))
+	}
+	ready := 0.0
+	if len(st.ready.reasons(ctx)) == 0 {
+		ready = 1
+	}
+	ch <- prometheus.MustNewConstMetric(descReady, prometheus.GaugeValue, ready)
+}

@@ -1,0 +1,139 @@
+package config
+
+import (
+	"net"
+	"net/url"
+	"reflect"
+	"strings"
+)
+
+// Dev reports development mode: asked for (dev / YUYUE_DEV=1 / --dev), or
+// implied when no Twilio credentials are set and public_url is a loopback
+// URL, so `yuyue serve` works with no setup on a laptop and nowhere else.
+func (c *Config) Dev() bool {
+	if c.DevMode {
+		return true
+	}
+	return c.Twilio.AccountSID == "" && c.Twilio.AuthToken == "" && isLoopbackURL(c.PublicURL)
+}
+
+// providerCredentials are the keys each SMS provider needs outside
+// development mode; sms.provider picks one (twilio when unset).
+var providerCredentials = map[string][]string{
+	"twilio": {"twilio.sms_from"},
+	"aliyun": {"aliyun.access_key_id", "aliyun.access_key_secret", "aliyun.sign_name"},
+}
+
+// MissingCredentials lists the credential keys that are empty: Twilio's
+// account for the voice channel always, then the configured SMS provider's.
+// It is the one place that knows which provider needs what.
+func (c *Config) MissingCredentials() []string {
+	keys := []string{"twilio.account_sid", "twilio.auth_token"}
+	provider := c.stringAt("sms.provider")
+	if provider == "" {
+		provider = "twilio"
+	}
+	keys = append(keys, providerCredentials[provider]...)
+	var missing []string
+	for _, k := range keys {
+		if strings.TrimSpace(c.stringAt(k)) == "" {
+			missing = append(missing, k)
+		}
+	}
+	return missing
+}
+
+// stringAt reads a string setting by its dotted key through the struct's
+// tags, "" when no such key exists: keys other packages add are found
+// without this file naming their Go fields.
+func (c *Config) stringAt(key string) string {
+	v := reflect.ValueOf(c).Elem()
+	for _, part := range strings.Split(key, ".") {
+		if v.Kind() == reflect.Map {
+			v = v.MapIndex(reflect.ValueOf(part))
+			if !v.IsValid() {
+				return ""
+			}
+			continue
+		}
+		if v.Kind() != reflect.Struct {
+			return ""
+		}
+		next, ok := fieldByTag(v, part)
+		if !ok {
+			return ""
+		}
+		v = next
+	}
+	if v.Kind() != reflect.String {
+		return ""
+	}
+	return v.String()
+}
+
+func fieldByTag(v reflect.Value, tag string) (reflect.Value, bool) {
+	t := v.Type()
+	for i := range t.NumField() {
+		if strings.Split(t.Field(i).Tag.Get("mapstructure"), ",")[0] == tag {
+			return v.Field(i), true
+		}
+	}
+	return reflect.Value{}, false
+}
+
+// isLoopbackURL: http(s) to localhost or a loopback IP.
+func isLoopbackURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && u.Host != "" && isLoopbackHost(u.Hostname())
+}
+
+func isLoopbackHost(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// weakSecret says why a secret_key is too weak to protect ID numbers, or "".
+func weakSecret(s string) string {
+	switch {
+	case strings.TrimSpace(s) == "":
+		return "required outside development: a random string of 32+ characters"
+	case len(s) < MinSecretLen:
+		return "too short: use a random string of 32+ characters"
+	case distinctRunes(s) < 10:
+		return "too weak: fewer than 10 distinct characters; use a random string"
+	case repeated(s):
+		return "too weak: a short pattern repeated; use a random string"
+	}
+	return ""
+}
+
+func distinctRunes(s string) int {
+	seen := map[rune]bool{}
+	for _, r := range s {
+		seen[r] = true
+	}
+	return len(seen)
+}
+
+// repeated reports whether s is a short pattern repeated (it has a period
+// of at most half its length), e.g. "0123456789" × 3 + "01".
+func repeated(s string) bool {
+	for p := 1; p <= len(s)/2; p++ {
+		if s[p:] == s[:len(s)-p] {
+			return true
+		}
+	}
+	return false
+}
+
+// CheckSecret refuses a secret_key too weak for production (for `yuyue
+// rekey`, which takes the new key outside the configuration).
+func CheckSecret(s string) error {
+	if why := weakSecret(s); why != "" {
+		return &Error{Key: "secret_key", Problem: why}
+	}
+	return nil
+}
