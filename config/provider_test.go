@@ -7,7 +7,7 @@ import (
 
 func TestSMSFromMustBeE164OrMessagingService(t *testing.T) {
 	base := map[string]string{"YUYUE_TWILIO_ACCOUNT_SID": "ACabc", "YUYUE_TWILIO_AUTH_TOKEN": "tok",
-		"YUYUE_SECRET_KEY": strings.Repeat("s", 32), "YUYUE_PUBLIC_URL": "https://yuyue.example.cn"}
+		"YUYUE_SECRET_KEY": "q7Vn2LxR9sKw4ZpT6bYh3JdM8cFg5AeU", "YUYUE_PUBLIC_URL": "https://yuyue.example.cn"}
 	for from, ok := range map[string]bool{"+14155550100": true, "MG" + strings.Repeat("a1", 16): true,
 		"14155550100": false, "+1 415 555 0100": false, "MG123": false, "yuyue": false} {
 		e := map[string]string{"YUYUE_TWILIO_SMS_FROM": from}

@@ -55,7 +55,7 @@ func TestBadOperatorStopsStartupNamingTheKey(t *testing.T) {
 // would sign nothing Twilio ever sends.
 func TestPublicURLHTTPSOutsideDevelopment(t *testing.T) {
 	prod := map[string]string{"YUYUE_TWILIO_ACCOUNT_SID": "AC1", "YUYUE_TWILIO_AUTH_TOKEN": "t", "YUYUE_TWILIO_SMS_FROM": "+14155550100",
-		"YUYUE_SECRET_KEY": strings.Repeat("s", 32), "YUYUE_PUBLIC_URL": "http://yuyue.example.cn"}
+		"YUYUE_SECRET_KEY": "q7Vn2LxR9sKw4ZpT6bYh3JdM8cFg5AeU", "YUYUE_PUBLIC_URL": "http://yuyue.example.cn"}
 	if _, err := Load("", env(prod)); err == nil || !strings.Contains(err.Error(), "public_url (YUYUE_PUBLIC_URL)") || !strings.Contains(err.Error(), "https://") {
 		t.Fatalf("http public_url in production: %v", err)
 	}
