@@ -26,15 +26,8 @@ type Config struct {
 	Retention Retention `mapstructure:"retention"`
 	Debug     Debug     `mapstructure:"debug"`
 	Web       Web       `mapstructure:"web"`
-	Console   Console   `mapstructure:"console"`
 	Backup    Backup    `mapstructure:"backup"`
-}
-
-// Console configures the web console's sessions.
-type Console struct {
-	// IdleTimeout ends a session not used for this long, besides the
-	// absolute lifetime: a counter PC left logged in is not left open.
-	IdleTimeout time.Duration `mapstructure:"idle_timeout"`
+	Console   Console   `mapstructure:"console"`
 }
 
 // Backup configures the daily online backup job (jobs.backup).
@@ -44,6 +37,13 @@ type Backup struct {
 	Dir string `mapstructure:"dir"`
 	// Keep is how many copies the job keeps; older ones are deleted.
 	Keep int `mapstructure:"keep"`
+}
+
+// Console configures the web console's sessions.
+type Console struct {
+	// IdleTimeout ends a session not used for this long, besides the
+	// absolute lifetime: a counter PC left logged in is not left open.
+	IdleTimeout time.Duration `mapstructure:"idle_timeout"`
 }
 
 // Debug holds diagnostics that are off by default.
@@ -59,12 +59,12 @@ type Debug struct {
 type HTTP struct {
 	// Addr is the public listener: webhooks, the console and health only.
 	Addr string `mapstructure:"addr"`
+	// AdminAddr serves /metrics (and health) apart from the public routes.
+	AdminAddr string `mapstructure:"admin_addr"`
 	// TrustedProxies are the CIDRs (or single addresses) of reverse proxies
 	// whose X-Real-IP header names the client; from anyone else the header
 	// is ignored, so a client cannot pick the address login throttling sees.
 	TrustedProxies []string `mapstructure:"trusted_proxies"`
-	// AdminAddr serves /metrics (and health) apart from the public routes.
-	AdminAddr string `mapstructure:"admin_addr"`
 }
 
 // Twilio holds the credentials; empty SID and token mean development mode.

@@ -4,10 +4,15 @@
 // auth token, and shows SMS arriving in the development inbox.
 //
 // Interactive:  go run ./cmd/callsim
-// Scripted:     go run ./cmd/callsim --script '1,110105194912310021#,say:张三,1,1,code,1,1,1,1,1,1,1,1'
+// Scripted:     go run ./cmd/callsim --new --script '1,id,say:张三,1,1,code,1,1,1,1,1,1,1,1'
+// Call back:    go run ./cmd/callsim --from last --script '…'
+//
+// --new calls from a fresh random mainland mobile (+86139…), remembered so
+// that --from last calls back as the same citizen; --from picks any number.
 //
 // Script tokens, separated by commas: keys as pressed (# ends an entry),
-// say:TEXT for speech, code for the latest SMS code, hangup.
+// id for a fresh valid ID number (or --id) followed by #, say:TEXT for
+// speech, code for the latest SMS code, hangup.
 package main
 
 import (
@@ -35,16 +40,26 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	base := fs.String("url", "http://127.0.0.1:8080", "where yuyue listens")
 	public := fs.String("public-url", "", "yuyue's public_url, used for signatures (default: --url)")
 	token := fs.String("token", os.Getenv("YUYUE_TWILIO_AUTH_TOKEN"), "Twilio auth token (empty in development mode)")
-	from := fs.String("from", "+8613800138000", "the calling number")
+	from := fs.String("from", "", "the calling number, or last for the latest --new caller (default +8613800138000)")
+	isNew := fs.Bool("new", false, "call as an unregistered caller from a fresh random mobile number")
+	id := fs.String("id", "", "ID number the id token keys (default: a fresh valid one)")
 	script := fs.String("script", "", "comma-separated inputs (see package doc); empty: interactive")
 	file := fs.String("file", "", "read the script from a file, one token per line")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
 	if *public == "" {
 		*public = *base
 	}
-	ph := &phone{base: strings.TrimRight(*base, "/"), public: strings.TrimRight(*public, "/"), token: *token, from: *from, out: out}
+	caller, idNumber, err := pickCaller(*isNew, *from, *id)
+	if err != nil {
+		return err
+	}
+	ph := &phone{base: strings.TrimRight(*base, "/"), public: strings.TrimRight(*public, "/"), token: *token,
+		from: caller, idNumber: idNumber, out: out}
 	var in inputs
 	switch {
 	case *file != "":

@@ -3,64 +3,87 @@ package main
 import (
 	"bytes"
 	"context"
-	"net"
-	"net/http"
-	"os"
-	"os/exec"
-	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
+
+	"yuyue/internal/devserver"
 )
 
-// The README's one-line scripted booking, against a real `yuyue serve` in
-// development mode on a fresh database.
-func TestReadmeScriptedBooking(t *testing.T) {
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "yuyue")
-	if out, err := exec.Command("go", "build", "-o", bin, "yuyue/cmd/yuyue").CombinedOutput(); err != nil {
-		t.Fatalf("build yuyue: %v\n%s", err, out)
+var callingFrom = regexp.MustCompile(`☎ calling \S+ from (\S+) `)
+
+// The README's callsim lines, read from README.md itself, played in order
+// against a real `yuyue serve` in development mode, and then all of them a
+// second time: a script that only works once (because its caller is now
+// registered, or its ID number taken) fails here.
+func TestReadmeScriptsTwiceInARow(t *testing.T) {
+	srv := devserver.Start(t)
+	// Where --new remembers the number; set after the build, which would
+	// otherwise start from an empty Go build cache.
+	t.Setenv("XDG_CACHE_HOME", t.TempDir())
+	lines := devserver.ReadmeCommands(t, "../../README.md", "go run ./cmd/callsim")
+	if !hasArg(lines, "--new") || !hasArg(lines, "last") {
+		t.Fatalf("README should show a --new caller and a --from last caller: %q", lines)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	srv := exec.Command(bin, "serve")
-	srv.Dir = dir
-	srv.Env = append(os.Environ(), "YUYUE_HTTP_ADDR="+addr, "YUYUE_PUBLIC_URL=http://"+addr,
-		"YUYUE_HTTP_ADMIN_ADDR=127.0.0.1:0") // metrics on a free port of their own
-	var logs bytes.Buffer
-	srv.Stdout, srv.Stderr = &logs, &logs
-	if err := srv.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Process.Signal(os.Interrupt); srv.Wait() })
-	for i := 0; i < 100; i++ {
-		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
-			resp.Body.Close()
-			break
+	for round := 1; round <= 2; round++ {
+		newNumber := ""
+		for _, args := range lines {
+			s := play(t, srv, args)
+			from := callingFrom.FindStringSubmatch(s)
+			if from == nil {
+				t.Fatalf("no calling line:\n%s", s)
+			}
+			if hasArg([][]string{args}, "--new") {
+				newNumber = from[1]
+			} else if hasArg([][]string{args}, "last") && from[1] != newNumber {
+				t.Fatalf("round %d: --from last called from %s, the --new caller was %s", round, from[1], newNumber)
+			}
+			checkBooked(t, round, args, s, from[1])
 		}
-		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+func play(t *testing.T, srv *devserver.Server, args []string) string {
+	t.Helper()
 	var out bytes.Buffer
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	// A call back within sms.resend_after of the last code waits for it.
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	script := "1,440305199003071236#,say:张三,1,1,code,1,1,1,1,1,1,1,1"
-	if err := run(ctx, []string{"--url", "http://" + addr, "--script", script}, strings.NewReader(""), &out); err != nil {
-		t.Fatalf("callsim: %v\n%s\nserver log:\n%s", err, out.String(), logs.String())
+	err := run(ctx, append([]string{"--url", srv.URL}, args...), strings.NewReader(""), &out)
+	if err != nil {
+		t.Fatalf("callsim %q: %v\n%s\nserver log:\n%s", args, err, out.String(), srv.Logs())
 	}
-	s := out.String()
-	for _, want := range []string{"预约成功", "✉ SMS to +8613800138000: 【深圳户政预约】验证码", "受理号", "yuyue hangs up"} {
+	return out.String()
+}
+
+// checkBooked wants the whole script to have landed: booked, the reference
+// read out, the code right the first time, no key heard as wrong, and the
+// confirmation SMS at the caller's own number.
+func checkBooked(t *testing.T, round int, args []string, s, from string) {
+	t.Helper()
+	for _, want := range []string{"预约成功", "受理号", "yuyue hangs up", "✉ SMS to " + from} {
 		if !strings.Contains(s, want) {
-			t.Fatalf("transcript lacks %q:\n%s", want, s)
+			t.Fatalf("round %d %q: transcript lacks %q:\n%s", round, args, want, s)
 		}
 	}
-	if strings.Contains(s, "验证码不正确") {
-		t.Fatalf("the code was wrong:\n%s", s)
+	for _, bad := range []string{"验证码不正确", "您的输入有误", "没有收到您的输入", "已有一个"} {
+		if strings.Contains(s, bad) {
+			t.Fatalf("round %d %q: transcript has %q:\n%s", round, args, bad, s)
+		}
 	}
-	if !strings.Contains(s, "已预约新生儿入户") {
-		t.Fatalf("the confirmation SMS did not arrive:\n%s", s)
+	if !regexp.MustCompile(`✉ SMS to ` + regexp.QuoteMeta(from) + `: .*受理号\d+`).MatchString(s) {
+		t.Fatalf("round %d %q: no confirmation SMS with a reference to %s:\n%s", round, args, from, s)
 	}
+}
+
+func hasArg(lines [][]string, arg string) bool {
+	for _, l := range lines {
+		for _, a := range l {
+			if a == arg {
+				return true
+			}
+		}
+	}
+	return false
 }

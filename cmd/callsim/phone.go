@@ -16,11 +16,13 @@ import (
 
 	"github.com/beevik/etree"
 
+	"yuyue/booking"
 	"yuyue/webhook"
 )
 
 type phone struct {
 	base, public, token, from string
+	idNumber                  string // what the id token keys
 	out                       io.Writer
 	sid                       string
 	seenSMS                   int64
@@ -28,6 +30,7 @@ type phone struct {
 	usedCode                  string
 	numDigits                 int    // the current <Gather>'s numDigits (0 = unlimited)
 	finish                    string // and its finishOnKey
+	quiet                     bool   // skipOldSMS: read without printing
 }
 
 // call dials, then follows the TwiML until the call ends.
@@ -36,7 +39,7 @@ func (p *phone) call(ctx context.Context, in inputs) error {
 	rand.Read(b)
 	p.sid = "CA" + hex.EncodeToString(b)
 	fmt.Fprintf(p.out, "☎ calling %s from %s (CallSid %s)\n", p.base, p.from, p.sid)
-	p.showSMS(ctx)
+	p.skipOldSMS(ctx)
 	path, form := "/twilio/voice", url.Values{}
 	for ctx.Err() == nil {
 		doc, err := p.post(ctx, path, form)
@@ -61,7 +64,12 @@ func (p *phone) call(ctx context.Context, in inputs) error {
 			fmt.Fprintln(p.out, "☎ caller hangs up")
 			return p.status(ctx)
 		}
-		p.fill(ctx, form, tok)
+		if tok == "code" {
+			if path, err = p.awaitCode(ctx, path); err != nil {
+				return err
+			}
+		}
+		p.fill(form, tok)
 	}
 	return ctx.Err()
 }
@@ -69,20 +77,16 @@ func (p *phone) call(ctx context.Context, in inputs) error {
 var codeRe = regexp.MustCompile(`验证码(\d{6})`)
 
 // fill turns a token into what Twilio would post.
-func (p *phone) fill(ctx context.Context, form url.Values, tok string) {
+func (p *phone) fill(form url.Values, tok string) {
 	switch {
 	case strings.HasPrefix(tok, "say:"):
 		form.Set("SpeechResult", strings.TrimPrefix(tok, "say:"))
 		form.Set("Confidence", "0.9")
 		fmt.Fprintf(p.out, "  🗣 %s\n", form.Get("SpeechResult"))
+	case tok == "id":
+		form.Set("Digits", p.idNumber)
+		fmt.Fprintf(p.out, "  ⌨ %s# (ID number)\n", booking.MaskIDNumber(p.idNumber))
 	case tok == "code":
-		// The outbox worker delivers the SMS shortly after the step that
-		// queued it: wait for a code not used yet.
-		for end := time.Now().Add(10 * time.Second); time.Now().Before(end) && ctx.Err() == nil; time.Sleep(100 * time.Millisecond) {
-			if p.showSMS(ctx); p.lastCode != "" && p.lastCode != p.usedCode {
-				break
-			}
-		}
 		p.usedCode = p.lastCode
 		form.Set("Digits", p.lastCode)
 		fmt.Fprintf(p.out, "  ⌨ %s (code from the SMS)\n", p.lastCode)
@@ -172,6 +176,14 @@ func (p *phone) status(ctx context.Context) error {
 	return nil
 }
 
+// skipOldSMS marks what the inbox already holds as seen, so that a code
+// from an earlier call is never taken for this call's.
+func (p *phone) skipOldSMS(ctx context.Context) {
+	p.quiet = true
+	p.showSMS(ctx)
+	p.quiet, p.lastCode = false, ""
+}
+
 // showSMS prints development-inbox messages not shown yet (dev mode only).
 func (p *phone) showSMS(ctx context.Context) {
 	req, _ := http.NewRequestWithContext(ctx, "GET", p.base+"/dev/inbox", nil)
@@ -198,6 +210,9 @@ func (p *phone) showSMS(ctx context.Context) {
 			continue
 		}
 		p.seenSMS = m.ID
+		if p.quiet {
+			continue
+		}
 		fmt.Fprintf(p.out, "✉ SMS to %s: %s\n", m.To, m.Body)
 		if c := codeRe.FindStringSubmatch(m.Body); c != nil {
 			p.lastCode = c[1]

@@ -47,8 +47,7 @@ func startAliyunServer(t *testing.T) (string, *aliyuntest.Fake) {
 		env["YUYUE_ALIYUN_TEMPLATES_"+strings.ToUpper(kind)] = code
 		fake.Templates[code] = true
 	}
-	base := startServer(t, testEnv(t, env)).base
-	return base, fake
+	return startServer(t, testEnv(t, env)).base, fake
 }
 
 // caller answers the IVR by the step each <Gather> names, so the test
@@ -224,7 +223,9 @@ func TestAliyunMissingTemplateStopsStartup(t *testing.T) {
 			env["YUYUE_ALIYUN_TEMPLATES_"+strings.ToUpper(kind)] = code
 		}
 	}
-	err := run(t.Context(), []string{"serve"}, testEnv(t, env))
+	e := testEnv(t, env)
+	e.stdin, e.stdout, e.stderr = strings.NewReader(""), io.Discard, io.Discard
+	err := run(t.Context(), []string{"serve"}, e)
 	if err == nil || !strings.Contains(err.Error(), "aliyun.templates.reply") || !strings.Contains(err.Error(), "YUYUE_ALIYUN_TEMPLATES_REPLY") {
 		t.Fatalf("err = %v, want aliyun.templates.reply named", err)
 	}

@@ -104,6 +104,7 @@ func startServer(t *testing.T, e env) *running {
 	case s := <-srvc:
 		return &running{server: s, base: "http://" + s.publicAddr, admin: "http://" + s.adminAddr, logs: logs, stop: stop}
 	case err := <-done:
+		once.Do(func() { cancel() }) // already stopped: the cleanup must not wait for it again
 		t.Fatalf("serve exited early: %v\n%s", err, logs)
 	case <-time.After(30 * time.Second):
 		t.Fatalf("server did not start:\n%s", logs)
@@ -149,8 +150,8 @@ func TestServeHealthReadyAndMetricsOnTheAdminListener(t *testing.T) {
 			t.Fatalf("admin /metrics = %d, lacks %q:\n%.800s", code, want, body)
 		}
 	}
-	if code, body := get(t, s.base+"/no-such-page"); code != 404 || strings.Contains(body, "<html") {
-		t.Fatalf("unknown page = %d %q, want a plain 404", code, body)
+	if code, body := get(t, s.base+"/no-such-page"); code != 404 || !strings.Contains(body, "页面不存在") || !strings.Contains(body, `href="/console/"`) {
+		t.Fatalf("unknown page = %d %q, want the 404 signpost page", code, body)
 	}
 	if !strings.Contains(s.logs.String(), "DEVELOPMENT MODE") {
 		t.Fatalf("no development-mode warning in the log:\n%s", s.logs)

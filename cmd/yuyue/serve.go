@@ -12,6 +12,7 @@ import (
 
 	"yuyue/catalog"
 	"yuyue/operator"
+	"yuyue/signpost"
 )
 
 // serveHook, when set by a test, sees the server once it is listening.
@@ -138,6 +139,7 @@ func newApp(d *deps, r *readiness) (*fiber.App, *channels, error) {
 	app.Get("/readyz", r.handler)
 	app.Use("/twilio/voice/status", countCallStatus)
 	ch, err := mountChannels(app, d)
+	signpost.Mount(app) // last: the 404 page for every unknown path
 	return app, ch, err
 }
 

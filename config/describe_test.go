@@ -1,0 +1,72 @@
+package config
+
+import (
+	"bytes"
+	"os"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// Every key has a description, and no description outlives its key.
+func TestEveryKeyIsDescribed(t *testing.T) {
+	for k := range defaults {
+		if strings.TrimSpace(descriptions[k]) == "" {
+			t.Errorf("key %s has no description in config/describe.go", k)
+		}
+	}
+	for k := range descriptions {
+		if _, ok := defaults[k]; !ok {
+			t.Errorf("config/describe.go describes %s, which is not a key", k)
+		}
+	}
+}
+
+// Every field of Config is a key of the reference, so the generated file
+// covers the struct and not only the defaults map.
+func TestEveryFieldIsInTheReference(t *testing.T) {
+	for _, l := range structLeaves(reflect.TypeOf(Config{}), "") {
+		found := false
+		for _, d := range Reference() {
+			if d.Key == l.key || strings.HasPrefix(d.Key, l.key+".") {
+				found = true
+			}
+		}
+		if !found {
+			t.Errorf("field %s has no default, so the reference lacks it", l.key)
+		}
+	}
+}
+
+// docs/configuration.md is what `go generate ./config` writes today.
+func TestConfigurationDocIsFresh(t *testing.T) {
+	got, err := os.ReadFile("../docs/configuration.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, Markdown()) {
+		t.Fatal("docs/configuration.md is stale: run `go generate ./config` and commit the result")
+	}
+}
+
+func TestReferenceRows(t *testing.T) {
+	var hold, sid KeyDoc
+	for _, d := range Reference() {
+		switch d.Key {
+		case "booking.hold_ttl":
+			hold = d
+		case "twilio.account_sid":
+			sid = d
+		}
+	}
+	if hold.Env != "YUYUE_BOOKING_HOLD_TTL" || hold.Type != "duration" || hold.Default != "`10m`" {
+		t.Fatalf("booking.hold_ttl row: %+v", hold)
+	}
+	if sid.Type != "string" || sid.Default != "(empty)" {
+		t.Fatalf("twilio.account_sid row: %+v", sid)
+	}
+	md := string(Markdown())
+	if !strings.Contains(md, "| `booking.hold_ttl` | `YUYUE_BOOKING_HOLD_TTL` | duration | `10m` |") {
+		t.Fatalf("markdown lacks the hold_ttl row:\n%s", md)
+	}
+}
