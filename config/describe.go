@@ -9,7 +9,7 @@ package config
 var descriptions = map[string]string{
 	"http.addr":                     "Address the public listener binds: Twilio webhooks, the console, `/healthz` and `/readyz`.",
 	"public_url":                    "The URL Twilio calls, as Twilio sees it. Webhook signatures are checked against it and every `<Gather>` action URL is built from it; never the Host header a proxy passes.",
-	"database":                      "SQLite database file. One server per file; the directory must be writable (WAL files live beside it).",
+	"database":                      "SQLite database file (one server per file; the directory must be writable: WAL files live beside it), or a `postgres://user:password@host:5432/dbname` URL for PostgreSQL, which several nodes share.",
 	"twilio.account_sid":            "Twilio account SID (`AC…`). Empty together with `twilio.auth_token` means development mode.",
 	"twilio.auth_token":             "Twilio auth token: signs and verifies webhooks and authenticates REST calls.",
 	"twilio.sms_from":               "Sender of outbound SMS: a number in E.164 or a messaging service SID (`MG…`). Required outside development.",

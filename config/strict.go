@@ -55,7 +55,12 @@ func walkYAML(n *yaml.Node, prefix string, fn func(key string, line int)) {
 }
 
 // checkEnv refuses YUYUE_* variables that no setting reads: a misspelt
-// variable would otherwise be ignored without a word.
+// variable would otherwise be ignored without a word. YUYUE_TEST_* belong
+// to the test suites (YUYUE_TEST_POSTGRES, which CI exports for the whole
+// run), never to a setting, so a yuyue a test starts ignores them.
+// testEnvPrefix marks the test suites' own variables.
+const testEnvPrefix = "YUYUE_TEST_"
+
 func checkEnv(environ []string, known map[string]field) error {
 	byEnv := map[string]bool{}
 	var open []string
@@ -69,7 +74,7 @@ func checkEnv(environ []string, known map[string]field) error {
 	var names []string
 	for _, kv := range environ {
 		name, _, _ := strings.Cut(kv, "=")
-		if strings.HasPrefix(name, "YUYUE_") && !byEnv[name] && !hasAnyPrefix(name, open) {
+		if strings.HasPrefix(name, "YUYUE_") && !strings.HasPrefix(name, testEnvPrefix) && !byEnv[name] && !hasAnyPrefix(name, open) {
 			names = append(names, name)
 		}
 	}

@@ -33,6 +33,14 @@ func TestMissingCredentialsWithPublicURLRefused(t *testing.T) {
 	}
 }
 
+// The test suites' variables (CI exports YUYUE_TEST_POSTGRES for the whole
+// run) reach every yuyue a test starts; they are not settings.
+func TestTestVariablesAreNotSettings(t *testing.T) {
+	if _, err := LoadEnviron("", []string{"YUYUE_TEST_POSTGRES=postgres://postgres@127.0.0.1/postgres"}); err != nil {
+		t.Fatalf("YUYUE_TEST_POSTGRES refused: %v", err)
+	}
+}
+
 func TestUnknownEnvironmentVariableRefused(t *testing.T) {
 	_, err := LoadEnviron("", []string{"PATH=/bin", "YUYUE_HTTP_PORT=1"})
 	if err == nil || !strings.Contains(err.Error(), "unknown environment variable YUYUE_HTTP_PORT") {

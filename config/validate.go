@@ -40,8 +40,9 @@ func (c *Config) Validate() error {
 		bad("public_url", "must be https:// outside development: Twilio calls webhooks over HTTPS only, got %q", c.PublicURL)
 	}
 	if strings.TrimSpace(c.Database) == "" {
-		bad("database", "must name a SQLite file")
+		bad("database", "must name a SQLite file or a postgres:// URL")
 	}
+	c.validatePostgres(bad)
 	c.validateTwilio(bad)
 	c.validateProvider(bad)
 	if !c.Dev() {

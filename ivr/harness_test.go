@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -40,6 +41,10 @@ type harness struct {
 	worker *sms.Worker
 	codes  *sms.Codes // tests may change its Rules before dialling
 	calls  int
+
+	mkApp func(*booking.Service) *fiber.App // another node's app (nodes_test.go)
+	apps  []*fiber.App                      // when set, webhooks go round-robin to these
+	sent  atomic.Int64
 }
 
 func newHarness(t testing.TB, withOperator bool, catalogYAML ...string) *harness {
@@ -62,7 +67,19 @@ func newHarness(t testing.TB, withOperator bool, catalogYAML ...string) *harness
 	if withOperator {
 		voice.Operator = ivr.Transfer{Kind: ivr.TransferSIP, Address: operator, CallerID: trunkID, Timeout: 30}
 	}
-	v, err := ivr.New(e.Svc, codes, voice, publicURL, make([]byte, 32), log)
+	app := newApp(t, e.Svc, codes, voice, log)
+	mk := func(svc *booking.Service) *fiber.App {
+		c := *codes // another node: its own service, the rules as they are now
+		c.Svc = svc
+		return newApp(t, svc, &c, voice, log)
+	}
+	return &harness{t: t, e: e, app: app, fake: fake, worker: w, codes: codes, mkApp: mk}
+}
+
+// newApp is one node's voice webhooks on svc.
+func newApp(t testing.TB, svc *booking.Service, codes *sms.Codes, voice ivr.Voice, log *slog.Logger) *fiber.App {
+	t.Helper()
+	v, err := ivr.New(svc, codes, voice, publicURL, make([]byte, 32), log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +89,7 @@ func newHarness(t testing.TB, withOperator bool, catalogYAML ...string) *harness
 	g.Post("/voice/gather", v.GatherHook)
 	g.Post("/voice/status", v.StatusHook)
 	g.Post("/voice/dial", v.DialHook)
-	return &harness{t: t, e: e, app: app, fake: fake, worker: w, codes: codes}
+	return app
 }
 
 // post sends a signed Twilio form to path and returns status and body.
@@ -87,7 +104,11 @@ func (h *harness) do(t testing.TB, path string, form url.Values) (int, string) {
 	req := httptest.NewRequest("POST", path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Twilio-Signature", webhook.Sign(authToken, publicURL+path, form))
-	resp, err := h.app.Test(req, -1)
+	app := h.app
+	if len(h.apps) > 0 { // several nodes behind a balancer without affinity
+		app = h.apps[int(h.sent.Add(1)-1)%len(h.apps)]
+	}
+	resp, err := app.Test(req, -1)
 	if err != nil {
 		t.Fatal(err)
 	}

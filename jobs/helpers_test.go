@@ -22,7 +22,7 @@ func run(t *testing.T, e *storetest.Env, j jobs.Job) jobs.Result {
 
 func outboxCount(t *testing.T, e *storetest.Env, kind string) int {
 	var n int
-	if err := e.Store.Reader().QueryRow(`SELECT count(*) FROM outbox WHERE kind = ?`, kind).Scan(&n); err != nil {
+	if err := e.QueryRow(`SELECT count(*) FROM outbox WHERE kind = ?`, kind).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n

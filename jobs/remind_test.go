@@ -24,7 +24,7 @@ func TestRemindOncePerBookingSkippingOptedOut(t *testing.T) {
 		t.Fatalf("second run: %v", r)
 	}
 	var toC int
-	e.Store.Reader().QueryRow(`SELECT count(*) FROM outbox WHERE kind = 'reminder' AND to_phone = ?`, c.Phone).Scan(&toC)
+	e.QueryRow(`SELECT count(*) FROM outbox WHERE kind = 'reminder' AND to_phone = ?`, c.Phone).Scan(&toC)
 	if outboxCount(t, e, booking.MsgReminder) != 2 || toC != 0 {
 		t.Fatalf("reminders: %d total, %d to the opted-out number", outboxCount(t, e, booking.MsgReminder), toC)
 	}

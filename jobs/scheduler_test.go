@@ -4,7 +4,6 @@ import (
 	"context"
 	"io"
 	"log/slog"
-	"path/filepath"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -15,7 +14,6 @@ import (
 	"yuyue/booking"
 	"yuyue/catalog"
 	"yuyue/jobs"
-	"yuyue/store"
 	"yuyue/store/storetest"
 )
 
@@ -32,21 +30,18 @@ func (c *counting) Run(ctx context.Context, svc *booking.Service) (jobs.Result, 
 	return jobs.Result{"ran": 1}, nil
 }
 
-// process opens its own store on path, as a second yuyue process would.
-func process(t *testing.T, path string) *jobs.Scheduler {
-	st, err := store.Open(context.Background(), path, storetest.Secret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+// process opens its own store on db's database, as a second yuyue process
+// (or, on PostgreSQL, a second node) would.
+func process(t *testing.T, db storetest.DB) *jobs.Scheduler {
+	st := storetest.Sibling(t, db)
 	cat, _ := catalog.Parse([]byte(storetest.TestCatalog))
 	svc := booking.NewService(st, cat, booking.DefaultRules())
 	return jobs.NewScheduler(svc, slog.New(slog.NewTextHandler(io.Discard, nil)), cron.NewParser(cron.Second|cron.Minute|cron.Hour|cron.Dom|cron.Month|cron.Dow))
 }
 
 func TestTwoSchedulersRunEachFireOnce(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "y.db")
-	a, b := process(t, path), process(t, path)
+	db := storetest.Open(t)
+	a, b := process(t, db), process(t, db)
 	job := &counting{}
 	fire := time.Date(2026, 12, 1, 0, 30, 0, 0, time.UTC)
 	var wg sync.WaitGroup
@@ -71,8 +66,8 @@ func TestTwoSchedulersRunEachFireOnce(t *testing.T) {
 }
 
 func TestTwoSchedulersOnRealCron(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "y.db")
-	a, b := process(t, path), process(t, path)
+	db := storetest.Open(t)
+	a, b := process(t, db), process(t, db)
 	job := &counting{}
 	for _, s := range []*jobs.Scheduler{a, b} {
 		if err := s.Add("* * * * * *", job); err != nil { // every second
@@ -84,8 +79,6 @@ func TestTwoSchedulersOnRealCron(t *testing.T) {
 	a.Stop()
 	b.Stop()
 	var fires, runs int
-	db, _ := store.Open(context.Background(), path, storetest.Secret)
-	defer db.Close()
 	db.Reader().QueryRow(`SELECT count(*), count(DISTINCT fire_at) FROM job_runs WHERE job = 'count'`).Scan(&runs, &fires)
 	if fires < 2 || runs != fires || int(job.n.Load()) != fires {
 		t.Fatalf("%d fires, %d claims, %d runs: want each fire run once", fires, runs, job.n.Load())

@@ -10,7 +10,7 @@ import (
 
 func placesOn(t *testing.T, e *storetest.Env, d string) int {
 	var n int
-	e.Store.Reader().QueryRow(`SELECT count(*) FROM places WHERE date = ?`, d).Scan(&n)
+	e.QueryRow(`SELECT count(*) FROM places WHERE date = ?`, d).Scan(&n)
 	return n
 }
 

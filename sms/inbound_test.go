@@ -179,7 +179,7 @@ func TestInboundSameMessageSidOnce(t *testing.T) {
 		t.Fatal("the retried message had a second effect")
 	}
 	var cancels int
-	e.Store.Reader().QueryRow(`SELECT count(*) FROM outbox WHERE kind = 'cancellation'`).Scan(&cancels)
+	e.QueryRow(`SELECT count(*) FROM outbox WHERE kind = 'cancellation'`).Scan(&cancels)
 	if cancels != 1 {
 		t.Fatalf("%d cancellation notices, want 1", cancels)
 	}
@@ -219,7 +219,7 @@ func TestStatusCallbacksOutOfOrder(t *testing.T) {
 		}
 	}
 	var status string
-	e.Store.Reader().QueryRow(`SELECT delivery_status FROM outbox WHERE message_sid = ?`, sid).Scan(&status)
+	e.QueryRow(`SELECT delivery_status FROM outbox WHERE message_sid = ?`, sid).Scan(&status)
 	if status != "delivered" {
 		t.Fatalf("delivery_status %q after delivered, sent, queued; want delivered", status)
 	}

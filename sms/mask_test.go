@@ -45,7 +45,7 @@ func TestProviderErrorTextMasked(t *testing.T) {
 		t.Fatalf("the refusal was not logged: %s", logs)
 	}
 	var lastErr string
-	if err := e.Store.Reader().QueryRow(`SELECT last_error FROM outbox WHERE to_phone = ?`, phone).Scan(&lastErr); err != nil {
+	if err := e.QueryRow(`SELECT last_error FROM outbox WHERE to_phone = ?`, phone).Scan(&lastErr); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(lastErr, "not a valid phone number") {

@@ -192,7 +192,7 @@ func TestCodeNeverInLogs(t *testing.T) {
 		t.Fatalf("the code %s appears in the log:\n%s", code, logs)
 	}
 	// and the outbox row no longer holds it
-	raw, _ := e.Store.Reader().Query(`SELECT params FROM outbox WHERE kind = 'code'`)
+	raw, _ := e.Query(`SELECT params FROM outbox WHERE kind = 'code'`)
 	defer raw.Close()
 	for raw.Next() {
 		var p string

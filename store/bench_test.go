@@ -12,7 +12,7 @@ import (
 // BenchmarkRawWriteTx is the baseline: one single-row write transaction on
 // the same file and connection settings the store uses.
 func BenchmarkRawWriteTx(b *testing.B) {
-	s := storetest.Open(b)
+	s := storetest.OpenSQLite(b)
 	db := s.Writer()
 	if _, err := db.Exec(`CREATE TABLE bench (id INTEGER PRIMARY KEY, v INTEGER NOT NULL) STRICT`); err != nil {
 		b.Fatal(err)

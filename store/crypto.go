@@ -1,68 +1,16 @@
 package store
 
-import (
-	"crypto/aes"
-	"crypto/cipher"
-	"crypto/hkdf"
-	"crypto/hmac"
-	"crypto/rand"
-	"crypto/sha256"
-	"errors"
-)
+import "yuyue/store/idcrypt"
 
-// keys are derived from the configured secret_key, one per use, so the
-// lookup hash never reveals anything about the encryption key.
-type keys struct {
-	aead cipher.AEAD
-	mac  []byte
-}
+// keys wrap the shared ID-number keys (package idcrypt), so that SQLite and
+// PostgreSQL seal and look up ID numbers identically.
+type keys struct{ k idcrypt.Keys }
 
-func deriveKeys(secret string) keys {
-	enc, err := hkdf.Key(sha256.New, []byte(secret), nil, "yuyue id-number encryption v1", 32)
-	if err != nil {
-		panic(err) // only for an impossible length
-	}
-	mac, err := hkdf.Key(sha256.New, []byte(secret), nil, "yuyue id-number lookup v1", 32)
-	if err != nil {
-		panic(err)
-	}
-	block, err := aes.NewCipher(enc)
-	if err != nil {
-		panic(err)
-	}
-	aead, err := cipher.NewGCM(block)
-	if err != nil {
-		panic(err)
-	}
-	return keys{aead: aead, mac: mac}
-}
-
-// idAAD binds ciphertexts to their column so one cannot be moved elsewhere.
-var idAAD = []byte("citizens.id_enc")
+func deriveKeys(secret string) keys { return keys{idcrypt.Derive(secret)} }
 
 // lookupHash is the keyed hash used to find a citizen by ID number.
-func (k keys) lookupHash(id string) []byte {
-	m := hmac.New(sha256.New, k.mac)
-	m.Write([]byte(id))
-	return m.Sum(nil)
-}
+func (k keys) lookupHash(id string) []byte { return k.k.Lookup(id) }
 
-func (k keys) seal(id string) []byte {
-	nonce := make([]byte, k.aead.NonceSize())
-	if _, err := rand.Read(nonce); err != nil {
-		panic(err)
-	}
-	return k.aead.Seal(nonce, nonce, []byte(id), idAAD)
-}
+func (k keys) seal(id string) []byte { return k.k.Seal(id) }
 
-func (k keys) open(box []byte) (string, error) {
-	n := k.aead.NonceSize()
-	if len(box) < n {
-		return "", errors.New("id ciphertext too short")
-	}
-	plain, err := k.aead.Open(nil, box[:n], box[n:], idAAD)
-	if err != nil {
-		return "", errors.New("id ciphertext does not open with this secret_key")
-	}
-	return string(plain), nil
-}
+func (k keys) open(box []byte) (string, error) { return k.k.Open(box) }

@@ -13,7 +13,7 @@ import (
 // Many concurrent InTx calls with every kind of outcome: each keeps its own
 // atomicity whether it shared a commit or not.
 func TestGroupCommitKeepsEachCallAtomic(t *testing.T) {
-	s := storetest.Open(t)
+	s := storetest.OpenSQLite(t)
 	const n = 400
 	var wg sync.WaitGroup
 	results := make([]error, n)
@@ -69,7 +69,7 @@ func TestGroupCommitKeepsEachCallAtomic(t *testing.T) {
 }
 
 func TestInTxAfterCloseFails(t *testing.T) {
-	s := storetest.Open(t)
+	s := storetest.OpenSQLite(t)
 	s.Close()
 	if err := s.InTx(ctx, func(booking.Tx) error { return nil }); err == nil {
 		t.Fatal("InTx on a closed store succeeded")

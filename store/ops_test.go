@@ -54,7 +54,7 @@ func bookOne(e *storetest.Env, n int) (string, error) {
 // A backup taken while bookings are being committed holds every booking
 // committed before it started and passes integrity_check.
 func TestBackupUnderWriteLoad(t *testing.T) {
-	e := storetest.NewEnv(t, loadCatalog)
+	e, st := sqliteEnv(t)
 	var mu sync.Mutex
 	var refs []string
 	var next atomic.Int64
@@ -93,7 +93,7 @@ func TestBackupUnderWriteLoad(t *testing.T) {
 	mu.Unlock()
 	dst := filepath.Join(t.TempDir(), "backup.db")
 	start := time.Now()
-	err := store.Backup(ctx, e.Store.Path, dst)
+	err := store.Backup(ctx, st.Path, dst)
 	took := time.Since(start)
 	mu.Lock()
 	during := len(refs) - len(before)
@@ -161,13 +161,13 @@ func TestLeaseIsExclusiveAndNamesTheHolder(t *testing.T) {
 }
 
 func TestRestoreRefusesADatabaseInUseAndRestores(t *testing.T) {
-	e := storetest.NewEnv(t, loadCatalog)
+	e, st := sqliteEnv(t)
 	ref, err := bookOne(e, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
 	dst := filepath.Join(t.TempDir(), "b.db")
-	if err := store.Backup(ctx, e.Store.Path, dst); err != nil {
+	if err := store.Backup(ctx, st.Path, dst); err != nil {
 		t.Fatal(err)
 	}
 	target := filepath.Join(t.TempDir(), "restored.db")
@@ -203,12 +203,12 @@ func TestRestoreRefusesADatabaseInUseAndRestores(t *testing.T) {
 }
 
 func TestBackupIntoKeepsTheNewest(t *testing.T) {
-	e := storetest.NewEnv(t, loadCatalog)
+	_, st := sqliteEnv(t)
 	dir := filepath.Join(t.TempDir(), "backups")
 	at := storetest.Start
 	var last string
 	for i := range 4 {
-		p, err := store.BackupInto(ctx, e.Store.Path, dir, 2, at.Add(time.Duration(i)*24*time.Hour))
+		p, err := store.BackupInto(ctx, st.Path, dir, 2, at.Add(time.Duration(i)*24*time.Hour))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -223,16 +223,16 @@ func TestBackupIntoKeepsTheNewest(t *testing.T) {
 // Rekey moves every ID number to the new key in one transaction: the old
 // key is refused afterwards, the new one finds citizens by ID number.
 func TestRekey(t *testing.T) {
-	e := storetest.NewEnv(t, loadCatalog)
+	e, st := sqliteEnv(t)
 	c := e.Citizen(t, 7)
 	e.Citizen(t, 8)
-	path := e.Store.Path
+	path := st.Path
 	const newKey = "rotated-secret-Zq8Xw3Lp6Nv1Tb4Hk9Rm2"
-	n, err := e.Store.Rekey(ctx, newKey)
+	n, err := st.Rekey(ctx, newKey)
 	if err != nil || n != 2 {
 		t.Fatalf("rekey: %d %v", n, err)
 	}
-	e.Store.Close()
+	st.Close()
 	if s, err := store.Open(ctx, path, storetest.Secret); !errors.Is(err, store.ErrWrongKey) {
 		if s != nil {
 			s.Close()
@@ -254,4 +254,12 @@ func TestRekey(t *testing.T) {
 	if err != nil {
 		t.Fatalf("lookup under the new key: %v", err)
 	}
+}
+
+// sqliteEnv is an environment on SQLite whatever the run: backups, leases
+// and this Rekey work on the SQLite file (PostgreSQL's Rekey is tested in
+// store/postgres).
+func sqliteEnv(t *testing.T) (*storetest.Env, *store.Store) {
+	st := storetest.OpenSQLite(t)
+	return storetest.NewEnvOn(t, st, loadCatalog), st
 }

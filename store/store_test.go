@@ -101,33 +101,84 @@ func TestIDNumberNotInDatabaseFiles(t *testing.T) {
 	c := e.Citizen(t, 7)
 	e.Book(t, c, e.Place(t, "FT01", "newborn", "2026-12-01", "09:00"))
 	id := storetest.ID(7)
-	dir := filepath.Dir(e.Store.Path)
-	files, _ := filepath.Glob(filepath.Join(dir, "*"))
+	blobs := storedBytes(t, e)
 	read := 0
-	for _, f := range files {
-		b, err := os.ReadFile(f)
-		if err != nil {
-			t.Fatal(err)
-		}
+	for name, b := range blobs {
 		read += len(b)
 		for _, needle := range []string{id, id[:17]} {
 			if bytes.Contains(b, []byte(needle)) {
-				t.Fatalf("%s contains the ID number (or its first 17 characters)", filepath.Base(f))
+				t.Fatalf("%s contains the ID number (or its first 17 characters)", name)
 			}
 		}
 	}
-	if read == 0 || len(files) < 2 {
-		t.Fatalf("read %d bytes from %v: the test looked at nothing", read, files)
+	if read == 0 || len(blobs) < 2 {
+		t.Fatalf("read %d bytes from %d places: the test looked at nothing", read, len(blobs))
 	}
 	// the masked form is there, so the scan does see citizen rows
 	found := false
-	for _, f := range files {
-		b, _ := os.ReadFile(f)
+	for _, b := range blobs {
 		found = found || bytes.Contains(b, []byte(booking.MaskIDNumber(id)))
 	}
 	if !found {
-		t.Fatal("masked ID not found in any file: the scan is not reading the data")
+		t.Fatal("masked ID not found anywhere: the scan is not reading the data")
 	}
+}
+
+// storedBytes is everything the database keeps: SQLite's files, or every
+// column of every row of every table in the PostgreSQL test schema.
+func storedBytes(t *testing.T, e *storetest.Env) map[string][]byte {
+	out := map[string][]byte{}
+	if s, ok := e.Store.(*store.Store); ok {
+		files, _ := filepath.Glob(filepath.Join(filepath.Dir(s.Path), "*"))
+		for _, f := range files {
+			b, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[filepath.Base(f)] = b
+		}
+		return out
+	}
+	db := e.Store.Reader()
+	rows, err := db.Query(`SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var tables []string
+	for rows.Next() {
+		var n string
+		rows.Scan(&n)
+		tables = append(tables, n)
+	}
+	rows.Close()
+	for _, table := range tables {
+		out[table] = tableBytes(t, db, table)
+	}
+	return out
+}
+
+func tableBytes(t *testing.T, db *sql.DB, table string) []byte {
+	rows, err := db.Query(`SELECT * FROM ` + table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var all []byte
+	for rows.Next() {
+		vals := make([]sql.RawBytes, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		for _, v := range vals {
+			all = append(append(all, v...), '\n')
+		}
+	}
+	return all
 }
 
 func TestWrongSecretCannotReadIDs(t *testing.T) {

@@ -29,6 +29,8 @@ type options struct {
 	rawTime            time.Duration
 	profile            bool
 	modes              string
+	postgres           string
+	nodes              int
 }
 
 func main() {
@@ -53,7 +55,9 @@ func main() {
 	flag.IntVar(&o.places, "places", 100, "places they contend for")
 	flag.DurationVar(&o.rawTime, "raw-time", 5*time.Second, "length of the raw SQLite baseline loop")
 	flag.BoolVar(&o.profile, "profile", true, "save a CPU profile of yuyue during each run")
-	flag.StringVar(&o.modes, "modes", "latency,throughput,contention,crash", "runs to do")
+	flag.StringVar(&o.modes, "modes", "latency,throughput,contention,crash", "runs to do; add pg-throughput, pg-contention, pg-crash for PostgreSQL")
+	flag.StringVar(&o.postgres, "postgres", "postgres://postgres@127.0.0.1:5432/postgres", "PostgreSQL server for the pg-* runs (a database is created and dropped per run)")
+	flag.IntVar(&o.nodes, "nodes", 2, "yuyue nodes on one PostgreSQL database in the pg-* runs, behind a round-robin balancer")
 	flag.Parse()
 	if o.yuyue == "" {
 		fmt.Fprintln(os.Stderr, "loadcall: --yuyue is required (go build -o /tmp/yuyue ./cmd/yuyue)")

@@ -55,11 +55,12 @@ type report struct {
 	Throughput        *runReport        `json:"throughput,omitempty"`
 	Contention        *contentionReport `json:"contention,omitempty"`
 	Crash             *crashReport      `json:"crash,omitempty"`
+	Postgres          *pgReport         `json:"postgres,omitempty"`
 }
 
 func (o options) describe() string {
-	return fmt.Sprintf("callers=%d pauses=%s-%s throughput-callers=%d throughput-time=%s contention=%d places=%d raw-time=%s",
-		o.callers, o.pauseMin, o.pauseMax, o.tputCallers, o.tputTime, o.contention, o.places, o.rawTime)
+	return fmt.Sprintf("modes=%s callers=%d pauses=%s-%s throughput-callers=%d throughput-time=%s contention=%d places=%d raw-time=%s nodes=%d",
+		o.modes, o.callers, o.pauseMin, o.pauseMax, o.tputCallers, o.tputTime, o.contention, o.places, o.rawTime, o.nodes)
 }
 
 func splitModes(s string) []string {
@@ -129,10 +130,21 @@ func (r *report) markdown() string {
 			c.KilledAfterSec, c.Callers, c.HeardBooked, c.LostBookings, c.DuplicateSMS, c.UnknownOutbox, c.IntegrityCheck,
 			met(c.HeardBooked > 0 && c.LostBookings == 0 && c.DuplicateSMS == 0 && c.IntegrityCheck == "ok"))
 	}
-	for _, x := range []struct {
+	r.pgMarkdown(p)
+	runs := []struct {
 		name string
 		r    *runReport
-	}{{"Latency run (callers pause between steps)", r.Latency}, {"Empty Fiber handler, same crowd and pauses", r.EmptyBaseline}, {"Throughput run (no pauses)", r.Throughput}} {
+	}{{"Latency run (callers pause between steps)", r.Latency}, {"Empty Fiber handler, same crowd and pauses", r.EmptyBaseline}, {"Throughput run (no pauses)", r.Throughput}}
+	if g := r.Postgres; g != nil {
+		runs = append(runs, struct {
+			name string
+			r    *runReport
+		}{"PostgreSQL throughput, 1 node", g.Throughput1}, struct {
+			name string
+			r    *runReport
+		}{fmt.Sprintf("PostgreSQL throughput, %d nodes behind a round-robin balancer", g.Nodes), g.ThroughputN})
+	}
+	for _, x := range runs {
 		if x.r == nil {
 			continue
 		}

@@ -97,6 +97,12 @@ func run(ctx context.Context, o options) error {
 			err = contentionRun(ctx, o, dir, fake, rep)
 		case "crash":
 			err = crashRun(ctx, o, dir, fake, rep)
+		case "pg-throughput":
+			err = pgThroughputRun(ctx, o, dir, fake, rep)
+		case "pg-contention":
+			err = pgContentionRun(ctx, o, dir, fake, rep)
+		case "pg-crash":
+			err = pgCrashRun(ctx, o, dir, fake, rep)
 		default:
 			err = fmt.Errorf("unknown mode %q", mode)
 		}
@@ -233,27 +239,33 @@ func throughputRun(ctx context.Context, o options, dir string, fake *twiliotest.
 		return err
 	}
 	defer srv.stop()
-	st, cl := newStats(), client(o.tputCallers)
 	wait := profile(o, pp, filepath.Join(o.out, "throughput.cpu.pprof"), o.tputTime)
+	rep.Throughput = throughputLoad(ctx, o, srv.base, fake, 300000)
+	wait()
+	return nil
+}
+
+// throughputLoad runs callers without pauses against base for o.tputTime;
+// caller numbers start after first.
+func throughputLoad(ctx context.Context, o options, base string, fake *twiliotest.Fake, first int64) *runReport {
+	st, cl := newStats(), client(o.tputCallers)
 	var next atomic.Int64
-	next.Store(300000)
+	next.Store(first)
 	end := time.Now().Add(o.tputTime)
 	start := time.Now()
 	outs := crowd(ctx, o.tputCallers, st, "throughput", func(int) (outcome, error) {
 		for time.Now().Before(end) {
-			if _, err := newCaller(int(next.Add(1)), srv.base, cl, st, fake, 0, 0).run(ctx); err != nil {
+			if _, err := newCaller(int(next.Add(1)), base, cl, st, fake, 0, 0).run(ctx); err != nil {
 				return "", err
 			}
 		}
 		return outBooked, nil
 	})
 	elapsed := time.Since(start)
-	wait()
 	all, per, errs, _ := st.snapshot()
-	rep.Throughput = &runReport{Callers: o.tputCallers, Seconds: elapsed.Seconds(), Overall: all, PerStep: per, Errors: errs,
+	return &runReport{Callers: o.tputCallers, Seconds: elapsed.Seconds(), Overall: all, PerStep: per, Errors: errs,
 		Outcomes: outs, StepsPerSec: float64(all.Count) / elapsed.Seconds(),
-		BookingsPerSec: float64(int(next.Load())-300000-o.tputCallers) / elapsed.Seconds()}
-	return nil
+		BookingsPerSec: float64(int(next.Load())-int(first)-o.tputCallers) / elapsed.Seconds()}
 }
 
 func contentionRun(ctx context.Context, o options, dir string, fake *twiliotest.Fake, rep *report) error {
@@ -262,23 +274,26 @@ func contentionRun(ctx context.Context, o options, dir string, fake *twiliotest.
 		return err
 	}
 	defer srv.stop()
+	rep.Contention = contentionLoad(ctx, o, srv.base, fake, 400000)
+	srv.stop()
+	booked, err := countBooked(ctx, filepath.Join(dir, "yuyue.db"))
+	rep.Contention.BookingsInDB = booked
+	return err
+}
+
+// contentionLoad sends o.contention callers at once for o.places places.
+func contentionLoad(ctx context.Context, o options, base string, fake *twiliotest.Fake, first int) *contentionReport {
 	st, cl := newStats(), client(o.contention)
 	start := time.Now()
 	outs := crowd(ctx, o.contention, st, "contention", func(i int) (outcome, error) {
-		c := newCaller(400000+i, srv.base, cl, st, fake, 0, 0)
+		c := newCaller(first+i, base, cl, st, fake, 0, 0)
 		c.contention = true
 		return c.run(ctx)
 	})
 	elapsed := time.Since(start)
-	srv.stop()
-	booked, err := countBooked(ctx, filepath.Join(dir, "yuyue.db"))
-	if err != nil {
-		return err
-	}
 	all, _, errs, _ := st.snapshot()
-	rep.Contention = &contentionReport{Attempts: o.contention, Places: o.places, Seconds: elapsed.Seconds(),
-		BookedCalls: outs[outBooked], FullCalls: outs[outFull], BookingsInDB: booked, Errors: errs, Latency: all}
-	return nil
+	return &contentionReport{Attempts: o.contention, Places: o.places, Seconds: elapsed.Seconds(),
+		BookedCalls: outs[outBooked], FullCalls: outs[outFull], Errors: errs, Latency: all}
 }
 
 // countBooked reads the database after the server stopped.

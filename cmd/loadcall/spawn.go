@@ -35,12 +35,22 @@ func freeAddr() (string, error) {
 	return ln.Addr().String(), nil
 }
 
-// spawnYuyue starts `yuyue serve` on a fresh database in production mode,
-// its SMS going to the fake Twilio API at fakeURL.
+// spawnYuyue starts `yuyue serve` on a fresh SQLite database in production
+// mode, its SMS going to the fake Twilio API at fakeURL.
 func spawnYuyue(ctx context.Context, bin, dir, fakeURL, catalogYAML, pprofAddr string) (*server, error) {
+	return spawnNode(ctx, bin, dir, fakeURL, catalogYAML, pprofAddr, filepath.Join(dir, "yuyue.db"), "")
+}
+
+// spawnNode starts `yuyue serve` on database; public is the URL Twilio
+// (here: the callers) signs against — a load balancer's in front of nodes,
+// else the node's own.
+func spawnNode(ctx context.Context, bin, dir, fakeURL, catalogYAML, pprofAddr, database, public string) (*server, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
+	}
+	if public == "" {
+		public = "http://" + addr // publicOf makes it the https URL yuyue requires
 	}
 	admin, err := freeAddr()
 	if err != nil {
@@ -51,7 +61,7 @@ func spawnYuyue(ctx context.Context, bin, dir, fakeURL, catalogYAML, pprofAddr s
 		return nil, err
 	}
 	env := map[string]string{
-		"YUYUE_HTTP_ADDR": addr, "YUYUE_HTTP_ADMIN_ADDR": admin, "YUYUE_PUBLIC_URL": publicOf("http://" + addr), "YUYUE_DATABASE": filepath.Join(dir, "yuyue.db"),
+		"YUYUE_HTTP_ADDR": addr, "YUYUE_HTTP_ADMIN_ADDR": admin, "YUYUE_PUBLIC_URL": publicOf(public), "YUYUE_DATABASE": database,
 		"YUYUE_CATALOG": cat, "YUYUE_TWILIO_ACCOUNT_SID": accountSID, "YUYUE_TWILIO_AUTH_TOKEN": authToken,
 		"YUYUE_TWILIO_SMS_FROM": "+14155550100", "YUYUE_TWILIO_API_URL": fakeURL, "YUYUE_SECRET_KEY": secretKey,
 		"YUYUE_LOG_LEVEL": "warn", "YUYUE_JOBS_ENABLED": "false", "YUYUE_SMS_RATE": "5000", "YUYUE_SMS_CONCURRENCY": "16",

@@ -21,7 +21,7 @@ import (
 type deps struct {
 	cfg   *config.Config
 	log   *slog.Logger
-	store *store.Store
+	store database
 	svc   *booking.Service
 }
 
@@ -67,12 +67,12 @@ func openDeps(ctx context.Context, cfg *config.Config, log *slog.Logger) (*deps,
 	if err != nil {
 		return nil, &config.Error{Key: "catalog", Problem: err.Error()}
 	}
-	st, err := store.Open(ctx, cfg.Database, cfg.SecretKey)
+	st, err := openDatabase(ctx, cfg.Database, cfg.SecretKey)
 	if errors.Is(err, store.ErrWrongKey) {
 		return nil, &config.Error{Key: "secret_key", Problem: err.Error()}
 	}
 	if err != nil {
-		return nil, &config.Error{Key: "database", Problem: fmt.Sprintf("%s: %v", cfg.Database, err)}
+		return nil, &config.Error{Key: "database", Problem: fmt.Sprintf("%s: %v", redactDSN(cfg.Database), err)}
 	}
 	svc := booking.NewService(st, cat, cfg.Rules())
 	return &deps{cfg: cfg, log: log, store: st, svc: svc}, nil

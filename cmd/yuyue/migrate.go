@@ -23,7 +23,7 @@ func migrateCmd(g *globals, e env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "database %s at migration %d\n", d.cfg.Database, v)
+			fmt.Fprintf(e.stdout, "database %s at migration %d\n", redactDSN(d.cfg.Database), v)
 			return nil
 		},
 	}

@@ -8,7 +8,6 @@ import (
 
 	"yuyue/booking"
 	"yuyue/catalog"
-	"yuyue/store"
 )
 
 // Clock is a settable clock for tests.
@@ -60,9 +59,10 @@ calendar:
     workdays: {"2026-12-26": 测试调休}
 `
 
-// Env is a service on a real SQLite file with a test clock.
+// Env is a service on a real database (SQLite, or PostgreSQL under
+// TestPostgres) with a test clock.
 type Env struct {
-	Store *store.Store
+	Store DB
 	Svc   *booking.Service
 	Clock *Clock
 }
@@ -74,6 +74,13 @@ var Start = At("2026-11-30 09:00")
 // the clock to Start and opens the window's places.
 func NewEnv(t testing.TB, yaml ...string) *Env {
 	t.Helper()
+	return NewEnvOn(t, Open(t), yaml...)
+}
+
+// NewEnvOn is NewEnv on a store the caller opened (benchmarks choose
+// their store by hand).
+func NewEnvOn(t testing.TB, st DB, yaml ...string) *Env {
+	t.Helper()
 	src := TestCatalog
 	if len(yaml) > 0 {
 		src = yaml[0]
@@ -82,7 +89,6 @@ func NewEnv(t testing.TB, yaml ...string) *Env {
 	if err != nil {
 		t.Fatalf("test catalog: %v", err)
 	}
-	st := Open(t)
 	clock := &Clock{t: Start}
 	svc := booking.NewService(st, cat, booking.DefaultRules())
 	svc.Now = clock.Now

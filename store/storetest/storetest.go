@@ -1,20 +1,41 @@
-// Package storetest opens real SQLite databases for tests: a fresh file in
-// the test's temporary directory, migrations applied, closed at cleanup.
+// Package storetest opens real databases for tests: a fresh SQLite file in
+// the test's temporary directory, or, for the tests run under TestPostgres
+// when YUYUE_TEST_POSTGRES is set, a fresh PostgreSQL schema. Migrations are
+// applied and everything is closed (and dropped) at cleanup.
 package storetest
 
 import (
 	"context"
+	"database/sql"
 	"path/filepath"
 	"testing"
 
+	"yuyue/booking"
 	"yuyue/store"
 )
 
 // Secret is the secret_key test databases are opened with.
 const Secret = "test-secret-key-of-at-least-32-characters!"
 
-// Open returns a migrated store on a new file under t.TempDir().
-func Open(t testing.TB) *store.Store {
+// DB is a store under test: either implementation of booking.Store, plus
+// the pool tests inspect rows through and Close.
+type DB interface {
+	booking.Store
+	Close() error
+	Reader() *sql.DB
+}
+
+// Open returns a migrated store: PostgreSQL under TestPostgres, else SQLite.
+func Open(t testing.TB) DB {
+	t.Helper()
+	if OnPostgres(t) {
+		return OpenPostgres(t)
+	}
+	return OpenSQLite(t)
+}
+
+// OpenSQLite returns a migrated SQLite store on a new file under t.TempDir().
+func OpenSQLite(t testing.TB) *store.Store {
 	t.Helper()
 	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "yuyue.db"), Secret)
 	if err != nil {
@@ -22,4 +43,47 @@ func Open(t testing.TB) *store.Store {
 	}
 	t.Cleanup(func() { s.Close() })
 	return s
+}
+
+// Sibling opens a second store on db's database, as a second node (or a
+// second process, for SQLite) would.
+func Sibling(t testing.TB, db DB) DB {
+	t.Helper()
+	if s, ok := db.(*store.Store); ok {
+		s2, err := store.Open(context.Background(), s.Path, Secret)
+		if err != nil {
+			t.Fatalf("open sibling store: %v", err)
+		}
+		t.Cleanup(func() { s2.Close() })
+		return s2
+	}
+	return pgSibling(t, db)
+}
+
+// Rebind adapts a test's query, written with SQLite's ? placeholders, to db.
+func Rebind(db DB, query string) string {
+	if _, ok := db.(*store.Store); ok {
+		return query
+	}
+	return pgRebind(query)
+}
+
+// QueryRow runs a checking query (? placeholders) on the env's database.
+func (e *Env) QueryRow(query string, args ...any) *sql.Row {
+	return e.Store.Reader().QueryRow(Rebind(e.Store, query), args...)
+}
+
+// Query runs a checking query (? placeholders) on the env's database.
+func (e *Env) Query(query string, args ...any) (*sql.Rows, error) {
+	return e.Store.Reader().Query(Rebind(e.Store, query), args...)
+}
+
+// Node returns a service as a second yuyue node would run it: its own store
+// (connection pool, writer, lease) on the env's database, the same catalog,
+// rules and clock.
+func (e *Env) Node(t testing.TB) *booking.Service {
+	t.Helper()
+	svc := *e.Svc
+	svc.Store = Sibling(t, e.Store)
+	return &svc
 }

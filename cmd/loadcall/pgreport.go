@@ -1,0 +1,40 @@
+package main
+
+import "fmt"
+
+// pgMarkdown adds the PostgreSQL rows: throughput and p99 on 1 and N nodes
+// beside SQLite's from the same run, contention and a node killed under
+// load across N nodes.
+func (r *report) pgMarkdown(p func(string, ...any)) {
+	g := r.Postgres
+	if g == nil {
+		return
+	}
+	p("\n## PostgreSQL: %d nodes on one database, every webhook round-robin (no call affinity)\n\n| measure | measured | verdict |\n| --- | --- | --- |\n", g.Nodes)
+	sq := r.Throughput
+	for _, x := range []struct {
+		label string
+		t     *runReport
+	}{{"1 node", g.Throughput1}, {fmt.Sprintf("%d nodes", g.Nodes), g.ThroughputN}} {
+		if x.t == nil {
+			continue
+		}
+		vs := ""
+		if sq != nil && sq.StepsPerSec > 0 {
+			vs = fmt.Sprintf(" = %.2f× SQLite's %.0f steps/s (p99 %.2f ms)", x.t.StepsPerSec/sq.StepsPerSec, sq.StepsPerSec, sq.Overall.P99)
+		}
+		p("| throughput, %s | %.0f steps/s, %.2f bookings/s, p99 %.2f ms%s, %d errors | %s |\n", x.label, x.t.StepsPerSec,
+			x.t.BookingsPerSec, x.t.Overall.P99, vs, totalErrors(x.t.Errors), met(totalErrors(x.t.Errors) == 0))
+	}
+	if c := g.Contention; c != nil {
+		p("| %d attempts on %d places across %d nodes → exactly %d bookings | %d bookings in the database (%d calls booked, %d told full), %d errors, %.1f s | %s |\n",
+			c.Attempts, c.Places, g.Nodes, c.Places, c.BookingsInDB, c.BookedCalls, c.FullCalls, totalErrors(c.Errors), c.Seconds,
+			met(c.BookingsInDB == c.Places && c.BookedCalls == c.Places && totalErrors(c.Errors) == 0))
+	}
+	if c := g.Crash; c != nil {
+		p("| kill -9 one of %d nodes under load: calls go on, every reference heard booked, no SMS twice | killed after %d s; %d references heard (%d after the kill), %d missing; %d SMS sent twice; %d requests passed to another node; outbox: %d in sending when drained, %d s later %d unknown (not re-sent) and %d left pending/sending | %s |\n",
+			g.Nodes, c.KilledAfterSec, c.HeardBooked, c.HeardAfterKill, c.LostBookings, c.DuplicateSMS, c.RetriedByBalance,
+			c.SendingAtDrain, c.LeaseWaitSec, c.UnknownOutbox, c.PendingOutbox,
+			met(c.HeardAfterKill > 0 && c.LostBookings == 0 && c.DuplicateSMS == 0 && c.PendingOutbox == 0))
+	}
+}

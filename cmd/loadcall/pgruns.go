@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"yuyue/sms/twiliotest"
+)
+
+// pgReport is the PostgreSQL part of the run: the same loads as on SQLite,
+// on one node and on N nodes sharing one database behind a round-robin
+// balancer.
+type pgReport struct {
+	Nodes       int               `json:"nodes"`
+	Throughput1 *runReport        `json:"throughput_1_node,omitempty"`
+	ThroughputN *runReport        `json:"throughput_n_nodes,omitempty"`
+	Contention  *contentionReport `json:"contention_n_nodes,omitempty"`
+	Crash       *pgCrashReport    `json:"crash_n_nodes,omitempty"`
+}
+
+// pgCrashReport: one of N nodes is killed with SIGKILL under load; the
+// calls go on through the others.
+type pgCrashReport struct {
+	Callers          int   `json:"callers"`
+	KilledAfterSec   int   `json:"killed_after_s"`
+	HeardBooked      int   `json:"references_heard"`
+	HeardAfterKill   int   `json:"references_heard_after_kill"`
+	LostBookings     int   `json:"heard_but_missing"`
+	DuplicateSMS     int   `json:"sms_sent_twice"`
+	UnknownOutbox    int   `json:"outbox_unknown"`
+	SendingAtDrain   int   `json:"outbox_sending_when_drained"`
+	PendingOutbox    int   `json:"outbox_left_pending_or_sending"`
+	LeaseWaitSec     int   `json:"waited_for_dead_node_lease_s"`
+	RetriedByBalance int64 `json:"requests_passed_to_another_node"`
+}
+
+func pgThroughputRun(ctx context.Context, o options, dir string, fake *twiliotest.Fake, rep *report) error {
+	for _, n := range []int{1, o.nodes} {
+		c, err := startCluster(ctx, o, filepath.Join(dir, fmt.Sprint(n)), fake.URL, loadCatalog, n)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(os.Stderr, "postgres: throughput on %d node(s)\n", n)
+		r := throughputLoad(ctx, o, c.lb.base, fake, int64(600000+n*20000))
+		c.stop()
+		if n == 1 {
+			rep.pg(o).Throughput1 = r
+		} else {
+			rep.pg(o).ThroughputN = r
+		}
+	}
+	return nil
+}
+
+func pgContentionRun(ctx context.Context, o options, dir string, fake *twiliotest.Fake, rep *report) error {
+	c, err := startCluster(ctx, o, dir, fake.URL, fmt.Sprintf(contentionCatalog, closuresAfterFirst(time.Now()), o.places), o.nodes)
+	if err != nil {
+		return err
+	}
+	defer c.stop()
+	fmt.Fprintf(os.Stderr, "postgres: contention across %d nodes\n", o.nodes)
+	r := contentionLoad(ctx, o, c.lb.base, fake, 700000)
+	r.BookingsInDB, err = c.count(`SELECT count(*) FROM bookings WHERE status = 'booked'`)
+	rep.pg(o).Contention = r
+	return err
+}
+
+// pgCrashRun books through N nodes, kills node 1 with SIGKILL, keeps the
+// load going on the others for as long again, lets the outbox drain, and
+// checks every reference heard is booked and no SMS went out twice.
+func pgCrashRun(ctx context.Context, o options, dir string, fake *twiliotest.Fake, rep *report) error {
+	c, err := startCluster(ctx, o, dir, fake.URL, loadCatalog, o.nodes)
+	if err != nil {
+		return err
+	}
+	defer c.stop()
+	sent0 := len(fake.Messages())
+	st, cl := newStats(), client(o.tputCallers)
+	var mu sync.Mutex
+	var heard []string
+	var next atomic.Int64
+	next.Store(800000)
+	var killed atomic.Bool
+	afterKill := 0
+	runCtx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	for range o.tputCallers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for runCtx.Err() == nil {
+				cc := newCaller(int(next.Add(1)), c.lb.base, cl, st, fake, 0, 0)
+				cc.onDone = func(say string) {
+					if m := refRe.FindStringSubmatch(say); m != nil {
+						mu.Lock()
+						heard = append(heard, zhToDigit.Replace(m[1]))
+						if killed.Load() {
+							afterKill++
+						}
+						mu.Unlock()
+					}
+				}
+				cc.run(runCtx) // a call in flight on the killed node may fail
+			}
+		}()
+	}
+	const killAfter = 4 * time.Second
+	time.Sleep(killAfter)
+	c.nodes[0].cmd.Process.Kill() // SIGKILL: no shutdown, no flush
+	killed.Store(true)
+	c.nodes[0].cmd.Wait()
+	fmt.Fprintf(os.Stderr, "postgres crash: killed node 1 of %d after %s; load continues\n", o.nodes, killAfter)
+	time.Sleep(killAfter)
+	cancel()
+	wg.Wait()
+	waitDrained(fake)
+	r := &pgCrashReport{Callers: o.tputCallers, KilledAfterSec: int(killAfter.Seconds()), HeardBooked: len(heard),
+		HeardAfterKill: afterKill, RetriedByBalance: c.lb.retried.Load()}
+	for _, ref := range heard {
+		if n, _ := c.count(`SELECT count(*) FROM bookings WHERE reference = $1 AND status = 'booked'`, ref); n != 1 {
+			r.LostBookings++
+		}
+	}
+	// A send the killed node had in flight stays 'sending' until its lease
+	// runs out (15 s); then a live node marks it unknown, never re-sent.
+	r.SendingAtDrain, _ = c.count(`SELECT count(*) FROM outbox WHERE status = 'sending'`)
+	start := time.Now()
+	for time.Since(start) < 30*time.Second {
+		if r.PendingOutbox, _ = c.count(`SELECT count(*) FROM outbox WHERE status IN ('pending', 'sending')`); r.PendingOutbox == 0 {
+			break
+		}
+		time.Sleep(time.Second)
+	}
+	r.LeaseWaitSec = int(time.Since(start).Seconds())
+	r.UnknownOutbox, _ = c.count(`SELECT count(*) FROM outbox WHERE status = 'unknown'`)
+	seen := map[string]int{}
+	for _, m := range fake.Messages()[sent0:] {
+		seen[m.To+"\x00"+m.Body]++
+	}
+	for _, n := range seen {
+		r.DuplicateSMS += max(0, n-1)
+	}
+	rep.pg(o).Crash = r
+	return nil
+}
+
+// waitDrained waits until 2 s pass without a new SMS at the fake.
+func waitDrained(fake *twiliotest.Fake) {
+	for last, stable := -1, 0; stable < 8; time.Sleep(250 * time.Millisecond) {
+		if n := len(fake.Messages()); n == last {
+			stable++
+		} else {
+			last, stable = n, 0
+		}
+	}
+}
+
+func (r *report) pg(o options) *pgReport {
+	if r.Postgres == nil {
+		r.Postgres = &pgReport{Nodes: o.nodes}
+	}
+	return r.Postgres
+}

@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"net/url"
+	"time"
+
+	"yuyue/booking"
+	"yuyue/config"
+	"yuyue/store"
+	"yuyue/store/postgres"
+)
+
+// database is what the commands need of a store, whichever it is.
+type database interface {
+	booking.Store
+	Ping(ctx context.Context) error
+	Version(ctx context.Context) (int, error)
+	// Writable proves a committed write (readiness).
+	Writable(ctx context.Context) error
+	// OutboxBacklog and TransfersSince feed the operations metrics.
+	OutboxBacklog(ctx context.Context) (int, time.Time, error)
+	TransfersSince(ctx context.Context, t time.Time) (int, error)
+	// Rekey moves every ID number to a new secret_key.
+	Rekey(ctx context.Context, newSecret string) (int, error)
+	Close() error
+}
+
+// openDatabase is the one place the store is chosen: a postgres:// or
+// postgresql:// URL opens PostgreSQL (several nodes may share it), anything
+// else is an SQLite file path.
+func openDatabase(ctx context.Context, dsn, secret string) (database, error) {
+	if config.IsPostgres(dsn) {
+		return postgres.Open(ctx, dsn, secret)
+	}
+	return store.Open(ctx, dsn, secret)
+}
+
+// redactDSN hides a password in a database URL before it is printed.
+func redactDSN(dsn string) string {
+	if !config.IsPostgres(dsn) {
+		return dsn
+	}
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "postgres://…"
+	}
+	return u.Redacted()
+}

@@ -1,0 +1,138 @@
+package postgres
+
+import (
+	"time"
+
+	"yuyue/booking"
+)
+
+const bookingCols = `id, coalesce(reference, ''), citizen_id, place_id, business, office, date, start_time, end_time,
+	status, hold_expires_at, created_at, confirmed_at, cancelled_at, checked_in_at, noshow_at, completed_at,
+	queue_no, returned, attending, reminded_at, channel`
+
+func scanBooking(sc interface{ Scan(...any) error }) (booking.Booking, error) {
+	var b booking.Booking
+	var d string
+	var hold, created, confirmed, cancelled, checked, noshow, completed, reminded int64
+	err := sc.Scan(&b.ID, &b.Reference, &b.CitizenID, &b.PlaceID, &b.Business, &b.Office, &d, &b.Start, &b.End,
+		&b.Status, &hold, &created, &confirmed, &cancelled, &checked, &noshow, &completed,
+		&b.QueueNo, &b.Returned, &b.Attending, &reminded, &b.Channel)
+	if err != nil {
+		return b, err
+	}
+	b.HoldExpiresAt, b.CreatedAt, b.ConfirmedAt, b.CancelledAt = fromMS(hold), fromMS(created), fromMS(confirmed), fromMS(cancelled)
+	b.CheckedInAt, b.NoShowAt, b.CompletedAt, b.RemindedAt = fromMS(checked), fromMS(noshow), fromMS(completed), fromMS(reminded)
+	b.Date, err = booking.ParseDate(d)
+	return b, err
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func (t *tx) InsertBooking(b *booking.Booking) error {
+	id, err := t.insertID("booking", `INSERT INTO bookings (reference, citizen_id, place_id, business, office, date, start_time, end_time,
+		status, hold_expires_at, created_at, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		nullable(b.Reference), b.CitizenID, b.PlaceID, b.Business, b.Office, b.Date.String(), b.Start, b.End,
+		string(b.Status), ms(b.HoldExpiresAt), ms(b.CreatedAt), b.Channel)
+	if err != nil {
+		return err
+	}
+	b.ID = id
+	return nil
+}
+
+// UpdateBooking writes the mutable fields; InTx holds the writer lock, so
+// what the caller read inside it is still current.
+func (t *tx) UpdateBooking(b booking.Booking) error {
+	_, err := t.execMapped("booking", `UPDATE bookings SET reference = ?, status = ?, hold_expires_at = ?, confirmed_at = ?, cancelled_at = ?,
+		checked_in_at = ?, noshow_at = ?, completed_at = ?, queue_no = ?, returned = ?, attending = ?, reminded_at = ?
+		WHERE id = ?`,
+		nullable(b.Reference), string(b.Status), ms(b.HoldExpiresAt), ms(b.ConfirmedAt), ms(b.CancelledAt),
+		ms(b.CheckedInAt), ms(b.NoShowAt), ms(b.CompletedAt), b.QueueNo, b2i(b.Returned), b2i(b.Attending), ms(b.RemindedAt), b.ID)
+	return err
+}
+
+func (t *tx) Booking(id int64) (booking.Booking, error) {
+	b, err := scanBooking(t.QueryRow(`SELECT `+bookingCols+` FROM bookings WHERE id = ?`, id))
+	return b, mapError(err, "booking")
+}
+
+func (t *tx) BookingByReference(ref string) (booking.Booking, error) {
+	b, err := scanBooking(t.QueryRow(`SELECT `+bookingCols+` FROM bookings WHERE reference = ?`, ref))
+	return b, mapError(err, "booking")
+}
+
+func bookingWhere(f booking.BookingFilter) (string, []any) {
+	var w where
+	if f.CitizenID != 0 {
+		w.add("citizen_id = ?", f.CitizenID)
+	}
+	if f.PlaceID != 0 {
+		w.add("place_id = ?", f.PlaceID)
+	}
+	if f.Office != "" {
+		w.add("office = ?", f.Office)
+	}
+	if f.Business != "" {
+		w.add("business = ?", f.Business)
+	}
+	if !f.From.IsZero() {
+		w.add("date >= ?", f.From.String())
+	}
+	if !f.To.IsZero() {
+		w.add("date <= ?", f.To.String())
+	}
+	if len(f.Statuses) > 0 {
+		vals := make([]any, len(f.Statuses))
+		for i, s := range f.Statuses {
+			vals[i] = string(s)
+		}
+		w.in("status", vals)
+	}
+	if !f.HoldExpiredBefore.IsZero() {
+		w.add("status = 'held' AND hold_expires_at <= ?", ms(f.HoldExpiredBefore))
+	}
+	if f.NotReturned {
+		w.add("returned = 0")
+	}
+	if f.NotReminded {
+		w.add("reminded_at = 0")
+	}
+	return w.sql()
+}
+
+func (t *tx) Bookings(f booking.BookingFilter) ([]booking.Booking, error) {
+	where, args := bookingWhere(f)
+	q := `SELECT ` + bookingCols + ` FROM bookings` + where + ` ORDER BY date, start_time, id`
+	if f.Limit > 0 {
+		q += " LIMIT ?"
+		args = append(args, f.Limit)
+	}
+	rows, err := t.Query(q, args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanBooking)
+}
+
+func (t *tx) NextQueueNo(office string, d booking.Date) (int, error) {
+	var n int
+	err := t.QueryRow(`SELECT coalesce(max(queue_no), 0) + 1 FROM bookings WHERE office = ? AND date = ?`, office, d.String()).Scan(&n)
+	return n, err
+}
+
+func (t *tx) NoShowTimes(citizenID int64, since time.Time) ([]time.Time, error) {
+	rows, err := t.Query(`SELECT noshow_at FROM bookings WHERE citizen_id = ? AND status = 'noshow' AND noshow_at >= ?`, citizenID, ms(since))
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(sc interface{ Scan(...any) error }) (time.Time, error) {
+		var v int64
+		err := sc.Scan(&v)
+		return fromMS(v), err
+	})
+}

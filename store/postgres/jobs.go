@@ -1,0 +1,81 @@
+package postgres
+
+import (
+	"time"
+
+	"yuyue/booking"
+)
+
+func (t *tx) ClaimFire(job string, fireAt time.Time, by string, now time.Time) (bool, error) {
+	res, err := t.Exec(`INSERT INTO job_runs (job, fire_at, claimed_by, started_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		job, ms(fireAt), by, ms(now))
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+func (t *tx) FinishFire(job string, fireAt time.Time, now time.Time, result, errText string) error {
+	_, err := t.Exec(`UPDATE job_runs SET finished_at = ?, result = ?, error = ? WHERE job = ? AND fire_at = ?`,
+		ms(now), result, errText, job, ms(fireAt))
+	return err
+}
+
+// purges are the deletions of the purge job; none touches an active
+// booking, and no-shows that still count towards a ban are kept.
+var purges = []struct {
+	name string
+	sql  string
+	args func(booking.PurgePolicy) []any
+}{
+	{"codes", `DELETE FROM sms_codes WHERE expires_at < ?`,
+		func(p booking.PurgePolicy) []any { return []any{ms(p.Now.Add(-24 * time.Hour))} }},
+	// An expired verification grants nothing (PhoneVerified compares the
+	// time) but marks a known number for the unverified-code budget, so it
+	// stays as long as messages do.
+	{"verifications", `DELETE FROM phone_verifications WHERE verified_until < ?`,
+		func(p booking.PurgePolicy) []any { return []any{ms(p.MessagesBefore)} }},
+	{"calls", `DELETE FROM call_sessions WHERE (ended_at > 0 AND ended_at < ?) OR (ended_at = 0 AND updated_at < ?)`,
+		func(p booking.PurgePolicy) []any {
+			return []any{ms(p.CallsBefore), ms(p.CallsBefore.Add(-24 * time.Hour))}
+		}},
+	{"bookings", `DELETE FROM bookings WHERE status IN ('completed', 'cancelled', 'expired', 'noshow') AND date < ?
+		AND returned = CASE WHEN status IN ('cancelled', 'expired') THEN 1 ELSE 0 END
+		AND NOT (status = 'noshow' AND noshow_at >= ?)`,
+		func(p booking.PurgePolicy) []any {
+			return []any{p.BookingsBefore.Format(time.DateOnly), ms(p.KeepNoShowsSince)}
+		}},
+	{"citizens", `DELETE FROM citizens WHERE active = 0 AND updated_at < ? AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.citizen_id = citizens.id)`,
+		func(p booking.PurgePolicy) []any { return []any{ms(p.BookingsBefore)} }},
+	{"outbox", `DELETE FROM outbox WHERE status IN ('sent', 'failed') AND created_at < ?`,
+		func(p booking.PurgePolicy) []any { return []any{ms(p.MessagesBefore)} }},
+	// A signed inbound webhook can be replayed at any time: its MessageSid
+	// is kept for good so that it never applies twice; the sender and the
+	// reply (personal data) go with retention.messages.
+	{"inbound", `UPDATE sms_inbound SET from_phone = '', reply = '' WHERE received_at < ? AND (from_phone <> '' OR reply <> '')`,
+		func(p booking.PurgePolicy) []any { return []any{ms(p.MessagesBefore)} }},
+	{"sms_up", `DELETE FROM sms_up WHERE received_at < ? AND handled_at > 0`,
+		func(p booking.PurgePolicy) []any { return []any{ms(p.MessagesBefore)} }},
+	{"sms_early_status", `DELETE FROM sms_early_status WHERE received_at < ?`,
+		func(p booking.PurgePolicy) []any { return []any{ms(p.MessagesBefore)} }},
+	{"dev_inbox", `DELETE FROM dev_inbox WHERE created_at < ?`,
+		func(p booking.PurgePolicy) []any { return []any{ms(p.MessagesBefore)} }},
+	{"audit", `DELETE FROM audit WHERE at < ?`,
+		func(p booking.PurgePolicy) []any { return []any{ms(p.AuditBefore)} }},
+	{"job_runs", `DELETE FROM job_runs WHERE fire_at < ?`,
+		func(p booking.PurgePolicy) []any { return []any{ms(p.AuditBefore)} }},
+}
+
+func (t *tx) Purge(p booking.PurgePolicy) (booking.PurgeResult, error) {
+	out := booking.PurgeResult{}
+	for _, q := range purges {
+		res, err := t.Exec(q.sql, q.args(p)...)
+		if err != nil {
+			return out, err
+		}
+		n, _ := res.RowsAffected()
+		out[q.name] = int(n)
+	}
+	return out, nil
+}

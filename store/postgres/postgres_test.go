@@ -1,0 +1,142 @@
+package postgres_test
+
+import (
+	"context"
+	"os"
+	"testing"
+	"time"
+
+	"yuyue/booking"
+	"yuyue/store/postgres"
+	"yuyue/store/storetest"
+)
+
+var ctx = context.Background()
+
+// pgPair opens two nodes on one fresh schema; skipped without PostgreSQL.
+func pgPair(t *testing.T) (*postgres.Store, *postgres.Store) {
+	if os.Getenv(storetest.PostgresEnv) == "" {
+		t.Skipf("%s not set", storetest.PostgresEnv)
+	}
+	a := storetest.OpenPostgres(t)
+	return a, storetest.Sibling(t, a).(*postgres.Store)
+}
+
+func enqueueAndClaim(t *testing.T, s *postgres.Store, n int) []booking.OutboxItem {
+	t.Helper()
+	var items []booking.OutboxItem
+	err := s.InTx(ctx, func(tx booking.Tx) (err error) {
+		for i := range n {
+			if err := tx.Enqueue(booking.Message{To: storetest.Phone(i), Kind: "test"}); err != nil {
+				return err
+			}
+		}
+		items, err = tx.ClaimMessages(time.Now(), n)
+		return err
+	})
+	if err != nil || len(items) != n {
+		t.Fatalf("claimed %d of %d: %v", len(items), n, err)
+	}
+	return items
+}
+
+func statuses(t *testing.T, s *postgres.Store) map[string]int {
+	t.Helper()
+	var st booking.OutboxStats
+	if err := s.View(ctx, func(tx booking.Tx) (err error) { st, err = tx.OutboxStats(); return err }); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// A node (re)starting recovers only what it left in sending; another live
+// node's in-flight sends are untouched.
+func TestRecoverSendingIsPerNode(t *testing.T) {
+	a, b := pgPair(t)
+	enqueueAndClaim(t, a, 2)
+	mine := enqueueAndClaim(t, b, 3)
+	var n int
+	err := b.InTx(ctx, func(tx booking.Tx) (err error) { n, err = tx.RecoverSending(); return err })
+	if err != nil || n != 3 {
+		t.Fatalf("b recovered %d (%v), want its own 3", n, err)
+	}
+	if st := statuses(t, a); st["sending"] != 2 || st["unknown"] != 3 {
+		t.Fatalf("after b's recovery: %v; a's 2 sends must stay in flight", st)
+	}
+	if err := a.InTx(ctx, func(tx booking.Tx) error {
+		return tx.FinishMessage(booking.SendResult{ID: mine[0].ID, Outcome: booking.SendSent, SID: "SM1", At: time.Now()})
+	}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// The sends of a node that died (its lease ran out) become unknown — never
+// re-sent — once another node notices; a live node's stay in flight.
+func TestDeadNodesSendsBecomeUnknown(t *testing.T) {
+	a, b := pgPair(t)
+	enqueueAndClaim(t, a, 2)
+	enqueueAndClaim(t, b, 1)
+	if _, err := a.Reader().Exec(`UPDATE nodes SET lease_until = 1 WHERE id = $1`, b.Node()); err != nil {
+		t.Fatal(err) // b stops renewing: as after kill -9, 15 s later
+	}
+	n, err := a.RecoverDead(ctx)
+	if err != nil || n != 1 {
+		t.Fatalf("recovered %d (%v), want b's 1", n, err)
+	}
+	if st := statuses(t, a); st["sending"] != 2 || st["unknown"] != 1 || st["pending"] != 0 {
+		t.Fatalf("outbox %v", st)
+	}
+}
+
+// Two nodes starting together on an empty schema migrate it once.
+func TestConcurrentMigration(t *testing.T) {
+	if os.Getenv(storetest.PostgresEnv) == "" {
+		t.Skipf("%s not set", storetest.PostgresEnv)
+	}
+	dsn := storetest.PostgresDSN(t)
+	opened := make(chan *postgres.Store, 2)
+	for range 2 {
+		go func() {
+			s, err := postgres.Open(ctx, dsn, storetest.Secret)
+			if err != nil {
+				t.Error(err)
+			}
+			opened <- s
+		}()
+	}
+	a, b := <-opened, <-opened
+	if a == nil || b == nil {
+		t.FailNow()
+	}
+	defer a.Close()
+	defer b.Close()
+	v, err := a.Version(ctx)
+	if err != nil || v < 5 {
+		t.Fatalf("version %d %v", v, err)
+	}
+	var files, rows int
+	a.Reader().QueryRow(`SELECT count(*), count(DISTINCT name) FROM schema_migrations`).Scan(&rows, &files)
+	if rows != files || rows < 6 {
+		t.Fatalf("%d migration records for %d files", rows, files)
+	}
+}
+
+// A violated constraint inside a transaction maps to its domain code and
+// leaves the transaction usable, as on SQLite.
+func TestConstraintViolationKeepsTransaction(t *testing.T) {
+	a, _ := pgPair(t)
+	c1 := booking.Citizen{Name: "甲", IDNumber: storetest.ID(1), IDMasked: "x", Phone: storetest.Phone(1), Active: true}
+	c2 := booking.Citizen{Name: "乙", IDNumber: storetest.ID(2), IDMasked: "y", Phone: storetest.Phone(1), Active: true}
+	err := a.InTx(ctx, func(tx booking.Tx) error {
+		if err := tx.InsertCitizen(&c1); err != nil {
+			return err
+		}
+		if err := tx.InsertCitizen(&c2); booking.ErrorCode(err) != booking.EPhoneLinked {
+			t.Errorf("second citizen on the phone: %v, want phone_linked", err)
+		}
+		return tx.Audit(booking.AuditEntry{Actor: "t", Action: "after"})
+	})
+	if err != nil {
+		t.Fatalf("transaction after a handled violation: %v", err)
+	}
+}

@@ -1,0 +1,206 @@
+package postgres
+
+import (
+	"cmp"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"slices"
+	"time"
+
+	"yuyue/booking"
+)
+
+func (t *tx) InsertCode(c *booking.VerificationCode) error {
+	// A new code replaces any earlier unused one for the same purpose.
+	if _, err := t.Exec(`UPDATE sms_codes SET used_at = ? WHERE phone = ? AND purpose = ? AND used_at = 0`,
+		ms(c.CreatedAt), c.Phone, c.Purpose); err != nil {
+		return err
+	}
+	id, err := t.insertID("code", `INSERT INTO sms_codes (phone, purpose, caller, code_hash, created_at, expires_at, unverified) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		c.Phone, c.Purpose, c.Caller, c.Hash, ms(c.CreatedAt), ms(c.ExpiresAt), b2i(c.Unverified))
+	c.ID = id
+	return err
+}
+
+func (t *tx) LatestCode(phone, purpose string) (booking.VerificationCode, error) {
+	var c booking.VerificationCode
+	var created, expires, used int64
+	err := t.QueryRow(`SELECT id, phone, purpose, caller, code_hash, created_at, expires_at, attempts, used_at
+		FROM sms_codes WHERE phone = ? AND purpose = ? ORDER BY id DESC LIMIT 1`, phone, purpose).
+		Scan(&c.ID, &c.Phone, &c.Purpose, &c.Caller, &c.Hash, &created, &expires, &c.Attempts, &used)
+	c.CreatedAt, c.ExpiresAt, c.UsedAt = fromMS(created), fromMS(expires), fromMS(used)
+	return c, mapError(err, "code")
+}
+
+func (t *tx) UpdateCode(c booking.VerificationCode) error {
+	_, err := t.Exec(`UPDATE sms_codes SET attempts = ?, used_at = ? WHERE id = ?`, c.Attempts, ms(c.UsedAt), c.ID)
+	return err
+}
+
+func (t *tx) CountCodes(phone, caller string, since time.Time) (int, int, error) {
+	var byPhone, byCaller int
+	err := t.QueryRow(`SELECT
+		(SELECT count(*) FROM sms_codes WHERE phone = ? AND created_at > ?),
+		(SELECT count(*) FROM sms_codes WHERE caller = ? AND caller <> '' AND created_at > ?)`,
+		phone, ms(since), caller, ms(since)).Scan(&byPhone, &byCaller)
+	return byPhone, byCaller, err
+}
+
+// CountUnverifiedCodes counts codes sent since then, all numbers together,
+// to numbers that had never passed a code.
+func (t *tx) CountUnverifiedCodes(since time.Time) (int, error) {
+	var n int
+	err := t.QueryRow(`SELECT count(*) FROM sms_codes WHERE unverified = 1 AND created_at > ?`, ms(since)).Scan(&n)
+	return n, err
+}
+
+// PhoneKnown reports whether phone passed a code before (its verification
+// record is kept for retention.messages) or belongs to an active citizen.
+func (t *tx) PhoneKnown(phone string) (bool, error) {
+	var known bool
+	err := t.QueryRow(`SELECT EXISTS (SELECT 1 FROM phone_verifications WHERE phone = ?)
+		OR EXISTS (SELECT 1 FROM citizens WHERE phone = ? AND active = 1)`, phone, phone).Scan(&known)
+	return known, err
+}
+
+func (t *tx) LastCodeAt(phone string) (time.Time, error) {
+	var v sql.NullInt64
+	err := t.QueryRow(`SELECT max(created_at) FROM sms_codes WHERE phone = ?`, phone).Scan(&v)
+	return fromMS(v.Int64), err
+}
+
+// ClaimMessages marks due pending rows as sending by this node and returns
+// them. SKIP LOCKED lets nodes claim side by side without waiting on or
+// sharing a row. A row left in sending by a crash is not retried (see
+// RecoverSending).
+func (t *tx) ClaimMessages(now time.Time, limit int) ([]booking.OutboxItem, error) {
+	if t.readOnly {
+		return nil, errReadOnly
+	}
+	rows, err := t.Query(`UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_by = ?
+		WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?
+			FOR UPDATE SKIP LOCKED)
+		RETURNING id, to_phone, kind, params, citizen_id, booking_id, attempts`, t.s.node, ms(now), limit)
+	if err != nil {
+		return nil, err
+	}
+	items, err := collect(rows, func(sc interface{ Scan(...any) error }) (booking.OutboxItem, error) {
+		var m booking.OutboxItem
+		var params string
+		if err := sc.Scan(&m.ID, &m.To, &m.Kind, &params, &m.CitizenID, &m.BookingID, &m.Attempts); err != nil {
+			return m, err
+		}
+		return m, json.Unmarshal([]byte(params), &m.Params)
+	})
+	slices.SortFunc(items, func(a, b booking.OutboxItem) int { return cmp.Compare(a.ID, b.ID) })
+	return items, err
+}
+
+// FinishMessage records a send attempt. Once a message has left (or may
+// have), its parameters — a code among them — are scrubbed.
+func (t *tx) FinishMessage(r booking.SendResult) error {
+	var err error
+	switch r.Outcome {
+	case booking.SendSent:
+		_, err = t.Exec(`UPDATE outbox SET status = 'sent', message_sid = ?, sent_at = ?, params = '{}', last_error = '' WHERE id = ?`,
+			r.SID, ms(r.At), r.ID)
+		if err == nil {
+			err = t.applyEarly(r.SID)
+		}
+	case booking.SendRetry:
+		_, err = t.Exec(`UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?`,
+			ms(r.NextTryAt), r.Error, r.ID)
+	case booking.SendFailed, booking.SendUnknown:
+		_, err = t.Exec(`UPDATE outbox SET status = ?, params = '{}', last_error = ? WHERE id = ?`, string(r.Outcome), r.Error, r.ID)
+	default:
+		err = errors.New("unknown send outcome " + string(r.Outcome))
+	}
+	return err
+}
+
+// RecoverSending marks rows a stopped worker left in sending as unknown:
+// they may have reached Twilio, so they are not sent again blindly. Only
+// this node's rows and those of nodes whose lease ran out are touched;
+// another live node's in-flight sends are its own business.
+func (t *tx) RecoverSending() (int, error) {
+	res, err := t.Exec(`UPDATE outbox SET status = 'unknown', params = '{}', last_error = 'worker stopped during send'
+		WHERE status = 'sending' AND (claimed_by = ? OR claimed_by NOT IN (SELECT id FROM nodes WHERE lease_until >= ?))`,
+		t.s.node, time.Now().UnixMilli())
+	if err != nil {
+		return 0, err
+	}
+	n, err := res.RowsAffected()
+	return int(n), err
+}
+
+// deliveryRank orders Twilio's message statuses; a status never replaces a
+// later one (a late "sent" callback must not overwrite "delivered").
+var deliveryRank = map[string]int{
+	"": 0, "accepted": 1, "scheduled": 1, "queued": 2, "sending": 3, "sent": 4,
+	"delivered": 5, "undelivered": 5, "failed": 5, "read": 6, "canceled": 5,
+	// Some parts of a multi-part message arrived: final, but short of read.
+	"partially_delivered": 5,
+}
+
+// SetDeliveryStatus records a Twilio status callback; one that arrives
+// before the send saved its MessageSid is kept and applied then.
+func (t *tx) SetDeliveryStatus(sid, status, errorCode string) (bool, error) {
+	return t.SetDeliveryReport(sid, 0, status, errorCode)
+}
+
+func (t *tx) OutboxStats() (booking.OutboxStats, error) {
+	rows, err := t.Query(`SELECT status, count(*) FROM outbox GROUP BY status`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	st := booking.OutboxStats{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return nil, err
+		}
+		st[s] = n
+	}
+	return st, rows.Err()
+}
+
+func (t *tx) ClaimInbound(sid, from string, now time.Time) (string, bool, error) {
+	res, err := t.Exec(`INSERT INTO sms_inbound (message_sid, from_phone, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, sid, from, ms(now))
+	if err != nil {
+		return "", false, err
+	}
+	if n, _ := res.RowsAffected(); n == 1 {
+		return "", true, nil
+	}
+	var reply string
+	err = t.QueryRow(`SELECT reply FROM sms_inbound WHERE message_sid = ?`, sid).Scan(&reply)
+	return reply, false, err
+}
+
+func (t *tx) SetInboundReply(sid, reply string) error {
+	_, err := t.Exec(`UPDATE sms_inbound SET reply = ? WHERE message_sid = ?`, reply, sid)
+	return err
+}
+
+func (t *tx) AddDevMessage(m booking.DevMessage) error {
+	_, err := t.Exec(`INSERT INTO dev_inbox (to_phone, kind, body, template, template_params, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		m.To, m.Kind, m.Body, m.Template, m.TemplateParams, ms(m.CreatedAt))
+	return err
+}
+
+func (t *tx) DevMessages(to string, limit int) ([]booking.DevMessage, error) {
+	rows, err := t.Query(`SELECT id, to_phone, kind, body, template, template_params, created_at FROM dev_inbox WHERE ? = '' OR to_phone = ? ORDER BY id DESC LIMIT ?`, to, to, limit)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(sc interface{ Scan(...any) error }) (booking.DevMessage, error) {
+		var m booking.DevMessage
+		var at int64
+		err := sc.Scan(&m.ID, &m.To, &m.Kind, &m.Body, &m.Template, &m.TemplateParams, &at)
+		m.CreatedAt = fromMS(at)
+		return m, err
+	})
+}
