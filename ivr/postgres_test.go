@@ -26,6 +26,7 @@ func TestPostgres(t *testing.T) {
 		"TestMadeUpIDCannotBindVictimNumber":           TestMadeUpIDCannotBindVictimNumber,
 		"TestMalformedWebhooks":                        TestMalformedWebhooks,
 		"TestNewCallerRegistersAndBooksByBusiness":     TestNewCallerRegistersAndBooksByBusiness,
+		"TestNoSecondCodeInOneCallWhileVerified":       TestNoSecondCodeInOneCallWhileVerified,
 		"TestPromptsSayTheConfiguredRules":             TestPromptsSayTheConfiguredRules,
 		"TestQueryAndCancelByPhone":                    TestQueryAndCancelByPhone,
 		"TestRegisteredCallerBooksByOffice":            TestRegisteredCallerBooksByOffice,
