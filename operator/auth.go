@@ -63,9 +63,18 @@ func hashToken(tok string) []byte {
 	return h[:]
 }
 
+// cookie lives ttl from when the browser gets it (Max-Age), not until an
+// instant of the service's clock: a browser whose clock differs from the
+// server's (or a test's clock) must not drop a fresh cookie as expired.
+// A ttl of zero or less deletes it.
 func (c *Console) cookie(name, value string, ttl time.Duration) *fiber.Cookie {
-	return &fiber.Cookie{Name: name, Value: value, Path: "/console", HTTPOnly: true, SameSite: "Strict",
-		Secure: c.Secure, Expires: c.Svc.Now().Add(ttl)}
+	ck := &fiber.Cookie{Name: name, Value: value, Path: "/console", HTTPOnly: true, SameSite: "Strict", Secure: c.Secure}
+	if secs := int(ttl / time.Second); secs > 0 {
+		ck.MaxAge = secs
+	} else {
+		ck.Expires = time.Unix(1, 0) // long past: the browser deletes it
+	}
+	return ck
 }
 
 func (c *Console) logout(ctx *fiber.Ctx) error {

@@ -17,8 +17,17 @@ const (
 	maxForm       = 16 << 10
 )
 
+// cookie lives until expires by the service's clock, sent as Max-Age (a
+// duration from now) so a browser whose clock differs from the server's
+// does not drop a fresh cookie; an expiry not in the future deletes it.
 func (s *Site) cookie(name, value string, expires time.Time) *fiber.Cookie {
-	return &fiber.Cookie{Name: name, Value: value, Path: "/", HTTPOnly: true, SameSite: "Lax", Secure: s.Secure, Expires: expires}
+	ck := &fiber.Cookie{Name: name, Value: value, Path: "/", HTTPOnly: true, SameSite: "Lax", Secure: s.Secure}
+	if secs := int(expires.Sub(s.Accounts.Svc.Now()) / time.Second); secs > 0 {
+		ck.MaxAge = secs
+	} else {
+		ck.Expires = time.Unix(1, 0) // long past: the browser deletes it
+	}
+	return ck
 }
 
 // guard limits requests per client address and refuses oversized forms.
@@ -51,7 +60,7 @@ func (s *Site) session(c *fiber.Ctx) error {
 	tok := c.Cookies(formCookie)
 	if len(tok) != 64 {
 		tok, _ = booking.NewToken()
-		c.Cookie(s.cookie(formCookie, tok, time.Now().Add(24*time.Hour)))
+		c.Cookie(s.cookie(formCookie, tok, s.Accounts.Svc.Now().Add(24*time.Hour)))
 	}
 	c.Locals("csrf", tok)
 	return c.Next()
