@@ -14,10 +14,15 @@ import (
 // latency. The checkpointer below does the same work off the commit path.
 const driverName = "sqlite3_yuyue"
 
+// The hook also defines now_ms(), the wall clock in Unix milliseconds, which
+// PostgreSQL's migrations define as a SQL function: the shared queries use
+// it where the database stamps a row.
 func init() {
 	sql.Register(driverName, &sqlite3.SQLiteDriver{ConnectHook: func(c *sqlite3.SQLiteConn) error {
-		_, err := c.Exec("PRAGMA wal_autocheckpoint = 0", nil)
-		return err
+		if _, err := c.Exec("PRAGMA wal_autocheckpoint = 0", nil); err != nil {
+			return err
+		}
+		return c.RegisterFunc("now_ms", func() int64 { return time.Now().UnixMilli() }, false)
 	}})
 }
 
@@ -34,7 +39,7 @@ func (s *Store) checkpointer(db *sql.DB) {
 	defer t.Stop()
 	for {
 		select {
-		case <-s.quit:
+		case <-s.DB.Done():
 			// Leave a small WAL behind; a crash before this is harmless,
 			// the WAL is replayed on the next open.
 			db.Exec("PRAGMA wal_checkpoint(TRUNCATE)")

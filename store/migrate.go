@@ -5,10 +5,8 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
-	"io/fs"
-	"sort"
-	"strconv"
-	"strings"
+
+	"yuyue/store/sqlstore"
 )
 
 //go:embed migrations/*.sql
@@ -21,45 +19,26 @@ func (s *Store) migrate(ctx context.Context) error {
 		version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	ms, err := sqlstore.Migrations(migrations, "migrations")
 	if err != nil {
 		return err
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		if err := s.applyMigration(ctx, name); err != nil {
+	for _, m := range ms {
+		if err := WithTx(ctx, s.writer, func(t *sql.Tx) error { return apply(ctx, t, m) }); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func (s *Store) applyMigration(ctx context.Context, name string) error {
-	base := strings.TrimPrefix(name, "migrations/")
-	version, err := strconv.Atoi(strings.SplitN(base, "_", 2)[0])
-	if err != nil {
-		return fmt.Errorf("migration %s: name must start with a number", base)
-	}
-	body, err := migrations.ReadFile(name)
-	if err != nil {
+func apply(ctx context.Context, t *sql.Tx, m sqlstore.Migration) error {
+	var n int
+	if err := t.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations WHERE version = ?", m.Version).Scan(&n); err != nil || n > 0 {
 		return err
 	}
-	return WithTx(ctx, s.writer, func(t *sql.Tx) error {
-		var n int
-		if err := t.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations WHERE version = ?", version).Scan(&n); err != nil || n > 0 {
-			return err
-		}
-		if _, err := t.ExecContext(ctx, string(body)); err != nil {
-			return fmt.Errorf("migration %s: %w", base, err)
-		}
-		_, err := t.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, unixepoch())", version, base)
-		return err
-	})
-}
-
-// Version returns the highest applied migration.
-func (s *Store) Version(ctx context.Context) (int, error) {
-	var v sql.NullInt64
-	err := s.writer.QueryRowContext(ctx, "SELECT max(version) FROM schema_migrations").Scan(&v)
-	return int(v.Int64), err
+	if _, err := t.ExecContext(ctx, m.Body); err != nil {
+		return fmt.Errorf("migration %s: %w", m.Name, err)
+	}
+	_, err := t.ExecContext(ctx, "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, unixepoch())", m.Version, m.Name)
+	return err
 }

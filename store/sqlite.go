@@ -1,6 +1,8 @@
-// Package store is the SQLite implementation of booking.Store: embedded
-// migrations, a writer and a reader pool, one transaction helper, and the
-// encryption of ID numbers at rest.
+// Package store is the SQLite store: the shared query layer
+// (store/sqlstore) over go-sqlite3 with the SQLite dialect, plus what only
+// SQLite has — a single writer connection beside a reader pool, a
+// statement cache, the background checkpointer, backups and the file
+// lease. The PostgreSQL store is its sibling, store/postgres.
 package store
 
 import (
@@ -12,56 +14,25 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"sync"
-	"sync/atomic"
-	"time"
 
-	"yuyue/booking"
+	"yuyue/store/sqlstore"
 )
 
-// Store holds the two connection pools and the ID-number keys.
+// Store is the shared store on an SQLite file: its writer and reader pools
+// and the checkpointer's connection.
 type Store struct {
+	*sqlstore.DB
 	writer *sql.DB
 	reader *sql.DB
-	keys   keys
-	// keyCheck is KeyCheckValue(secret), compared with the database's.
-	keyCheck []byte
-	Path     string
-	stmts    sync.Map // stmtKey → *sql.Stmt, prepared once per pool
-
-	queue   chan *writeReq // group commit (group.go)
-	quit    chan struct{}
-	stopped chan struct{}
-
-	commits, requests atomic.Int64
+	Path   string
 
 	ckpt     *sql.DB // the background checkpointer's connection (checkpoint.go)
 	ckptDone chan struct{}
 }
 
-type stmtKey struct {
-	db    *sql.DB
-	query string
-}
-
-// prepared returns the reader pool's prepared statement for query.
-// database/sql keeps it prepared on each connection that used it, so a
-// query is parsed once per connection instead of once per call.
-func (s *Store) prepared(db *sql.DB, query string) (*sql.Stmt, error) {
-	k := stmtKey{db, query}
-	if st, ok := s.stmts.Load(k); ok {
-		return st.(*sql.Stmt), nil
-	}
-	st, err := db.Prepare(query)
-	if err != nil {
-		return nil, err
-	}
-	if old, loaded := s.stmts.LoadOrStore(k, st); loaded {
-		st.Close()
-		return old.(*sql.Stmt), nil
-	}
-	return st, nil
-}
+// ErrWrongKey is returned by Open when secret_key is not the key the
+// database was created with.
+var ErrWrongKey = sqlstore.ErrWrongKey
 
 // dsn builds the connection string; each flag has its reason.
 func dsn(path string, write bool) string {
@@ -94,63 +65,66 @@ func Open(ctx context.Context, path, secret string) (*Store, error) {
 			return nil, fmt.Errorf("create database directory: %w", err)
 		}
 	}
-	w, err := sql.Open(driverName, dsn(path, true))
-	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
+	s := &Store{Path: path}
+	if err := s.open(ctx, secret); err != nil {
+		s.closePools()
+		return nil, err
+	}
+	s.DB.Start()
+	s.ckptDone = make(chan struct{})
+	go s.checkpointer(s.ckpt)
+	return s, nil
+}
+
+func (s *Store) open(ctx context.Context, secret string) (err error) {
+	if s.writer, err = sql.Open(driverName, dsn(s.Path, true)); err != nil {
+		return fmt.Errorf("open database: %w", err)
 	}
 	// One writer connection: SQLite has one writer at a time anyway, and
 	// queueing in the pool is cheaper and fairer than busy-waiting on locks.
-	w.SetMaxOpenConns(1)
-	w.SetMaxIdleConns(1)
-	s := &Store{writer: w, keys: deriveKeys(secret), keyCheck: KeyCheckValue(secret), Path: path}
-	if err := s.migrate(ctx); err != nil {
-		w.Close()
-		return nil, err
-	}
-	if err := s.checkKey(ctx); err != nil {
-		w.Close()
-		return nil, err
-	}
-	r, err := sql.Open(driverName, dsn(path, false))
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open reader pool: %w", err)
+	s.writer.SetMaxOpenConns(1)
+	s.writer.SetMaxIdleConns(1)
+	if s.reader, err = sql.Open(driverName, dsn(s.Path, false)); err != nil {
+		return fmt.Errorf("open reader pool: %w", err)
 	}
 	// Keep every reader open: database/sql keeps only two idle connections by
 	// default, and reopening one re-runs the pragmas and re-parses the
 	// schema — under load that was 14% of the server's CPU.
 	n := max(4, 2*runtime.NumCPU())
-	r.SetMaxOpenConns(n)
-	r.SetMaxIdleConns(n)
-	s.reader = r
-	ck, err := sql.Open(driverName, dsn(path, true))
-	if err != nil {
-		w.Close()
-		r.Close()
-		return nil, fmt.Errorf("open checkpointer: %w", err)
+	s.reader.SetMaxOpenConns(n)
+	s.reader.SetMaxIdleConns(n)
+	s.DB = sqlstore.New(dialect{writer: s.writer}, &stmtCache{db: s.reader}, secret)
+	if err := s.migrate(ctx); err != nil {
+		return err
 	}
-	ck.SetMaxOpenConns(1)
-	s.ckpt = ck
-	s.startWriter()
-	s.ckptDone = make(chan struct{})
-	go s.checkpointer(ck)
-	return s, nil
+	if err := s.DB.CheckKey(ctx, s.writer); err != nil {
+		return err
+	}
+	if s.ckpt, err = sql.Open(driverName, dsn(s.Path, true)); err != nil {
+		return fmt.Errorf("open checkpointer: %w", err)
+	}
+	s.ckpt.SetMaxOpenConns(1)
+	return nil
 }
 
-// Close stops the writer and closes both pools.
+// closePools closes whatever pools are open.
+func (s *Store) closePools() error {
+	var errs []error
+	for _, db := range []*sql.DB{s.ckpt, s.reader, s.writer} {
+		if db != nil {
+			errs = append(errs, db.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Close stops the writer and the checkpointer and closes the pools.
 func (s *Store) Close() error {
-	select {
-	case <-s.quit:
+	if !s.DB.Stop() {
 		return nil // closed already
-	default:
 	}
-	s.stopWriter()
 	<-s.ckptDone
-	err := errors.Join(s.ckpt.Close(), s.reader.Close())
-	if werr := s.writer.Close(); err == nil {
-		err = werr
-	}
-	return err
+	return s.closePools()
 }
 
 // Ping checks that the database answers a query; used by /readyz.
@@ -159,30 +133,16 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.reader.QueryRowContext(ctx, "SELECT 1").Scan(&n)
 }
 
-// Writer exposes the writer pool to packages that own their own tables
-// (sms, jobs) so that their writes share the single writer.
+// Writer exposes the writer pool to tools that measure a raw write
+// (cmd/loadcall's baseline) on the same single writer.
 func (s *Store) Writer() *sql.DB { return s.writer }
 
-// Reader exposes the reader pool.
+// Reader exposes the reader pool (checking queries in tests and tools).
 func (s *Store) Reader() *sql.DB { return s.reader }
 
-// InTx runs fn atomically on the writer: committed when fn returns nil,
-// rolled back when it returns an error or panics (the panic is re-raised
-// here). Concurrent calls share commits (group.go).
-func (s *Store) InTx(ctx context.Context, fn func(booking.Tx) error) error {
-	return s.submit(ctx, fn)
-}
-
-// View runs fn's reads on the reader pool, each statement on its own
-// (autocommit): the reads the channels make are single statements, and an
-// explicit BEGIN…COMMIT per read cost a fifth of the server's CPU under
-// load. The reader pool refuses writes (_query_only).
-func (s *Store) View(ctx context.Context, fn func(booking.Tx) error) error {
-	return fn(&tx{db: s.reader, s: s})
-}
-
-// WithTx is the one transaction helper: commit when fn returns nil, roll
-// back when it returns an error or panics.
+// WithTx is a plain transaction helper on db for tools (commit when fn
+// returns nil, roll back on error or panic); the store's own writes go
+// through InTx.
 func WithTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) (err error) {
 	t, err := db.BeginTx(ctx, nil)
 	if err != nil {
@@ -204,27 +164,4 @@ func WithTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) (err error)
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
-}
-
-// ms stores a time as Unix milliseconds, 0 for the zero time.
-func ms(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return t.UnixMilli()
-}
-
-// fromMS is the inverse of ms.
-func fromMS(v int64) time.Time {
-	if v == 0 {
-		return time.Time{}
-	}
-	return time.UnixMilli(v)
-}
-
-func b2i(b bool) int {
-	if b {
-		return 1
-	}
-	return 0
 }

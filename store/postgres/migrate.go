@@ -5,10 +5,8 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
-	"io/fs"
-	"sort"
-	"strconv"
-	"strings"
+
+	"yuyue/store/sqlstore"
 )
 
 //go:embed migrations/*.sql
@@ -29,19 +27,20 @@ func (s *Store) migrate(ctx context.Context, schema string) error {
 	if err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
-	names, err := fs.Glob(migrations, "migrations/*.sql")
+	ms, err := sqlstore.Migrations(migrations, "migrations")
 	if err != nil {
 		return err
 	}
-	sort.Strings(names)
-	for _, name := range names {
-		if err := s.applyMigration(ctx, key, name); err != nil {
+	for _, m := range ms {
+		if err := s.migrationTx(ctx, key, func(t *sql.Tx) error { return apply(ctx, t, m) }); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
+// migrationTx runs fn in a transaction holding the migration lock (not the
+// writer lock: no InTx runs before the migrations are applied).
 func (s *Store) migrationTx(ctx context.Context, key int64, fn func(*sql.Tx) error) error {
 	t, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
@@ -57,32 +56,14 @@ func (s *Store) migrationTx(ctx context.Context, key int64, fn func(*sql.Tx) err
 	return t.Commit()
 }
 
-func (s *Store) applyMigration(ctx context.Context, key int64, name string) error {
-	base := strings.TrimPrefix(name, "migrations/")
-	version, err := strconv.Atoi(strings.TrimRight(strings.SplitN(base, "_", 2)[0], "abcdefghijklmnopqrstuvwxyz"))
-	if err != nil {
-		return fmt.Errorf("migration %s: name must start with a number", base)
-	}
-	body, err := migrations.ReadFile(name)
-	if err != nil {
+func apply(ctx context.Context, t *sql.Tx, m sqlstore.Migration) error {
+	var n int
+	if err := t.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations WHERE name = $1", m.Name).Scan(&n); err != nil || n > 0 {
 		return err
 	}
-	return s.migrationTx(ctx, key, func(t *sql.Tx) error {
-		var n int
-		if err := t.QueryRowContext(ctx, "SELECT count(*) FROM schema_migrations WHERE name = $1", base).Scan(&n); err != nil || n > 0 {
-			return err
-		}
-		if _, err := t.ExecContext(ctx, string(body)); err != nil {
-			return fmt.Errorf("migration %s: %w", base, err)
-		}
-		_, err := t.ExecContext(ctx, "INSERT INTO schema_migrations (name, version) VALUES ($1, $2)", base, version)
-		return err
-	})
-}
-
-// Version returns the highest applied migration number.
-func (s *Store) Version(ctx context.Context) (int, error) {
-	var v sql.NullInt64
-	err := s.db.QueryRowContext(ctx, "SELECT max(version) FROM schema_migrations").Scan(&v)
-	return int(v.Int64), err
+	if _, err := t.ExecContext(ctx, m.Body); err != nil {
+		return fmt.Errorf("migration %s: %w", m.Name, err)
+	}
+	_, err := t.ExecContext(ctx, "INSERT INTO schema_migrations (name, version) VALUES ($1, $2)", m.Name, m.Version)
+	return err
 }

@@ -1,4 +1,4 @@
-package store
+package sqlstore
 
 import (
 	"strings"
@@ -7,15 +7,15 @@ import (
 	"yuyue/booking"
 )
 
-func (t *tx) ConsoleSession(tokenHash []byte) (booking.ConsoleSession, error) {
+func (t *Tx) ConsoleSession(tokenHash []byte) (booking.ConsoleSession, error) {
 	var s booking.ConsoleSession
 	var seen int64
 	err := t.QueryRow(`SELECT seen_at, data FROM operator_sessions WHERE token_hash = ?`, tokenHash).Scan(&seen, &s.Data)
 	s.SeenAt = fromMS(seen)
-	return s, mapError(err, "session")
+	return s, t.db.mapError(err, "session")
 }
 
-func (t *tx) SaveConsoleSession(tokenHash []byte, s booking.ConsoleSession) error {
+func (t *Tx) SaveConsoleSession(tokenHash []byte, s booking.ConsoleSession) error {
 	res, err := t.Exec(`UPDATE operator_sessions SET seen_at = ?, data = ? WHERE token_hash = ?`, ms(s.SeenAt), s.Data, tokenHash)
 	if err != nil {
 		return err
@@ -26,23 +26,23 @@ func (t *tx) SaveConsoleSession(tokenHash []byte, s booking.ConsoleSession) erro
 	return nil
 }
 
-func (t *tx) CitizenHandle(citizenID int64, fresh string) (string, error) {
-	if _, err := t.Exec(`INSERT INTO citizen_handles (handle, citizen_id) VALUES (?, ?) ON CONFLICT (citizen_id) DO NOTHING`,
+func (t *Tx) CitizenHandle(citizenID int64, fresh string) (string, error) {
+	if _, err := t.execMapped("citizen handle", `INSERT INTO citizen_handles (handle, citizen_id) VALUES (?, ?) ON CONFLICT (citizen_id) DO NOTHING`,
 		fresh, citizenID); err != nil {
-		return "", mapError(err, "citizen handle")
+		return "", err
 	}
 	var h string
 	err := t.QueryRow(`SELECT handle FROM citizen_handles WHERE citizen_id = ?`, citizenID).Scan(&h)
-	return h, mapError(err, "citizen handle")
+	return h, t.db.mapError(err, "citizen handle")
 }
 
-func (t *tx) CitizenByHandle(handle string) (int64, error) {
+func (t *Tx) CitizenByHandle(handle string) (int64, error) {
 	var id int64
 	err := t.QueryRow(`SELECT citizen_id FROM citizen_handles WHERE handle = ?`, handle).Scan(&id)
-	return id, mapError(err, "citizen")
+	return id, t.db.mapError(err, "citizen")
 }
 
-func (t *tx) CitizenHandles(ids []int64) (map[int64]string, error) {
+func (t *Tx) CitizenHandles(ids []int64) (map[int64]string, error) {
 	out := map[int64]string{}
 	if len(ids) == 0 {
 		return out, nil
@@ -68,7 +68,7 @@ func (t *tx) CitizenHandles(ids []int64) (map[int64]string, error) {
 	return out, rows.Err()
 }
 
-func (t *tx) LoginCounts(keys []string, since time.Time) (map[string]booking.LoginCounts, error) {
+func (t *Tx) LoginCounts(keys []string, since time.Time) (map[string]booking.LoginCounts, error) {
 	out := map[string]booking.LoginCounts{}
 	for _, k := range keys {
 		var c booking.LoginCounts
@@ -83,7 +83,7 @@ func (t *tx) LoginCounts(keys []string, since time.Time) (map[string]booking.Log
 	return out, nil
 }
 
-func (t *tx) ReserveLoginAttempt(keys []string, attempt string, at time.Time) error {
+func (t *Tx) ReserveLoginAttempt(keys []string, attempt string, at time.Time) error {
 	for _, k := range keys {
 		if _, err := t.Exec(`INSERT INTO login_failures (key, at, attempt) VALUES (?, ?, ?)`, k, ms(at), attempt); err != nil {
 			return err
@@ -92,12 +92,12 @@ func (t *tx) ReserveLoginAttempt(keys []string, attempt string, at time.Time) er
 	return nil
 }
 
-func (t *tx) ClearLoginAttempt(attempt string) error {
+func (t *Tx) ClearLoginAttempt(attempt string) error {
 	_, err := t.Exec(`DELETE FROM login_failures WHERE attempt = ? AND attempt != ''`, attempt)
 	return err
 }
 
-func (t *tx) PurgeConsole(now, idleBefore, failuresBefore time.Time) (int, int, error) {
+func (t *Tx) PurgeConsole(now, idleBefore, failuresBefore time.Time) (int, int, error) {
 	res, err := t.Exec(`DELETE FROM operator_sessions WHERE expires_at <= ? OR (seen_at > 0 AND seen_at < ?)`, ms(now), ms(idleBefore))
 	if err != nil {
 		return 0, 0, err

@@ -1,45 +1,44 @@
-package store
+package sqlstore
 
 import (
+	"cmp"
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"slices"
 	"time"
 
 	"yuyue/booking"
 )
 
-func (t *tx) InsertCode(c *booking.VerificationCode) error {
+func (t *Tx) InsertCode(c *booking.VerificationCode) error {
 	// A new code replaces any earlier unused one for the same purpose.
 	if _, err := t.Exec(`UPDATE sms_codes SET used_at = ? WHERE phone = ? AND purpose = ? AND used_at = 0`,
 		ms(c.CreatedAt), c.Phone, c.Purpose); err != nil {
 		return err
 	}
-	res, err := t.Exec(`INSERT INTO sms_codes (phone, purpose, caller, code_hash, created_at, expires_at, unverified) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	id, err := t.insertID("code", `INSERT INTO sms_codes (phone, purpose, caller, code_hash, created_at, expires_at, unverified) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		c.Phone, c.Purpose, c.Caller, c.Hash, ms(c.CreatedAt), ms(c.ExpiresAt), b2i(c.Unverified))
-	if err != nil {
-		return err
-	}
-	c.ID, err = res.LastInsertId()
+	c.ID = id
 	return err
 }
 
-func (t *tx) LatestCode(phone, purpose string) (booking.VerificationCode, error) {
+func (t *Tx) LatestCode(phone, purpose string) (booking.VerificationCode, error) {
 	var c booking.VerificationCode
 	var created, expires, used int64
 	err := t.QueryRow(`SELECT id, phone, purpose, caller, code_hash, created_at, expires_at, attempts, used_at
 		FROM sms_codes WHERE phone = ? AND purpose = ? ORDER BY id DESC LIMIT 1`, phone, purpose).
 		Scan(&c.ID, &c.Phone, &c.Purpose, &c.Caller, &c.Hash, &created, &expires, &c.Attempts, &used)
 	c.CreatedAt, c.ExpiresAt, c.UsedAt = fromMS(created), fromMS(expires), fromMS(used)
-	return c, mapError(err, "code")
+	return c, t.db.mapError(err, "code")
 }
 
-func (t *tx) UpdateCode(c booking.VerificationCode) error {
+func (t *Tx) UpdateCode(c booking.VerificationCode) error {
 	_, err := t.Exec(`UPDATE sms_codes SET attempts = ?, used_at = ? WHERE id = ?`, c.Attempts, ms(c.UsedAt), c.ID)
 	return err
 }
 
-func (t *tx) CountCodes(phone, caller string, since time.Time) (int, int, error) {
+func (t *Tx) CountCodes(phone, caller string, since time.Time) (int, int, error) {
 	var byPhone, byCaller int
 	err := t.QueryRow(`SELECT
 		(SELECT count(*) FROM sms_codes WHERE phone = ? AND created_at > ?),
@@ -50,7 +49,7 @@ func (t *tx) CountCodes(phone, caller string, since time.Time) (int, int, error)
 
 // CountUnverifiedCodes counts codes sent since then, all numbers together,
 // to numbers that had never passed a code.
-func (t *tx) CountUnverifiedCodes(since time.Time) (int, error) {
+func (t *Tx) CountUnverifiedCodes(since time.Time) (int, error) {
 	var n int
 	err := t.QueryRow(`SELECT count(*) FROM sms_codes WHERE unverified = 1 AND created_at > ?`, ms(since)).Scan(&n)
 	return n, err
@@ -58,29 +57,33 @@ func (t *tx) CountUnverifiedCodes(since time.Time) (int, error) {
 
 // PhoneKnown reports whether phone passed a code before (its verification
 // record is kept for retention.messages) or belongs to an active citizen.
-func (t *tx) PhoneKnown(phone string) (bool, error) {
+func (t *Tx) PhoneKnown(phone string) (bool, error) {
 	var known bool
 	err := t.QueryRow(`SELECT EXISTS (SELECT 1 FROM phone_verifications WHERE phone = ?)
 		OR EXISTS (SELECT 1 FROM citizens WHERE phone = ? AND active = 1)`, phone, phone).Scan(&known)
 	return known, err
 }
 
-func (t *tx) LastCodeAt(phone string) (time.Time, error) {
+func (t *Tx) LastCodeAt(phone string) (time.Time, error) {
 	var v sql.NullInt64
 	err := t.QueryRow(`SELECT max(created_at) FROM sms_codes WHERE phone = ?`, phone).Scan(&v)
 	return fromMS(v.Int64), err
 }
 
-// ClaimMessages marks due pending rows as sending and returns them. A row
-// left in sending by a crash is not retried (see RecoverSending).
-func (t *tx) ClaimMessages(now time.Time, limit int) ([]booking.OutboxItem, error) {
-	rows, err := t.Query(`UPDATE outbox SET status = 'sending', attempts = attempts + 1
-		WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?)
-		RETURNING id, to_phone, kind, params, citizen_id, booking_id, attempts`, ms(now), limit)
+// ClaimMessages marks due pending rows as sending and returns them in id
+// order (RETURNING promises no order on either engine); how rows are
+// claimed — by one process, or by nodes side by side — is the dialect's.
+// A row left in sending by a crash is not retried (see RecoverSending).
+func (t *Tx) ClaimMessages(now time.Time, limit int) ([]booking.OutboxItem, error) {
+	if t.sqlTx == nil {
+		return nil, errReadOnly
+	}
+	q, args := t.db.d.ClaimOutbox(ms(now), limit)
+	rows, err := t.Query(q, args...)
 	if err != nil {
 		return nil, err
 	}
-	items, err := collect(rows, func(sc interface{ Scan(...any) error }) (booking.OutboxItem, error) {
+	items, err := collect(rows, func(sc scanner) (booking.OutboxItem, error) {
 		var m booking.OutboxItem
 		var params string
 		if err := sc.Scan(&m.ID, &m.To, &m.Kind, &params, &m.CitizenID, &m.BookingID, &m.Attempts); err != nil {
@@ -88,12 +91,13 @@ func (t *tx) ClaimMessages(now time.Time, limit int) ([]booking.OutboxItem, erro
 		}
 		return m, json.Unmarshal([]byte(params), &m.Params)
 	})
+	slices.SortFunc(items, func(a, b booking.OutboxItem) int { return cmp.Compare(a.ID, b.ID) })
 	return items, err
 }
 
 // FinishMessage records a send attempt. Once a message has left (or may
 // have), its parameters — a code among them — are scrubbed.
-func (t *tx) FinishMessage(r booking.SendResult) error {
+func (t *Tx) FinishMessage(r booking.SendResult) error {
 	var err error
 	switch r.Outcome {
 	case booking.SendSent:
@@ -113,10 +117,12 @@ func (t *tx) FinishMessage(r booking.SendResult) error {
 	return err
 }
 
-// RecoverSending marks rows a crashed worker left in sending as unknown:
-// they may have reached Twilio, so they are not sent again blindly.
-func (t *tx) RecoverSending() (int, error) {
-	res, err := t.Exec(`UPDATE outbox SET status = 'unknown', params = '{}', last_error = 'worker stopped during send' WHERE status = 'sending'`)
+// RecoverSending marks rows a stopped worker left in sending as unknown:
+// they may have reached Twilio, so they are not sent again blindly. Which
+// rows are this process's to recover is the dialect's.
+func (t *Tx) RecoverSending() (int, error) {
+	q, args := t.db.d.RecoverSending()
+	res, err := t.Exec(q, args...)
 	if err != nil {
 		return 0, err
 	}
@@ -135,11 +141,11 @@ var deliveryRank = map[string]int{
 
 // SetDeliveryStatus records a Twilio status callback; one that arrives
 // before the send saved its MessageSid is kept and applied then.
-func (t *tx) SetDeliveryStatus(sid, status, errorCode string) (bool, error) {
+func (t *Tx) SetDeliveryStatus(sid, status, errorCode string) (bool, error) {
 	return t.SetDeliveryReport(sid, 0, status, errorCode)
 }
 
-func (t *tx) OutboxStats() (booking.OutboxStats, error) {
+func (t *Tx) OutboxStats() (booking.OutboxStats, error) {
 	rows, err := t.Query(`SELECT status, count(*) FROM outbox GROUP BY status`)
 	if err != nil {
 		return nil, err
@@ -157,7 +163,7 @@ func (t *tx) OutboxStats() (booking.OutboxStats, error) {
 	return st, rows.Err()
 }
 
-func (t *tx) ClaimInbound(sid, from string, now time.Time) (string, bool, error) {
+func (t *Tx) ClaimInbound(sid, from string, now time.Time) (string, bool, error) {
 	res, err := t.Exec(`INSERT INTO sms_inbound (message_sid, from_phone, received_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING`, sid, from, ms(now))
 	if err != nil {
 		return "", false, err
@@ -170,23 +176,23 @@ func (t *tx) ClaimInbound(sid, from string, now time.Time) (string, bool, error)
 	return reply, false, err
 }
 
-func (t *tx) SetInboundReply(sid, reply string) error {
+func (t *Tx) SetInboundReply(sid, reply string) error {
 	_, err := t.Exec(`UPDATE sms_inbound SET reply = ? WHERE message_sid = ?`, reply, sid)
 	return err
 }
 
-func (t *tx) AddDevMessage(m booking.DevMessage) error {
+func (t *Tx) AddDevMessage(m booking.DevMessage) error {
 	_, err := t.Exec(`INSERT INTO dev_inbox (to_phone, kind, body, template, template_params, created_at) VALUES (?, ?, ?, ?, ?, ?)`,
 		m.To, m.Kind, m.Body, m.Template, m.TemplateParams, ms(m.CreatedAt))
 	return err
 }
 
-func (t *tx) DevMessages(to string, limit int) ([]booking.DevMessage, error) {
+func (t *Tx) DevMessages(to string, limit int) ([]booking.DevMessage, error) {
 	rows, err := t.Query(`SELECT id, to_phone, kind, body, template, template_params, created_at FROM dev_inbox WHERE ? = '' OR to_phone = ? ORDER BY id DESC LIMIT ?`, to, to, limit)
 	if err != nil {
 		return nil, err
 	}
-	return collect(rows, func(sc interface{ Scan(...any) error }) (booking.DevMessage, error) {
+	return collect(rows, func(sc scanner) (booking.DevMessage, error) {
 		var m booking.DevMessage
 		var at int64
 		err := sc.Scan(&m.ID, &m.To, &m.Kind, &m.Body, &m.Template, &m.TemplateParams, &at)

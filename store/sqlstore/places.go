@@ -1,10 +1,10 @@
-package postgres
+package sqlstore
 
 import "yuyue/booking"
 
 const placeCols = `id, office, business, date, start_time, end_time, capacity, taken`
 
-func scanPlace(sc interface{ Scan(...any) error }) (booking.Place, error) {
+func scanPlace(sc scanner) (booking.Place, error) {
 	var p booking.Place
 	var d string
 	if err := sc.Scan(&p.ID, &p.Office, &p.Business, &d, &p.Start, &p.End, &p.Capacity, &p.Taken); err != nil {
@@ -15,12 +15,12 @@ func scanPlace(sc interface{ Scan(...any) error }) (booking.Place, error) {
 	return p, err
 }
 
-func (t *tx) Place(id int64) (booking.Place, error) {
+func (t *Tx) Place(id int64) (booking.Place, error) {
 	p, err := scanPlace(t.QueryRow(`SELECT `+placeCols+` FROM places WHERE id = ?`, id))
-	return p, mapError(err, "place")
+	return p, t.db.mapError(err, "place")
 }
 
-func (t *tx) Places(f booking.PlaceFilter) ([]booking.Place, error) {
+func (t *Tx) Places(f booking.PlaceFilter) ([]booking.Place, error) {
 	var w where
 	if f.Office != "" {
 		w.add("office = ?", f.Office)
@@ -47,11 +47,13 @@ func (t *tx) Places(f booking.PlaceFilter) ([]booking.Place, error) {
 
 // UpsertPlaces opens places; for an existing place the capacity follows the
 // catalog but never drops below what is already taken.
-func (t *tx) UpsertPlaces(ps []booking.Place) (int, error) {
+func (t *Tx) UpsertPlaces(ps []booking.Place) (int, error) {
+	// CASE, not max()/greatest(): the one spelling both engines know.
 	const q = `INSERT INTO places AS p (office, business, date, start_time, end_time, capacity)
 		VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (office, business, date, start_time) DO UPDATE SET capacity = greatest(excluded.capacity, p.taken)
-		WHERE p.capacity <> greatest(excluded.capacity, p.taken)`
+		ON CONFLICT (office, business, date, start_time) DO UPDATE
+		SET capacity = CASE WHEN excluded.capacity > p.taken THEN excluded.capacity ELSE p.taken END
+		WHERE p.capacity <> CASE WHEN excluded.capacity > p.taken THEN excluded.capacity ELSE p.taken END`
 	n := 0
 	for _, p := range ps {
 		res, err := t.Exec(q, p.Office, p.Business, p.Date.String(), p.Start, p.End, p.Capacity)
@@ -66,10 +68,10 @@ func (t *tx) UpsertPlaces(ps []booking.Place) (int, error) {
 
 // TakePlace is the capacity rule: a conditional update that succeeds only
 // while a unit is free, atomic under any concurrency.
-func (t *tx) TakePlace(id int64) error {
+func (t *Tx) TakePlace(id int64) error {
 	res, err := t.execMapped("place", `UPDATE places SET taken = taken + 1 WHERE id = ? AND taken < capacity`, id)
 	if err != nil {
-		return mapError(err, "place")
+		return err
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return booking.Errorf(booking.EFull, "place %d is full", id)
@@ -77,7 +79,7 @@ func (t *tx) TakePlace(id int64) error {
 	return nil
 }
 
-func (t *tx) ReturnPlace(id int64) error {
+func (t *Tx) ReturnPlace(id int64) error {
 	_, err := t.Exec(`UPDATE places SET taken = taken - 1 WHERE id = ? AND taken > 0`, id)
-	return mapError(err, "place")
+	return t.db.mapError(err, "place")
 }

@@ -1,4 +1,4 @@
-package postgres
+package sqlstore
 
 import (
 	"time"
@@ -10,7 +10,7 @@ const bookingCols = `id, coalesce(reference, ''), citizen_id, place_id, business
 	status, hold_expires_at, created_at, confirmed_at, cancelled_at, checked_in_at, noshow_at, completed_at,
 	queue_no, returned, attending, reminded_at, channel`
 
-func scanBooking(sc interface{ Scan(...any) error }) (booking.Booking, error) {
+func scanBooking(sc scanner) (booking.Booking, error) {
 	var b booking.Booking
 	var d string
 	var hold, created, confirmed, cancelled, checked, noshow, completed, reminded int64
@@ -26,28 +26,18 @@ func scanBooking(sc interface{ Scan(...any) error }) (booking.Booking, error) {
 	return b, err
 }
 
-func nullable(s string) any {
-	if s == "" {
-		return nil
-	}
-	return s
-}
-
-func (t *tx) InsertBooking(b *booking.Booking) error {
+func (t *Tx) InsertBooking(b *booking.Booking) error {
 	id, err := t.insertID("booking", `INSERT INTO bookings (reference, citizen_id, place_id, business, office, date, start_time, end_time,
 		status, hold_expires_at, created_at, channel) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		nullable(b.Reference), b.CitizenID, b.PlaceID, b.Business, b.Office, b.Date.String(), b.Start, b.End,
 		string(b.Status), ms(b.HoldExpiresAt), ms(b.CreatedAt), b.Channel)
-	if err != nil {
-		return err
-	}
 	b.ID = id
-	return nil
+	return err
 }
 
-// UpdateBooking writes the mutable fields; InTx holds the writer lock, so
+// UpdateBooking writes the mutable fields; InTx holds the only writer, so
 // what the caller read inside it is still current.
-func (t *tx) UpdateBooking(b booking.Booking) error {
+func (t *Tx) UpdateBooking(b booking.Booking) error {
 	_, err := t.execMapped("booking", `UPDATE bookings SET reference = ?, status = ?, hold_expires_at = ?, confirmed_at = ?, cancelled_at = ?,
 		checked_in_at = ?, noshow_at = ?, completed_at = ?, queue_no = ?, returned = ?, attending = ?, reminded_at = ?
 		WHERE id = ?`,
@@ -56,14 +46,14 @@ func (t *tx) UpdateBooking(b booking.Booking) error {
 	return err
 }
 
-func (t *tx) Booking(id int64) (booking.Booking, error) {
+func (t *Tx) Booking(id int64) (booking.Booking, error) {
 	b, err := scanBooking(t.QueryRow(`SELECT `+bookingCols+` FROM bookings WHERE id = ?`, id))
-	return b, mapError(err, "booking")
+	return b, t.db.mapError(err, "booking")
 }
 
-func (t *tx) BookingByReference(ref string) (booking.Booking, error) {
+func (t *Tx) BookingByReference(ref string) (booking.Booking, error) {
 	b, err := scanBooking(t.QueryRow(`SELECT `+bookingCols+` FROM bookings WHERE reference = ?`, ref))
-	return b, mapError(err, "booking")
+	return b, t.db.mapError(err, "booking")
 }
 
 func bookingWhere(f booking.BookingFilter) (string, []any) {
@@ -105,7 +95,7 @@ func bookingWhere(f booking.BookingFilter) (string, []any) {
 	return w.sql()
 }
 
-func (t *tx) Bookings(f booking.BookingFilter) ([]booking.Booking, error) {
+func (t *Tx) Bookings(f booking.BookingFilter) ([]booking.Booking, error) {
 	where, args := bookingWhere(f)
 	q := `SELECT ` + bookingCols + ` FROM bookings` + where + ` ORDER BY date, start_time, id`
 	if f.Limit > 0 {
@@ -119,18 +109,18 @@ func (t *tx) Bookings(f booking.BookingFilter) ([]booking.Booking, error) {
 	return collect(rows, scanBooking)
 }
 
-func (t *tx) NextQueueNo(office string, d booking.Date) (int, error) {
+func (t *Tx) NextQueueNo(office string, d booking.Date) (int, error) {
 	var n int
 	err := t.QueryRow(`SELECT coalesce(max(queue_no), 0) + 1 FROM bookings WHERE office = ? AND date = ?`, office, d.String()).Scan(&n)
 	return n, err
 }
 
-func (t *tx) NoShowTimes(citizenID int64, since time.Time) ([]time.Time, error) {
+func (t *Tx) NoShowTimes(citizenID int64, since time.Time) ([]time.Time, error) {
 	rows, err := t.Query(`SELECT noshow_at FROM bookings WHERE citizen_id = ? AND status = 'noshow' AND noshow_at >= ?`, citizenID, ms(since))
 	if err != nil {
 		return nil, err
 	}
-	return collect(rows, func(sc interface{ Scan(...any) error }) (time.Time, error) {
+	return collect(rows, func(sc scanner) (time.Time, error) {
 		var v int64
 		err := sc.Scan(&v)
 		return fromMS(v), err

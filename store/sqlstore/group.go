@@ -1,4 +1,4 @@
-package postgres
+package sqlstore
 
 import (
 	"context"
@@ -9,14 +9,13 @@ import (
 	"yuyue/booking"
 )
 
-// Group commit, as in the SQLite store (store/group.go). Every InTx of
-// every node holds one advisory lock, so writers take turns and each turn
-// ends with a commit that waits for the WAL flush (~4 ms on this machine's
-// disk). A node therefore hands its concurrent InTx calls to one writer
-// goroutine, which runs the ones waiting together in one transaction —
-// one lock, one flush — each inside its own SAVEPOINT. Each caller's work
-// is still atomic (a domain error rolls back its savepoint only), runs
-// alone on the connection, and is durable when InTx returns.
+// Group commit. Writers take turns (SQLite has one writer; PostgreSQL's
+// InTx holds one advisory lock across nodes) and every commit waits for a
+// flush to disk. Concurrent InTx calls are therefore handed to one writer
+// goroutine, which runs the ones waiting together in a single transaction,
+// each inside its own SAVEPOINT, and commits once. Each caller's work is
+// still atomic (a domain error rolls back its savepoint only), runs alone
+// on the connection, and is durable when InTx returns.
 
 // maxBatch bounds how many callers share one commit.
 const maxBatch = 64
@@ -32,38 +31,48 @@ type writeResult struct {
 	panicVal any
 }
 
-var errClosed = errors.New("postgres: store closed")
+// ErrClosed is returned by InTx on a closed store.
+var ErrClosed = errors.New("store: closed")
 
 // errAbortBatch rolls a shared transaction back so its callers can be run
 // one by one.
-var errAbortBatch = errors.New("postgres: batch aborted")
+var errAbortBatch = errors.New("store: batch aborted")
 
-func (s *Store) startWriter() {
-	s.queue = make(chan *writeReq)
-	s.quit = make(chan struct{})
-	s.stopped = make(chan struct{})
-	go s.writerLoop()
+// Start starts the writer goroutine.
+func (db *DB) Start() {
+	db.queue = make(chan *writeReq)
+	db.quit = make(chan struct{})
+	db.stopped = make(chan struct{})
+	go db.writerLoop()
 }
 
-func (s *Store) stopWriter() {
+// Stop stops the writer; false when it was not running.
+func (db *DB) Stop() bool {
+	if db.quit == nil {
+		return false
+	}
 	select {
-	case <-s.quit:
-		return
+	case <-db.quit:
+		return false
 	default:
 	}
-	close(s.quit)
-	<-s.stopped
+	close(db.quit)
+	<-db.stopped
+	return true
 }
 
+// Done is closed when the store stops.
+func (db *DB) Done() <-chan struct{} { return db.quit }
+
 // submit hands fn to the writer and waits for its commit.
-func (s *Store) submit(ctx context.Context, fn func(booking.Tx) error) error {
+func (db *DB) submit(ctx context.Context, fn func(booking.Tx) error) error {
 	req := &writeReq{ctx: ctx, fn: fn, done: make(chan writeResult, 1)}
 	select {
-	case s.queue <- req:
+	case db.queue <- req:
 	case <-ctx.Done():
 		return ctx.Err()
-	case <-s.quit:
-		return errClosed
+	case <-db.quit:
+		return ErrClosed
 	}
 	r := <-req.done
 	if r.panicVal != nil {
@@ -72,45 +81,47 @@ func (s *Store) submit(ctx context.Context, fn func(booking.Tx) error) error {
 	return r.err
 }
 
-func (s *Store) writerLoop() {
-	defer close(s.stopped)
+func (db *DB) writerLoop() {
+	defer close(db.stopped)
 	for {
 		var first *writeReq
 		select {
-		case first = <-s.queue:
-		case <-s.quit:
+		case first = <-db.queue:
+		case <-db.quit:
 			return
 		}
 		batch := []*writeReq{first}
 	collect:
 		for len(batch) < maxBatch {
 			select {
-			case r := <-s.queue:
+			case r := <-db.queue:
 				batch = append(batch, r)
 			default:
 				break collect
 			}
 		}
-		s.runBatch(batch)
+		db.runBatch(batch)
 	}
 }
 
 // runBatch commits the batch together, or each request alone when the
 // shared transaction had to be abandoned.
-func (s *Store) runBatch(batch []*writeReq) {
+func (db *DB) runBatch(batch []*writeReq) {
+	db.commits.Add(1)
+	db.requests.Add(int64(len(batch)))
 	if len(batch) == 1 {
-		batch[0].done <- s.runAlone(batch[0])
+		batch[0].done <- db.runAlone(batch[0])
 		return
 	}
 	ctx := context.Background()
 	results := make([]*writeResult, len(batch))
-	err := s.withLockedTx(ctx, func(t *sql.Tx) error {
+	err := db.withWriteTx(ctx, func(t *sql.Tx) error {
 		for i, r := range batch {
 			if r.ctx.Err() != nil {
 				results[i] = &writeResult{err: r.ctx.Err()}
 				continue
 			}
-			res, keep := s.runInSavepoint(ctx, t, r)
+			res, keep := db.runInSavepoint(ctx, t, r)
 			if !keep {
 				if res.panicVal != nil {
 					results[i] = &res // delivered as is, never re-run
@@ -128,19 +139,19 @@ func (s *Store) runBatch(batch []*writeReq) {
 		case results[i] != nil && results[i].panicVal != nil:
 			r.done <- *results[i]
 		default: // the shared transaction rolled back: nothing of r remains
-			r.done <- s.runAlone(r)
+			r.done <- db.runAlone(r)
 		}
 	}
 }
 
 // runInSavepoint runs one request inside the shared transaction. keep is
 // false when the transaction can no longer be trusted (a driver error or a
-// panic).
-func (s *Store) runInSavepoint(ctx context.Context, t *sql.Tx, r *writeReq) (res writeResult, keep bool) {
+// panic): the engine may have rolled it back already.
+func (db *DB) runInSavepoint(ctx context.Context, t *sql.Tx, r *writeReq) (res writeResult, keep bool) {
 	if _, err := t.ExecContext(ctx, "SAVEPOINT w"); err != nil {
 		return writeResult{err: err}, false
 	}
-	res = call(&tx{sqlTx: t, q: t, s: s, ctx: ctx}, r.fn)
+	res = call(&Tx{db: db, sqlTx: t, q: t, ctx: ctx}, r.fn)
 	if res.panicVal != nil || (res.err != nil && booking.ErrorCode(res.err) == booking.EInternal) {
 		return res, false
 	}
@@ -155,10 +166,10 @@ func (s *Store) runInSavepoint(ctx context.Context, t *sql.Tx, r *writeReq) (res
 	return res, true
 }
 
-func (s *Store) runAlone(r *writeReq) writeResult {
+func (db *DB) runAlone(r *writeReq) writeResult {
 	var res writeResult
-	err := s.withLockedTx(r.ctx, func(t *sql.Tx) error {
-		res = call(&tx{sqlTx: t, q: t, s: s, ctx: r.ctx}, r.fn)
+	err := db.withWriteTx(r.ctx, func(t *sql.Tx) error {
+		res = call(&Tx{db: db, sqlTx: t, q: t, ctx: r.ctx}, r.fn)
 		if res.panicVal != nil {
 			return fmt.Errorf("panic: %v", res.panicVal)
 		}
@@ -170,21 +181,18 @@ func (s *Store) runAlone(r *writeReq) writeResult {
 	return res
 }
 
-// withLockedTx runs fn in a transaction that first takes the writer lock;
-// committed when fn returns nil, rolled back otherwise.
-func (s *Store) withLockedTx(ctx context.Context, fn func(*sql.Tx) error) (err error) {
-	t, err := s.db.BeginTx(ctx, nil)
+// withWriteTx runs fn in a transaction from Dialect.BeginWrite, committed
+// when fn returns nil and rolled back otherwise.
+func (db *DB) withWriteTx(ctx context.Context, fn func(*sql.Tx) error) (err error) {
+	t, err := db.d.BeginWrite(ctx)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return err
 	}
 	defer func() {
 		if err != nil {
 			_ = t.Rollback()
 		}
 	}()
-	if _, err = t.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", s.lockKey); err != nil {
-		return fmt.Errorf("writer lock: %w", err)
-	}
 	if err = fn(t); err != nil {
 		return err
 	}
@@ -195,7 +203,7 @@ func (s *Store) withLockedTx(ctx context.Context, fn func(*sql.Tx) error) (err e
 }
 
 // call runs fn, turning a panic into a value to re-raise in the caller.
-func call(t *tx, fn func(booking.Tx) error) (res writeResult) {
+func call(t *Tx, fn func(booking.Tx) error) (res writeResult) {
 	defer func() {
 		if p := recover(); p != nil {
 			res = writeResult{panicVal: p}

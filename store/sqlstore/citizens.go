@@ -1,4 +1,4 @@
-package postgres
+package sqlstore
 
 import (
 	"database/sql"
@@ -9,46 +9,46 @@ import (
 
 const citizenCols = `id, name, id_enc, id_masked, phone, active, banned_until, strikes_since, no_reminders, created_at`
 
-func (t *tx) scanCitizen(row *sql.Row) (booking.Citizen, error) {
+func (t *Tx) scanCitizen(row *sql.Row) (booking.Citizen, error) {
 	var c booking.Citizen
 	var enc []byte
 	var banned, since, created int64
 	err := row.Scan(&c.ID, &c.Name, &enc, &c.IDMasked, &c.Phone, &c.Active, &banned, &since, &c.NoReminders, &created)
 	if err != nil {
-		return c, mapError(err, "citizen")
+		return c, t.db.mapError(err, "citizen")
 	}
-	if c.IDNumber, err = t.s.keys.Open(enc); err != nil {
+	if c.IDNumber, err = t.db.keys.Open(enc); err != nil {
 		return c, fmt.Errorf("citizen %d: %w", c.ID, err)
 	}
 	c.BannedUntil, c.StrikesSince, c.CreatedAt = fromMS(banned), fromMS(since), fromMS(created)
 	return c, nil
 }
 
-func (t *tx) CitizenByID(id int64) (booking.Citizen, error) {
+func (t *Tx) CitizenByID(id int64) (booking.Citizen, error) {
 	return t.scanCitizen(t.QueryRow(`SELECT `+citizenCols+` FROM citizens WHERE id = ?`, id))
 }
 
-func (t *tx) CitizenByIDNumber(idNumber string) (booking.Citizen, error) {
-	return t.scanCitizen(t.QueryRow(`SELECT `+citizenCols+` FROM citizens WHERE id_hash = ? AND active = 1`, t.s.keys.Lookup(idNumber)))
+func (t *Tx) CitizenByIDNumber(idNumber string) (booking.Citizen, error) {
+	return t.scanCitizen(t.QueryRow(`SELECT `+citizenCols+` FROM citizens WHERE id_hash = ? AND active = 1`, t.db.keys.Lookup(idNumber)))
 }
 
-func (t *tx) CitizenByPhone(phone string) (booking.Citizen, error) {
+func (t *Tx) CitizenByPhone(phone string) (booking.Citizen, error) {
 	return t.scanCitizen(t.QueryRow(`SELECT `+citizenCols+` FROM citizens WHERE phone = ? AND active = 1`, phone))
 }
 
-func (t *tx) InsertCitizen(c *booking.Citizen) error {
+func (t *Tx) InsertCitizen(c *booking.Citizen) error {
 	id, err := t.insertID("citizen", `INSERT INTO citizens (name, id_hash, id_enc, id_masked, phone, active, banned_until, strikes_since, no_reminders, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.Name, t.s.keys.Lookup(c.IDNumber), t.s.keys.Seal(c.IDNumber), c.IDMasked, c.Phone, b2i(c.Active),
+		c.Name, t.db.keys.Lookup(c.IDNumber), t.db.keys.Seal(c.IDNumber), c.IDMasked, c.Phone, b2i(c.Active),
 		ms(c.BannedUntil), ms(c.StrikesSince), b2i(c.NoReminders), ms(c.CreatedAt), ms(c.CreatedAt))
 	c.ID = id
 	return err
 }
 
-func (t *tx) UpdateCitizen(c booking.Citizen) error {
+func (t *Tx) UpdateCitizen(c booking.Citizen) error {
 	_, err := t.execMapped("citizen", `UPDATE citizens SET name = ?, id_hash = ?, id_enc = ?, id_masked = ?, phone = ?, active = ?,
 		banned_until = ?, strikes_since = ?, no_reminders = ?, updated_at = now_ms() WHERE id = ?`,
-		c.Name, t.s.keys.Lookup(c.IDNumber), t.s.keys.Seal(c.IDNumber), c.IDMasked, c.Phone, b2i(c.Active),
+		c.Name, t.db.keys.Lookup(c.IDNumber), t.db.keys.Seal(c.IDNumber), c.IDMasked, c.Phone, b2i(c.Active),
 		ms(c.BannedUntil), ms(c.StrikesSince), b2i(c.NoReminders), c.ID)
 	return err
 }

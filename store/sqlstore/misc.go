@@ -1,4 +1,4 @@
-package store
+package sqlstore
 
 import (
 	"encoding/json"
@@ -7,14 +7,14 @@ import (
 	"yuyue/booking"
 )
 
-func (t *tx) PhoneVerified(phone, purpose string, now time.Time) (bool, error) {
+func (t *Tx) PhoneVerified(phone, purpose string, now time.Time) (bool, error) {
 	var n int
 	err := t.QueryRow(`SELECT count(*) FROM phone_verifications WHERE phone = ? AND purpose = ? AND verified_until > ?`,
 		phone, purpose, ms(now)).Scan(&n)
 	return n > 0, err
 }
 
-func (t *tx) SetPhoneVerified(phone, purpose string, until time.Time) error {
+func (t *Tx) SetPhoneVerified(phone, purpose string, until time.Time) error {
 	_, err := t.Exec(`INSERT INTO phone_verifications (phone, purpose, verified_until) VALUES (?, ?, ?)
 		ON CONFLICT (phone, purpose) DO UPDATE SET verified_until = excluded.verified_until`, phone, purpose, ms(until))
 	return err
@@ -22,23 +22,23 @@ func (t *tx) SetPhoneVerified(phone, purpose string, until time.Time) error {
 
 // Enqueue writes an outbound SMS to the outbox inside the caller's
 // transaction; the SMS worker sends it after commit.
-func (t *tx) Enqueue(m booking.Message) error {
+func (t *Tx) Enqueue(m booking.Message) error {
 	params, err := json.Marshal(m.Params)
 	if err != nil {
 		return err
 	}
-	_, err = t.Exec(`INSERT INTO outbox (to_phone, kind, params, citizen_id, booking_id, created_at) VALUES (?, ?, ?, ?, ?, unixepoch('subsec') * 1000)`,
+	_, err = t.Exec(`INSERT INTO outbox (to_phone, kind, params, citizen_id, booking_id, created_at) VALUES (?, ?, ?, ?, ?, now_ms())`,
 		m.To, m.Kind, string(params), m.CitizenID, m.BookingID)
 	return err
 }
 
-func (t *tx) Audit(e booking.AuditEntry) error {
+func (t *Tx) Audit(e booking.AuditEntry) error {
 	_, err := t.Exec(`INSERT INTO audit (at, actor, channel, action, citizen_id, booking_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		ms(e.At), e.Actor, e.Channel, e.Action, e.CitizenID, e.BookingID, e.Detail)
 	return err
 }
 
-func (t *tx) AuditLog(f booking.AuditFilter) ([]booking.AuditEntry, error) {
+func (t *Tx) AuditLog(f booking.AuditFilter) ([]booking.AuditEntry, error) {
 	var w where
 	if f.Actor != "" {
 		w.add("actor = ?", f.Actor)
@@ -68,7 +68,7 @@ func (t *tx) AuditLog(f booking.AuditFilter) ([]booking.AuditEntry, error) {
 	if err != nil {
 		return nil, err
 	}
-	return collect(rows, func(sc interface{ Scan(...any) error }) (booking.AuditEntry, error) {
+	return collect(rows, func(sc scanner) (booking.AuditEntry, error) {
 		var e booking.AuditEntry
 		var at int64
 		err := sc.Scan(&e.ID, &at, &e.Actor, &e.Channel, &e.Action, &e.CitizenID, &e.BookingID, &e.Detail)

@@ -1,4 +1,4 @@
-package postgres
+package sqlstore
 
 import (
 	"time"
@@ -6,7 +6,7 @@ import (
 	"yuyue/booking"
 )
 
-func (t *tx) ClaimFire(job string, fireAt time.Time, by string, now time.Time) (bool, error) {
+func (t *Tx) ClaimFire(job string, fireAt time.Time, by string, now time.Time) (bool, error) {
 	res, err := t.Exec(`INSERT INTO job_runs (job, fire_at, claimed_by, started_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 		job, ms(fireAt), by, ms(now))
 	if err != nil {
@@ -16,7 +16,7 @@ func (t *tx) ClaimFire(job string, fireAt time.Time, by string, now time.Time) (
 	return n == 1, err
 }
 
-func (t *tx) FinishFire(job string, fireAt time.Time, now time.Time, result, errText string) error {
+func (t *Tx) FinishFire(job string, fireAt time.Time, now time.Time, result, errText string) error {
 	_, err := t.Exec(`UPDATE job_runs SET finished_at = ?, result = ?, error = ? WHERE job = ? AND fire_at = ?`,
 		ms(now), result, errText, job, ms(fireAt))
 	return err
@@ -67,7 +67,7 @@ var purges = []struct {
 		func(p booking.PurgePolicy) []any { return []any{ms(p.AuditBefore)} }},
 }
 
-func (t *tx) Purge(p booking.PurgePolicy) (booking.PurgeResult, error) {
+func (t *Tx) Purge(p booking.PurgePolicy) (booking.PurgeResult, error) {
 	out := booking.PurgeResult{}
 	for _, q := range purges {
 		res, err := t.Exec(q.sql, q.args(p)...)

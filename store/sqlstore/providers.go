@@ -1,4 +1,4 @@
-package store
+package sqlstore
 
 import (
 	"database/sql"
@@ -8,7 +8,7 @@ import (
 	"yuyue/booking"
 )
 
-func (t *tx) RecordUp(m booking.UpMessage) (bool, error) {
+func (t *Tx) RecordUp(m booking.UpMessage) (bool, error) {
 	res, err := t.Exec(`INSERT INTO sms_up (sequence_id, phone, content, dest_code, send_time, received_at)
 		VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 		m.SequenceID, m.Phone, m.Content, m.DestCode, m.SendTime, ms(m.ReceivedAt))
@@ -19,7 +19,7 @@ func (t *tx) RecordUp(m booking.UpMessage) (bool, error) {
 	return n == 1, err
 }
 
-func (t *tx) ClaimUp(seq string, now, staleBefore time.Time) (booking.UpMessage, bool, error) {
+func (t *Tx) ClaimUp(seq string, now, staleBefore time.Time) (booking.UpMessage, bool, error) {
 	var m booking.UpMessage
 	var at int64
 	err := t.QueryRow(`UPDATE sms_up SET claimed_at = ? WHERE sequence_id = ? AND handled_at = 0 AND claimed_at <= ?
@@ -32,23 +32,24 @@ func (t *tx) ClaimUp(seq string, now, staleBefore time.Time) (booking.UpMessage,
 	return m, err == nil, err
 }
 
-func (t *tx) FinishUp(seq string, now time.Time) error {
+func (t *Tx) FinishUp(seq string, now time.Time) error {
 	_, err := t.Exec(`UPDATE sms_up SET handled_at = ? WHERE sequence_id = ?`, ms(now), seq)
 	return err
 }
 
 // SetDeliveryReport finds the row by provider id, else by outbox id; a
 // report for neither is kept for the send that will record sid.
-func (t *tx) SetDeliveryReport(sid string, outboxID int64, status, errorCode string) (bool, error) {
+func (t *Tx) SetDeliveryReport(sid string, outboxID int64, status, errorCode string) (bool, error) {
 	var id int64
 	var cur string
+	// (message_sid = ?) IS TRUE: a NULL sid sorts last on both engines.
 	err := t.QueryRow(`SELECT id, delivery_status FROM outbox WHERE (message_sid = ? AND ? <> '') OR id = ?
-		ORDER BY message_sid = ? DESC LIMIT 1`, sid, sid, outboxID, sid).Scan(&id, &cur)
+		ORDER BY (message_sid = ?) IS TRUE DESC LIMIT 1`, sid, sid, outboxID, sid).Scan(&id, &cur)
 	if errors.Is(err, sql.ErrNoRows) {
 		if sid == "" {
 			return false, booking.Errorf(booking.ENotFound, "message not found")
 		}
-		_, err = t.Exec(`INSERT INTO sms_early_status (sid, status, error_code, received_at) VALUES (?, ?, ?, unixepoch('subsec') * 1000)`,
+		_, err = t.Exec(`INSERT INTO sms_early_status (sid, status, error_code, received_at) VALUES (?, ?, ?, now_ms())`,
 			sid, status, errorCode)
 		return false, err
 	}
@@ -64,13 +65,13 @@ func (t *tx) SetDeliveryReport(sid string, outboxID int64, status, errorCode str
 }
 
 // applyEarly applies the statuses kept for sid now that a row holds it.
-func (t *tx) applyEarly(sid string) error {
+func (t *Tx) applyEarly(sid string) error {
 	rows, err := t.Query(`DELETE FROM sms_early_status WHERE sid = ? RETURNING status, error_code`, sid)
 	if err != nil {
 		return err
 	}
 	type early struct{ status, code string }
-	es, err := collect(rows, func(sc interface{ Scan(...any) error }) (early, error) {
+	es, err := collect(rows, func(sc scanner) (early, error) {
 		var e early
 		return e, sc.Scan(&e.status, &e.code)
 	})
@@ -85,13 +86,13 @@ func (t *tx) applyEarly(sid string) error {
 	return nil
 }
 
-func (t *tx) OutboxRows(to string, limit int) ([]booking.OutboxRow, error) {
+func (t *Tx) OutboxRows(to string, limit int) ([]booking.OutboxRow, error) {
 	rows, err := t.Query(`SELECT id, to_phone, kind, status, attempts, coalesce(message_sid, ''), delivery_status, error_code,
 		last_error, created_at, sent_at FROM outbox WHERE ? = '' OR to_phone = ? ORDER BY id DESC LIMIT ?`, to, to, limit)
 	if err != nil {
 		return nil, err
 	}
-	return collect(rows, func(sc interface{ Scan(...any) error }) (booking.OutboxRow, error) {
+	return collect(rows, func(sc scanner) (booking.OutboxRow, error) {
 		var r booking.OutboxRow
 		var created, sent int64
 		err := sc.Scan(&r.ID, &r.To, &r.Kind, &r.Status, &r.Attempts, &r.ProviderID, &r.DeliveryStatus, &r.ErrorCode,

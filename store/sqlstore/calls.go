@@ -1,4 +1,4 @@
-package store
+package sqlstore
 
 import (
 	"time"
@@ -8,7 +8,7 @@ import (
 
 const callCols = `call_sid, from_phone, step, seq, data, context, created_at, updated_at, ended_at, transferred_at`
 
-func scanCall(sc interface{ Scan(...any) error }) (booking.CallRecord, error) {
+func scanCall(sc scanner) (booking.CallRecord, error) {
 	var r booking.CallRecord
 	var c, u, e, tr int64
 	err := sc.Scan(&r.SID, &r.From, &r.Step, &r.Seq, &r.Data, &r.Context, &c, &u, &e, &tr)
@@ -16,18 +16,18 @@ func scanCall(sc interface{ Scan(...any) error }) (booking.CallRecord, error) {
 	return r, err
 }
 
-func (t *tx) Call(sid string) (booking.CallRecord, error) {
+func (t *Tx) Call(sid string) (booking.CallRecord, error) {
 	r, err := scanCall(t.QueryRow(`SELECT `+callCols+` FROM call_sessions WHERE call_sid = ?`, sid))
-	return r, mapError(err, "call")
+	return r, t.db.mapError(err, "call")
 }
 
-func (t *tx) InsertCall(r booking.CallRecord) error {
-	_, err := t.Exec(`INSERT INTO call_sessions (`+callCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+func (t *Tx) InsertCall(r booking.CallRecord) error {
+	_, err := t.execMapped("call", `INSERT INTO call_sessions (`+callCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.SID, r.From, r.Step, r.Seq, r.Data, r.Context, ms(r.CreatedAt), ms(r.UpdatedAt), ms(r.EndedAt), ms(r.TransferredAt))
-	return mapError(err, "call")
+	return err
 }
 
-func (t *tx) UpdateCall(r booking.CallRecord, prevSeq int) error {
+func (t *Tx) UpdateCall(r booking.CallRecord, prevSeq int) error {
 	res, err := t.Exec(`UPDATE call_sessions SET step = ?, seq = ?, data = ?, context = ?, updated_at = ?, ended_at = ?, transferred_at = ?
 		WHERE call_sid = ? AND seq = ?`,
 		r.Step, r.Seq, r.Data, r.Context, ms(r.UpdatedAt), ms(r.EndedAt), ms(r.TransferredAt), r.SID, prevSeq)
@@ -40,7 +40,7 @@ func (t *tx) UpdateCall(r booking.CallRecord, prevSeq int) error {
 	return nil
 }
 
-func (t *tx) Transfers(since time.Time) ([]booking.CallRecord, error) {
+func (t *Tx) Transfers(since time.Time) ([]booking.CallRecord, error) {
 	rows, err := t.Query(`SELECT `+callCols+` FROM call_sessions WHERE transferred_at >= ? ORDER BY transferred_at DESC`, ms(since))
 	if err != nil {
 		return nil, err

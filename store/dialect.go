@@ -1,0 +1,78 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/mattn/go-sqlite3"
+
+	"yuyue/store/sqlstore"
+)
+
+// dialect is SQLite's answer to what differs between the engines.
+type dialect struct{ writer *sql.DB }
+
+// Rebind keeps the ? placeholders the queries are written with.
+func (dialect) Rebind(query string) string { return query }
+
+// violations maps what SQLite names in a constraint error — the columns of
+// a UNIQUE index, the text of a CHECK — to the domain rule.
+var violations = []struct {
+	names string
+	v     sqlstore.Violation
+}{
+	{"citizens.phone", sqlstore.PhoneLinked},
+	{"citizens.id_hash", sqlstore.IDRegistered},
+	{"bookings.citizen_id, bookings.business", sqlstore.ActiveBooking},
+	{"bookings.reference", sqlstore.ReferenceUsed},
+	{"taken <= capacity", sqlstore.PlaceFull},
+	{"call_sessions.call_sid", sqlstore.CallRecorded},
+	{"operators.name", sqlstore.OperatorNameUsed},
+}
+
+func (dialect) Violation(err error) (sqlstore.Violation, bool) {
+	var se sqlite3.Error
+	if !errors.As(err, &se) || se.Code != sqlite3.ErrConstraint {
+		return sqlstore.Violation{}, false
+	}
+	for _, c := range violations {
+		if strings.Contains(se.Error(), c.names) {
+			return c.v, true
+		}
+	}
+	return sqlstore.Violation{}, false
+}
+
+// BeginWrite starts a transaction on the one writer connection; the DSN's
+// _txlock=immediate makes it BEGIN IMMEDIATE.
+func (d dialect) BeginWrite(ctx context.Context) (*sql.Tx, error) {
+	t, err := d.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	return t, nil
+}
+
+// GuardStatements is false: a failed statement leaves an SQLite
+// transaction usable.
+func (dialect) GuardStatements() bool { return false }
+
+// ClaimOutbox: one process owns an SQLite database (the file lease), so
+// claiming needs no row locks.
+func (dialect) ClaimOutbox(now int64, limit int) (string, []any) {
+	return `UPDATE outbox SET status = 'sending', attempts = attempts + 1
+		WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?)
+		RETURNING id, to_phone, kind, params, citizen_id, booking_id, attempts`, []any{now, limit}
+}
+
+// RecoverSending: every row in sending is this process's.
+func (dialect) RecoverSending() (string, []any) {
+	return `UPDATE outbox SET status = 'unknown', params = '{}', last_error = 'worker stopped during send' WHERE status = 'sending'`, nil
+}
+
+// BeforeRekey has nothing to check: the CLI holds the file lease, so no
+// server runs on the database.
+func (dialect) BeforeRekey(*sqlstore.Tx) error { return nil }

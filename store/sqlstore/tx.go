@@ -1,0 +1,179 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	"yuyue/booking"
+)
+
+// Tx implements booking.Tx: on one write transaction (InTx), or on the
+// engine's read pool with no transaction (View).
+type Tx struct {
+	db    *DB
+	sqlTx *sql.Tx // nil in View
+	q     Querier
+	ctx   context.Context
+}
+
+var errReadOnly = errors.New("store: write inside View")
+
+// Exec runs a write statement (writes happen only in InTx).
+func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
+	if t.sqlTx == nil {
+		return nil, errReadOnly
+	}
+	return t.q.ExecContext(t.ctx, t.db.d.Rebind(query), args...)
+}
+
+// Query runs a query.
+func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
+	return t.q.QueryContext(t.ctx, t.db.d.Rebind(query), args...)
+}
+
+// QueryRow runs a one-row query.
+func (t *Tx) QueryRow(query string, args ...any) *sql.Row {
+	return t.q.QueryRowContext(t.ctx, t.db.d.Rebind(query), args...)
+}
+
+// guard runs a statement that may violate a constraint the caller handles
+// as a domain error. Where a failed statement aborts the whole transaction
+// (PostgreSQL; SQLite just fails the statement) it runs in its own
+// savepoint, so a violation leaves the transaction usable.
+func (t *Tx) guard(fn func() error) error {
+	if t.sqlTx == nil || !t.db.d.GuardStatements() {
+		return fn()
+	}
+	return t.savepoint("g", fn)
+}
+
+// insertID runs an INSERT … RETURNING id under guard, mapping constraint
+// violations.
+func (t *Tx) insertID(what, query string, args ...any) (int64, error) {
+	if t.sqlTx == nil {
+		return 0, errReadOnly
+	}
+	var id int64
+	err := t.guard(func() error { return t.QueryRow(query+" RETURNING id", args...).Scan(&id) })
+	return id, t.db.mapError(err, what)
+}
+
+// execMapped runs a write under guard and maps constraint violations.
+func (t *Tx) execMapped(what, query string, args ...any) (sql.Result, error) {
+	var res sql.Result
+	err := t.guard(func() (err error) { res, err = t.Exec(query, args...); return err })
+	return res, t.db.mapError(err, what)
+}
+
+// Savepoint runs fn as a nested atomic unit inside the transaction.
+func (t *Tx) Savepoint(fn func(booking.Tx) error) error {
+	if t.sqlTx == nil { // View: reads only, nothing to undo
+		return fn(t)
+	}
+	return t.savepoint("n", func() error { return fn(t) })
+}
+
+// savepoint runs fn inside SAVEPOINT name: undone when fn returns an error
+// or panics (the panic goes on up).
+func (t *Tx) savepoint(name string, fn func() error) (err error) {
+	if _, err := t.sqlTx.ExecContext(t.ctx, "SAVEPOINT "+name); err != nil {
+		return err
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			t.sqlTx.ExecContext(t.ctx, "ROLLBACK TO SAVEPOINT "+name)
+			t.sqlTx.ExecContext(t.ctx, "RELEASE SAVEPOINT "+name)
+			panic(p)
+		}
+	}()
+	if err = fn(); err != nil {
+		if _, rerr := t.sqlTx.ExecContext(t.ctx, "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+	}
+	if _, rerr := t.sqlTx.ExecContext(t.ctx, "RELEASE SAVEPOINT "+name); rerr != nil && err == nil {
+		return rerr
+	}
+	return err
+}
+
+// scanner is what *sql.Row and *sql.Rows share.
+type scanner interface{ Scan(...any) error }
+
+// collect scans all rows with scan and closes them.
+func collect[T any](rows *sql.Rows, scan func(scanner) (T, error)) ([]T, error) {
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
+
+// where builds a filter as SQL conditions and their arguments (house style:
+// raw SQL, filters as where/args slices).
+type where struct {
+	conds []string
+	args  []any
+}
+
+// add appends a condition with its arguments.
+func (w *where) add(cond string, args ...any) {
+	w.conds, w.args = append(w.conds, cond), append(w.args, args...)
+}
+
+// in appends "col IN (?, …)" for the values.
+func (w *where) in(col string, vals []any) {
+	w.add(col+" IN ("+strings.TrimSuffix(strings.Repeat("?,", len(vals)), ",")+")", vals...)
+}
+
+// sql returns " WHERE …" (or "") and the arguments.
+func (w *where) sql() (string, []any) {
+	if len(w.conds) == 0 {
+		return "", w.args
+	}
+	return " WHERE " + strings.Join(w.conds, " AND "), w.args
+}
+
+// ms stores a time as Unix milliseconds, 0 for the zero time.
+func ms(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMilli()
+}
+
+// fromMS is the inverse of ms.
+func fromMS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(v)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// nullable stores "" as NULL (a unique column that may be unset).
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+var (
+	_ booking.Tx    = (*Tx)(nil)
+	_ booking.Store = (*DB)(nil)
+)
