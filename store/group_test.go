@@ -7,13 +7,14 @@ import (
 	"testing"
 
 	"yuyue/booking"
+	"yuyue/store/sqlstore"
 	"yuyue/store/storetest"
 )
 
 // Many concurrent InTx calls with every kind of outcome: each keeps its own
 // atomicity whether it shared a commit or not.
 func TestGroupCommitKeepsEachCallAtomic(t *testing.T) {
-	s := storetest.OpenSQLite(t)
+	s := storetest.Open(t)
 	const n = 400
 	var wg sync.WaitGroup
 	results := make([]error, n)
@@ -43,7 +44,7 @@ func TestGroupCommitKeepsEachCallAtomic(t *testing.T) {
 	}
 	wg.Wait()
 	var kept int
-	s.Reader().QueryRow(`SELECT count(*) FROM audit`).Scan(&kept)
+	s.Reader().QueryRow(`SELECT count(*) FROM audit WHERE action = 't'`).Scan(&kept)
 	want := 0
 	for i := range n {
 		switch {
@@ -69,9 +70,40 @@ func TestGroupCommitKeepsEachCallAtomic(t *testing.T) {
 }
 
 func TestInTxAfterCloseFails(t *testing.T) {
-	s := storetest.OpenSQLite(t)
-	s.Close()
-	if err := s.InTx(ctx, func(booking.Tx) error { return nil }); err == nil {
-		t.Fatal("InTx on a closed store succeeded")
+	s := storetest.Open(t)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.InTx(ctx, func(booking.Tx) error { return nil }); !errors.Is(err, sqlstore.ErrClosed) {
+		t.Fatalf("InTx on a closed store: %v, want ErrClosed", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+}
+
+// A violated constraint inside a transaction maps to its domain code and
+// leaves the transaction usable on both engines (PostgreSQL guards the
+// statement with a savepoint; SQLite fails only the statement).
+func TestConstraintViolationKeepsTransaction(t *testing.T) {
+	s := storetest.Open(t)
+	c1 := booking.Citizen{Name: "甲", IDNumber: storetest.ID(1), IDMasked: "x", Phone: storetest.Phone(1), Active: true}
+	c2 := booking.Citizen{Name: "乙", IDNumber: storetest.ID(2), IDMasked: "y", Phone: storetest.Phone(1), Active: true}
+	err := s.InTx(ctx, func(tx booking.Tx) error {
+		if err := tx.InsertCitizen(&c1); err != nil {
+			return err
+		}
+		if err := tx.InsertCitizen(&c2); booking.ErrorCode(err) != booking.EPhoneLinked {
+			t.Errorf("second citizen on the phone: %v, want phone_linked", err)
+		}
+		return tx.Audit(booking.AuditEntry{Actor: "t", Action: "after"})
+	})
+	if err != nil {
+		t.Fatalf("transaction after a handled violation: %v", err)
+	}
+	var n int
+	s.Reader().QueryRow(`SELECT count(*) FROM audit WHERE action = 'after'`).Scan(&n)
+	if n != 1 || c1.ID == 0 {
+		t.Fatalf("after the violation: %d audit rows, first citizen id %d", n, c1.ID)
 	}
 }

@@ -53,7 +53,7 @@ func bookOne(e *storetest.Env, n int) (string, error) {
 
 // A backup taken while bookings are being committed holds every booking
 // committed before it started and passes integrity_check.
-func TestBackupUnderWriteLoad(t *testing.T) {
+func TestSQLiteBackupUnderWriteLoad(t *testing.T) {
 	e, st := sqliteEnv(t)
 	var mu sync.Mutex
 	var refs []string
@@ -133,7 +133,7 @@ func TestBackupUnderWriteLoad(t *testing.T) {
 	t.Logf("backup took %v; %d bookings committed before it, %d during it, %d in the copy", took, len(before), during, len(have))
 }
 
-func TestLeaseIsExclusiveAndNamesTheHolder(t *testing.T) {
+func TestSQLiteLeaseIsExclusiveAndNamesTheHolder(t *testing.T) {
 	db := filepath.Join(t.TempDir(), "y.db")
 	l, err := store.AcquireLease(db)
 	if err != nil {
@@ -160,7 +160,7 @@ func TestLeaseIsExclusiveAndNamesTheHolder(t *testing.T) {
 	l2.Release()
 }
 
-func TestRestoreRefusesADatabaseInUseAndRestores(t *testing.T) {
+func TestSQLiteRestoreRefusesADatabaseInUseAndRestores(t *testing.T) {
 	e, st := sqliteEnv(t)
 	ref, err := bookOne(e, 1)
 	if err != nil {
@@ -202,7 +202,7 @@ func TestRestoreRefusesADatabaseInUseAndRestores(t *testing.T) {
 	}
 }
 
-func TestBackupIntoKeepsTheNewest(t *testing.T) {
+func TestSQLiteBackupIntoKeepsTheNewest(t *testing.T) {
 	_, st := sqliteEnv(t)
 	dir := filepath.Join(t.TempDir(), "backups")
 	at := storetest.Start
@@ -222,7 +222,7 @@ func TestBackupIntoKeepsTheNewest(t *testing.T) {
 
 // Rekey moves every ID number to the new key in one transaction: the old
 // key is refused afterwards, the new one finds citizens by ID number.
-func TestRekey(t *testing.T) {
+func TestSQLiteRekey(t *testing.T) {
 	e, st := sqliteEnv(t)
 	c := e.Citizen(t, 7)
 	e.Citizen(t, 8)
@@ -256,9 +256,9 @@ func TestRekey(t *testing.T) {
 	}
 }
 
-// sqliteEnv is an environment on SQLite whatever the run: backups, leases
-// and this Rekey work on the SQLite file (PostgreSQL's Rekey is tested in
-// store/postgres).
+// sqliteEnv is an environment on SQLite for the TestSQLite… tests: backups,
+// leases and reopening under a new key work on the SQLite file
+// (PostgreSQL's Rekey is tested in store/postgres).
 func sqliteEnv(t *testing.T) (*storetest.Env, *store.Store) {
 	st := storetest.OpenSQLite(t)
 	return storetest.NewEnvOn(t, st, loadCatalog), st

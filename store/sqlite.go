@@ -143,25 +143,10 @@ func (s *Store) Reader() *sql.DB { return s.reader }
 // WithTx is a plain transaction helper on db for tools (commit when fn
 // returns nil, roll back on error or panic); the store's own writes go
 // through InTx.
-func WithTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) (err error) {
+func WithTx(ctx context.Context, db *sql.DB, fn func(*sql.Tx) error) error {
 	t, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	defer func() {
-		if p := recover(); p != nil {
-			_ = t.Rollback()
-			panic(p)
-		}
-		if err != nil {
-			_ = t.Rollback()
-		}
-	}()
-	if err = fn(t); err != nil {
-		return err
-	}
-	if err = t.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
+	return sqlstore.RunTx(t, fn)
 }

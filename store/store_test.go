@@ -181,7 +181,7 @@ func tableBytes(t *testing.T, db *sql.DB, table string) []byte {
 	return all
 }
 
-func TestWrongSecretCannotReadIDs(t *testing.T) {
+func TestSQLiteWrongSecretCannotReadIDs(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "y.db")
 	s, err := store.Open(ctx, path, storetest.Secret)
 	if err != nil {
@@ -224,16 +224,24 @@ func TestWrongSecretCannotReadIDs(t *testing.T) {
 	s4.Close()
 }
 
+// A second store opening the same database finds every migration recorded
+// and applies none again.
 func TestMigrationsAreRecordedAndRerunnable(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "y.db")
-	for range 2 {
-		s, err := store.Open(ctx, path, storetest.Secret)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if v, err := s.Version(ctx); err != nil || v < 1 {
-			t.Fatalf("version %d %v", v, err)
-		}
-		s.Close()
+	type versioned interface {
+		Version(context.Context) (int, error)
+	}
+	first := storetest.Open(t)
+	v1, err := first.(versioned).Version(ctx)
+	if err != nil || v1 < 1 {
+		t.Fatalf("version %d %v", v1, err)
+	}
+	var records int
+	first.Reader().QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&records)
+	second := storetest.Sibling(t, first)
+	v2, err := second.(versioned).Version(ctx)
+	var again int
+	second.Reader().QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&again)
+	if err != nil || v2 != v1 || again != records {
+		t.Fatalf("reopened: version %d (was %d), %d records (was %d): %v", v2, v1, again, records, err)
 	}
 }

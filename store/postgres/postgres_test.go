@@ -120,23 +120,3 @@ func TestConcurrentMigration(t *testing.T) {
 		t.Fatalf("%d migration records for %d files", rows, files)
 	}
 }
-
-// A violated constraint inside a transaction maps to its domain code and
-// leaves the transaction usable, as on SQLite.
-func TestConstraintViolationKeepsTransaction(t *testing.T) {
-	a, _ := pgPair(t)
-	c1 := booking.Citizen{Name: "甲", IDNumber: storetest.ID(1), IDMasked: "x", Phone: storetest.Phone(1), Active: true}
-	c2 := booking.Citizen{Name: "乙", IDNumber: storetest.ID(2), IDMasked: "y", Phone: storetest.Phone(1), Active: true}
-	err := a.InTx(ctx, func(tx booking.Tx) error {
-		if err := tx.InsertCitizen(&c1); err != nil {
-			return err
-		}
-		if err := tx.InsertCitizen(&c2); booking.ErrorCode(err) != booking.EPhoneLinked {
-			t.Errorf("second citizen on the phone: %v, want phone_linked", err)
-		}
-		return tx.Audit(booking.AuditEntry{Actor: "t", Action: "after"})
-	})
-	if err != nil {
-		t.Fatalf("transaction after a handled violation: %v", err)
-	}
-}

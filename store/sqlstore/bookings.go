@@ -64,18 +64,7 @@ func bookingWhere(f booking.BookingFilter) (string, []any) {
 	if f.PlaceID != 0 {
 		w.add("place_id = ?", f.PlaceID)
 	}
-	if f.Office != "" {
-		w.add("office = ?", f.Office)
-	}
-	if f.Business != "" {
-		w.add("business = ?", f.Business)
-	}
-	if !f.From.IsZero() {
-		w.add("date >= ?", f.From.String())
-	}
-	if !f.To.IsZero() {
-		w.add("date <= ?", f.To.String())
-	}
+	w.slot(f.Office, f.Business, f.From, f.To)
 	if len(f.Statuses) > 0 {
 		vals := make([]any, len(f.Statuses))
 		for i, s := range f.Statuses {

@@ -183,23 +183,12 @@ func (db *DB) runAlone(r *writeReq) writeResult {
 
 // withWriteTx runs fn in a transaction from Dialect.BeginWrite, committed
 // when fn returns nil and rolled back otherwise.
-func (db *DB) withWriteTx(ctx context.Context, fn func(*sql.Tx) error) (err error) {
+func (db *DB) withWriteTx(ctx context.Context, fn func(*sql.Tx) error) error {
 	t, err := db.d.BeginWrite(ctx)
 	if err != nil {
 		return err
 	}
-	defer func() {
-		if err != nil {
-			_ = t.Rollback()
-		}
-	}()
-	if err = fn(t); err != nil {
-		return err
-	}
-	if err = t.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
+	return RunTx(t, fn)
 }
 
 // call runs fn, turning a panic into a value to re-raise in the caller.

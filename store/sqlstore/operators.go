@@ -34,16 +34,7 @@ func (t *Tx) Operators() ([]booking.Operator, error) {
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	var out []booking.Operator
-	for rows.Next() {
-		o, err := scanOperatorRow(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return collect(rows, scanOperatorRow)
 }
 
 func (t *Tx) UpdateOperator(o booking.Operator) error {

@@ -22,18 +22,7 @@ func (t *Tx) Place(id int64) (booking.Place, error) {
 
 func (t *Tx) Places(f booking.PlaceFilter) ([]booking.Place, error) {
 	var w where
-	if f.Office != "" {
-		w.add("office = ?", f.Office)
-	}
-	if f.Business != "" {
-		w.add("business = ?", f.Business)
-	}
-	if !f.From.IsZero() {
-		w.add("date >= ?", f.From.String())
-	}
-	if !f.To.IsZero() {
-		w.add("date <= ?", f.To.String())
-	}
+	w.slot(f.Office, f.Business, f.From, f.To)
 	if f.OnlyFree {
 		w.add("taken < capacity")
 	}

@@ -134,6 +134,23 @@ func (w *where) in(col string, vals []any) {
 	w.add(col+" IN ("+strings.TrimSuffix(strings.Repeat("?,", len(vals)), ",")+")", vals...)
 }
 
+// slot adds the office, business and date range filters that places and
+// bookings share (empty values filter nothing).
+func (w *where) slot(office, business string, from, to booking.Date) {
+	if office != "" {
+		w.add("office = ?", office)
+	}
+	if business != "" {
+		w.add("business = ?", business)
+	}
+	if !from.IsZero() {
+		w.add("date >= ?", from.String())
+	}
+	if !to.IsZero() {
+		w.add("date <= ?", to.String())
+	}
+}
+
 // sql returns " WHERE …" (or "") and the arguments.
 func (w *where) sql() (string, []any) {
 	if len(w.conds) == 0 {

@@ -23,6 +23,9 @@ type DB interface {
 	booking.Store
 	Close() error
 	Reader() *sql.DB
+	// CommitStats counts write transactions and the InTx calls they
+	// carried (group commit), on either engine.
+	CommitStats() (commits, requests int64)
 }
 
 // Open returns a migrated store: PostgreSQL under TestPostgres, else SQLite.
