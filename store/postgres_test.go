@@ -25,5 +25,6 @@ func TestPostgres(t *testing.T) {
 		"TestOneActiveBookingUnderConcurrency":    TestOneActiveBookingUnderConcurrency,
 		"TestOperatorAccounts":                    TestOperatorAccounts,
 		"TestOutboxClaimedOnceAcrossNodes":        TestOutboxClaimedOnceAcrossNodes,
+		"TestPurgeDropsDeadCitizenTokens":         TestPurgeDropsDeadCitizenTokens,
 	})
 }

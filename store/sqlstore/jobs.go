@@ -46,6 +46,10 @@ var purges = []struct {
 		func(p booking.PurgePolicy) []any {
 			return []any{p.BookingsBefore.Format(time.DateOnly), ms(p.KeepNoShowsSince)}
 		}},
+	// A citizen's login token that expired or was revoked opens nothing
+	// any more; it goes before the citizens it references.
+	{"tokens", `DELETE FROM citizen_tokens WHERE expires_at < ? OR (revoked_at > 0 AND revoked_at < ?)`,
+		func(p booking.PurgePolicy) []any { return []any{ms(p.Now), ms(p.Now)} }},
 	{"citizens", `DELETE FROM citizens WHERE active = 0 AND updated_at < ? AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.citizen_id = citizens.id)`,
 		func(p booking.PurgePolicy) []any { return []any{ms(p.BookingsBefore)} }},
 	{"outbox", `DELETE FROM outbox WHERE status IN ('sent', 'failed') AND created_at < ?`,
