@@ -9,6 +9,9 @@ import (
 	"os"
 	"strconv"
 	"time"
+
+	"yuyue/booking"
+	"yuyue/store/sqlstore"
 )
 
 // Lease timings: a node renews its row every leaseRenew; one that has not
@@ -70,18 +73,26 @@ func (s *Store) renew(ctx context.Context, done chan struct{}) {
 
 // RecoverDead marks outbox rows left in sending by nodes whose lease ran
 // out as unknown (they may have reached Twilio: never re-sent blindly) and
-// forgets those nodes.
+// forgets those nodes. It is a write transaction like any other (InTx,
+// under the writer lock); only the renewal of this node's own row above
+// runs outside it, so that a long queue of writers cannot let the lease
+// lapse.
 func (s *Store) RecoverDead(ctx context.Context) (int, error) {
 	now := time.Now().UnixMilli()
-	res, err := s.db.ExecContext(ctx, `UPDATE outbox SET status = 'unknown', params = '{}', last_error = 'node stopped during send'
-		WHERE status = 'sending' AND claimed_by NOT IN (SELECT id FROM nodes WHERE lease_until >= $1)`, now)
-	if err != nil {
-		return 0, err
-	}
-	if _, err := s.db.ExecContext(ctx, `DELETE FROM nodes WHERE lease_until < $1`, now-leaseTTL.Milliseconds()); err != nil {
-		return 0, err
-	}
-	n, err := res.RowsAffected()
+	var n int64
+	err := s.InTx(ctx, func(btx booking.Tx) error {
+		t := btx.(*sqlstore.Tx)
+		res, err := t.Exec(`UPDATE outbox SET status = 'unknown', params = '{}', last_error = 'node stopped during send'
+			WHERE status = 'sending' AND claimed_by NOT IN (SELECT id FROM nodes WHERE lease_until >= ?)`, now)
+		if err != nil {
+			return err
+		}
+		if n, err = res.RowsAffected(); err != nil {
+			return err
+		}
+		_, err = t.Exec(`DELETE FROM nodes WHERE lease_until < ?`, now-leaseTTL.Milliseconds())
+		return err
+	})
 	return int(n), err
 }
 

@@ -85,14 +85,14 @@ func advisoryKey(name string) int64 {
 
 // Close stops the writer, gives up the lease and closes the pool.
 func (s *Store) Close() error {
-	if !s.DB.Stop() {
+	if s.lease == nil {
 		return nil // closed already
 	}
-	if s.lease != nil {
-		s.lease.stop()
-		s.lease = nil
-		s.dropLease(context.Background())
-	}
+	// The renewals first: they recover dead nodes' sends through InTx.
+	s.lease.stop()
+	s.lease = nil
+	s.DB.Stop()
+	s.dropLease(context.Background())
 	err := s.db.Close()
 	s.pool.Close()
 	return err
