@@ -220,42 +220,6 @@ func TestSQLiteBackupIntoKeepsTheNewest(t *testing.T) {
 	}
 }
 
-// Rekey moves every ID number to the new key in one transaction: the old
-// key is refused afterwards, the new one finds citizens by ID number.
-func TestSQLiteRekey(t *testing.T) {
-	e, st := sqliteEnv(t)
-	c := e.Citizen(t, 7)
-	e.Citizen(t, 8)
-	path := st.Path
-	const newKey = "rotated-secret-Zq8Xw3Lp6Nv1Tb4Hk9Rm2"
-	n, err := st.Rekey(ctx, newKey)
-	if err != nil || n != 2 {
-		t.Fatalf("rekey: %d %v", n, err)
-	}
-	st.Close()
-	if s, err := store.Open(ctx, path, storetest.Secret); !errors.Is(err, store.ErrWrongKey) {
-		if s != nil {
-			s.Close()
-		}
-		t.Fatalf("old key after rekey: %v", err)
-	}
-	s, err := store.Open(ctx, path, newKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	err = s.View(ctx, func(tx booking.Tx) error {
-		got, err := tx.CitizenByIDNumber(storetest.ID(7))
-		if err == nil && (got.ID != c.ID || got.IDNumber != storetest.ID(7)) {
-			err = errors.New("wrong citizen")
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatalf("lookup under the new key: %v", err)
-	}
-}
-
 // sqliteEnv is an environment on SQLite for the TestSQLite… tests: backups,
 // leases and reopening under a new key work on the SQLite file
 // (PostgreSQL's Rekey is tested in store/postgres).

@@ -26,5 +26,6 @@ func TestPostgres(t *testing.T) {
 		"TestOperatorAccounts":                    TestOperatorAccounts,
 		"TestOutboxClaimedOnceAcrossNodes":        TestOutboxClaimedOnceAcrossNodes,
 		"TestPurgeDropsDeadCitizenTokens":         TestPurgeDropsDeadCitizenTokens,
+		"TestRekey":                               TestRekey,
 	})
 }

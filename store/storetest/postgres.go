@@ -75,6 +75,20 @@ func openPG(t testing.TB, dsn string) *postgres.Store {
 	return s
 }
 
+func pgReopen(t testing.TB, db DB, secret string) (DB, error) {
+	t.Helper()
+	dsn, ok := pgDSNs.Load(db)
+	if !ok {
+		t.Fatalf("reopen of a store storetest did not open")
+	}
+	s, err := postgres.Open(context.Background(), dsn.(string), secret)
+	if err != nil {
+		return nil, err
+	}
+	pgDSNs.Store(s, dsn)
+	return s, nil
+}
+
 func pgSibling(t testing.TB, db DB) DB {
 	t.Helper()
 	dsn, ok := pgDSNs.Load(db)

@@ -63,6 +63,21 @@ func Sibling(t testing.TB, db DB) DB {
 	return pgSibling(t, db)
 }
 
+// Reopen opens db's database again under secret, as a process started
+// with that secret_key would (on PostgreSQL: another node). The caller
+// closes what it returns.
+func Reopen(t testing.TB, db DB, secret string) (DB, error) {
+	t.Helper()
+	if s, ok := db.(*store.Store); ok {
+		s2, err := store.Open(context.Background(), s.Path, secret)
+		if err != nil {
+			return nil, err
+		}
+		return s2, nil
+	}
+	return pgReopen(t, db, secret)
+}
+
 // Rebind adapts a test's query, written with SQLite's ? placeholders, to db.
 func Rebind(db DB, query string) string {
 	if _, ok := db.(*store.Store); ok {
