@@ -25,6 +25,7 @@ func TestPostgres(t *testing.T) {
 		"TestOneActiveBookingUnderConcurrency":    TestOneActiveBookingUnderConcurrency,
 		"TestOperatorAccounts":                    TestOperatorAccounts,
 		"TestOutboxClaimedOnceAcrossNodes":        TestOutboxClaimedOnceAcrossNodes,
+		"TestPurgeDeregisteredCitizenWithAccount": TestPurgeDeregisteredCitizenWithAccount,
 		"TestPurgeDropsDeadCitizenTokens":         TestPurgeDropsDeadCitizenTokens,
 		"TestRekey":                               TestRekey,
 	})

@@ -52,3 +52,44 @@ func TestPurgeDropsDeadCitizenTokens(t *testing.T) {
 		t.Fatalf("purged %d tokens, left %q: want 2 purged, the live one left", res["tokens"], left)
 	}
 }
+
+// A deregistered citizen who had a web account is purged with the account
+// and its tokens: their rows reference the citizen, and a purge that
+// stopped on the foreign key would purge nothing every night after.
+func TestPurgeDeregisteredCitizenWithAccount(t *testing.T) {
+	e := storetest.NewEnv(t)
+	c := e.Citizen(t, 1)
+	now := e.Clock.Now()
+	var res booking.PurgeResult
+	err := e.Store.InTx(ctx, func(tx booking.Tx) error {
+		if err := tx.PutAccount(booking.Account{CitizenID: c.ID, PasswordHash: []byte("hash"), UpdatedAt: now}); err != nil {
+			return err
+		}
+		tok := booking.CitizenToken{TokenHash: []byte("live"), CitizenID: c.ID, Channel: "web", CSRF: "csrf",
+			CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
+		if err := tx.InsertCitizenToken(tok); err != nil {
+			return err
+		}
+		c.Active = false
+		if err := tx.UpdateCitizen(c); err != nil {
+			return err
+		}
+		var err error
+		// updated_at is the database's own clock (now_ms()), not the test clock.
+		res, err = tx.Purge(booking.PurgePolicy{Now: now, BookingsBefore: time.Now().Add(time.Hour)})
+		return err
+	})
+	if err != nil {
+		t.Fatalf("purge: %v", err)
+	}
+	var accounts, tokens, citizens int
+	for q, n := range map[string]*int{`SELECT count(*) FROM citizen_accounts`: &accounts,
+		`SELECT count(*) FROM citizen_tokens`: &tokens, `SELECT count(*) FROM citizens`: &citizens} {
+		if err := e.QueryRow(q).Scan(n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if res["citizens"] != 1 || accounts != 0 || tokens != 0 || citizens != 0 {
+		t.Fatalf("purged %v; left %d accounts, %d tokens, %d citizens: want all gone", res, accounts, tokens, citizens)
+	}
+}

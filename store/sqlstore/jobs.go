@@ -22,6 +22,11 @@ func (t *Tx) FinishFire(job string, fireAt time.Time, now time.Time, result, err
 	return err
 }
 
+// purgeableCitizens selects deregistered citizens with no booking left,
+// last changed before its one argument.
+const purgeableCitizens = `SELECT id FROM citizens WHERE active = 0 AND updated_at < ?
+	AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.citizen_id = citizens.id)`
+
 // purges are the deletions of the purge job; none touches an active
 // booking, and no-shows that still count towards a ban are kept.
 var purges = []struct {
@@ -50,7 +55,14 @@ var purges = []struct {
 	// any more; it goes before the citizens it references.
 	{"tokens", `DELETE FROM citizen_tokens WHERE expires_at < ? OR (revoked_at > 0 AND revoked_at < ?)`,
 		func(p booking.PurgePolicy) []any { return []any{ms(p.Now), ms(p.Now)} }},
-	{"citizens", `DELETE FROM citizens WHERE active = 0 AND updated_at < ? AND NOT EXISTS (SELECT 1 FROM bookings b WHERE b.citizen_id = citizens.id)`,
+	// A deregistered citizen's web account and tokens go with them: they
+	// reference the citizen, and one left behind would stop the whole purge
+	// on the foreign key every night.
+	{"accounts", `DELETE FROM citizen_accounts WHERE citizen_id IN (` + purgeableCitizens + `)`,
+		func(p booking.PurgePolicy) []any { return []any{ms(p.BookingsBefore)} }},
+	{"account_tokens", `DELETE FROM citizen_tokens WHERE citizen_id IN (` + purgeableCitizens + `)`,
+		func(p booking.PurgePolicy) []any { return []any{ms(p.BookingsBefore)} }},
+	{"citizens", `DELETE FROM citizens WHERE id IN (` + purgeableCitizens + `)`,
 		func(p booking.PurgePolicy) []any { return []any{ms(p.BookingsBefore)} }},
 	{"outbox", `DELETE FROM outbox WHERE status IN ('sent', 'failed') AND created_at < ?`,
 		func(p booking.PurgePolicy) []any { return []any{ms(p.MessagesBefore)} }},
