@@ -64,7 +64,7 @@ func (s *Site) loginPage(c *fiber.Ctx) error {
 }
 
 func (s *Site) login(c *fiber.Ctx) error {
-	if !s.byAccount.Allow("login:" + string(booking.HashToken(c.FormValue("login")))) {
+	if !s.byAccount.Allow("login:" + booking.LoginKey(c.FormValue("login"), s.Accounts.Svc.Now())) {
 		return s.fail(c, booking.Errorf(booking.ERateLimited, "too_many_requests"), s.loginPage)
 	}
 	return s.startSession(c, c.FormValue("login"), c.FormValue("password"), safeNext(c.FormValue("next")))
@@ -80,7 +80,7 @@ func (s *Site) startSession(c *fiber.Ctx, login, password, next string) error {
 }
 
 func (s *Site) logout(c *fiber.Ctx) error {
-	if err := s.Accounts.Logout(c.UserContext(), c.Cookies(sessionCookie)); err != nil {
+	if err := s.Accounts.Logout(c.UserContext(), booking.HashToken(c.Cookies(sessionCookie))); err != nil {
 		return err
 	}
 	c.Cookie(s.cookie(sessionCookie, "", c.Context().Time().Add(-1)))
