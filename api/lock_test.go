@@ -128,3 +128,32 @@ func TestItem9LogoutRevokesTheAuthenticatedToken(t *testing.T) {
 		t.Fatalf("token after logout with spaces: %d", r.status)
 	}
 }
+
+// Issue 22 item 7: a registration code is used up by the attempt it came
+// with, even a refused one, and the refusal is the same whether the ID
+// number or the phone was already registered.
+func TestItem7RegistrationCodeUsedOnceAndConflictsAlike(t *testing.T) {
+	e := newEnv(t, roomy)
+	e.Citizen(t, 1) // ID(1) with Phone(1), registered by the IVR
+	reg := func(n int, phone, code string) resp {
+		return e.call("POST", "/api/v1/register", "", map[string]any{"name": "李四", "id_number": storetest.ID(n),
+			"phone": phone, "password": password, "code": code})
+	}
+	fresh := storetest.Phone(5)
+	e.must(e.call("POST", "/api/v1/codes", "", map[string]any{"purpose": "register", "phone": fresh}), 202)
+	code := e.code(fresh)
+	byID := reg(1, fresh, code) // the ID is registered with another phone
+	if byID.status != 409 {
+		t.Fatalf("known ID, fresh phone: %d %s", byID.status, byID.raw)
+	}
+	if r := reg(6, fresh, code); r.status == 201 || r.code() != "expired" {
+		t.Fatalf("the same code again: %d %s", r.status, r.raw)
+	}
+	e.Clock.Advance(61 * time.Second)
+	taken := storetest.Phone(1)
+	e.must(e.call("POST", "/api/v1/codes", "", map[string]any{"purpose": "register", "phone": taken}), 202)
+	byPhone := reg(7, taken, e.code(taken)) // the phone belongs to another ID
+	if byPhone.status != byID.status || byPhone.raw != byID.raw {
+		t.Fatalf("refusals differ: ID conflict %d %s, phone conflict %d %s", byID.status, byID.raw, byPhone.status, byPhone.raw)
+	}
+}
