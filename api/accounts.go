@@ -41,7 +41,7 @@ func (a *API) sendCode(c *fiber.Ctx) error {
 	}
 	phone, err := booking.NormalizeMobile(in.Phone)
 	if err == nil {
-		err = a.Codes.Issue(c.UserContext(), phone, in.Purpose, "ip:"+c.IP())
+		err = a.Codes.IssueAnonymous(c.UserContext(), phone, in.Purpose, "ip:"+c.IP())
 	}
 	if err != nil {
 		return a.fail(c, err)

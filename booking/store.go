@@ -88,5 +88,5 @@ type Tx interface {
 	OperatorTx
 	AccountTx
 	ConsoleTx
-	HandleTx
+	WebTx
 }

@@ -39,3 +39,10 @@ func (t *tx) BookingByHandle(handle string) (int64, error) {
 	err := t.QueryRow(`SELECT booking_id FROM booking_handles WHERE handle = ?`, handle).Scan(&id)
 	return id, mapError(err, "booking")
 }
+
+func (t *tx) CountAnonymousCodes(phone string, since time.Time) (int, error) {
+	var n int
+	err := t.QueryRow(`SELECT count(*) FROM sms_codes WHERE phone = ? AND created_at > ? AND caller LIKE 'anon:%'`,
+		phone, ms(since)).Scan(&n)
+	return n, err
+}

@@ -54,7 +54,7 @@ func (s *Site) sendCode(c *fiber.Ctx, raw, purpose string) error {
 	if err != nil {
 		return err
 	}
-	return s.Codes.Issue(c.UserContext(), phone, purpose, "ip:"+c.IP())
+	return s.Codes.IssueAnonymous(c.UserContext(), phone, purpose, "ip:"+c.IP())
 }
 
 func (s *Site) loginPage(c *fiber.Ctx) error {
