@@ -21,6 +21,7 @@ func TestPostgres(t *testing.T) {
 		"TestErrorPagesAndHeadersOnEveryResponse":         TestErrorPagesAndHeadersOnEveryResponse,
 		"TestExportsAndAuditPaging":                       TestExportsAndAuditPaging,
 		"TestIdleSessionEnds":                             TestIdleSessionEnds,
+		"TestItem8UnverifiedTransfersShownAndNotOpened":   TestItem8UnverifiedTransfersShownAndNotOpened,
 		"TestLoginRateLimited":                            TestLoginRateLimited,
 		"TestMessageViewShowsFailedReport":                TestMessageViewShowsFailedReport,
 		"TestMessagesNeverComeFromTheURL":                 TestMessagesNeverComeFromTheURL,

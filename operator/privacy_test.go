@@ -107,13 +107,44 @@ func TestTransferredCallOpensTheCallerAsTheReason(t *testing.T) {
 
 func transfer(t *testing.T, e *env, sid, from string) {
 	t.Helper()
+	transferWith(t, e, sid, from, "step=date; flow=book; verified=yes; business=新生儿入户")
+}
+
+// transferWith records a call transferred with the given context.
+func transferWith(t *testing.T, e *env, sid, from, context string) {
+	t.Helper()
 	now := e.Clock.Now()
 	err := e.Store.InTx(ctx, func(tx booking.Tx) error {
 		return tx.InsertCall(booking.CallRecord{SID: sid, From: from, Step: "operator", Data: []byte{}, CreatedAt: now, UpdatedAt: now,
-			TransferredAt: now, Context: "step=date; flow=book; business=新生儿入户"})
+			TransferredAt: now, Context: context})
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Issue 22 item 8: a transferred caller who did not pass a code is shown
+// as 未验证, and their calling number does not open a citizen's page.
+func TestItem8UnverifiedTransfersShownAndNotOpened(t *testing.T) {
+	e := newEnv(t)
+	c := e.citizen(t, 1)
+	const sid = "CA00000000000000000000000000000008"
+	transferWith(t, e, sid, c.Phone, "step=code; flow=book; name=张*; id=440305**********12; verified=no")
+	op := e.browser(t).login("op1")
+	if _, body := op.get("/console/transfers"); !strings.Contains(body, "未验证") {
+		t.Fatal("an unverified transfer is not marked 未验证")
+	}
+	_, body, _ := op.submit("/console/transfers/open", url.Values{"sid": {sid}})
+	if strings.Contains(body, c.IDMasked) {
+		t.Fatal("an unverified call opened the citizen's page")
+	}
+	if log, _ := e.Svc.AuditLog(ctx, booking.AuditFilter{CitizenID: c.ID, Action: "citizen.view"}); len(log) != 0 {
+		t.Fatalf("views audited: %+v", log)
+	}
+	// a record from before the mark, without it, counts as unverified too
+	transferWith(t, e, sid+"x", c.Phone, "step=date; flow=book")
+	if _, body, _ := op.submit("/console/transfers/open", url.Values{"sid": {sid + "x"}}); strings.Contains(body, c.IDMasked) {
+		t.Fatal("a call without the mark opened the citizen's page")
 	}
 }
 
