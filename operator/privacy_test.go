@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -214,5 +215,44 @@ func TestSpokenNamesAreCleaned(t *testing.T) {
 	_, body := op.get(op.open(storetest.ID(5), "来电"))
 	if !strings.Contains(body, "张三") || strings.ContainsAny(body, "\u202e\u200b\u0007") {
 		t.Fatal("the page shows control or bidi characters")
+	}
+}
+
+var bookingLinkRe = regexp.MustCompile(`href="(/console/b/[a-z]+/cancel)"`)
+
+// Issue 22 item 11: a booking page opens by an opaque handle, only with a
+// reason for its citizen, and every look is audited; sequence ids lead
+// nowhere.
+func TestItem11BookingPagesByOpaqueHandleWithReason(t *testing.T) {
+	e := newEnv(t)
+	c := e.citizen(t, 1)
+	b := e.Book(t, c, e.Place(t, "FT01", "newborn", "2026-12-03", "09:00"))
+	op := e.browser(t).login("op1")
+	_, body := op.get(op.open(c.Phone[3:], "来电取消预约"))
+	m := bookingLinkRe.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no opaque cancel link on the citizen page")
+	}
+	if code, body := op.get(m[1]); code != 200 || !strings.Contains(body, b.Reference) {
+		t.Fatalf("cancel page by handle: %d", code)
+	}
+	log, _ := e.Svc.AuditLog(ctx, booking.AuditFilter{BookingID: b.ID, Action: "booking.view"})
+	if len(log) != 1 || log[0].Actor != "op1" || !strings.Contains(log[0].Detail, "来电取消预约") {
+		t.Fatalf("booking view audited: %+v", log)
+	}
+	for _, path := range []string{fmt.Sprintf("/console/bookings/%d/cancel", b.ID), "/console/bookings/1/cancel", "/console/b/1/cancel"} {
+		if code, _ := op.get(path); code != http.StatusNotFound {
+			t.Fatalf("%s: %d", path, code)
+		}
+	}
+	other := e.browser(t).login("admin1")
+	if code, body := other.get(m[1]); code != 200 || strings.Contains(body, b.Reference) || !strings.Contains(body, "原因") {
+		t.Fatalf("the link without a reason: %d", code)
+	}
+	if code, _ := other.post(m[1], nil); code != http.StatusFound {
+		t.Fatalf("cancel by handle: %d", code)
+	}
+	if got, _ := e.Svc.Booking(ctx, b.ID); got.Status != booking.StatusBooked {
+		t.Fatal("a cancel without a reason for the citizen went through")
 	}
 }
