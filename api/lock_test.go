@@ -157,3 +157,22 @@ func TestItem7RegistrationCodeUsedOnceAndConflictsAlike(t *testing.T) {
 		t.Fatalf("refusals differ: ID conflict %d %s, phone conflict %d %s", byID.status, byID.raw, byPhone.status, byPhone.raw)
 	}
 }
+
+// Issue 22 item 14 (citizen part): common passwords from the shipped list
+// and simple ones are refused, on the API as on the site and the console.
+func TestItem14CommonAndWeakPasswordsRefused(t *testing.T) {
+	e := newEnv(t, roomy)
+	phone := storetest.Phone(1)
+	e.must(e.call("POST", "/api/v1/codes", "", map[string]any{"purpose": "register", "phone": phone}), 202)
+	code := e.code(phone)
+	for _, pw := range []string{"password123", "Password123", "woaini1314", "qwertyuiop", "12345678", "abcdefghij",
+		"aaaaaaaaaa", "abcabcabcabc", "8888888888", "98765432"} {
+		r := e.call("POST", "/api/v1/register", "", map[string]any{"name": "李四", "id_number": storetest.ID(1),
+			"phone": phone, "password": pw, "code": code})
+		if r.status != 400 {
+			t.Fatalf("password %q: %d %s", pw, r.status, r.raw)
+		}
+	}
+	e.must(e.call("POST", "/api/v1/register", "", map[string]any{"name": "李四", "id_number": storetest.ID(1),
+		"phone": phone, "password": "深圳 户政 2026 预约", "code": code}), 201)
+}

@@ -19,7 +19,8 @@ type Accounts struct {
 }
 
 // checkPassword applies the password rules to a citizen's registration: long
-// enough, short enough for bcrypt, and neither the ID number nor the phone.
+// enough, short enough for bcrypt, neither the ID number nor the phone, and
+// neither common nor weak (WeakPassword).
 func (ac *Accounts) checkPassword(pw string, r Registration) error {
 	switch {
 	case utf8.RuneCountInString(pw) < ac.Policy.MinPassword:
@@ -30,6 +31,9 @@ func (ac *Accounts) checkPassword(pw string, r Registration) error {
 		return Errorf(EInvalid, "password_is_id_number")
 	case strings.Contains(pw, strings.TrimPrefix(r.Phone, "+86")):
 		return Errorf(EInvalid, "password_is_phone")
+	}
+	if why := WeakPassword(pw); why != "" {
+		return Errorf(EInvalid, "%s", why)
 	}
 	return nil
 }
