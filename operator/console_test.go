@@ -194,7 +194,7 @@ func TestCancelAsksFirst(t *testing.T) {
 	if !strings.Contains(body, link) || strings.Contains(body, `action="/console/b/`) {
 		t.Fatal("the citizen page cancels without asking")
 	}
-	code, body := op.get("/console/b/"+e.bookingHandle(t, b.ID)+"/cancel")
+	code, body := op.get("/console/b/" + e.bookingHandle(t, b.ID) + "/cancel")
 	for _, want := range []string{"确认取消以下预约", b.Reference, "新生儿入户", "福田派出所户政室", "12-02 18:00", "现在仍可取消", "确认取消"} {
 		if code != 200 || !strings.Contains(body, want) {
 			t.Fatalf("confirmation page (%d) lacks %q", code, want)
@@ -206,7 +206,7 @@ func TestCancelAsksFirst(t *testing.T) {
 	e.Clock.Set(storetest.At("2026-12-02 18:01"))
 	op = e.browser(t).login("op1") // the first session went idle
 	op.open(c.Phone[3:], "来电")
-	if _, body := op.get("/console/b/"+e.bookingHandle(t, b.ID)+"/cancel"); !strings.Contains(body, "已不能取消") || strings.Contains(body, "confirm-cancel") {
+	if _, body := op.get("/console/b/" + e.bookingHandle(t, b.ID) + "/cancel"); !strings.Contains(body, "已不能取消") || strings.Contains(body, "confirm-cancel") {
 		t.Fatal("past the deadline the page still offers to cancel")
 	}
 }
