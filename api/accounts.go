@@ -41,7 +41,7 @@ func (a *API) sendCode(c *fiber.Ctx) error {
 	}
 	phone, err := booking.NormalizeMobile(in.Phone)
 	if err == nil {
-		err = a.Codes.Issue(c.UserContext(), phone, in.Purpose, "ip:"+c.IP())
+		err = a.Codes.IssueAnonymous(c.UserContext(), phone, in.Purpose, "ip:"+c.IP())
 	}
 	if err != nil {
 		return a.fail(c, err)
@@ -76,7 +76,7 @@ func (a *API) login(c *fiber.Ctx) error {
 	if err := bind(c, &in); err != nil {
 		return a.fail(c, err)
 	}
-	if !a.byAccount.Allow("login:" + string(booking.HashToken(in.Login))) {
+	if !a.byAccount.Allow("login:" + booking.LoginKey(in.Login, a.Accounts.Svc.Now())) {
 		return a.fail(c, errTooMany)
 	}
 	return a.startSession(c, in.Login, in.Password)
@@ -95,8 +95,7 @@ func (a *API) startSession(c *fiber.Ctx, login, password string) error {
 }
 
 func (a *API) logout(c *fiber.Ctx) error {
-	tok := c.Get(fiber.HeaderAuthorization)[len("Bearer "):]
-	if err := a.Accounts.Logout(c.UserContext(), tok); err != nil {
+	if err := a.Accounts.Logout(c.UserContext(), token(c).TokenHash); err != nil {
 		return a.fail(c, err)
 	}
 	return c.SendStatus(fiber.StatusNoContent)

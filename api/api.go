@@ -21,9 +21,12 @@ var openAPI []byte
 // Prefix is where the API is mounted.
 const Prefix = "/api/v1"
 
-// CodeIssuer sends SMS verification codes (sms.Codes).
+// CodeIssuer sends SMS verification codes (sms.Codes): Issue for a
+// signed-in citizen, IssueAnonymous, within its own budgets, for a request
+// without a session.
 type CodeIssuer interface {
 	Issue(ctx context.Context, phone, purpose, caller string) error
+	IssueAnonymous(ctx context.Context, phone, purpose, addr string) error
 }
 
 // Limits are the request rates the API allows.

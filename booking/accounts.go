@@ -2,6 +2,7 @@ package booking
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"unicode/utf8"
 
@@ -18,7 +19,8 @@ type Accounts struct {
 }
 
 // checkPassword applies the password rules to a citizen's registration: long
-// enough, short enough for bcrypt, and neither the ID number nor the phone.
+// enough, short enough for bcrypt, neither the ID number nor the phone, and
+// neither common nor weak (WeakPassword).
 func (ac *Accounts) checkPassword(pw string, r Registration) error {
 	switch {
 	case utf8.RuneCountInString(pw) < ac.Policy.MinPassword:
@@ -30,6 +32,9 @@ func (ac *Accounts) checkPassword(pw string, r Registration) error {
 	case strings.Contains(pw, strings.TrimPrefix(r.Phone, "+86")):
 		return Errorf(EInvalid, "password_is_phone")
 	}
+	if why := WeakPassword(pw); why != "" {
+		return Errorf(EInvalid, "%s", why)
+	}
 	return nil
 }
 
@@ -38,10 +43,13 @@ func (ac *Accounts) hash(pw string) ([]byte, error) {
 }
 
 // Register creates a password account. Nothing about the person is stored
-// until the code sent to the phone is accepted, and then in that same
-// transaction: the citizen (new, or the one the IVR registered with the same
-// name, ID number and phone) and the password. A wrong code is counted and
-// stores nothing else.
+// until the code sent to the phone is accepted. The code is used up in a
+// committed step of its own, so that one code answers one registration
+// attempt, accepted or refused: it cannot be replayed with other ID numbers
+// to learn which are registered. Then, in one transaction, the citizen (new,
+// or the one the IVR registered with the same name, ID number and phone)
+// gets the password. A known ID with other details and a phone linked to
+// another ID are refused alike (EConflict "registration_conflict").
 func (ac *Accounts) Register(ctx context.Context, a Actor, r Registration, password, code string) (Citizen, error) {
 	r, err := ac.Svc.normalize(r)
 	if err != nil {
@@ -54,12 +62,16 @@ func (ac *Accounts) Register(ctx context.Context, a Actor, r Registration, passw
 	if err != nil {
 		return Citizen{}, err
 	}
-	var c Citizen
 	var result error
+	err = ac.Svc.Store.InTx(ctx, func(tx Tx) (err error) {
+		result, err = ac.Codes.VerifyTx(tx, r.Phone, PurposeRegister, code)
+		return err
+	})
+	if err = firstErr(err, result); err != nil {
+		return Citizen{}, err
+	}
+	var c Citizen
 	err = ac.Svc.Store.InTx(ctx, func(tx Tx) error {
-		if result, err = ac.Codes.VerifyTx(tx, r.Phone, PurposeRegister, code); err != nil || result != nil {
-			return err
-		}
 		if c, err = ac.citizenFor(tx, a, r); err != nil {
 			return err
 		}
@@ -73,7 +85,15 @@ func (ac *Accounts) Register(ctx context.Context, a Actor, r Registration, passw
 		}
 		return ac.Svc.audit(tx, a, "account.register", c.ID, 0, "password account created")
 	})
-	return c, firstErr(err, result)
+	if code := ErrorCode(err); code == EPhoneLinked || (code == EConflict && !isAlreadyRegistered(err)) {
+		return Citizen{}, Errorf(EConflict, "registration_conflict")
+	}
+	return c, err
+}
+
+func isAlreadyRegistered(err error) bool {
+	var e *Error
+	return errors.As(err, &e) && e.Message == "already_registered"
 }
 
 // citizenFor returns the registered citizen matching r exactly, or inserts a
@@ -84,7 +104,7 @@ func (ac *Accounts) citizenFor(tx Tx, a Actor, r Registration) (Citizen, error) 
 	case err == nil && old.Phone == r.Phone && old.Name == r.Name:
 		return old, nil
 	case err == nil:
-		return Citizen{}, Errorf(EConflict, "id_registered_with_other_details")
+		return Citizen{}, Errorf(EConflict, "registration_conflict")
 	case ErrorCode(err) != ENotFound:
 		return Citizen{}, err
 	}

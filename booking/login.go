@@ -6,13 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"time"
-
-	"golang.org/x/crypto/bcrypt"
 )
-
-// dummyHash is compared against when a login names no account, so that an
-// unknown login takes as long as a wrong password.
-var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("no such account"), bcrypt.MinCost)
 
 // NewToken returns a random token and its stored hash.
 func NewToken() (string, []byte) {
@@ -42,53 +36,50 @@ func (ac *Accounts) findLogin(tx Tx, login string) (Citizen, error) {
 }
 
 // Login checks a password and issues a token for channel (web or app). An
-// unknown login and a wrong password get the same EUnauthorized. After
-// Policy.MaxFailures wrong passwords in a row the account is locked for
-// Policy.Backoff, doubling with each further failure (ERateLimited, Until).
+// unknown login and a wrong password get the same EUnauthorized. Every
+// attempt is counted in the write transaction that looks the login up,
+// before the password is compared, so parallel guesses cannot outrun the
+// count. After Policy.MaxFailures wrong passwords in a row the login is
+// locked for Policy.Backoff, doubling with each further failure
+// (ERateLimited "account_locked", Until) — a login naming no account too,
+// and it is compared with a dummy hash at the real cost: neither the time
+// nor the lock tells whether an account exists.
 func (ac *Accounts) Login(ctx context.Context, login, password, channel string) (string, CitizenToken, error) {
-	now := ac.Svc.Now()
+	now, attempt := ac.Svc.Now(), ""
 	var c Citizen
 	var acct Account
-	err := ac.Svc.Store.View(ctx, func(tx Tx) (err error) {
-		if c, err = ac.findLogin(tx, login); err != nil {
+	err := ac.Svc.Store.InTx(ctx, func(tx Tx) (err error) {
+		c, err = ac.findLogin(tx, login)
+		if err == nil {
+			acct, err = tx.Account(c.ID)
+		}
+		if ErrorCode(err) == ENotFound {
+			attempt, _ = NewToken()
+			return ac.reserveUnknown(tx, unknownLoginKey(LoginKey(login, now)), attempt, now)
+		} else if err != nil {
 			return err
 		}
-		acct, err = tx.Account(c.ID)
+		_, err = ac.reserveAccount(tx, acct, now)
 		return err
 	})
-	if code := ErrorCode(err); code == ENotFound {
-		bcrypt.CompareHashAndPassword(dummyHash, []byte(password))
-		return "", CitizenToken{}, Errorf(EUnauthorized, "wrong_login")
-	} else if err != nil {
+	if err != nil {
 		return "", CitizenToken{}, err
 	}
-	if now.Before(acct.LockedUntil) {
-		return "", CitizenToken{}, &Error{Code: ERateLimited, Message: "account_locked", Until: acct.LockedUntil}
+	hash := acct.PasswordHash
+	if attempt != "" {
+		hash = dummyHash(ac.Policy.Cost)
 	}
-	if bcrypt.CompareHashAndPassword(acct.PasswordHash, []byte(password)) != nil {
-		return "", CitizenToken{}, firstErr(ac.recordFailure(ctx, c.ID, channel), Errorf(EUnauthorized, "wrong_login"))
+	if compareHash(hash, []byte(password)) != nil || attempt != "" {
+		return "", CitizenToken{}, firstErr(ac.auditFailure(ctx, c.ID, channel), Errorf(EUnauthorized, "wrong_login"))
 	}
 	return ac.issue(ctx, c.ID, channel, true)
 }
 
-// recordFailure counts a wrong password and locks the account once the
-// count reaches the policy's limit.
-func (ac *Accounts) recordFailure(ctx context.Context, citizenID int64, channel string) error {
-	now := ac.Svc.Now()
+// auditFailure records a wrong password (citizenID 0: a login naming no
+// account), in a write of its own like every failure.
+func (ac *Accounts) auditFailure(ctx context.Context, citizenID int64, channel string) error {
 	return ac.Svc.Store.InTx(ctx, func(tx Tx) error {
-		a, err := tx.Account(citizenID)
-		if err != nil {
-			return err
-		}
-		a.Failures++
-		if over := a.Failures - ac.Policy.MaxFailures; over >= 0 {
-			a.LockedUntil = now.Add(min(ac.Policy.Backoff<<min(over, 16), ac.Policy.MaxBackoff))
-		}
-		a.UpdatedAt = now
-		if err := tx.PutAccount(a); err != nil {
-			return err
-		}
-		return ac.Svc.audit(tx, Actor{Name: "login", Channel: channel}, "account.login_failed", citizenID, 0, "failure %d", a.Failures)
+		return ac.Svc.audit(tx, Actor{Name: "login", Channel: channel}, "account.login_failed", citizenID, 0, "wrong password")
 	})
 }
 
@@ -144,9 +135,11 @@ func (ac *Accounts) Authenticate(ctx context.Context, tok string) (Citizen, Citi
 	return c, t, err
 }
 
-// Logout revokes a token; revoking an unknown token does nothing.
-func (ac *Accounts) Logout(ctx context.Context, tok string) error {
+// Logout revokes the token with tokenHash: the one Authenticate accepted
+// for the request, so that what was checked is what is revoked. Revoking
+// an unknown token does nothing.
+func (ac *Accounts) Logout(ctx context.Context, tokenHash []byte) error {
 	return ac.Svc.Store.InTx(ctx, func(tx Tx) error {
-		return tx.RevokeCitizenToken(HashToken(tok), ac.Svc.Now())
+		return tx.RevokeCitizenToken(tokenHash, ac.Svc.Now())
 	})
 }

@@ -1,31 +1,27 @@
 package booking
 
-import (
-	"context"
-
-	"golang.org/x/crypto/bcrypt"
-)
+import "context"
 
 // ChangePassword replaces a logged-in citizen's password after checking the
 // old one (a wrong one counts towards the lock) and revokes every other
 // token of the citizen.
 func (ac *Accounts) ChangePassword(ctx context.Context, a Actor, c Citizen, keep []byte, old, pw string) error {
+	if err := ac.checkPassword(pw, Registration{IDNumber: c.IDNumber, Phone: c.Phone}); err != nil {
+		return err
+	}
 	var acct Account
-	err := ac.Svc.Store.View(ctx, func(tx Tx) (err error) {
-		acct, err = tx.Account(c.ID)
+	err := ac.Svc.Store.InTx(ctx, func(tx Tx) (err error) {
+		if acct, err = tx.Account(c.ID); err != nil {
+			return err
+		}
+		_, err = ac.reserveAccount(tx, acct, ac.Svc.Now())
 		return err
 	})
 	if err != nil {
 		return err
 	}
-	if ac.Svc.Now().Before(acct.LockedUntil) {
-		return &Error{Code: ERateLimited, Message: "account_locked", Until: acct.LockedUntil}
-	}
-	if bcrypt.CompareHashAndPassword(acct.PasswordHash, []byte(old)) != nil {
-		return firstErr(ac.recordFailure(ctx, c.ID, a.Channel), Errorf(EForbidden, "wrong_password"))
-	}
-	if err := ac.checkPassword(pw, Registration{IDNumber: c.IDNumber, Phone: c.Phone}); err != nil {
-		return err
+	if compareHash(acct.PasswordHash, []byte(old)) != nil {
+		return firstErr(ac.auditFailure(ctx, c.ID, a.Channel), Errorf(EForbidden, "wrong_password"))
 	}
 	hash, err := ac.hash(pw)
 	if err != nil {

@@ -19,6 +19,7 @@ func TestPostgres(t *testing.T) {
 		"TestCheckInAndComplete":                          TestCheckInAndComplete,
 		"TestHoldConfirmRules":                            TestHoldConfirmRules,
 		"TestHoldExpiryAndWindow":                         TestHoldExpiryAndWindow,
+		"TestItem5UnknownLoginComparedAtTheRealCost":      TestItem5UnknownLoginComparedAtTheRealCost,
 		"TestLiftBlacklistNeedsReason":                    TestLiftBlacklistNeedsReason,
 		"TestRegisterPhoneLinkedAndIdempotent":            TestRegisterPhoneLinkedAndIdempotent,
 		"TestThirdNoShowBlacklists":                       TestThirdNoShowBlacklists,

@@ -88,4 +88,5 @@ type Tx interface {
 	OperatorTx
 	AccountTx
 	ConsoleTx
+	WebTx
 }

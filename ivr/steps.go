@@ -82,17 +82,19 @@ func (c *call) transfer() error {
 	return c.goTo(StepGoodbye)
 }
 
-// context is the masked summary the operator console shows; a caller who
-// has not passed a code is marked unverified (a lost phone, or someone
-// else's ID).
+// context is the masked summary the operator console shows. Every call is
+// marked verified=yes or verified=no: only a caller who passed a code this
+// call is verified (the console opens no citizen page for the others: a
+// lost phone, someone else's ID, a spoofed calling number).
 func (c *call) context() string {
-	parts := []string{"step=" + c.step(), "flow=" + c.s.Flow}
+	verified := "no"
+	if c.s.Verified && c.s.CitizenID != 0 {
+		verified = "yes"
+	}
+	parts := []string{"step=" + c.step(), "flow=" + c.s.Flow, "verified=" + verified}
 	if id := max(c.s.CitizenID, c.s.Candidate); id != 0 {
 		if cz, err := c.svc.Citizen(c.ctx, id); err == nil {
 			parts = append(parts, "name="+booking.MaskName(cz.Name), "id="+cz.IDMasked, "phone="+booking.MaskPhone(cz.Phone))
-		}
-		if c.s.CitizenID == 0 {
-			parts = append(parts, "verified=no")
 		}
 	} else if c.s.IDMasked != "" {
 		parts = append(parts, "name="+booking.MaskName(c.s.Name), "id="+c.s.IDMasked)

@@ -30,13 +30,17 @@ func ValidateName(name string) error {
 	return nil
 }
 
-// ValidatePassword checks a new password's length (in characters).
+// ValidatePassword checks a new password's length (in characters) and that
+// it is neither common nor simple, by the citizens' rule (booking.WeakPassword).
 func ValidatePassword(password string) error {
 	if utf8.RuneCountInString(password) < MinPasswordLen {
 		return booking.Errorf(booking.EInvalid, "the password needs %d or more characters", MinPasswordLen)
 	}
 	if len(password) > 72 {
 		return booking.Errorf(booking.EInvalid, "the password may have at most 72 bytes") // bcrypt's limit
+	}
+	if why := booking.WeakPassword(password); why != "" {
+		return booking.Errorf(booking.EInvalid, "the password is too common or too simple (%s)", why)
 	}
 	return nil
 }

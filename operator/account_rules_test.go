@@ -1,6 +1,7 @@
 package operator_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -27,7 +28,13 @@ func TestAddOperatorValidatesNameAndPassword(t *testing.T) {
 			t.Errorf("%q/%s/%q: err %v, want %q", tc.name, tc.role, tc.password, err, tc.want)
 		}
 	}
-	if _, err := operator.AddOperator(e.Svc, "王小明", "admin", "", "密码密码密码密码密码密码"); err != nil {
+	// Issue 22 item 14: the console refuses what the citizens' rule refuses
+	for i, pw := range []string{"password1234", "密码密码密码密码密码密码", "123456789012", "aaaaaaaaaaaa"} {
+		if _, err := operator.AddOperator(e.Svc, fmt.Sprint("bob", i), "operator", "", pw); booking.ErrorCode(err) != booking.EInvalid {
+			t.Errorf("weak console password %q: %v", pw, err)
+		}
+	}
+	if _, err := operator.AddOperator(e.Svc, "王小明", "admin", "", "深圳户政预约平台管理密码"); err != nil {
 		t.Fatalf("a Chinese name and a 12-character password refused: %v", err)
 	}
 	if _, err := operator.AddOperator(e.Svc, "alice.w", "operator", "", good); err != nil {

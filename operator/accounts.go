@@ -35,6 +35,9 @@ func passwordProblem(pw string) string {
 	if utf8.RuneCountInString(pw) < minPassword {
 		return "密码至少需要" + strconv.Itoa(minPassword) + "个字符"
 	}
+	if booking.WeakPassword(pw) != "" {
+		return "密码过于常见或简单（重复、连续的字符），请换一个不易猜到的密码"
+	}
 	return ""
 }
 

@@ -173,32 +173,41 @@ func (c *Console) citizenPage(ctx *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	vs, err := c.views(ctx, bs)
+	if err != nil {
+		return err
+	}
 	return c.render(ctx, "citizen", "市民 "+cz.IDMasked, struct {
 		Citizen    citizenView
 		Bookings   []bookingView
 		Businesses []booking.Business
-	}{view(cz, ctx.Params("handle"), c.Svc.Now()), c.views(bs), c.Svc.Catalog.Businesses})
+	}{view(cz, ctx.Params("handle"), c.Svc.Now()), vs, c.Svc.Catalog.Businesses})
 }
 
 // bookingView is a booking with the catalog's names.
 type bookingView struct {
 	booking.Booking
+	Handle                   string // the opaque id of its console pages
 	BusinessName, OfficeName string
 	Cancellable              bool
 	Deadline                 string
 }
 
-func (c *Console) views(bs []booking.Booking) []bookingView {
+func (c *Console) views(ctx *fiber.Ctx, bs []booking.Booking) ([]bookingView, error) {
 	out := make([]bookingView, len(bs))
+	handles, err := c.bookingHandles(ctx, bs)
+	if err != nil {
+		return nil, err
+	}
 	now := c.Svc.Now()
 	for i, b := range bs {
 		biz, _ := c.Svc.Catalog.Business(b.Business)
 		off, _ := c.Svc.Catalog.Office(b.Office)
-		out[i] = bookingView{Booking: b, BusinessName: biz.Name, OfficeName: off.Name,
+		out[i] = bookingView{Booking: b, Handle: handles[i], BusinessName: biz.Name, OfficeName: off.Name,
 			Cancellable: b.Status == booking.StatusBooked && c.Svc.Rules.CanCancel(now, b.Date, shanghai),
 			Deadline:    c.Svc.Rules.CancelDeadline(b.Date, shanghai).Format("01-02 15:04")}
 	}
-	return out
+	return out, nil
 }
 
 // updateCitizen corrects one thing: the name, the ID number or the phone;

@@ -32,14 +32,14 @@ func TestPostWithoutValidCSRFRefused(t *testing.T) {
 	op := e.browser(t).login("op1")
 	op.get(op.open(c.Phone[3:], "来电"))
 	for _, token := range []string{"", "0000"} {
-		if code, _ := op.post(fmt.Sprintf("/console/bookings/%d/cancel", b.ID), url.Values{"csrf": {token}}); code != http.StatusForbidden {
+		if code, _ := op.post("/console/b/"+e.bookingHandle(t, b.ID)+"/cancel", url.Values{"csrf": {token}}); code != http.StatusForbidden {
 			t.Fatalf("csrf %q: %d, want 403", token, code)
 		}
 	}
 	if got, _ := e.Svc.Booking(ctx, b.ID); got.Status != booking.StatusBooked {
 		t.Fatal("a refused POST had an effect")
 	}
-	if code, _ := op.post(fmt.Sprintf("/console/bookings/%d/cancel", b.ID), nil); code != http.StatusFound {
+	if code, _ := op.post("/console/b/"+e.bookingHandle(t, b.ID)+"/cancel", nil); code != http.StatusFound {
 		t.Fatalf("with the token: %d", code)
 	}
 	if got, _ := e.Svc.Booking(ctx, b.ID); got.Status != booking.StatusCancelled {
@@ -69,7 +69,7 @@ func TestRolesAndOffices(t *testing.T) {
 	if !strings.Contains(body, "受理员·福田派出所户政室") {
 		t.Fatal("the clerk's role is not shown in Chinese with the office")
 	}
-	if code, _ := clerk.post(fmt.Sprintf("/console/bookings/%d/checkin", ns.ID), url.Values{"id_number": {storetest.ID(2)}}); code != http.StatusForbidden {
+	if code, _ := clerk.post("/console/b/"+e.bookingHandle(t, ns.ID)+"/checkin", url.Values{"id_number": {storetest.ID(2)}}); code != http.StatusForbidden {
 		t.Fatalf("clerk checking in another office's booking: %d", code)
 	}
 	code, body = clerk.get(page)
@@ -81,7 +81,7 @@ func TestRolesAndOffices(t *testing.T) {
 	}
 
 	op := e.browser(t).login("op1")
-	if code, _ := op.post(fmt.Sprintf("/console/bookings/%d/checkin", ns.ID), url.Values{"id_number": {storetest.ID(2)}}); code != http.StatusForbidden {
+	if code, _ := op.post("/console/b/"+e.bookingHandle(t, ns.ID)+"/checkin", url.Values{"id_number": {storetest.ID(2)}}); code != http.StatusForbidden {
 		t.Fatalf("operator checking in: %d", code)
 	}
 	if code, _ := op.get("/console/office"); code != http.StatusForbidden {
@@ -165,10 +165,10 @@ func TestOperatorBooksOnBehalfAndClerkChecksIn(t *testing.T) {
 	}
 	e.Clock.Set(storetest.At("2026-12-01 09:10"))
 	clerk := e.browser(t).login("clerk1")
-	if _, _, msg := clerk.submit(fmt.Sprintf("/console/bookings/%d/checkin", bs[0].ID), url.Values{"id_number": {storetest.ID(3)}}); msg != "身份证与预约不符" {
+	if _, _, msg := clerk.submit("/console/b/"+e.bookingHandle(t, bs[0].ID)+"/checkin", url.Values{"id_number": {storetest.ID(3)}}); msg != "身份证与预约不符" {
 		t.Fatalf("check-in with another person's ID: %q", msg)
 	}
-	if _, _, msg := clerk.submit(fmt.Sprintf("/console/bookings/%d/checkin", bs[0].ID), url.Values{"id_number": {storetest.ID(1)}}); !strings.Contains(msg, "已取号：001号") {
+	if _, _, msg := clerk.submit("/console/b/"+e.bookingHandle(t, bs[0].ID)+"/checkin", url.Values{"id_number": {storetest.ID(1)}}); !strings.Contains(msg, "已取号：001号") {
 		t.Fatalf("check-in: %q", msg)
 	}
 	code, body = clerk.get("/console/office")
@@ -190,11 +190,11 @@ func TestCancelAsksFirst(t *testing.T) {
 	op := e.browser(t).login("op1")
 	page := op.open(c.Phone[3:], "来电")
 	_, body := op.get(page)
-	link := fmt.Sprintf(`href="/console/bookings/%d/cancel"`, b.ID)
-	if !strings.Contains(body, link) || strings.Contains(body, `action="/console/bookings/`) {
+	link := `href="/console/b/` + e.bookingHandle(t, b.ID) + `/cancel"`
+	if !strings.Contains(body, link) || strings.Contains(body, `action="/console/b/`) {
 		t.Fatal("the citizen page cancels without asking")
 	}
-	code, body := op.get(fmt.Sprintf("/console/bookings/%d/cancel", b.ID))
+	code, body := op.get("/console/b/" + e.bookingHandle(t, b.ID) + "/cancel")
 	for _, want := range []string{"确认取消以下预约", b.Reference, "新生儿入户", "福田派出所户政室", "12-02 18:00", "现在仍可取消", "确认取消"} {
 		if code != 200 || !strings.Contains(body, want) {
 			t.Fatalf("confirmation page (%d) lacks %q", code, want)
@@ -206,7 +206,7 @@ func TestCancelAsksFirst(t *testing.T) {
 	e.Clock.Set(storetest.At("2026-12-02 18:01"))
 	op = e.browser(t).login("op1") // the first session went idle
 	op.open(c.Phone[3:], "来电")
-	if _, body := op.get(fmt.Sprintf("/console/bookings/%d/cancel", b.ID)); !strings.Contains(body, "已不能取消") || strings.Contains(body, "confirm-cancel") {
+	if _, body := op.get("/console/b/" + e.bookingHandle(t, b.ID) + "/cancel"); !strings.Contains(body, "已不能取消") || strings.Contains(body, "confirm-cancel") {
 		t.Fatal("past the deadline the page still offers to cancel")
 	}
 }

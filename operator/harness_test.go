@@ -2,6 +2,7 @@ package operator_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -190,4 +191,17 @@ func (b *browser) login(name string) *browser {
 	}
 	b.get("/console/")
 	return b
+}
+
+// bookingHandle is the opaque handle of a booking's console pages.
+func (e *env) bookingHandle(t testing.TB, id int64) string {
+	t.Helper()
+	var h string
+	if err := e.Store.InTx(ctx, func(tx booking.Tx) (err error) {
+		h, err = tx.BookingHandle(id, fmt.Sprintf("handle%c", 'a'+id%26))
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	return h
 }

@@ -57,8 +57,21 @@ var stepNames = map[string]string{
 
 // contextKeys name the parts of a transferred call's context.
 var contextKeys = map[string]string{
-	"step": "离开步骤", "flow": "办理事项", "name": "姓名", "id": "身份证", "phone": "手机",
+	"step": "离开步骤", "flow": "办理事项", "verified": "短信验证", "name": "姓名", "id": "身份证", "phone": "手机",
 	"business": "业务", "office": "受理点", "date": "日期",
+}
+
+var verifiedNames = map[string]string{"yes": "已验证", "no": "未验证"}
+
+// callVerified reports whether a transferred call's caller passed a code;
+// a context without the mark (older records) counts as not verified.
+func callVerified(context string) bool {
+	for _, part := range strings.Split(context, "; ") {
+		if part == "verified=yes" {
+			return true
+		}
+	}
+	return false
 }
 
 var flowNames = map[string]string{"book": "预约", "query": "查询", "cancel": "取消", "manage": "查询取消"}
@@ -101,6 +114,8 @@ func contextText(s string) string {
 			v = named(stepNames, v, "其他")
 		case "flow":
 			v = named(flowNames, v, "其他")
+		case "verified":
+			v = named(verifiedNames, v, "未验证")
 		}
 		if name, ok := contextKeys[k]; ok {
 			out = append(out, name+"："+booking.CleanText(v))

@@ -38,7 +38,10 @@ type period struct {
 func (c *Console) dayList(ctx *fiber.Ctx, office string, day booking.Date) ([]bookingView, error) {
 	bs, err := c.Svc.Bookings(ctx.UserContext(), booking.BookingFilter{Office: office, From: day, To: day,
 		Statuses: []booking.Status{booking.StatusBooked, booking.StatusCheckedIn, booking.StatusCompleted, booking.StatusNoShow}})
-	return c.views(bs), err
+	if err != nil {
+		return nil, err
+	}
+	return c.views(ctx, bs)
 }
 
 func (c *Console) officePage(ctx *fiber.Ctx) error {

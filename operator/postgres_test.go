@@ -21,6 +21,8 @@ func TestPostgres(t *testing.T) {
 		"TestErrorPagesAndHeadersOnEveryResponse":         TestErrorPagesAndHeadersOnEveryResponse,
 		"TestExportsAndAuditPaging":                       TestExportsAndAuditPaging,
 		"TestIdleSessionEnds":                             TestIdleSessionEnds,
+		"TestItem11BookingPagesByOpaqueHandleWithReason":  TestItem11BookingPagesByOpaqueHandleWithReason,
+		"TestItem8UnverifiedTransfersShownAndNotOpened":   TestItem8UnverifiedTransfersShownAndNotOpened,
 		"TestLoginRateLimited":                            TestLoginRateLimited,
 		"TestMessageViewShowsFailedReport":                TestMessageViewShowsFailedReport,
 		"TestMessagesNeverComeFromTheURL":                 TestMessagesNeverComeFromTheURL,

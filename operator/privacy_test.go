@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -107,13 +108,44 @@ func TestTransferredCallOpensTheCallerAsTheReason(t *testing.T) {
 
 func transfer(t *testing.T, e *env, sid, from string) {
 	t.Helper()
+	transferWith(t, e, sid, from, "step=date; flow=book; verified=yes; business=新生儿入户")
+}
+
+// transferWith records a call transferred with the given context.
+func transferWith(t *testing.T, e *env, sid, from, context string) {
+	t.Helper()
 	now := e.Clock.Now()
 	err := e.Store.InTx(ctx, func(tx booking.Tx) error {
 		return tx.InsertCall(booking.CallRecord{SID: sid, From: from, Step: "operator", Data: []byte{}, CreatedAt: now, UpdatedAt: now,
-			TransferredAt: now, Context: "step=date; flow=book; business=新生儿入户"})
+			TransferredAt: now, Context: context})
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Issue 22 item 8: a transferred caller who did not pass a code is shown
+// as 未验证, and their calling number does not open a citizen's page.
+func TestItem8UnverifiedTransfersShownAndNotOpened(t *testing.T) {
+	e := newEnv(t)
+	c := e.citizen(t, 1)
+	const sid = "CA00000000000000000000000000000008"
+	transferWith(t, e, sid, c.Phone, "step=code; flow=book; name=张*; id=440305**********12; verified=no")
+	op := e.browser(t).login("op1")
+	if _, body := op.get("/console/transfers"); !strings.Contains(body, "未验证") {
+		t.Fatal("an unverified transfer is not marked 未验证")
+	}
+	_, body, _ := op.submit("/console/transfers/open", url.Values{"sid": {sid}})
+	if strings.Contains(body, c.IDMasked) {
+		t.Fatal("an unverified call opened the citizen's page")
+	}
+	if log, _ := e.Svc.AuditLog(ctx, booking.AuditFilter{CitizenID: c.ID, Action: "citizen.view"}); len(log) != 0 {
+		t.Fatalf("views audited: %+v", log)
+	}
+	// a record from before the mark, without it, counts as unverified too
+	transferWith(t, e, sid+"x", c.Phone, "step=date; flow=book")
+	if _, body, _ := op.submit("/console/transfers/open", url.Values{"sid": {sid + "x"}}); strings.Contains(body, c.IDMasked) {
+		t.Fatal("a call without the mark opened the citizen's page")
 	}
 }
 
@@ -183,5 +215,44 @@ func TestSpokenNamesAreCleaned(t *testing.T) {
 	_, body := op.get(op.open(storetest.ID(5), "来电"))
 	if !strings.Contains(body, "张三") || strings.ContainsAny(body, "\u202e\u200b\u0007") {
 		t.Fatal("the page shows control or bidi characters")
+	}
+}
+
+var bookingLinkRe = regexp.MustCompile(`href="(/console/b/[a-z]+/cancel)"`)
+
+// Issue 22 item 11: a booking page opens by an opaque handle, only with a
+// reason for its citizen, and every look is audited; sequence ids lead
+// nowhere.
+func TestItem11BookingPagesByOpaqueHandleWithReason(t *testing.T) {
+	e := newEnv(t)
+	c := e.citizen(t, 1)
+	b := e.Book(t, c, e.Place(t, "FT01", "newborn", "2026-12-03", "09:00"))
+	op := e.browser(t).login("op1")
+	_, body := op.get(op.open(c.Phone[3:], "来电取消预约"))
+	m := bookingLinkRe.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatal("no opaque cancel link on the citizen page")
+	}
+	if code, body := op.get(m[1]); code != 200 || !strings.Contains(body, b.Reference) {
+		t.Fatalf("cancel page by handle: %d", code)
+	}
+	log, _ := e.Svc.AuditLog(ctx, booking.AuditFilter{BookingID: b.ID, Action: "booking.view"})
+	if len(log) != 1 || log[0].Actor != "op1" || !strings.Contains(log[0].Detail, "来电取消预约") {
+		t.Fatalf("booking view audited: %+v", log)
+	}
+	for _, path := range []string{fmt.Sprintf("/console/bookings/%d/cancel", b.ID), "/console/bookings/1/cancel", "/console/b/1/cancel"} {
+		if code, _ := op.get(path); code != http.StatusNotFound {
+			t.Fatalf("%s: %d", path, code)
+		}
+	}
+	other := e.browser(t).login("admin1")
+	if code, body := other.get(m[1]); code != 200 || strings.Contains(body, b.Reference) || !strings.Contains(body, "原因") {
+		t.Fatalf("the link without a reason: %d", code)
+	}
+	if code, _ := other.post(m[1], nil); code != http.StatusFound {
+		t.Fatalf("cancel by handle: %d", code)
+	}
+	if got, _ := e.Svc.Booking(ctx, b.ID); got.Status != booking.StatusBooked {
+		t.Fatal("a cancel without a reason for the citizen went through")
 	}
 }

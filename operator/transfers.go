@@ -12,6 +12,7 @@ import (
 type transferView struct {
 	SID, Phone, Context string
 	At                  time.Time
+	Verified            bool // the caller passed a code: only then may the page open
 }
 
 // recentTransfers are the calls handed over in the last 30 minutes.
@@ -23,7 +24,8 @@ func (c *Console) recentTransfers(ctx *fiber.Ctx) ([]transferView, error) {
 	})
 	out := make([]transferView, len(recs))
 	for i, r := range recs {
-		out[i] = transferView{SID: r.SID, Phone: booking.MaskPhone(callerPhone(r.From)), Context: contextText(r.Context), At: r.TransferredAt}
+		out[i] = transferView{SID: r.SID, Phone: booking.MaskPhone(callerPhone(r.From)), Context: contextText(r.Context),
+			At: r.TransferredAt, Verified: callVerified(r.Context)}
 	}
 	return out, err
 }
@@ -45,7 +47,9 @@ func (c *Console) transfers(ctx *fiber.Ctx) error {
 }
 
 // openTransfer opens the page of the citizen registered with the calling
-// number of a transferred call; the call is the audited reason.
+// number of a transferred call; the call is the audited reason. Only a
+// caller who passed a code is opened: a calling number alone proves nothing
+// (it can be spoofed, the phone lost).
 func (c *Console) openTransfer(ctx *fiber.Ctx) error {
 	var rec booking.CallRecord
 	err := c.Svc.Store.View(ctx.UserContext(), func(tx booking.Tx) (err error) {
@@ -54,6 +58,9 @@ func (c *Console) openTransfer(ctx *fiber.Ctx) error {
 	})
 	if err != nil || rec.TransferredAt.IsZero() {
 		return back(ctx, "/console/citizens", "", booking.Errorf(booking.ENotFound, "no such transferred call"))
+	}
+	if !callVerified(rec.Context) {
+		return fail(ctx, "/console/citizens", "来电未通过短信验证，不能直接打开市民页面；请核实身份后查找并填写原因")
 	}
 	phone := callerPhone(rec.From)
 	cz, err := c.Svc.CitizenByPhone(ctx.UserContext(), phone)

@@ -58,10 +58,14 @@ func (c *Codes) hash(phone, purpose, code string) []byte {
 // "" when there is none: AnonymousCaller), capped separately against SMS
 // pumping. A refusal is ERateLimited with the reason.
 func (c *Codes) Issue(ctx context.Context, phone, purpose, caller string) error {
-	now := c.Svc.Now()
-	if caller == "" {
+	if caller == "" || anonymous(caller) {
 		caller = AnonymousCaller
 	}
+	return c.issue(ctx, phone, purpose, caller)
+}
+
+func (c *Codes) issue(ctx context.Context, phone, purpose, caller string) error {
+	now := c.Svc.Now()
 	code, err := newCode()
 	if err != nil {
 		return err
@@ -87,7 +91,8 @@ func (c *Codes) Issue(ctx context.Context, phone, purpose, caller string) error 
 	return err
 }
 
-func (c *Codes) allowed(tx booking.Tx, phone, caller string, now time.Time) error {
+// resendSpacing refuses a code within ResendAfter of the number's last one.
+func (c *Codes) resendSpacing(tx booking.Tx, phone string, now time.Time) error {
 	last, err := tx.LastCodeAt(phone)
 	if err != nil {
 		return err
@@ -95,11 +100,27 @@ func (c *Codes) allowed(tx booking.Tx, phone, caller string, now time.Time) erro
 	if !last.IsZero() && now.Before(last.Add(c.Rules.ResendAfter)) {
 		return booking.Errorf(booking.ERateLimited, "resend_too_soon")
 	}
-	hour, _, err := tx.CountCodes(phone, caller, now.Add(-time.Hour))
+	return nil
+}
+
+// allowed applies the number's quota, which anonymous codes do not count
+// against, and the caller cap; anonymous requests have their own budgets.
+func (c *Codes) allowed(tx booking.Tx, phone, caller string, now time.Time) error {
+	if anonymous(caller) {
+		return c.allowedAnon(tx, phone, caller, now)
+	}
+	if err := c.resendSpacing(tx, phone, now); err != nil {
+		return err
+	}
+	hour, err := c.ownCodes(tx, phone, now.Add(-time.Hour))
 	if err != nil {
 		return err
 	}
-	day, byCaller, err := tx.CountCodes(phone, caller, now.Add(-24*time.Hour))
+	day, err := c.ownCodes(tx, phone, now.Add(-24*time.Hour))
+	if err != nil {
+		return err
+	}
+	_, byCaller, err := tx.CountCodes(phone, caller, now.Add(-24*time.Hour))
 	if err != nil {
 		return err
 	}
@@ -112,6 +133,17 @@ func (c *Codes) allowed(tx booking.Tx, phone, caller string, now time.Time) erro
 		return booking.Errorf(booking.ERateLimited, "caller_cap")
 	}
 	return nil
+}
+
+// ownCodes counts the number's codes since then that anonymous requests
+// did not ask for.
+func (c *Codes) ownCodes(tx booking.Tx, phone string, since time.Time) (int, error) {
+	all, _, err := tx.CountCodes(phone, "", since)
+	if err != nil {
+		return 0, err
+	}
+	anon, err := tx.CountAnonymousCodes(phone, since)
+	return all - anon, err
 }
 
 // unknownWithinBudget reports whether phone never passed a code, and

@@ -1,8 +1,6 @@
 package web
 
 import (
-	"net/url"
-
 	"github.com/gofiber/fiber/v2"
 
 	"yuyue/booking"
@@ -48,7 +46,7 @@ func (s *Site) register(c *fiber.Ctx) error {
 	if _, err := s.Accounts.Register(c.UserContext(), a, r, c.FormValue("password"), f["code"]); err != nil {
 		return s.fail(c, err, s.registerPage)
 	}
-	return s.startSession(c, f["id_number"], c.FormValue("password"), "/book?flash="+url.QueryEscape("注册成功"))
+	return s.startSession(c, f["id_number"], c.FormValue("password"), "/book", "注册成功")
 }
 
 func (s *Site) sendCode(c *fiber.Ctx, raw, purpose string) error {
@@ -56,7 +54,7 @@ func (s *Site) sendCode(c *fiber.Ctx, raw, purpose string) error {
 	if err != nil {
 		return err
 	}
-	return s.Codes.Issue(c.UserContext(), phone, purpose, "ip:"+c.IP())
+	return s.Codes.IssueAnonymous(c.UserContext(), phone, purpose, "ip:"+c.IP())
 }
 
 func (s *Site) loginPage(c *fiber.Ctx) error {
@@ -64,27 +62,27 @@ func (s *Site) loginPage(c *fiber.Ctx) error {
 }
 
 func (s *Site) login(c *fiber.Ctx) error {
-	if !s.byAccount.Allow("login:" + string(booking.HashToken(c.FormValue("login")))) {
+	if !s.byAccount.Allow("login:" + booking.LoginKey(c.FormValue("login"), s.Accounts.Svc.Now())) {
 		return s.fail(c, booking.Errorf(booking.ERateLimited, "too_many_requests"), s.loginPage)
 	}
-	return s.startSession(c, c.FormValue("login"), c.FormValue("password"), safeNext(c.FormValue("next")))
+	return s.startSession(c, c.FormValue("login"), c.FormValue("password"), safeNext(c.FormValue("next")), "")
 }
 
-func (s *Site) startSession(c *fiber.Ctx, login, password, next string) error {
+func (s *Site) startSession(c *fiber.Ctx, login, password, next, flash string) error {
 	tok, t, err := s.Accounts.Login(c.UserContext(), login, password, booking.ChannelWeb)
 	if err != nil {
 		return s.fail(c, err, s.loginPage)
 	}
 	c.Cookie(s.cookie(sessionCookie, tok, t.ExpiresAt))
-	return c.Redirect(next)
+	return s.back(c, next, flash)
 }
 
 func (s *Site) logout(c *fiber.Ctx) error {
-	if err := s.Accounts.Logout(c.UserContext(), c.Cookies(sessionCookie)); err != nil {
+	if err := s.Accounts.Logout(c.UserContext(), booking.HashToken(c.Cookies(sessionCookie))); err != nil {
 		return err
 	}
 	c.Cookie(s.cookie(sessionCookie, "", c.Context().Time().Add(-1)))
-	return back(c, "/", "已退出登录")
+	return s.back(c, "/", "已退出登录")
 }
 
 func (s *Site) forgotPage(c *fiber.Ctx) error {
@@ -108,7 +106,7 @@ func (s *Site) forgot(c *fiber.Ctx) error {
 	if err := s.Accounts.ResetPassword(c.UserContext(), a, f["id_number"], f["phone"], f["code"], c.FormValue("password")); err != nil {
 		return s.fail(c, err, s.forgotPage)
 	}
-	return back(c, "/login", "密码已重设，请用新密码登录")
+	return s.back(c, "/login", "密码已重设，请用新密码登录")
 }
 
 func (s *Site) mePage(c *fiber.Ctx) error { return s.render(c, "me", "个人中心", nil) }
@@ -123,5 +121,5 @@ func (s *Site) changePassword(c *fiber.Ctx) error {
 	if err := s.Accounts.ChangePassword(c.UserContext(), actor(c), citizen(c), keep, c.FormValue("old"), c.FormValue("password")); err != nil {
 		return s.fail(c, err, s.passwordPage)
 	}
-	return back(c, "/me", "密码已修改")
+	return s.back(c, "/me", "密码已修改")
 }

@@ -60,7 +60,7 @@ func (s *Site) sendBookingCode(c *fiber.Ctx) error {
 	if err := s.Codes.Issue(c.UserContext(), citizen(c).Phone, booking.PurposeBooking, "ip:"+c.IP()); err != nil {
 		return s.fail(c, err, s.confirmPage)
 	}
-	return back(c, "/book/confirm/"+itoa(b.ID), "验证码已发送至"+booking.MaskPhone(citizen(c).Phone))
+	return s.back(c, "/book/confirm/"+itoa(b.ID), "验证码已发送至"+booking.MaskPhone(citizen(c).Phone))
 }
 
 func (s *Site) confirm(c *fiber.Ctx) error {
@@ -128,7 +128,7 @@ func (s *Site) cancel(c *fiber.Ctx) error {
 	if err != nil {
 		return s.fail(c, err, s.bookingsPage)
 	}
-	return back(c, "/me/bookings", "预约已取消")
+	return s.back(c, "/me/bookings", "预约已取消")
 }
 
 func (s *Site) queryPage(c *fiber.Ctx) error {

@@ -43,7 +43,8 @@ type env struct {
 	base   string
 }
 
-func newEnv(t *testing.T, limits api.Limits) *env {
+// newEnv builds the service; secure (optional) is a https public_url.
+func newEnv(t *testing.T, limits api.Limits, secure ...bool) *env {
 	t.Helper()
 	e := storetest.NewEnv(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -55,7 +56,7 @@ func newEnv(t *testing.T, limits api.Limits) *env {
 	pol.Cost = bcrypt.MinCost
 	ac := &booking.Accounts{Svc: e.Svc, Codes: codes, Policy: pol}
 	app := fiber.New(fiber.Config{Immutable: true, DisableStartupMessage: true})
-	site, err := web.New(ac, codes, log, false, limits)
+	site, err := web.New(ac, codes, log, len(secure) > 0 && secure[0], limits)
 	if err != nil {
 		t.Fatal(err)
 	}

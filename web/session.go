@@ -4,7 +4,9 @@ import (
 	"crypto/subtle"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
+	"unicode"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -13,7 +15,9 @@ import (
 
 const (
 	sessionCookie = "yuyue_web"
-	formCookie    = "yuyue_web_form" // CSRF token of forms before login
+	formCookie    = "yuyue_web_form" // the browser: CSRF token of forms before login, key of its messages
+	msgCookie     = "yuyue_web_msg"  // a marker: a message waits for this browser's next page
+	messageTTL    = 10 * time.Minute
 	maxForm       = 16 << 10
 )
 
@@ -30,8 +34,10 @@ func (s *Site) cookie(name, value string, expires time.Time) *fiber.Cookie {
 	return ck
 }
 
-// guard limits requests per client address and refuses oversized forms.
+// guard sets the security headers, limits requests per client address and
+// refuses oversized forms.
 func (s *Site) guard(c *fiber.Ctx) error {
+	s.headers(c)
 	if !s.byIP.Allow("ip:" + c.IP()) {
 		return c.Status(fiber.StatusTooManyRequests).SendString("请求过于频繁，请稍后再试")
 	}
@@ -41,28 +47,43 @@ func (s *Site) guard(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// session loads the logged-in citizen, if any, and makes sure a browser
-// without a session has a form token.
+// headers go on every site response, redirects and refusals included:
+// pages hold personal data, so nothing is cached, framed, sniffed or leaked
+// through a Referer; over https the browser is told to stay on https.
+func (s *Site) headers(c *fiber.Ctx) {
+	c.Set(fiber.HeaderCacheControl, "no-store")
+	c.Set("Referrer-Policy", "no-referrer")
+	c.Set("X-Content-Type-Options", "nosniff")
+	c.Set("X-Frame-Options", "DENY")
+	c.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+	if s.Secure {
+		c.Set("Strict-Transport-Security", "max-age=31536000")
+	}
+}
+
+// session gives every browser its cookie (the form token before login,
+// and the key of its server-side messages) and loads the logged-in
+// citizen, if any.
 func (s *Site) session(c *fiber.Ctx) error {
+	browser := c.Cookies(formCookie)
+	if len(browser) != 64 {
+		browser, _ = booking.NewToken()
+		c.Cookie(s.cookie(formCookie, browser, s.Accounts.Svc.Now().Add(24*time.Hour)))
+	}
+	c.Locals("browser", browser)
+	c.Locals("csrf", browser)
 	if tok := c.Cookies(sessionCookie); tok != "" {
 		cz, t, err := s.Accounts.Authenticate(c.UserContext(), tok)
 		switch booking.ErrorCode(err) {
 		case "":
 			c.Locals("citizen", cz)
 			c.Locals("csrf", t.CSRF)
-			return c.Next()
 		case booking.EUnauthorized:
 			c.Cookie(s.cookie(sessionCookie, "", time.Unix(0, 0)))
 		default:
 			return err
 		}
 	}
-	tok := c.Cookies(formCookie)
-	if len(tok) != 64 {
-		tok, _ = booking.NewToken()
-		c.Cookie(s.cookie(formCookie, tok, s.Accounts.Svc.Now().Add(24*time.Hour)))
-	}
-	c.Locals("csrf", tok)
 	return c.Next()
 }
 
@@ -100,15 +121,56 @@ func actor(c *fiber.Ctx) booking.Actor {
 	return booking.Actor{Name: booking.MaskPhone(citizen(c).Phone), Channel: booking.ChannelWeb}
 }
 
-// back redirects to path with a flash message.
-func back(c *fiber.Ctx, path, flash string) error {
-	return c.Redirect(path + "?flash=" + url.QueryEscape(flash))
+// back redirects to path; the message for the next page is kept
+// server-side under the browser's cookie (never in the URL, where anyone
+// could write a message of their own into a link), with a marker cookie
+// so that only a page with a message looks for it.
+func (s *Site) back(c *fiber.Ctx, path, flash string) error {
+	if err := s.keepMessage(c, flash); err != nil {
+		return err
+	}
+	return c.Redirect(path)
 }
 
-// safeNext keeps a post-login redirect on this site.
-func safeNext(next string) string {
-	if len(next) > 1 && next[0] == '/' && next[1] != '/' && next[1] != '\\' {
-		return next
+func (s *Site) keepMessage(c *fiber.Ctx, msg string) error {
+	browser, _ := c.Locals("browser").(string)
+	if browser == "" || msg == "" {
+		return nil
 	}
-	return "/me"
+	err := s.Accounts.Svc.Store.InTx(c.UserContext(), func(tx booking.Tx) error {
+		return tx.PutSiteMessage(booking.HashToken(browser), msg, s.Accounts.Svc.Now())
+	})
+	c.Cookie(s.cookie(msgCookie, "1", s.Accounts.Svc.Now().Add(messageTTL)))
+	return err
+}
+
+// takeMessage returns the message kept for this browser's page, if any.
+func (s *Site) takeMessage(c *fiber.Ctx) (string, error) {
+	browser, _ := c.Locals("browser").(string)
+	if browser == "" || c.Cookies(msgCookie) == "" {
+		return "", nil
+	}
+	c.Cookie(s.cookie(msgCookie, "", time.Unix(0, 0)))
+	var msg string
+	now := s.Accounts.Svc.Now()
+	err := s.Accounts.Svc.Store.InTx(c.UserContext(), func(tx booking.Tx) (err error) {
+		msg, err = tx.TakeSiteMessage(booking.HashToken(browser), now.Add(-messageTTL))
+		return err
+	})
+	return msg, err
+}
+
+// safeNext keeps a post-login redirect on this site: a path that parses
+// as relative, starts with one slash, and holds no backslash, space or
+// control character (browsers drop tabs and newlines, so "/\t/evil"
+// would become "//evil", another host).
+func safeNext(next string) string {
+	u, err := url.Parse(next)
+	bad := err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" ||
+		!strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") ||
+		strings.ContainsFunc(next, func(r rune) bool { return r <= ' ' || r == '\\' || r == 0x7f || unicode.IsSpace(r) })
+	if bad {
+		return "/me"
+	}
+	return next
 }

@@ -67,7 +67,7 @@ var statusNames = map[string]string{"held": "保留中", "booked": "已预约", 
 // Mount adds the site's routes to app.
 func (s *Site) Mount(app *fiber.App) {
 	static, _ := fs.Sub(staticFS, "static")
-	app.Use("/static", filesystem.New(filesystem.Config{Root: httpFS(static), MaxAge: 3600}))
+	app.Use("/static", func(c *fiber.Ctx) error { c.Set("X-Content-Type-Options", "nosniff"); return c.Next() }, filesystem.New(filesystem.Config{Root: httpFS(static), MaxAge: 3600}))
 	// Guards are attached per route: middleware on a "/" group would run
 	// for every path of the app, the webhooks and the console included.
 	const get, post = fiber.MethodGet, fiber.MethodPost
@@ -111,7 +111,12 @@ type page struct {
 }
 
 func (s *Site) render(c *fiber.Ctx, name, title string, data any) error {
-	p := page{Title: title, Data: data, CSRF: csrf(c), Flash: c.Query("flash"), Error: c.Query("error")}
+	p := page{Title: title, Data: data, CSRF: csrf(c)}
+	if msg, err := s.takeMessage(c); err != nil {
+		return err
+	} else if msg != "" {
+		p.Flash = msg
+	}
 	if cz, ok := c.Locals("citizen").(booking.Citizen); ok {
 		p.Citizen = &cz
 	}
@@ -126,9 +131,6 @@ func (s *Site) render(c *fiber.Ctx, name, title string, data any) error {
 		return err
 	}
 	c.Set(fiber.HeaderContentType, fiber.MIMETextHTMLCharsetUTF8)
-	c.Set("X-Frame-Options", "DENY")
-	c.Set("Cache-Control", "no-store")
-	c.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'")
 	return c.SendString(b.String())
 }
 
