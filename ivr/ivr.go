@@ -69,7 +69,7 @@ func (v *IVR) load(ctx context.Context, sid string) (*call, error) {
 
 func (v *IVR) newCall(ctx context.Context, rec booking.CallRecord, s *Session) *call {
 	return &call{v: v, svc: v.Svc, codes: v.Codes, ctx: ctx, rec: rec, s: s,
-		actor: booking.Actor{Name: booking.MaskPhone(rec.From) + " " + rec.SID, Channel: booking.ChannelIVR}}
+		actor: booking.Actor{Name: booking.MaskPhone(rec.From) + " " + rec.SID, Channel: channelOf(rec.SID)}}
 }
 
 // save writes the session if no other request advanced the call meanwhile.
