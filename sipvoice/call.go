@@ -85,9 +85,12 @@ func (s *Server) run(ctx context.Context, d *diago.DialogServerSession, l *line,
 			s.Log.Error("sip: step failed", "err", err)
 			v = s.IVR.Apology(v.Lang)
 		}
-		pcm, rerr := s.speech(ctx, v)
-		if rerr != nil {
-			s.Log.Error("sip: tts", "err", rerr)
+		var pcm []byte
+		if v.Gather == nil || len(l.keys) == 0 { // a key typed ahead skips the prompt: render nothing
+			var rerr error
+			if pcm, rerr = s.speech(ctx, v); rerr != nil {
+				s.Log.Error("sip: tts", "err", rerr)
+			}
 		}
 		if s.OnPrompt != nil {
 			s.OnPrompt(sid, v)

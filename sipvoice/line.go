@@ -40,19 +40,23 @@ func (l *line) key(k rune) {
 // carries keys, and the audio is still read for the RTP timeout.
 func (l *line) read() {
 	r, err := l.med.AudioReader()
-	if d, derr := l.med.AudioReaderDTMF(); derr == nil {
-		d.OnDTMF(func(k rune) error { l.key(k); return nil })
-		r, err = d, nil
-	}
 	if err != nil {
 		return
 	}
+	var ev eventReader
+	ev.pt, ev.haveEv = telephoneEventPT(l.med)
+	pr := l.med.RTPPacketReader
 	buf := make([]byte, media.RTPBufSize)
 	for {
-		if _, err := r.Read(buf); err != nil {
+		n, err := r.Read(buf)
+		if err != nil {
 			return
 		}
 		l.lastRTP.Store(time.Now().UnixNano())
+		hdr := pr.PacketHeader
+		if k, ok := ev.key(hdr.PayloadType, hdr.Timestamp, buf[:n]); ok {
+			l.key(k)
+		}
 	}
 }
 
