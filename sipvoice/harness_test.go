@@ -302,4 +302,3 @@ func spoken(ref string) string {
 	}
 	return strings.Join(parts, "，")
 }
-

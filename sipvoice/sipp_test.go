@@ -84,4 +84,3 @@ func lastLines(b []byte, n int) string {
 	lines := strings.Split(string(b), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], "\n")
 }
-
