@@ -17,6 +17,9 @@ type IVR struct {
 	Voice     Voice
 	PublicURL string
 	Log       *slog.Logger
+	// SIPNames: calls over the SIP trunk take names by speech (a
+	// recogniser is wired); false sends new citizens to the operator.
+	SIPNames bool
 
 	sealer *sealer
 }

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"yuyue/booking"
+	"yuyue/store/storetest"
 )
 
 // bookByBusiness keys through a booking from the mode step: newborn at
@@ -138,4 +139,25 @@ func auditChannels(t *testing.T, h *harness) map[string]bool {
 		out[ch] = true
 	}
 	return out
+}
+
+// TestNewCitizenIsOfferedTheOperator: with no recogniser on the SIP side a
+// name cannot be taken by phone; after the ID number the caller is offered
+// the operator, before any code is sent or anything registered.
+func TestNewCitizenIsOfferedTheOperator(t *testing.T) {
+	h := newHarness(t, opts{})
+	const number = "+8613900000011"
+	p := h.dial(number)
+	p.expect("menu").press("1")
+	p.expect("id_number").press(strings.ReplaceAll(storetest.ID(11), "X", "*") + "#")
+	// No operator is configured in this harness: the offer ends in goodbye.
+	p.expect("goodbye", "人工服务为您办理实名登记")
+	if _, err := h.e.Svc.CitizenByPhone(context.Background(), number); booking.ErrorCode(err) != booking.ENotFound {
+		t.Fatalf("a citizen was registered without a name: %v", err)
+	}
+	h.worker.Drain(context.Background())
+	if len(h.fake.Messages()) != 0 {
+		t.Fatalf("SMS sent before the operator: %+v", h.fake.Messages())
+	}
+	p.waitEnded()
 }
