@@ -68,10 +68,17 @@ func (l *line) silentFor() time.Duration {
 // play sends 8 kHz PCM. With bargeIn a key stops it and is returned as
 // the first key of the answer.
 func (l *line) play(ctx context.Context, pcm []byte, bargeIn bool) (rune, bool, error) {
+	if len(pcm) == 0 {
+		return 0, false, nil
+	}
 	pb, err := l.med.PlaybackControlCreate()
 	if err != nil {
 		return 0, false, err
 	}
+	// A prompt is a new talk spurt: the RTP timestamp jumps over the
+	// silence before it and the marker bit is set (RFC 3550 §5.1), so the
+	// far end's jitter buffer does not take the pause for network delay.
+	l.med.RTPPacketWriter.ResetTimestamp()
 	done := make(chan error, 1)
 	go func() { _, err := pb.Play(bytes.NewReader(pcm), "audio/pcm"); done <- err }()
 	keys := l.keys
