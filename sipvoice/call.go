@@ -117,20 +117,25 @@ func (s *Server) run(ctx context.Context, d *diago.DialogServerSession, l *line,
 	}
 }
 
-// speech renders a view's lines, joined by short pauses.
+// speech renders a view's lines clause by clause (tts.Clauses: the
+// dynamic parts come from shared cached clips), with short pauses between
+// clauses and longer ones between lines.
 func (s *Server) speech(ctx context.Context, v ivr.View) ([]byte, error) {
 	voice := s.cfg.Voices[v.Lang]
 	if voice == "" {
 		voice = "cmn"
 	}
-	pause := make([]int16, tts.Rate*3/10)
+	short, long := make([]int16, tts.Rate*12/100), make([]int16, tts.Rate*3/10)
 	var all []int16
-	for _, text := range v.Lines {
-		pcm, err := s.TTS.Render(ctx, voice, text)
-		if err != nil {
-			return tts.PCMBytes(all), err
+	for _, line := range v.Lines {
+		for _, clause := range tts.Clauses(line) {
+			pcm, err := s.TTS.Render(ctx, voice, clause)
+			if err != nil {
+				return tts.PCMBytes(all), err
+			}
+			all = append(append(all, pcm...), short...)
 		}
-		all = append(append(all, pcm...), pause...)
+		all = append(all, long...)
 	}
 	return tts.PCMBytes(all), nil
 }

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"os/exec"
+	"strings"
 	"testing"
 	"unicode/utf8"
 
@@ -107,4 +108,12 @@ func rms(s []int16) float64 {
 		sum += float64(v) * float64(v)
 	}
 	return math.Sqrt(sum / float64(max(1, len(s))))
+}
+
+func TestClausesSplitDigitsIntoSharedClips(t *testing.T) {
+	got := tts.Clauses("预约成功。您的预约号是：幺，二，三。")
+	want := []string{"预约成功。", "您的预约号是：", "幺，", "二，", "三。"}
+	if strings.Join(got, "|") != strings.Join(want, "|") {
+		t.Fatalf("Clauses = %q, want %q", got, want)
+	}
 }
