@@ -36,9 +36,9 @@ func (c *sipCaller) run(ctx context.Context) (outcome, error) {
 	if err != nil {
 		return "", fmt.Errorf("INVITE: %w", err)
 	}
-	defer d.Close()
-	heard := make(chan struct{})
-	go c.listen(med, heard)
+	heard, listened := make(chan struct{}), make(chan struct{})
+	go func() { c.listen(med, heard); close(listened) }()
+	defer func() { d.Close(); <-listened }() // its figures are in before the report
 	select { // a caller presses after the greeting starts, not into the ringing
 	case <-heard:
 	case <-time.After(30 * time.Second):
