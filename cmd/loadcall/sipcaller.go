@@ -39,7 +39,8 @@ func (c *sipCaller) run(ctx context.Context) (outcome, error) {
 	heard, listened := make(chan struct{}), make(chan struct{})
 	go func() { c.listen(med, heard); close(listened) }()
 	defer func() { d.Close(); <-listened }() // its figures are in before the report
-	select {                                 // a caller presses after the greeting starts, not into the ringing
+	// A caller presses after the greeting starts, not into the ringing.
+	select {
 	case <-heard:
 	case <-time.After(30 * time.Second):
 		return "", fmt.Errorf("no prompt audio within 30 s of answer")
