@@ -5,6 +5,7 @@ import "time"
 // Channel names who acted through which door; it is stored in the audit log.
 const (
 	ChannelIVR      = "ivr"
+	ChannelSIP      = "sip" // the IVR over the 114 centre's SIP trunk, not Twilio
 	ChannelSMS      = "sms"
 	ChannelOperator = "operator"
 	ChannelJob      = "job"

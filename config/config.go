@@ -28,6 +28,8 @@ type Config struct {
 	Web       Web       `mapstructure:"web"`
 	Backup    Backup    `mapstructure:"backup"`
 	Console   Console   `mapstructure:"console"`
+	SIP       SIP       `mapstructure:"sip"`
+	TTS       TTS       `mapstructure:"tts"`
 }
 
 // Backup configures the daily online backup job (jobs.backup).

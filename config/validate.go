@@ -77,6 +77,7 @@ func (c *Config) Validate() error {
 	c.Voice.validateOperator(bad)
 	c.validateSchedules(bad)
 	c.validateWeb(bad)
+	c.validateSIP(bad)
 	return errors.Join(errs...)
 }
 

@@ -1,6 +1,7 @@
 package ivr
 
 import (
+	"context"
 	"strconv"
 	"strings"
 
@@ -30,16 +31,20 @@ func (v *IVR) VoiceHook(c *fiber.Ctx) error {
 // caller is looked up yet: the calling number proves nothing until a code
 // sent to it comes back.
 func (v *IVR) start(c *fiber.Ctx, sid, from string) (*call, error) {
-	cl, err := v.load(c.UserContext(), sid)
+	return v.startCtx(c.UserContext(), sid, from)
+}
+
+func (v *IVR) startCtx(ctx context.Context, sid, from string) (*call, error) {
+	cl, err := v.load(ctx, sid)
 	if err == nil || booking.ErrorCode(err) != booking.ENotFound {
 		return cl, err
 	}
 	now := v.Svc.Now()
 	rec := booking.CallRecord{SID: sid, From: from, Step: StepMenu, Seq: 1, CreatedAt: now}
-	cl = v.newCall(c.UserContext(), rec, &Session{Lang: LangZH})
+	cl = v.newCall(ctx, rec, &Session{Lang: LangZH})
 	cl.note("welcome")
 	if err := cl.save(0, true); booking.ErrorCode(err) == booking.EConflict {
-		return v.load(c.UserContext(), sid) // another request created it
+		return v.load(ctx, sid) // another request created it
 	} else if err != nil {
 		return nil, err
 	}
@@ -101,26 +106,33 @@ func (v *IVR) StatusHook(c *fiber.Ctx) error {
 	default:
 		return c.SendStatus(fiber.StatusNoContent)
 	}
+	switch err := v.endCall(c.UserContext(), sid); booking.ErrorCode(err) {
+	case "", booking.ENotFound:
+		return c.SendStatus(fiber.StatusNoContent)
+	case booking.EConflict:
+		return c.SendStatus(fiber.StatusServiceUnavailable) // Twilio retries the callback
+	default:
+		v.Log.Error("ivr: end call", "err", err)
+		return c.SendStatus(fiber.StatusInternalServerError)
+	}
+}
+
+// endCall marks a call over and frees its held place; EConflict when
+// requests racing the hang-up kept winning the compare-and-set.
+func (v *IVR) endCall(ctx context.Context, sid string) error {
 	for range 3 { // a gather racing the hang-up may win the compare-and-set
-		cl, err := v.load(c.UserContext(), sid)
-		if booking.ErrorCode(err) == booking.ENotFound {
-			return c.SendStatus(fiber.StatusNoContent)
-		} else if err != nil {
-			v.Log.Error("ivr: status load", "err", err)
-			return c.SendStatus(fiber.StatusInternalServerError)
+		cl, err := v.load(ctx, sid)
+		if err != nil {
+			return err
 		}
 		if !cl.rec.EndedAt.IsZero() {
-			return c.SendStatus(fiber.StatusNoContent)
+			return nil
 		}
-		err = cl.inTx(cl.hangUp)
-		if err == nil {
-			return c.SendStatus(fiber.StatusNoContent)
-		} else if booking.ErrorCode(err) != booking.EConflict {
-			v.Log.Error("ivr: end call", "err", err)
-			return c.SendStatus(fiber.StatusInternalServerError)
+		if err = cl.inTx(cl.hangUp); booking.ErrorCode(err) != booking.EConflict {
+			return err
 		}
 	}
-	return c.SendStatus(fiber.StatusServiceUnavailable) // Twilio retries the callback
+	return booking.Errorf(booking.EConflict, "call %s kept changing while it ended", sid)
 }
 
 // hangUp frees a held place and marks the call over.

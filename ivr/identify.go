@@ -55,6 +55,10 @@ func (c *call) onIDNumber(in input) error {
 	if c.s.Flow != FlowBook {
 		return c.goTo(StepPhoneChoice) // "not registered" is said after the code
 	}
+	if !c.hearsNames() {
+		c.note("name_by_operator")
+		return c.transfer()
+	}
 	return c.goTo(StepName)
 }
 

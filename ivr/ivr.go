@@ -17,6 +17,9 @@ type IVR struct {
 	Voice     Voice
 	PublicURL string
 	Log       *slog.Logger
+	// SIPNames: calls over the SIP trunk take names by speech (a
+	// recogniser is wired); false sends new citizens to the operator.
+	SIPNames bool
 
 	sealer *sealer
 }
@@ -69,7 +72,7 @@ func (v *IVR) load(ctx context.Context, sid string) (*call, error) {
 
 func (v *IVR) newCall(ctx context.Context, rec booking.CallRecord, s *Session) *call {
 	return &call{v: v, svc: v.Svc, codes: v.Codes, ctx: ctx, rec: rec, s: s,
-		actor: booking.Actor{Name: booking.MaskPhone(rec.From) + " " + rec.SID, Channel: booking.ChannelIVR}}
+		actor: booking.Actor{Name: booking.MaskPhone(rec.From) + " " + rec.SID, Channel: channelOf(rec.SID)}}
 }
 
 // save writes the session if no other request advanced the call meanwhile.

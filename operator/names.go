@@ -16,7 +16,7 @@ var roleNames = map[string]string{
 
 // channelNames are the doors an action came through.
 var channelNames = map[string]string{
-	booking.ChannelIVR: "电话", booking.ChannelSMS: "短信", booking.ChannelOperator: "控制台",
+	booking.ChannelIVR: "电话", booking.ChannelSIP: "电话(SIP)", booking.ChannelSMS: "短信", booking.ChannelOperator: "控制台",
 	"web": "网站", "app": "App", booking.ChannelJob: "定时任务", booking.ChannelSystem: "系统",
 }
 

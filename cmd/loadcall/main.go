@@ -31,6 +31,9 @@ type options struct {
 	modes              string
 	postgres           string
 	nodes              int
+	sip                bool
+	sipCalls           int
+	sipSpread          time.Duration
 }
 
 func main() {
@@ -58,12 +61,19 @@ func main() {
 	flag.StringVar(&o.modes, "modes", "latency,throughput,contention,crash", "runs to do; add pg-throughput, pg-contention, pg-crash for PostgreSQL")
 	flag.StringVar(&o.postgres, "postgres", "postgres://postgres@127.0.0.1:5432/postgres", "PostgreSQL server for the pg-* runs (a database is created and dropped per run)")
 	flag.IntVar(&o.nodes, "nodes", 2, "yuyue nodes on one PostgreSQL database in the pg-* runs, behind a round-robin balancer")
+	flag.BoolVar(&o.sip, "sip", false, "instead of the webhook runs: concurrent calls over the SIP trunk (sip-report.md)")
+	flag.IntVar(&o.sipCalls, "sip-calls", 200, "concurrent SIP calls in the --sip run")
+	flag.DurationVar(&o.sipSpread, "sip-spread", 5*time.Second, "SIP calls arrive spread over this long")
 	flag.Parse()
 	if o.yuyue == "" {
 		fmt.Fprintln(os.Stderr, "loadcall: --yuyue is required (go build -o /tmp/yuyue ./cmd/yuyue)")
 		os.Exit(2)
 	}
-	if err := run(ctx, o); err != nil {
+	runner := run
+	if o.sip {
+		runner = sipRun
+	}
+	if err := runner(ctx, o); err != nil {
 		fmt.Fprintln(os.Stderr, "loadcall:", err)
 		os.Exit(1)
 	}

@@ -18,6 +18,7 @@ import (
 type channels struct {
 	codes  *sms.Codes
 	worker *sms.Worker
+	voice  *ivr.IVR // the state machine the SIP front end renders too
 }
 
 func newChannels(d *deps) (*channels, error) {
@@ -48,6 +49,7 @@ func mountChannels(app *fiber.App, d *deps) (*channels, error) {
 	if err != nil {
 		return nil, err
 	}
+	ch.voice = voice
 	tw.Post("/voice", voice.VoiceHook)
 	tw.Post("/voice/gather", voice.GatherHook)
 	tw.Post("/voice/status", voice.StatusHook)

@@ -99,6 +99,11 @@ func runServer(ctx context.Context, d *deps, lns *listeners, r *readiness) error
 		return err
 	}
 	defer w.stop(r)
+	stopSIP, err := startSIP(ctx, d, ch)
+	if err != nil {
+		return err
+	}
+	defer stopSIP()
 	admin := newAdminApp(d, r)
 	watchOps(d, r)
 	errc := make(chan error, 2)

@@ -1,0 +1,160 @@
+package sipvoice
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/emiago/diago"
+	"github.com/emiago/sipgo/sip"
+
+	"yuyue/ivr"
+	"yuyue/tts"
+)
+
+// serve runs one call: answer, then play each view and send back what the
+// caller keyed, until the IVR ends the call or the caller hangs up.
+func (s *Server) serve(d *diago.DialogServerSession) {
+	s.wg.Add(1)
+	defer s.wg.Done()
+	if s.auth != nil {
+		if err := s.auth.AuthorizeDialog(d, diago.DigestAuth{Username: s.cfg.Username, Password: s.cfg.Password, Realm: "yuyue"}); err != nil {
+			s.Log.Warn("sip: INVITE not authorised", "source", d.InviteRequest.Source())
+			return
+		}
+	}
+	callID := d.InviteRequest.CallID().Value()
+	sid, from := ivr.SIPCallPrefix+callID, callerOf(d.InviteRequest)
+	med, err := d.Answer(diago.AnswerOptions{})
+	if err != nil {
+		s.Log.Warn("sip: answer failed", "err", err)
+		return
+	}
+	l := newLine(med)
+	s.lines.Store(callID, l)
+	defer s.lines.Delete(callID)
+	go l.read()
+
+	ctx, cancel := context.WithCancel(d.Context())
+	defer cancel()
+	stop := context.AfterFunc(s.ctx, cancel) // shutting down ends the live audio, not the booking
+	defer stop()
+	go s.watchRTP(ctx, cancel, l)
+	hungUp := s.run(ctx, d, l, sid, from)
+	// The call is over either way: free a held place now, as Twilio's status
+	// callback does; the database, not this goroutine, decides what remains.
+	endCtx, done := context.WithTimeout(context.Background(), 10*time.Second)
+	defer done()
+	if err := s.IVR.HangUp(endCtx, sid); err != nil {
+		s.Log.Error("sip: end call", "err", err)
+	}
+	if !hungUp {
+		_ = d.Hangup(endCtx)
+	}
+}
+
+// watchRTP ends a call whose caller went silent at the network level: no
+// RTP (not even comfort noise) for the RTP timeout means the far end is gone
+// without a BYE.
+func (s *Server) watchRTP(ctx context.Context, cancel func(), l *line) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+			if l.silentFor() > s.cfg.RTPTimeout {
+				s.Log.Info("sip: RTP timeout, ending the call")
+				cancel()
+				return
+			}
+		}
+	}
+}
+
+// run plays views until the end; true when the caller hung up (or the line
+// went dead), false when we end the call.
+func (s *Server) run(ctx context.Context, d *diago.DialogServerSession, l *line, sid, from string) bool {
+	v, err := s.IVR.Answer(ctx, sid, from, "", 0, "", "")
+	for {
+		if err != nil {
+			if ctx.Err() != nil {
+				return true
+			}
+			s.Log.Error("sip: step failed", "err", err)
+			v = s.IVR.Apology(v.Lang)
+		}
+		var pcm []byte
+		if v.Gather == nil || len(l.keys) == 0 { // a key typed ahead skips the prompt: render nothing
+			var rerr error
+			if pcm, rerr = s.speech(ctx, v); rerr != nil {
+				s.Log.Error("sip: tts", "err", rerr)
+			}
+		}
+		if s.OnPrompt != nil {
+			s.OnPrompt(sid, v)
+		}
+		if v.Gather == nil {
+			if _, _, err := l.play(ctx, pcm, false); err != nil {
+				return true
+			}
+			if v.End == "operator" {
+				v, err = s.transfer(ctx, d, sid, v)
+				continue
+			}
+			return ctx.Err() != nil
+		}
+		first, have, perr := l.play(ctx, pcm, true)
+		if perr != nil {
+			return true
+		}
+		digits, cerr := l.collect(ctx, v.Gather, first, have)
+		if cerr != nil {
+			return true
+		}
+		v, err = s.IVR.Answer(ctx, sid, from, v.Step, v.Seq, digits, "")
+	}
+}
+
+// speech renders a view's lines clause by clause (tts.Clauses: the
+// dynamic parts come from shared cached clips), with short pauses between
+// clauses and longer ones between lines.
+func (s *Server) speech(ctx context.Context, v ivr.View) ([]byte, error) {
+	voice := s.cfg.Voices[v.Lang]
+	if voice == "" {
+		voice = "cmn"
+	}
+	short, long := make([]int16, tts.Rate*12/100), make([]int16, tts.Rate*3/10)
+	var all []int16
+	for _, line := range v.Lines {
+		for _, clause := range tts.Clauses(line) {
+			pcm, err := s.TTS.Render(ctx, voice, clause)
+			if err != nil {
+				return tts.PCMBytes(all), err
+			}
+			all = append(append(all, pcm...), short...)
+		}
+		all = append(all, long...)
+	}
+	return tts.PCMBytes(all), nil
+}
+
+// transfer hands the caller to the agents with a blind REFER carrying the
+// call's context (never an ID number). A refused REFER or an unreachable
+// operator brings the caller back to the menu with the IVR's apology.
+func (s *Server) transfer(ctx context.Context, d *diago.DialogServerSession, sid string, v ivr.View) (ivr.View, error) {
+	status := "failed"
+	if s.cfg.Operator != "" {
+		var to sip.Uri
+		if err := sip.ParseUri(s.cfg.Operator, &to); err == nil {
+			err = d.Refer(ctx, to, sip.NewHeader(ivr.ContextHeader, v.Agent))
+			if err == nil {
+				status = "completed"
+			} else if !errors.Is(err, context.Canceled) {
+				s.Log.Warn("sip: REFER to operator refused", "err", err)
+			}
+		}
+	}
+	return s.IVR.TransferEnded(ctx, sid, v.Seq, status)
+}

@@ -1,0 +1,304 @@
+package sipvoice_test
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/emiago/diago"
+	"github.com/emiago/sipgo"
+	"github.com/emiago/sipgo/sip"
+
+	"yuyue/booking"
+	"yuyue/ivr"
+	"yuyue/sipvoice"
+	"yuyue/sms"
+	"yuyue/sms/twiliotest"
+	"yuyue/store/storetest"
+	"yuyue/tts"
+)
+
+const (
+	accountSID = "ACtest00000000000000000000000000"
+	authToken  = "testauthtoken0123456789abcdef01"
+)
+
+// patience bounds how long a test waits for the far side before failing
+// instead of hanging: a deadlock guard, not a speed assertion.
+const patience = 60 * time.Second
+
+// harness is yuyue's SIP front end on loopback with a real database,
+// espeak-ng and the fake Twilio SMS API.
+type harness struct {
+	t      *testing.T
+	e      *storetest.Env
+	srv    *sipvoice.Server
+	addr   string // host:port the server listens on
+	fake   *twiliotest.Fake
+	worker *sms.Worker
+	cache  *tts.Cache
+
+	mu    sync.Mutex
+	views map[string]chan ivr.View // per call id: what the server played
+}
+
+type opts struct {
+	trunks []string
+}
+
+func newHarness(t *testing.T, o opts) *harness {
+	t.Helper()
+	needEspeak(t)
+	e := storetest.NewEnv(t)
+	fake := twiliotest.New(accountSID, authToken)
+	t.Cleanup(fake.Close)
+	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	if testing.Verbose() {
+		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	}
+	sender, err := sms.NewTwilioSender(sms.TwilioOptions{AccountSID: accountSID, AuthToken: authToken, From: "+14155550100",
+		APIURL: fake.URL, PublicURL: "https://yuyue.test", Timeout: 2 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &sms.Worker{Store: e.Store, Sender: sender, Log: log, Now: e.Clock.Now, Rate: 1000, Concurrency: 2,
+		MaxAttempts: 3, RetryBase: time.Second, Poll: time.Second}
+	codes := &sms.Codes{Svc: e.Svc, Key: []byte("k"), Rules: sms.CodeRules{TTL: 5 * time.Minute, Attempts: 5,
+		ResendAfter: time.Minute, PerHour: 50, PerDay: 100, PerCallerDay: 100}}
+	v, err := ivr.New(e.Svc, codes, ivr.Voice{Timeout: 5}, "https://yuyue.test", make([]byte, 32), log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if o.trunks == nil {
+		o.trunks = []string{"127.0.0.0/8"}
+	}
+	h := &harness{t: t, e: e, fake: fake, worker: w, views: map[string]chan ivr.View{},
+		cache: &tts.Cache{Provider: tts.Espeak{}, Dir: t.TempDir()}}
+	h.addr = freeAddr(t)
+	srv, err := sipvoice.New(sipvoice.Config{Listen: []string{"udp:" + h.addr}, Trunks: o.trunks, RTPTimeout: time.Minute},
+		v, h.cache, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.OnPrompt = h.onPrompt
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(func() { cancel(); srv.Wait() })
+	if err := srv.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	h.srv = srv
+	return h
+}
+
+func (h *harness) onPrompt(sid string, v ivr.View) {
+	h.t.Logf("%s %s seq=%d", time.Now().Format("15:04:05.000"), v.Step, v.Seq)
+	h.viewsOf(sid) <- v
+}
+
+func (h *harness) viewsOf(sid string) chan ivr.View {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.views[sid] == nil {
+		h.views[sid] = make(chan ivr.View, 64)
+	}
+	return h.views[sid]
+}
+
+// freeAddr finds a UDP port on loopback nobody uses now.
+func freeAddr(t *testing.T) string {
+	c, err := net.ListenPacket("udp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	return c.LocalAddr().String()
+}
+
+func needEspeak(t *testing.T) {
+	t.Helper()
+	if _, err := exec.LookPath("espeak-ng"); err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatal("espeak-ng is not installed; .ci/run installs the Debian package espeak-ng")
+		}
+		t.Skip("espeak-ng not installed (apt-get install espeak-ng); CI unset, so skipping")
+	}
+}
+
+// phone is a caller on a real SIP stack (diago) sending RFC 4733 keys.
+type phone struct {
+	h      *harness
+	d      *diago.DialogClientSession
+	dtmf   *diago.DTMFWriter
+	sid    string
+	number string
+	view   ivr.View
+}
+
+// dial calls the server from number (sent as P-Asserted-Identity, as the
+// 114 trunk sends it) and waits for the first prompt.
+func (h *harness) dial(number string) *phone {
+	h.t.Helper()
+	d, med, err := h.invite(number)
+	if err != nil {
+		h.t.Fatalf("INVITE: %v", err)
+	}
+	h.t.Cleanup(func() { _ = d.Close() })
+	w, err := med.AudioWriterDTMF()
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	go drain(med) // a phone listens, else the RTP socket fills
+	p := &phone{h: h, d: d, dtmf: w, number: number, sid: ivr.SIPCallPrefix + d.InviteRequest.CallID().Value()}
+	p.next()
+	return p
+}
+
+func (h *harness) invite(number string) (*diago.DialogClientSession, *diago.DialogMedia, error) {
+	ua, err := sipgo.NewUA(sipgo.WithUserAgent(strings.TrimPrefix(number, "+")))
+	if err != nil {
+		return nil, nil, err
+	}
+	h.t.Cleanup(func() { ua.Close() })
+	// A client only: its transaction layer opens an ephemeral socket and
+	// reads the server's requests (BYE) on it. Serving a fixed port beside
+	// it races sipgo's connection pool for that port.
+	dg := diago.NewDiago(ua, diago.WithTransport(diago.Transport{Transport: "udp", BindHost: "127.0.0.1", BindPort: 0}),
+		diago.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	ctx, cancel := context.WithCancel(context.Background())
+	h.t.Cleanup(cancel)
+	var to sip.Uri
+	if err := sip.ParseUri("sip:114@"+h.addr, &to); err != nil {
+		return nil, nil, err
+	}
+	ictx, icancel := context.WithTimeout(ctx, patience)
+	defer icancel()
+	pai := sip.NewHeader("P-Asserted-Identity", "<sip:"+number+"@127.0.0.1>")
+	return dg.Invite(ictx, to, diago.InviteOptions{Headers: []sip.Header{pai}})
+}
+
+func drain(med *diago.DialogMedia) {
+	r, err := med.AudioReader()
+	if err != nil {
+		return
+	}
+	buf := make([]byte, 1500)
+	for {
+		if _, err := r.Read(buf); err != nil {
+			return
+		}
+	}
+}
+
+// next waits for the server's next prompt.
+func (p *phone) next() ivr.View {
+	p.h.t.Helper()
+	select {
+	case p.view = <-p.h.viewsOf(p.sid):
+		return p.view
+	case <-time.After(patience):
+		p.h.t.Fatalf("no prompt after %q", p.view.Step)
+		return ivr.View{}
+	}
+}
+
+func (p *phone) said() string { return strings.Join(p.view.Lines, " ") }
+
+// expect checks the step and what was said.
+func (p *phone) expect(step string, heard ...string) *phone {
+	p.h.t.Helper()
+	if p.view.Step != step {
+		p.h.t.Fatalf("at step %q, want %q; heard: %s", p.view.Step, step, p.said())
+	}
+	for _, s := range heard {
+		if !strings.Contains(p.said(), s) {
+			p.h.t.Fatalf("did not hear %q in: %s", s, p.said())
+		}
+	}
+	return p
+}
+
+// press sends keys as RFC 4733 events and waits for the next prompt.
+func (p *phone) press(keys string) *phone {
+	p.h.t.Helper()
+	for _, k := range keys {
+		if err := p.dtmf.WriteDTMF(k); err != nil {
+			p.h.t.Fatalf("DTMF %c: %v", k, err)
+		}
+	}
+	p.next()
+	return p
+}
+
+// hangup sends BYE.
+func (p *phone) hangup() {
+	p.h.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), patience)
+	defer cancel()
+	if err := p.d.Hangup(ctx); err != nil {
+		p.h.t.Fatalf("BYE: %v", err)
+	}
+}
+
+// record is the call's row in call_sessions.
+func (p *phone) record() booking.CallRecord {
+	var rec booking.CallRecord
+	err := p.h.e.Store.View(context.Background(), func(tx booking.Tx) (err error) {
+		rec, err = tx.Call(p.sid)
+		return err
+	})
+	if err != nil {
+		p.h.t.Fatal(err)
+	}
+	return rec
+}
+
+// waitEnded waits until the server has recorded the end of the call.
+func (p *phone) waitEnded() booking.CallRecord {
+	p.h.t.Helper()
+	deadline := time.Now().Add(patience)
+	for time.Now().Before(deadline) {
+		if rec := p.record(); !rec.EndedAt.IsZero() {
+			return rec
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	p.h.t.Fatal("the call never ended in the database")
+	return booking.CallRecord{}
+}
+
+var sixDigits = regexp.MustCompile(`验证码(\d{6})`)
+
+// code delivers pending SMS through the fake Twilio API and returns the
+// last code sent to phone.
+func (h *harness) code(phone string) string {
+	h.t.Helper()
+	if _, err := h.worker.Drain(context.Background()); err != nil {
+		h.t.Fatal(err)
+	}
+	ms := h.fake.Messages()
+	for i := len(ms) - 1; i >= 0; i-- {
+		if m := sixDigits.FindStringSubmatch(ms[i].Body); ms[i].To == phone && m != nil {
+			return m[1]
+		}
+	}
+	h.t.Fatalf("no code SMS to %s", phone)
+	return ""
+}
+
+var zhDigit = map[rune]string{'0': "零", '1': "幺", '2': "二", '3': "三", '4': "四", '5': "五", '6': "六", '7': "七", '8': "八", '9': "九"}
+
+func spoken(ref string) string {
+	parts := []string{}
+	for _, r := range ref {
+		parts = append(parts, zhDigit[r])
+	}
+	return strings.Join(parts, "，")
+}
