@@ -23,6 +23,11 @@ func Backup(ctx context.Context, dbPath, dst string) error {
 	}
 	tmp := dst + ".tmp"
 	_ = os.Remove(tmp)
+	// VACUUM INTO fills an empty file and keeps its mode: a backup is as
+	// private as the database.
+	if err := makePrivate(tmp); err != nil {
+		return err
+	}
 	db, err := sql.Open(driverName, "file:"+dbPath+"?_busy_timeout=5000")
 	if err != nil {
 		return err
@@ -137,8 +142,12 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o640)
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, privateMode)
 	if err != nil {
+		return err
+	}
+	if err := out.Chmod(privateMode); err != nil {
+		out.Close()
 		return err
 	}
 	if _, err := io.Copy(out, in); err != nil {

@@ -94,6 +94,9 @@ func Open(ctx context.Context, path, secret string) (*Store, error) {
 			return nil, fmt.Errorf("create database directory: %w", err)
 		}
 	}
+	if err := makePrivate(path); err != nil {
+		return nil, fmt.Errorf("database file: %w", err)
+	}
 	w, err := sql.Open(driverName, dsn(path, true))
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)

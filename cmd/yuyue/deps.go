@@ -81,11 +81,12 @@ func openDeps(ctx context.Context, cfg *config.Config, log *slog.Logger) (*deps,
 func (d *deps) Close() error { return d.store.Close() }
 
 // devSecret returns a per-database throwaway key kept beside the database,
-// so that a development database stays readable across restarts.
+// so that a development database stays readable across restarts. The file
+// is kept 0600 whatever the umask, one an older version left readable too.
 func devSecret(database string) (string, error) {
 	path := filepath.Join(filepath.Dir(database), ".dev-secret-key")
 	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= config.MinSecretLen {
-		return strings.TrimSpace(string(b)), nil
+		return strings.TrimSpace(string(b)), os.Chmod(path, 0o600)
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return "", err
 	}
@@ -97,5 +98,8 @@ func devSecret(database string) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return "", err
 	}
-	return key, os.WriteFile(path, []byte(key+"\n"), 0o600)
+	if err := os.WriteFile(path, []byte(key+"\n"), 0o600); err != nil {
+		return "", err
+	}
+	return key, os.Chmod(path, 0o600)
 }
