@@ -18,6 +18,7 @@ func TestPostgres(t *testing.T) {
 		"TestCapacityAcrossNodes":                     TestCapacityAcrossNodes,
 		"TestCapacityUnderConcurrency":                TestCapacityUnderConcurrency,
 		"TestConsoleStore":                            TestConsoleStore,
+		"TestFilesArePrivate":                         TestFilesArePrivate,
 		"TestGroupCommitKeepsEachCallAtomic":          TestGroupCommitKeepsEachCallAtomic,
 		"TestIDNumberNotInDatabaseFiles":              TestIDNumberNotInDatabaseFiles,
 		"TestInTxAfterCloseFails":                     TestInTxAfterCloseFails,
