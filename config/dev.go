@@ -95,21 +95,6 @@ func isLoopbackHost(host string) bool {
 	return ip != nil && ip.IsLoopback()
 }
 
-// weakSecret says why a secret_key is too weak to protect ID numbers, or "".
-func weakSecret(s string) string {
-	switch {
-	case strings.TrimSpace(s) == "":
-		return "required outside development: a random string of 32+ characters"
-	case len(s) < MinSecretLen:
-		return "too short: use a random string of 32+ characters"
-	case distinctRunes(s) < 10:
-		return "too weak: fewer than 10 distinct characters; use a random string"
-	case repeated(s):
-		return "too weak: a short pattern repeated; use a random string"
-	}
-	return ""
-}
-
 func distinctRunes(s string) int {
 	seen := map[rune]bool{}
 	for _, r := range s {
