@@ -69,34 +69,6 @@ func Verify(ctx context.Context, path string) error {
 	return nil
 }
 
-// Restore replaces the database at dbPath with the backup at src after
-// checking it. It refuses while a server holds the database's lease.
-func Restore(ctx context.Context, src, dbPath string) error {
-	if err := Verify(ctx, src); err != nil {
-		return err
-	}
-	lease, err := AcquireLease(dbPath)
-	if err != nil {
-		return err
-	}
-	defer lease.Release()
-	tmp := dbPath + ".restore.tmp"
-	if err := copyFile(src, tmp); err != nil {
-		return err
-	}
-	// The old WAL belongs to the old file: replayed over the restored one
-	// it would corrupt it.
-	for _, suffix := range []string{"-wal", "-shm"} {
-		if err := os.Remove(dbPath + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return err
-		}
-	}
-	if err := os.Rename(tmp, dbPath); err != nil {
-		return err
-	}
-	return syncDir(filepath.Dir(dbPath))
-}
-
 // BackupInto writes a dated backup of dbPath into dir and deletes all but
 // the newest keep backups there; it returns the new file's path.
 func BackupInto(ctx context.Context, dbPath, dir string, keep int, now time.Time) (string, error) {
