@@ -55,7 +55,7 @@ func TestSecondServeOnADatabaseInUseChangesNothing(t *testing.T) {
 	}
 }
 
-// Removing the lock file loses the lease: /readyz says so.
+// Removing the lock file weakens the lease: /readyz says so.
 func TestReadyzReportsALostLeaseAndMissingHolidays(t *testing.T) {
 	cat := filepath.Join(t.TempDir(), "catalog.yaml")
 	os.WriteFile(cat, []byte("businesses: [{code: b, name: B}]\ndistricts: [{code: d, name: D}]\noffices: [{code: O, name: O, district: d}]\n"+
@@ -67,7 +67,7 @@ func TestReadyzReportsALostLeaseAndMissingHolidays(t *testing.T) {
 		t.Fatalf("/readyz = %d %s, want ready with a holiday warning", code, body)
 	}
 	os.Remove(e.getenv("YUYUE_DATABASE") + ".lock")
-	if code, body := get(t, s.base+"/readyz"); code != 503 || !strings.Contains(body, "lease lost") {
+	if code, body := get(t, s.base+"/readyz"); code != 503 || !strings.Contains(body, "lock file") {
 		t.Fatalf("/readyz = %d %s, want 503 naming the lost lease", code, body)
 	}
 }

@@ -61,6 +61,9 @@ func serve(ctx context.Context, g *globals, e env) error {
 	if err != nil {
 		return err
 	}
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go watchLease(watchCtx, log, ls)
 	return runServer(ctx, d, lns, r)
 }
 
