@@ -65,7 +65,7 @@ var descriptions = map[string]string{
 	"web.session_ttl":               "Lifetime of a web (cookie) session.",
 	"web.app_token_ttl":             "Lifetime of an app's bearer token.",
 	"web.max_body":                  "Largest request body the API reads, in bytes; larger is refused with 400.",
-	"dev":                           "Development mode when true (also `--dev`): SMS go to the development inbox, a throwaway secret key is kept beside the database. Implied only when no Twilio credentials are set and `public_url` is a loopback URL.",
+	"dev":                           "Development mode when true (also `--dev`): SMS go to the development inbox, a throwaway secret key is kept beside the database, webhooks are checked against a well-known development token. Only possible with no credentials at all, a loopback `public_url` and an `http.addr` on loopback only (then implied), and never on a database a production server has run on.",
 	"http.admin_addr":               "Address of the admin listener: `/metrics`, `/healthz`, `/readyz`. Keep it off the internet.",
 	"http.trusted_proxies":          "CIDRs or addresses of reverse proxies whose `X-Real-IP` header names the client (login throttling, audit). Empty: the header is ignored.",
 	"console.idle_timeout":          "A console session unused this long ends, besides its absolute lifetime.",

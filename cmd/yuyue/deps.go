@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"yuyue/booking"
 	"yuyue/catalog"
@@ -74,6 +75,10 @@ func openDeps(ctx context.Context, cfg *config.Config, log *slog.Logger) (*deps,
 	if err != nil {
 		return nil, &config.Error{Key: "database", Problem: fmt.Sprintf("%s: %v", redactDSN(cfg.Database), err)}
 	}
+	if err := checkProductionMark(ctx, cfg, st); err != nil {
+		st.Close()
+		return nil, err
+	}
 	svc := booking.NewService(st, cat, cfg.Rules())
 	return &deps{cfg: cfg, log: log, store: st, svc: svc}, nil
 }
@@ -102,4 +107,22 @@ func devSecret(database string) (string, error) {
 		return "", err
 	}
 	return key, os.Chmod(path, 0o600)
+}
+
+// checkProductionMark refuses development mode on a database a production
+// server has run on: its real callers' codes would appear in /dev/inbox
+// and the throwaway key would replace the real one.
+func checkProductionMark(ctx context.Context, cfg *config.Config, st database) error {
+	if !cfg.Dev() {
+		return nil
+	}
+	since, ran, err := st.RanInProduction(ctx)
+	if err != nil {
+		return &config.Error{Key: "database", Problem: fmt.Sprintf("%s: read the production mark: %v", redactDSN(cfg.Database), err)}
+	}
+	if ran {
+		return &config.Error{Key: "database", Problem: fmt.Sprintf("%s has run in production since %s: development mode is refused on it; "+
+			"configure the credentials, public_url and secret_key it runs with", redactDSN(cfg.Database), since.UTC().Format(time.RFC3339))}
+	}
+	return nil
 }

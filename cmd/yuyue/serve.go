@@ -57,6 +57,11 @@ func serve(ctx context.Context, g *globals, e env) error {
 		return err
 	}
 	defer d.Close()
+	if !cfg.Dev() {
+		if err := d.store.MarkProduction(ctx, time.Now()); err != nil {
+			return fmt.Errorf("mark the database as production: %w", err)
+		}
+	}
 	r, err := prepare(ctx, d, ls)
 	if err != nil {
 		return err
