@@ -56,4 +56,3 @@ func dockerfileEnv(t *testing.T) map[string]string {
 	}
 	return out
 }
-
