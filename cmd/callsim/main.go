@@ -24,6 +24,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+
 	"yuyue/webhook"
 )
 

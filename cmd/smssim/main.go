@@ -24,10 +24,10 @@ import (
 	"os/signal"
 	"strings"
 	"time"
-	"yuyue/webhook"
 
 	"yuyue/booking"
 	"yuyue/internal/lastcaller"
+	"yuyue/webhook"
 )
 
 func main() {
