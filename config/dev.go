@@ -1,20 +1,52 @@
 package config
 
 import (
+	"fmt"
 	"net"
 	"net/url"
 	"reflect"
 	"strings"
 )
 
-// Dev reports development mode: asked for (dev / YUYUE_DEV=1 / --dev), or
-// implied when no Twilio credentials are set and public_url is a loopback
-// URL, so `yuyue serve` works with no setup on a laptop and nowhere else.
+// Dev reports development mode, where codes are readable in /dev/inbox:
+// only with no credentials at all, a loopback public_url and an http.addr
+// that binds loopback only, so `yuyue serve` works with no setup on a
+// laptop and nowhere a stranger can reach. With those it is implied; dev /
+// YUYUE_DEV=1 / --dev asks for it but cannot widen it (Validate refuses).
 func (c *Config) Dev() bool {
-	if c.DevMode {
-		return true
+	return !c.hasCredentials() && isLoopbackURL(c.PublicURL) && isLoopbackAddr(c.HTTP.Addr)
+}
+
+// devRefusal says why development mode is not possible here, or "".
+func (c *Config) devRefusal() string {
+	var why []string
+	if c.hasCredentials() {
+		why = append(why, "credentials are set")
 	}
-	return c.Twilio.AccountSID == "" && c.Twilio.AuthToken == "" && isLoopbackURL(c.PublicURL)
+	if !isLoopbackURL(c.PublicURL) {
+		why = append(why, fmt.Sprintf("public_url %q is not a loopback URL", c.PublicURL))
+	}
+	if !isLoopbackAddr(c.HTTP.Addr) {
+		why = append(why, fmt.Sprintf("http.addr %q does not bind loopback only (use 127.0.0.1:PORT)", c.HTTP.Addr))
+	}
+	return strings.Join(why, ", ")
+}
+
+// hasCredentials: any provider credential is set.
+func (c *Config) hasCredentials() bool {
+	for _, k := range []string{"twilio.account_sid", "twilio.auth_token", "aliyun.access_key_id", "aliyun.access_key_secret"} {
+		if strings.TrimSpace(c.stringAt(k)) != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// isLoopbackAddr: a listen address on a loopback host ("" or 0.0.0.0
+// binds every interface).
+func isLoopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	return err == nil && isLoopbackHost(host)
 }
 
 // providerCredentials are the keys each SMS provider needs outside
@@ -93,21 +125,6 @@ func isLoopbackHost(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
-}
-
-// weakSecret says why a secret_key is too weak to protect ID numbers, or "".
-func weakSecret(s string) string {
-	switch {
-	case strings.TrimSpace(s) == "":
-		return "required outside development: a random string of 32+ characters"
-	case len(s) < MinSecretLen:
-		return "too short: use a random string of 32+ characters"
-	case distinctRunes(s) < 10:
-		return "too weak: fewer than 10 distinct characters; use a random string"
-	case repeated(s):
-		return "too weak: a short pattern repeated; use a random string"
-	}
-	return ""
 }
 
 func distinctRunes(s string) int {

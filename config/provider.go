@@ -53,6 +53,8 @@ func (c *Config) validateProvider(bad func(string, string, ...any)) {
 		bad("aliyun.endpoint", "must be an http or https URL such as https://dysmsapi.aliyuncs.com, got %q", a.Endpoint)
 	}
 	if len(a.PushToken) < MinPushTokenLen || !alnum(a.PushToken) {
-		bad("aliyun.push_token", "required when sms.provider is aliyun: %d+ letters and digits", MinPushTokenLen)
+		bad("aliyun.push_token", "required when sms.provider is aliyun: %d+ random letters and digits", MinPushTokenLen)
+	} else if why := weakSecret(a.PushToken); why != "" {
+		bad("aliyun.push_token", "%s", why)
 	}
 }

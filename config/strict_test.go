@@ -22,9 +22,10 @@ func TestMissingCredentialsWithPublicURLRefused(t *testing.T) {
 	if err != nil || !c.Dev() {
 		t.Fatalf("loopback URL without credentials: dev=%v err=%v, want development mode", c != nil && c.Dev(), err)
 	}
-	c, err = Load("", env(map[string]string{"YUYUE_PUBLIC_URL": "https://yuyue.example.cn", "YUYUE_DEV": "1"}))
-	if err != nil || !c.Dev() {
-		t.Fatalf("YUYUE_DEV=1: dev=%v err=%v", c != nil && c.Dev(), err)
+	// asking for development mode does not widen it (issue 22, item 2)
+	if _, err = Load("", env(map[string]string{"YUYUE_PUBLIC_URL": "https://yuyue.example.cn", "YUYUE_DEV": "1"})); err == nil ||
+		!strings.Contains(err.Error(), "dev (YUYUE_DEV): development mode refused") {
+		t.Fatalf("YUYUE_DEV=1 on an https public_url: %v, want refused", err)
 	}
 	c, err = Load("", env(map[string]string{"YUYUE_TWILIO_ACCOUNT_SID": "ACx", "YUYUE_TWILIO_AUTH_TOKEN": "tok",
 		"YUYUE_TWILIO_SMS_FROM": "+14155550100", "YUYUE_SECRET_KEY": goodSecret, "YUYUE_PUBLIC_URL": "https://127.0.0.1:8443"}))

@@ -45,9 +45,12 @@ func (c *Config) Validate() error {
 	c.validatePostgres(bad)
 	c.validateTwilio(bad)
 	c.validateProvider(bad)
+	if c.DevMode && !c.Dev() {
+		bad("dev", "development mode refused: %s", c.devRefusal())
+	}
 	if !c.Dev() {
 		for _, k := range c.MissingCredentials() {
-			bad(k, "required outside development mode; development mode is only for a loopback public_url or YUYUE_DEV=1")
+			bad(k, "required outside development mode; development mode needs no credentials at all, a loopback public_url and an http.addr on loopback only (%s)", c.devRefusal())
 		}
 		if why := weakSecret(c.SecretKey); why != "" {
 			bad("secret_key", "%s", why)

@@ -63,7 +63,7 @@ func (v *IVR) load(ctx context.Context, sid string) (*call, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := decodeSession(rec.Data)
+	s, err := decodeSession(v.sealer, rec.SID, rec.Data)
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +81,7 @@ func (c *call) save(prevSeq int, insert bool) error {
 }
 
 func (c *call) saveIn(tx booking.Tx, prevSeq int, insert bool) error {
-	data, err := c.s.encode()
+	data, err := c.s.encode(c.v.sealer, c.rec.SID)
 	if err != nil {
 		return err
 	}

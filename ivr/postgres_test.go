@@ -43,6 +43,7 @@ func TestPostgres(t *testing.T) {
 		"TestTwiMLRulesCatchViolations":                TestTwiMLRulesCatchViolations,
 		"TestTwoCallsRaceForLastPlace":                 TestTwoCallsRaceForLastPlace,
 		"TestUnsignedPartsOfAWebhookAreRefused":        TestUnsignedPartsOfAWebhookAreRefused,
+		"TestUnverifiedCallStateIsSealed":              TestUnverifiedCallStateIsSealed,
 		"TestUnverifiedNumbersHourlyBudget":            TestUnverifiedNumbersHourlyBudget,
 		"TestVictimIDFromAnotherPhoneRevealsNothing":   TestVictimIDFromAnotherPhoneRevealsNothing,
 		"TestWayBackToTheMenuFromEveryList":            TestWayBackToTheMenuFromEveryList,

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"fmt"
 )
 
 // Step names: the vocabulary logs, the console, tests and tools share.
@@ -45,8 +46,9 @@ type Option struct {
 	Value string `json:"v"`
 }
 
-// Session is the IVR state of one call, stored as JSON per CallSid. The ID
-// number typed during registration is kept sealed, never in clear.
+// Session is the IVR state of one call, stored per CallSid as JSON sealed
+// whole (encode); the ID number typed during registration is sealed again
+// inside it, so it stays sealed while the call's steps pass it along.
 //
 // Until a code sent to Phone comes back (Verified), the caller is only a
 // Candidate: CitizenID is set, a registration written and anything about
@@ -79,9 +81,30 @@ type Session struct {
 	Reference string   `json:"ref,omitempty"`
 }
 
-func (s *Session) encode() ([]byte, error) { return json.Marshal(s) }
+// sealedSession marks a stored session sealed whole; a session stored in
+// clear JSON (by a version before sealing, during an upgrade) starts '{'.
+const sealedSession = 0x01
 
-func decodeSession(b []byte) (*Session, error) {
+// encode seals the whole session for the call sid: the name and numbers a
+// caller keys before the code passes are citizens' data like the ID number.
+// The call's sid is the associated data, so one call's state cannot be
+// replayed into another call's row.
+func (s *Session) encode(sl *sealer, sid string) ([]byte, error) {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte{sealedSession}, sl.sealBytes(b, sessionDataAAD(sid))...), nil
+}
+
+func decodeSession(sl *sealer, sid string, b []byte) (*Session, error) {
+	if len(b) > 0 && b[0] == sealedSession {
+		plain, err := sl.openBytes(b[1:], sessionDataAAD(sid))
+		if err != nil {
+			return nil, fmt.Errorf("open sealed session: %w", err)
+		}
+		b = plain
+	}
 	s := &Session{}
 	if err := json.Unmarshal(b, s); err != nil {
 		return nil, err
@@ -106,19 +129,27 @@ func newSealer(key []byte) (*sealer, error) {
 
 var sessionAAD = []byte("call_sessions.sealed_id")
 
-func (s *sealer) seal(plain string) []byte {
+func sessionDataAAD(sid string) []byte { return []byte("call_sessions.data " + sid) }
+
+func (s *sealer) seal(plain string) []byte { return s.sealBytes([]byte(plain), sessionAAD) }
+
+func (s *sealer) open(box []byte) (string, error) {
+	p, err := s.openBytes(box, sessionAAD)
+	return string(p), err
+}
+
+func (s *sealer) sealBytes(plain, aad []byte) []byte {
 	nonce := make([]byte, s.aead.NonceSize())
 	if _, err := rand.Read(nonce); err != nil {
 		panic(err)
 	}
-	return s.aead.Seal(nonce, nonce, []byte(plain), sessionAAD)
+	return s.aead.Seal(nonce, nonce, plain, aad)
 }
 
-func (s *sealer) open(box []byte) (string, error) {
+func (s *sealer) openBytes(box, aad []byte) ([]byte, error) {
 	n := s.aead.NonceSize()
 	if len(box) < n {
-		return "", errors.New("sealed id too short")
+		return nil, errors.New("sealed box too short")
 	}
-	p, err := s.aead.Open(nil, box[:n], box[n:], sessionAAD)
-	return string(p), err
+	return s.aead.Open(nil, box[:n], box[n:], aad)
 }

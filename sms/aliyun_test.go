@@ -22,7 +22,7 @@ const (
 	aliKeyID     = "LTAI5tTestKeyId0000000"
 	aliSecret    = "testSecret0123456789abcdefABCDEF"
 	aliSign      = "深圳公安"
-	aliPushToken = "pushtoken0123456789abcdefABCDEF012345"
+	aliPushToken = "38MNlBRvp4CKgwJiLwL2cU9Zd4NQnrr4P3"
 )
 
 var aliTemplates = map[string]string{booking.MsgCode: "SMS_100001", booking.MsgConfirmation: "SMS_100002",

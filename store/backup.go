@@ -23,6 +23,11 @@ func Backup(ctx context.Context, dbPath, dst string) error {
 	}
 	tmp := dst + ".tmp"
 	_ = os.Remove(tmp)
+	// VACUUM INTO fills an empty file and keeps its mode: a backup is as
+	// private as the database.
+	if err := makePrivate(tmp); err != nil {
+		return err
+	}
 	db, err := sql.Open(driverName, "file:"+dbPath+"?_busy_timeout=5000")
 	if err != nil {
 		return err
@@ -62,34 +67,6 @@ func Verify(ctx context.Context, path string) error {
 		return fmt.Errorf("integrity_check %s: %s", path, res)
 	}
 	return nil
-}
-
-// Restore replaces the database at dbPath with the backup at src after
-// checking it. It refuses while a server holds the database's lease.
-func Restore(ctx context.Context, src, dbPath string) error {
-	if err := Verify(ctx, src); err != nil {
-		return err
-	}
-	lease, err := AcquireLease(dbPath)
-	if err != nil {
-		return err
-	}
-	defer lease.Release()
-	tmp := dbPath + ".restore.tmp"
-	if err := copyFile(src, tmp); err != nil {
-		return err
-	}
-	// The old WAL belongs to the old file: replayed over the restored one
-	// it would corrupt it.
-	for _, suffix := range []string{"-wal", "-shm"} {
-		if err := os.Remove(dbPath + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return err
-		}
-	}
-	if err := os.Rename(tmp, dbPath); err != nil {
-		return err
-	}
-	return syncDir(filepath.Dir(dbPath))
 }
 
 // BackupInto writes a dated backup of dbPath into dir and deletes all but
@@ -137,8 +114,12 @@ func copyFile(src, dst string) error {
 		return err
 	}
 	defer in.Close()
-	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o640)
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, privateMode)
 	if err != nil {
+		return err
+	}
+	if err := out.Chmod(privateMode); err != nil {
+		out.Close()
 		return err
 	}
 	if _, err := io.Copy(out, in); err != nil {

@@ -175,14 +175,14 @@ func TestSQLiteRestoreRefusesADatabaseInUseAndRestores(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := store.Restore(ctx, dst, target); err == nil || !strings.Contains(err.Error(), "in use") {
+	if _, err := store.Restore(ctx, dst, target, storetest.Secret, time.Now()); err == nil || !strings.Contains(err.Error(), "in use") {
 		t.Fatalf("restore over a database in use: %v", err)
 	}
-	if _, err := os.Stat(target); !errors.Is(err, os.ErrNotExist) {
-		t.Fatal("refused restore still wrote the database")
+	if fi, err := os.Stat(target); err != nil || fi.Size() != 0 {
+		t.Fatal("refused restore still wrote the database") // the lease made it, empty
 	}
 	l.Release()
-	if err := store.Restore(ctx, dst, target); err != nil {
+	if _, err := store.Restore(ctx, dst, target, storetest.Secret, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	s, err := store.Open(ctx, target, storetest.Secret)
@@ -197,7 +197,7 @@ func TestSQLiteRestoreRefusesADatabaseInUseAndRestores(t *testing.T) {
 	}
 	bad := filepath.Join(t.TempDir(), "bad.db")
 	os.WriteFile(bad, []byte("not a database at all, not even close to one"), 0o600)
-	if err := store.Restore(ctx, bad, target); err == nil {
+	if _, err := store.Restore(ctx, bad, target, storetest.Secret, time.Now()); err == nil {
 		t.Fatal("a corrupt backup was restored")
 	}
 }

@@ -18,6 +18,7 @@ func TestPostgres(t *testing.T) {
 		"TestClaimMessagesInOrderAndRecovered":    TestClaimMessagesInOrderAndRecovered,
 		"TestConsoleStore":                        TestConsoleStore,
 		"TestConstraintViolationKeepsTransaction": TestConstraintViolationKeepsTransaction,
+		"TestFilesArePrivate":                     TestFilesArePrivate,
 		"TestGroupCommitKeepsEachCallAtomic":      TestGroupCommitKeepsEachCallAtomic,
 		"TestIDNumberNotInDatabaseFiles":          TestIDNumberNotInDatabaseFiles,
 		"TestInTxAfterCloseFails":                 TestInTxAfterCloseFails,

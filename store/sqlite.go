@@ -65,6 +65,9 @@ func Open(ctx context.Context, path, secret string) (*Store, error) {
 			return nil, fmt.Errorf("create database directory: %w", err)
 		}
 	}
+	if err := makePrivate(path); err != nil {
+		return nil, fmt.Errorf("database file: %w", err)
+	}
 	s := &Store{Path: path}
 	if err := s.open(ctx, secret); err != nil {
 		s.closePools()

@@ -28,6 +28,12 @@ import (
 // and seq our own <Gather> actions carry gets 403. The one exception is a
 // JSON body that Twilio signs through bodySHA256 (see verifyJSON).
 func Verify(publicURL, authToken string) fiber.Handler {
+	if strings.TrimSpace(authToken) == "" {
+		// Anyone can sign with an empty key: refuse rather than accept.
+		return func(c *fiber.Ctx) error {
+			return refuse(c, fiber.StatusForbidden, "webhooks refused: no Twilio auth token is configured")
+		}
+	}
 	rv := client.NewRequestValidator(authToken)
 	base := strings.TrimRight(publicURL, "/")
 	return func(c *fiber.Ctx) error {
@@ -116,3 +122,9 @@ func Sign(authToken, fullURL string, form url.Values) string {
 	m.Write([]byte(b.String()))
 	return base64.StdEncoding.EncodeToString(m.Sum(nil))
 }
+
+// DevAuthToken signs webhooks in development mode, where no Twilio auth
+// token is configured: it is well known (callsim and smssim sign with it
+// when given no token), so it is only used where config.Dev allows, on a
+// loopback listener with no credentials.
+const DevAuthToken = "yuyue-development-mode-only"

@@ -24,6 +24,8 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+
+	"yuyue/webhook"
 )
 
 func main() {
@@ -39,7 +41,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	fs := flag.NewFlagSet("callsim", flag.ContinueOnError)
 	base := fs.String("url", "http://127.0.0.1:8080", "where yuyue listens")
 	public := fs.String("public-url", "", "yuyue's public_url, used for signatures (default: --url)")
-	token := fs.String("token", os.Getenv("YUYUE_TWILIO_AUTH_TOKEN"), "Twilio auth token (empty in development mode)")
+	token := fs.String("token", os.Getenv("YUYUE_TWILIO_AUTH_TOKEN"), "Twilio auth token (empty: development mode's)")
 	from := fs.String("from", "", "the calling number, or last for the latest --new caller (default +8613800138000)")
 	isNew := fs.Bool("new", false, "call as an unregistered caller from a fresh random mobile number")
 	id := fs.String("id", "", "ID number the id token keys (default: a fresh valid one)")
@@ -58,7 +60,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	if err != nil {
 		return err
 	}
-	ph := &phone{base: strings.TrimRight(*base, "/"), public: strings.TrimRight(*public, "/"), token: *token,
+	ph := &phone{base: strings.TrimRight(*base, "/"), public: strings.TrimRight(*public, "/"), token: devToken(*token),
 		from: caller, idNumber: idNumber, out: out}
 	var in inputs
 	switch {
@@ -116,4 +118,12 @@ func (in *interactive) next(prompt string) (string, bool) {
 		return "", false
 	}
 	return strings.TrimSpace(line), true
+}
+
+// devToken is the token to sign with: development mode's when none is given.
+func devToken(token string) string {
+	if token == "" {
+		return webhook.DevAuthToken
+	}
+	return token
 }

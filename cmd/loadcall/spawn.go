@@ -14,7 +14,7 @@ import (
 const (
 	accountSID = "ACloadtest000000000000000000000000"
 	authToken  = "loadtesttoken0123456789abcdef0123"
-	secretKey  = "load-test-secret-key-of-at-least-32-characters"
+	secretKey  = "169bb54d1a8f951e000a43993aa079b208ef282f"
 )
 
 // server is a yuyue (or baseline) process under test.

@@ -27,6 +27,7 @@ import (
 
 	"yuyue/booking"
 	"yuyue/internal/lastcaller"
+	"yuyue/webhook"
 )
 
 func main() {
@@ -50,7 +51,7 @@ func parse(args []string) (options, error) {
 	fs.StringVar(&o.base, "url", "http://127.0.0.1:8080", "where yuyue listens")
 	fs.StringVar(&o.public, "public-url", "", "yuyue's public_url, used for Twilio signatures (default: --url)")
 	fs.StringVar(&o.provider, "provider", "twilio", "deliver as twilio (signed form) or aliyun (JSON push)")
-	fs.StringVar(&o.token, "token", "", "Twilio auth token (empty in development mode), or Aliyun's push token")
+	fs.StringVar(&o.token, "token", "", "Twilio auth token (empty: development mode's), or Aliyun's push token")
 	fs.StringVar(&o.from, "from", "", "the sender's mobile number, or last for the latest `callsim --new` caller")
 	fs.StringVar(&o.to, "to", "+15005550006", "the number the citizen replies to (Twilio's To)")
 	fs.DurationVar(&o.wait, "wait", 3*time.Second, "how long to wait for messages yuyue queues for the number")
@@ -70,6 +71,9 @@ func parse(args []string) (options, error) {
 	}
 	if o.provider == "aliyun" && o.token == "" {
 		return o, errors.New("--provider aliyun needs --token (aliyun.push_token)")
+	}
+	if o.token == "" {
+		o.token = webhook.DevAuthToken // development mode checks webhooks against it
 	}
 	return o, o.resolveFrom()
 }

@@ -22,7 +22,7 @@ const (
 	e2eKeyID   = "LTAI5tE2EKey000000000000"
 	e2eSecret  = "e2eSecret0123456789abcdefABCDEF"
 	e2eSign    = "深圳公安"
-	e2ePushTok = "e2epush0123456789abcdefABCDEF0123456"
+	e2ePushTok = "Gksmfo6SgBeo5rGYJliff79fNfcTOSbnc9"
 )
 
 var e2eTemplates = map[string]string{"code": "SMS_200001", "confirmation": "SMS_200002", "reminder": "SMS_200003",

@@ -1,11 +1,14 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
+	"yuyue/config"
 	"yuyue/store"
 )
 
@@ -38,12 +41,13 @@ func backupCmd(g *globals, e env) *cobra.Command {
 	}
 }
 
-// restoreCmd replaces the database with a checked backup; it refuses while
-// a server holds the database.
+// restoreCmd replaces the database with a checked backup that secret_key
+// opens, keeping the current one beside it; it refuses while a server
+// holds the database.
 func restoreCmd(g *globals, e env) *cobra.Command {
 	return &cobra.Command{
 		Use:   "restore FILE",
-		Short: "Replace the database with the backup FILE (refused while a server uses it)",
+		Short: "Replace the database with the backup FILE, keeping the current one as DB.pre-restore-TIME (refused while a server uses it)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cfg, _, err := loadConfig(g, e)
@@ -53,11 +57,35 @@ func restoreCmd(g *globals, e env) *cobra.Command {
 			if isShared(cfg.Database) {
 				return errorf("database", "restore replaces a SQLite file; restore PostgreSQL with pg_restore")
 			}
-			if err := store.Restore(cmd.Context(), args[0], cfg.Database); err != nil {
+			secret, err := restoreSecret(cfg)
+			if err != nil {
+				return err
+			}
+			kept, err := store.Restore(cmd.Context(), args[0], cfg.Database, secret, time.Now())
+			if errors.Is(err, store.ErrBackupWrongKey) {
+				return &config.Error{Key: "secret_key", Problem: fmt.Sprintf("backup %s: %v", args[0], err)}
+			}
+			if kept != "" {
+				fmt.Fprintf(e.stdout, "previous database kept as %s\n", kept)
+			}
+			if err != nil {
 				return fmt.Errorf("restore: %w", err)
 			}
 			fmt.Fprintf(e.stdout, "database %s restored from %s\n", cfg.Database, args[0])
 			return nil
 		},
 	}
+}
+
+// restoreSecret is the key the restored database must open with: the
+// configured one, or in development the throwaway key kept beside it.
+func restoreSecret(cfg *config.Config) (string, error) {
+	if cfg.SecretKey != "" || !cfg.Dev() {
+		return cfg.SecretKey, nil
+	}
+	key, err := devSecret(cfg.Database)
+	if err != nil {
+		return "", errorf("database", "%s: development key: %v", cfg.Database, err)
+	}
+	return key, nil
 }

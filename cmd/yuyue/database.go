@@ -21,6 +21,10 @@ type database interface {
 	// OutboxBacklog and TransfersSince feed the operations metrics.
 	OutboxBacklog(ctx context.Context) (int, time.Time, error)
 	TransfersSince(ctx context.Context, t time.Time) (int, error)
+	// MarkProduction and RanInProduction keep development mode off a
+	// database that has held real callers.
+	MarkProduction(ctx context.Context, at time.Time) error
+	RanInProduction(ctx context.Context) (time.Time, bool, error)
 	// Rekey moves every ID number to a new secret_key.
 	Rekey(ctx context.Context, newSecret string) (int, error)
 	Close() error

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"yuyue/booking"
 	"yuyue/catalog"
@@ -74,6 +75,10 @@ func openDeps(ctx context.Context, cfg *config.Config, log *slog.Logger) (*deps,
 	if err != nil {
 		return nil, &config.Error{Key: "database", Problem: fmt.Sprintf("%s: %v", redactDSN(cfg.Database), err)}
 	}
+	if err := checkProductionMark(ctx, cfg, st); err != nil {
+		st.Close()
+		return nil, err
+	}
 	svc := booking.NewService(st, cat, cfg.Rules())
 	return &deps{cfg: cfg, log: log, store: st, svc: svc}, nil
 }
@@ -81,11 +86,12 @@ func openDeps(ctx context.Context, cfg *config.Config, log *slog.Logger) (*deps,
 func (d *deps) Close() error { return d.store.Close() }
 
 // devSecret returns a per-database throwaway key kept beside the database,
-// so that a development database stays readable across restarts.
+// so that a development database stays readable across restarts. The file
+// is kept 0600 whatever the umask, one an older version left readable too.
 func devSecret(database string) (string, error) {
 	path := filepath.Join(filepath.Dir(database), ".dev-secret-key")
 	if b, err := os.ReadFile(path); err == nil && len(strings.TrimSpace(string(b))) >= config.MinSecretLen {
-		return strings.TrimSpace(string(b)), nil
+		return strings.TrimSpace(string(b)), os.Chmod(path, 0o600)
 	} else if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return "", err
 	}
@@ -97,5 +103,26 @@ func devSecret(database string) (string, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o750); err != nil {
 		return "", err
 	}
-	return key, os.WriteFile(path, []byte(key+"\n"), 0o600)
+	if err := os.WriteFile(path, []byte(key+"\n"), 0o600); err != nil {
+		return "", err
+	}
+	return key, os.Chmod(path, 0o600)
+}
+
+// checkProductionMark refuses development mode on a database a production
+// server has run on: its real callers' codes would appear in /dev/inbox
+// and the throwaway key would replace the real one.
+func checkProductionMark(ctx context.Context, cfg *config.Config, st database) error {
+	if !cfg.Dev() {
+		return nil
+	}
+	since, ran, err := st.RanInProduction(ctx)
+	if err != nil {
+		return &config.Error{Key: "database", Problem: fmt.Sprintf("%s: read the production mark: %v", redactDSN(cfg.Database), err)}
+	}
+	if ran {
+		return &config.Error{Key: "database", Problem: fmt.Sprintf("%s has run in production since %s: development mode is refused on it; "+
+			"configure the credentials, public_url and secret_key it runs with", redactDSN(cfg.Database), since.UTC().Format(time.RFC3339))}
+	}
+	return nil
 }

@@ -233,7 +233,7 @@ func TestVersionAndMigrate(t *testing.T) {
 }
 
 func TestServeSMSWebhookSigned(t *testing.T) {
-	s := startServer(t, testEnv(t, map[string]string{"YUYUE_PUBLIC_URL": "https://yuyue.example.cn", "YUYUE_DEV": "1"}))
+	s := startServer(t, testEnv(t, map[string]string{"YUYUE_PUBLIC_URL": "http://localhost:8080", "YUYUE_DEV": "1"}))
 	form := url.Values{"MessageSid": {"SM1"}, "From": {"+8613800138000"}, "Body": {"hello"}}
 	send := func(sig string) (int, string) {
 		req, _ := http.NewRequest("POST", s.base+"/twilio/sms", strings.NewReader(form.Encode()))
@@ -252,8 +252,12 @@ func TestServeSMSWebhookSigned(t *testing.T) {
 	if code, _ := send(""); code != 403 {
 		t.Fatalf("unsigned: %d", code)
 	}
-	// development mode: the empty auth token signs, against public_url
-	code, body := send(webhook.Sign("", "https://yuyue.example.cn/twilio/sms", form))
+	// development mode: never the empty token (anyone could sign), the
+	// development token, against public_url
+	if code, _ := send(webhook.Sign("", "http://localhost:8080/twilio/sms", form)); code != 403 {
+		t.Fatalf("signed with an empty token: %d", code)
+	}
+	code, body := send(webhook.Sign(webhook.DevAuthToken, "http://localhost:8080/twilio/sms", form))
 	if code != 200 || !strings.Contains(body, "<Message>") {
 		t.Fatalf("signed: %d %s", code, body)
 	}

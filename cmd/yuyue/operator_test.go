@@ -17,7 +17,7 @@ func init() { operator.PasswordCost = 4 } // bcrypt's minimum: tests hash many p
 // The account commands work beside a running server; disable ends the
 // account's sessions at once.
 func TestOperatorCommandsBesideARunningServer(t *testing.T) {
-	const secret = "ops-Key-9f8e7d6c5b4a3210zyxwvutsrq"
+	const secret = "Pd5mpy3cqwSwKdQRf3EFaWkM6dY4u8Bs7s"
 	e := testEnv(t, map[string]string{"YUYUE_SECRET_KEY": secret})
 	startServer(t, e)
 	ctx := context.Background()

@@ -53,7 +53,7 @@ func TestPostgresWrongKeyStops(t *testing.T) {
 	if err := run(context.Background(), []string{"migrate"}, env); err != nil {
 		t.Fatalf("migrate: %v", err)
 	}
-	env = testEnv(t, map[string]string{"YUYUE_DATABASE": dsn, "YUYUE_SECRET_KEY": "another-Key-of-32-characters-or-more-9x"})
+	env = testEnv(t, map[string]string{"YUYUE_DATABASE": dsn, "YUYUE_SECRET_KEY": "avbOrWSdBGRflHaDB7naSodgs0qGsYRErR"})
 	err := run(context.Background(), []string{"migrate"}, env)
 	if err == nil || !strings.Contains(err.Error(), "secret_key") || !strings.Contains(err.Error(), "key check") {
 		t.Fatalf("err = %v, want the key check to name secret_key", err)

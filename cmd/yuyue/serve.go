@@ -57,10 +57,18 @@ func serve(ctx context.Context, g *globals, e env) error {
 		return err
 	}
 	defer d.Close()
+	if !cfg.Dev() {
+		if err := d.store.MarkProduction(ctx, time.Now()); err != nil {
+			return fmt.Errorf("mark the database as production: %w", err)
+		}
+	}
 	r, err := prepare(ctx, d, ls)
 	if err != nil {
 		return err
 	}
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	go watchLease(watchCtx, log, ls)
 	return runServer(ctx, d, lns, r)
 }
 

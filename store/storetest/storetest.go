@@ -15,7 +15,7 @@ import (
 )
 
 // Secret is the secret_key test databases are opened with.
-const Secret = "test-secret-key-of-at-least-32-characters!"
+const Secret = "60e04173f878f0e12f16a6cb288ee046b163dd0a"
 
 // DB is a store under test: either implementation of booking.Store, plus
 // the pool tests inspect rows through and Close.
