@@ -2,7 +2,6 @@ package config
 
 import (
 	"regexp"
-	"sort"
 	"strings"
 )
 
@@ -15,12 +14,15 @@ var (
 // the only secret in the push URLs Aliyun calls.
 const MinPushTokenLen = 32
 
-// validateProvider checks sms.provider, sms.signature and, for Aliyun, every
-// aliyun.* key the sender and the push handlers need.
+// validateProvider checks sms.provider, sms.signature and, for Aliyun, the
+// form of the aliyun.* keys that are set.
 func (c *Config) validateProvider(bad func(string, string, ...any)) {
 	sig := []rune(c.SMS.Signature)
 	if len(sig) < 4 || sig[0] != '【' || sig[len(sig)-1] != '】' {
 		bad("sms.signature", "must be a registered signature in 【】, got %q", c.SMS.Signature)
+	}
+	if n := c.SMS.TwilioCNPerDay; n < 1 || n > 5 {
+		bad("sms.twilio_cn_per_day", "must be 1-5: Twilio delays more than five different messages a day to one +86 number, got %d", n)
 	}
 	switch c.SMS.Provider {
 	case "twilio":
@@ -31,28 +33,14 @@ func (c *Config) validateProvider(bad func(string, string, ...any)) {
 		return
 	}
 	a := c.Aliyun
-	required := map[string]string{"aliyun.access_key_id": a.AccessKeyID, "aliyun.access_key_secret": a.AccessKeySecret,
-		"aliyun.sign_name": a.SignName}
-	for k, v := range a.Templates.ByKind() {
-		required["aliyun.templates."+k] = v
-	}
-	keys := make([]string, 0, len(required))
-	for k := range required {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
-		if strings.TrimSpace(required[k]) == "" {
-			bad(k, "required when sms.provider is aliyun")
-		}
-	}
+	// Which keys must be set is MissingCredentials'; here only their form.
 	if strings.ContainsAny(a.SignName, "【】") {
 		bad("aliyun.sign_name", "is the registered name without 【】, got %q", a.SignName)
 	}
 	if !isHTTPURL(a.Endpoint) {
 		bad("aliyun.endpoint", "must be an http or https URL such as https://dysmsapi.aliyuncs.com, got %q", a.Endpoint)
 	}
-	if len(a.PushToken) < MinPushTokenLen || !alnum(a.PushToken) {
-		bad("aliyun.push_token", "required when sms.provider is aliyun: %d+ letters and digits", MinPushTokenLen)
+	if a.PushToken != "" && (len(a.PushToken) < MinPushTokenLen || !alnum(a.PushToken)) {
+		bad("aliyun.push_token", "must be %d+ letters and digits", MinPushTokenLen)
 	}
 }

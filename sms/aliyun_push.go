@@ -126,8 +126,10 @@ func (p *AliyunPush) handle(ctx context.Context, seq string) error {
 	to, nerr := booking.NormalizeMobile(m.Phone)
 	err = svc.Store.InTx(ctx, func(tx booking.Tx) error {
 		if nerr == nil {
-			if err := tx.Enqueue(booking.Message{To: to, Kind: MsgReply, Params: map[string]string{"result": reply}}); err != nil {
-				return err
+			for _, r := range reply {
+				if err := tx.Enqueue(booking.Message{To: to, Kind: r.Kind, Params: r.Params}); err != nil {
+					return err
+				}
 			}
 		}
 		return tx.FinishUp(seq, svc.Now())

@@ -2,6 +2,7 @@ package sms_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -25,9 +26,28 @@ const (
 	aliPushToken = "pushtoken0123456789abcdefABCDEF012345"
 )
 
-var aliTemplates = map[string]string{booking.MsgCode: "SMS_100001", booking.MsgConfirmation: "SMS_100002",
-	booking.MsgReminder: "SMS_100003", booking.MsgCancellation: "SMS_100004", booking.MsgNoShow: "SMS_100005",
-	booking.MsgBlacklist: "SMS_100006", sms.MsgReply: "SMS_100007"}
+var aliTemplates = templateCodes()
+
+// templateCodes registers a code for every kind, SMS_1000nn.
+func templateCodes() map[string]string {
+	out := map[string]string{booking.MsgCode: "SMS_100001", booking.MsgConfirmation: "SMS_100002",
+		booking.MsgReminder: "SMS_100003", booking.MsgCancellation: "SMS_100004", booking.MsgNoShow: "SMS_100005",
+		booking.MsgBlacklist: "SMS_100006"}
+	for i, k := range sms.ReplyKinds {
+		out[k] = fmt.Sprintf("SMS_1001%02d", i)
+	}
+	return out
+}
+
+// kindOf is the kind a template code was registered for.
+func kindOf(code string) string {
+	for k, c := range aliTemplates {
+		if c == code {
+			return k
+		}
+	}
+	return ""
+}
 
 // aliyunEnv is a store, the fake Aliyun API, a worker sending through the
 // SDK and our push endpoints on a real listener.

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/beevik/etree"
 
+	"yuyue/sms"
 	"yuyue/sms/aliyuntest"
 	"yuyue/store/storetest"
 	"yuyue/webhook"
@@ -25,8 +27,14 @@ const (
 	e2ePushTok = "e2epush0123456789abcdefABCDEF0123456"
 )
 
-var e2eTemplates = map[string]string{"code": "SMS_200001", "confirmation": "SMS_200002", "reminder": "SMS_200003",
-	"cancellation": "SMS_200004", "noshow": "SMS_200005", "blacklist": "SMS_200006", "reply": "SMS_200007"}
+var e2eTemplates = func() map[string]string {
+	out := map[string]string{"code": "SMS_200001", "confirmation": "SMS_200002", "reminder": "SMS_200003",
+		"cancellation": "SMS_200004", "noshow": "SMS_200005", "blacklist": "SMS_200006"}
+	for i, k := range sms.ReplyKinds {
+		out[k] = fmt.Sprintf("SMS_2001%02d", i)
+	}
+	return out
+}()
 
 // startAliyunServer runs `yuyue serve` with sms.provider=aliyun against a
 // fake Aliyun API and returns the server's URL and the fake.
@@ -187,8 +195,8 @@ func TestServeAliyunBookingAndReplies(t *testing.T) {
 	if at := fake.PushUp(up, aliyuntest.Up{PhoneNumber: phone, Content: "CX", SequenceID: 5001}); !at[0].Accepted {
 		t.Fatalf("CX push: %+v", at)
 	}
-	if r := c.waitFor("reply", 1)[0].Params["result"]; !strings.Contains(r, ref) {
-		t.Fatalf("CX reply does not list the booking %s: %q", ref, r)
+	if r := c.waitFor(sms.ReplyBooking, 1)[0].Params; r["ref"] != ref || r["business"] != "新生儿入户" {
+		t.Fatalf("CX reply does not list the booking %s: %v", ref, r)
 	}
 	for range 2 {
 		if at := fake.PushUp(up, aliyuntest.Up{PhoneNumber: phone, Content: "ＱＸ", SequenceID: 5002}); !at[0].Accepted {
@@ -196,12 +204,12 @@ func TestServeAliyunBookingAndReplies(t *testing.T) {
 		}
 	}
 	notice := c.waitFor("cancellation", 1)
-	replies := c.waitFor("reply", 2)
-	if notice[0].Params["ref"] != ref || !strings.Contains(replies[1].Params["result"], "已取消受理号"+ref) {
+	replies := c.waitFor(sms.ReplyCancelled, 1)
+	if notice[0].Params["ref"] != ref || replies[0].Params["ref"] != ref {
 		t.Fatalf("cancellation %+v, replies %+v", notice, replies)
 	}
 	time.Sleep(300 * time.Millisecond) // a second notice or reply would have left by now
-	if n, r := len(c.waitFor("cancellation", 1)), len(c.waitFor("reply", 2)); n != 1 || r != 2 {
+	if n, r := len(c.waitFor("cancellation", 1)), len(c.waitFor(sms.ReplyCancelled, 1)); n != 1 || r != 1 {
 		t.Fatalf("%d cancellation notices and %d replies after QX pushed twice", n, r)
 	}
 	if at := aliyuntest.PushOnce(base+"/aliyun/sms/up/not-the-token", []byte(`[]`)); at.Status != 403 {
@@ -219,15 +227,15 @@ func TestAliyunMissingTemplateStopsStartup(t *testing.T) {
 		"YUYUE_ALIYUN_PUSH_TOKEN": e2ePushTok,
 	}
 	for kind, code := range e2eTemplates {
-		if kind != "reply" {
+		if kind != "reply_help" {
 			env["YUYUE_ALIYUN_TEMPLATES_"+strings.ToUpper(kind)] = code
 		}
 	}
 	e := testEnv(t, env)
 	e.stdin, e.stdout, e.stderr = strings.NewReader(""), io.Discard, io.Discard
 	err := run(t.Context(), []string{"serve"}, e)
-	if err == nil || !strings.Contains(err.Error(), "aliyun.templates.reply") || !strings.Contains(err.Error(), "YUYUE_ALIYUN_TEMPLATES_REPLY") {
-		t.Fatalf("err = %v, want aliyun.templates.reply named", err)
+	if err == nil || !strings.Contains(err.Error(), "aliyun.templates.reply_help") || !strings.Contains(err.Error(), "YUYUE_ALIYUN_TEMPLATES_REPLY_HELP") {
+		t.Fatalf("err = %v, want aliyun.templates.reply_help named", err)
 	}
 	if strings.Contains(err.Error(), "aliyun.templates.code") {
 		t.Fatalf("a configured template named as missing: %v", err)
