@@ -95,6 +95,14 @@ func (c *Codes) allowed(tx booking.Tx, phone, caller string, now time.Time) erro
 	if !last.IsZero() && now.Before(last.Add(c.Rules.ResendAfter)) {
 		return booking.Errorf(booking.ERateLimited, "resend_too_soon")
 	}
+	switch level, err := tx.PhoneBlock(phone, now); {
+	case err != nil:
+		return err
+	case level == "hour": // the provider refused this number for the hour
+		return booking.Errorf(booking.ERateLimited, "hourly_cap")
+	case level == "day":
+		return booking.Errorf(booking.ERateLimited, "daily_cap")
+	}
 	hour, _, err := tx.CountCodes(phone, caller, now.Add(-time.Hour))
 	if err != nil {
 		return err

@@ -12,8 +12,11 @@ import (
 // when YUYUE_TEST_POSTGRES is set, each in a fresh schema.
 func TestPostgres(t *testing.T) {
 	storetest.RunPostgres(t, "sms_test", map[string]func(*testing.T){
+		"TestAliyunBalanceAndIllegalNumberAreFinal":                  TestAliyunBalanceAndIllegalNumberAreFinal,
 		"TestAliyunConfirmationThroughSDK":                           TestAliyunConfirmationThroughSDK,
 		"TestAliyunForgedAndMalformedPushes":                         TestAliyunForgedAndMalformedPushes,
+		"TestAliyunHourAndDayLimitsAreFinal":                         TestAliyunHourAndDayLimitsAreFinal,
+		"TestAliyunMinuteLimitRetriedOnceAfterTheMinute":             TestAliyunMinuteLimitRetriedOnceAfterTheMinute,
 		"TestAliyunRePushAfterFailure":                               TestAliyunRePushAfterFailure,
 		"TestAliyunReportBeforeBizIDSaved":                           TestAliyunReportBeforeBizIDSaved,
 		"TestAliyunReportMarksFailedWithErrCode":                     TestAliyunReportMarksFailedWithErrCode,

@@ -192,25 +192,25 @@ func TestTemplateRulesCatchViolations(t *testing.T) {
 	longest := longestValues(t)
 	code := map[string]string{"code": "123456"}
 	for text, want := range map[string]string{
-		"${business}${time}":                             "made only of variables",
-		"${business}，${time}。":                           "made only of variables",
-		"${months}个月内爽约${strikes}次，暂停${months}个月。":       "variable months appears 2 times",
-		"请阅读须知：${notice}。":                              "variable notice can be 73 characters",
-		"您预约的${business}${time}已确认。":                    "two variables touch",
-		"您的预约已取消。回复TD退订。":                              "marketing wording 退订",
-		"您的预约已取消。咨询请拨0755-12345678。":                   "names the number 0755",
-		"【深圳公安】您的预约已取消。":                               "holds 【】",
-		"您的预约已取消，详见https://example.cn。":                  "holds a link",
-		"您的预约${unknownvar}已取消。":                          "variable unknownvar: no known longest value",
+		"${business}${time}":   "made only of variables",
+		"${business}，${time}。": "made only of variables",
+		"${months}个月内爽约${strikes}次，暂停${months}个月。": "variable months appears 2 times",
+		"请阅读须知：${notice}。":                         "variable notice can be 73 characters",
+		"您预约的${business}${time}已确认。":               "two variables touch",
+		"您的预约已取消。回复TD退订。":                          "marketing wording 退订",
+		"您的预约已取消。咨询请拨0755-12345678。":               "names the number 0755",
+		"【深圳公安】您的预约已取消。":                           "holds 【】",
+		"您的预约已取消，详见https://example.cn。":            "holds a link",
+		"您的预约${unknownvar}已取消。":                    "variable unknownvar: no known longest value",
 	} {
 		if bad := checkTemplate(sms.Template{Text: text}, longest, code); !containsPrefix(bad, want) {
 			t.Errorf("%q: checker said %q, want %q", text, bad, want)
 		}
 	}
 	for text, want := range map[string]string{
-		"您的动态码${code}，请勿告诉他人。":         "a 验证码 template without 验证码",
-		"验证码${code}，${ttl}分钟内有效。":       "a 验证码 template with 2 variables",
-		"验证码${ref}，仅用于户政预约。":           "验证码 variable ref is \"\"",
+		"您的动态码${code}，请勿告诉他人。":    "a 验证码 template without 验证码",
+		"验证码${code}，${ttl}分钟内有效。": "a 验证码 template with 2 variables",
+		"验证码${ref}，仅用于户政预约。":      "验证码 variable ref is \"\"",
 	} {
 		if bad := checkTemplate(sms.Template{Text: text, Code: true}, longest, code); !containsPrefix(bad, want) {
 			t.Errorf("%q: checker said %q, want %q", text, bad, want)

@@ -38,7 +38,7 @@ var e2eTemplates = func() map[string]string {
 
 // startAliyunServer runs `yuyue serve` with sms.provider=aliyun against a
 // fake Aliyun API and returns the server's URL and the fake.
-func startAliyunServer(t *testing.T) (string, *aliyuntest.Fake) {
+func startAliyunServer(t *testing.T) (*running, *aliyuntest.Fake) {
 	t.Helper()
 	fake := aliyuntest.New(e2eKeyID, e2eSecret)
 	t.Cleanup(fake.Close)
@@ -55,7 +55,7 @@ func startAliyunServer(t *testing.T) (string, *aliyuntest.Fake) {
 		env["YUYUE_ALIYUN_TEMPLATES_"+strings.ToUpper(kind)] = code
 		fake.Templates[code] = true
 	}
-	return startServer(t, testEnv(t, env)).base, fake
+	return startServer(t, testEnv(t, env)), fake
 }
 
 // caller answers the IVR by the step each <Gather> names, so the test
@@ -174,7 +174,8 @@ func (c *caller) waitFor(kind string, n int) []aliyuntest.Send {
 // A whole IVR booking with Aliyun as the provider, then CX and QX replies
 // pushed as Aliyun pushes them.
 func TestServeAliyunBookingAndReplies(t *testing.T) {
-	base, fake := startAliyunServer(t)
+	srv, fake := startAliyunServer(t)
+	base := srv.base
 	c := &caller{t: t, base: base, from: storetest.Phone(7), fake: fake, sid: "CA" + strings.Repeat("7", 32)}
 	c.book(strings.ReplaceAll(storetest.ID(7), "X", "*"))
 	if !strings.Contains(c.said, "预约成功") {
@@ -240,4 +241,43 @@ func TestAliyunMissingTemplateStopsStartup(t *testing.T) {
 	if strings.Contains(err.Error(), "aliyun.templates.code") {
 		t.Fatalf("a configured template named as missing: %v", err)
 	}
+}
+
+// Aliyun refusing every send for the account (balance) shows on /readyz as
+// a warning and in the metric the alert watches; the next send that goes
+// through clears both.
+func TestServeAliyunBalanceShowsOnReadyzAndMetrics(t *testing.T) {
+	srv, fake := startAliyunServer(t)
+	up := srv.base + "/aliyun/sms/up/" + e2ePushTok
+	fake.NoBalance = true
+	if at := fake.PushUp(up, aliyuntest.Up{PhoneNumber: "13900009999", Content: "CX", SequenceID: 9101}); !at[0].Accepted {
+		t.Fatalf("push: %+v", at)
+	}
+	waitBody(t, srv.base+"/readyz", "isv.AMOUNT_NOT_ENOUGH", 200)
+	waitBody(t, srv.admin+"/metrics", "yuyue_sms_provider_account_blocked 1", 200)
+	fake.NoBalance = false
+	if at := fake.PushUp(up, aliyuntest.Up{PhoneNumber: "13900009999", Content: "CX", SequenceID: 9102}); !at[0].Accepted {
+		t.Fatalf("push: %+v", at)
+	}
+	waitBody(t, srv.admin+"/metrics", "yuyue_sms_provider_account_blocked 0", 200)
+	if code, body := get(t, srv.base+"/readyz"); code != 200 || strings.Contains(body, "AMOUNT_NOT_ENOUGH") {
+		t.Fatalf("/readyz after a send went through: %d %s", code, body)
+	}
+}
+
+// waitBody polls url until its body holds want (the outbox sends in the
+// background), then checks the status.
+func waitBody(t *testing.T, url, want string, status int) {
+	t.Helper()
+	var code int
+	var body string
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if code, body = get(t, url); strings.Contains(body, want) {
+			if code != status {
+				t.Fatalf("%s = %d, want %d: %s", url, code, status, body)
+			}
+			return
+		}
+	}
+	t.Fatalf("%s never said %q: %d %s", url, want, code, body)
 }
