@@ -115,12 +115,22 @@ func TestAliyunForgedAndMalformedPushes(t *testing.T) {
 	if a.upRecorded(t, "77") {
 		t.Fatal("a forged push was recorded")
 	}
-	for _, bad := range []string{``, `{}`, `{"phone_number":"1"}`, `[{"content":"x"}]`, `[{"phone_number":"13800138000","content":"x"}]`,
-		`[1,2]`, `[{"phone_number":"13800138000","content":"x","sequence_id":"abc"}]`, `[] []`, `<xml/>`} {
+	for _, bad := range []string{``, `{}`, `{"phone_number":"1"}`, `[] []`, `<xml/>`, `[1,`} {
 		if at := aliyuntest.PushOnce(a.base+"/aliyun/sms/up/"+aliPushToken, []byte(bad)); at.Status != 400 || at.Accepted {
 			t.Fatalf("%q: %+v", bad, at)
 		}
 		if at := aliyuntest.PushOnce(a.base+"/aliyun/sms/report/"+aliPushToken, []byte(bad)); at.Status != 400 {
+			t.Fatalf("report %q: %+v", bad, at)
+		}
+	}
+	// A batch whose items are all malformed is received (pushing it again
+	// would not mend it); nothing in it is applied.
+	for _, bad := range []string{`[1,2]`, `[{"content":"x"}]`, `[{"phone_number":"13800138000","content":"x"}]`,
+		`[{"phone_number":"13800138000","content":"x","sequence_id":"abc"}]`} {
+		if at := aliyuntest.PushOnce(a.base+"/aliyun/sms/up/"+aliPushToken, []byte(bad)); at.Status != 200 || !at.Accepted {
+			t.Fatalf("%q: %+v", bad, at)
+		}
+		if at := aliyuntest.PushOnce(a.base+"/aliyun/sms/report/"+aliPushToken, []byte(bad)); at.Status != 200 {
 			t.Fatalf("report %q: %+v", bad, at)
 		}
 	}

@@ -61,7 +61,7 @@ type aliyunEnv struct {
 	loseAnswers atomic.Int32
 }
 
-func newAliyunEnv(t *testing.T, secret string) *aliyunEnv {
+func newAliyunEnv(t testing.TB, secret string) *aliyunEnv {
 	t.Helper()
 	e := storetest.NewEnv(t)
 	fake := aliyuntest.New(aliKeyID, aliSecret)
@@ -95,7 +95,7 @@ func newAliyunEnv(t *testing.T, secret string) *aliyunEnv {
 	return a
 }
 
-func listen(t *testing.T, app *fiber.App) string {
+func listen(t testing.TB, app *fiber.App) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

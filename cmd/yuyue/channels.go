@@ -18,6 +18,7 @@ import (
 type channels struct {
 	codes  *sms.Codes
 	worker *sms.Worker
+	push   *sms.AliyunPush // nil unless Aliyun's pushes are mounted
 }
 
 func newChannels(d *deps) (*channels, error) {
@@ -43,7 +44,7 @@ func mountChannels(app *fiber.App, d *deps) (*channels, error) {
 		return nil, err
 	}
 	tw := app.Group("/twilio", webhook.Verify(d.cfg.PublicURL, d.cfg.Twilio.AuthToken))
-	mountSMS(app, tw, d, ch.worker.Kick)
+	ch.push = mountSMS(app, tw, d, ch.worker.Kick)
 	voice, err := ivr.New(d.svc, ch.codes, ivrVoice(d.cfg.Voice), d.cfg.PublicURL, d.cfg.Key("ivr session seal v1"), d.log)
 	if err != nil {
 		return nil, err
