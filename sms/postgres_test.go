@@ -36,6 +36,7 @@ func TestPostgres(t *testing.T) {
 		"TestDevInboxShowsTextAndTemplate":                           TestDevInboxShowsTextAndTemplate,
 		"TestDocumentedTemplatesMatchCode":                           TestDocumentedTemplatesMatchCode,
 		"TestDocumentedTemplatesPassAliyunRules":                     TestDocumentedTemplatesPassAliyunRules,
+		"TestHandledErrorCodesDocumented":                            TestHandledErrorCodesDocumented,
 		"TestInboundCancelAfterDeadlineRefused":                      TestInboundCancelAfterDeadlineRefused,
 		"TestInboundCommands":                                        TestInboundCommands,
 		"TestInboundDeadlineSaysTheConfiguredHour":                   TestInboundDeadlineSaysTheConfiguredHour,
