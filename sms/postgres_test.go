@@ -32,6 +32,7 @@ func TestPostgres(t *testing.T) {
 		"TestCodeExpiresAtExactlyFiveMinutes":                        TestCodeExpiresAtExactlyFiveMinutes,
 		"TestCodeNeverInLogs":                                        TestCodeNeverInLogs,
 		"TestCodeResendAndCaps":                                      TestCodeResendAndCaps,
+		"TestCodeTextSaysTheConfiguredValidity":                      TestCodeTextSaysTheConfiguredValidity,
 		"TestCodeWrongEntriesAndSixthRefused":                        TestCodeWrongEntriesAndSixthRefused,
 		"TestDevInboxShowsTextAndTemplate":                           TestDevInboxShowsTextAndTemplate,
 		"TestDocumentedTemplatesMatchCode":                           TestDocumentedTemplatesMatchCode,

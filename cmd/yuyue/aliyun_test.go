@@ -192,6 +192,15 @@ func TestServeAliyunBookingAndReplies(t *testing.T) {
 	}
 
 	up := base + "/aliyun/sms/up/" + e2ePushTok
+	// Aliyun's console checks both URLs with a GET before saving them.
+	for _, u := range []string{up, base + "/aliyun/sms/report/" + e2ePushTok} {
+		if code, body := get(t, u); code != 200 || body != `{"code":0,"msg":"成功"}` {
+			t.Fatalf("GET %s: %d %s", u, code, body)
+		}
+	}
+	if code, _ := get(t, base+"/aliyun/sms/report/"+strings.ToLower(e2ePushTok)); code != 403 {
+		t.Fatalf("GET with a wrong token: %d", code)
+	}
 	phone := strings.TrimPrefix(c.from, "+86")
 	if at := fake.PushUp(up, aliyuntest.Up{PhoneNumber: phone, Content: "CX", SequenceID: 5001}); !at[0].Accepted {
 		t.Fatalf("CX push: %+v", at)

@@ -25,6 +25,10 @@ func newSender(d *deps) (sms.Sender, sms.Renderer, error) {
 	case c.Dev():
 		return &sms.DevSender{Store: d.store, Log: d.log, Now: d.svc.Now, Templates: c.Aliyun.Templates.ByKind()}, text, nil
 	case c.SMS.Provider == "aliyun":
+		if text.Settings != sms.DefaultTextSettings {
+			d.log.Warn("sms.code_ttl differs from the documented template: register the code template with this text",
+				"text", sms.TemplatesFor(text.Settings)["code"].Text)
+		}
 		a := c.Aliyun
 		s, err := sms.NewAliyunSender(sms.AliyunOptions{AccessKeyID: a.AccessKeyID, AccessKeySecret: a.AccessKeySecret,
 			SignName: a.SignName, Endpoint: a.Endpoint, Templates: a.Templates.ByKind(), Timeout: c.SMS.SendTimeout})
