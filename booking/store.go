@@ -83,6 +83,7 @@ type Tx interface {
 
 	SMSTx
 	ProviderTx
+	SMSLimitsTx
 	CallTx
 	JobTx
 	OperatorTx

@@ -90,19 +90,33 @@ type Aliyun struct {
 
 // AliyunTemplates are the registered template codes, one per message kind.
 type AliyunTemplates struct {
-	Code         string `mapstructure:"code"`
-	Confirmation string `mapstructure:"confirmation"`
-	Reminder     string `mapstructure:"reminder"`
-	Cancellation string `mapstructure:"cancellation"`
-	NoShow       string `mapstructure:"noshow"`
-	Blacklist    string `mapstructure:"blacklist"`
-	Reply        string `mapstructure:"reply"`
+	Code           string `mapstructure:"code"`
+	Confirmation   string `mapstructure:"confirmation"`
+	Reminder       string `mapstructure:"reminder"`
+	Cancellation   string `mapstructure:"cancellation"`
+	NoShow         string `mapstructure:"noshow"`
+	Blacklist      string `mapstructure:"blacklist"`
+	ReplyHelp      string `mapstructure:"reply_help"`
+	ReplyUnknown   string `mapstructure:"reply_unknown"`
+	ReplyNone      string `mapstructure:"reply_none"`
+	ReplyStop      string `mapstructure:"reply_stop"`
+	ReplyBusy      string `mapstructure:"reply_busy"`
+	ReplyNoSuchRef string `mapstructure:"reply_no_such_ref"`
+	ReplyCancelled string `mapstructure:"reply_cancelled"`
+	ReplyTooLate   string `mapstructure:"reply_too_late"`
+	ReplyConfirmed string `mapstructure:"reply_confirmed"`
+	ReplyWhich     string `mapstructure:"reply_which"`
+	ReplyBooking   string `mapstructure:"reply_booking"`
 }
 
 // ByKind maps message kinds to template codes.
 func (t AliyunTemplates) ByKind() map[string]string {
 	return map[string]string{"code": t.Code, "confirmation": t.Confirmation, "reminder": t.Reminder,
-		"cancellation": t.Cancellation, "noshow": t.NoShow, "blacklist": t.Blacklist, "reply": t.Reply}
+		"cancellation": t.Cancellation, "noshow": t.NoShow, "blacklist": t.Blacklist,
+		"reply_help": t.ReplyHelp, "reply_unknown": t.ReplyUnknown, "reply_none": t.ReplyNone, "reply_stop": t.ReplyStop,
+		"reply_busy": t.ReplyBusy, "reply_no_such_ref": t.ReplyNoSuchRef, "reply_cancelled": t.ReplyCancelled,
+		"reply_too_late": t.ReplyTooLate, "reply_confirmed": t.ReplyConfirmed, "reply_which": t.ReplyWhich,
+		"reply_booking": t.ReplyBooking}
 }
 
 // Log selects the slog handler.
@@ -159,6 +173,9 @@ type SMS struct {
 	RetryBase         time.Duration `mapstructure:"retry_base"`
 	SendTimeout       time.Duration `mapstructure:"send_timeout"`
 	PollInterval      time.Duration `mapstructure:"poll_interval"`
+	// TwilioCNPerDay caps messages per +86 number and day with Twilio,
+	// within Twilio's China rules (more than five different: manual review).
+	TwilioCNPerDay int `mapstructure:"twilio_cn_per_day"`
 }
 
 // Jobs are cron schedules (robfig/cron syntax, Asia/Shanghai); empty disables.

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/url"
 	"reflect"
+	"sort"
 	"strings"
 )
 
@@ -50,15 +51,28 @@ func isLoopbackAddr(addr string) bool {
 }
 
 // providerCredentials are the keys each SMS provider needs outside
-// development mode; sms.provider picks one (twilio when unset).
+// development mode; sms.provider picks one (twilio when unset). Aliyun's
+// registered template codes are added by aliyunTemplateKeys.
 var providerCredentials = map[string][]string{
 	"twilio": {"twilio.sms_from"},
-	"aliyun": {"aliyun.access_key_id", "aliyun.access_key_secret", "aliyun.sign_name"},
+	"aliyun": {"aliyun.access_key_id", "aliyun.access_key_secret", "aliyun.sign_name", "aliyun.push_token"},
+}
+
+// aliyunTemplateKeys are the aliyun.templates.* keys, sorted.
+func (c *Config) aliyunTemplateKeys() []string {
+	var keys []string
+	for k := range c.Aliyun.Templates.ByKind() {
+		keys = append(keys, "aliyun.templates."+k)
+	}
+	sort.Strings(keys)
+	return keys
 }
 
 // MissingCredentials lists the credential keys that are empty: Twilio's
-// account for the voice channel always, then the configured SMS provider's.
-// It is the one place that knows which provider needs what.
+// account for the voice channel always, then the configured SMS provider's
+// (for Aliyun also its push token and every template code). It is the one
+// place that knows which provider needs what, so development mode, which
+// needs none of them, starts with any provider.
 func (c *Config) MissingCredentials() []string {
 	keys := []string{"twilio.account_sid", "twilio.auth_token"}
 	provider := c.stringAt("sms.provider")
@@ -66,6 +80,9 @@ func (c *Config) MissingCredentials() []string {
 		provider = "twilio"
 	}
 	keys = append(keys, providerCredentials[provider]...)
+	if provider == "aliyun" {
+		keys = append(keys, c.aliyunTemplateKeys()...)
+	}
 	var missing []string
 	for _, k := range keys {
 		if strings.TrimSpace(c.stringAt(k)) == "" {

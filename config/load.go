@@ -32,7 +32,7 @@ var defaults = map[string]any{
 	"aliyun.templates.cancellation": "",
 	"aliyun.templates.noshow":       "",
 	"aliyun.templates.blacklist":    "",
-	"aliyun.templates.reply":        "",
+	"aliyun.templates.reply_help":   "",
 	"sms.provider":                  "twilio",
 	"sms.signature":                 "【深圳户政预约】",
 	"catalog":                       "",
@@ -86,6 +86,19 @@ var defaults = map[string]any{
 	"jobs.backup":                   "15 2 * * *",
 	"backup.dir":                    "",
 	"backup.keep":                   7,
+
+	// the other answers to SMS commands, one registered template each
+	"aliyun.templates.reply_unknown":     "",
+	"aliyun.templates.reply_none":        "",
+	"aliyun.templates.reply_stop":        "",
+	"aliyun.templates.reply_busy":        "",
+	"aliyun.templates.reply_no_such_ref": "",
+	"aliyun.templates.reply_cancelled":   "",
+	"aliyun.templates.reply_too_late":    "",
+	"aliyun.templates.reply_confirmed":   "",
+	"aliyun.templates.reply_which":       "",
+	"aliyun.templates.reply_booking":     "",
+	"sms.twilio_cn_per_day":              4,
 }
 
 // EnvName is the environment variable that sets key.

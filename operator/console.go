@@ -57,7 +57,7 @@ func (c *Console) funcs() template.FuncMap {
 		"rolename": func(r string) string { return named(roleNames, r, "未知角色") },
 		"channel":  func(s string) string { return named(channelNames, s, "其他") },
 		"action":   func(s string) string { return named(actionNames, s, "其他操作") },
-		"kind":     func(s string) string { return named(kindNames, s, "其他短信") },
+		"kind":     kindName,
 		"actor":    actorText,
 		"context":  contextText,
 		"detail":   detailText,

@@ -37,7 +37,15 @@ var actionNames = map[string]string{
 var kindNames = map[string]string{
 	booking.MsgCode: "验证码", booking.MsgConfirmation: "预约确认", booking.MsgReminder: "预约提醒",
 	booking.MsgCancellation: "取消通知", booking.MsgNoShow: "爽约通知", booking.MsgBlacklist: "暂停预约通知",
-	"reply": "短信回复",
+}
+
+// kindName names a message kind; every answer to a citizen's SMS command
+// (reply_help, reply_booking …) is a 短信回复.
+func kindName(kind string) string {
+	if strings.HasPrefix(kind, "reply_") {
+		return "短信回复"
+	}
+	return named(kindNames, kind, "其他短信")
 }
 
 // jobNames are the scheduled jobs, which act under their own names.

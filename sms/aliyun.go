@@ -120,7 +120,8 @@ func (s *AliyunSender) Send(_ context.Context, m booking.OutboxItem, _ string) (
 		return "", ClassifyAliyun(err), aliyunError(err)
 	}
 	if resp.Code != "OK" {
-		return "", aliyunCodeOutcome(resp.Code), fmt.Errorf("aliyun: %s: %s", resp.Code, resp.Message)
+		outcome, r := aliyunRefusal(resp.Code, resp.Message)
+		return "", outcome, r
 	}
 	if resp.BizId == "" {
 		return "", booking.SendUnknown, errors.New("aliyun answered OK without a BizId")
@@ -153,17 +154,6 @@ func ClassifyAliyun(err error) booking.SendOutcome {
 		return booking.SendRetry
 	}
 	return booking.SendUnknown
-}
-
-// aliyunCodeOutcome maps a SendSms answer that is not OK: flow control and
-// system errors pass, anything else (bad template, bad number, a sign not
-// approved) will not.
-func aliyunCodeOutcome(code string) booking.SendOutcome {
-	switch {
-	case code == "isp.SYSTEM_ERROR", code == "isv.BUSINESS_LIMIT_CONTROL", strings.HasPrefix(code, "Throttling"):
-		return booking.SendRetry
-	}
-	return booking.SendFailed
 }
 
 // aliyunError shortens the SDK's error (which carries response headers)

@@ -20,7 +20,10 @@ import (
 // (上行, POST /aliyun/sms/up/<token>) and delivery reports (POST
 // /aliyun/sms/report/<token>). Aliyun signs nothing: the token in the URL
 // is the secret. A batch is answered {"code":0} only once it is recorded;
-// anything else makes Aliyun push it again (after 1, 5 and 10 minutes).
+// anything else makes Aliyun push it again (after 1, 5 and 10 minutes,
+// then it is lost), so a reply whose command failed after it was recorded
+// is run again by RetryPending, not left to those re-pushes. A malformed
+// item is skipped (logged and counted), never a reason to refuse the rest.
 type AliyunPush struct {
 	Commands *Inbound // runs replies as SMS commands
 	Token    string
@@ -33,10 +36,26 @@ type AliyunPush struct {
 // run it again (a crash mid-command leaves it claimed).
 const claimLease = 30 * time.Second
 
-// Mount adds the push routes.
+// upRetryFor is how long after it arrived a reply whose command failed is
+// still run again: later, an answer would confuse more than it helps.
+const upRetryFor = time.Hour
+
+// Mount adds the push routes. Aliyun's console checks a push URL with a
+// GET before it saves it, within a second: Check answers it.
 func (p *AliyunPush) Mount(r fiber.Router) {
 	r.Post("/aliyun/sms/up/:token", p.Up)
 	r.Post("/aliyun/sms/report/:token", p.Report)
+	r.Get("/aliyun/sms/up/:token", p.Check)
+	r.Get("/aliyun/sms/report/:token", p.Check)
+}
+
+// Check answers the console's GET on a push URL: the token is checked as
+// for a push, nothing else is done, so it is fast.
+func (p *AliyunPush) Check(c *fiber.Ctx) error {
+	if !p.authorized(c) {
+		return refuse(c, fiber.StatusForbidden, "forbidden")
+	}
+	return c.JSON(fiber.Map{"code": 0, "msg": "成功"})
 }
 
 func (p *AliyunPush) authorized(c *fiber.Ctx) bool {
@@ -61,26 +80,29 @@ type upItem struct {
 }
 
 // Up records a batch of replies, then runs each one not handled before and
-// queues its answer as a reply message.
+// queues its answer. It answers success once the batch is recorded: a
+// command that fails after that is run again by RetryPending.
 func (p *AliyunPush) Up(c *fiber.Ctx) error {
 	if !p.authorized(c) {
 		return refuse(c, fiber.StatusForbidden, "forbidden")
 	}
-	var items []upItem
-	if err := decodeBatch(c.Body(), &items); err != nil {
+	raw, err := decodeBatch(c.Body())
+	if err != nil {
 		return refuse(c, fiber.StatusBadRequest, err.Error())
 	}
-	ups := make([]booking.UpMessage, len(items))
-	for i, it := range items {
-		if it.PhoneNumber == "" || it.SequenceID == "" || it.Content == nil {
-			return refuse(c, fiber.StatusBadRequest, fmt.Sprintf("item %d: phone_number, content and sequence_id are required", i))
+	var ups []booking.UpMessage
+	for i, r := range raw {
+		var it upItem
+		if err := strictItem(r, &it); err != nil || it.PhoneNumber == "" || it.SequenceID == "" || it.Content == nil {
+			p.skip("up", i, "phone_number, content and sequence_id are required")
+			continue
 		}
-		ups[i] = booking.UpMessage{SequenceID: it.SequenceID.String(), Phone: it.PhoneNumber, Content: *it.Content,
-			DestCode: it.DestCode, SendTime: it.SendTime}
+		ups = append(ups, booking.UpMessage{SequenceID: it.SequenceID.String(), Phone: it.PhoneNumber, Content: *it.Content,
+			DestCode: it.DestCode, SendTime: it.SendTime})
 	}
 	svc := p.Commands.Svc
 	ctx := c.UserContext()
-	err := svc.Store.InTx(ctx, func(tx booking.Tx) error {
+	err = svc.Store.InTx(ctx, func(tx booking.Tx) error {
 		for i := range ups {
 			ups[i].ReceivedAt = svc.Now()
 			if _, err := tx.RecordUp(ups[i]); err != nil {
@@ -93,18 +115,56 @@ func (p *AliyunPush) Up(c *fiber.Ctx) error {
 		p.Log.Error("aliyun up: record", "err", err)
 		return refuse(c, fiber.StatusInternalServerError, "not recorded")
 	}
-	failed := false
 	for _, u := range ups {
 		if err := p.handle(ctx, u.SequenceID); err != nil {
-			p.Log.Error("aliyun up: command", "sequence_id", u.SequenceID, "err", err)
-			failed = true
+			p.Log.Warn("aliyun up: command failed, will run again", "sequence_id", u.SequenceID, "err", err)
 		}
 	}
-	if failed {
-		// Recorded but not answered: a re-push runs what is left.
-		return refuse(c, fiber.StatusInternalServerError, "retry")
-	}
 	return received(c)
+}
+
+// skip logs and counts a malformed item of a push batch.
+func (p *AliyunPush) skip(push string, i int, why string) {
+	smsPushItemsRejected.WithLabelValues(push).Inc()
+	p.Log.Warn("aliyun push: malformed item skipped", "push", push, "item", i, "why", why)
+}
+
+// RetryPending runs the recorded replies whose command did not finish
+// (failed, or its handler died) and whose claim has lapsed, received within
+// upRetryFor. It returns how many it ran.
+func (p *AliyunPush) RetryPending(ctx context.Context) (int, error) {
+	svc := p.Commands.Svc
+	now := svc.Now()
+	var seqs []string
+	err := svc.Store.InTx(ctx, func(tx booking.Tx) (err error) {
+		seqs, err = tx.PendingUps(now.Add(-claimLease), now.Add(-upRetryFor), 50)
+		return err
+	})
+	n := 0
+	for _, seq := range seqs {
+		if err := p.handle(ctx, seq); err != nil {
+			p.Log.Warn("aliyun up: command failed again", "sequence_id", seq, "err", err)
+			continue
+		}
+		n++
+	}
+	return n, err
+}
+
+// Run calls RetryPending every interval until ctx ends.
+func (p *AliyunPush) Run(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := p.RetryPending(ctx); err != nil && ctx.Err() == nil {
+				p.Log.Error("aliyun up: retry", "err", err)
+			}
+		}
+	}
 }
 
 // handle runs one recorded up-message once: the claim keeps a concurrent
@@ -126,8 +186,10 @@ func (p *AliyunPush) handle(ctx context.Context, seq string) error {
 	to, nerr := booking.NormalizeMobile(m.Phone)
 	err = svc.Store.InTx(ctx, func(tx booking.Tx) error {
 		if nerr == nil {
-			if err := tx.Enqueue(booking.Message{To: to, Kind: MsgReply, Params: map[string]string{"result": reply}}); err != nil {
-				return err
+			for _, r := range reply {
+				if err := tx.Enqueue(booking.Message{To: to, Kind: r.Kind, Params: r.Params}); err != nil {
+					return err
+				}
 			}
 		}
 		return tx.FinishUp(seq, svc.Now())
@@ -151,21 +213,26 @@ type reportItem struct {
 	SMSSize     string `json:"sms_size"`
 }
 
-// Report records a batch of delivery reports on their outbox rows.
+// Report records a batch of delivery reports on their outbox rows; a
+// malformed item is skipped and the others applied.
 func (p *AliyunPush) Report(c *fiber.Ctx) error {
 	if !p.authorized(c) {
 		return refuse(c, fiber.StatusForbidden, "forbidden")
 	}
-	var items []reportItem
-	if err := decodeBatch(c.Body(), &items); err != nil {
+	raw, err := decodeBatch(c.Body())
+	if err != nil {
 		return refuse(c, fiber.StatusBadRequest, err.Error())
 	}
-	for i, it := range items {
-		if it.Success == nil || it.BizID == "" && it.OutID == "" {
-			return refuse(c, fiber.StatusBadRequest, fmt.Sprintf("item %d: success and biz_id or out_id are required", i))
+	var items []reportItem
+	for i, r := range raw {
+		var it reportItem
+		if err := strictItem(r, &it); err != nil || it.Success == nil || it.BizID == "" && it.OutID == "" {
+			p.skip("report", i, "success and biz_id or out_id are required")
+			continue
 		}
+		items = append(items, it)
 	}
-	err := p.Commands.Svc.Store.InTx(c.UserContext(), func(tx booking.Tx) error {
+	err = p.Commands.Svc.Store.InTx(c.UserContext(), func(tx booking.Tx) error {
 		for _, it := range items {
 			if err := p.record(tx, it); err != nil {
 				return err
@@ -198,18 +265,26 @@ func (p *AliyunPush) record(tx booking.Tx, it reportItem) error {
 	return err
 }
 
-// decodeBatch reads a JSON array and nothing after it.
-func decodeBatch(body []byte, v any) error {
+// decodeBatch reads a JSON array and nothing after it, its items still
+// raw: each is decoded alone, so one bad item spoils only itself.
+func decodeBatch(body []byte) ([]json.RawMessage, error) {
 	if !bytes.HasPrefix(bytes.TrimSpace(body), []byte("[")) {
-		return fmt.Errorf("body must be a JSON array")
+		return nil, fmt.Errorf("body must be a JSON array")
 	}
 	d := json.NewDecoder(bytes.NewReader(body))
-	d.UseNumber()
-	if err := d.Decode(v); err != nil {
-		return fmt.Errorf("body is not the push JSON: %s", strings.SplitN(err.Error(), "\n", 2)[0])
+	var items []json.RawMessage
+	if err := d.Decode(&items); err != nil {
+		return nil, fmt.Errorf("body is not the push JSON: %s", strings.SplitN(err.Error(), "\n", 2)[0])
 	}
 	if d.More() {
-		return fmt.Errorf("body has data after the JSON array")
+		return nil, fmt.Errorf("body has data after the JSON array")
 	}
-	return nil
+	return items, nil
+}
+
+// strictItem decodes one item of a batch, numbers kept as written.
+func strictItem(raw json.RawMessage, v any) error {
+	d := json.NewDecoder(bytes.NewReader(raw))
+	d.UseNumber()
+	return d.Decode(v)
 }

@@ -10,23 +10,43 @@ import (
 	"yuyue/store/storetest"
 )
 
-// lastReply returns the result param of the last reply SendSms to phone.
+// lastReply returns the text of the last answer SendSms to phone (its
+// template filled with the params Aliyun got), all its messages when it
+// had several.
 func (a *aliyunEnv) lastReply(t *testing.T, phone string) string {
 	t.Helper()
 	a.drain(t)
-	var out string
+	var out []string
+	replying := false
 	for _, s := range a.fake.SendsTo(strings.TrimPrefix(phone, "+86")) {
-		if s.TemplateCode == aliTemplates[sms.MsgReply] {
-			out = s.Params["result"]
+		kind := kindOf(s.TemplateCode)
+		if !strings.HasPrefix(kind, "reply_") {
+			replying = false
+			continue
 		}
+		if !replying || kind != sms.ReplyBooking {
+			out = nil
+		}
+		replying = true
+		out = append(out, filled(sms.Templates[kind].Text, s.Params))
 	}
-	return out
+	return strings.Join(out, "\n")
 }
 
+// filled is a template text with Aliyun's parameters in it.
+func filled(text string, params map[string]string) string {
+	for k, v := range params {
+		text = strings.ReplaceAll(text, "${"+k+"}", v)
+	}
+	return text
+}
+
+// count counts messages of kind to phone; "reply" counts every answer.
 func (a *aliyunEnv) count(phone, kind string) int {
 	n := 0
 	for _, s := range a.fake.SendsTo(strings.TrimPrefix(phone, "+86")) {
-		if s.TemplateCode == aliTemplates[kind] {
+		k := kindOf(s.TemplateCode)
+		if k == kind || kind == "reply" && strings.HasPrefix(k, "reply_") {
 			n++
 		}
 	}
@@ -59,7 +79,7 @@ func TestAliyunUpQueryThenCancelOnceWhenPushedTwice(t *testing.T) {
 	if n := a.count(c.Phone, booking.MsgCancellation); n != 1 {
 		t.Fatalf("%d cancellation notices", n)
 	}
-	if n := a.count(c.Phone, sms.MsgReply); n != 2 { // CX and one QX
+	if n := a.count(c.Phone, "reply"); n != 2 { // CX and one QX
 		t.Fatalf("%d replies, want 2", n)
 	}
 	if r := a.lastReply(t, c.Phone); !strings.Contains(r, "已取消受理号"+b.Reference) {
@@ -95,12 +115,22 @@ func TestAliyunForgedAndMalformedPushes(t *testing.T) {
 	if a.upRecorded(t, "77") {
 		t.Fatal("a forged push was recorded")
 	}
-	for _, bad := range []string{``, `{}`, `{"phone_number":"1"}`, `[{"content":"x"}]`, `[{"phone_number":"13800138000","content":"x"}]`,
-		`[1,2]`, `[{"phone_number":"13800138000","content":"x","sequence_id":"abc"}]`, `[] []`, `<xml/>`} {
+	for _, bad := range []string{``, `{}`, `{"phone_number":"1"}`, `[] []`, `<xml/>`, `[1,`} {
 		if at := aliyuntest.PushOnce(a.base+"/aliyun/sms/up/"+aliPushToken, []byte(bad)); at.Status != 400 || at.Accepted {
 			t.Fatalf("%q: %+v", bad, at)
 		}
 		if at := aliyuntest.PushOnce(a.base+"/aliyun/sms/report/"+aliPushToken, []byte(bad)); at.Status != 400 {
+			t.Fatalf("report %q: %+v", bad, at)
+		}
+	}
+	// A batch whose items are all malformed is received (pushing it again
+	// would not mend it); nothing in it is applied.
+	for _, bad := range []string{`[1,2]`, `[{"content":"x"}]`, `[{"phone_number":"13800138000","content":"x"}]`,
+		`[{"phone_number":"13800138000","content":"x","sequence_id":"abc"}]`} {
+		if at := aliyuntest.PushOnce(a.base+"/aliyun/sms/up/"+aliPushToken, []byte(bad)); at.Status != 200 || !at.Accepted {
+			t.Fatalf("%q: %+v", bad, at)
+		}
+		if at := aliyuntest.PushOnce(a.base+"/aliyun/sms/report/"+aliPushToken, []byte(bad)); at.Status != 200 {
 			t.Fatalf("report %q: %+v", bad, at)
 		}
 	}
@@ -172,7 +202,7 @@ func TestAliyunRePushAfterFailure(t *testing.T) {
 		t.Fatalf("attempts: %+v", at)
 	}
 	a.drain(t)
-	if n := a.count(c.Phone, sms.MsgReply); n != 1 {
+	if n := a.count(c.Phone, "reply"); n != 1 {
 		t.Fatalf("%d replies to one message pushed three times", n)
 	}
 	if n := a.count(c.Phone, booking.MsgCancellation); n != 1 {

@@ -2,6 +2,7 @@ package sms_test
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -25,9 +26,28 @@ const (
 	aliPushToken = "38MNlBRvp4CKgwJiLwL2cU9Zd4NQnrr4P3"
 )
 
-var aliTemplates = map[string]string{booking.MsgCode: "SMS_100001", booking.MsgConfirmation: "SMS_100002",
-	booking.MsgReminder: "SMS_100003", booking.MsgCancellation: "SMS_100004", booking.MsgNoShow: "SMS_100005",
-	booking.MsgBlacklist: "SMS_100006", sms.MsgReply: "SMS_100007"}
+var aliTemplates = templateCodes()
+
+// templateCodes registers a code for every kind, SMS_1000nn.
+func templateCodes() map[string]string {
+	out := map[string]string{booking.MsgCode: "SMS_100001", booking.MsgConfirmation: "SMS_100002",
+		booking.MsgReminder: "SMS_100003", booking.MsgCancellation: "SMS_100004", booking.MsgNoShow: "SMS_100005",
+		booking.MsgBlacklist: "SMS_100006"}
+	for i, k := range sms.ReplyKinds {
+		out[k] = fmt.Sprintf("SMS_1001%02d", i)
+	}
+	return out
+}
+
+// kindOf is the kind a template code was registered for.
+func kindOf(code string) string {
+	for k, c := range aliTemplates {
+		if c == code {
+			return k
+		}
+	}
+	return ""
+}
 
 // aliyunEnv is a store, the fake Aliyun API, a worker sending through the
 // SDK and our push endpoints on a real listener.
@@ -41,7 +61,7 @@ type aliyunEnv struct {
 	loseAnswers atomic.Int32
 }
 
-func newAliyunEnv(t *testing.T, secret string) *aliyunEnv {
+func newAliyunEnv(t testing.TB, secret string) *aliyunEnv {
 	t.Helper()
 	e := storetest.NewEnv(t)
 	fake := aliyuntest.New(aliKeyID, aliSecret)
@@ -75,7 +95,7 @@ func newAliyunEnv(t *testing.T, secret string) *aliyunEnv {
 	return a
 }
 
-func listen(t *testing.T, app *fiber.App) string {
+func listen(t testing.TB, app *fiber.App) string {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -91,7 +91,8 @@ func (c *Codes) issue(ctx context.Context, phone, purpose, caller string) error 
 	return err
 }
 
-// resendSpacing refuses a code within ResendAfter of the number's last one.
+// resendSpacing refuses a code within ResendAfter of the number's last one,
+// and while the provider refuses the number for the hour or the day.
 func (c *Codes) resendSpacing(tx booking.Tx, phone string, now time.Time) error {
 	last, err := tx.LastCodeAt(phone)
 	if err != nil {
@@ -99,6 +100,14 @@ func (c *Codes) resendSpacing(tx booking.Tx, phone string, now time.Time) error 
 	}
 	if !last.IsZero() && now.Before(last.Add(c.Rules.ResendAfter)) {
 		return booking.Errorf(booking.ERateLimited, "resend_too_soon")
+	}
+	switch level, err := tx.PhoneBlock(phone, now); {
+	case err != nil:
+		return err
+	case level == "hour": // the provider refused this number for the hour
+		return booking.Errorf(booking.ERateLimited, "hourly_cap")
+	case level == "day":
+		return booking.Errorf(booking.ERateLimited, "daily_cap")
 	}
 	return nil
 }

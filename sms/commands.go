@@ -95,13 +95,36 @@ func refOf(rest string) string {
 	return ""
 }
 
+// Reply is one message of an answer: a reply kind and its raw params.
+type Reply struct {
+	Kind   string
+	Params map[string]string
+}
+
+func one(kind string, p map[string]string) []Reply { return []Reply{{Kind: kind, Params: p}} }
+
 // Answer runs body, sent from the number from, as a command and returns the
-// reply text without the signature. Every provider's inbound path (Twilio
-// webhooks, Aliyun up-pushes) calls it, so the commands are one.
-func (h *Inbound) Answer(ctx context.Context, from, body string) string {
+// answer's messages. Every provider's inbound path (Twilio webhooks, Aliyun
+// up-pushes) calls it, so the commands are one.
+func (h *Inbound) Answer(ctx context.Context, from, body string) []Reply {
 	cmd := ParseCommand(body)
 	smsInbound.WithLabelValues(cmd.Kind).Inc()
 	return h.answer(ctx, from, cmd)
+}
+
+// Text renders an answer as one text without the signature, its messages
+// one per line: Twilio carries it in a single <Message>.
+func (h *Inbound) Text(rs []Reply) string {
+	lines := make([]string, 0, len(rs))
+	for _, r := range rs {
+		body, err := Renderer{}.Body(r.Kind, r.Params, "")
+		if err != nil {
+			h.Log.Error("sms inbound: render", "kind", r.Kind, "err", err)
+			continue
+		}
+		lines = append(lines, body)
+	}
+	return strings.Join(lines, "\n")
 }
 
 func (h *Inbound) sig() string {

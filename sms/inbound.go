@@ -2,27 +2,14 @@ package sms
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
-	"strings"
+	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/twilio/twilio-go/twiml"
 
 	"yuyue/booking"
 	"yuyue/webhook"
-)
-
-// Replies to commands, without the signature: Twilio answers them in TwiML,
-// Aliyun sends them as reply messages.
-const (
-	replyHelp       = "回复1确认到场，QX加受理号取消预约，CX查询预约，TD退订提醒。预约请拨114。"
-	replyUnknown    = "未找到与本号码绑定的实名登记。预约请拨114。"
-	replyNone       = "您目前没有有效预约。预约请拨114。"
-	replyStop       = "已退订预约提醒短信。验证码和预约确认短信仍会发送。"
-	replyApology    = "系统繁忙，请稍后再试或拨114。"
-	replyNoSuchRef  = "未找到该受理号的有效预约，回复CX查询您的预约。"
-	replyCancelDone = "已取消受理号%s的预约，取消通知随后发送。"
 )
 
 // Inbound answers replies from citizens (POST /twilio/sms). A MessageSid
@@ -49,12 +36,12 @@ func (h *Inbound) Handle(c *fiber.Ctx) error {
 	})
 	if err != nil {
 		h.Log.Error("sms inbound: claim", "err", err)
-		return message(c, h.sig()+replyApology)
+		return message(c, h.sig()+h.Text(one(ReplyBusy, nil)))
 	}
 	if !fresh {
-		return message(c, h.sig()+firstNonEmpty(reply, replyHelp))
+		return message(c, h.sig()+firstNonEmpty(reply, h.Text(one(ReplyHelp, nil))))
 	}
-	reply = h.Answer(ctx, from, body)
+	reply = h.Text(h.Answer(ctx, from, body))
 	if err := h.Svc.Store.InTx(ctx, func(tx booking.Tx) error { return tx.SetInboundReply(sid, reply) }); err != nil {
 		h.Log.Error("sms inbound: store reply", "err", err)
 	}
@@ -77,54 +64,54 @@ func message(c *fiber.Ctx, text string) error {
 	return c.SendString(xml)
 }
 
-func (h *Inbound) answer(ctx context.Context, from string, cmd Command) string {
+func (h *Inbound) answer(ctx context.Context, from string, cmd Command) []Reply {
 	if cmd.Kind == CmdHelp {
-		return replyHelp
+		return one(ReplyHelp, nil)
 	}
 	phone, err := booking.NormalizeMobile(from)
 	if err != nil {
-		return replyUnknown
+		return one(ReplyUnknown, nil)
 	}
 	cz, err := h.Svc.CitizenByPhone(ctx, phone)
 	if booking.ErrorCode(err) == booking.ENotFound {
-		return replyUnknown
+		return one(ReplyUnknown, nil)
 	} else if err != nil {
 		h.Log.Error("sms inbound: citizen lookup", "err", err)
-		return replyApology
+		return one(ReplyBusy, nil)
 	}
 	actor := booking.Actor{Name: booking.MaskPhone(phone), Channel: booking.ChannelSMS}
 	reply, err := h.run(ctx, actor, cz, cmd)
 	if booking.ErrorCode(err) == booking.EInternal {
 		h.Log.Error("sms inbound: command", "command", cmd.Kind, "err", err)
-		return replyApology
+		return one(ReplyBusy, nil)
 	}
 	return reply
 }
 
-func (h *Inbound) run(ctx context.Context, a booking.Actor, cz booking.Citizen, cmd Command) (string, error) {
+func (h *Inbound) run(ctx context.Context, a booking.Actor, cz booking.Citizen, cmd Command) ([]Reply, error) {
 	switch cmd.Kind {
 	case CmdStop:
-		return replyStop, h.Svc.SetReminders(ctx, a, cz.ID, false)
+		return one(ReplyStop, nil), h.Svc.SetReminders(ctx, a, cz.ID, false)
 	case CmdConfirm:
 		b, err := h.Svc.ConfirmAttendance(ctx, a, cz.ID)
 		if booking.ErrorCode(err) == booking.ENotFound {
-			return replyNone, nil
+			return one(ReplyNone, nil), nil
 		}
-		return "已确认到场：" + h.describe(b) + "。请按时携带本人身份证取号。", err
+		return one(ReplyConfirmed, h.bookingParams(b)), err
 	case CmdQuery:
 		bs, err := h.Svc.ActiveBookings(ctx, cz.ID)
 		if err != nil || len(bs) == 0 {
-			return replyNone, err
+			return one(ReplyNone, nil), err
 		}
-		return "您的有效预约：" + h.list(bs) + "。取消请回复QX加受理号。", nil
+		return h.list(bs), nil
 	}
 	return h.cancel(ctx, a, cz, cmd.Ref)
 }
 
-func (h *Inbound) cancel(ctx context.Context, a booking.Actor, cz booking.Citizen, ref string) (string, error) {
+func (h *Inbound) cancel(ctx context.Context, a booking.Actor, cz booking.Citizen, ref string) ([]Reply, error) {
 	bs, err := h.Svc.Bookings(ctx, booking.BookingFilter{CitizenID: cz.ID, Statuses: []booking.Status{booking.StatusBooked}})
 	if err != nil {
-		return "", err
+		return nil, err
 	}
 	var target *booking.Booking
 	for i := range bs {
@@ -134,34 +121,38 @@ func (h *Inbound) cancel(ctx context.Context, a booking.Actor, cz booking.Citize
 	}
 	switch {
 	case len(bs) == 0:
-		return replyNone, nil
+		return one(ReplyNone, nil), nil
 	case ref == "" && len(bs) > 1:
-		return fmt.Sprintf("您有%d个有效预约：%s。请回复QX加受理号取消，如QX %s。", len(bs), h.list(bs), bs[0].Reference), nil
+		return append(one(ReplyWhich, map[string]string{"count": strconv.Itoa(len(bs))}), h.list(bs)...), nil
 	case target == nil:
-		return replyNoSuchRef, nil
+		return one(ReplyNoSuchRef, nil), nil
 	}
 	_, err = h.Svc.Cancel(ctx, a, target.ID)
 	switch booking.ErrorCode(err) {
 	case "":
-		return fmt.Sprintf(replyCancelDone, target.Reference), nil
+		return one(ReplyCancelled, map[string]string{"ref": target.Reference}), nil
 	case booking.EDeadline:
-		return fmt.Sprintf("已超过取消时限（预约日前一天%02d:00），受理号%s的预约不能取消。如不能到场将记爽约。",
-			h.Svc.Rules.CancelHour, target.Reference), nil
+		deadline := h.Svc.Rules.CancelDeadline(target.Date, h.Svc.Catalog.Calendar.Loc).Format("2006-01-02 15:04")
+		return one(ReplyTooLate, map[string]string{"ref": target.Reference, "deadline": deadline}), nil
 	}
-	return "", err
+	return nil, err
 }
 
-func (h *Inbound) describe(b booking.Booking) string {
+// bookingParams are a booking's raw params for the reply templates, the
+// same names the notices use (derived turns them into time).
+func (h *Inbound) bookingParams(b booking.Booking) map[string]string {
 	biz, _ := h.Svc.Catalog.Business(b.Business)
 	off, _ := h.Svc.Catalog.Office(b.Office)
-	return fmt.Sprintf("%s%s-%s %s %s", DayText(b.Date.String()), b.Start, b.End, off.Name, biz.Name)
+	return map[string]string{"business": biz.Name, "office": off.Name, "ref": b.Reference,
+		"date": b.Date.String(), "start": b.Start, "end": b.End}
 }
 
-func (h *Inbound) list(bs []booking.Booking) string {
-	parts := make([]string, len(bs))
+// list answers with one message per booking, each within Aliyun's
+// variable lengths however many bookings there are.
+func (h *Inbound) list(bs []booking.Booking) []Reply {
+	out := make([]Reply, len(bs))
 	for i, b := range bs {
-		biz, _ := h.Svc.Catalog.Business(b.Business)
-		parts[i] = fmt.Sprintf("%d)%s %s%s 受理号%s", i+1, biz.Name, DayText(b.Date.String()), b.Start, b.Reference)
+		out[i] = Reply{Kind: ReplyBooking, Params: h.bookingParams(b)}
 	}
-	return strings.Join(parts, "；")
+	return out
 }

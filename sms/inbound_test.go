@@ -104,7 +104,7 @@ func TestInboundCommands(t *testing.T) {
 	if got, _ := e.Svc.Booking(ctx, b1.ID); !got.Attending {
 		t.Error("attendance not recorded")
 	}
-	if r := say("TD"); !strings.Contains(r, "退订") {
+	if r := say("TD"); !strings.Contains(r, "已停止发送预约提醒") {
 		t.Errorf("TD: %s", r)
 	}
 	if cz, _ := e.Svc.Citizen(ctx, c.ID); !cz.NoReminders {

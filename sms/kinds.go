@@ -5,39 +5,102 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+	"time"
 
 	"yuyue/booking"
 )
 
-// MsgReply is the answer to a citizen's SMS command when it leaves through
-// the outbox (Aliyun up-messages); Twilio answers in TwiML instead.
-const MsgReply = "reply"
+// Reply kinds: the answers to a citizen's SMS command, one registered
+// template each, because Aliyun accepts neither a template made only of
+// variables nor a variable longer than 35 characters. With Aliyun each
+// leaves through the outbox; Twilio answers their texts in TwiML.
+const (
+	ReplyHelp      = "reply_help"
+	ReplyUnknown   = "reply_unknown"
+	ReplyNone      = "reply_none"
+	ReplyStop      = "reply_stop"
+	ReplyBusy      = "reply_busy"
+	ReplyNoSuchRef = "reply_no_such_ref"
+	ReplyCancelled = "reply_cancelled"
+	ReplyTooLate   = "reply_too_late"
+	ReplyConfirmed = "reply_confirmed"
+	ReplyWhich     = "reply_which"
+	ReplyBooking   = "reply_booking"
+)
+
+// ReplyKinds lists the reply kinds in the order docs/sms-templates.md
+// shows them.
+var ReplyKinds = []string{ReplyHelp, ReplyUnknown, ReplyNone, ReplyStop, ReplyBusy, ReplyNoSuchRef,
+	ReplyCancelled, ReplyTooLate, ReplyConfirmed, ReplyWhich, ReplyBooking}
 
 // Template is one message kind as data: Text has ${param} placeholders and
 // is exactly what is registered with Aliyun (docs/sms-templates.md);
 // NoReply, when set, is the wording for recipients whose replies cannot
-// reach us (Twilio to +86), so it must not ask for one.
+// reach us (Twilio to +86), so it must not ask for one. Code marks the
+// 验证码 template (Aliyun's verification-code type).
 type Template struct {
 	Text    string
 	NoReply string
+	Code    bool
 }
 
-// Templates holds every kind the service sends. Parameters never carry an
-// ID number; names arrive masked.
-var Templates = map[string]Template{
-	booking.MsgCode: {Text: "验证码${code}，5分钟内有效，仅用于户政预约，请勿告诉他人。"},
-	booking.MsgConfirmation: {
-		Text:    "${name}您好，已预约${business}：${time}，${office}（${address}）。受理号${ref}。请带${bring}及本人身份证。${deadline}前可回复QX取消。",
-		NoReply: "${name}您好，已预约${business}：${time}，${office}（${address}）。受理号${ref}。请带${bring}及本人身份证。${deadline}前可拨114取消。",
-	},
-	booking.MsgReminder: {
-		Text:    "提醒：您预约的${business}在明天${time}，${office}（${address}），受理号${ref}。回复1确认到场；不能到场请在今天${hour}前回复QX取消。",
-		NoReply: "提醒：您预约的${business}在明天${time}，${office}（${address}），受理号${ref}。不能到场请在今天${hour}前拨114取消。",
-	},
-	booking.MsgCancellation: {Text: "您${time}的${business}预约（受理号${ref}）已取消。如需重新预约请拨114。"},
-	booking.MsgNoShow:       {Text: "您${time}的${business}预约未按时取号，已记爽约一次。${months}个月内爽约${strikes}次将暂停预约资格${months}个月。"},
-	booking.MsgBlacklist:    {Text: "因${months}个月内爽约${strikes}次，您的预约资格暂停至${until}。如有异议请拨114。"},
-	MsgReply:                {Text: "${result}"},
+// TextSettings are the configured numbers a template states as fixed
+// text: Aliyun's 验证码 type allows one variable only, so the code's
+// validity is registered text, not a parameter.
+type TextSettings struct {
+	CodeTTL time.Duration // sms.code_ttl
+}
+
+// DefaultTextSettings are the configuration defaults, which the texts in
+// docs/sms-templates.md are written with.
+var DefaultTextSettings = TextSettings{CodeTTL: 5 * time.Minute}
+
+// Templates are the kinds rendered with DefaultTextSettings.
+var Templates = TemplatesFor(DefaultTextSettings)
+
+// TemplatesFor holds every kind the service sends, its configured numbers
+// filled in. Parameters never carry an ID number; names arrive masked.
+func TemplatesFor(s TextSettings) map[string]Template {
+	t := map[string]Template{
+		booking.MsgCode: {Code: true, Text: "验证码${code}，" + minutesText(s.CodeTTL) + "内有效，仅用于户政预约，请勿告诉他人。"},
+		booking.MsgConfirmation: {
+			Text:    "${name}您好，已预约${business}：${time}，${office}（${address}）。受理号${ref}。请带${bring}及本人身份证。${deadline}前可回复QX取消。",
+			NoReply: "${name}您好，已预约${business}：${time}，${office}（${address}）。受理号${ref}。请带${bring}及本人身份证。${deadline}前可拨114取消。",
+		},
+		booking.MsgReminder: {
+			Text:    "提醒：您预约的${business}在明天${time}，${office}（${address}），受理号${ref}。回复1确认到场；不能到场请在今天${hour}前回复QX取消。",
+			NoReply: "提醒：您预约的${business}在明天${time}，${office}（${address}），受理号${ref}。不能到场请在今天${hour}前拨114取消。",
+		},
+		booking.MsgCancellation: {Text: "您${time}的${business}预约（受理号${ref}）已取消。如需重新预约请拨114。"},
+		booking.MsgNoShow:       {Text: "您${time}的${business}预约未按时取号，已记爽约一次。${window}个月内爽约${strikes}次将暂停预约资格${months}个月。"},
+		booking.MsgBlacklist:    {Text: "因${months}个月内爽约${strikes}次，您的预约资格暂停至${until}。如有异议请拨114。"},
+	}
+	for k, v := range replyTemplates {
+		t[k] = Template{Text: v}
+	}
+	return t
+}
+
+var replyTemplates = map[string]string{
+	ReplyHelp:      "回复1确认到场，回复QX加受理号取消预约，回复CX查询预约，回复TD不再接收预约提醒。预约请拨114。",
+	ReplyUnknown:   "未找到与本号码绑定的实名登记。预约请拨114。",
+	ReplyNone:      "您目前没有有效预约。预约请拨114。",
+	ReplyStop:      "已停止发送预约提醒短信。验证码和预约确认短信仍会发送。",
+	ReplyBusy:      "系统繁忙，请稍后再试或拨114。",
+	ReplyNoSuchRef: "未找到该受理号的有效预约，回复CX查询您的预约。",
+	ReplyCancelled: "已取消受理号${ref}的预约，取消通知随后发送。",
+	ReplyTooLate:   "已超过取消时限（预约日前一天${hour}），受理号${ref}的预约不能取消。如不能到场将记爽约。",
+	ReplyConfirmed: "已确认到场：${business}，${time}，${office}。请按时携带本人身份证取号。",
+	ReplyWhich:     "您有${count}个有效预约，未取消任何预约。请回复QX加受理号选择要取消的预约，受理号见以下短信。",
+	ReplyBooking:   "您的有效预约：${business}，${time}，${office}，受理号${ref}。取消请回复QX加受理号。",
+}
+
+// minutesText writes a validity as Chinese text: 5分钟, 90秒.
+func minutesText(d time.Duration) string {
+	if d%time.Minute == 0 {
+		return fmt.Sprintf("%d分钟", int(d/time.Minute))
+	}
+	return fmt.Sprintf("%d秒", int(d/time.Second))
 }
 
 var placeholder = regexp.MustCompile(`\$\{([a-z_]+)\}`)
@@ -67,7 +130,20 @@ func derived(p map[string]string) map[string]string {
 	d["deadline"] = deadlineText(p["deadline"])
 	d["hour"] = hourText(p["deadline"])
 	d["until"] = DayText(p["until"])
+	d["window"] = p["months"] // the look-back is ban_months, as long as the ban
+	d["name"] = shortName(p["name"])
 	return d
+}
+
+// shortName keeps a masked name within a few characters (张**): a name
+// may be longer than the 35 characters an Aliyun variable holds, and the
+// greeting needs only the surname.
+func shortName(masked string) string {
+	r := []rune(masked)
+	if len(r) <= 3 {
+		return masked
+	}
+	return string(r[0]) + "**"
 }
 
 // Params are the template parameters of kind, exactly the names its Text
@@ -93,11 +169,29 @@ type Renderer struct {
 	// NoReplyTo reports recipients whose replies cannot arrive; they get
 	// each kind's NoReply wording.
 	NoReplyTo func(to string) bool
+	// UnsignedTo reports recipients the provider signs for itself (Twilio
+	// to +86 adds its own signature): their text carries none of ours.
+	UnsignedTo func(to string) bool
+	// Settings are the configured numbers in the texts; zero: defaults.
+	Settings TextSettings
 }
 
 // Text renders kind for recipient to (to may be empty).
 func (r Renderer) Text(kind string, p map[string]string, to string) (string, error) {
-	t, ok := Templates[kind]
+	body, err := r.Body(kind, p, to)
+	if err != nil || r.UnsignedTo != nil && r.UnsignedTo(to) {
+		return body, err
+	}
+	return r.sig() + body, nil
+}
+
+// Body renders kind without any signature.
+func (r Renderer) Body(kind string, p map[string]string, to string) (string, error) {
+	set := Templates
+	if r.Settings != (TextSettings{}) {
+		set = TemplatesFor(r.Settings)
+	}
+	t, ok := set[kind]
 	if !ok {
 		return "", fmt.Errorf("no template for message kind %q", kind)
 	}
@@ -106,8 +200,7 @@ func (r Renderer) Text(kind string, p map[string]string, to string) (string, err
 		text = t.NoReply
 	}
 	d := derived(p)
-	body := placeholder.ReplaceAllStringFunc(text, func(m string) string { return d[m[2:len(m)-1]] })
-	return r.sig() + body, nil
+	return placeholder.ReplaceAllStringFunc(text, func(m string) string { return d[m[2:len(m)-1]] }), nil
 }
 
 func (r Renderer) sig() string {

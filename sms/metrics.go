@@ -18,6 +18,18 @@ var (
 		Name: "yuyue_sms_unverified_budget_refusals_total",
 		Help: "Codes refused because the hourly budget for never-verified numbers (sms.unverified_per_hour) was used up.",
 	})
+	smsAccountBlocked = promauto.NewGauge(prometheus.GaugeOpts{
+		Name: "yuyue_sms_provider_account_blocked",
+		Help: "1 while the SMS provider refuses every send for the account (Aliyun isv.AMOUNT_NOT_ENOUGH, isv.OUT_OF_SERVICE, isv.DAY_LIMIT_CONTROL): the service is mute.",
+	})
+	smsRefusals = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "yuyue_sms_provider_refusals_total",
+		Help: "Sends the provider refused, by its error code (Aliyun isv.*, Twilio China rules twilio_cn.*).",
+	}, []string{"code"})
+	smsPushItemsRejected = promauto.NewCounterVec(prometheus.CounterOpts{
+		Name: "yuyue_sms_push_items_rejected_total",
+		Help: "Items of an Aliyun push batch that were malformed and skipped (the rest applied), by push (up, report).",
+	}, []string{"push"})
 	smsInbound = promauto.NewCounterVec(prometheus.CounterOpts{
 		Name: "yuyue_sms_inbound_total",
 		Help: "Inbound SMS by command.",

@@ -19,7 +19,7 @@ func TestInboundReplayAfterPurgeChangesNothing(t *testing.T) {
 	app := smsApp(e)
 	c := e.Citizen(t, 1)
 	form := inboundForm(c.Phone, "TD")
-	if code, xml := post(t, app, "/twilio/sms", form); code != 200 || !strings.Contains(replyText(t, xml), "已退订") {
+	if code, xml := post(t, app, "/twilio/sms", form); code != 200 || !strings.Contains(replyText(t, xml), "已停止发送预约提醒") {
 		t.Fatalf("first delivery: %d %s", code, xml)
 	}
 	if err := e.Svc.SetReminders(ctx, storetest.Actor, c.ID, true); err != nil { // the citizen changed their mind
@@ -32,7 +32,7 @@ func TestInboundReplayAfterPurgeChangesNothing(t *testing.T) {
 		t.Fatalf("purge: %v %v, want the inbound row scrubbed", r, err)
 	}
 	code, xml := post(t, app, "/twilio/sms", form)
-	if code != 200 || strings.Contains(replyText(t, xml), "已退订") {
+	if code != 200 || strings.Contains(replyText(t, xml), "已停止发送预约提醒") {
 		t.Fatalf("replay after purge: %d %s", code, xml)
 	}
 	if cz, _ := e.Svc.Citizen(ctx, c.ID); cz.NoReminders {

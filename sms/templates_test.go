@@ -48,7 +48,6 @@ func TestTemplatesFitThreeSegments(t *testing.T) {
 	if sms.Segments(strings.Repeat("字", 70)) != 1 || sms.Segments(strings.Repeat("字", 71)) != 2 || sms.Segments(strings.Repeat("字", 201)) != 3 || sms.Segments(strings.Repeat("字", 202)) != 4 {
 		t.Fatal("segment arithmetic")
 	}
-	_ = time.Second
 }
 
 // The no-show and blacklist notices say the configured rule.
@@ -63,5 +62,18 @@ func TestBlacklistNoticesSayConfiguredNumbers(t *testing.T) {
 		if !strings.Contains(body, "12个月内爽约4次") || strings.Contains(body, "6个月") {
 			t.Errorf("%s: %s", k, body)
 		}
+	}
+}
+
+// The code's validity is sms.code_ttl, written into the text (Aliyun's
+// 验证码 type allows one variable only).
+func TestCodeTextSaysTheConfiguredValidity(t *testing.T) {
+	r := sms.Renderer{Settings: sms.TextSettings{CodeTTL: 10 * time.Minute}}
+	body, err := r.Text(booking.MsgCode, map[string]string{"code": "123456"}, "")
+	if err != nil || !strings.Contains(body, "验证码123456，10分钟内有效") || strings.Contains(body, "5分钟") {
+		t.Fatalf("%q %v", body, err)
+	}
+	if def, _ := sms.Render(booking.MsgCode, map[string]string{"code": "123456"}); !strings.Contains(def, "5分钟内有效") {
+		t.Fatalf("default: %q", def)
 	}
 }

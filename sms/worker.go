@@ -2,6 +2,7 @@ package sms
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -103,30 +104,56 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 		wg.Add(1)
 		go func() {
 			defer func() { <-sem; wg.Done() }()
-			w.finish(context.WithoutCancel(ctx), w.sendOne(ctx, items[0]))
+			r, rf := w.sendOne(ctx, items[0])
+			w.finish(context.WithoutCancel(ctx), items[0], r, rf)
 		}()
 	}
 }
 
-func (w *Worker) sendOne(ctx context.Context, it booking.OutboxItem) booking.SendResult {
+func (w *Worker) sendOne(ctx context.Context, it booking.OutboxItem) (booking.SendResult, *Refusal) {
 	r := booking.SendResult{ID: it.ID, At: w.Now()}
 	body, err := w.Text.Text(it.Kind, it.Params, it.To)
 	if err != nil {
 		r.Outcome, r.Error = booking.SendFailed, err.Error()
-		return r
+		return r, nil
 	}
 	r.SID, r.Outcome, err = w.Sender.Send(ctx, it, body)
 	if err != nil {
 		r.Error = MaskNumbers(err.Error()) // logged and stored: no full number
 	}
+	var rf *Refusal
+	errors.As(err, &rf)
 	if r.Outcome == booking.SendRetry {
+		wait := backoff(w.RetryBase, it.Attempts)
+		if rf != nil && rf.RetryAfter > 0 {
+			wait = rf.RetryAfter // a minute-level limit lifts after the minute
+		}
 		if it.Attempts >= w.MaxAttempts {
 			r.Outcome = booking.SendFailed
 		} else {
-			r.NextTryAt = w.Now().Add(backoff(w.RetryBase, it.Attempts))
+			r.NextTryAt = w.Now().Add(wait)
 		}
 	}
-	return r
+	return r, rf
+}
+
+// noteRefusal counts a provider's refusal and keeps the account's state
+// (a sent message clears it) for /readyz and the metric.
+func (w *Worker) noteRefusal(r booking.SendResult, rf *Refusal) {
+	switch {
+	case r.Outcome == booking.SendSent:
+		noteAccount("", r.At)
+	case rf == nil:
+	case rf.Account:
+		smsRefusals.WithLabelValues(rf.Code).Inc()
+		if code, _ := AccountProblem(); code == "" {
+			w.Log.Error("sms provider refuses every send: the service is mute until the account is fixed",
+				"code", rf.Code, "message", rf.Message)
+		}
+		noteAccount(rf.Code, r.At)
+	default:
+		smsRefusals.WithLabelValues(rf.Code).Inc()
+	}
 }
 
 // backoff doubles per attempt, capped at ten minutes.
@@ -135,9 +162,19 @@ func backoff(base time.Duration, attempt int) time.Duration {
 	return min(d, 10*time.Minute)
 }
 
-func (w *Worker) finish(ctx context.Context, r booking.SendResult) {
+func (w *Worker) finish(ctx context.Context, it booking.OutboxItem, r booking.SendResult, rf *Refusal) {
 	smsOutcomes.WithLabelValues(string(r.Outcome)).Inc()
-	err := w.Store.InTx(ctx, func(tx booking.Tx) error { return tx.FinishMessage(r) })
+	w.noteRefusal(r, rf)
+	err := w.Store.InTx(ctx, func(tx booking.Tx) error {
+		if rf != nil && rf.Block != "" {
+			// The citizen's next code request is refused and told so,
+			// instead of a send Aliyun would refuse again.
+			if err := tx.BlockPhone(it.To, rf.Block, r.At.Add(rf.BlockFor)); err != nil {
+				return err
+			}
+		}
+		return tx.FinishMessage(r)
+	})
 	if err != nil {
 		w.Log.Error("outbox: recording a send failed", "message_id", r.ID, "outcome", r.Outcome, "err", err)
 		return

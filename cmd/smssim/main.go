@@ -4,11 +4,14 @@
 //
 //	go run ./cmd/smssim --from last CX
 //	go run ./cmd/smssim --from +8613900001111 'QX 12345678'
+//	go run ./cmd/smssim --provider aliyun --from last CX
 //	go run ./cmd/smssim --provider aliyun --token PUSH_TOKEN --from last CX
 //
 // As Twilio (the default) it posts a signed form to /twilio/sms, exactly as
 // Twilio signs it, and prints the TwiML <Message> reply. As Aliyun it posts
-// the HTTP batch push (a JSON array) to /aliyun/sms/up/<token>. Either way
+// the HTTP batch push (a JSON array) to /aliyun/sms/up/<token>, which a
+// development server accepts whatever its provider (the token defaults to
+// the development one, config.DevPushToken). Either way
 // it then prints the messages yuyue queued for the number, read from the
 // development inbox (development mode only): with Aliyun the reply itself
 // travels that way, with Twilio the notices a command causes do.
@@ -26,6 +29,7 @@ import (
 	"time"
 
 	"yuyue/booking"
+	"yuyue/config"
 	"yuyue/internal/lastcaller"
 	"yuyue/webhook"
 )
@@ -51,7 +55,7 @@ func parse(args []string) (options, error) {
 	fs.StringVar(&o.base, "url", "http://127.0.0.1:8080", "where yuyue listens")
 	fs.StringVar(&o.public, "public-url", "", "yuyue's public_url, used for Twilio signatures (default: --url)")
 	fs.StringVar(&o.provider, "provider", "twilio", "deliver as twilio (signed form) or aliyun (JSON push)")
-	fs.StringVar(&o.token, "token", "", "Twilio auth token (empty: development mode's), or Aliyun's push token")
+	fs.StringVar(&o.token, "token", "", "Twilio auth token (empty: development mode's), or Aliyun's push token (empty: development mode's)")
 	fs.StringVar(&o.from, "from", "", "the sender's mobile number, or last for the latest `callsim --new` caller")
 	fs.StringVar(&o.to, "to", "+15005550006", "the number the citizen replies to (Twilio's To)")
 	fs.DurationVar(&o.wait, "wait", 3*time.Second, "how long to wait for messages yuyue queues for the number")
@@ -70,7 +74,7 @@ func parse(args []string) (options, error) {
 		return o, fmt.Errorf("--provider must be twilio or aliyun, not %q", o.provider)
 	}
 	if o.provider == "aliyun" && o.token == "" {
-		return o, errors.New("--provider aliyun needs --token (aliyun.push_token)")
+		o.token = config.DevPushToken // a development server without aliyun.push_token
 	}
 	if o.token == "" {
 		o.token = webhook.DevAuthToken // development mode checks webhooks against it

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/beevik/etree"
 
+	"yuyue/sms"
 	"yuyue/sms/aliyuntest"
 	"yuyue/store/storetest"
 	"yuyue/webhook"
@@ -25,12 +27,18 @@ const (
 	e2ePushTok = "Gksmfo6SgBeo5rGYJliff79fNfcTOSbnc9"
 )
 
-var e2eTemplates = map[string]string{"code": "SMS_200001", "confirmation": "SMS_200002", "reminder": "SMS_200003",
-	"cancellation": "SMS_200004", "noshow": "SMS_200005", "blacklist": "SMS_200006", "reply": "SMS_200007"}
+var e2eTemplates = func() map[string]string {
+	out := map[string]string{"code": "SMS_200001", "confirmation": "SMS_200002", "reminder": "SMS_200003",
+		"cancellation": "SMS_200004", "noshow": "SMS_200005", "blacklist": "SMS_200006"}
+	for i, k := range sms.ReplyKinds {
+		out[k] = fmt.Sprintf("SMS_2001%02d", i)
+	}
+	return out
+}()
 
 // startAliyunServer runs `yuyue serve` with sms.provider=aliyun against a
 // fake Aliyun API and returns the server's URL and the fake.
-func startAliyunServer(t *testing.T) (string, *aliyuntest.Fake) {
+func startAliyunServer(t *testing.T) (*running, *aliyuntest.Fake) {
 	t.Helper()
 	fake := aliyuntest.New(e2eKeyID, e2eSecret)
 	t.Cleanup(fake.Close)
@@ -47,7 +55,7 @@ func startAliyunServer(t *testing.T) (string, *aliyuntest.Fake) {
 		env["YUYUE_ALIYUN_TEMPLATES_"+strings.ToUpper(kind)] = code
 		fake.Templates[code] = true
 	}
-	return startServer(t, testEnv(t, env)).base, fake
+	return startServer(t, testEnv(t, env)), fake
 }
 
 // caller answers the IVR by the step each <Gather> names, so the test
@@ -166,7 +174,8 @@ func (c *caller) waitFor(kind string, n int) []aliyuntest.Send {
 // A whole IVR booking with Aliyun as the provider, then CX and QX replies
 // pushed as Aliyun pushes them.
 func TestServeAliyunBookingAndReplies(t *testing.T) {
-	base, fake := startAliyunServer(t)
+	srv, fake := startAliyunServer(t)
+	base := srv.base
 	c := &caller{t: t, base: base, from: storetest.Phone(7), fake: fake, sid: "CA" + strings.Repeat("7", 32)}
 	c.book(strings.ReplaceAll(storetest.ID(7), "X", "*"))
 	if !strings.Contains(c.said, "预约成功") {
@@ -183,12 +192,21 @@ func TestServeAliyunBookingAndReplies(t *testing.T) {
 	}
 
 	up := base + "/aliyun/sms/up/" + e2ePushTok
+	// Aliyun's console checks both URLs with a GET before saving them.
+	for _, u := range []string{up, base + "/aliyun/sms/report/" + e2ePushTok} {
+		if code, body := get(t, u); code != 200 || body != `{"code":0,"msg":"成功"}` {
+			t.Fatalf("GET %s: %d %s", u, code, body)
+		}
+	}
+	if code, _ := get(t, base+"/aliyun/sms/report/"+strings.ToLower(e2ePushTok)); code != 403 {
+		t.Fatalf("GET with a wrong token: %d", code)
+	}
 	phone := strings.TrimPrefix(c.from, "+86")
 	if at := fake.PushUp(up, aliyuntest.Up{PhoneNumber: phone, Content: "CX", SequenceID: 5001}); !at[0].Accepted {
 		t.Fatalf("CX push: %+v", at)
 	}
-	if r := c.waitFor("reply", 1)[0].Params["result"]; !strings.Contains(r, ref) {
-		t.Fatalf("CX reply does not list the booking %s: %q", ref, r)
+	if r := c.waitFor(sms.ReplyBooking, 1)[0].Params; r["ref"] != ref || r["business"] != "新生儿入户" {
+		t.Fatalf("CX reply does not list the booking %s: %v", ref, r)
 	}
 	for range 2 {
 		if at := fake.PushUp(up, aliyuntest.Up{PhoneNumber: phone, Content: "ＱＸ", SequenceID: 5002}); !at[0].Accepted {
@@ -196,12 +214,12 @@ func TestServeAliyunBookingAndReplies(t *testing.T) {
 		}
 	}
 	notice := c.waitFor("cancellation", 1)
-	replies := c.waitFor("reply", 2)
-	if notice[0].Params["ref"] != ref || !strings.Contains(replies[1].Params["result"], "已取消受理号"+ref) {
+	replies := c.waitFor(sms.ReplyCancelled, 1)
+	if notice[0].Params["ref"] != ref || replies[0].Params["ref"] != ref {
 		t.Fatalf("cancellation %+v, replies %+v", notice, replies)
 	}
 	time.Sleep(300 * time.Millisecond) // a second notice or reply would have left by now
-	if n, r := len(c.waitFor("cancellation", 1)), len(c.waitFor("reply", 2)); n != 1 || r != 2 {
+	if n, r := len(c.waitFor("cancellation", 1)), len(c.waitFor(sms.ReplyCancelled, 1)); n != 1 || r != 1 {
 		t.Fatalf("%d cancellation notices and %d replies after QX pushed twice", n, r)
 	}
 	if at := aliyuntest.PushOnce(base+"/aliyun/sms/up/not-the-token", []byte(`[]`)); at.Status != 403 {
@@ -219,17 +237,56 @@ func TestAliyunMissingTemplateStopsStartup(t *testing.T) {
 		"YUYUE_ALIYUN_PUSH_TOKEN": e2ePushTok,
 	}
 	for kind, code := range e2eTemplates {
-		if kind != "reply" {
+		if kind != "reply_help" {
 			env["YUYUE_ALIYUN_TEMPLATES_"+strings.ToUpper(kind)] = code
 		}
 	}
 	e := testEnv(t, env)
 	e.stdin, e.stdout, e.stderr = strings.NewReader(""), io.Discard, io.Discard
 	err := run(t.Context(), []string{"serve"}, e)
-	if err == nil || !strings.Contains(err.Error(), "aliyun.templates.reply") || !strings.Contains(err.Error(), "YUYUE_ALIYUN_TEMPLATES_REPLY") {
-		t.Fatalf("err = %v, want aliyun.templates.reply named", err)
+	if err == nil || !strings.Contains(err.Error(), "aliyun.templates.reply_help") || !strings.Contains(err.Error(), "YUYUE_ALIYUN_TEMPLATES_REPLY_HELP") {
+		t.Fatalf("err = %v, want aliyun.templates.reply_help named", err)
 	}
 	if strings.Contains(err.Error(), "aliyun.templates.code") {
 		t.Fatalf("a configured template named as missing: %v", err)
 	}
+}
+
+// Aliyun refusing every send for the account (balance) shows on /readyz as
+// a warning and in the metric the alert watches; the next send that goes
+// through clears both.
+func TestServeAliyunBalanceShowsOnReadyzAndMetrics(t *testing.T) {
+	srv, fake := startAliyunServer(t)
+	up := srv.base + "/aliyun/sms/up/" + e2ePushTok
+	fake.NoBalance = true
+	if at := fake.PushUp(up, aliyuntest.Up{PhoneNumber: "13900009999", Content: "CX", SequenceID: 9101}); !at[0].Accepted {
+		t.Fatalf("push: %+v", at)
+	}
+	waitBody(t, srv.base+"/readyz", "isv.AMOUNT_NOT_ENOUGH", 200)
+	waitBody(t, srv.admin+"/metrics", "yuyue_sms_provider_account_blocked 1", 200)
+	fake.NoBalance = false
+	if at := fake.PushUp(up, aliyuntest.Up{PhoneNumber: "13900009999", Content: "CX", SequenceID: 9102}); !at[0].Accepted {
+		t.Fatalf("push: %+v", at)
+	}
+	waitBody(t, srv.admin+"/metrics", "yuyue_sms_provider_account_blocked 0", 200)
+	if code, body := get(t, srv.base+"/readyz"); code != 200 || strings.Contains(body, "AMOUNT_NOT_ENOUGH") {
+		t.Fatalf("/readyz after a send went through: %d %s", code, body)
+	}
+}
+
+// waitBody polls url until its body holds want (the outbox sends in the
+// background), then checks the status.
+func waitBody(t *testing.T, url, want string, status int) {
+	t.Helper()
+	var code int
+	var body string
+	for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(20 * time.Millisecond) {
+		if code, body = get(t, url); strings.Contains(body, want) {
+			if code != status {
+				t.Fatalf("%s = %d, want %d: %s", url, code, status, body)
+			}
+			return
+		}
+	}
+	t.Fatalf("%s never said %q: %d %s", url, want, code, body)
 }

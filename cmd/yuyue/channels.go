@@ -19,6 +19,7 @@ type channels struct {
 	codes  *sms.Codes
 	worker *sms.Worker
 	voice  *ivr.IVR // the state machine the SIP front end renders too
+	push   *sms.AliyunPush // nil unless Aliyun's pushes are mounted
 }
 
 func newChannels(d *deps) (*channels, error) {
@@ -44,7 +45,7 @@ func mountChannels(app *fiber.App, d *deps) (*channels, error) {
 		return nil, err
 	}
 	tw := app.Group("/twilio", webhook.Verify(d.cfg.PublicURL, webhookToken(d.cfg)))
-	mountSMS(app, tw, d, ch.worker.Kick)
+	ch.push = mountSMS(app, tw, d, ch.worker.Kick)
 	voice, err := ivr.New(d.svc, ch.codes, ivrVoice(d.cfg.Voice), d.cfg.PublicURL, d.cfg.Key("ivr session seal v1"), d.log)
 	if err != nil {
 		return nil, err

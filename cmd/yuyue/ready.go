@@ -2,10 +2,13 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"sync/atomic"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"yuyue/sms"
 )
 
 // readiness is what /readyz reports: not ready while the outbox worker or
@@ -40,6 +43,20 @@ func (r *readiness) reasons(ctx context.Context) []string {
 	return out
 }
 
+// currentWarnings adds what the SMS provider said to the start-up
+// warnings. An account that cannot send (Aliyun's balance) is a warning,
+// not a reason: every node shares the account, and taking them all out of
+// the balancer would silence the IVR too; the alert on
+// yuyue_sms_provider_account_blocked pages instead.
+func (r *readiness) currentWarnings() []string {
+	out := append([]string(nil), r.warnings...)
+	if code, since := sms.AccountProblem(); code != "" {
+		out = append(out, fmt.Sprintf("SMS provider refuses every send since %s (%s): no code or notice goes out until the account is fixed",
+			since.Format(time.RFC3339), code))
+	}
+	return out
+}
+
 type readyBody struct {
 	Ready    bool     `json:"ready"`
 	Reasons  []string `json:"reasons,omitempty"`
@@ -48,7 +65,7 @@ type readyBody struct {
 
 func (r *readiness) handler(c *fiber.Ctx) error {
 	reasons := r.reasons(c.UserContext())
-	body := readyBody{Ready: len(reasons) == 0, Reasons: reasons, Warnings: r.warnings}
+	body := readyBody{Ready: len(reasons) == 0, Reasons: reasons, Warnings: r.currentWarnings()}
 	if !body.Ready {
 		c.Status(fiber.StatusServiceUnavailable)
 	}

@@ -3,9 +3,13 @@ package main
 import (
 	"context"
 	"sync"
+	"time"
 
 	"yuyue/jobs"
 )
+
+// upRetryEvery is how often serve looks for Aliyun replies to run again.
+const upRetryEvery = 10 * time.Second
 
 // workers are the outbox sender and the job scheduler, started only once
 // serve holds the lease: the outbox worker's first act is to mark rows a
@@ -38,6 +42,11 @@ func startWorkers(ctx context.Context, d *deps, ch *channels, r *readiness) (*wo
 			d.log.Error("outbox worker stopped", "err", err)
 		}
 	}()
+	if ch.push != nil {
+		// Replies whose command failed after Aliyun's push was accepted.
+		w.wg.Add(1)
+		go func() { defer w.wg.Done(); ch.push.Run(ctx, upRetryEvery) }()
+	}
 	return w, nil
 }
 

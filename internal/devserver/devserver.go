@@ -30,15 +30,16 @@ type Server struct {
 func (s *Server) Logs() string { return s.logs.String() }
 
 // Start builds yuyue, starts it in development mode in a temporary
-// directory and waits until /healthz answers; it stops at cleanup.
-func Start(t *testing.T) *Server {
+// directory, with env (KEY=VALUE) added to its environment, and waits until
+// /healthz answers; it stops at cleanup.
+func Start(t *testing.T, env ...string) *Server {
 	t.Helper()
 	dir := t.TempDir()
 	bin := Build(t, "yuyue/cmd/yuyue", dir)
 	addr := freeAddr(t)
 	srv := exec.Command(bin, "serve")
 	srv.Dir = dir
-	srv.Env = append(os.Environ(), "YUYUE_HTTP_ADDR="+addr, "YUYUE_PUBLIC_URL=http://"+addr)
+	srv.Env = append(append(os.Environ(), "YUYUE_HTTP_ADDR="+addr, "YUYUE_PUBLIC_URL=http://"+addr), env...)
 	if hasKey("http.admin_addr") {
 		// The admin listener must not take a fixed port beside other tests.
 		srv.Env = append(srv.Env, config.EnvName("http.admin_addr")+"="+freeAddr(t))

@@ -26,11 +26,32 @@ type Send struct {
 }
 
 // Reply scripts one answer: an HTTP status (200 with Code "OK" accepts) or
-// a business Code with HTTP 200, or a delay before answering.
+// a business Code and Message with HTTP 200, or a delay before answering.
 type Reply struct {
-	Status int
-	Code   string
-	Delay  time.Duration
+	Status  int
+	Code    string
+	Message string
+	Delay   time.Duration
+}
+
+// SendSms refusals as Aliyun words them (错误码 list of dysmsapi). The
+// level of flow control is only in the message.
+var (
+	MinuteLimit     = Reply{Code: "isv.BUSINESS_LIMIT_CONTROL", Message: "触发分钟级流控Permits:1"}
+	HourLimit       = Reply{Code: "isv.BUSINESS_LIMIT_CONTROL", Message: "触发小时级流控Permits:5"}
+	DayLimit        = Reply{Code: "isv.BUSINESS_LIMIT_CONTROL", Message: "触发天级流控Permits:10"}
+	AmountNotEnough = Reply{Code: "isv.AMOUNT_NOT_ENOUGH", Message: "账户余额不足"}
+	OutOfService    = Reply{Code: "isv.OUT_OF_SERVICE", Message: "业务停机"}
+	MobileIllegal   = Reply{Code: "isv.MOBILE_NUMBER_ILLEGAL", Message: "非法手机号"}
+)
+
+// FlowControl is Aliyun's default flow control for one number: sends
+// accepted within the last minute, hour and day (Aliyun: 1, 5, 10).
+type FlowControl struct {
+	Minute, Hour, Day int
+	// Now is the flow control's clock (tests move it; the signature check
+	// keeps Fake.Now).
+	Now func() time.Time
 }
 
 // Fake is the fake API server.
@@ -46,9 +67,15 @@ type Fake struct {
 	RetryDelays []time.Duration
 	// Now is the fake's clock for the Timestamp check.
 	Now func() time.Time
+	// Flow, when set, refuses sends over its limits per number with
+	// isv.BUSINESS_LIMIT_CONTROL, as Aliyun does.
+	Flow *FlowControl
+	// NoBalance makes every send fail with isv.AMOUNT_NOT_ENOUGH.
+	NoBalance bool
 
 	mu       sync.Mutex
 	sends    []Send
+	accepted map[string][]time.Time // flow control: accepted sends per number
 	nonces   map[string]bool
 	script   []Reply
 	requests int
@@ -111,7 +138,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 	case reply.Status != 0 && reply.Status != http.StatusOK:
 		apiError(w, reply.Status, "ServiceUnavailable", "scripted failure")
 	case reply.Code != "":
-		answer(w, map[string]string{"Code": reply.Code, "Message": "scripted", "RequestId": requestID()})
+		answer(w, map[string]string{"Code": reply.Code, "Message": firstOf(reply.Message, "scripted"), "RequestId": requestID()})
 	default:
 		f.accept(w, r)
 	}
@@ -130,31 +157,90 @@ func (f *Fake) next() Reply {
 func (f *Fake) accept(w http.ResponseWriter, r *http.Request) {
 	s := Send{Phone: r.Form.Get("PhoneNumbers"), SignName: r.Form.Get("SignName"), TemplateCode: r.Form.Get("TemplateCode"),
 		ParamJSON: r.Form.Get("TemplateParam"), OutID: r.Form.Get("OutId")}
-	if code := f.check(&s); code != "" {
-		answer(w, map[string]string{"Code": code, "Message": code, "RequestId": requestID()})
+	if r := f.check(&s); r.Code != "" {
+		answer(w, map[string]string{"Code": r.Code, "Message": firstOf(r.Message, r.Code), "RequestId": requestID()})
 		return
 	}
 	f.mu.Lock()
+	defer f.mu.Unlock()
+	if r := f.flowLimited(s.Phone); r.Code != "" {
+		answer(w, map[string]string{"Code": r.Code, "Message": r.Message, "RequestId": requestID()})
+		return
+	}
 	s.BizID = fmt.Sprintf("%d^%d", 900000000+len(f.sends)+1, time.Now().UnixNano()%1e9)
 	f.sends = append(f.sends, s)
-	f.mu.Unlock()
 	answer(w, map[string]string{"Code": "OK", "Message": "OK", "BizId": s.BizID, "RequestId": requestID()})
 }
 
-// check applies SendSms's business rules; it returns Aliyun's error code.
-func (f *Fake) check(s *Send) string {
+// check applies SendSms's business rules; it returns Aliyun's refusal.
+func (f *Fake) check(s *Send) Reply {
 	switch {
-	case s.Phone == "":
-		return "isv.MOBILE_NUMBER_ILLEGAL"
+	case !validPhone(s.Phone):
+		return MobileIllegal
+	case f.NoBalance:
+		return AmountNotEnough
 	case s.SignName == "" || f.SignName != "" && s.SignName != f.SignName:
-		return "isv.SMS_SIGNATURE_ILLEGAL"
+		return Reply{Code: "isv.SMS_SIGNATURE_ILLEGAL", Message: "该账号下找不到对应签名"}
 	case s.TemplateCode == "" || f.Templates != nil && !f.Templates[s.TemplateCode]:
-		return "isv.SMS_TEMPLATE_ILLEGAL"
+		return Reply{Code: "isv.SMS_TEMPLATE_ILLEGAL", Message: "该账号下找不到对应模板"}
 	}
 	if s.ParamJSON != "" && json.Unmarshal([]byte(s.ParamJSON), &s.Params) != nil {
-		return "isv.INVALID_JSON_PARAM"
+		return Reply{Code: "isv.INVALID_JSON_PARAM", Message: "JSON参数不合法，只接受字符串值"}
 	}
-	return ""
+	return Reply{}
+}
+
+// validPhone: a domestic mobile (11 digits from 1) or an international
+// number with its country code, digits only.
+func validPhone(p string) bool {
+	for _, c := range p {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return len(p) == 11 && p[0] == '1' || len(p) > 11 && len(p) <= 15 && p[:2] != "86"
+}
+
+// flowLimited applies Flow to phone and records an accepted send; f.mu
+// is held.
+func (f *Fake) flowLimited(phone string) Reply {
+	if f.Flow == nil {
+		return Reply{}
+	}
+	now := f.Flow.Now()
+	var minute, hour, day int
+	for _, at := range f.accepted[phone] {
+		switch age := now.Sub(at); {
+		case age < time.Minute:
+			minute++
+			fallthrough
+		case age < time.Hour:
+			hour++
+			fallthrough
+		case age < 24*time.Hour:
+			day++
+		}
+	}
+	switch {
+	case day >= f.Flow.Day:
+		return Reply{Code: DayLimit.Code, Message: fmt.Sprintf("触发天级流控Permits:%d", f.Flow.Day)}
+	case hour >= f.Flow.Hour:
+		return Reply{Code: HourLimit.Code, Message: fmt.Sprintf("触发小时级流控Permits:%d", f.Flow.Hour)}
+	case minute >= f.Flow.Minute:
+		return Reply{Code: MinuteLimit.Code, Message: fmt.Sprintf("触发分钟级流控Permits:%d", f.Flow.Minute)}
+	}
+	if f.accepted == nil {
+		f.accepted = map[string][]time.Time{}
+	}
+	f.accepted[phone] = append(f.accepted[phone], now)
+	return Reply{}
+}
+
+func firstOf(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
 }
 
 func answer(w http.ResponseWriter, v map[string]string) {

@@ -1,0 +1,68 @@
+package sms_test
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"testing"
+
+	"yuyue/booking"
+	"yuyue/sms"
+	"yuyue/store/storetest"
+)
+
+// sentParams runs the flows that send every kind (booking, code, reminder,
+// cancellation, no-show and ban, every answer to an SMS command) and
+// returns, per kind, the raw params the code queued for it.
+func sentParams(t *testing.T) map[string]map[string]string {
+	t.Helper()
+	e := storetest.NewEnv(t)
+	e.Svc.Rules.BanStrikes = 1 // the first no-show bans: the blacklist notice
+	in := &sms.Inbound{Svc: e.Svc, Log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	got := map[string]map[string]string{}
+	answer := func(phone, body string) {
+		for _, r := range in.Answer(ctx, phone, body) {
+			got[r.Kind] = r.Params
+		}
+	}
+	c := e.Citizen(t, 1)
+	b1 := e.Book(t, c, e.Place(t, "FT01", "newborn", "2026-12-03", "14:00"))
+	b2 := e.Book(t, c, e.Place(t, "FT01", "idcard", "2026-12-04", "09:00"))
+	if err := newCodes(e).Issue(ctx, c.Phone, booking.PurposeManage, ""); err != nil {
+		t.Fatal(err)
+	}
+	answer(c.Phone, "hello")
+	answer(storetest.Phone(77), "CX")
+	answer(storetest.Phone(2), "CX") // not registered either
+	e.Citizen(t, 3)
+	answer(storetest.Phone(3), "CX")
+	answer(c.Phone, "QX")
+	answer(c.Phone, "QX 1234")
+	e.Clock.Set(storetest.At("2026-12-02 10:00"))
+	if _, err := e.Svc.SendReminders(ctx, storetest.Actor); err != nil {
+		t.Fatal(err)
+	}
+	answer(c.Phone, "1")
+	answer(c.Phone, "TD")
+	answer(c.Phone, "QX "+b2.Reference)
+	e.Clock.Set(storetest.At("2026-12-02 18:30"))
+	answer(c.Phone, "QX "+b1.Reference)
+	e.Clock.Set(storetest.At("2026-12-03 16:00"))
+	if _, err := e.Svc.MarkNoShows(ctx, storetest.Actor); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := e.Query(`SELECT kind, params FROM outbox`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind, params string
+		p := map[string]string{}
+		if err := rows.Scan(&kind, &params); err != nil || json.Unmarshal([]byte(params), &p) != nil {
+			t.Fatalf("outbox row %s %q: %v", kind, params, err)
+		}
+		got[kind] = p
+	}
+	return got
+}

@@ -1,0 +1,67 @@
+package sqlstore
+
+import (
+	"database/sql"
+	"errors"
+	"time"
+)
+
+// BlockPhone also drops blocks that ended a day before until.
+func (t *Tx) BlockPhone(phone, level string, until time.Time) error {
+	if _, err := t.Exec(`DELETE FROM sms_phone_blocks WHERE until < ?`, ms(until.Add(-48*time.Hour))); err != nil {
+		return err
+	}
+	_, err := t.Exec(`INSERT INTO sms_phone_blocks (phone, level, until) VALUES (?, ?, ?)
+		ON CONFLICT (phone) DO UPDATE SET level = excluded.level, until = excluded.until
+		WHERE excluded.until > sms_phone_blocks.until`, phone, level, ms(until))
+	return err
+}
+
+func (t *Tx) PhoneBlock(phone string, now time.Time) (string, error) {
+	var level string
+	err := t.QueryRow(`SELECT level FROM sms_phone_blocks WHERE phone = ? AND until > ?`, phone, ms(now)).Scan(&level)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return level, err
+}
+
+func (t *Tx) PendingUps(staleBefore, since time.Time, limit int) ([]string, error) {
+	rows, err := t.Query(`SELECT sequence_id FROM sms_up WHERE handled_at = 0 AND claimed_at <= ? AND received_at > ?
+		ORDER BY received_at LIMIT ?`, ms(staleBefore), ms(since), limit)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(sc scanner) (string, error) {
+		var s string
+		return s, sc.Scan(&s)
+	})
+}
+
+func (t *Tx) RecentSends(to string, since time.Time) ([][]byte, error) {
+	rows, err := t.Query(`SELECT body_hash FROM sms_recent_sends WHERE to_phone = ? AND sent_at > ?`, to, ms(since))
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(sc scanner) ([]byte, error) {
+		var h []byte
+		return h, sc.Scan(&h)
+	})
+}
+
+// RecordSend also drops hashes older than two days: only the last day
+// counts, so the table stays small without a purge job.
+func (t *Tx) RecordSend(to string, hash []byte, at time.Time) (int64, error) {
+	if _, err := t.Exec(`DELETE FROM sms_recent_sends WHERE sent_at < ?`, ms(at.Add(-48*time.Hour))); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := t.QueryRow(`INSERT INTO sms_recent_sends (to_phone, body_hash, sent_at) VALUES (?, ?, ?) RETURNING id`,
+		to, hash, ms(at)).Scan(&id)
+	return id, err
+}
+
+func (t *Tx) ForgetSend(id int64) error {
+	_, err := t.Exec(`DELETE FROM sms_recent_sends WHERE id = ?`, id)
+	return err
+}
