@@ -44,6 +44,7 @@ func TestPostgres(t *testing.T) {
 		"TestStatusCallbacksOutOfOrder":                              TestStatusCallbacksOutOfOrder,
 		"TestTemplatesFitThreeSegments":                              TestTemplatesFitThreeSegments,
 		"TestTwilioToMainlandNeverAsksForReply":                      TestTwilioToMainlandNeverAsksForReply,
+		"TestWorkerClaimsInBatchesCodesFirst":                        TestWorkerClaimsInBatchesCodesFirst,
 		"TestWorkerCrashMidSendMarksUnknown":                         TestWorkerCrashMidSendMarksUnknown,
 		"TestWorkerRetries429ThenSendsOnce":                          TestWorkerRetries429ThenSendsOnce,
 		"TestWorkerSendsConfirmationWithTwilioGo":                    TestWorkerSendsConfirmationWithTwilioGo,
