@@ -22,6 +22,9 @@ type VerificationCode struct {
 type OutboxItem struct {
 	Message
 	Attempts int
+	// CreatedAt is when the message was enqueued (a code: when the caller
+	// asked for it), for the time-to-provider histogram.
+	CreatedAt time.Time
 }
 
 // SendOutcome is what became of one send attempt.

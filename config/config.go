@@ -167,7 +167,7 @@ type SMS struct {
 	// UnverifiedPerHour: codes per hour, all numbers together, to numbers
 	// that never passed a code (a budget against SMS pumping).
 	UnverifiedPerHour int           `mapstructure:"unverified_per_hour"`
-	Rate              float64       `mapstructure:"rate"` // messages per second
+	SendRate          float64       `mapstructure:"send_rate"` // messages per second the provider accepts
 	Concurrency       int           `mapstructure:"concurrency"`
 	MaxAttempts       int           `mapstructure:"max_attempts"`
 	RetryBase         time.Duration `mapstructure:"retry_base"`

@@ -39,7 +39,7 @@ var descriptions = map[string]string{
 	"sms.per_day":                   "Codes one number may receive per day.",
 	"sms.per_caller_day":            "Codes one calling number may trigger per day, to whatever numbers it keys (against SMS pumping).",
 	"sms.unverified_per_hour":       "Codes per hour, across all callers, to numbers that never passed a code before (against SMS pumping); when reached, callers hear to try later, a metric counts it and a warning is logged.",
-	"sms.rate":                      "Messages per second the outbox worker sends at most.",
+	"sms.send_rate":                 "Messages per second the SMS provider accepts from this account (for Aliyun, the account's QPS quota). The outbox worker never sends faster, across all its concurrent sends (`sms.concurrency`), and claims verification codes before reminders and notices. Renamed from `sms.rate`.",
 	"sms.concurrency":               "Sends the outbox worker has in flight at once.",
 	"sms.max_attempts":              "Tries for a send that failed before the provider accepted it; then the message is marked failed.",
 	"sms.retry_base":                "First retry delay; each further retry doubles it.",

@@ -64,7 +64,7 @@ var defaults = map[string]any{
 	"sms.per_day":                   10,
 	"sms.per_caller_day":            10,
 	"sms.unverified_per_hour":       300,
-	"sms.rate":                      10.0,
+	"sms.send_rate":                 10.0,
 	"sms.concurrency":               4,
 	"sms.max_attempts":              8,
 	"sms.retry_base":                "2s",

@@ -110,7 +110,7 @@ func (c *Config) validateNumbers(bad func(string, string, ...any)) {
 		"sms.code_attempts": float64(s.CodeAttempts), "sms.per_hour": float64(s.PerHour),
 		"sms.per_day": float64(s.PerDay), "sms.per_caller_day": float64(s.PerCallerDay),
 		"sms.unverified_per_hour": float64(s.UnverifiedPerHour),
-		"sms.rate":                s.Rate, "sms.concurrency": float64(s.Concurrency), "sms.max_attempts": float64(s.MaxAttempts),
+		"sms.send_rate":           s.SendRate, "sms.concurrency": float64(s.Concurrency), "sms.max_attempts": float64(s.MaxAttempts),
 		"sms.retry_base": s.RetryBase.Seconds(), "sms.send_timeout": s.SendTimeout.Seconds(),
 		"sms.poll_interval": s.PollInterval.Seconds(), "voice.timeout": float64(c.Voice.Timeout),
 	}

@@ -35,3 +35,12 @@ var (
 		Help: "Inbound SMS by command.",
 	}, []string{"command"})
 )
+
+// smsToProvider is the time from a message's enqueueing (for a code: the
+// caller asking for it) to the provider accepting it, the wait a caller on
+// the line hears as silence during a rush.
+var smsToProvider = promauto.NewHistogramVec(prometheus.HistogramOpts{
+	Name:    "yuyue_sms_enqueued_to_accepted_seconds",
+	Help:    "Time from a message being enqueued (a code: requested) to the provider accepting it, by kind.",
+	Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 60, 300},
+}, []string{"kind"})

@@ -55,6 +55,7 @@ func TestPostgres(t *testing.T) {
 		"TestTemplatesFitThreeSegments":                              TestTemplatesFitThreeSegments,
 		"TestTwilioMainlandRulesCapPerNumberAndDay":                  TestTwilioMainlandRulesCapPerNumberAndDay,
 		"TestTwilioToMainlandNeverAsksForReply":                      TestTwilioToMainlandNeverAsksForReply,
+		"TestWorkerClaimsInBatchesCodesFirst":                        TestWorkerClaimsInBatchesCodesFirst,
 		"TestWorkerCrashMidSendMarksUnknown":                         TestWorkerCrashMidSendMarksUnknown,
 		"TestWorkerRetries429ThenSendsOnce":                          TestWorkerRetries429ThenSendsOnce,
 		"TestWorkerSendsConfirmationWithTwilioGo":                    TestWorkerSendsConfirmationWithTwilioGo,

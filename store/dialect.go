@@ -64,8 +64,9 @@ func (dialect) GuardStatements() bool { return false }
 // claiming needs no row locks.
 func (dialect) ClaimOutbox(now int64, limit int) (string, []any) {
 	return `UPDATE outbox SET status = 'sending', attempts = attempts + 1
-		WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?)
-		RETURNING id, to_phone, kind, params, citizen_id, booking_id, attempts`, []any{now, limit}
+		WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?
+			ORDER BY CASE WHEN kind = 'code' THEN 0 ELSE 1 END, id LIMIT ?)
+		RETURNING id, to_phone, kind, params, citizen_id, booking_id, attempts, created_at`, []any{now, limit}
 }
 
 // RecoverSending: every row in sending is this process's.

@@ -27,6 +27,7 @@ type options struct {
 	tputTime           time.Duration
 	contention, places int
 	rawTime            time.Duration
+	rawSamples         int
 	profile            bool
 	modes              string
 	postgres           string
@@ -57,6 +58,7 @@ func main() {
 	flag.IntVar(&o.contention, "contention", 2000, "concurrent attempts in the contention run")
 	flag.IntVar(&o.places, "places", 100, "places they contend for")
 	flag.DurationVar(&o.rawTime, "raw-time", 5*time.Second, "length of the raw SQLite baseline loop")
+	flag.IntVar(&o.rawSamples, "raw-samples", 5, "short samples the raw-time is split into; the baseline is their median")
 	flag.BoolVar(&o.profile, "profile", true, "save a CPU profile of yuyue during each run")
 	flag.StringVar(&o.modes, "modes", "latency,throughput,contention,crash", "runs to do; add pg-throughput, pg-contention, pg-crash for PostgreSQL")
 	flag.StringVar(&o.postgres, "postgres", "postgres://postgres@127.0.0.1:5432/postgres", "PostgreSQL server for the pg-* runs (a database is created and dropped per run)")

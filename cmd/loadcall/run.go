@@ -81,10 +81,12 @@ func run(ctx context.Context, o options) error {
 	}
 	defer os.RemoveAll(work)
 
-	fmt.Fprintf(os.Stderr, "baseline: raw single-row SQLite write transactions for %s\n", o.rawTime)
-	if rep.RawTxPerSecBefore, rep.RawTxLatency, err = rawWrites(ctx, filepath.Join(work, "raw1"), o.rawTime); err != nil {
+	fmt.Fprintf(os.Stderr, "baseline: raw single-row SQLite write transactions, %d samples over %s\n", o.rawSamples, o.rawTime)
+	if rep.RawBefore, err = rawBaseline(ctx, filepath.Join(work, "raw1"), o.rawTime, o.rawSamples); err != nil {
 		return err
 	}
+	rep.RawTxPerSecBefore, rep.RawTxLatency = rep.RawBefore.Median, rep.RawBefore.Latency
+	fmt.Fprintf(os.Stderr, "baseline: %s\n", rep.RawBefore)
 	for _, mode := range splitModes(o.modes) {
 		dir := filepath.Join(work, mode)
 		os.MkdirAll(dir, 0o755)
@@ -112,9 +114,10 @@ func run(ctx context.Context, o options) error {
 	}
 	// fsync timing drifts: the raw loop runs again after the load, and the
 	// higher figure is the baseline, so a ratio is never flattered.
-	if rep.RawTxPerSecAfter, _, err = rawWrites(ctx, filepath.Join(work, "raw2"), o.rawTime); err != nil {
+	if rep.RawAfter, err = rawBaseline(ctx, filepath.Join(work, "raw2"), o.rawTime, o.rawSamples); err != nil {
 		return err
 	}
+	rep.RawTxPerSecAfter = rep.RawAfter.Median
 	rep.RawTxPerSec = max(rep.RawTxPerSecBefore, rep.RawTxPerSecAfter)
 	return rep.write(o.out)
 }
@@ -216,16 +219,7 @@ func latencyRun(ctx context.Context, o options, dir string, fake *twiliotest.Fak
 	crowd(ctx, o.callers, est, "empty handler", func(i int) (outcome, error) {
 		c := newCaller(200000+i, empty.base, cl, est, fake, o.pauseMin, o.pauseMax)
 		c.arrive(ctx)
-		path := "/twilio/voice"
-		for range steps {
-			_, action, err := c.post(ctx, "empty", path, nil)
-			if err != nil {
-				return "", err
-			}
-			path = action
-			c.pause(ctx)
-		}
-		return outBooked, nil
+		return c.emptyCall(ctx, steps)
 	})
 	eall, _, eerrs, _ := est.snapshot()
 	rep.EmptyBaseline = &runReport{Callers: o.callers, Overall: eall, Errors: eerrs}

@@ -28,7 +28,7 @@ func newChannels(d *deps) (*channels, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &sms.Worker{Store: d.store, Sender: sender, Log: d.log, Now: d.svc.Now, Rate: c.SMS.Rate,
+	w := &sms.Worker{Store: d.store, Sender: sender, Log: d.log, Now: d.svc.Now, Rate: c.SMS.SendRate,
 		Concurrency: c.SMS.Concurrency, MaxAttempts: c.SMS.MaxAttempts, RetryBase: c.SMS.RetryBase, Poll: c.SMS.PollInterval, Text: text}
 	codes := &sms.Codes{Svc: d.svc, Key: c.Key("sms code hash v1"), Kick: w.Kick, Log: d.log, Rules: sms.CodeRules{
 		TTL: c.SMS.CodeTTL, Attempts: c.SMS.CodeAttempts, ResendAfter: c.SMS.ResendAfter,

@@ -100,9 +100,10 @@ func (*dialect) GuardStatements() bool { return true }
 // they are should the node stop (RecoverSending, RecoverDead).
 func (d *dialect) ClaimOutbox(now int64, limit int) (string, []any) {
 	return `UPDATE outbox SET status = 'sending', attempts = attempts + 1, claimed_by = ?
-		WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?
+		WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?
+			ORDER BY CASE WHEN kind = 'code' THEN 0 ELSE 1 END, id LIMIT ?
 			FOR UPDATE SKIP LOCKED)
-		RETURNING id, to_phone, kind, params, citizen_id, booking_id, attempts`, []any{d.node, now, limit}
+		RETURNING id, to_phone, kind, params, citizen_id, booking_id, attempts, created_at`, []any{d.node, now, limit}
 }
 
 // RecoverSending touches only this node's rows and those of nodes whose

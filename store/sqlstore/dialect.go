@@ -29,8 +29,10 @@ type Dialect interface {
 	// the caller handles run inside their own savepoint.
 	GuardStatements() bool
 	// ClaimOutbox returns the statement that marks at most limit due
-	// pending outbox rows as sending and returns them (id, to_phone, kind,
-	// params, citizen_id, booking_id, attempts), with its arguments.
+	// pending outbox rows as sending, codes first (a caller is waiting on
+	// the line for one) then oldest first, and returns them (id, to_phone,
+	// kind, params, citizen_id, booking_id, attempts, created_at), with its
+	// arguments.
 	ClaimOutbox(now int64, limit int) (string, []any)
 	// RecoverSending returns the statement, with its arguments, that marks
 	// the rows this process may recover (left in sending by a stopped

@@ -70,8 +70,9 @@ func (t *Tx) LastCodeAt(phone string) (time.Time, error) {
 	return fromMS(v.Int64), err
 }
 
-// ClaimMessages marks due pending rows as sending and returns them in id
-// order (RETURNING promises no order on either engine); how rows are
+// ClaimMessages marks due pending rows as sending and returns them codes
+// first, then in id order (RETURNING promises no order on either engine),
+// so a batch sends what a caller waits for first; how rows are
 // claimed — by one process, or by nodes side by side — is the dialect's.
 // A row left in sending by a crash is not retried (see RecoverSending).
 func (t *Tx) ClaimMessages(now time.Time, limit int) ([]booking.OutboxItem, error) {
@@ -86,13 +87,25 @@ func (t *Tx) ClaimMessages(now time.Time, limit int) ([]booking.OutboxItem, erro
 	items, err := collect(rows, func(sc scanner) (booking.OutboxItem, error) {
 		var m booking.OutboxItem
 		var params string
-		if err := sc.Scan(&m.ID, &m.To, &m.Kind, &params, &m.CitizenID, &m.BookingID, &m.Attempts); err != nil {
+		var created int64
+		if err := sc.Scan(&m.ID, &m.To, &m.Kind, &params, &m.CitizenID, &m.BookingID, &m.Attempts, &created); err != nil {
 			return m, err
 		}
+		m.CreatedAt = fromMS(created)
 		return m, json.Unmarshal([]byte(params), &m.Params)
 	})
-	slices.SortFunc(items, func(a, b booking.OutboxItem) int { return cmp.Compare(a.ID, b.ID) })
+	slices.SortFunc(items, func(a, b booking.OutboxItem) int {
+		return cmp.Or(cmp.Compare(codeLast(a.Kind), codeLast(b.Kind)), cmp.Compare(a.ID, b.ID))
+	})
 	return items, err
+}
+
+// codeLast ranks a kind as the claim statements do: codes before the rest.
+func codeLast(kind string) int {
+	if kind == booking.MsgCode {
+		return 0
+	}
+	return 1
 }
 
 // FinishMessage records a send attempt. Once a message has left (or may

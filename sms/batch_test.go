@@ -1,0 +1,75 @@
+package sms_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"yuyue/booking"
+	"yuyue/sms/twiliotest"
+	"yuyue/store/storetest"
+)
+
+// claimLog wraps a store and records every ClaimMessages call the worker
+// makes: how many rows it asked for, and what came back.
+type claimLog struct {
+	booking.Store
+	mu     sync.Mutex
+	limits []int
+	got    [][]booking.OutboxItem
+}
+
+func (c *claimLog) InTx(ctx context.Context, fn func(booking.Tx) error) error {
+	return c.Store.InTx(ctx, func(tx booking.Tx) error { return fn(claimTx{tx, c}) })
+}
+
+type claimTx struct {
+	booking.Tx
+	log *claimLog
+}
+
+func (t claimTx) ClaimMessages(now time.Time, limit int) ([]booking.OutboxItem, error) {
+	items, err := t.Tx.ClaimMessages(now, limit)
+	t.log.mu.Lock()
+	t.log.limits, t.log.got = append(t.log.limits, limit), append(t.log.got, items)
+	t.log.mu.Unlock()
+	return items, err
+}
+
+// One write transaction claims as many messages as the worker has sender
+// slots, codes first: a caller waiting for a code is not queued behind
+// confirmations, nor behind one fsync'd commit per message.
+func TestWorkerClaimsInBatchesCodesFirst(t *testing.T) {
+	e := storetest.NewEnv(t)
+	fake := twiliotest.New(accountSID, authToken)
+	defer fake.Close()
+	for i := range 3 {
+		e.Book(t, e.Citizen(t, i+1), e.Place(t, "FT01", "newborn", []string{"2026-12-02", "2026-12-03", "2026-12-03"}[i], []string{"14:00", "09:00", "14:00"}[i]))
+	}
+	code := booking.Message{To: storetest.Phone(9), Kind: booking.MsgCode, Params: map[string]string{"code": "482913"}}
+	if err := e.Store.InTx(ctx, func(tx booking.Tx) error { return tx.Enqueue(code) }); err != nil {
+		t.Fatal(err)
+	}
+	w := newWorker(t, e, fake, time.Second, &lockedBuffer{})
+	w.Concurrency = 4
+	log := &claimLog{Store: e.Store}
+	w.Store = log
+	if n, err := w.Drain(ctx); err != nil || n != 4 {
+		t.Fatalf("drain: %d %v", n, err)
+	}
+	if len(log.limits) == 0 || log.limits[0] != 4 || len(log.got[0]) != 4 {
+		t.Fatalf("first claim asked for %v and got %d rows; want all 4 in one transaction", log.limits, len(log.got[0]))
+	}
+	if first := log.got[0][0]; first.Kind != booking.MsgCode || first.CreatedAt.IsZero() {
+		t.Fatalf("first claimed %s (created %v), want the code", first.Kind, first.CreatedAt)
+	}
+	if len(fake.Messages()) != 4 || fake.Requests() != 4 {
+		t.Fatalf("%d messages in %d requests, want 4 once each", len(fake.Messages()), fake.Requests())
+	}
+	var st booking.OutboxStats
+	e.Store.View(ctx, func(tx booking.Tx) (err error) { st, err = tx.OutboxStats(); return err })
+	if st["sent"] != 4 || st["sending"] != 0 {
+		t.Fatalf("outbox after drain: %v", st)
+	}
+}
