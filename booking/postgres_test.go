@@ -21,6 +21,7 @@ func TestPostgres(t *testing.T) {
 		"TestHoldExpiryAndWindow":                         TestHoldExpiryAndWindow,
 		"TestLiftBlacklistNeedsReason":                    TestLiftBlacklistNeedsReason,
 		"TestRegisterPhoneLinkedAndIdempotent":            TestRegisterPhoneLinkedAndIdempotent,
+		"TestSwitchHoldReleasesOwnHold":                   TestSwitchHoldReleasesOwnHold,
 		"TestThirdNoShowBlacklists":                       TestThirdNoShowBlacklists,
 		"TestThirdNoShowJustOutsideDoesNotBlacklist":      TestThirdNoShowJustOutsideDoesNotBlacklist,
 		"TestWindowHolidayAndMakeUpDay":                   TestWindowHolidayAndMakeUpDay,
