@@ -14,7 +14,9 @@ func TestPostgres(t *testing.T) {
 	storetest.RunPostgres(t, "ivr_test", map[string]func(*testing.T){
 		"TestBookingCallAcrossTwoNodes":                TestBookingCallAcrossTwoNodes,
 		"TestBusyOperatorBringsTheCallerBackToTheMenu": TestBusyOperatorBringsTheCallerBackToTheMenu,
+		"TestCallBackWithinResendWaitUsesTheLastCode":  TestCallBackWithinResendWaitUsesTheLastCode,
 		"TestCallsWithoutFromShareOneCallerCap":        TestCallsWithoutFromShareOneCallerCap,
+		"TestCappedCodeSaysNotSentAndTheCap":           TestCappedCodeSaysNotSentAndTheCap,
 		"TestConcurrentDeliveriesApplyOnce":            TestConcurrentDeliveriesApplyOnce,
 		"TestEnglishToggle":                            TestEnglishToggle,
 		"TestFailurePaths":                             TestFailurePaths,
@@ -26,6 +28,7 @@ func TestPostgres(t *testing.T) {
 		"TestMadeUpIDCannotBindVictimNumber":           TestMadeUpIDCannotBindVictimNumber,
 		"TestMalformedWebhooks":                        TestMalformedWebhooks,
 		"TestNewCallerRegistersAndBooksByBusiness":     TestNewCallerRegistersAndBooksByBusiness,
+		"TestNoCodeSentSaysWhenToAskAgain":             TestNoCodeSentSaysWhenToAskAgain,
 		"TestNoSecondCodeInOneCallWhileVerified":       TestNoSecondCodeInOneCallWhileVerified,
 		"TestPromptsSayTheConfiguredRules":             TestPromptsSayTheConfiguredRules,
 		"TestQueryAndCancelByPhone":                    TestQueryAndCancelByPhone,

@@ -93,7 +93,9 @@ func (c *Codes) allowed(tx booking.Tx, phone, caller string, now time.Time) erro
 		return err
 	}
 	if !last.IsZero() && now.Before(last.Add(c.Rules.ResendAfter)) {
-		return booking.Errorf(booking.ERateLimited, "resend_too_soon")
+		// Until says when a new code may be asked for, so no channel has to
+		// claim one was sent.
+		return &booking.Error{Code: booking.ERateLimited, Message: "resend_too_soon", Until: last.Add(c.Rules.ResendAfter)}
 	}
 	hour, _, err := tx.CountCodes(phone, caller, now.Add(-time.Hour))
 	if err != nil {
@@ -103,13 +105,15 @@ func (c *Codes) allowed(tx booking.Tx, phone, caller string, now time.Time) erro
 	if err != nil {
 		return err
 	}
+	// Until is the latest moment the cap can still apply: by then every
+	// code it counted has left its window.
 	switch {
 	case hour >= c.Rules.PerHour:
-		return booking.Errorf(booking.ERateLimited, "hourly_cap")
+		return &booking.Error{Code: booking.ERateLimited, Message: "hourly_cap", Until: now.Add(time.Hour)}
 	case day >= c.Rules.PerDay:
-		return booking.Errorf(booking.ERateLimited, "daily_cap")
+		return &booking.Error{Code: booking.ERateLimited, Message: "daily_cap", Until: now.Add(24 * time.Hour)}
 	case byCaller >= c.Rules.PerCallerDay:
-		return booking.Errorf(booking.ERateLimited, "caller_cap")
+		return &booking.Error{Code: booking.ERateLimited, Message: "caller_cap", Until: now.Add(24 * time.Hour)}
 	}
 	return nil
 }
