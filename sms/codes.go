@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -43,9 +44,11 @@ type Codes struct {
 	Log *slog.Logger
 }
 
-// lastBudgetWarn is the unix second of the last budget warning, shared by
-// copies of Codes (the IVR binds one to each step's transaction).
-var lastBudgetWarn atomic.Int64
+// lastBudgetWarn holds, per logger, the unix second of its last budget
+// warning (*atomic.Int64). Copies of Codes (the IVR binds one to each
+// step's transaction) share their Log and so their throttle; two services
+// in one process (tests) do not silence each other.
+var lastBudgetWarn sync.Map
 
 func (c *Codes) hash(phone, purpose, code string) []byte {
 	m := hmac.New(sha256.New, c.Key)
@@ -144,8 +147,13 @@ func (c *Codes) unknownWithinBudget(tx booking.Tx, phone string, now time.Time) 
 // attack must not flood the log as well.
 func (c *Codes) budgetHit(now time.Time) {
 	smsUnverifiedBudget.Inc()
-	last := lastBudgetWarn.Load()
-	if c.Log == nil || now.Unix()-last < 60 || !lastBudgetWarn.CompareAndSwap(last, now.Unix()) {
+	if c.Log == nil {
+		return
+	}
+	v, _ := lastBudgetWarn.LoadOrStore(c.Log, new(atomic.Int64))
+	at := v.(*atomic.Int64)
+	last := at.Load()
+	if (last != 0 && now.Unix()-last < 60) || !at.CompareAndSwap(last, now.Unix()) {
 		return
 	}
 	c.Log.Warn("sms: hourly budget of codes to never-verified numbers used up; such codes are refused (possible SMS pumping)",

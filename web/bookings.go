@@ -61,7 +61,7 @@ type holdPage struct {
 	Live    bool
 	Until   string // HH:MM in the catalog's time zone
 	Left    string // 9分59秒, as the countdown starts
-	Expires int64  // unix milliseconds, for the countdown script
+	LeftSec int    // seconds left, for the countdown script (the page's clock, not the browser's)
 	TTL     int    // booking.hold_ttl in minutes
 }
 
@@ -69,7 +69,7 @@ func (s *Site) holdView(b booking.Booking) holdPage {
 	svc := s.Accounts.Svc
 	left := b.HoldExpiresAt.Sub(svc.Now()).Truncate(time.Second)
 	v := holdPage{BookingView: api.View(svc, b), Until: b.HoldExpiresAt.In(svc.Catalog.Calendar.Loc).Format("15:04"),
-		Expires: b.HoldExpiresAt.UnixMilli(), TTL: int(svc.Rules.HoldTTL / time.Minute),
+		LeftSec: int(left / time.Second), TTL: int(svc.Rules.HoldTTL / time.Minute),
 		Live: b.Status == booking.StatusHeld && left > 0}
 	if v.Live {
 		v.Left = fmt.Sprintf("%d分%02d秒", int(left/time.Minute), int(left%time.Minute/time.Second))
