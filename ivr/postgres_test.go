@@ -30,6 +30,7 @@ func TestPostgres(t *testing.T) {
 		"TestNewCallerRegistersAndBooksByBusiness":     TestNewCallerRegistersAndBooksByBusiness,
 		"TestNoCodeSentSaysWhenToAskAgain":             TestNoCodeSentSaysWhenToAskAgain,
 		"TestNoSecondCodeInOneCallWhileVerified":       TestNoSecondCodeInOneCallWhileVerified,
+		"TestOnlyTransferredCallsAreListed":            TestOnlyTransferredCallsAreListed,
 		"TestPromptsSayTheConfiguredRules":             TestPromptsSayTheConfiguredRules,
 		"TestQueryAndCancelByPhone":                    TestQueryAndCancelByPhone,
 		"TestRegisteredCallerBooksByOffice":            TestRegisteredCallerBooksByOffice,
