@@ -31,6 +31,7 @@ func TestPostgres(t *testing.T) {
 		"TestNoCodeSentSaysWhenToAskAgain":             TestNoCodeSentSaysWhenToAskAgain,
 		"TestNoSecondCodeInOneCallWhileVerified":       TestNoSecondCodeInOneCallWhileVerified,
 		"TestOnlyTransferredCallsAreListed":            TestOnlyTransferredCallsAreListed,
+		"TestPromptsFollowTheConfiguration":            TestPromptsFollowTheConfiguration,
 		"TestPromptsSayTheConfiguredRules":             TestPromptsSayTheConfiguredRules,
 		"TestQueryAndCancelByPhone":                    TestQueryAndCancelByPhone,
 		"TestRegisteredCallerBooksByOffice":            TestRegisteredCallerBooksByOffice,
