@@ -51,7 +51,8 @@ func (c *call) sendCode() error {
 		c.note("code_busy")
 		return c.abandonHold(StepMenu)
 	case reason != "":
-		c.note("code_capped_"+reason, c.capOf(reason))
+		key, n := c.capOf(reason)
+		c.note(key, n)
 		return c.abandonHold(StepMenu)
 	default:
 		return wrapf(err, "issue code")
@@ -76,15 +77,15 @@ func (c *call) codeNotSent(err error) error {
 	return nil
 }
 
-// capOf is the configured cap a refusal reason names, for the prompt.
-func (c *call) capOf(reason string) int {
+// capOf is the prompt for a cap refusal and the configured count it names.
+func (c *call) capOf(reason string) (string, int) {
 	switch reason {
 	case "hourly_cap":
-		return c.codes.Rules.PerHour
+		return "code_cap_hour", c.codes.Rules.PerHour
 	case "daily_cap":
-		return c.codes.Rules.PerDay
+		return "code_cap_day", c.codes.Rules.PerDay
 	}
-	return c.codes.Rules.PerCallerDay
+	return "code_cap_caller", c.codes.Rules.PerCallerDay
 }
 
 // minutes is d in whole minutes, at least 1, for prompts.
