@@ -40,13 +40,10 @@ func (a *API) sendCode(c *fiber.Ctx) error {
 		return a.fail(c, booking.Errorf(booking.EInvalid, "purpose must be register or password"))
 	}
 	phone, err := booking.NormalizeMobile(in.Phone)
-	if err == nil {
-		err = a.Codes.IssueAnonymous(c.UserContext(), phone, in.Purpose, "ip:"+c.IP())
-	}
 	if err != nil {
 		return a.fail(c, err)
 	}
-	return c.SendStatus(fiber.StatusAccepted)
+	return a.issue(c, phone, in.Purpose, true)
 }
 
 func (a *API) register(c *fiber.Ctx) error {

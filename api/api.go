@@ -9,6 +9,7 @@ import (
 	"context"
 	_ "embed"
 	"log/slog"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -27,6 +28,11 @@ const Prefix = "/api/v1"
 type CodeIssuer interface {
 	Issue(ctx context.Context, phone, purpose, caller string) error
 	IssueAnonymous(ctx context.Context, phone, purpose, addr string) error
+	// Pending reports whether the latest code for phone and purpose still
+	// works (a refusal to resend then says to use it).
+	Pending(ctx context.Context, phone, purpose string) (bool, error)
+	// ValidFor is how long a code works (sms.code_ttl).
+	ValidFor() time.Duration
 }
 
 // Limits are the request rates the API allows.

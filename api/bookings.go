@@ -57,13 +57,10 @@ func (a *API) holdCode(c *fiber.Ctx) error {
 	if err == nil {
 		_, err = a.Accounts.OwnBooking(c.UserContext(), citizen(c).ID, id)
 	}
-	if err == nil {
-		err = a.Codes.Issue(c.UserContext(), citizen(c).Phone, booking.PurposeBooking, "ip:"+c.IP())
-	}
 	if err != nil {
 		return a.fail(c, err)
 	}
-	return c.SendStatus(fiber.StatusAccepted)
+	return a.issue(c, citizen(c).Phone, booking.PurposeBooking, false)
 }
 
 func (a *API) confirm(c *fiber.Ctx) error {

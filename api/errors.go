@@ -1,6 +1,9 @@
 package api
 
 import (
+	"strconv"
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"yuyue/booking"
@@ -43,7 +46,16 @@ func (a *API) fail(c *fiber.Ctx, err error) error {
 		a.Log.Error("api request failed", "route", c.Route().Path, "err", err)
 	}
 	if code == booking.ERateLimited {
-		c.Set(fiber.HeaderRetryAfter, "60")
+		c.Set(fiber.HeaderRetryAfter, retryAfter(booking.ErrorUntil(err), a.Accounts.Svc.Now()))
 	}
 	return c.Status(statuses[code]).JSON(body)
+}
+
+// retryAfter is whole seconds until u, or 60 when the refusal names no
+// time.
+func retryAfter(u, now time.Time) string {
+	if u.IsZero() || !u.After(now) {
+		return "60"
+	}
+	return strconv.Itoa(int(u.Sub(now).Seconds() + 0.999))
 }

@@ -32,6 +32,7 @@ type env struct {
 	api    *api.API
 	ac     *booking.Accounts
 	worker *sms.Worker
+	codes  *sms.Codes // tests may change its Rules
 }
 
 var roomy = api.Limits{IPRate: 1000, IPBurst: 1000, AccountRate: 1000, AccountBurst: 1000, MaxBody: 16 << 10}
@@ -50,7 +51,7 @@ func newEnv(t *testing.T, l api.Limits, catalogYAML ...string) *env {
 	a := api.New(ac, codes, log, l)
 	app := fiber.New(fiber.Config{Immutable: true, DisableStartupMessage: true})
 	a.Mount(app)
-	return &env{Env: e, t: t, app: app, api: a, ac: ac, worker: w}
+	return &env{Env: e, t: t, app: app, api: a, ac: ac, worker: w, codes: codes}
 }
 
 type resp struct {

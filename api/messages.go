@@ -2,7 +2,9 @@ package api
 
 import (
 	"errors"
+	"fmt"
 	"strings"
+	"time"
 
 	"yuyue/booking"
 )
@@ -13,7 +15,7 @@ var byCode = map[booking.Code]string{
 	booking.ENotFound:     "未找到相关信息",
 	booking.EFull:         "该时段号源已约满，请选择其他时段",
 	booking.EBlacklisted:  "因爽约次数过多，您暂时不能预约",
-	booking.EDeadline:     "已超过取消时限（预约日前一天18:00），不能取消",
+	booking.EDeadline:     "已超过取消时限，不能取消",
 	booking.EActive:       "您已有该业务的有效预约，同一业务只能有一个有效预约",
 	booking.EPhoneLinked:  "该手机号已与其他身份证号码绑定，请使用本人手机号或拨打114",
 	booking.ENotVerified:  "请先完成短信验证",
@@ -39,10 +41,12 @@ var byMessage = map[string]string{
 	"id_and_phone_do_not_match":     "身份证号码与手机号码不匹配",
 	"notice_not_acknowledged":       "请先阅读业务须知并点击“我已阅，继续预约”",
 	"not_your_booking":              "这不是您的预约",
-	"resend_too_soon":               "验证码已发送，请60秒后再获取",
-	"hourly_cap":                    "该号码本小时获取验证码次数已达上限",
-	"daily_cap":                     "该号码今日获取验证码次数已达上限",
-	"caller_cap":                    "获取验证码次数过多，请明天再试",
+	"resend_too_soon":               "验证码未发送：获取过于频繁",
+	"resend_too_soon_use_last":      "验证码未重新发送：刚才发送的验证码仍然有效，请直接输入",
+	"hourly_cap":                    "验证码未发送：该号码一小时内获取验证码次数已达上限",
+	"daily_cap":                     "验证码未发送：该号码24小时内获取验证码次数已达上限",
+	"caller_cap":                    "验证码未发送：获取验证码次数过多",
+	"unverified_budget":             "验证码未发送：系统繁忙",
 	"too many wrong entries":        "验证码错误次数过多，请重新获取",
 	"no code was sent":              "请先获取验证码",
 	"code expired":                  "验证码已过期，请重新获取",
@@ -62,7 +66,6 @@ var byPrefix = []struct{ prefix, text string }{
 	{"name must", "姓名应为1至30个字"},
 	{"not a booking reference", "预约受理号不正确"},
 	{"date ", "日期不正确"},
-	{"cancellation closed", "已超过取消时限（预约日前一天18:00），不能取消"},
 }
 
 // Message is the Chinese text for a domain error, for the API and the site.
@@ -72,7 +75,10 @@ func Message(err error) string {
 		return byCode[booking.EInternal]
 	}
 	if m, ok := byMessage[e.Message]; ok {
-		return m
+		return m + untilText(e)
+	}
+	if e.Code == booking.EDeadline && !e.Until.IsZero() {
+		return fmt.Sprintf("已超过取消时限（预约日前一天%s），不能取消", e.Until.In(shanghai).Format("15:04"))
 	}
 	for _, p := range byPrefix {
 		if strings.HasPrefix(e.Message, p.prefix) {
@@ -84,3 +90,21 @@ func Message(err error) string {
 	}
 	return byCode[booking.EInternal]
 }
+
+var shanghai, _ = time.LoadLocation("Asia/Shanghai")
+
+// untilText says when a refused code may be asked for again, as a clock
+// time in Asia/Shanghai (the refusal carries it; no text guesses).
+func untilText(e *booking.Error) string {
+	if e.Code != booking.ERateLimited || e.Until.IsZero() || !isCodeRefusal[e.Message] {
+		return ""
+	}
+	u := e.Until.In(shanghai)
+	if e.Message == "resend_too_soon" || e.Message == "resend_too_soon_use_last" {
+		return "，" + u.Format("15:04:05") + "后可重新获取"
+	}
+	return "，" + u.Format("1月2日15:04") + "后可重新获取"
+}
+
+var isCodeRefusal = map[string]bool{"resend_too_soon": true, "resend_too_soon_use_last": true,
+	"hourly_cap": true, "daily_cap": true, "caller_cap": true}

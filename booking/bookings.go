@@ -35,6 +35,18 @@ func (s *Service) Availability(ctx context.Context, f PlaceFilter) ([]Place, err
 // database refuses a second active booking for the business (EActive) and a
 // place with no capacity left (EFull).
 func (s *Service) Hold(ctx context.Context, a Actor, citizenID, placeID int64) (Booking, error) {
+	return s.hold(ctx, a, citizenID, placeID, false)
+}
+
+// SwitchHold is Hold for a citizen who went back and chose another time:
+// their own live holds of the same business are released first, in the
+// same transaction, so their own unconfirmed hold never blocks them (the
+// web site and the app, where a back button leaves a hold behind).
+func (s *Service) SwitchHold(ctx context.Context, a Actor, citizenID, placeID int64) (Booking, error) {
+	return s.hold(ctx, a, citizenID, placeID, true)
+}
+
+func (s *Service) hold(ctx context.Context, a Actor, citizenID, placeID int64, switching bool) (Booking, error) {
 	now := s.Now()
 	var b Booking
 	err := s.Store.InTx(ctx, func(tx Tx) error {
@@ -54,6 +66,11 @@ func (s *Service) Hold(ctx context.Context, a Actor, citizenID, placeID int64) (
 		}
 		if err := s.expireOwnHolds(tx, c.ID, p.Business, now); err != nil {
 			return err
+		}
+		if switching {
+			if err := s.releaseOwnHolds(tx, a, c.ID, p.Business); err != nil {
+				return err
+			}
 		}
 		b = Booking{CitizenID: c.ID, PlaceID: p.ID, Business: p.Business, Office: p.Office, Date: p.Date,
 			Start: p.Start, End: p.End, Status: StatusHeld, HoldExpiresAt: now.Add(s.Rules.HoldTTL),
@@ -94,6 +111,18 @@ func (s *Service) expireOwnHolds(tx Tx, citizenID int64, business string, now ti
 	return err
 }
 
+// releaseOwnHolds gives back the citizen's live holds of a business.
+func (s *Service) releaseOwnHolds(tx Tx, a Actor, citizenID int64, business string) error {
+	hs, err := tx.Bookings(BookingFilter{CitizenID: citizenID, Business: business, Statuses: []Status{StatusHeld}})
+	for _, h := range hs {
+		if err != nil {
+			break
+		}
+		err = s.releaseTx(tx, a, h)
+	}
+	return err
+}
+
 // ReleaseHold gives a held place back at once (the caller hung up or started
 // again). Releasing a hold that is no longer held does nothing.
 func (s *Service) ReleaseHold(ctx context.Context, a Actor, holdID int64) error {
@@ -102,15 +131,19 @@ func (s *Service) ReleaseHold(ctx context.Context, a Actor, holdID int64) error 
 		if err != nil || b.Status != StatusHeld {
 			return err
 		}
-		b.Status, b.Returned = StatusExpired, true
-		if err := tx.UpdateBooking(b); err != nil {
-			return err
-		}
-		if err := tx.ReturnPlace(b.PlaceID); err != nil {
-			return err
-		}
-		return s.audit(tx, a, "booking.release_hold", b.CitizenID, b.ID, "place %d", b.PlaceID)
+		return s.releaseTx(tx, a, b)
 	})
+}
+
+func (s *Service) releaseTx(tx Tx, a Actor, b Booking) error {
+	b.Status, b.Returned = StatusExpired, true
+	if err := tx.UpdateBooking(b); err != nil {
+		return err
+	}
+	if err := tx.ReturnPlace(b.PlaceID); err != nil {
+		return err
+	}
+	return s.audit(tx, a, "booking.release_hold", b.CitizenID, b.ID, "place %d", b.PlaceID)
 }
 
 // Confirm turns a live hold into a booking with a reference and queues the
@@ -217,7 +250,8 @@ func (s *Service) Cancel(ctx context.Context, a Actor, bookingID int64) (Booking
 		case b.Status != StatusBooked:
 			return Errorf(EConflict, "a %s booking cannot be cancelled", b.Status)
 		case !s.Rules.CanCancel(now, b.Date, s.loc()):
-			return Errorf(EDeadline, "cancellation closed at %s", s.Rules.CancelDeadline(b.Date, s.loc()).Format(time.DateTime))
+			d := s.Rules.CancelDeadline(b.Date, s.loc())
+			return &Error{Code: EDeadline, Message: "cancellation closed at " + d.Format(time.DateTime), Until: d}
 		}
 		c, err := tx.CitizenByID(b.CitizenID)
 		if err != nil {

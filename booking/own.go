@@ -19,7 +19,8 @@ func (ac *Accounts) HoldPlace(ctx context.Context, a Actor, citizenID, placeID i
 	if !noticeRead {
 		return Booking{}, Errorf(EInvalid, "notice_not_acknowledged")
 	}
-	return ac.Svc.Hold(ctx, a, citizenID, placeID)
+	// a back button leaves the earlier hold behind: the new choice replaces it
+	return ac.Svc.SwitchHold(ctx, a, citizenID, placeID)
 }
 
 // ConfirmWithCode confirms the citizen's own hold with the booking code sent

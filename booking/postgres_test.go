@@ -22,6 +22,7 @@ func TestPostgres(t *testing.T) {
 		"TestItem5UnknownLoginComparedAtTheRealCost":      TestItem5UnknownLoginComparedAtTheRealCost,
 		"TestLiftBlacklistNeedsReason":                    TestLiftBlacklistNeedsReason,
 		"TestRegisterPhoneLinkedAndIdempotent":            TestRegisterPhoneLinkedAndIdempotent,
+		"TestSwitchHoldReleasesOwnHold":                   TestSwitchHoldReleasesOwnHold,
 		"TestThirdNoShowBlacklists":                       TestThirdNoShowBlacklists,
 		"TestThirdNoShowJustOutsideDoesNotBlacklist":      TestThirdNoShowJustOutsideDoesNotBlacklist,
 		"TestWindowHolidayAndMakeUpDay":                   TestWindowHolidayAndMakeUpDay,

@@ -2,6 +2,7 @@ package ivr
 
 import (
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -49,7 +50,8 @@ func (c *call) onDialEnd(status string) error {
 		// The agent spoke with the caller, or the caller hung up while it rang.
 		return c.goTo(StepGoodbye)
 	}
-	c.note("operator_busy") // busy, no-answer, failed, or anything unknown
+	c.note("operator_busy")           // busy, no-answer, failed, or anything unknown
+	c.rec.TransferredAt = time.Time{} // nobody took it: not a transferred call
 	return c.goTo(StepMenu)
 }
 

@@ -31,7 +31,7 @@ func bookNewCaller(t *testing.T, h *harness, n int) (*phone, booking.Booking) {
 	p.expect("name").speak("张 三。")
 	p.expect("name_confirm", "张三").press("1")
 	p.expect("phone_choice", "138****").press("1")
-	p.expect("code", "验证码已发送到本机").press(h.code(storetest.Phone(n)))
+	p.expect("code", "验证码已发送到本机").press(p.code(storetest.Phone(n)))
 	p.expect("mode").press("1")
 	p.expect("business", "新生儿入户请按1", "居民身份证申领换领请按2").press("1")
 	p.expect("district", "福田区请按1", "南山区请按2").press("1")
@@ -75,7 +75,7 @@ func TestRegisteredCallerBooksByOffice(t *testing.T) {
 	if p.expect("menu").press("1"); strings.Contains(p.said, "张") {
 		t.Fatalf("the calling number alone revealed the name: %s", p.said)
 	}
-	p.expect("code", "验证码已发送到本机").press(h.code(c.Phone))
+	p.expect("code", "验证码已发送到本机").press(p.code(c.Phone))
 	p.expect("mode").press("2")
 	p.expect("district").press("2")
 	p.expect("office", "南头派出所户政室请按1").press("1")
@@ -96,7 +96,7 @@ func TestQueryAndCancelByPhone(t *testing.T) {
 	c := h.e.Citizen(t, 3)
 	b := h.e.Book(t, c, h.e.Place(t, "FT01", "idcard", "2026-12-03", "14:00"))
 	q := h.dial(c.Phone)
-	q.press("2").expect("code").press(h.code(c.Phone))
+	q.press("2").expect("code").press(q.code(c.Phone))
 	q.expect("pick_booking", "您有1个有效预约", "居民身份证申领换领").press("1")
 	q.expect("pick_booking", spoken(b.Reference)).press("*")
 	q.expect("pick_booking", "再按一次星号键返回主菜单").press("*")
@@ -122,7 +122,7 @@ func TestIdentifyByIDFromAnotherPhone(t *testing.T) {
 	if strings.Contains(p.said, c.Phone[10:]) {
 		t.Fatalf("the registered phone's digits were said: %s", p.said)
 	}
-	p.press(h.code(c.Phone))
+	p.press(p.code(c.Phone))
 	p.expect("pick_booking", "您有1个有效预约")
 }
 
@@ -159,7 +159,7 @@ func TestFailurePaths(t *testing.T) {
 		if p.expect("code"); strings.Contains(p.said, "暂停") {
 			t.Fatalf("the blacklist was told before the code: %s", p.said)
 		}
-		p.press(h.code(c.Phone)).expect("menu", "预约资格暂停至3月1日")
+		p.press(p.code(c.Phone)).expect("menu", "预约资格暂停至3月1日")
 	})
 	t.Run("one active booking per business", func(t *testing.T) {
 		h := newHarness(t, true)
@@ -173,7 +173,7 @@ func TestFailurePaths(t *testing.T) {
 		b := h.e.Book(t, c, h.e.Place(t, "FT01", "newborn", "2026-12-02", "09:00"))
 		h.e.Clock.Set(storetest.At("2026-12-01 18:00"))
 		p := h.dial(c.Phone).press("3")
-		p.press(h.code(c.Phone)).expect("pick_booking").press("1").expect("cancel_confirm").press("1")
+		p.press(p.code(c.Phone)).expect("pick_booking").press("1").expect("cancel_confirm").press("1")
 		p.expect("menu", "已超过取消时限")
 		if got, _ := h.e.Svc.Booking(ctx, b.ID); got.Status != booking.StatusBooked {
 			t.Fatal("cancelled after the deadline")
@@ -192,7 +192,7 @@ func TestFailurePaths(t *testing.T) {
 		if q.expect("code", "您选择的手机"); strings.Contains(q.said, "已绑定") {
 			t.Fatalf("the link was revealed before the code: %s", q.said)
 		}
-		q.press(h.code(other.Phone)).expect("phone_choice", "已绑定其他身份证号码")
+		q.press(q.code(other.Phone)).expect("phone_choice", "已绑定其他身份证号码")
 		if _, err := h.e.Svc.CitizenByIDNumber(ctx, storetest.ID(8)); booking.ErrorCode(err) != booking.ENotFound {
 			t.Fatalf("ID 8 registered on a linked phone: %v", err)
 		}

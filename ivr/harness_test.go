@@ -58,7 +58,11 @@ func newHarness(t testing.TB, withOperator bool, catalogYAML ...string) *harness
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &sms.Worker{Store: e.Store, Sender: sender, Log: log, Now: e.Clock.Now, Rate: 1000, Concurrency: 2,
+	// One sender at a time: the fake then receives messages in outbox
+	// order, so the last code it holds for a number is the newest code
+	// issued (two concurrent sends of an old and a new code could arrive
+	// the other way round, and a test would type the replaced one).
+	w := &sms.Worker{Store: e.Store, Sender: sender, Log: log, Now: e.Clock.Now, Rate: 1000, Concurrency: 1,
 		MaxAttempts: 3, RetryBase: time.Second, Poll: time.Second}
 	codes := &sms.Codes{Svc: e.Svc, Key: []byte("k"), Rules: sms.CodeRules{TTL: 5 * time.Minute, Attempts: 5,
 		ResendAfter: time.Minute, PerHour: 50, PerDay: 100, PerCallerDay: 100}}
@@ -130,6 +134,7 @@ type phone struct {
 	xml      string
 	history  []request
 	heardAll []string // everything said during the call
+	sentAt   int      // how many SMS the fake held when the call began
 }
 
 type request struct {
@@ -139,7 +144,8 @@ type request struct {
 
 func (h *harness) dial(from string) *phone {
 	h.calls++
-	p := &phone{h: h, sid: "CA" + strings.Repeat("0", 28) + string(rune('a'+h.calls/26)) + string(rune('a'+h.calls%26)), from: from}
+	p := &phone{h: h, sid: "CA" + strings.Repeat("0", 28) + string(rune('a'+h.calls/26)) + string(rune('a'+h.calls%26)), from: from,
+		sentAt: len(h.fake.Messages())}
 	p.send("/twilio/voice", url.Values{})
 	return p
 }
@@ -221,29 +227,51 @@ func (p *phone) hangup() {
 	}
 }
 
-// verify passes the code step with the code SMS read from the fake Twilio.
+// verify passes the code step with the newest code this call had sent to
+// phone.
 func (p *phone) verify(phone string) *phone {
 	p.h.t.Helper()
-	return p.expect("code").press(p.h.code(phone))
+	return p.expect("code").press(p.code(phone))
 }
 
 var sixDigits = regexp.MustCompile(`验证码(\d{6})`)
 
+// code is "the code sent to this phone" as a caller means it: the newest
+// code SMS to phone sent since this call began (never one an earlier call
+// triggered, which this call's code replaced).
+func (p *phone) code(phone string) string {
+	p.h.t.Helper()
+	return p.h.newestCode(phone, p.sentAt)
+}
+
 // code delivers pending SMS through the fake Twilio API and returns the
-// last code sent to phone.
+// newest code sent to phone by any call.
 func (h *harness) code(phone string) string {
 	h.t.Helper()
-	if _, err := h.worker.Drain(ctx); err != nil {
-		h.t.Fatal(err)
-	}
+	return h.newestCode(phone, 0)
+}
+
+// newestCode drains the outbox (one sender, so the fake holds messages in
+// outbox order) and returns the last code to phone among the fake's
+// messages from index from on.
+func (h *harness) newestCode(phone string, from int) string {
+	h.t.Helper()
+	h.drain()
 	ms := h.fake.Messages()
-	for i := len(ms) - 1; i >= 0; i-- {
+	for i := len(ms) - 1; i >= from; i-- {
 		if m := sixDigits.FindStringSubmatch(ms[i].Body); ms[i].To == phone && m != nil {
 			return m[1]
 		}
 	}
-	h.t.Fatalf("no code SMS to %s", phone)
+	h.t.Fatalf("no code SMS to %s since message %d", phone, from)
 	return ""
+}
+
+func (h *harness) drain() {
+	h.t.Helper()
+	if _, err := h.worker.Drain(ctx); err != nil {
+		h.t.Fatal(err)
+	}
 }
 
 var twilioVerbs = map[string]bool{"Say": true, "Gather": true, "Dial": true, "Hangup": true,

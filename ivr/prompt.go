@@ -39,7 +39,8 @@ func (c *call) prompt() view {
 		}
 		return view{lines: lines, gather: digitsGather(6, "#")}
 	case StepConfirm:
-		return view{lines: key("confirm", c.confirmArgs()...), gather: digitsGather(1, "")}
+		lines := append(key("hold_ttl", minutes(c.svc.Rules.HoldTTL)), say(l, "confirm", c.confirmArgs()...))
+		return view{lines: lines, gather: digitsGather(1, "")}
 	case StepCancelConfirm:
 		b, _ := c.svc.Booking(c.ctx, c.s.Picked)
 		return view{lines: key("cancel_confirm", c.describe(b)), gather: digitsGather(1, "")}

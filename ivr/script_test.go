@@ -66,7 +66,7 @@ func englishBooking(t *testing.T, h *harness, n int) *phone {
 		t.Fatalf("name not recognised in Mandarin in English mode:\n%s", p.xml)
 	}
 	p.speak("王五").expect("name_confirm", "王五").press("1")
-	p.expect("phone_choice").press("1").expect("code", "texted a code").press(h.code(storetest.Phone(n)))
+	p.expect("phone_choice").press("1").expect("code", "texted a code").press(p.code(storetest.Phone(n)))
 	p.expect("mode").press("1")
 	p.expect("business").press("1").expect("district").press("1")
 	p.expect("office", "福田派出所户政室", "press 1")

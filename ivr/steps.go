@@ -74,8 +74,9 @@ func (c *call) failInput(in input, invalidKey string) error {
 // says goodbye when none is configured.
 func (c *call) transfer() error {
 	c.rec.Context = c.context()
-	c.rec.TransferredAt = c.svc.Now()
 	if c.v.Voice.HasOperator() {
+		// only a call really handed over is on the console's 转接来电 page
+		c.rec.TransferredAt = c.svc.Now()
 		return c.goTo(StepOperator)
 	}
 	c.note("no_operator")

@@ -97,7 +97,7 @@ func TestSIPCallerIsRecognisedByTheirMobile(t *testing.T) {
 		// Nothing is said about the caller before the code; the code goes
 		// to the caller's own mobile, and it identifies them.
 		p := h.dial(from).press("2")
-		p.expect("code", "验证码已发送到本机").press(h.code(c.Phone))
+		p.expect("code", "验证码已发送到本机").press(p.code(c.Phone))
 		p.expect("pick_booking", "您有1个有效预约", "居民身份证申领换领")
 		p.hangup()
 		h.e.Clock.Advance(61e9) // past the resend interval for the next call
@@ -148,14 +148,14 @@ func TestResendingTheCodeDoesNotWaitForTheTimeout(t *testing.T) {
 	h := newHarness(t, true)
 	c := h.e.Citizen(t, 5)
 	p := h.dial(c.Phone).press("2").expect("code", "星号键再按井号键")
-	first := h.code(c.Phone)
+	first := p.code(c.Phone)
 	h.e.Clock.Advance(61e9)
 	p.press("*#")
 	if p.waited {
 		t.Fatal("resending waited for the gather's timeout")
 	}
 	p.expect("code", "验证码已发送到本机")
-	second := h.code(c.Phone)
+	second := p.code(c.Phone)
 	if second == first {
 		t.Fatalf("no new code: %s", second)
 	}

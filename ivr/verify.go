@@ -2,6 +2,7 @@ package ivr
 
 import (
 	"errors"
+	"time"
 
 	"yuyue/booking"
 )
@@ -43,19 +44,52 @@ func (c *call) sendCode() error {
 	switch reason := rateReason(err); {
 	case err == nil:
 		c.note(c.codeSentKey())
+		c.note("code_ttl", minutes(c.codes.Rules.TTL))
 	case reason == "resend_too_soon":
-		c.note("code_too_soon")
+		return c.codeNotSent(err)
 	case reason == "unverified_budget":
 		c.note("code_busy")
 		return c.abandonHold(StepMenu)
 	case reason != "":
-		c.note("code_capped")
+		key, n := c.capOf(reason)
+		c.note(key, n)
 		return c.abandonHold(StepMenu)
 	default:
 		return wrapf(err, "issue code")
 	}
 	return nil
 }
+
+// codeNotSent says honestly that no code went out because one did a moment
+// ago: use that one if it still works, and in how many seconds a new one
+// may be asked for.
+func (c *call) codeNotSent(err error) error {
+	wait := int(booking.ErrorUntil(err).Sub(c.svc.Now()).Seconds() + 0.999)
+	pending, perr := c.codes.Pending(c.ctx, c.s.Phone, booking.PurposeBooking)
+	if perr != nil {
+		return wrapf(perr, "pending code")
+	}
+	if pending {
+		c.note("code_use_last", max(wait, 1))
+	} else {
+		c.note("code_too_soon", max(wait, 1))
+	}
+	return nil
+}
+
+// capOf is the prompt for a cap refusal and the configured count it names.
+func (c *call) capOf(reason string) (string, int) {
+	switch reason {
+	case "hourly_cap":
+		return "code_cap_hour", c.codes.Rules.PerHour
+	case "daily_cap":
+		return "code_cap_day", c.codes.Rules.PerDay
+	}
+	return "code_cap_caller", c.codes.Rules.PerCallerDay
+}
+
+// minutes is d in whole minutes, at least 1, for prompts.
+func minutes(d time.Duration) int { return max(int(d/time.Minute), 1) }
 
 // rateReason is the reason of an ERateLimited error, "" for anything else.
 func rateReason(err error) string {

@@ -146,13 +146,23 @@ func (c *Console) auditCSV(ctx *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	rows := [][]string{{"时间", "操作人", "渠道", "操作", "市民编号", "预约编号", "说明", "channel", "action"}}
+	rows := [][]string{{"时间（北京时间）", "操作人", "渠道", "操作", "市民编号", "预约编号", "说明", "channel", "action", "detail"}}
 	for _, e := range es {
 		rows = append(rows, []string{e.At.In(shanghai).Format("2006-01-02 15:04:05"), actorText(e),
 			named(channelNames, e.Channel, "其他"), named(actionNames, e.Action, "其他操作"), idText(e.CitizenID),
-			idText(e.BookingID), booking.CleanText(e.Detail), e.Channel, e.Action})
+			idText(e.BookingID), csvDetail(e.Detail), e.Channel, e.Action, booking.CleanText(e.Detail)})
 	}
 	return sendCSV(ctx, "audit.csv", rows)
+}
+
+// csvDetail is the detail in Chinese where the console translates it; a
+// spreadsheet has no tooltip, so an untranslated one stays as written (the
+// detail column always has the original).
+func csvDetail(d string) string {
+	if t := detailText(d); t != "（见提示）" {
+		return t
+	}
+	return booking.CleanText(d)
 }
 
 func idText(id int64) string {

@@ -58,6 +58,8 @@ func (c *Console) funcs() template.FuncMap {
 		"channel":  func(s string) string { return named(channelNames, s, "其他") },
 		"action":   func(s string) string { return named(actionNames, s, "其他操作") },
 		"kind":     kindName,
+		"sendst":   func(s string) string { return named(sendNames, s, "其他状态") },
+		"delivery": func(s string) string { return named(deliveryNames, s, "其他状态") },
 		"actor":    actorText,
 		"context":  contextText,
 		"detail":   detailText,

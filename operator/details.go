@@ -28,6 +28,10 @@ var detailRules = []struct {
 	{regexp.MustCompile(`^expired (\d+) holds, returned (\d+) places$`), "过期保留 $1 个，退回号源 $2 个"},
 	{regexp.MustCompile(`^deregistered; (\d+) bookings cancelled; (.*)$`), "已注销，取消预约 $1 个；$2"},
 	{regexp.MustCompile(`^changed ([a-z_,]+); (.*)$`), "更正 $1；$2"},
+	{regexp.MustCompile(`^password account created$`), "已开通网站/App账户"},
+	{regexp.MustCompile(`^password changed$`), "本人修改密码"},
+	{regexp.MustCompile(`^password reset by SMS code$`), "凭短信验证码重设密码"},
+	{regexp.MustCompile(`^failure (\d+)$`), "连续第 $1 次密码错误"},
 }
 
 var fieldNames = strings.NewReplacer("id_number", "身份证号码", "name", "姓名", "phone", "手机号", ",", "、")

@@ -14,7 +14,7 @@ var errorText = map[booking.Code]string{
 	booking.ENotFound:    "未找到",
 	booking.EFull:        "该时段已约满，请选择其他时段",
 	booking.EBlacklisted: "该市民因爽约已被暂停预约",
-	booking.EDeadline:    "已超过取消时限（预约日前一天18:00）",
+	booking.EDeadline:    "已超过取消时限",
 	booking.EActive:      "该市民已有同一业务的有效预约",
 	booking.EPhoneLinked: "该手机号已绑定其他身份证号码",
 	booking.ENotVerified: "手机尚未通过短信验证，请先发送验证码并由市民告知",
@@ -35,8 +35,12 @@ func back(ctx *fiber.Ctx, path, flash string, err error) error {
 		return err
 	default:
 		msg := errorText[code]
-		if code == booking.EBlacklisted {
-			msg += "（至" + booking.ErrorUntil(err).In(shanghai).Format("2006-01-02") + "）"
+		switch u := booking.ErrorUntil(err); {
+		case u.IsZero():
+		case code == booking.EBlacklisted:
+			msg += "（至" + u.In(shanghai).Format("2006-01-02") + "）"
+		case code == booking.EDeadline: // the configured hour, not a fixed one
+			msg += "（预约日前一天" + u.In(shanghai).Format("15:04") + "）"
 		}
 		return redirect(ctx, path, "", msg)
 	}

@@ -46,12 +46,21 @@ func TestMessageViewShowsFailedReport(t *testing.T) {
 	}
 	row := page[strings.Index(page, `class="msg-`+strconv.FormatInt(items[0].ID, 10)+`"`):]
 	row = row[:strings.Index(row, "</tr>")]
-	for _, want := range []string{"confirmation", "sent", `<td class="delivery">failed</td>`, `<td class="err">MK:0012</td>`, "138****0001"} {
+	for _, want := range []string{">预约确认<", ">已发送<", `<td class="delivery" title="failed">失败</td>`, `<td class="err">MK:0012</td>`, "138****0001"} {
 		if !strings.Contains(row, want) {
 			t.Fatalf("row lacks %q: %s", want, row)
 		}
 	}
 	if strings.Contains(page, c.Phone) {
 		t.Fatal("the message view shows a full phone number")
+	}
+	if !strings.Contains(page, "时间（北京时间）") {
+		t.Fatal("the message view does not state its time zone")
+	}
+	// the table is Chinese: the codes live only in tooltips
+	for _, code := range []string{">confirmation<", ">sent<", ">failed<", ">pending<"} {
+		if strings.Contains(page, code) {
+			t.Fatalf("the message view shows the code %s", code)
+		}
 	}
 }

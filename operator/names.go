@@ -31,6 +31,23 @@ var actionNames = map[string]string{
 	"login.throttled": "登录受限", "logout": "退出", "operator.add": "新增账户",
 	"operator.disable": "停用账户", "operator.enable": "启用账户", "operator.reset": "重置密码",
 	"operator.role": "修改角色", "operator.password": "修改密码",
+	// the web site's and the app's citizen accounts
+	"account.register": "网站/App注册", "account.password": "网站/App设置密码",
+	"account.login_failed": "网站/App登录失败",
+}
+
+// sendNames are the outbox's send statuses.
+var sendNames = map[string]string{
+	"pending": "待发送", "sending": "发送中", "sent": "已发送", "failed": "发送失败",
+	"unknown": "结果不明（未重发）",
+}
+
+// deliveryNames are the providers' delivery reports (Twilio's
+// MessageStatus, Aliyun's report mapped to delivered or failed).
+var deliveryNames = map[string]string{
+	"": "", "queued": "排队中", "accepted": "已接收", "scheduled": "已排期", "sending": "发送中",
+	"sent": "已发出", "delivered": "已送达", "undelivered": "未送达", "failed": "失败",
+	"read": "已读", "canceled": "已取消", "receiving": "接收中", "received": "已收到",
 }
 
 // kindNames are the SMS message kinds.

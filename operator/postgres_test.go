@@ -12,6 +12,7 @@ import (
 // when YUYUE_TEST_POSTGRES is set, each in a fresh schema.
 func TestPostgres(t *testing.T) {
 	storetest.RunPostgres(t, "operator_test", map[string]func(*testing.T){
+		"TestAccountEventsAreChinese":                     TestAccountEventsAreChinese,
 		"TestAccountsManagedInTheConsole":                 TestAccountsManagedInTheConsole,
 		"TestAddOperatorValidatesNameAndPassword":         TestAddOperatorValidatesNameAndPassword,
 		"TestCSVCellsAreNotFormulas":                      TestCSVCellsAreNotFormulas,

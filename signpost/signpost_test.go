@@ -33,7 +33,8 @@ func TestUnknownPathsAre404Pages(t *testing.T) {
 		if code != 404 || !strings.HasPrefix(ctype, "text/html") {
 			t.Fatalf("%s unknown = %d %s", m, code, ctype)
 		}
-		if m != "HEAD" && !containsAll(body, `lang="zh-CN"`, "页面不存在", `href="/"`, `href="/console/"`, `href="/healthz"`, `href="/readyz"`) {
+		if m != "HEAD" && (!containsAll(body, `lang="zh-CN"`, "页面不存在", `href="/"`, `href="/query"`) ||
+			strings.Contains(body, "/console") || strings.Contains(body, "/healthz") || strings.Contains(body, "/readyz")) {
 			t.Fatalf("%s unknown page:\n%s", m, body)
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -43,9 +44,11 @@ type Codes struct {
 	Log *slog.Logger
 }
 
-// lastBudgetWarn is the unix second of the last budget warning, shared by
-// copies of Codes (the IVR binds one to each step's transaction).
-var lastBudgetWarn atomic.Int64
+// lastBudgetWarn holds, per logger, the unix second of its last budget
+// warning (*atomic.Int64). Copies of Codes (the IVR binds one to each
+// step's transaction) share their Log and so their throttle; two services
+// in one process (tests) do not silence each other.
+var lastBudgetWarn sync.Map
 
 func (c *Codes) hash(phone, purpose, code string) []byte {
 	m := hmac.New(sha256.New, c.Key)
@@ -99,7 +102,9 @@ func (c *Codes) resendSpacing(tx booking.Tx, phone string, now time.Time) error 
 		return err
 	}
 	if !last.IsZero() && now.Before(last.Add(c.Rules.ResendAfter)) {
-		return booking.Errorf(booking.ERateLimited, "resend_too_soon")
+		// Until says when a new code may be asked for, so no channel has to
+		// claim one was sent.
+		return &booking.Error{Code: booking.ERateLimited, Message: "resend_too_soon", Until: last.Add(c.Rules.ResendAfter)}
 	}
 	switch level, err := tx.PhoneBlock(phone, now); {
 	case err != nil:
@@ -133,13 +138,15 @@ func (c *Codes) allowed(tx booking.Tx, phone, caller string, now time.Time) erro
 	if err != nil {
 		return err
 	}
+	// Until is the latest moment the cap can still apply: by then every
+	// code it counted has left its window.
 	switch {
 	case hour >= c.Rules.PerHour:
-		return booking.Errorf(booking.ERateLimited, "hourly_cap")
+		return &booking.Error{Code: booking.ERateLimited, Message: "hourly_cap", Until: now.Add(time.Hour)}
 	case day >= c.Rules.PerDay:
-		return booking.Errorf(booking.ERateLimited, "daily_cap")
+		return &booking.Error{Code: booking.ERateLimited, Message: "daily_cap", Until: now.Add(24 * time.Hour)}
 	case byCaller >= c.Rules.PerCallerDay:
-		return booking.Errorf(booking.ERateLimited, "caller_cap")
+		return &booking.Error{Code: booking.ERateLimited, Message: "caller_cap", Until: now.Add(24 * time.Hour)}
 	}
 	return nil
 }
@@ -181,8 +188,13 @@ func (c *Codes) unknownWithinBudget(tx booking.Tx, phone string, now time.Time) 
 // attack must not flood the log as well.
 func (c *Codes) budgetHit(now time.Time) {
 	smsUnverifiedBudget.Inc()
-	last := lastBudgetWarn.Load()
-	if c.Log == nil || now.Unix()-last < 60 || !lastBudgetWarn.CompareAndSwap(last, now.Unix()) {
+	if c.Log == nil {
+		return
+	}
+	v, _ := lastBudgetWarn.LoadOrStore(c.Log, new(atomic.Int64))
+	at := v.(*atomic.Int64)
+	last := at.Load()
+	if (last != 0 && now.Unix()-last < 60) || !at.CompareAndSwap(last, now.Unix()) {
 		return
 	}
 	c.Log.Warn("sms: hourly budget of codes to never-verified numbers used up; such codes are refused (possible SMS pumping)",

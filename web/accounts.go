@@ -3,6 +3,7 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
+	"yuyue/api"
 	"yuyue/booking"
 )
 
@@ -35,7 +36,6 @@ func (s *Site) register(c *fiber.Ctx) error {
 		if err := s.sendCode(c, f["phone"], booking.PurposeRegister); err != nil {
 			return s.fail(c, err, s.registerPage)
 		}
-		c.Locals("flash", "验证码已发送，请查看短信")
 		return s.registerPage(c)
 	}
 	if c.FormValue("password") != c.FormValue("password2") {
@@ -49,12 +49,19 @@ func (s *Site) register(c *fiber.Ctx) error {
 	return s.startSession(c, f["id_number"], c.FormValue("password"), "/book", "注册成功")
 }
 
+// sendCode sends a code and sets the flash that says so and for how long
+// it works; a refusal says no code was sent (and to use the last one when
+// it still works).
 func (s *Site) sendCode(c *fiber.Ctx, raw, purpose string) error {
 	phone, err := booking.NormalizeMobile(raw)
 	if err != nil {
 		return err
 	}
-	return s.Codes.IssueAnonymous(c.UserContext(), phone, purpose, "ip:"+c.IP())
+	if err := s.Codes.IssueAnonymous(c.UserContext(), phone, purpose, "ip:"+c.IP()); err != nil {
+		return api.NotSent(c.UserContext(), s.Codes, phone, purpose, err)
+	}
+	c.Locals("flash", api.SentText(s.Codes, phone))
+	return nil
 }
 
 func (s *Site) loginPage(c *fiber.Ctx) error {
@@ -99,7 +106,6 @@ func (s *Site) forgot(c *fiber.Ctx) error {
 		if err := s.sendCode(c, f["phone"], booking.PurposePassword); err != nil {
 			return s.fail(c, err, s.forgotPage)
 		}
-		c.Locals("flash", "验证码已发送，请查看短信")
 		return s.forgotPage(c)
 	}
 	a := booking.Actor{Name: "password reset", Channel: booking.ChannelWeb}

@@ -2,8 +2,10 @@ package web
 
 import (
 	"encoding/base64"
+	"fmt"
 	"html/template"
 	"strconv"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 	qrcode "github.com/skip2/go-qrcode"
@@ -49,7 +51,42 @@ func (s *Site) confirmPage(c *fiber.Ctx) error {
 	if b.Status == booking.StatusBooked {
 		return c.Redirect("/me/bookings/" + itoa(b.ID))
 	}
-	return s.render(c, "confirm", "确认预约", api.View(s.Accounts.Svc, b))
+	return s.render(c, "confirm", "确认预约", s.holdView(b))
+}
+
+// holdPage is the confirm page's hold: when it lapses, as a clock time and
+// as what is left, for the countdown.
+type holdPage struct {
+	api.BookingView
+	Live    bool
+	Until   string // HH:MM in the catalog's time zone
+	Left    string // 9分59秒, as the countdown starts
+	LeftSec int    // seconds left, for the countdown script (the page's clock, not the browser's)
+	TTL     int    // booking.hold_ttl in minutes
+}
+
+func (s *Site) holdView(b booking.Booking) holdPage {
+	svc := s.Accounts.Svc
+	left := b.HoldExpiresAt.Sub(svc.Now()).Truncate(time.Second)
+	v := holdPage{BookingView: api.View(svc, b), Until: b.HoldExpiresAt.In(svc.Catalog.Calendar.Loc).Format("15:04"),
+		LeftSec: int(left / time.Second), TTL: int(svc.Rules.HoldTTL / time.Minute),
+		Live: b.Status == booking.StatusHeld && left > 0}
+	if v.Live {
+		v.Left = fmt.Sprintf("%d分%02d秒", int(left/time.Minute), int(left%time.Minute/time.Second))
+	}
+	return v
+}
+
+// abandon gives the citizen's own hold back (放弃 on the confirm page).
+func (s *Site) abandon(c *fiber.Ctx) error {
+	id, err := parseID(c.Params("id"))
+	if err == nil {
+		err = s.Accounts.ReleaseOwnHold(c.UserContext(), actor(c), citizen(c).ID, id)
+	}
+	if err != nil {
+		return s.notFound(c, err)
+	}
+	return s.back(c, "/book", "已放弃保留的号源，可重新选择")
 }
 
 func (s *Site) sendBookingCode(c *fiber.Ctx) error {
@@ -57,10 +94,11 @@ func (s *Site) sendBookingCode(c *fiber.Ctx) error {
 	if err != nil {
 		return s.notFound(c, err)
 	}
-	if err := s.Codes.Issue(c.UserContext(), citizen(c).Phone, booking.PurposeBooking, "ip:"+c.IP()); err != nil {
-		return s.fail(c, err, s.confirmPage)
+	phone := citizen(c).Phone
+	if err := s.Codes.Issue(c.UserContext(), phone, booking.PurposeBooking, "ip:"+c.IP()); err != nil {
+		return s.fail(c, api.NotSent(c.UserContext(), s.Codes, phone, booking.PurposeBooking, err), s.confirmPage)
 	}
-	return s.back(c, "/book/confirm/"+itoa(b.ID), "验证码已发送至"+booking.MaskPhone(citizen(c).Phone))
+	return s.back(c, "/book/confirm/"+itoa(b.ID), api.SentText(s.Codes, phone))
 }
 
 func (s *Site) confirm(c *fiber.Ctx) error {
@@ -106,14 +144,18 @@ func (s *Site) slipPage(c *fiber.Ctx) error {
 // bookingsPage is 个人中心 → 预约信息 → 已预约记录.
 func (s *Site) bookingsPage(c *fiber.Ctx) error {
 	bs, err := s.Accounts.Svc.Bookings(c.UserContext(), booking.BookingFilter{CitizenID: citizen(c).ID,
-		Statuses: []booking.Status{booking.StatusBooked, booking.StatusCheckedIn, booking.StatusCompleted,
+		Statuses: []booking.Status{booking.StatusHeld, booking.StatusBooked, booking.StatusCheckedIn, booking.StatusCompleted,
 			booking.StatusCancelled, booking.StatusNoShow}})
 	if err != nil {
 		return err
 	}
-	var vs []api.BookingView
+	var vs []holdPage
 	for _, b := range bs {
-		vs = append(vs, api.View(s.Accounts.Svc, b))
+		v := s.holdView(b)
+		if b.Status == booking.StatusHeld && !v.Live {
+			continue // a lapsed hold is nothing to come back to
+		}
+		vs = append(vs, v)
 	}
 	return s.render(c, "bookings", "已预约记录", vs)
 }

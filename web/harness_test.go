@@ -40,6 +40,7 @@ type env struct {
 	t      *testing.T
 	app    *fiber.App
 	worker *sms.Worker
+	codes  *sms.Codes // tests may change its Rules
 	base   string
 }
 
@@ -81,7 +82,7 @@ func newEnv(t *testing.T, limits api.Limits, secure ...bool) *env {
 	tw := app.Group("/twilio", webhook.Verify(publicURL, authToken))
 	tw.Post("/voice", v.VoiceHook)
 	tw.Post("/voice/gather", v.GatherHook)
-	return &env{Env: e, t: t, app: app, worker: w}
+	return &env{Env: e, t: t, app: app, worker: w, codes: codes}
 }
 
 var roomy = api.Limits{IPRate: 1000, IPBurst: 1000, AccountRate: 1000, AccountBurst: 1000, MaxBody: 16 << 10}

@@ -92,6 +92,7 @@ func (s *Site) Mount(app *fiber.App) {
 	auth(get, "/book/confirm/:id", s.confirmPage)
 	auth(post, "/book/confirm/:id/code", s.sendBookingCode)
 	auth(post, "/book/confirm/:id", s.confirm)
+	auth(post, "/book/confirm/:id/abandon", s.abandon)
 	auth(get, "/me", s.mePage)
 	auth(get, "/me/bookings", s.bookingsPage)
 	auth(get, "/me/bookings/:id", s.slipPage)
@@ -108,10 +109,11 @@ type page struct {
 	Flash   string
 	Error   string
 	Data    any
+	Rules   booking.Rules // the configured numbers pages state
 }
 
 func (s *Site) render(c *fiber.Ctx, name, title string, data any) error {
-	p := page{Title: title, Data: data, CSRF: csrf(c)}
+	p := page{Title: title, Data: data, CSRF: csrf(c), Rules: s.Accounts.Svc.Rules}
 	if msg, err := s.takeMessage(c); err != nil {
 		return err
 	} else if msg != "" {

@@ -43,7 +43,7 @@ func randInt(n int64) int64 {
 
 // pickCaller resolves --new, --from and --id into the calling number and the
 // ID number the `id` token keys.
-func pickCaller(isNew bool, from, id string) (string, string, error) {
+func pickCaller(server string, isNew bool, from, id string) (string, string, error) {
 	if id == "" {
 		id = newIDNumber()
 	}
@@ -52,9 +52,9 @@ func pickCaller(isNew bool, from, id string) (string, string, error) {
 		return "", "", errors.New("--new and --from exclude each other")
 	case isNew:
 		n := newMobile()
-		return n, id, lastcaller.Remember(n)
+		return n, id, lastcaller.Remember(server, n)
 	case from == "last":
-		n, err := lastcaller.Recall()
+		n, err := lastcaller.Recall(server)
 		return n, id, err
 	case from == "":
 		return "+8613800138000", id, nil

@@ -18,6 +18,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -31,10 +32,18 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdin, os.Stdout); err != nil {
+	if err := runWith(ctx, os.Args[1:], os.Stdin, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "callsim:", err)
 		os.Exit(1)
 	}
+}
+
+// runWith is run, with --help no failure: the usage is printed, exit 0.
+func runWith(ctx context.Context, args []string, stdin io.Reader, out io.Writer) error {
+	if err := run(ctx, args, stdin, out); !errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return nil
 }
 
 func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) error {
@@ -56,7 +65,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	if *public == "" {
 		*public = *base
 	}
-	caller, idNumber, err := pickCaller(*isNew, *from, *id)
+	caller, idNumber, err := pickCaller(strings.TrimRight(*base, "/"), *isNew, *from, *id)
 	if err != nil {
 		return err
 	}
@@ -78,12 +87,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	return ph.call(ctx, in)
 }
 
+// splitTokens keeps empty tokens: an empty token is silence until the
+// gather's timeout (empty Digits), as the README says. Only empty tokens
+// at the end (a trailing comma or newline) are dropped.
 func splitTokens(s, sep string) []string {
 	var out []string
 	for _, t := range strings.Split(s, sep) {
-		if t = strings.TrimSpace(t); t != "" {
-			out = append(out, t)
-		}
+		out = append(out, strings.TrimSpace(t))
+	}
+	for len(out) > 0 && out[len(out)-1] == "" {
+		out = out[:len(out)-1]
 	}
 	return out
 }

@@ -158,6 +158,12 @@ func (p *phone) post(ctx context.Context, path string, extra url.Values) (*etree
 	}
 	defer resp.Body.Close()
 	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode == http.StatusForbidden {
+		return nil, fmt.Errorf("%s: %s: yuyue refused the signature. It checks signatures against its public_url, "+
+			"which must be the address callsim signs for (--public-url, default --url: %s). If you moved the server "+
+			"with YUYUE_HTTP_ADDR, set YUYUE_PUBLIC_URL to the same address (both change together), or pass --public-url",
+			path, resp.Status, p.public)
+	}
 	if resp.StatusCode != 200 {
 		return nil, fmt.Errorf("%s: %s: %s", path, resp.Status, body)
 	}

@@ -37,10 +37,18 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
+	if err := runWith(ctx, os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "smssim:", err)
 		os.Exit(1)
 	}
+}
+
+// runWith is run, with --help no failure: the usage is printed, exit 0.
+func runWith(ctx context.Context, args []string, out io.Writer) error {
+	if err := run(ctx, args, out); !errors.Is(err, flag.ErrHelp) {
+		return err
+	}
+	return nil
 }
 
 // options are the command line.
@@ -87,7 +95,7 @@ func (o *options) resolveFrom() error {
 	case "":
 		return errors.New("--from is required: a mobile number, or last")
 	case "last":
-		n, err := lastcaller.Recall()
+		n, err := lastcaller.Recall(o.base)
 		o.from = n
 		return err
 	}

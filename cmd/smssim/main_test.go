@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os/exec"
 	"regexp"
 	"strings"
@@ -116,5 +117,15 @@ func TestBadArguments(t *testing.T) {
 	o, err := parse([]string{"--from", "139 0000 1111", "QX", "12345678"})
 	if err != nil || o.from != "+8613900001111" || o.body != "QX 12345678" {
 		t.Fatalf("parse = %+v, %v", o, err)
+	}
+}
+
+// Asking for help is no failure: the usage, exit status 0.
+func TestHelpIsNoError(t *testing.T) {
+	if err := runWith(context.Background(), []string{"--help"}, io.Discard); err != nil {
+		t.Fatalf("--help: %v", err)
+	}
+	if err := runWith(context.Background(), []string{"--no-such-flag"}, io.Discard); err == nil {
+		t.Fatal("an unknown flag was accepted")
 	}
 }

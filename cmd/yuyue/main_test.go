@@ -150,7 +150,7 @@ func TestServeHealthReadyAndMetricsOnTheAdminListener(t *testing.T) {
 			t.Fatalf("admin /metrics = %d, lacks %q:\n%.800s", code, want, body)
 		}
 	}
-	if code, body := get(t, s.base+"/no-such-page"); code != 404 || !strings.Contains(body, "页面不存在") || !strings.Contains(body, `href="/console/"`) {
+	if code, body := get(t, s.base+"/no-such-page"); code != 404 || !strings.Contains(body, "页面不存在") || !strings.Contains(body, `href="/query"`) || strings.Contains(body, "/console") {
 		t.Fatalf("unknown page = %d %q, want the 404 signpost page", code, body)
 	}
 	if !strings.Contains(s.logs.String(), "DEVELOPMENT MODE") {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"text/tabwriter"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -72,10 +73,10 @@ func operatorListCmd(g *globals, e env) *cobra.Command {
 				return err
 			}
 			w := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(w, "NAME\tROLE\tOFFICE\tSTATE\tPASSWORD\tUPDATED")
+			fmt.Fprintln(w, "NAME\tROLE\tOFFICE\tSTATE\tPASSWORD\tUPDATED (Asia/Shanghai)")
 			for _, o := range ops {
 				fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", o.Name, o.Role, dash(o.Office), state(o.Active),
-					map[bool]string{true: "must change", false: "set"}[o.MustChangePassword], o.UpdatedAt.Format("2006-01-02 15:04"))
+					map[bool]string{true: "must change", false: "set"}[o.MustChangePassword], o.UpdatedAt.In(shanghai).Format("2006-01-02 15:04"))
 			}
 			return w.Flush()
 		},
@@ -114,3 +115,12 @@ func changeOperator(ctx context.Context, d *deps, name string, change func(*book
 		return tx.DeleteOperatorSessions(o.ID)
 	})
 }
+
+// shanghai is the one time zone every listing uses, as the console does.
+var shanghai = func() *time.Location {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		panic(err) // time/tzdata is linked into the binary (main.go)
+	}
+	return loc
+}()

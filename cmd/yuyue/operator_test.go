@@ -55,6 +55,11 @@ func TestOperatorCommandsBesideARunningServer(t *testing.T) {
 		st.View(ctx, func(tx booking.Tx) (err error) { o, err = tx.OperatorByName("alice"); return err })
 		return o
 	}
+	// one time zone, stated in the header, whatever the machine's zone is
+	sh, _ := time.LoadLocation("Asia/Shanghai")
+	if at := alice().UpdatedAt.In(sh).Format("2006-01-02 15:04"); !strings.Contains(out, "UPDATED (Asia/Shanghai)") || !strings.Contains(out, at) {
+		t.Fatalf("list does not show Asia/Shanghai times (want %s):\n%s", at, out)
+	}
 	before := alice().PasswordHash
 	if _, err := cmd("a-brand-new-password\n", "operator", "passwd", "alice"); err != nil {
 		t.Fatal(err)

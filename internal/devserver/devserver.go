@@ -22,7 +22,9 @@ import (
 
 // Server is a running `yuyue serve`.
 type Server struct {
-	URL  string // http://127.0.0.1:PORT, also its public_url
+	URL  string   // http://127.0.0.1:PORT, also its public_url
+	Dir  string   // its working directory (data/yuyue.db lives here)
+	Env  []string // its environment: a command run with it uses the same server
 	logs *syncBuffer
 }
 
@@ -44,7 +46,7 @@ func Start(t *testing.T, env ...string) *Server {
 		// The admin listener must not take a fixed port beside other tests.
 		srv.Env = append(srv.Env, config.EnvName("http.admin_addr")+"="+freeAddr(t))
 	}
-	s := &Server{URL: "http://" + addr, logs: &syncBuffer{}}
+	s := &Server{URL: "http://" + addr, Dir: dir, Env: srv.Env, logs: &syncBuffer{}}
 	srv.Stdout, srv.Stderr = s.logs, s.logs
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)

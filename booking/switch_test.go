@@ -1,0 +1,63 @@
+package booking_test
+
+import (
+	"testing"
+
+	"yuyue/booking"
+	"yuyue/store/storetest"
+)
+
+// A citizen who went back from the confirm page and chose another period
+// is not blocked by their own hold: the new choice replaces it and its
+// place returns to the pool at once. Plain Hold still refuses, so two
+// channels cannot both hold for one business.
+func TestSwitchHoldReleasesOwnHold(t *testing.T) {
+	e := storetest.NewEnv(t)
+	c := e.Citizen(t, 1)
+	p1 := e.Place(t, "FT01", "newborn", "2026-12-01", "09:00")
+	p2 := e.Place(t, "FT01", "newborn", "2026-12-01", "14:00")
+	first, err := e.Svc.SwitchHold(ctx, storetest.Actor, c.ID, p1.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Svc.Hold(ctx, storetest.Actor, c.ID, p2.ID); code(err) != booking.EActive {
+		t.Fatalf("plain hold beside a live hold: %v, want active", err)
+	}
+	second, err := e.Svc.SwitchHold(ctx, storetest.Actor, c.ID, p2.ID)
+	if err != nil {
+		t.Fatalf("switching to another period: %v", err)
+	}
+	if old, _ := e.Svc.Booking(ctx, first.ID); old.Status != booking.StatusExpired {
+		t.Fatalf("old hold is %s, want expired", old.Status)
+	}
+	if got := taken(t, e, p1); got != p1.Taken {
+		t.Fatalf("old place taken %d, want %d (given back)", got, p1.Taken)
+	}
+	e.Verify(t, c)
+	if _, err := e.Svc.Confirm(ctx, storetest.Actor, second.ID); err != nil {
+		t.Fatalf("confirm the new hold: %v", err)
+	}
+	if bs, _ := e.Svc.ActiveBookings(ctx, c.ID); len(bs) != 1 || bs[0].ID != second.ID {
+		t.Fatalf("active bookings %+v, want only the second", bs)
+	}
+	// a confirmed booking is not a hold: switching does not touch it
+	p3 := e.Place(t, "FT01", "newborn", "2026-12-02", "09:00")
+	if _, err := e.Svc.SwitchHold(ctx, storetest.Actor, c.ID, p3.ID); code(err) != booking.EActive {
+		t.Fatalf("switch beside a booking: %v, want active", err)
+	}
+}
+
+func taken(t *testing.T, e *storetest.Env, p booking.Place) int {
+	t.Helper()
+	ps, err := e.Svc.Availability(ctx, booking.PlaceFilter{Office: p.Office, Business: p.Business, From: p.Date, To: p.Date})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range ps {
+		if q.ID == p.ID {
+			return q.Taken
+		}
+	}
+	t.Fatalf("place %d not listed", p.ID)
+	return 0
+}
