@@ -118,6 +118,11 @@ func TestTwilioMainlandRulesCapPerNumberAndDay(t *testing.T) {
 		queue(cn, booking.MsgCancellation, notice)
 		queue(intl, booking.MsgCancellation, notice)
 	}
+	// The notices go out first (the worker sends codes ahead of notices
+	// queued with them), then the codes.
+	if _, err := w.Drain(ctx); err != nil {
+		t.Fatal(err)
+	}
 	for _, code := range []string{"111111", "222222", "333333", "444444"} {
 		queue(cn, booking.MsgCode, map[string]string{"code": code})
 	}

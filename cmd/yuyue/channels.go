@@ -18,7 +18,7 @@ import (
 type channels struct {
 	codes  *sms.Codes
 	worker *sms.Worker
-	voice  *ivr.IVR // the state machine the SIP front end renders too
+	voice  *ivr.IVR        // the state machine the SIP front end renders too
 	push   *sms.AliyunPush // nil unless Aliyun's pushes are mounted
 }
 
