@@ -10,7 +10,7 @@ import (
 const pageSize = 8
 
 // fill computes a list step's options when the call enters it.
-func (c *call) fill(step string) error {
+func (c *call) fill(step Step) error {
 	switch step {
 	case StepBusiness:
 		return c.fillBusinesses()
@@ -29,7 +29,7 @@ func (c *call) fill(step string) error {
 }
 
 // listChoices apply a chosen option's value.
-var listChoices = map[string]func(*call, string) error{
+var listChoices = map[Step]func(*call, string) error{
 	StepBusiness:    (*call).chooseBusiness,
 	StepDistrict:    (*call).chooseDistrict,
 	StepOffice:      (*call).chooseOffice,

@@ -55,7 +55,7 @@ func (c *call) prompt() view {
 	return c.listPrompt()
 }
 
-var listHeaders = map[string]string{
+var listHeaders = map[Step]string{
 	StepBusiness: "pick_business", StepDistrict: "pick_district", StepOffice: "pick_office",
 	StepDate: "pick_date", StepPeriod: "pick_period",
 }

@@ -12,7 +12,7 @@ import (
 const maxFails = 3
 
 // stepInputs maps each gathering step to what it does with the input.
-var stepInputs = map[string]func(*call, input) error{
+var stepInputs = map[Step]func(*call, input) error{
 	StepMenu:          (*call).onMenu,
 	StepIDNumber:      (*call).onIDNumber,
 	StepName:          (*call).onName,
@@ -42,8 +42,8 @@ func (c *call) apply(in input) error {
 }
 
 // goTo enters step: resets the failure count and prepares its options.
-func (c *call) goTo(step string) error {
-	c.rec.Step, c.s.Fails, c.s.Page, c.s.Starred = step, 0, 0, false
+func (c *call) goTo(step Step) error {
+	c.rec.Step, c.s.Fails, c.s.Page, c.s.Starred = string(step), 0, 0, false
 	c.s.Options = nil
 	return c.fill(step)
 }
@@ -92,7 +92,7 @@ func (c *call) context() string {
 	if c.s.Verified && c.s.CitizenID != 0 {
 		verified = "yes"
 	}
-	parts := []string{"step=" + c.step(), "flow=" + c.s.Flow, "verified=" + verified}
+	parts := []string{"step=" + string(c.step()), "flow=" + c.s.Flow, "verified=" + verified}
 	if id := max(c.s.CitizenID, c.s.Candidate); id != 0 {
 		if cz, err := c.svc.Citizen(c.ctx, id); err == nil {
 			parts = append(parts, "name="+booking.MaskName(cz.Name), "id="+cz.IDMasked, "phone="+booking.MaskPhone(cz.Phone))
