@@ -17,25 +17,25 @@ type Step string
 // Step names: the vocabulary logs, the console, tests and tools share.
 const (
 	StepMenu          Step = "menu"
-	StepIDNumber           = "id_number"
-	StepName               = "name"
-	StepNameConfirm        = "name_confirm"
-	StepPhoneChoice        = "phone_choice"
-	StepPhoneNumber        = "phone_number"
-	StepMode               = "mode"
-	StepBusiness           = "business"
-	StepNotice             = "notice"
-	StepDistrict           = "district"
-	StepOffice             = "office"
-	StepDate               = "date"
-	StepPeriod             = "period"
-	StepCode               = "code"
-	StepConfirm            = "confirm"
-	StepPickBooking        = "pick_booking"
-	StepCancelConfirm      = "cancel_confirm"
-	StepDone               = "done"
-	StepOperator           = "operator" // transferred; nothing more to gather
-	StepGoodbye            = "goodbye"  // hung up by us
+	StepIDNumber      Step = "id_number"
+	StepName          Step = "name"
+	StepNameConfirm   Step = "name_confirm"
+	StepPhoneChoice   Step = "phone_choice"
+	StepPhoneNumber   Step = "phone_number"
+	StepMode          Step = "mode"
+	StepBusiness      Step = "business"
+	StepNotice        Step = "notice"
+	StepDistrict      Step = "district"
+	StepOffice        Step = "office"
+	StepDate          Step = "date"
+	StepPeriod        Step = "period"
+	StepCode          Step = "code"
+	StepConfirm       Step = "confirm"
+	StepPickBooking   Step = "pick_booking"
+	StepCancelConfirm Step = "cancel_confirm"
+	StepDone          Step = "done"
+	StepOperator      Step = "operator" // transferred; nothing more to gather
+	StepGoodbye       Step = "goodbye"  // hung up by us
 )
 
 // Flows a call can be in.
