@@ -11,34 +11,13 @@ import (
 // caller is handed to an operator (or told goodbye).
 const maxFails = 3
 
-// stepInputs maps each gathering step to what it does with the input.
-var stepInputs = map[Step]func(*call, input) error{
-	StepMenu:          (*call).onMenu,
-	StepIDNumber:      (*call).onIDNumber,
-	StepName:          (*call).onName,
-	StepNameConfirm:   (*call).onNameConfirm,
-	StepPhoneChoice:   (*call).onPhoneChoice,
-	StepPhoneNumber:   (*call).onPhoneNumber,
-	StepMode:          (*call).onMode,
-	StepBusiness:      (*call).onList,
-	StepDistrict:      (*call).onList,
-	StepOffice:        (*call).onList,
-	StepDate:          (*call).onList,
-	StepPeriod:        (*call).onList,
-	StepPickBooking:   (*call).onList,
-	StepNotice:        (*call).onNotice,
-	StepCode:          (*call).onCode,
-	StepConfirm:       (*call).onConfirm,
-	StepCancelConfirm: (*call).onCancelConfirm,
-}
-
-// apply runs the current step on the input. Terminal steps take none.
+// apply runs the current step on the input. Final steps take none.
 func (c *call) apply(in input) error {
-	h, ok := stepInputs[c.step()]
-	if !ok {
+	d, ok := steps[c.step()]
+	if !ok || d.input == nil {
 		return nil
 	}
-	return h(c, in)
+	return d.input(c, in)
 }
 
 // goTo enters step: resets the failure count and prepares its options.
