@@ -1,5 +1,7 @@
 package ivr
 
+import "slices"
+
 // stepDef is everything one step is. The steps table is the only place a
 // step is defined: before it, a step lived in five string-keyed places (its
 // input handler, the prompt switch, the list headers, the fill switch, the
@@ -69,4 +71,15 @@ func asks(key string, n int, finish string) func(*call) view {
 // ends is the prompt of a final step: one sentence, then end.
 func ends(key, end string) func(*call) view {
 	return func(c *call) view { return view{lines: []string{say(c.s.Lang, key)}, end: end} }
+}
+
+// Steps lists every step the IVR has, for the console's step names and
+// the tools that answer each step.
+func Steps() []Step {
+	out := make([]Step, 0, len(steps))
+	for s := range steps {
+		out = append(out, s)
+	}
+	slices.Sort(out)
+	return out
 }
