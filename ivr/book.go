@@ -95,7 +95,7 @@ func (c *call) choosePeriod(v string) error {
 }
 
 // abandonHold frees a held place at once and moves on.
-func (c *call) abandonHold(next string) error {
+func (c *call) abandonHold(next Step) error {
 	if c.s.HoldID != 0 {
 		if err := c.svc.ReleaseHold(c.ctx, c.actor, c.s.HoldID); err != nil {
 			return wrapf(err, "release hold")

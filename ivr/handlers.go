@@ -40,7 +40,7 @@ func (v *IVR) startCtx(ctx context.Context, sid, from string) (*call, error) {
 		return cl, err
 	}
 	now := v.Svc.Now()
-	rec := booking.CallRecord{SID: sid, From: from, Step: StepMenu, Seq: 1, CreatedAt: now}
+	rec := booking.CallRecord{SID: sid, From: from, Step: string(StepMenu), Seq: 1, CreatedAt: now}
 	cl = v.newCall(ctx, rec, &Session{Lang: LangZH})
 	cl.note("welcome")
 	if err := cl.save(0, true); booking.ErrorCode(err) == booking.EConflict {

@@ -51,7 +51,7 @@ func (c *call) note(key string, args ...any) {
 	c.notes = append(c.notes, say(c.s.Lang, key, args...))
 }
 
-func (c *call) step() string { return c.rec.Step }
+func (c *call) step() Step { return Step(c.rec.Step) }
 
 // load reads the stored call, or ErrNotFound.
 func (v *IVR) load(ctx context.Context, sid string) (*call, error) {

@@ -10,32 +10,11 @@ import (
 const pageSize = 8
 
 // fill computes a list step's options when the call enters it.
-func (c *call) fill(step string) error {
-	switch step {
-	case StepBusiness:
-		return c.fillBusinesses()
-	case StepDistrict:
-		return c.fillDistricts()
-	case StepOffice:
-		return c.fillOffices()
-	case StepDate:
-		return c.fillDates()
-	case StepPeriod:
-		return c.fillPeriods()
-	case StepPickBooking:
-		return c.fillBookings()
+func (c *call) fill(step Step) error {
+	if d, ok := steps[step]; ok && d.list != nil {
+		return d.list.fill(c)
 	}
 	return nil
-}
-
-// listChoices apply a chosen option's value.
-var listChoices = map[string]func(*call, string) error{
-	StepBusiness:    (*call).chooseBusiness,
-	StepDistrict:    (*call).chooseDistrict,
-	StepOffice:      (*call).chooseOffice,
-	StepDate:        (*call).chooseDate,
-	StepPeriod:      (*call).choosePeriod,
-	StepPickBooking: (*call).chooseBooking,
 }
 
 // onList: 1–8 choose, 9 next page (when there is one), * repeat, 0 operator;
@@ -62,7 +41,7 @@ func (c *call) onList(in input) error {
 	case len(d) == 1 && d >= "1" && d <= "8":
 		i := c.s.Page*pageSize + int(d[0]-'1')
 		if i < len(c.s.Options) {
-			return listChoices[c.step()](c, c.s.Options[i].Value)
+			return steps[c.step()].list.choose(c, c.s.Options[i].Value)
 		}
 	}
 	return c.failInput(in, "invalid")

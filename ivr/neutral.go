@@ -80,7 +80,7 @@ func (v *IVR) TransferEnded(ctx context.Context, sid string, seq int, status str
 	if err != nil {
 		return View{}, err
 	}
-	if cl.rec.Step != StepOperator || cl.rec.Seq != seq || !cl.rec.EndedAt.IsZero() {
+	if cl.step() != StepOperator || cl.rec.Seq != seq || !cl.rec.EndedAt.IsZero() {
 		return v.neutral(cl), nil
 	}
 	if err := cl.inTx(func() error { return cl.onDialEnd(status) }); err != nil {

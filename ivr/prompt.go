@@ -6,66 +6,67 @@ func digitsGather(n int, finish string) *gatherSpec {
 	return &gatherSpec{numDigits: n, finishOnKey: finish}
 }
 
-// prompt is what each step says and how it listens.
+// prompt is what the current step says and how it listens. A step the
+// table lacks (none today) reads as an empty list, as it always has.
 func (c *call) prompt() view {
-	l := c.s.Lang
-	key := func(k string, args ...any) []string { return []string{say(l, k, args...)} }
-	switch c.step() {
-	case StepMenu:
-		return view{lines: key("menu"), gather: digitsGather(1, "")}
-	case StepIDNumber:
-		return view{lines: key("id_number"), gather: digitsGather(18, "#")}
-	case StepName:
-		k := "name"
-		if c.s.NameMiss > 0 {
-			k = "name_again"
-		}
-		return view{lines: key(k), gather: &gatherSpec{speech: true, numDigits: 1}}
-	case StepNameConfirm:
-		return view{lines: key("name_confirm", c.s.Name), gather: digitsGather(1, "")}
-	case StepPhoneChoice:
-		return view{lines: key("phone_choice", booking.MaskPhone(booking.CallerNumber(c.rec.From))), gather: digitsGather(1, "")}
-	case StepPhoneNumber:
-		return view{lines: key("phone_number"), gather: digitsGather(11, "#")}
-	case StepMode:
-		return view{lines: key("mode"), gather: digitsGather(1, "")}
-	case StepNotice:
-		b, _ := c.svc.Catalog.Business(c.s.Business)
-		return view{lines: key("notice", c.bizName(b), b.Notice), gather: digitsGather(1, "")}
-	case StepCode:
-		lines := key("code")
-		if c.mayChangePhone() {
-			lines = append(lines, say(l, "code_change"))
-		}
-		return view{lines: lines, gather: digitsGather(6, "#")}
-	case StepConfirm:
-		lines := append(key("hold_ttl", minutes(c.svc.Rules.HoldTTL)), say(l, "confirm", c.confirmArgs()...))
-		return view{lines: lines, gather: digitsGather(1, "")}
-	case StepCancelConfirm:
-		b, _ := c.svc.Booking(c.ctx, c.s.Picked)
-		return view{lines: key("cancel_confirm", c.describe(b)), gather: digitsGather(1, "")}
-	case StepDone:
-		ref := digitsText(l, c.s.Reference)
-		return view{lines: key("done", ref, ref), end: "hangup"}
-	case StepOperator: // said here, not as a note, so a replay says it too
-		return view{lines: key("transfer"), end: "operator"}
-	case StepGoodbye:
-		return view{lines: key("goodbye"), end: "hangup"}
+	if d, ok := steps[c.step()]; ok {
+		return d.prompt(c)
 	}
 	return c.listPrompt()
 }
 
-var listHeaders = map[string]string{
-	StepBusiness: "pick_business", StepDistrict: "pick_district", StepOffice: "pick_office",
-	StepDate: "pick_date", StepPeriod: "pick_period",
+func (c *call) promptName() view {
+	k := "name"
+	if c.s.NameMiss > 0 {
+		k = "name_again"
+	}
+	return view{lines: []string{say(c.s.Lang, k)}, gather: &gatherSpec{speech: true, numDigits: 1}}
+}
+
+func (c *call) promptNameConfirm() view {
+	return view{lines: []string{say(c.s.Lang, "name_confirm", c.s.Name)}, gather: digitsGather(1, "")}
+}
+
+func (c *call) promptPhoneChoice() view {
+	own := booking.MaskPhone(booking.CallerNumber(c.rec.From))
+	return view{lines: []string{say(c.s.Lang, "phone_choice", own)}, gather: digitsGather(1, "")}
+}
+
+func (c *call) promptNotice() view {
+	b, _ := c.svc.Catalog.Business(c.s.Business)
+	return view{lines: []string{say(c.s.Lang, "notice", c.bizName(b), b.Notice)}, gather: digitsGather(1, "")}
+}
+
+func (c *call) promptCode() view {
+	lines := []string{say(c.s.Lang, "code")}
+	if c.mayChangePhone() {
+		lines = append(lines, say(c.s.Lang, "code_change"))
+	}
+	return view{lines: lines, gather: digitsGather(6, "#")}
+}
+
+func (c *call) promptConfirm() view {
+	l := c.s.Lang
+	lines := []string{say(l, "hold_ttl", minutes(c.svc.Rules.HoldTTL)), say(l, "confirm", c.confirmArgs()...)}
+	return view{lines: lines, gather: digitsGather(1, "")}
+}
+
+func (c *call) promptCancelConfirm() view {
+	b, _ := c.svc.Booking(c.ctx, c.s.Picked)
+	return view{lines: []string{say(c.s.Lang, "cancel_confirm", c.describe(b))}, gather: digitsGather(1, "")}
+}
+
+func (c *call) promptDone() view {
+	ref := digitsText(c.s.Lang, c.s.Reference)
+	return view{lines: []string{say(c.s.Lang, "done", ref, ref)}, end: "hangup"}
 }
 
 // listPrompt reads one page of options: 1–8, 9 for more, then the tail.
 func (c *call) listPrompt() view {
 	l := c.s.Lang
 	var lines []string
-	if h, ok := listHeaders[c.step()]; ok {
-		lines = append(lines, say(l, h))
+	if d, ok := steps[c.step()]; ok && d.list != nil && d.list.header != noHeader {
+		lines = append(lines, say(l, d.list.header))
 	}
 	start := c.s.Page * pageSize
 	end := min(start+pageSize, len(c.s.Options))

@@ -9,28 +9,33 @@ import (
 	"fmt"
 )
 
+// Step is one state of a call. Its string is what the call record stores,
+// Twilio's gather URL carries and the console reads, so the values never
+// change (no migration): a new step is a new constant and a new row in steps.
+type Step string
+
 // Step names: the vocabulary logs, the console, tests and tools share.
 const (
-	StepMenu          = "menu"
-	StepIDNumber      = "id_number"
-	StepName          = "name"
-	StepNameConfirm   = "name_confirm"
-	StepPhoneChoice   = "phone_choice"
-	StepPhoneNumber   = "phone_number"
-	StepMode          = "mode"
-	StepBusiness      = "business"
-	StepNotice        = "notice"
-	StepDistrict      = "district"
-	StepOffice        = "office"
-	StepDate          = "date"
-	StepPeriod        = "period"
-	StepCode          = "code"
-	StepConfirm       = "confirm"
-	StepPickBooking   = "pick_booking"
-	StepCancelConfirm = "cancel_confirm"
-	StepDone          = "done"
-	StepOperator      = "operator" // transferred; nothing more to gather
-	StepGoodbye       = "goodbye"  // hung up by us
+	StepMenu          Step = "menu"
+	StepIDNumber      Step = "id_number"
+	StepName          Step = "name"
+	StepNameConfirm   Step = "name_confirm"
+	StepPhoneChoice   Step = "phone_choice"
+	StepPhoneNumber   Step = "phone_number"
+	StepMode          Step = "mode"
+	StepBusiness      Step = "business"
+	StepNotice        Step = "notice"
+	StepDistrict      Step = "district"
+	StepOffice        Step = "office"
+	StepDate          Step = "date"
+	StepPeriod        Step = "period"
+	StepCode          Step = "code"
+	StepConfirm       Step = "confirm"
+	StepPickBooking   Step = "pick_booking"
+	StepCancelConfirm Step = "cancel_confirm"
+	StepDone          Step = "done"
+	StepOperator      Step = "operator" // transferred; nothing more to gather
+	StepGoodbye       Step = "goodbye"  // hung up by us
 )
 
 // Flows a call can be in.

@@ -11,39 +11,18 @@ import (
 // caller is handed to an operator (or told goodbye).
 const maxFails = 3
 
-// stepInputs maps each gathering step to what it does with the input.
-var stepInputs = map[string]func(*call, input) error{
-	StepMenu:          (*call).onMenu,
-	StepIDNumber:      (*call).onIDNumber,
-	StepName:          (*call).onName,
-	StepNameConfirm:   (*call).onNameConfirm,
-	StepPhoneChoice:   (*call).onPhoneChoice,
-	StepPhoneNumber:   (*call).onPhoneNumber,
-	StepMode:          (*call).onMode,
-	StepBusiness:      (*call).onList,
-	StepDistrict:      (*call).onList,
-	StepOffice:        (*call).onList,
-	StepDate:          (*call).onList,
-	StepPeriod:        (*call).onList,
-	StepPickBooking:   (*call).onList,
-	StepNotice:        (*call).onNotice,
-	StepCode:          (*call).onCode,
-	StepConfirm:       (*call).onConfirm,
-	StepCancelConfirm: (*call).onCancelConfirm,
-}
-
-// apply runs the current step on the input. Terminal steps take none.
+// apply runs the current step on the input. Final steps take none.
 func (c *call) apply(in input) error {
-	h, ok := stepInputs[c.step()]
-	if !ok {
+	d, ok := steps[c.step()]
+	if !ok || d.input == nil {
 		return nil
 	}
-	return h(c, in)
+	return d.input(c, in)
 }
 
 // goTo enters step: resets the failure count and prepares its options.
-func (c *call) goTo(step string) error {
-	c.rec.Step, c.s.Fails, c.s.Page, c.s.Starred = step, 0, 0, false
+func (c *call) goTo(step Step) error {
+	c.rec.Step, c.s.Fails, c.s.Page, c.s.Starred = string(step), 0, 0, false
 	c.s.Options = nil
 	return c.fill(step)
 }
@@ -92,7 +71,7 @@ func (c *call) context() string {
 	if c.s.Verified && c.s.CitizenID != 0 {
 		verified = "yes"
 	}
-	parts := []string{"step=" + c.step(), "flow=" + c.s.Flow, "verified=" + verified}
+	parts := []string{"step=" + string(c.step()), "flow=" + c.s.Flow, "verified=" + verified}
 	if id := max(c.s.CitizenID, c.s.Candidate); id != 0 {
 		if cz, err := c.svc.Citizen(c.ctx, id); err == nil {
 			parts = append(parts, "name="+booking.MaskName(cz.Name), "id="+cz.IDMasked, "phone="+booking.MaskPhone(cz.Phone))

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"yuyue/booking"
+	"yuyue/ivr"
 )
 
 // Everything the console shows is Chinese; the codes stay in tooltips and
@@ -72,12 +73,13 @@ var jobNames = map[string]string{
 }
 
 // stepNames are the IVR steps a transferred caller can have left from.
-var stepNames = map[string]string{
-	"menu": "主菜单", "id_number": "输入身份证号", "name": "说出姓名", "name_confirm": "确认姓名",
-	"phone_choice": "选择手机", "phone_number": "输入手机号", "mode": "选择方式", "business": "选择业务",
-	"notice": "业务须知", "district": "选择区域", "office": "选择受理点", "date": "选择日期",
-	"period": "选择时段", "code": "输入验证码", "confirm": "确认预约", "pick_booking": "选择预约",
-	"cancel_confirm": "确认取消", "done": "完成", "operator": "转人工",
+// Keyed by ivr's constants; TestEveryStepHasAName holds it to ivr.Steps().
+var stepNames = map[ivr.Step]string{
+	ivr.StepMenu: "主菜单", ivr.StepIDNumber: "输入身份证号", ivr.StepName: "说出姓名", ivr.StepNameConfirm: "确认姓名",
+	ivr.StepPhoneChoice: "选择手机", ivr.StepPhoneNumber: "输入手机号", ivr.StepMode: "选择方式", ivr.StepBusiness: "选择业务",
+	ivr.StepNotice: "业务须知", ivr.StepDistrict: "选择区域", ivr.StepOffice: "选择受理点", ivr.StepDate: "选择日期",
+	ivr.StepPeriod: "选择时段", ivr.StepCode: "输入验证码", ivr.StepConfirm: "确认预约", ivr.StepPickBooking: "选择预约",
+	ivr.StepCancelConfirm: "确认取消", ivr.StepDone: "完成", ivr.StepOperator: "转人工",
 }
 
 // contextKeys name the parts of a transferred call's context.
@@ -102,6 +104,14 @@ func callVerified(context string) bool {
 var flowNames = map[string]string{"book": "预约", "query": "查询", "cancel": "取消", "manage": "查询取消"}
 
 // named looks s up in m and falls back to a neutral word, never the code.
+// stepName is a step as the console says it; one it does not know is 其他.
+func stepName(s string) string {
+	if n, ok := stepNames[ivr.Step(s)]; ok {
+		return n
+	}
+	return "其他"
+}
+
 func named(m map[string]string, s, unknown string) string {
 	if n, ok := m[s]; ok {
 		return n
@@ -136,7 +146,7 @@ func contextText(s string) string {
 		}
 		switch k {
 		case "step":
-			v = named(stepNames, v, "其他")
+			v = stepName(v)
 		case "flow":
 			v = named(flowNames, v, "其他")
 		case "verified":

@@ -1,6 +1,11 @@
 package operator
 
-import "testing"
+import (
+	"slices"
+	"testing"
+
+	"yuyue/ivr"
+)
 
 func TestChineseTexts(t *testing.T) {
 	for in, want := range map[string]string{
@@ -22,6 +27,23 @@ func TestChineseTexts(t *testing.T) {
 	} {
 		if got := detailText(in); got != want {
 			t.Errorf("detailText(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestEveryStepHasAName: a step ivr gains must get a console name, or a
+// caller transferred from it shows as 其他. Only goodbye is exempt: a call
+// gets its context when handed over, never at goodbye (entered instead of
+// a hand-over when no operator is configured).
+func TestEveryStepHasAName(t *testing.T) {
+	for _, s := range ivr.Steps() {
+		if _, ok := stepNames[s]; !ok && s != ivr.StepGoodbye {
+			t.Errorf("IVR step %q has no console name", s)
+		}
+	}
+	for s := range stepNames {
+		if !slices.Contains(ivr.Steps(), s) {
+			t.Errorf("console names step %q, which ivr does not have", s)
 		}
 	}
 }

@@ -57,7 +57,7 @@ func TestSIPpKeyAdvancesTheCall(t *testing.T) {
 		t.Fatalf("call id %q lacks the SIP prefix", rec.SID)
 	}
 	// 1 at the menu from a registered mobile sends the code: the step is code.
-	if rec.Step != ivr.StepCode || rec.Seq < 2 {
+	if ivr.Step(rec.Step) != ivr.StepCode || rec.Seq < 2 {
 		t.Fatalf("after SIPp pressed 1 the call is at %q seq %d, want %q", rec.Step, rec.Seq, ivr.StepCode)
 	}
 	p := &phone{h: h, sid: rec.SID}

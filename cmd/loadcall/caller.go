@@ -14,6 +14,7 @@ import (
 	"github.com/beevik/etree"
 
 	"yuyue/booking"
+	"yuyue/ivr"
 	"yuyue/sms/twiliotest"
 	"yuyue/webhook"
 )
@@ -111,14 +112,14 @@ func (c *caller) pause(ctx context.Context) {
 // input decides what the caller does at a step.
 func (c *caller) input(ctx context.Context, step, say string) (url.Values, error) {
 	keys := func(k string) url.Values { return url.Values{"Digits": {k}} }
-	switch step {
-	case "menu", "name_confirm", "phone_choice", "mode", "notice", "confirm", "business", "office":
+	switch ivr.Step(step) {
+	case ivr.StepMenu, ivr.StepNameConfirm, ivr.StepPhoneChoice, ivr.StepMode, ivr.StepNotice, ivr.StepConfirm, ivr.StepBusiness, ivr.StepOffice:
 		return keys("1"), nil
-	case "id_number":
+	case ivr.StepIDNumber:
 		return keys(c.id), nil
-	case "name":
+	case ivr.StepName:
 		return url.Values{"SpeechResult": {"张三"}, "Confidence": {"0.9"}}, nil
-	case "district", "date", "period":
+	case ivr.StepDistrict, ivr.StepDate, ivr.StepPeriod:
 		if c.contention {
 			return keys("1"), nil
 		}
@@ -127,7 +128,7 @@ func (c *caller) input(ctx context.Context, step, say string) (url.Values, error
 			return nil, fmt.Errorf("%s: no options in %.80s", step, say)
 		}
 		return keys(items[rand.N(len(items))][1]), nil
-	case "code":
+	case ivr.StepCode:
 		code, err := c.awaitCode(ctx)
 		return keys(code), err
 	}
