@@ -48,12 +48,15 @@ func Target(s string) (sip.Uri, error) {
 	return u, nil
 }
 
-// Dial calls target as number, which the trunk asserts in
-// P-Asserted-Identity (yuyue prefers it to From, as a network-vouched
-// identity). Digest credentials are answered when user is set.
+// Dial calls target as number, which goes in From and, as a trunk
+// asserts it, in P-Asserted-Identity (yuyue prefers that one, as a
+// network-vouched identity). Digest credentials are answered when user is set.
 func (p *Phone) Dial(ctx context.Context, target sip.Uri, number, user, pass string) (*diago.DialogClientSession, *diago.DialogMedia, error) {
 	pai := sip.NewHeader("P-Asserted-Identity", "<sip:"+number+"@127.0.0.1>")
-	d, med, err := p.DG.Invite(ctx, target, diago.InviteOptions{Headers: []sip.Header{pai}, Username: user, Password: pass})
+	params := sip.NewParams()
+	params.Add("tag", sip.GenerateTagN(16))
+	from := &sip.FromHeader{Address: sip.Uri{Scheme: "sip", User: number, Host: "127.0.0.1"}, Params: params}
+	d, med, err := p.DG.Invite(ctx, target, diago.InviteOptions{Headers: []sip.Header{from, pai}, Username: user, Password: pass})
 	if err != nil {
 		return nil, nil, fmt.Errorf("INVITE %s: %w", target.String(), err)
 	}
