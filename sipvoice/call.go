@@ -17,11 +17,8 @@ import (
 func (s *Server) serve(d *diago.DialogServerSession) {
 	s.wg.Add(1)
 	defer s.wg.Done()
-	if s.auth != nil {
-		if err := s.auth.AuthorizeDialog(d, diago.DigestAuth{Username: s.cfg.Username, Password: s.cfg.Password, Realm: "yuyue"}); err != nil {
-			s.Log.Warn("sip: INVITE not authorised", "source", d.InviteRequest.Source())
-			return
-		}
+	if s.auth != nil && !s.authorised(d) {
+		return
 	}
 	callID := d.InviteRequest.CallID().Value()
 	sid, from := ivr.SIPCallPrefix+callID, callerOf(d.InviteRequest)
@@ -51,6 +48,26 @@ func (s *Server) serve(d *diago.DialogServerSession) {
 	if !hungUp {
 		_ = d.Hangup(endCtx)
 	}
+}
+
+// authorised answers the digest challenge exchange: an INVITE without
+// credentials gets a 401 challenge, one with wrong credentials a 403.
+// diago's AuthorizeDialog leaves the latter unanswered, which the trunk
+// would see as 480 Temporarily Unavailable and retry forever.
+func (s *Server) authorised(d *diago.DialogServerSession) bool {
+	req := d.InviteRequest
+	res, err := s.auth.AuthorizeRequest(req, diago.DigestAuth{Username: s.cfg.Username, Password: s.cfg.Password, Realm: "yuyue"})
+	if err == nil && res.StatusCode == sip.StatusOK {
+		return true
+	}
+	if err != nil {
+		s.Log.Warn("sip: INVITE not authorised", "source", req.Source(), "err", err)
+		res = sip.NewResponseFromRequest(req, sip.StatusForbidden, "Forbidden", nil)
+	}
+	if werr := d.WriteResponse(res); werr != nil {
+		s.Log.Warn("sip: answering an unauthorised INVITE", "err", werr)
+	}
+	return false
 }
 
 // watchRTP ends a call whose caller went silent at the network level: no

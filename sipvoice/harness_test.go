@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/emiago/diago"
+	"github.com/emiago/diago/media"
 	"github.com/emiago/sipgo"
 	"github.com/emiago/sipgo/sip"
 
@@ -51,7 +52,8 @@ type harness struct {
 }
 
 type opts struct {
-	trunks []string
+	trunks     []string
+	user, pass string // sip.username / sip.password
 }
 
 func newHarness(t *testing.T, o opts) *harness {
@@ -83,7 +85,8 @@ func newHarness(t *testing.T, o opts) *harness {
 	h := &harness{t: t, e: e, fake: fake, worker: w, views: map[string]chan ivr.View{},
 		cache: &tts.Cache{Provider: tts.Espeak{}, Dir: t.TempDir()}}
 	h.addr = freeAddr(t)
-	srv, err := sipvoice.New(sipvoice.Config{Listen: []string{"udp:" + h.addr}, Trunks: o.trunks, RTPTimeout: time.Minute},
+	srv, err := sipvoice.New(sipvoice.Config{Listen: []string{"udp:" + h.addr}, Trunks: o.trunks, RTPTimeout: time.Minute,
+		Username: o.user, Password: o.pass},
 		v, h.cache, log)
 	if err != nil {
 		t.Fatal(err)
@@ -146,14 +149,29 @@ type phone struct {
 // 114 trunk sends it) and waits for the first prompt.
 func (h *harness) dial(number string) *phone {
 	h.t.Helper()
-	d, med, err := h.invite(number)
+	return h.dialWith(number, callOpts{})
+}
+
+// callOpts is how a test phone calls: digest credentials, and whether it
+// offers RFC 4733 telephone-events at all (a trunk that does not sends
+// keys by SIP INFO).
+type callOpts struct {
+	user, pass string
+	noEvents   bool
+}
+
+func (h *harness) dialWith(number string, o callOpts) *phone {
+	h.t.Helper()
+	d, med, err := h.inviteWith(number, o)
 	if err != nil {
 		h.t.Fatalf("INVITE: %v", err)
 	}
 	h.t.Cleanup(func() { _ = d.Close() })
-	w, err := med.AudioWriterDTMF()
-	if err != nil {
-		h.t.Fatal(err)
+	var w *diago.DTMFWriter
+	if !o.noEvents { // without telephone-event only SIP INFO carries keys
+		if w, err = med.AudioWriterDTMF(); err != nil {
+			h.t.Fatal(err)
+		}
 	}
 	go drain(med) // a phone listens, else the RTP socket fills
 	p := &phone{h: h, d: d, dtmf: w, number: number, sid: ivr.SIPCallPrefix + d.InviteRequest.CallID().Value()}
@@ -162,6 +180,10 @@ func (h *harness) dial(number string) *phone {
 }
 
 func (h *harness) invite(number string) (*diago.DialogClientSession, *diago.DialogMedia, error) {
+	return h.inviteWith(number, callOpts{})
+}
+
+func (h *harness) inviteWith(number string, o callOpts) (*diago.DialogClientSession, *diago.DialogMedia, error) {
 	ua, err := sipgo.NewUA(sipgo.WithUserAgent(strings.TrimPrefix(number, "+")))
 	if err != nil {
 		return nil, nil, err
@@ -170,8 +192,12 @@ func (h *harness) invite(number string) (*diago.DialogClientSession, *diago.Dial
 	// A client only: its transaction layer opens an ephemeral socket and
 	// reads the server's requests (BYE) on it. Serving a fixed port beside
 	// it races sipgo's connection pool for that port.
-	dg := diago.NewDiago(ua, diago.WithTransport(diago.Transport{Transport: "udp", BindHost: "127.0.0.1", BindPort: 0}),
-		diago.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
+	dopts := []diago.DiagoOption{diago.WithTransport(diago.Transport{Transport: "udp", BindHost: "127.0.0.1", BindPort: 0}),
+		diago.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))}
+	if o.noEvents {
+		dopts = append(dopts, diago.WithMediaConfig(diago.MediaConfig{Codecs: []media.Codec{media.CodecAudioAlaw}}))
+	}
+	dg := diago.NewDiago(ua, dopts...)
 	ctx, cancel := context.WithCancel(context.Background())
 	h.t.Cleanup(cancel)
 	var to sip.Uri
@@ -181,7 +207,7 @@ func (h *harness) invite(number string) (*diago.DialogClientSession, *diago.Dial
 	ictx, icancel := context.WithTimeout(ctx, patience)
 	defer icancel()
 	pai := sip.NewHeader("P-Asserted-Identity", "<sip:"+number+"@127.0.0.1>")
-	return dg.Invite(ictx, to, diago.InviteOptions{Headers: []sip.Header{pai}})
+	return dg.Invite(ictx, to, diago.InviteOptions{Headers: []sip.Header{pai}, Username: o.user, Password: o.pass})
 }
 
 func drain(med *diago.DialogMedia) {

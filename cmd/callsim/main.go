@@ -13,6 +13,13 @@
 // Script tokens, separated by commas: keys as pressed (# ends an entry),
 // id for a fresh valid ID number (or --id) followed by #, say:TEXT for
 // speech, code for the latest SMS code, hangup.
+//
+// Over SIP:     go run ./cmd/callsim --sip sip:114@127.0.0.1:5060 --from last --script '…'
+//
+// --sip places a real SIP call (diago, RTP, keys as RFC 4733 events) to a
+// development server with sip.listen set, and prints each prompt's text from
+// the server's development side channel /dev/sip/prompts (the audio itself
+// is not transcribed). The caller's number goes as P-Asserted-Identity.
 package main
 
 import (
@@ -56,6 +63,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 	id := fs.String("id", "", "ID number the id token keys (default: a fresh valid one)")
 	script := fs.String("script", "", "comma-separated inputs (see package doc); empty: interactive")
 	file := fs.String("file", "", "read the script from a file, one token per line")
+	sipTarget := fs.String("sip", "", "call over SIP/RTP instead, e.g. sip:114@127.0.0.1:5060 (server in development mode with sip.listen)")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -83,6 +91,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, out io.Writer) err
 		in = &scripted{tokens: splitTokens(*script, ",")}
 	default:
 		in = &interactive{r: bufio.NewReader(stdin), out: out}
+	}
+	if *sipTarget != "" {
+		return ph.callSIP(ctx, *sipTarget, in)
 	}
 	return ph.call(ctx, in)
 }

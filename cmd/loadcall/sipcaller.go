@@ -11,6 +11,7 @@ import (
 	"github.com/emiago/diago"
 	"github.com/emiago/sipgo/sip"
 
+	"yuyue/internal/sipcall"
 	"yuyue/sms/twiliotest"
 )
 
@@ -21,7 +22,7 @@ import (
 type sipCaller struct {
 	phone  string
 	fake   *twiliotest.Fake
-	dg     *diago.Diago
+	ph     *sipcall.Phone
 	target sip.Uri
 	jitter *jitterLog
 }
@@ -31,10 +32,9 @@ type sipCaller struct {
 func (c *sipCaller) run(ctx context.Context) (outcome, error) {
 	ictx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	pai := sip.NewHeader("P-Asserted-Identity", "<sip:"+c.phone+"@127.0.0.1>")
-	d, med, err := c.dg.Invite(ictx, c.target, diago.InviteOptions{Headers: []sip.Header{pai}})
+	d, med, err := c.ph.Dial(ictx, c.target, c.phone, "", "")
 	if err != nil {
-		return "", fmt.Errorf("INVITE: %w", err)
+		return "", err
 	}
 	heard, listened := make(chan struct{}), make(chan struct{})
 	go func() { c.listen(med, heard); close(listened) }()
@@ -50,7 +50,7 @@ func (c *sipCaller) run(ctx context.Context) (outcome, error) {
 		return "", err
 	}
 	before := len(c.fake.To(c.phone))
-	if err := keys(w, "1"); err != nil {
+	if err := sipcall.Keys(w, "1"); err != nil {
 		return "", err
 	}
 	code, err := awaitNewCode(ctx, c.fake, c.phone, before, 45*time.Second)
@@ -58,7 +58,7 @@ func (c *sipCaller) run(ctx context.Context) (outcome, error) {
 		// As the prompt offers: *# asks for a new code (one asked for too
 		// soon after the registration call's is refused, not queued).
 		before = len(c.fake.To(c.phone))
-		if err := keys(w, "*#"); err != nil {
+		if err := sipcall.Keys(w, "*#"); err != nil {
 			return "", err
 		}
 		code, err = awaitNewCode(ctx, c.fake, c.phone, before, 45*time.Second)
@@ -68,7 +68,7 @@ func (c *sipCaller) run(ctx context.Context) (outcome, error) {
 	}
 	script := fmt.Sprintf("%s1%d%d11%d%d1", code, 2, 1+rand.N(4), 1+rand.N(3), 1+rand.N(4))
 	// code, by business, idcard, district, office, notice, date, period, confirm
-	if err := keys(w, script); err != nil {
+	if err := sipcall.Keys(w, script); err != nil {
 		return "", err
 	}
 	select {
@@ -82,15 +82,6 @@ func (c *sipCaller) run(ctx context.Context) (outcome, error) {
 		}
 	}
 	return "", fmt.Errorf("call ended without a confirmation SMS")
-}
-
-func keys(w *diago.DTMFWriter, ks string) error {
-	for _, k := range ks {
-		if err := w.WriteDTMF(k); err != nil {
-			return fmt.Errorf("DTMF %c: %w", k, err)
-		}
-	}
-	return nil
 }
 
 // awaitNewCode waits for a code SMS beyond the first skip messages.

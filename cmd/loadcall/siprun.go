@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -15,10 +13,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/emiago/diago"
-	"github.com/emiago/sipgo"
-	"github.com/emiago/sipgo/sip"
-
+	"yuyue/internal/sipcall"
 	"yuyue/sms/twiliotest"
 )
 
@@ -96,15 +91,13 @@ func sipRun(ctx context.Context, o options) error {
 }
 
 func sipCrowd(ctx context.Context, o options, fake *twiliotest.Fake, sipAddr string) error {
-	ua, err := sipgo.NewUA(sipgo.WithUserAgent("loadcall"))
+	ph, err := sipcall.NewPhone("loadcall")
 	if err != nil {
 		return err
 	}
-	defer ua.Close()
-	dg := diago.NewDiago(ua, diago.WithTransport(diago.Transport{Transport: "udp", BindHost: "127.0.0.1"}),
-		diago.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil))))
-	var target sip.Uri
-	if err := sip.ParseUri("sip:114@"+sipAddr, &target); err != nil {
+	defer ph.Close()
+	target, err := sipcall.Target(sipAddr)
+	if err != nil {
 		return err
 	}
 	jl := &jitterLog{}
@@ -116,7 +109,7 @@ func sipCrowd(ctx context.Context, o options, fake *twiliotest.Fake, sipAddr str
 		defer active.Add(-1)
 		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
 		}
-		c := &sipCaller{phone: fmt.Sprintf("+86139%08d", 300000+i), fake: fake, dg: dg, target: target, jitter: jl}
+		c := &sipCaller{phone: fmt.Sprintf("+86139%08d", 300000+i), fake: fake, ph: ph, target: target, jitter: jl}
 		return c.run(ctx)
 	})
 	rep := sipReport{Date: time.Now().Format(time.RFC3339), CPUs: runtime.NumCPU(), Calls: o.sipCalls,

@@ -20,6 +20,8 @@ type channels struct {
 	worker *sms.Worker
 	voice  *ivr.IVR        // the state machine the SIP front end renders too
 	push   *sms.AliyunPush // nil unless Aliyun's pushes are mounted
+	// prompts is development mode's SIP side channel; nil otherwise.
+	prompts *devPrompts
 }
 
 func newChannels(d *deps) (*channels, error) {
@@ -72,6 +74,8 @@ func mountChannels(app *fiber.App, d *deps) (*channels, error) {
 		// callsim and developers. config.Dev is false with any credential
 		// or a listener beyond loopback, so it is never mounted there.
 		app.Get("/dev/inbox", devInbox(d))
+		ch.prompts = newDevPrompts()
+		app.Get("/dev/sip/prompts", ch.prompts.handler)
 	}
 
 	return ch, nil

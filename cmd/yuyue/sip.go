@@ -30,11 +30,13 @@ func startSIP(ctx context.Context, d *deps, ch *channels) (func(), error) {
 	if err != nil {
 		return nil, errorf("sip.trunks", "%v", err)
 	}
-	if c.Dev() {
-		// Development side channel: what each SIP call hears, for callsim
-		// --sip and developers. Prompts carry masked numbers only.
+	if c.Dev() && ch.prompts != nil {
+		// Development side channel: what each SIP call hears, in the log
+		// for developers and at /dev/sip/prompts for callsim --sip.
+		// Prompts carry masked numbers only.
 		srv.OnPrompt = func(sid string, v ivr.View) {
 			d.log.Info("sip: prompt", "call", sid, "step", v.Step, "seq", v.Seq, "text", strings.Join(v.Lines, " "))
+			ch.prompts.add(sid, v)
 		}
 	}
 	sctx, cancel := context.WithCancel(ctx)
