@@ -4,7 +4,7 @@
 // auth token, and shows SMS arriving in the development inbox.
 //
 // Interactive:  go run ./cmd/callsim
-// Scripted:     go run ./cmd/callsim --new --script '1,id,say:张三,1,1,code,1,1,1,1,1,1,1,1'
+// Scripted:     go run ./cmd/callsim --new --script '1,id,say:张三,1,1,code,1,1,1,1,1,2,1,1'
 // Call back:    go run ./cmd/callsim --from last --script '…'
 //
 // --new calls from a fresh random mainland mobile (+86139…), remembered so
