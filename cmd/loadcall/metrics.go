@@ -55,3 +55,38 @@ func serverSide(base string) (p99BoundMS, within10 float64, count float64, err e
 	}
 	return p99BoundMS, within10, total, sc.Err()
 }
+
+// commitCounts reads yuyue's commit counters: commits and the write units
+// (InTx calls) they carried.
+func commitCounts(admin string) (commits, writes float64, err error) {
+	resp, err := http.Get(admin + "/metrics")
+	if err != nil {
+		return 0, 0, err
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		name, val, ok := strings.Cut(sc.Text(), " ")
+		v, perr := strconv.ParseFloat(val, 64)
+		switch {
+		case !ok || perr != nil:
+		case name == "yuyue_store_commits_total":
+			commits = v
+		case name == "yuyue_store_write_requests_total":
+			writes = v
+		}
+	}
+	return commits, writes, sc.Err()
+}
+
+// meanBatch runs load and returns the write units per commit it caused.
+func meanBatch(admin string, load func()) float64 {
+	c0, w0, err0 := commitCounts(admin)
+	load()
+	c1, w1, err1 := commitCounts(admin)
+	if err0 != nil || err1 != nil || c1 <= c0 {
+		return 0
+	}
+	return (w1 - w0) / (c1 - c0)
+}

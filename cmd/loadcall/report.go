@@ -20,6 +20,9 @@ type runReport struct {
 	Outcomes       map[outcome]int    `json:"outcomes,omitempty"`
 	StepsPerSec    float64            `json:"steps_per_sec,omitempty"`
 	BookingsPerSec float64            `json:"bookings_per_sec,omitempty"`
+	// MeanCommitBatch is write units per commit during the run, from
+	// yuyue's own counters (group commit; 1 means no grouping).
+	MeanCommitBatch float64 `json:"mean_commit_batch,omitempty"`
 }
 
 // serverReport is the latency run seen from yuyue's own histogram.
@@ -121,6 +124,9 @@ func (r *report) markdown() string {
 	if t := r.Throughput; t != nil {
 		ratio := t.StepsPerSec / r.RawTxPerSec
 		p("| steps/s ≥ 50 %% of raw write tx/s | %.0f steps/s = %.0f %% of %.0f tx/s | %s |\n", t.StepsPerSec, 100*ratio, r.RawTxPerSec, met(ratio >= 0.5 && totalErrors(t.Errors) == 0))
+		if t.MeanCommitBatch > 0 {
+			p("| group commit: mean batch > 1 with %d callers | %.2f write units per commit | %s |\n", t.Callers, t.MeanCommitBatch, met(t.MeanCommitBatch > 1))
+		}
 	}
 	if c := r.Contention; c != nil {
 		p("| %d attempts on %d places → exactly %d bookings, 0 errors | %d bookings in the database (%d calls booked, %d told full), %d errors, resolved in %.1f s | %s |\n",
@@ -153,6 +159,9 @@ func (r *report) markdown() string {
 		p("\n## %s\n\n%d callers", x.name, x.r.Callers)
 		if x.r.Seconds > 0 {
 			p(", %.1f s, %.1f steps/s, %.2f bookings/s, outcomes %v", x.r.Seconds, x.r.StepsPerSec, x.r.BookingsPerSec, x.r.Outcomes)
+		}
+		if x.r.MeanCommitBatch > 0 {
+			p(", mean group-commit batch %.2f", x.r.MeanCommitBatch)
 		}
 		p(", errors %v\n\n| step | n | p50 ms | p90 ms | p99 ms | max ms |\n| --- | --- | --- | --- | --- | --- |\n", x.r.Errors)
 		o := x.r.Overall

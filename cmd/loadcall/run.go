@@ -234,7 +234,8 @@ func throughputRun(ctx context.Context, o options, dir string, fake *twiliotest.
 	}
 	defer srv.stop()
 	wait := profile(o, pp, filepath.Join(o.out, "throughput.cpu.pprof"), o.tputTime)
-	rep.Throughput = throughputLoad(ctx, o, srv.base, fake, 300000)
+	batch := meanBatch(srv.admin, func() { rep.Throughput = throughputLoad(ctx, o, srv.base, fake, 300000) })
+	rep.Throughput.MeanCommitBatch = batch
 	wait()
 	return nil
 }

@@ -21,6 +21,9 @@ type database interface {
 	// OutboxBacklog and TransfersSince feed the operations metrics.
 	OutboxBacklog(ctx context.Context) (int, time.Time, error)
 	TransfersSince(ctx context.Context, t time.Time) (int, error)
+	// CommitStats counts commits and the write units they carried (the
+	// group-commit batch size, for the metrics).
+	CommitStats() (commits, requests int64)
 	// MarkProduction and RanInProduction keep development mode off a
 	// database that has held real callers.
 	MarkProduction(ctx context.Context, at time.Time) error

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -149,6 +150,15 @@ func TestServeHealthReadyAndMetricsOnTheAdminListener(t *testing.T) {
 		if code != 200 || !strings.Contains(body, want) {
 			t.Fatalf("admin /metrics = %d, lacks %q:\n%.800s", code, want, body)
 		}
+	}
+	// /readyz committed a write, so the group-commit counters have moved.
+	var commits, writes float64
+	for _, line := range strings.Split(body, "\n") {
+		fmt.Sscanf(line, "yuyue_store_commits_total %g", &commits)
+		fmt.Sscanf(line, "yuyue_store_write_requests_total %g", &writes)
+	}
+	if commits < 1 || writes < commits {
+		t.Fatalf("commit counters: %v commits, %v write units; want ≥ 1 and writes ≥ commits", commits, writes)
 	}
 	if code, body := get(t, s.base+"/no-such-page"); code != 404 || !strings.Contains(body, "页面不存在") || !strings.Contains(body, `href="/query"`) || strings.Contains(body, "/console") {
 		t.Fatalf("unknown page = %d %q, want the 404 signpost page", code, body)

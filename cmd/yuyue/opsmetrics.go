@@ -46,6 +46,7 @@ func countCallStatus(c *fiber.Ctx) error {
 type opsSource interface {
 	OutboxBacklog(ctx context.Context) (int, time.Time, error)
 	TransfersSince(ctx context.Context, t time.Time) (int, error)
+	CommitStats() (commits, requests int64)
 }
 
 type opsState struct {
@@ -70,6 +71,8 @@ var (
 	descOldest    = prometheus.NewDesc("yuyue_outbox_oldest_pending_age_seconds", "Age of the oldest message waiting in the outbox; 0 when none.", nil, nil)
 	descTransfers = prometheus.NewDesc("yuyue_ivr_transfers_last_hour", "Calls transferred to an operator in the last hour.", nil, nil)
 	descReady     = prometheus.NewDesc("yuyue_ready", "1 when /readyz would answer 200.", nil, nil)
+	descCommits   = prometheus.NewDesc("yuyue_store_commits_total", "Write transactions this process committed (a group commit counts once).", nil, nil)
+	descWrites    = prometheus.NewDesc("yuyue_store_write_requests_total", "Units of write work (InTx calls) this process committed; divided by yuyue_store_commits_total it is the mean group-commit batch.", nil, nil)
 )
 
 // opsCollector reads the database at scrape time, so the figures are
@@ -81,6 +84,8 @@ func (opsCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- descOldest
 	ch <- descTransfers
 	ch <- descReady
+	ch <- descCommits
+	ch <- descWrites
 }
 
 func (opsCollector) Collect(ch chan<- prometheus.Metric) {
@@ -106,4 +111,7 @@ func (opsCollector) Collect(ch chan<- prometheus.Metric) {
 		ready = 1
 	}
 	ch <- prometheus.MustNewConstMetric(descReady, prometheus.GaugeValue, ready)
+	commits, writes := st.src.CommitStats()
+	ch <- prometheus.MustNewConstMetric(descCommits, prometheus.CounterValue, float64(commits))
+	ch <- prometheus.MustNewConstMetric(descWrites, prometheus.CounterValue, float64(writes))
 }
