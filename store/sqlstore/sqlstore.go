@@ -29,6 +29,8 @@ type DB struct {
 	stopped chan struct{}
 
 	commits, requests atomic.Int64
+	// statements counts what the Tx methods ran (StatementStats).
+	reads, writes, savepoints atomic.Int64
 }
 
 // New returns a store speaking d, whose reads go to read. Its writer is
@@ -89,3 +91,18 @@ func (db *DB) TransfersSince(ctx context.Context, t time.Time) (int, error) {
 // CommitStats reports how many write transactions were committed (or
 // attempted) and how many InTx calls they carried.
 func (db *DB) CommitStats() (commits, requests int64) { return db.commits.Load(), db.requests.Load() }
+
+// StatementStats is what the store has run since it opened: statements that
+// read (Query, QueryRow), that write (Exec, and an insert returning its id),
+// SAVEPOINT statements (guards and nested units), write transactions and
+// the InTx calls they carried.
+type StatementStats struct {
+	Reads, Writes, Savepoints, Commits, Requests int64
+}
+
+// StatementStats reports the counters; the difference between two reads
+// around one webhook is what that step cost the database.
+func (db *DB) StatementStats() StatementStats {
+	return StatementStats{Reads: db.reads.Load(), Writes: db.writes.Load(), Savepoints: db.savepoints.Load(),
+		Commits: db.commits.Load(), Requests: db.requests.Load()}
+}

@@ -26,17 +26,32 @@ func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
 	if t.sqlTx == nil {
 		return nil, errReadOnly
 	}
+	t.db.writes.Add(1)
 	return t.q.ExecContext(t.ctx, t.db.d.Rebind(query), args...)
 }
 
 // Query runs a query.
 func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
+	t.db.count(query)
 	return t.q.QueryContext(t.ctx, t.db.d.Rebind(query), args...)
 }
 
 // QueryRow runs a one-row query.
 func (t *Tx) QueryRow(query string, args ...any) *sql.Row {
+	t.db.count(query)
 	return t.q.QueryRowContext(t.ctx, t.db.d.Rebind(query), args...)
+}
+
+// count adds a query to StatementStats: a write when it changes rows (an
+// UPDATE … RETURNING runs through Query too), else a read.
+func (db *DB) count(query string) {
+	verb, _, _ := strings.Cut(strings.TrimLeft(query, " \t\r\n"), " ")
+	switch strings.ToUpper(verb) {
+	case "INSERT", "UPDATE", "DELETE":
+		db.writes.Add(1)
+	default:
+		db.reads.Add(1)
+	}
 }
 
 // guard runs a statement that may violate a constraint the caller handles
@@ -57,7 +72,8 @@ func (t *Tx) insertID(what, query string, args ...any) (int64, error) {
 		return 0, errReadOnly
 	}
 	var id int64
-	err := t.guard(func() error { return t.QueryRow(query+" RETURNING id", args...).Scan(&id) })
+	t.db.writes.Add(1)
+	err := t.guard(func() error { return t.q.QueryRowContext(t.ctx, t.db.d.Rebind(query+" RETURNING id"), args...).Scan(&id) })
 	return id, t.db.mapError(err, what)
 }
 
@@ -79,6 +95,7 @@ func (t *Tx) Savepoint(fn func(booking.Tx) error) error {
 // savepoint runs fn inside SAVEPOINT name: undone when fn returns an error
 // or panics (the panic goes on up).
 func (t *Tx) savepoint(name string, fn func() error) (err error) {
+	t.db.savepoints.Add(1)
 	if _, err := t.sqlTx.ExecContext(t.ctx, "SAVEPOINT "+name); err != nil {
 		return err
 	}

@@ -12,6 +12,7 @@ import (
 
 	"yuyue/booking"
 	"yuyue/store"
+	"yuyue/store/sqlstore"
 )
 
 // Secret is the secret_key test databases are opened with.
@@ -26,6 +27,9 @@ type DB interface {
 	// CommitStats counts write transactions and the InTx calls they
 	// carried (group commit), on either engine.
 	CommitStats() (commits, requests int64)
+	// StatementStats counts the statements the store ran (reads, writes,
+	// savepoints) and its commits.
+	StatementStats() sqlstore.StatementStats
 }
 
 // Open returns a migrated store: PostgreSQL under TestPostgres, else SQLite.
