@@ -73,7 +73,9 @@ func (t *Tx) insertID(what, query string, args ...any) (int64, error) {
 	}
 	var id int64
 	t.db.writes.Add(1)
-	err := t.guard(func() error { return t.q.QueryRowContext(t.ctx, t.db.d.Rebind(query+" RETURNING id"), args...).Scan(&id) })
+	err := t.guard(func() error {
+		return t.q.QueryRowContext(t.ctx, t.db.d.Rebind(query+" RETURNING id"), args...).Scan(&id)
+	})
 	return id, t.db.mapError(err, what)
 }
 
