@@ -8,16 +8,24 @@ import (
 	"testing"
 )
 
-// Every key has a description, and no description outlives its key.
-func TestEveryKeyIsDescribed(t *testing.T) {
-	for k := range defaults {
-		if strings.TrimSpace(descriptions[k]) == "" {
-			t.Errorf("key %s has no description in config/describe.go", k)
+// Every entry of the settings table is one key with a description and a
+// field of Config to hold it; no key has two entries.
+func TestSettingsTable(t *testing.T) {
+	var c Config
+	seen := map[string]bool{}
+	for _, s := range settings {
+		if seen[s.Key] {
+			t.Errorf("key %s has two entries in config/settings.go", s.Key)
 		}
-	}
-	for k := range descriptions {
-		if _, ok := defaults[k]; !ok {
-			t.Errorf("config/describe.go describes %s, which is not a key", k)
+		seen[s.Key] = true
+		if strings.TrimSpace(s.Doc) == "" {
+			t.Errorf("key %s has no description in config/settings.go", s.Key)
+		}
+		if _, ok := c.valueAt(s.Key); !ok {
+			t.Errorf("key %s has no field in the Config struct", s.Key)
+		}
+		if s.Env() != EnvName(s.Key) || !strings.HasPrefix(s.Env(), "YUYUE_") {
+			t.Errorf("key %s: variable %s", s.Key, s.Env())
 		}
 	}
 }
