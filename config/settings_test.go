@@ -78,3 +78,33 @@ func TestReferenceRows(t *testing.T) {
 		t.Fatalf("markdown lacks the hold_ttl row:\n%s", md)
 	}
 }
+
+// Each problem a table check finds is one error naming its key and
+// variable, also when one value has several (two bad trunks: two errors),
+// and checks that apply only with SIP or Aliyun wait for them.
+func TestTableChecksNameTheirKey(t *testing.T) {
+	cases := []struct {
+		env  map[string]string
+		want []string
+	}{
+		{map[string]string{"YUYUE_BOOKING_CANCEL_HOUR": "24"}, []string{"config: booking.cancel_hour (YUYUE_BOOKING_CANCEL_HOUR): must be an hour 0-23"}},
+		{map[string]string{"YUYUE_WEB_PASSWORD_MIN": "4"}, []string{"config: web.password_min (YUYUE_WEB_PASSWORD_MIN): must be between 6 and 64"}},
+		{map[string]string{"YUYUE_WEB_SESSION_TTL": "30s"}, []string{"config: web.session_ttl (YUYUE_WEB_SESSION_TTL): must be at least 1m"}},
+		{map[string]string{"YUYUE_SMS_SEND_RATE": "0"}, []string{"config: sms.send_rate (YUYUE_SMS_SEND_RATE): must be positive"}},
+		{map[string]string{"YUYUE_JOBS_BACKUP": "soon"}, []string{"config: jobs.backup (YUYUE_JOBS_BACKUP): not a cron schedule"}},
+		{map[string]string{"YUYUE_SIP_LISTEN": "udp:127.0.0.1:5060", "YUYUE_SIP_TRUNKS": "a b,c/d/e"},
+			[]string{`config: sip.trunks (YUYUE_SIP_TRUNKS): "a b" is neither`, `config: sip.trunks (YUYUE_SIP_TRUNKS): "c/d/e" is neither`}},
+	}
+	for _, tc := range cases {
+		_, err := Load("", env(tc.env))
+		for _, w := range tc.want {
+			if err == nil || !strings.Contains(err.Error(), w) {
+				t.Errorf("env %v: error %v, want %q", tc.env, err, w)
+			}
+		}
+	}
+	// Off, the SIP keys are not checked; the Aliyun keys only with Aliyun.
+	if _, err := Load("", env(map[string]string{"YUYUE_SIP_RTP_PORTS": "nonsense", "YUYUE_ALIYUN_ENDPOINT": "nonsense"})); err != nil {
+		t.Fatalf("checks of keys not in use ran: %v", err)
+	}
+}
