@@ -6,14 +6,13 @@
 package api
 
 import (
-	"context"
 	_ "embed"
 	"log/slog"
-	"time"
 
 	"github.com/gofiber/fiber/v2"
 
 	"yuyue/booking"
+	"yuyue/present"
 )
 
 //go:embed openapi.yaml
@@ -22,41 +21,21 @@ var openAPI []byte
 // Prefix is where the API is mounted.
 const Prefix = "/api/v1"
 
-// CodeIssuer sends SMS verification codes (sms.Codes): Issue for a
-// signed-in citizen, IssueAnonymous, within its own budgets, for a request
-// without a session.
-type CodeIssuer interface {
-	Issue(ctx context.Context, phone, purpose, caller string) error
-	IssueAnonymous(ctx context.Context, phone, purpose, addr string) error
-	// Pending reports whether the latest code for phone and purpose still
-	// works (a refusal to resend then says to use it).
-	Pending(ctx context.Context, phone, purpose string) (bool, error)
-	// ValidFor is how long a code works (sms.code_ttl).
-	ValidFor() time.Duration
-}
-
-// Limits are the request rates the API allows.
-type Limits struct {
-	IPRate, AccountRate   float64
-	IPBurst, AccountBurst int
-	MaxBody               int // bytes
-}
-
 // API serves /api/v1.
 type API struct {
 	Accounts *booking.Accounts
-	Codes    CodeIssuer
+	Codes    present.CodeIssuer
 	Log      *slog.Logger
 
 	maxBody   int
-	byIP      *Limiter
-	byAccount *Limiter
+	byIP      *present.Limiter
+	byAccount *present.Limiter
 }
 
 // New returns the API with its rate limiters.
-func New(ac *booking.Accounts, codes CodeIssuer, log *slog.Logger, l Limits) *API {
+func New(ac *booking.Accounts, codes present.CodeIssuer, log *slog.Logger, l present.Limits) *API {
 	return &API{Accounts: ac, Codes: codes, Log: log, maxBody: l.MaxBody,
-		byIP: NewLimiter(l.IPRate, l.IPBurst), byAccount: NewLimiter(l.AccountRate, l.AccountBurst)}
+		byIP: present.NewLimiter(l.IPRate, l.IPBurst), byAccount: present.NewLimiter(l.AccountRate, l.AccountBurst)}
 }
 
 // Route is one method and path of the API, in OpenAPI's {param} form.

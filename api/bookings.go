@@ -4,10 +4,11 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"yuyue/booking"
+	"yuyue/present"
 )
 
 func (a *API) catalog(c *fiber.Ctx) error {
-	return c.JSON(catalogView(a.Accounts.Svc.Catalog))
+	return c.JSON(present.Catalog(a.Accounts.Svc.Catalog))
 }
 
 // availability lists places with what is left, for a business or an office
@@ -33,7 +34,7 @@ func (a *API) availability(c *fiber.Ctx) error {
 	if err != nil {
 		return a.fail(c, err)
 	}
-	return c.JSON(fiber.Map{"days": Days(ps)})
+	return c.JSON(fiber.Map{"days": present.Days(ps)})
 }
 
 func (a *API) hold(c *fiber.Ctx) error {
@@ -48,7 +49,7 @@ func (a *API) hold(c *fiber.Ctx) error {
 	if err != nil {
 		return a.fail(c, err)
 	}
-	return c.Status(fiber.StatusCreated).JSON(View(a.Accounts.Svc, b))
+	return c.Status(fiber.StatusCreated).JSON(present.View(a.Accounts.Svc, b))
 }
 
 // holdCode sends the booking code to the citizen's own phone.
@@ -78,7 +79,7 @@ func (a *API) confirm(c *fiber.Ctx) error {
 	if err != nil {
 		return a.fail(c, err)
 	}
-	return c.JSON(View(a.Accounts.Svc, b))
+	return c.JSON(present.View(a.Accounts.Svc, b))
 }
 
 func (a *API) release(c *fiber.Ctx) error {
@@ -100,9 +101,9 @@ func (a *API) bookings(c *fiber.Ctx) error {
 	if err != nil {
 		return a.fail(c, err)
 	}
-	out := []BookingView{}
+	out := []present.BookingView{}
 	for _, b := range bs {
-		out = append(out, View(a.Accounts.Svc, b))
+		out = append(out, present.View(a.Accounts.Svc, b))
 	}
 	return c.JSON(fiber.Map{"bookings": out})
 }
@@ -116,7 +117,7 @@ func (a *API) cancel(c *fiber.Ctx) error {
 	if err != nil {
 		return a.fail(c, err)
 	}
-	return c.JSON(View(a.Accounts.Svc, b))
+	return c.JSON(present.View(a.Accounts.Svc, b))
 }
 
 // query finds a booking by reference and ID number, without logging in;
@@ -133,5 +134,5 @@ func (a *API) query(c *fiber.Ctx) error {
 	if err != nil {
 		return a.fail(c, err)
 	}
-	return c.JSON(fiber.Map{"booking": View(a.Accounts.Svc, b), "name": booking.MaskName(cz.Name)})
+	return c.JSON(fiber.Map{"booking": present.View(a.Accounts.Svc, b), "name": booking.MaskName(cz.Name)})
 }

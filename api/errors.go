@@ -7,6 +7,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"yuyue/booking"
+	"yuyue/present"
 )
 
 // statuses maps booking's codes to HTTP, in one place.
@@ -38,7 +39,7 @@ type Error struct {
 // detail stays in the log.
 func (a *API) fail(c *fiber.Ctx, err error) error {
 	code := booking.ErrorCode(err)
-	body := Error{Code: code, Message: Message(err)}
+	body := Error{Code: code, Message: present.Message(err)}
 	if u := booking.ErrorUntil(err); !u.IsZero() {
 		body.Until = u.Format("2006-01-02T15:04:05Z07:00")
 	}

@@ -17,6 +17,7 @@ import (
 
 	"yuyue/api"
 	"yuyue/booking"
+	"yuyue/present"
 	"yuyue/sms"
 	"yuyue/store/storetest"
 )
@@ -35,9 +36,9 @@ type env struct {
 	codes  *sms.Codes // tests may change its Rules
 }
 
-var roomy = api.Limits{IPRate: 1000, IPBurst: 1000, AccountRate: 1000, AccountBurst: 1000, MaxBody: 16 << 10}
+var roomy = present.Limits{IPRate: 1000, IPBurst: 1000, AccountRate: 1000, AccountBurst: 1000, MaxBody: 16 << 10}
 
-func newEnv(t *testing.T, l api.Limits, catalogYAML ...string) *env {
+func newEnv(t *testing.T, l present.Limits, catalogYAML ...string) *env {
 	t.Helper()
 	e := storetest.NewEnv(t, catalogYAML...)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))

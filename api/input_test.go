@@ -12,6 +12,7 @@ import (
 
 	"yuyue/api"
 	"yuyue/booking"
+	"yuyue/present"
 	"yuyue/store/storetest"
 )
 
@@ -142,7 +143,7 @@ func TestAuthFailures(t *testing.T) {
 }
 
 func TestRateLimits(t *testing.T) {
-	e := newEnv(t, api.Limits{IPRate: 0.001, IPBurst: 5, AccountRate: 1000, AccountBurst: 1000, MaxBody: 1 << 14})
+	e := newEnv(t, present.Limits{IPRate: 0.001, IPBurst: 5, AccountRate: 1000, AccountBurst: 1000, MaxBody: 1 << 14})
 	for i := range 5 {
 		e.must(e.call("GET", "/api/v1/catalog", "", nil), 200)
 		_ = i
@@ -152,7 +153,7 @@ func TestRateLimits(t *testing.T) {
 	}
 
 	// per account: one citizen flooding is stopped, another is not
-	e = newEnv(t, api.Limits{IPRate: 1000, IPBurst: 1000, AccountRate: 0.001, AccountBurst: 3, MaxBody: 1 << 14})
+	e = newEnv(t, present.Limits{IPRate: 1000, IPBurst: 1000, AccountRate: 0.001, AccountBurst: 3, MaxBody: 1 << 14})
 	a, b := e.register(1), e.register(2)
 	// register's own login counted nothing against the account: 3 requests pass
 	for range 3 {

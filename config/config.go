@@ -1,6 +1,8 @@
-// Package config is yuyue's configuration: one struct with defaults, loaded
-// by viper from built-in defaults < YAML file < YUYUE_* environment, then
-// checked by Validate. Viper only loads; the rules live in Validate.
+// Package config is yuyue's configuration: one table of keys (settings.go:
+// name, default, description, check) and one struct for typed access,
+// loaded by viper from built-in defaults < YAML file < YUYUE_* environment,
+// then checked by Validate. Viper only loads; the rules live in the table's
+// checks.
 package config
 
 import (

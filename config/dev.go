@@ -96,28 +96,9 @@ func (c *Config) MissingCredentials() []string {
 // tags, "" when no such key exists: keys other packages add are found
 // without this file naming their Go fields.
 func (c *Config) stringAt(key string) string {
-	v := reflect.ValueOf(c).Elem()
-	for _, part := range strings.Split(key, ".") {
-		if v.Kind() == reflect.Map {
-			v = v.MapIndex(reflect.ValueOf(part))
-			if !v.IsValid() {
-				return ""
-			}
-			continue
-		}
-		if v.Kind() != reflect.Struct {
-			return ""
-		}
-		next, ok := fieldByTag(v, part)
-		if !ok {
-			return ""
-		}
-		v = next
-	}
-	if v.Kind() != reflect.String {
-		return ""
-	}
-	return v.String()
+	v, _ := c.valueAt(key)
+	s, _ := v.(string)
+	return s
 }
 
 func fieldByTag(v reflect.Value, tag string) (reflect.Value, bool) {

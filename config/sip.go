@@ -2,8 +2,6 @@ package config
 
 import (
 	"fmt"
-	"net"
-	"net/netip"
 	"strconv"
 	"strings"
 	"time"
@@ -34,43 +32,6 @@ type TTS struct {
 	ENVoice  string `mapstructure:"en_voice"`  // English prompts
 }
 
-var sipDefaults = map[string]any{
-	"sip.listen":      []string{},
-	"sip.trunks":      []string{},
-	"sip.username":    "",
-	"sip.password":    "",
-	"sip.rtp_ports":   "10000-10999",
-	"sip.public_ip":   "",
-	"sip.rtp_timeout": "30s",
-	"tts.provider":    "espeak",
-	"tts.cache_dir":   "",
-	"tts.voice":       "cmn",
-	"tts.en_voice":    "en",
-}
-
-var sipDescriptions = map[string]string{
-	"sip.listen":      "Where yuyue answers the 114 centre's SIP trunk itself: `udp:0.0.0.0:5060`, `tcp:0.0.0.0:5060` (a list). Empty: off, calls come through Twilio only.",
-	"sip.trunks":      "CIDRs or host names an INVITE is accepted from (`YUYUE_SIP_TRUNKS` comma-separated); anything else gets 403. Required with `sip.listen`.",
-	"sip.username":    "Digest user the trunk must authenticate INVITEs with; empty: the address check alone.",
-	"sip.password":    "Digest password for `sip.username`.",
-	"sip.rtp_ports":   "UDP port range for RTP, `FIRST-LAST`; open it in the firewall to the trunk's media addresses.",
-	"sip.public_ip":   "Address put in SDP when yuyue is behind NAT; empty: the listening address.",
-	"sip.rtp_timeout": "A call whose RTP stops this long without a BYE is over (its held place is freed).",
-	"tts.provider":    "Speech for SIP calls: `espeak` (Debian espeak-ng, Mandarin voice `cmn`, no credentials).",
-	"tts.cache_dir":   "Rendered prompts, keyed by provider, voice and text; empty: `tts-cache` beside the database.",
-	"tts.voice":       "Voice of Mandarin prompts (espeak-ng: `cmn`).",
-	"tts.en_voice":    "Voice of English prompts (espeak-ng: `en`).",
-}
-
-func init() {
-	for k, v := range sipDefaults {
-		defaults[k] = v
-	}
-	for k, v := range sipDescriptions {
-		descriptions[k] = v
-	}
-}
-
 // Enabled reports whether the SIP front end is on.
 func (s SIP) Enabled() bool { return len(s.Listen) > 0 }
 
@@ -86,44 +47,4 @@ func (s SIP) PortRange() (first, last int, err error) {
 		return 0, 0, fmt.Errorf("%q: want FIRST-LAST with 1024 ≤ FIRST < LAST ≤ 65535", s.RTPPorts)
 	}
 	return first, last, nil
-}
-
-func (c *Config) validateSIP(bad func(string, string, ...any)) {
-	s := c.SIP
-	if c.TTS.Provider != "espeak" {
-		bad("tts.provider", "must be espeak")
-	}
-	if !s.Enabled() {
-		return
-	}
-	for _, l := range s.Listen {
-		proto, hostport, _ := strings.Cut(l, ":")
-		if _, _, err := net.SplitHostPort(hostport); (proto != "udp" && proto != "tcp") || err != nil {
-			bad("sip.listen", "%q: want udp:HOST:PORT or tcp:HOST:PORT", l)
-		}
-	}
-	if len(s.Trunks) == 0 {
-		bad("sip.trunks", "required with sip.listen: the addresses of the 114 centre's trunk")
-	}
-	for _, t := range s.Trunks {
-		t = strings.TrimSpace(t)
-		if _, err := netip.ParsePrefix(t); err != nil && net.ParseIP(t) == nil && strings.ContainsAny(t, " /") {
-			bad("sip.trunks", "%q is neither a CIDR, an address nor a host name", t)
-		}
-	}
-	if (s.Username == "") != (s.Password == "") {
-		bad("sip.password", "sip.username and sip.password go together")
-	}
-	if _, _, err := s.PortRange(); err != nil {
-		bad("sip.rtp_ports", "%v", err)
-	}
-	if s.PublicIP != "" && net.ParseIP(s.PublicIP) == nil {
-		bad("sip.public_ip", "%q is not an IP address", s.PublicIP)
-	}
-	if s.RTPTimeout < 5*time.Second {
-		bad("sip.rtp_timeout", "must be at least 5s")
-	}
-	if op := c.Voice.Operator; op != "" && !strings.HasPrefix(op, "sip") {
-		bad("voice.operator", "with sip.listen the operator must be a sip: URI: SIP calls are transferred by REFER")
-	}
 }

@@ -42,29 +42,3 @@ func (v Voice) OperatorTarget() (kind, addr string, err error) {
 	}
 	return OperatorNumber, num, nil
 }
-
-// validateOperator checks the transfer settings together: a target, the
-// trunk it may need, and the caller ID its kind allows.
-func (v Voice) validateOperator(bad func(string, string, ...any)) {
-	kind, _, err := v.OperatorTarget()
-	if err != nil {
-		bad("voice.operator", "%v", err)
-		return
-	}
-	if v.OperatorBYOC != "" && !byocSID.MatchString(v.OperatorBYOC) {
-		bad("voice.operator_byoc", "must be a BYOC trunk SID: BY followed by 32 hex digits")
-	}
-	if v.DialTimeout < 5 || v.DialTimeout > 600 {
-		bad("voice.dial_timeout", "must be 5-600 seconds")
-	}
-	switch kind {
-	case OperatorSIP:
-		if !sipCall.MatchString(v.CallerID) {
-			bad("voice.caller_id", "required with a sip: operator: letters, digits, +, -, _ or . (e.g. the 114 trunk number)")
-		}
-	case OperatorNumber:
-		if !e164.MatchString(v.CallerID) {
-			bad("voice.caller_id", "required with a number operator: an E.164 number Twilio or the BYOC trunk may present")
-		}
-	}
-}

@@ -3,8 +3,8 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"yuyue/api"
 	"yuyue/booking"
+	"yuyue/present"
 )
 
 // form keeps what the citizen typed (never passwords) to show it again.
@@ -58,9 +58,9 @@ func (s *Site) sendCode(c *fiber.Ctx, raw, purpose string) error {
 		return err
 	}
 	if err := s.Codes.IssueAnonymous(c.UserContext(), phone, purpose, "ip:"+c.IP()); err != nil {
-		return api.NotSent(c.UserContext(), s.Codes, phone, purpose, err)
+		return present.NotSent(c.UserContext(), s.Codes, phone, purpose, err)
 	}
-	c.Locals("flash", api.SentText(s.Codes, phone))
+	c.Locals("flash", present.SentText(s.Codes, phone))
 	return nil
 }
 

@@ -3,8 +3,8 @@ package web
 import (
 	"github.com/gofiber/fiber/v2"
 
-	"yuyue/api"
 	"yuyue/booking"
+	"yuyue/present"
 )
 
 // choice is where the citizen is in 我要预约: a business and an office, in
@@ -93,7 +93,7 @@ func (s *Site) timePage(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return s.render(c, "time", "选择日期和时段", fiber.Map{"Choice": ch, "Days": api.Days(ps)})
+	return s.render(c, "time", "选择日期和时段", fiber.Map{"Choice": ch, "Days": present.Days(ps)})
 }
 
 // hold takes the chosen place; a refusal (full, one active booking per

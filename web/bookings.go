@@ -10,8 +10,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	qrcode "github.com/skip2/go-qrcode"
 
-	"yuyue/api"
 	"yuyue/booking"
+	"yuyue/present"
 )
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
@@ -39,7 +39,7 @@ func (s *Site) notFound(c *fiber.Ctx, err error) error {
 		return err
 	}
 	c.Status(statusOf(err))
-	return s.render(c, "message", "未找到", api.Message(err))
+	return s.render(c, "message", "未找到", present.Message(err))
 }
 
 // confirmPage summarises the hold and asks for the booking code.
@@ -57,7 +57,7 @@ func (s *Site) confirmPage(c *fiber.Ctx) error {
 // holdPage is the confirm page's hold: when it lapses, as a clock time and
 // as what is left, for the countdown.
 type holdPage struct {
-	api.BookingView
+	present.BookingView
 	Live    bool
 	Until   string // HH:MM in the catalog's time zone
 	Left    string // 9分59秒, as the countdown starts
@@ -68,7 +68,7 @@ type holdPage struct {
 func (s *Site) holdView(b booking.Booking) holdPage {
 	svc := s.Accounts.Svc
 	left := b.HoldExpiresAt.Sub(svc.Now()).Truncate(time.Second)
-	v := holdPage{BookingView: api.View(svc, b), Until: b.HoldExpiresAt.In(svc.Catalog.Calendar.Loc).Format("15:04"),
+	v := holdPage{BookingView: present.View(svc, b), Until: b.HoldExpiresAt.In(svc.Catalog.Calendar.Loc).Format("15:04"),
 		LeftSec: int(left / time.Second), TTL: int(svc.Rules.HoldTTL / time.Minute),
 		Live: b.Status == booking.StatusHeld && left > 0}
 	if v.Live {
@@ -96,9 +96,9 @@ func (s *Site) sendBookingCode(c *fiber.Ctx) error {
 	}
 	phone := citizen(c).Phone
 	if err := s.Codes.Issue(c.UserContext(), phone, booking.PurposeBooking, "ip:"+c.IP()); err != nil {
-		return s.fail(c, api.NotSent(c.UserContext(), s.Codes, phone, booking.PurposeBooking, err), s.confirmPage)
+		return s.fail(c, present.NotSent(c.UserContext(), s.Codes, phone, booking.PurposeBooking, err), s.confirmPage)
 	}
-	return s.back(c, "/book/confirm/"+itoa(b.ID), api.SentText(s.Codes, phone))
+	return s.back(c, "/book/confirm/"+itoa(b.ID), present.SentText(s.Codes, phone))
 }
 
 func (s *Site) confirm(c *fiber.Ctx) error {
@@ -115,7 +115,7 @@ func (s *Site) confirm(c *fiber.Ctx) error {
 
 // slip is the printable 预约单.
 type slip struct {
-	api.BookingView
+	present.BookingView
 	Name string
 	New  bool
 	QR   template.URL // data: URI of a PNG QR code of the reference (ours, so trusted)
@@ -130,7 +130,7 @@ func (s *Site) slipPage(c *fiber.Ctx) error {
 	if b.Status == booking.StatusHeld {
 		return c.Redirect("/book/confirm/" + itoa(b.ID))
 	}
-	v := slip{BookingView: api.View(s.Accounts.Svc, b), Name: booking.MaskName(citizen(c).Name), New: c.Query("new") == "1"}
+	v := slip{BookingView: present.View(s.Accounts.Svc, b), Name: booking.MaskName(citizen(c).Name), New: c.Query("new") == "1"}
 	if b.Reference != "" {
 		png, err := qrcode.Encode(b.Reference, qrcode.Medium, 256)
 		if err != nil {
@@ -184,5 +184,5 @@ func (s *Site) query(c *fiber.Ctx) error {
 	if err != nil {
 		return s.fail(c, err, s.queryPage)
 	}
-	return s.render(c, "query", "查询预约信息", fiber.Map{"Found": api.View(s.Accounts.Svc, b), "Name": booking.MaskName(cz.Name)})
+	return s.render(c, "query", "查询预约信息", fiber.Map{"Found": present.View(s.Accounts.Svc, b), "Name": booking.MaskName(cz.Name)})
 }

@@ -19,6 +19,7 @@ import (
 	"yuyue/booking"
 	"yuyue/ivr"
 	"yuyue/operator"
+	"yuyue/present"
 	"yuyue/sms"
 	"yuyue/store/storetest"
 	"yuyue/web"
@@ -45,7 +46,7 @@ type env struct {
 }
 
 // newEnv builds the service; secure (optional) is a https public_url.
-func newEnv(t *testing.T, limits api.Limits, secure ...bool) *env {
+func newEnv(t *testing.T, limits present.Limits, secure ...bool) *env {
 	t.Helper()
 	e := storetest.NewEnv(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
@@ -85,7 +86,7 @@ func newEnv(t *testing.T, limits api.Limits, secure ...bool) *env {
 	return &env{Env: e, t: t, app: app, worker: w, codes: codes}
 }
 
-var roomy = api.Limits{IPRate: 1000, IPBurst: 1000, AccountRate: 1000, AccountBurst: 1000, MaxBody: 16 << 10}
+var roomy = present.Limits{IPRate: 1000, IPBurst: 1000, AccountRate: 1000, AccountBurst: 1000, MaxBody: 16 << 10}
 
 // listen serves the app on 127.0.0.1.
 func (e *env) listen() string {

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"yuyue/api"
 	"yuyue/booking"
+	"yuyue/present"
 	"yuyue/store/storetest"
 )
 
@@ -140,7 +140,7 @@ func TestQueryWithoutLoginKeepsTheIDOutOfURLs(t *testing.T) {
 }
 
 func TestSiteRateLimitsPerAddress(t *testing.T) {
-	e := newEnv(t, api.Limits{IPRate: 0.001, IPBurst: 3, AccountRate: 1000, AccountBurst: 1000, MaxBody: 1 << 14})
+	e := newEnv(t, present.Limits{IPRate: 0.001, IPBurst: 3, AccountRate: 1000, AccountBurst: 1000, MaxBody: 1 << 14})
 	c := e.client(t)
 	for range 3 {
 		if code, _, _ := c.do("GET", "/", nil); code != 200 {

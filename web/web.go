@@ -15,8 +15,8 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/filesystem"
 
-	"yuyue/api"
 	"yuyue/booking"
+	"yuyue/present"
 	"yuyue/sms"
 )
 
@@ -29,23 +29,23 @@ var staticFS embed.FS
 // Site serves the citizen pages.
 type Site struct {
 	Accounts *booking.Accounts
-	Codes    api.CodeIssuer
+	Codes    present.CodeIssuer
 	Log      *slog.Logger
 	Secure   bool // cookies only over https
 
 	tmpl      *template.Template
-	byIP      *api.Limiter
-	byAccount *api.Limiter
+	byIP      *present.Limiter
+	byAccount *present.Limiter
 }
 
 // New parses the templates; l limits requests per address and per citizen.
-func New(ac *booking.Accounts, codes api.CodeIssuer, log *slog.Logger, secure bool, l api.Limits) (*Site, error) {
+func New(ac *booking.Accounts, codes present.CodeIssuer, log *slog.Logger, secure bool, l present.Limits) (*Site, error) {
 	t, err := template.New("").Funcs(funcs).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
 		return nil, err
 	}
 	return &Site{Accounts: ac, Codes: codes, Log: log, Secure: secure, tmpl: t,
-		byIP: api.NewLimiter(l.IPRate, l.IPBurst), byAccount: api.NewLimiter(l.AccountRate, l.AccountBurst)}, nil
+		byIP: present.NewLimiter(l.IPRate, l.IPBurst), byAccount: present.NewLimiter(l.AccountRate, l.AccountBurst)}, nil
 }
 
 var funcs = template.FuncMap{
@@ -141,7 +141,7 @@ func (s *Site) fail(c *fiber.Ctx, err error, again func(*fiber.Ctx) error) error
 	if booking.ErrorCode(err) == booking.EInternal {
 		s.Log.Error("web request failed", "route", c.Route().Path, "err", err)
 	}
-	c.Locals("error", api.Message(err))
+	c.Locals("error", present.Message(err))
 	if st := statusOf(err); st != 0 {
 		c.Status(st)
 	}

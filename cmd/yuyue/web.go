@@ -7,6 +7,7 @@ import (
 
 	"yuyue/api"
 	"yuyue/booking"
+	"yuyue/present"
 	"yuyue/sms"
 	"yuyue/web"
 )
@@ -16,7 +17,7 @@ import (
 func mountWeb(app *fiber.App, d *deps, codes *sms.Codes) error {
 	w := d.cfg.Web
 	ac := &booking.Accounts{Svc: d.svc, Codes: codes, Policy: d.cfg.AccountPolicy()}
-	limits := api.Limits{IPRate: w.IPRate, IPBurst: w.IPBurst, AccountRate: w.AccountRate,
+	limits := present.Limits{IPRate: w.IPRate, IPBurst: w.IPBurst, AccountRate: w.AccountRate,
 		AccountBurst: w.AccountBurst, MaxBody: w.MaxBody}
 	api.New(ac, codes, d.log, limits).Mount(app)
 	site, err := web.New(ac, codes, d.log, strings.HasPrefix(d.cfg.PublicURL, "https://"), limits)

@@ -1,5 +1,5 @@
 // Command gendoc writes docs/configuration.md from the config package's
-// defaults and descriptions; `go generate ./config` runs it.
+// settings table; `go generate ./config` runs it.
 package main
 
 import (

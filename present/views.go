@@ -1,4 +1,4 @@
-package api
+package present
 
 import (
 	"time"
@@ -19,7 +19,7 @@ type OfficeRef struct {
 	Address  string `json:"address"`
 }
 
-// BookingView is a booking as the API shows it.
+// BookingView is a booking as the API and the site show it.
 type BookingView struct {
 	ID             int64      `json:"id"`
 	Reference      string     `json:"reference,omitempty"`
@@ -77,7 +77,8 @@ type OfficeView struct {
 	Businesses []string `json:"businesses"`
 }
 
-func catalogView(cat *booking.Catalog) CatalogView {
+// Catalog is the view of what can be booked.
+func Catalog(cat *booking.Catalog) CatalogView {
 	v := CatalogView{Businesses: []BusinessView{}, Districts: []Ref{}, Offices: []OfficeView{}}
 	for _, b := range cat.Businesses {
 		v.Businesses = append(v.Businesses, BusinessView{Ref: Ref{b.Code, b.Name}, Notice: b.Notice, Bring: b.Bring})
