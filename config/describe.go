@@ -103,4 +103,7 @@ var descriptions = map[string]string{
 	"aliyun.templates.reply_which":       "Registered template code for the answer to QX with several bookings, before their list.",
 	"aliyun.templates.reply_booking":     "Registered template code for one listed booking (CX, and QX with several).",
 	"sms.twilio_cn_per_day":              "With `sms.provider: twilio`, messages one +86 number may receive per day (1–5): Twilio's China rules put more than five different ones a day under manual review. A byte-identical body is never sent twice in 24 hours.",
+
+	"aliyun.templates.closure_cancel": "Registered template code for the notice that a closed office's booking was cancelled.",
+	"aliyun.templates.closure_move":   "Registered template code for the notice that a closed office's booking was moved.",
 }

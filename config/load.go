@@ -99,6 +99,9 @@ var defaults = map[string]any{
 	"aliyun.templates.reply_which":       "",
 	"aliyun.templates.reply_booking":     "",
 	"sms.twilio_cn_per_day":              4,
+
+	"aliyun.templates.closure_cancel": "",
+	"aliyun.templates.closure_move":   "",
 }
 
 // EnvName is the environment variable that sets key.
