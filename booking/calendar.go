@@ -13,6 +13,8 @@ type Calendar struct {
 	Loc      *time.Location
 	Holidays map[Date]string // date → holiday name
 	Workdays map[Date]string // weekend dates that are working days (调休)
+
+	sync calendarSync // what the database said last (calendar_sync.go)
 }
 
 // IsWorkingDay reports whether offices open on d.

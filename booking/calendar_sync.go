@@ -28,7 +28,7 @@ func (s *Service) refreshCalendar(tx Tx) error {
 	if err != nil {
 		return err
 	}
-	c := &s.calSync
+	c := &s.Catalog.Calendar.sync
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.synced && v == c.version {
@@ -80,7 +80,7 @@ func (s *Service) RefreshCalendar(ctx context.Context) error {
 
 // seedDays lists the catalog file's days of year.
 func (s *Service) seedDays(year int) []CalendarDay {
-	c := &s.calSync
+	c := &s.Catalog.Calendar.sync
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.seedTook {
@@ -104,7 +104,7 @@ func (s *Service) seedDays(year int) []CalendarDay {
 
 // seedYears lists the years the catalog file has days for.
 func (s *Service) seedYears() []int {
-	c := &s.calSync
+	c := &s.Catalog.Calendar.sync
 	c.mu.Lock()
 	if !c.seedTook {
 		c.seedH, c.seedW = s.Catalog.Calendar.Snapshot()

@@ -180,8 +180,8 @@ func (s *Service) CapacityChanges(ctx context.Context) ([]CapacityChange, error)
 // reloaded it rolled back: the next request reads the database again.
 func (s *Service) forgetCalendarOnError(err *error) {
 	if *err != nil {
-		s.calSync.mu.Lock()
-		s.calSync.synced = false
-		s.calSync.mu.Unlock()
+		s.Catalog.Calendar.sync.mu.Lock()
+		s.Catalog.Calendar.sync.synced = false
+		s.Catalog.Calendar.sync.mu.Unlock()
 	}
 }

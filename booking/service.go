@@ -21,8 +21,6 @@ type Service struct {
 	Now     func() time.Time
 	// NewReference makes a booking reference; replaced in tests.
 	NewReference func() (string, error)
-
-	calSync calendarSync
 }
 
 // NewService returns a Service with the real clock and reference generator.
