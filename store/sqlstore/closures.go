@@ -9,7 +9,7 @@ import (
 )
 
 // InsertClosure writes a closure and one closed slot per office (and
-// period; start_time '' closes the whole day).
+// period; start_time ” closes the whole day).
 func (t *Tx) InsertClosure(c *booking.Closure) error {
 	id, err := t.insertID("closure", `INSERT INTO closures (date, reason_class, note, action, created_by, created_at)
 		VALUES (?, ?, ?, ?, ?, ?)`, c.Date.String(), c.ReasonClass, c.Note, c.Action, c.CreatedBy, ms(c.CreatedAt))
