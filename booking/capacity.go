@@ -2,6 +2,7 @@ package booking
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 )
@@ -184,4 +185,18 @@ func (s *Service) forgetCalendarOnError(err *error) {
 		s.Catalog.Calendar.sync.synced = false
 		s.Catalog.Calendar.sync.mu.Unlock()
 	}
+}
+
+// BookedCount reads the count from a refusal of SetCapacity,
+// SetCalendarDay or LoadCalendarYear: how many are already booked.
+func BookedCount(err error) (int, bool) {
+	var e *Error
+	if !errors.As(err, &e) || e.Code != EConflict {
+		return 0, false
+	}
+	var n int
+	if _, err := fmt.Sscanf(e.Message, "%d already booked", &n); err != nil {
+		return 0, false
+	}
+	return n, true
 }
