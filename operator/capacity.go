@@ -12,6 +12,12 @@ import (
 	"yuyue/catalog"
 )
 
+// changeRow is a capacity change with the names the page shows.
+type changeRow struct {
+	booking.CapacityChange
+	OfficeName, BusinessName string
+}
+
 // calendarRow is one database calendar day as the page lists it.
 type calendarRow struct {
 	Date, Kind, Name string
@@ -26,10 +32,17 @@ func (c *Console) capacityPage(ctx *fiber.Ctx) error {
 		return err
 	}
 	scope := c.scope(ctx)
-	var shown []booking.CapacityChange
+	var shown []changeRow
 	for i := len(changes) - 1; i >= 0 && len(shown) < 30; i-- {
-		if scope == "" || changes[i].Office == scope {
-			shown = append(shown, changes[i])
+		if ch := changes[i]; scope == "" || ch.Office == scope {
+			r := changeRow{CapacityChange: ch, OfficeName: ch.Office, BusinessName: "全部业务"}
+			if o, ok := c.Svc.Catalog.Office(ch.Office); ok {
+				r.OfficeName = o.Name
+			}
+			if b, ok := c.Svc.Catalog.Business(ch.Business); ok {
+				r.BusinessName = b.Name
+			}
+			shown = append(shown, r)
 		}
 	}
 	today := booking.DateOf(c.Svc.Now(), shanghai)
@@ -51,7 +64,7 @@ func (c *Console) capacityPage(ctx *fiber.Ctx) error {
 		Offices    []booking.Office
 		Businesses []booking.Business
 		Starts     []string
-		Changes    []booking.CapacityChange
+		Changes    []changeRow
 		Days       []calendarRow
 		Admin      bool
 		From, To   string
@@ -76,7 +89,10 @@ func (c *Console) setCapacity(ctx *fiber.Ctx) error {
 	if booked, ok := booking.BookedCount(err); ok {
 		return fail(ctx, path, fmt.Sprintf("不能低于已预约数：该时段已有 %d 个预约（含保留），号源至少为 %d", booked, booked))
 	}
-	return back(ctx, path, fmt.Sprintf("已将 %s %s 时段 %s 至 %s 的号源调整为 %d", ch.Office, ch.Start, from, to, n), err)
+	if booking.ErrorCode(err) == booking.EInvalid {
+		return fail(ctx, path, "请选择本受理点办理的业务和时段，日期范围不能为空")
+	}
+	return c.closureBack(ctx, path, fmt.Sprintf("已将 %s %s 时段 %s 至 %s 的号源调整为 %d", ch.Office, ch.Start, from, to, n), err)
 }
 
 // setCalendarDay adds a holiday or an extra working day.

@@ -144,7 +144,18 @@ func (c *Console) previewClosure(ctx *fiber.Ctx) error {
 			}{r, row, imp})
 		}
 	}
-	return back(ctx, "/console/closures", "", err)
+	return c.closureBack(ctx, "/console/closures", "", err)
+}
+
+// closureBack is back with the console's words for a closure's refusals.
+func (c *Console) closureBack(ctx *fiber.Ctx, path, flash string, err error) error {
+	switch booking.ErrorCode(err) {
+	case booking.EForbidden:
+		return fail(ctx, path, "受理点负责人只能操作本受理点")
+	case booking.EInvalid:
+		return fail(ctx, path, "请选择受理点、今天或以后的日期、原因和处理方式（时段须是所选受理点的）")
+	}
+	return back(ctx, path, flash, err)
 }
 
 // closeOffices performs the closure (one audited transaction) and shows
@@ -152,11 +163,11 @@ func (c *Console) previewClosure(ctx *fiber.Ctx) error {
 func (c *Console) closeOffices(ctx *fiber.Ctx) error {
 	r, err := closureForm(ctx)
 	if err != nil {
-		return back(ctx, "/console/closures", "", err)
+		return c.closureBack(ctx, "/console/closures", "", err)
 	}
 	cl, imp, err := c.Svc.Close(ctx.UserContext(), c.actor(ctx), r, c.scope(ctx))
 	if err != nil {
-		return back(ctx, "/console/closures", "", err)
+		return c.closureBack(ctx, "/console/closures", "", err)
 	}
 	return redirect(ctx, "/console/closures/"+strconv.FormatInt(cl.ID, 10),
 		"已停止办理：取消 "+strconv.Itoa(imp.Cancelled)+" 个预约，改约 "+strconv.Itoa(imp.Moved)+" 个，释放保留 "+strconv.Itoa(imp.Holds)+" 个；通知短信正在发送", "")
@@ -199,5 +210,5 @@ func (c *Console) closurePage(ctx *fiber.Ctx) error {
 func (c *Console) reopenClosure(ctx *fiber.Ctx) error {
 	id := closureID(ctx)
 	err := c.Svc.Reopen(ctx.UserContext(), c.actor(ctx), id, c.scope(ctx))
-	return back(ctx, "/console/closures/"+strconv.FormatInt(id, 10), "已恢复办理：该日起可重新预约", err)
+	return c.closureBack(ctx, "/console/closures/"+strconv.FormatInt(id, 10), "已恢复办理：可重新预约", err)
 }
