@@ -92,7 +92,8 @@ func (c *Console) setCapacity(ctx *fiber.Ctx) error {
 	if booking.ErrorCode(err) == booking.EInvalid {
 		return fail(ctx, path, "请选择本受理点办理的业务和时段，日期范围不能为空")
 	}
-	return c.closureBack(ctx, path, fmt.Sprintf("已将 %s %s 时段 %s 至 %s 的号源调整为 %d", ch.Office, ch.Start, from, to, n), err)
+	off, _ := c.Svc.Catalog.Office(ch.Office)
+	return c.closureBack(ctx, path, fmt.Sprintf("已将%s %s 时段 %s 至 %s 的号源调整为 %d", off.Name, ch.Start, from, to, n), err)
 }
 
 // setCalendarDay adds a holiday or an extra working day.
