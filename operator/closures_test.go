@@ -1,7 +1,10 @@
 package operator_test
 
 import (
+	"bytes"
+	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -90,4 +93,37 @@ func withCSRF(f url.Values, csrf string) url.Values {
 	}
 	g.Set("csrf", csrf)
 	return g
+}
+
+// An administrator loads next year's holidays from a file in the catalog
+// format; the page lists them.
+func TestLoadHolidayFile(t *testing.T) {
+	e := newEnv(t)
+	a := e.browser(t).login("admin1")
+	a.get("/console/capacity")
+	var body bytes.Buffer
+	mw := multipart.NewWriter(&body)
+	mw.WriteField("csrf", a.csrf)
+	fw, _ := mw.CreateFormFile("file", "2027.yaml")
+	fw.Write([]byte("calendar:\n  2027:\n    holidays: {\"2027-01-01\": 元旦}\n    workdays: {\"2027-02-07\": 春节调休}\n"))
+	mw.Close()
+	req := httptest.NewRequest("POST", "/console/calendar/load", &body)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	for k, v := range a.cookies {
+		req.AddCookie(&http.Cookie{Name: k, Value: v})
+	}
+	resp, err := e.app.Test(req, -1)
+	if err != nil || resp.StatusCode != http.StatusFound {
+		t.Fatalf("upload: %v %v", resp.StatusCode, err)
+	}
+	for _, c := range resp.Cookies() {
+		a.cookies[c.Name] = c.Value
+	}
+	_, page := a.get("/console/capacity")
+	if !strings.Contains(a.flash, "2027 年 2 天") || !strings.Contains(page, "春节调休") {
+		t.Fatalf("after loading: flash %q", a.flash)
+	}
+	if n, _ := e.Svc.AuditLog(ctx, booking.AuditFilter{Action: "calendar.load"}); len(n) != 1 {
+		t.Fatalf("%d audit rows", len(n))
+	}
 }

@@ -25,6 +25,7 @@ func TestPostgres(t *testing.T) {
 		"TestIdleSessionEnds":                             TestIdleSessionEnds,
 		"TestItem11BookingPagesByOpaqueHandleWithReason":  TestItem11BookingPagesByOpaqueHandleWithReason,
 		"TestItem8UnverifiedTransfersShownAndNotOpened":   TestItem8UnverifiedTransfersShownAndNotOpened,
+		"TestLoadHolidayFile":                             TestLoadHolidayFile,
 		"TestLoginRateLimited":                            TestLoginRateLimited,
 		"TestManagerClosesOwnOfficeOnly":                  TestManagerClosesOwnOfficeOnly,
 		"TestMessageViewShowsFailedReport":                TestMessageViewShowsFailedReport,

@@ -320,3 +320,39 @@ func TestHolidayHonouredByOtherNode(t *testing.T) {
 		t.Fatalf("%d calendar audit rows", n)
 	}
 }
+
+// Loading a year's calendar (the State Council's notice) replaces that
+// year's days; a holiday over bookings is refused with the count.
+func TestLoadCalendarYearReplacesTheYear(t *testing.T) {
+	e := storetest.NewEnv(t, closureCatalog+`
+calendar:
+  2026:
+    holidays: {"2026-12-25": 测试假日}
+`)
+	e.Book(t, e.Citizen(t, 1), e.Place(t, "NS01", "newborn", "2026-12-03", "09:00"))
+	day := func(s, kind string) booking.CalendarDay {
+		return booking.CalendarDay{Date: booking.MustDate(s), Kind: kind, Name: "测试"}
+	}
+	err := e.Svc.LoadCalendarYear(ctx, storetest.Actor, 2026, []booking.CalendarDay{day("2026-12-03", booking.DayHoliday)})
+	if n, ok := booking.BookedCount(err); !ok || n != 1 {
+		t.Fatalf("a holiday over a booking: %v", err)
+	}
+	if err := e.Svc.LoadCalendarYear(ctx, storetest.Actor, 2026, []booking.CalendarDay{
+		day("2026-12-07", booking.DayHoliday), day("2026-12-13", booking.DayWorkday)}); err != nil {
+		t.Fatal(err)
+	}
+	count := func(d string) int {
+		ps, err := e.Svc.Availability(ctx, booking.PlaceFilter{Office: "NS01", From: booking.MustDate(d), To: booking.MustDate(d)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(ps)
+	}
+	if count("2026-12-07") != 0 || count("2026-12-13") != 2 {
+		t.Fatalf("after loading: 12-07 %d places, 12-13 %d", count("2026-12-07"), count("2026-12-13"))
+	}
+	h, _ := e.Svc.Catalog.Calendar.Snapshot()
+	if _, ok := h[booking.MustDate("2026-12-25")]; ok {
+		t.Fatal("the file's old holiday survived the year's replacement")
+	}
+}

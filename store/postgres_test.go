@@ -26,6 +26,7 @@ func TestPostgres(t *testing.T) {
 		"TestHolidayHonouredByOtherNode":          TestHolidayHonouredByOtherNode,
 		"TestIDNumberNotInDatabaseFiles":          TestIDNumberNotInDatabaseFiles,
 		"TestInTxAfterCloseFails":                 TestInTxAfterCloseFails,
+		"TestLoadCalendarYearReplacesTheYear":     TestLoadCalendarYearReplacesTheYear,
 		"TestMigrationsAreRecordedAndRerunnable":  TestMigrationsAreRecordedAndRerunnable,
 		"TestOneActiveBookingUnderConcurrency":    TestOneActiveBookingUnderConcurrency,
 		"TestOperatorAccounts":                    TestOperatorAccounts,
