@@ -71,9 +71,16 @@ func (s *Service) MarkNoShows(ctx context.Context, a Actor) (NoShowResult, error
 		if err != nil {
 			return err
 		}
+		var closed []ClosedSlot
+		if len(bs) > 0 {
+			// a closed day is never a no-show, whatever is still booked on it
+			if closed, err = tx.ClosedSlots(bs[0].Date, DateOf(now, s.loc())); err != nil {
+				return err
+			}
+		}
 		for _, b := range bs {
 			at := s.Rules.NoShowAfter(b.Date, b.End, s.loc())
-			if !now.After(at) {
+			if !now.After(at) || closedOn(closed, b) {
 				continue
 			}
 			banned, err := s.noShow(tx, a, b, at)

@@ -18,17 +18,55 @@ func (s *Service) Availability(ctx context.Context, f PlaceFilter) ([]Place, err
 		f.To = last
 	}
 	var ps []Place
+	var closed []ClosedSlot
 	err := s.Store.View(ctx, func(tx Tx) (err error) {
+		if err = s.refreshCalendar(tx); err != nil {
+			return err
+		}
+		if closed, err = tx.ClosedSlots(f.From, f.To); err != nil {
+			return err
+		}
 		ps, err = tx.Places(f)
 		return err
 	})
 	out := ps[:0]
 	for _, p := range ps {
-		if s.Catalog.Calendar.IsWorkingDay(p.Date) {
+		if s.Catalog.Calendar.IsWorkingDay(p.Date) && !slotClosed(closed, p) {
 			out = append(out, p)
 		}
 	}
 	return out, err
+}
+
+func slotClosed(closed []ClosedSlot, p Place) bool {
+	for _, c := range closed {
+		if c.Covers(p.Office, p.Date, p.Start) {
+			return true
+		}
+	}
+	return false
+}
+
+// bookable refuses a place on a day that stopped being bookable: outside
+// the window, a holiday (the database's calendar, current in this
+// transaction) or a closed office or period. Every channel's hold passes
+// here, so a closure stops all of them at once.
+func (s *Service) bookable(tx Tx, p Place, now time.Time) error {
+	if err := s.refreshCalendar(tx); err != nil {
+		return err
+	}
+	if !s.Catalog.Calendar.InWindow(now, s.Rules.WindowDays, p.Date) {
+		return Errorf(EInvalid, "date %s is outside the booking window", p.Date)
+	}
+	closed, err := tx.ClosedSlots(p.Date, p.Date)
+	if err != nil {
+		return err
+	}
+	if slotClosed(closed, p) {
+		// EFull: every channel already says "no longer available, choose another".
+		return Errorf(EFull, "office %s is closed on %s", p.Office, p.Date)
+	}
+	return nil
 }
 
 // Hold takes one unit of a place for a citizen for Rules.HoldTTL. The
@@ -61,8 +99,8 @@ func (s *Service) hold(ctx context.Context, a Actor, citizenID, placeID int64, s
 		if err != nil {
 			return err
 		}
-		if !s.Catalog.Calendar.InWindow(now, s.Rules.WindowDays, p.Date) {
-			return Errorf(EInvalid, "date %s is outside the booking window", p.Date)
+		if err := s.bookable(tx, p, now); err != nil {
+			return err
 		}
 		if err := s.expireOwnHolds(tx, c.ID, p.Business, now); err != nil {
 			return err

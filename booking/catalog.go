@@ -40,6 +40,9 @@ type Office struct {
 	Businesses []string
 	Periods    []Period
 	Closures   []Date
+	// CapacityChanges are the catalog file's capacity changes (seeded into
+	// the database, which keeps them from then on).
+	CapacityChanges []CapacityChange
 }
 
 // Catalog is what can be booked: businesses, districts, offices and the

@@ -46,16 +46,36 @@ func (s *Service) Window() []Date {
 // catalog's schedules. It is idempotent and is run at start-up, when the
 // catalog changes and by the slots job.
 func (s *Service) OpenPlaces(ctx context.Context) (int, error) {
+	var n int
+	err := s.Store.InTx(ctx, func(tx Tx) (err error) {
+		n, err = s.openPlacesTx(tx)
+		return err
+	})
+	return n, err
+}
+
+// openPlacesTx opens the window's places from the schedules, with the
+// database's calendar and capacity changes.
+func (s *Service) openPlacesTx(tx Tx) (int, error) {
+	if err := s.refreshCalendar(tx); err != nil {
+		return 0, err
+	}
+	changes, err := tx.CapacityChanges()
+	if err != nil {
+		return 0, err
+	}
 	var ps []Place
 	for _, d := range s.Window() {
 		ps = append(ps, s.Catalog.PlacesFor(d)...)
 	}
-	var n int
-	err := s.Store.InTx(ctx, func(tx Tx) (err error) {
-		n, err = tx.UpsertPlaces(ps)
-		return err
-	})
-	return n, err
+	for i := range ps {
+		for _, c := range changes { // in id order: the latest change wins
+			if c.Covers(ps[i]) {
+				ps[i].Capacity = c.Capacity
+			}
+		}
+	}
+	return tx.UpsertPlaces(ps)
 }
 
 // MarkPhoneVerified records that the holder of phone passed an SMS code for

@@ -70,7 +70,7 @@ type periodYAML struct {
 	Start    string `yaml:"start"`
 	End      string `yaml:"end"`
 	Capacity int    `yaml:"capacity"`
-	Weekdays []int  `yaml:"weekdays"`
+	Weekdays []int  `yaml:"weekdays,flow,omitempty"`
 }
 
 type officeYAML struct {
@@ -78,14 +78,25 @@ type officeYAML struct {
 	Name       string       `yaml:"name"`
 	District   string       `yaml:"district"`
 	Address    string       `yaml:"address"`
-	Businesses []string     `yaml:"businesses"` // empty: every business
-	Periods    []periodYAML `yaml:"periods"`    // empty: defaults.periods
-	Closures   []string     `yaml:"closures"`
+	Businesses []string     `yaml:"businesses,flow,omitempty"` // empty: every business
+	Periods    []periodYAML `yaml:"periods,omitempty"`         // empty: defaults.periods
+	Closures   []string     `yaml:"closures,omitempty"`
+	// Capacity changes for date ranges (the console's, written back by
+	// `yuyue catalog export`); seeded into the database where it lacks them.
+	CapacityChanges []capacityYAML `yaml:"capacity_changes,omitempty"`
+}
+
+type capacityYAML struct {
+	Business string `yaml:"business,omitempty"` // empty: every business of the office
+	Start    string `yaml:"start"`
+	From     string `yaml:"from"`
+	To       string `yaml:"to"`
+	Capacity int    `yaml:"capacity"`
 }
 
 type yearYAML struct {
-	Holidays map[string]string `yaml:"holidays"` // date → name
-	Workdays map[string]string `yaml:"workdays"` // weekend date → reason (调休)
+	Holidays map[string]string `yaml:"holidays,omitempty"` // date → name
+	Workdays map[string]string `yaml:"workdays,omitempty"` // weekend date → reason (调休)
 }
 
 // Parse reads catalog YAML and validates it. Unknown fields are errors: a
@@ -147,6 +158,15 @@ func (f *file) office(o officeYAML) (booking.Office, error) {
 			return off, fmt.Errorf("office %s closures: %w", o.Code, err)
 		}
 		off.Closures = append(off.Closures, d)
+	}
+	for _, c := range o.CapacityChanges {
+		from, err1 := booking.ParseDate(c.From)
+		to, err2 := booking.ParseDate(c.To)
+		if err1 != nil || err2 != nil || to.Before(from) || c.Capacity < 0 {
+			return off, fmt.Errorf("office %s capacity_changes: bad change %s..%s capacity %d", o.Code, c.From, c.To, c.Capacity)
+		}
+		off.CapacityChanges = append(off.CapacityChanges, booking.CapacityChange{Office: o.Code, Business: c.Business,
+			Start: c.Start, From: from, To: to, Capacity: c.Capacity})
 	}
 	return off, nil
 }

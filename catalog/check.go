@@ -71,7 +71,8 @@ func checkPeriods(ps []periodYAML) error {
 // treated as working days. Start-up warns and /readyz reports it.
 func YearsWithoutHolidays(c *booking.Catalog, now time.Time, days int) []int {
 	have := map[int]bool{}
-	for d := range c.Calendar.Holidays {
+	holidays, _ := c.Calendar.Snapshot()
+	for d := range holidays {
 		have[d.Year] = true
 	}
 	need := map[int]bool{}

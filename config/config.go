@@ -98,6 +98,8 @@ type AliyunTemplates struct {
 	Cancellation   string `mapstructure:"cancellation"`
 	NoShow         string `mapstructure:"noshow"`
 	Blacklist      string `mapstructure:"blacklist"`
+	ClosureCancel  string `mapstructure:"closure_cancel"`
+	ClosureMove    string `mapstructure:"closure_move"`
 	ReplyHelp      string `mapstructure:"reply_help"`
 	ReplyUnknown   string `mapstructure:"reply_unknown"`
 	ReplyNone      string `mapstructure:"reply_none"`
@@ -115,6 +117,7 @@ type AliyunTemplates struct {
 func (t AliyunTemplates) ByKind() map[string]string {
 	return map[string]string{"code": t.Code, "confirmation": t.Confirmation, "reminder": t.Reminder,
 		"cancellation": t.Cancellation, "noshow": t.NoShow, "blacklist": t.Blacklist,
+		"closure_cancel": t.ClosureCancel, "closure_move": t.ClosureMove,
 		"reply_help": t.ReplyHelp, "reply_unknown": t.ReplyUnknown, "reply_none": t.ReplyNone, "reply_stop": t.ReplyStop,
 		"reply_busy": t.ReplyBusy, "reply_no_such_ref": t.ReplyNoSuchRef, "reply_cancelled": t.ReplyCancelled,
 		"reply_too_late": t.ReplyTooLate, "reply_confirmed": t.ReplyConfirmed, "reply_which": t.ReplyWhich,

@@ -70,6 +70,8 @@ var settings = []Setting{
 	{Key: "aliyun.templates.reply_confirmed", Default: "", Doc: "Registered template code for the answer to 1/QR (attendance confirmed)."},
 	{Key: "aliyun.templates.reply_which", Default: "", Doc: "Registered template code for the answer to QX with several bookings, before their list."},
 	{Key: "aliyun.templates.reply_booking", Default: "", Doc: "Registered template code for one listed booking (CX, and QX with several)."},
+	{Key: "aliyun.templates.closure_cancel", Default: "", Doc: "Registered template code for the notice that a closed office's booking was cancelled."},
+	{Key: "aliyun.templates.closure_move", Default: "", Doc: "Registered template code for the notice that a closed office's booking was moved."},
 
 	// log
 	{Key: "log.format", Default: "text", Doc: "`text` for people, `json` for a log pipeline.",

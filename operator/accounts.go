@@ -28,7 +28,7 @@ func (c *Console) accounts(ctx *fiber.Ctx) error {
 		Operators []booking.Operator
 		Offices   []booking.Office
 		Roles     []string
-	}{ops, c.Svc.Catalog.Offices, []string{booking.RoleOperator, booking.RoleClerk, booking.RoleAdmin}})
+	}{ops, c.Svc.Catalog.Offices, []string{booking.RoleOperator, booking.RoleClerk, booking.RoleManager, booking.RoleAdmin}})
 }
 
 func passwordProblem(pw string) string {
@@ -49,7 +49,7 @@ func (c *Console) addAccount(ctx *fiber.Ctx) error {
 	if p := passwordProblem(pw); p != "" {
 		return fail(ctx, path, p)
 	}
-	if role != booking.RoleClerk {
+	if !officeScoped(role) {
 		office = ""
 	}
 	o, err := AddOperator(c.Svc, name, role, office, pw)
@@ -128,9 +128,9 @@ func (c *Console) setRole(ctx *fiber.Ctx) error {
 	switch {
 	case !roles[role]:
 		return fail(ctx, "/console/operators", "请选择角色")
-	case role == booking.RoleClerk && !known:
-		return fail(ctx, "/console/operators", "受理员须选择受理点")
-	case role != booking.RoleClerk:
+	case officeScoped(role) && !known:
+		return fail(ctx, "/console/operators", "受理员和受理点负责人须选择受理点")
+	case !officeScoped(role):
 		office = ""
 	}
 	if accountID(ctx) == c.op(ctx).ID && role != booking.RoleAdmin {

@@ -26,7 +26,7 @@ const (
 var PasswordCost = bcrypt.DefaultCost
 
 // roles of accounts, for `yuyue operator add`.
-var roles = map[string]bool{booking.RoleOperator: true, booking.RoleClerk: true, booking.RoleAdmin: true}
+var roles = map[string]bool{booking.RoleOperator: true, booking.RoleClerk: true, booking.RoleAdmin: true, booking.RoleManager: true}
 
 // AddOperator creates a console account with a bcrypt password hash.
 func AddOperator(svc *booking.Service, name, role, office, password string) (booking.Operator, error) {
@@ -35,9 +35,9 @@ func AddOperator(svc *booking.Service, name, role, office, password string) (boo
 	}
 	switch {
 	case !roles[role]:
-		return booking.Operator{}, booking.Errorf(booking.EInvalid, "role must be operator, clerk or admin")
-	case role == booking.RoleClerk && office == "":
-		return booking.Operator{}, booking.Errorf(booking.EInvalid, "a clerk needs --office")
+		return booking.Operator{}, booking.Errorf(booking.EInvalid, "role must be operator, clerk, manager or admin")
+	case officeScoped(role) && office == "":
+		return booking.Operator{}, booking.Errorf(booking.EInvalid, "a %s needs --office", role)
 	}
 	if _, ok := svc.Catalog.Office(office); office != "" && !ok {
 		return booking.Operator{}, booking.Errorf(booking.EInvalid, "no office %q in the catalog", office)
@@ -49,6 +49,10 @@ func AddOperator(svc *booking.Service, name, role, office, password string) (boo
 	err := svc.Store.InTx(context.Background(), func(tx booking.Tx) error { return tx.InsertOperator(&o) })
 	return o, err
 }
+
+// officeScoped reports whether a role works for one office: clerks and
+// office managers.
+func officeScoped(role string) bool { return role == booking.RoleClerk || role == booking.RoleManager }
 
 func randomToken() string {
 	b := make([]byte, 32)

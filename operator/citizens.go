@@ -12,7 +12,7 @@ import (
 
 func (c *Console) home(ctx *fiber.Ctx) error {
 	switch c.op(ctx).Role {
-	case booking.RoleClerk:
+	case booking.RoleClerk, booking.RoleManager:
 		return ctx.Redirect("/console/office")
 	case booking.RoleAdmin:
 		return c.render(ctx, "admin", "管理", nil)

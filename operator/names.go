@@ -13,6 +13,7 @@ import (
 // roleNames are the account roles.
 var roleNames = map[string]string{
 	booking.RoleOperator: "话务员", booking.RoleClerk: "受理员", booking.RoleAdmin: "管理员",
+	booking.RoleManager: "受理点负责人",
 }
 
 // channelNames are the doors an action came through.
@@ -35,6 +36,10 @@ var actionNames = map[string]string{
 	// the web site's and the app's citizen accounts
 	"account.register": "网站/App注册", "account.password": "网站/App设置密码",
 	"account.login_failed": "网站/App登录失败",
+	// closures, capacity and the calendar
+	"closure.close": "停止办理", "closure.reopen": "恢复办理", "booking.closure_cancel": "停办取消",
+	"booking.closure_move": "停办改约", "capacity.set": "调整号源", "calendar.set": "节假日调整",
+	"calendar.load": "导入节假日", "calendar.seed": "节假日初始化",
 }
 
 // sendNames are the outbox's send statuses.
@@ -55,6 +60,7 @@ var deliveryNames = map[string]string{
 var kindNames = map[string]string{
 	booking.MsgCode: "验证码", booking.MsgConfirmation: "预约确认", booking.MsgReminder: "预约提醒",
 	booking.MsgCancellation: "取消通知", booking.MsgNoShow: "爽约通知", booking.MsgBlacklist: "暂停预约通知",
+	booking.MsgClosureCancel: "停办取消通知", booking.MsgClosureMove: "停办改约通知",
 }
 
 // kindName names a message kind; every answer to a citizen's SMS command

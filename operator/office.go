@@ -11,7 +11,7 @@ import (
 // officeOf is the office a page or action is about: a clerk's own, always;
 // an administrator picks any.
 func (c *Console) officeOf(ctx *fiber.Ctx) string {
-	if op := c.op(ctx); op.Role == booking.RoleClerk {
+	if op := c.op(ctx); officeScoped(op.Role) {
 		return op.Office
 	}
 	if o := ctx.Query("office"); o != "" {
@@ -81,7 +81,7 @@ func (c *Console) bookingInOffice(ctx *fiber.Ctx) (booking.Booking, error) {
 	if err != nil {
 		return b, err
 	}
-	if op := c.op(ctx); op.Role == booking.RoleClerk && b.Office != op.Office {
+	if op := c.op(ctx); officeScoped(op.Role) && b.Office != op.Office {
 		return b, fiber.ErrForbidden
 	}
 	return b, nil

@@ -17,11 +17,11 @@ func (c *Console) Mount(app *fiber.App) {
 		g.Add(method, path, c.authenticate, c.checkCSRF, c.roles(roles...), h)
 	}
 	const get, post = fiber.MethodGet, fiber.MethodPost
-	op, cl, ad := booking.RoleOperator, booking.RoleClerk, booking.RoleAdmin
-	route(post, "/logout", c.logout, op, cl, ad)
-	route(get, "/", c.home, op, cl, ad)
-	route(get, "/password", c.passwordPage, op, cl, ad)
-	route(post, "/password", c.changePassword, op, cl, ad)
+	op, cl, ad, mg := booking.RoleOperator, booking.RoleClerk, booking.RoleAdmin, booking.RoleManager
+	route(post, "/logout", c.logout, op, cl, ad, mg)
+	route(get, "/", c.home, op, cl, ad, mg)
+	route(get, "/password", c.passwordPage, op, cl, ad, mg)
+	route(post, "/password", c.changePassword, op, cl, ad, mg)
 	route(get, "/citizens", c.findPage, op, ad)
 	route(post, "/citizens/find", c.findCitizen, op, ad)
 	route(post, "/citizens", c.registerCitizen, op, ad)
@@ -38,10 +38,11 @@ func (c *Console) Mount(app *fiber.App) {
 	route(post, "/b/:handle/cancel", c.cancel, op, ad)
 	route(get, "/transfers", c.transfers, op, ad)
 	route(get, "/messages", c.messages, op, ad)
-	route(get, "/office", c.officePage, cl, ad)
-	route(get, "/office/day.csv", c.officeCSV, cl, ad)
-	route(post, "/b/:handle/checkin", c.checkIn, cl, ad)
-	route(post, "/b/:handle/complete", c.complete, cl, ad)
+	route(get, "/office", c.officePage, cl, ad, mg)
+	route(get, "/office/day.csv", c.officeCSV, cl, ad, mg)
+	route(post, "/b/:handle/checkin", c.checkIn, cl, ad, mg)
+	route(post, "/b/:handle/complete", c.complete, cl, ad, mg)
+	c.mountClosures(route, ad, mg)
 	route(get, "/audit", c.audit, ad)
 	route(get, "/audit.csv", c.auditCSV, ad)
 	route(get, "/inbox", c.inbox, ad)

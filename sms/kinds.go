@@ -71,9 +71,14 @@ func TemplatesFor(s TextSettings) map[string]Template {
 			Text:    "提醒：您预约的${business}在明天${time}，${office}（${address}），受理号${ref}。回复1确认到场；不能到场请在今天${hour}前回复QX取消。",
 			NoReply: "提醒：您预约的${business}在明天${time}，${office}（${address}），受理号${ref}。不能到场请在今天${hour}前拨114取消。",
 		},
-		booking.MsgCancellation: {Text: "您${time}的${business}预约（受理号${ref}）已取消。如需重新预约请拨114。"},
-		booking.MsgNoShow:       {Text: "您${time}的${business}预约未按时取号，已记爽约一次。${window}个月内爽约${strikes}次将暂停预约资格${months}个月。"},
-		booking.MsgBlacklist:    {Text: "因${months}个月内爽约${strikes}次，您的预约资格暂停至${until}。如有异议请拨114。"},
+		booking.MsgCancellation:  {Text: "您${time}的${business}预约（受理号${ref}）已取消。如需重新预约请拨114。"},
+		booking.MsgNoShow:        {Text: "您${time}的${business}预约未按时取号，已记爽约一次。${window}个月内爽约${strikes}次将暂停预约资格${months}个月。"},
+		booking.MsgBlacklist:     {Text: "因${months}个月内爽约${strikes}次，您的预约资格暂停至${until}。如有异议请拨114。"},
+		booking.MsgClosureCancel: {Text: "因${reason}，${office}在${closed}暂停办理业务，您当天的${business}预约（受理号${ref}）已取消，不记爽约。如需重新预约请拨114。"},
+		booking.MsgClosureMove: {
+			Text:    "因${reason}，${office}在${closed}暂停办理业务，您的${business}预约（受理号${ref}）已改到${time}。不便前往可回复QX取消或拨114改约。",
+			NoReply: "因${reason}，${office}在${closed}暂停办理业务，您的${business}预约（受理号${ref}）已改到${time}。不便前往可拨114取消或改约。",
+		},
 	}
 	for k, v := range replyTemplates {
 		t[k] = Template{Text: v}
@@ -130,6 +135,7 @@ func derived(p map[string]string) map[string]string {
 	d["deadline"] = deadlineText(p["deadline"])
 	d["hour"] = hourText(p["deadline"])
 	d["until"] = DayText(p["until"])
+	d["closed"] = DayText(p["closed_date"])
 	d["window"] = p["months"] // the look-back is ban_months, as long as the ban
 	d["name"] = shortName(p["name"])
 	return d

@@ -51,6 +51,19 @@ func sentParams(t *testing.T) map[string]map[string]string {
 	if _, err := e.Svc.MarkNoShows(ctx, storetest.Actor); err != nil {
 		t.Fatal(err)
 	}
+	// an office closed twice: moved (a free place), then cancelled
+	e.Clock.Set(storetest.At("2026-12-04 08:00"))
+	b3 := e.Book(t, e.Citizen(t, 4), e.Place(t, "NS01", "newborn", "2026-12-08", "09:00"))
+	for _, act := range []string{booking.ClosureMove, booking.ClosureCancel} {
+		b, err := e.Svc.Booking(ctx, b3.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := e.Svc.Close(ctx, storetest.Actor, booking.ClosureRequest{Offices: []string{"NS01"}, Date: b.Date,
+			ReasonClass: "typhoon", Action: act}, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
 	rows, err := e.Query(`SELECT kind, params FROM outbox`)
 	if err != nil {
 		t.Fatal(err)

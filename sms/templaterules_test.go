@@ -143,7 +143,7 @@ func longestValues(t *testing.T) map[string]int {
 		p := map[string]string{"date": iso, "start": period[:5], "end": period[6:], "until": iso,
 			"deadline": iso + " 18:00", "name": booking.MaskName(strings.Repeat("欧", 40)),
 			"ref": strings.Repeat("9", booking.ReferenceLength), "code": "123456", "count": strconv.Itoa(len(cat.Businesses)),
-			"strikes": "99", "months": "120"}
+			"strikes": "99", "months": "120", "closed_date": iso, "reason": longestReason()}
 		for k := range sms.Templates {
 			ps, _ := sms.Params(k, p)
 			for name, v := range ps {
@@ -232,4 +232,14 @@ func containsPrefix(list []string, prefix string) bool {
 		}
 	}
 	return false
+}
+
+func longestReason() string {
+	l := ""
+	for _, r := range booking.ClosureReasons {
+		if len([]rune(r)) > len([]rune(l)) {
+			l = r
+		}
+	}
+	return l
 }

@@ -24,7 +24,7 @@ func operatorCmd(g *globals, e env) *cobra.Command {
 func operatorAddCmd(g *globals, e env) *cobra.Command {
 	var role, office string
 	cmd := &cobra.Command{
-		Use:   "add NAME --role operator|clerk|admin [--office CODE]",
+		Use:   "add NAME --role operator|clerk|manager|admin [--office CODE]",
 		Short: "Create a console account; the password is read from standard input",
 		Long: "Create a console account. The password (12+ characters) is read from standard input:\n" +
 			"typed twice without echo on a terminal, or one line from a pipe.",
@@ -50,8 +50,8 @@ func operatorAddCmd(g *globals, e env) *cobra.Command {
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&role, "role", "", "operator, clerk or admin (required)")
-	cmd.Flags().StringVar(&office, "office", "", "a clerk's office code from the catalog")
+	cmd.Flags().StringVar(&role, "role", "", "operator, clerk, manager or admin (required)")
+	cmd.Flags().StringVar(&office, "office", "", "a clerk's or office manager's office code from the catalog")
 	_ = cmd.MarkFlagRequired("role")
 	return cmd
 }

@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/spf13/cobra"
 
+	"yuyue/booking"
 	"yuyue/catalog"
 	"yuyue/operator"
 	"yuyue/signpost"
@@ -75,6 +76,10 @@ func serve(ctx context.Context, g *globals, e env) error {
 // prepare opens the booking window's places and checks what readiness
 // reports besides the workers.
 func prepare(ctx context.Context, d *deps, ls lease) (*readiness, error) {
+	// the catalog file seeds what the database lacks; the database is the truth
+	if err := d.svc.SeedCatalog(ctx, booking.Actor{Name: "serve", Channel: booking.ChannelSystem}); err != nil {
+		return nil, err
+	}
 	n, err := d.svc.OpenPlaces(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("open places: %w", err)

@@ -65,6 +65,7 @@ type Env struct {
 	Store DB
 	Svc   *booking.Service
 	Clock *Clock
+	yaml  string // the catalog, for Node
 }
 
 // Start is when test environments begin: Monday 2026-11-30 09:00.
@@ -95,7 +96,7 @@ func NewEnvOn(t testing.TB, st DB, yaml ...string) *Env {
 	if _, err := svc.OpenPlaces(context.Background()); err != nil {
 		t.Fatalf("open places: %v", err)
 	}
-	return &Env{Store: st, Svc: svc, Clock: clock}
+	return &Env{Store: st, Svc: svc, Clock: clock, yaml: src}
 }
 
 // ID returns a valid resident ID number made from a sequence number.

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"yuyue/booking"
+	"yuyue/catalog"
 	"yuyue/store"
 	"yuyue/store/sqlstore"
 )
@@ -105,7 +106,13 @@ func (e *Env) Query(query string, args ...any) (*sql.Rows, error) {
 // rules and clock.
 func (e *Env) Node(t testing.TB) *booking.Service {
 	t.Helper()
-	svc := *e.Svc
-	svc.Store = Sibling(t, e.Store)
-	return &svc
+	cat, err := catalog.Parse([]byte(e.yaml))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// its own catalog: a node learns of another's calendar changes only
+	// through the database
+	svc := booking.NewService(Sibling(t, e.Store), cat, e.Svc.Rules)
+	svc.Now, svc.NewReference = e.Svc.Now, e.Svc.NewReference
+	return svc
 }
