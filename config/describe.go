@@ -32,6 +32,7 @@ var descriptions = map[string]string{
 	"voice.en_voice":                "`<Say voice>` for English prompts.",
 	"voice.speech_language":         "Language Twilio's recogniser listens for when the caller says their name.",
 	"voice.timeout":                 "Seconds `<Gather>` waits for the first key before Twilio posts empty input.",
+	"voice.elder_age":               "A verified caller this old or older (by the birth date in their ID number) first hears that 0 reaches an operator, and every prompt after at 80% speed (SSML `<prosody>` on Twilio, a slower espeak-ng rate over SIP); 0 turns this off (0 or 50–120).",
 	"sms.code_ttl":                  "How long a verification code stays valid.",
 	"sms.code_attempts":             "Wrong entries one code accepts before it is locked.",
 	"sms.resend_after":              "Shortest time between two codes to the same number.",

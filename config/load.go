@@ -57,6 +57,7 @@ var defaults = map[string]any{
 	"voice.caller_id":               "",
 	"voice.dial_timeout":            30,
 	"voice.timeout":                 6,
+	"voice.elder_age":               65,
 	"sms.code_ttl":                  "5m",
 	"sms.code_attempts":             5,
 	"sms.resend_after":              "60s",

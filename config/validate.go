@@ -78,6 +78,9 @@ func (c *Config) Validate() error {
 	c.validateConsole(bad)
 	c.validateNumbers(bad)
 	c.Voice.validateOperator(bad)
+	if a := c.Voice.ElderAge; a != 0 && (a < 50 || a > 120) {
+		bad("voice.elder_age", "must be 0 (off) or an age 50-120")
+	}
 	c.validateSchedules(bad)
 	c.validateWeb(bad)
 	c.validateSIP(bad)
