@@ -33,13 +33,35 @@ func axeJS(t *testing.T) string {
 }
 
 // a11yPage is one citizen page the accessibility check opens: its path
-// and a selector visible once it has loaded.
-type a11yPage struct{ path, wait string }
+// and a selector visible once it has loaded. For a page a form's answer
+// renders (a result, a refusal), then acts on the opened page and returns
+// the selector visible once the answer has loaded.
+type a11yPage struct {
+	path, wait string
+	then       func(b *tab) string
+}
 
 // a11yState is what the logged-in pages need, made by the test's set-up:
-// a booked appointment and a live hold of the same citizen.
+// a booked appointment (its reference, the citizen's ID number) and a live
+// hold of the same citizen.
 type a11yState struct {
 	Booked, Held int64
+	Reference    string
+	IDNumber     string
+}
+
+// submit fills fields (selector → text) and clicks button, then waits for
+// wait: a page a POST answers.
+func submit(fields map[string]string, button, wait string) func(b *tab) string {
+	return func(b *tab) string {
+		b.t.Helper()
+		var acts []chromedp.Action[chromedp.Void]
+		for sel, text := range fields {
+			acts = append(acts, chromedp.SendKeys(css(sel), text))
+		}
+		b.do("submit "+button, append(acts, chromedp.Click(css(button)))...)
+		return wait
+	}
 }
 
 // citizenPages lists every page of the citizen site: anonymous, then
@@ -47,27 +69,30 @@ type a11yState struct {
 // modes (add what it needs to a11yState and to the set-up).
 func citizenPages(st a11yState) (anon, auth []a11yPage) {
 	anon = []a11yPage{
-		{"/", "#go-register"},
-		{"/register", "#register"},
-		{"/login", "#login-button"},
-		{"/forgot", "#reset"},
-		{"/query", "#query"},
+		{"/", "#go-register", nil},
+		{"/register", "#register", nil},
+		{"/login", "#login-button", nil},
+		{"/forgot", "#reset", nil},
+		{"/query", "#query", nil},
+		{"/login", "#login-button", submit(map[string]string{"#login": "13912345678", "#password": "wrong-password"}, "#login-button", "#error")},
+		{"/register", "#register", submit(map[string]string{"#phone": "13900000001"}, "#register", "#error")},
 	}
 	auth = []a11yPage{
-		{"/", "#go-book"},
-		{"/book", "#by-business"},
-		{"/book/business", "a.business"},
-		{"/book/business?business=idcard", "a.office"},
-		{"/book/office", "a.office"},
-		{"/book/office?office=FT01", "a.business"},
-		{"/book/notice?business=idcard&office=FT01", "#ack"},
-		{"/book/time?business=idcard&office=FT01&ack=1", "button.period"},
-		{fmt.Sprintf("/book/confirm/%d", st.Held), "#submit"},
-		{"/me", "#my-bookings"},
-		{"/me/bookings", ".booking"},
-		{fmt.Sprintf("/me/bookings/%d?new=1", st.Booked), "#slip"},
-		{"/me/password", "#password2"},
-		{"/me/bookings/999999", "main h1"}, // the message page
+		{"/", "#go-book", nil},
+		{"/book", "#by-business", nil},
+		{"/book/business", "a.business", nil},
+		{"/book/business?business=idcard", "a.office", nil},
+		{"/book/office", "a.office", nil},
+		{"/book/office?office=FT01", "a.business", nil},
+		{"/book/notice?business=idcard&office=FT01", "#ack", nil},
+		{"/book/time?business=idcard&office=FT01&ack=1", "button.period", nil},
+		{fmt.Sprintf("/book/confirm/%d", st.Held), "#submit", nil},
+		{"/me", "#my-bookings", nil},
+		{"/me/bookings", ".booking", nil},
+		{fmt.Sprintf("/me/bookings/%d?new=1", st.Booked), "#slip", nil},
+		{"/me/password", "#password2", nil},
+		{"/me/bookings/999999", "main h1", nil}, // the message page
+		{"/query", "#query", submit(map[string]string{"#reference": st.Reference, "#id_number": st.IDNumber}, "#query", "#found")},
 	}
 	return anon, auth
 }
@@ -125,6 +150,9 @@ func (b *tab) checkA11y(js string, pages []a11yPage) {
 		mode := map[bool]string{false: "normal", true: "长辈模式"}[elder]
 		for _, p := range pages {
 			b.open(p.path, p.wait)
+			if p.then != nil {
+				b.do("answer of "+p.path, chromedp.WaitVisible(css(p.then(b))))
+			}
 			for _, v := range b.axe(js) {
 				b.t.Errorf("%s %s: axe %s (%s): %s at %s", mode, p.path, v.ID, v.Impact, v.Help, strings.Join(v.Nodes, ", "))
 			}
@@ -174,7 +202,8 @@ func TestCitizenPagesPassAxeInBothModes(t *testing.T) {
 	b.open("/book/time?business=idcard&office=FT01&ack=1", "button.period")
 	b.do("hold idcard", chromedp.Click(css("button.period")), chromedp.WaitVisible(css("#countdown")))
 	c, _ := e.Svc.CitizenByPhone(ctx, storetest.Phone(1))
-	st := a11yState{Booked: e.only(t, c.ID, booking.StatusBooked).ID, Held: e.only(t, c.ID, booking.StatusHeld).ID}
+	bk := e.only(t, c.ID, booking.StatusBooked)
+	st := a11yState{Booked: bk.ID, Held: e.only(t, c.ID, booking.StatusHeld).ID, Reference: bk.Reference, IDNumber: c.IDNumber}
 
 	// 长辈模式 is remembered across pages and a new login: a cookie
 	b.setElder(true)
