@@ -57,7 +57,7 @@ var sipDescriptions = map[string]string{
 	"sip.public_ip":   "Address put in SDP when yuyue is behind NAT; empty: the listening address.",
 	"sip.rtp_timeout": "A call whose RTP stops this long without a BYE is over (its held place is freed).",
 	"tts.provider":    "Speech for SIP calls: `espeak` (Debian espeak-ng, Mandarin voice `cmn`, no credentials).",
-	"tts.cache_dir":   "Rendered prompts, keyed by provider, voice and text; empty: `tts-cache` beside the database.",
+	"tts.cache_dir":   "Rendered prompts, keyed by provider, voice, text and speed (slower for older callers); empty: `tts-cache` beside the database.",
 	"tts.voice":       "Voice of Mandarin prompts (espeak-ng: `cmn`).",
 	"tts.en_voice":    "Voice of English prompts (espeak-ng: `en`).",
 }
