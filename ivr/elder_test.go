@@ -132,3 +132,34 @@ func TestElderHintInEnglishAndWithoutOperator(t *testing.T) {
 	}
 	allRates(t, p2.xml, "80%")
 }
+
+// A new citizen who registers during the call is judged by the ID number
+// they keyed, once their code passes: the hint comes first, then slower
+// prompts for the rest of the call, the booking included.
+func TestElderRegisteringByPhoneHearsTheHint(t *testing.T) {
+	h := newHarness(t, true)
+	body := "440305" + "19551130" + "777"
+	id := body + string(booking.IDCheckChar(body))
+	phone := storetest.Phone(777)
+	p := h.dial(phone)
+	p.expect("menu").press("1")
+	p.expect("id_number").press(keys(id))
+	p.expect("name").speak("李长者")
+	p.expect("name_confirm").press("1")
+	p.expect("phone_choice").press("1")
+	allRates(t, p.xml, "") // nothing is known about the caller before the code passes
+	p.expect("code").press(p.code(phone))
+	p.expect("mode")
+	if !strings.HasPrefix(p.said, "按0直接转人工服务") {
+		t.Fatalf("the hint is not said first: %s", p.said)
+	}
+	allRates(t, p.xml, "80%")
+	p.press("1").press("1").press("1").press("1").press("1").press("1").press("1")
+	p.expect("confirm", "新生儿入户")
+	allRates(t, p.xml, "80%")
+	p.press("1")
+	allRates(t, p.xml, "80%") // the reference, read slower too
+	if !strings.Contains(p.xml, "<Hangup") {
+		t.Fatalf("not booked:\n%s", p.xml)
+	}
+}

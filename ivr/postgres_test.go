@@ -21,6 +21,7 @@ func TestPostgres(t *testing.T) {
 		"TestElderCallerHearsTheOperatorHintFirstAndSlowerPrompts": TestElderCallerHearsTheOperatorHintFirstAndSlowerPrompts,
 		"TestElderHintInEnglishAndWithoutOperator":                 TestElderHintInEnglishAndWithoutOperator,
 		"TestElderMarkSurvivesAnotherNode":                         TestElderMarkSurvivesAnotherNode,
+		"TestElderRegisteringByPhoneHearsTheHint":                  TestElderRegisteringByPhoneHearsTheHint,
 		"TestEnglishToggle":                                        TestEnglishToggle,
 		"TestFailurePaths":                                         TestFailurePaths,
 		"TestHangUpFreesHeldPlace":                                 TestHangUpFreesHeldPlace,
