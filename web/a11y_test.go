@@ -13,21 +13,21 @@ import (
 	"yuyue/store/storetest"
 )
 
-// axeJS is axe-core's axe.min.js, from the path in YUYUE_AXE_JS (.ci/run
+// axeJS is axe-core's axe.min.js, from the path in YUYUE_TEST_AXE_JS (.ci/run
 // installs the pinned npm package and exports it). Missing: the test fails
 // in CI and is skipped on a developer's machine.
 func axeJS(t *testing.T) string {
 	t.Helper()
-	p := os.Getenv("YUYUE_AXE_JS")
+	p := os.Getenv("YUYUE_TEST_AXE_JS")
 	if p == "" {
 		if os.Getenv("CI") != "" {
-			t.Fatal("YUYUE_AXE_JS is not set; .ci/run installs axe-core with npm and exports it")
+			t.Fatal("YUYUE_TEST_AXE_JS is not set; .ci/run installs axe-core with npm and exports it")
 		}
-		t.Skip("YUYUE_AXE_JS not set (npm install --prefix /tmp/axe axe-core@4.11.0; export YUYUE_AXE_JS=/tmp/axe/node_modules/axe-core/axe.min.js)")
+		t.Skip("YUYUE_TEST_AXE_JS not set (npm install --prefix /tmp/axe axe-core@4.11.0; export YUYUE_TEST_AXE_JS=/tmp/axe/node_modules/axe-core/axe.min.js)")
 	}
 	b, err := os.ReadFile(p)
 	if err != nil || len(b) < 100_000 {
-		t.Fatalf("YUYUE_AXE_JS=%s: %v (%d bytes): not axe.min.js", p, err, len(b))
+		t.Fatalf("YUYUE_TEST_AXE_JS=%s: %v (%d bytes): not axe.min.js", p, err, len(b))
 	}
 	return string(b)
 }
