@@ -68,3 +68,21 @@ func MaskName(name string) string {
 	}
 	return string(r[0]) + strings.Repeat("*", max(len(r)-1, 1))
 }
+
+// AgeOn is the age in whole years on day of the citizen whose birth date an
+// ID number carries (characters 7–14); false when it has none. Someone born
+// on 29 February turns a year older on 1 March in common years.
+func AgeOn(id string, day Date) (int, bool) {
+	if len(id) != 18 {
+		return 0, false
+	}
+	birth, err := time.Parse("20060102", id[6:14])
+	if err != nil {
+		return 0, false
+	}
+	age := day.Year - birth.Year()
+	if day.Month < birth.Month() || day.Month == birth.Month() && day.Day < birth.Day() {
+		age--
+	}
+	return age, age >= 0
+}

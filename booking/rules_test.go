@@ -236,3 +236,25 @@ func TestMaskName(t *testing.T) {
 		}
 	}
 }
+
+func TestAgeOnCountsWholeYearsFromTheIDBirthDate(t *testing.T) {
+	cases := []struct {
+		id   string
+		day  Date
+		want int
+	}{
+		{fixCheck("44030519611203123"), Date{2026, time.December, 3}, 65},  // 65th birthday today
+		{fixCheck("44030519611204123"), Date{2026, time.December, 3}, 64},  // tomorrow
+		{fixCheck("44030519600229123"), Date{2025, time.February, 28}, 64}, // 29 Feb: a year older on 1 March
+		{fixCheck("44030519600229123"), Date{2025, time.March, 1}, 65},
+		{fixCheck("44030520000101123"), Date{2026, time.January, 1}, 26},
+	}
+	for _, tc := range cases {
+		if got, ok := AgeOn(tc.id, tc.day); !ok || got != tc.want {
+			t.Errorf("AgeOn(%s, %v) = %d, %v; want %d", tc.id, tc.day, got, ok, tc.want)
+		}
+	}
+	if _, ok := AgeOn("4403051961", Date{2026, time.December, 3}); ok {
+		t.Error("a short number has no age")
+	}
+}

@@ -409,3 +409,10 @@ func publicIP(v any, _ *Config) error {
 	}
 	return nil
 }
+
+func elderAge(v any, _ *Config) error {
+	if a := v.(int); a != 0 && (a < 50 || a > 120) {
+		return errors.New("must be 0 (off) or an age 50-120")
+	}
+	return nil
+}

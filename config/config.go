@@ -157,6 +157,7 @@ type Voice struct {
 	OperatorBYOC string `mapstructure:"operator_byoc"` // BY… BYOC trunk SID for <Number byoc>
 	CallerID     string `mapstructure:"caller_id"`     // <Dial callerId>, required with an operator
 	DialTimeout  int    `mapstructure:"dial_timeout"`  // <Dial timeout> seconds the agents may ring
+	ElderAge     int    `mapstructure:"elder_age"`     // callers this old hear the operator hint first, slower; 0 off
 }
 
 // SMS configures codes and the outbox worker.

@@ -113,6 +113,8 @@ var settings = []Setting{
 		Check: callerID},
 	{Key: "voice.dial_timeout", Default: 30, Doc: "Seconds a transfer may ring before the caller is brought back to the menu (5–600).",
 		Check: between(5, 600, "must be 5-600 seconds")},
+	{Key: "voice.elder_age", Default: 65, Doc: "A verified caller this old or older (by the birth date in their ID number) first hears that 0 reaches an operator, and every prompt after at 80% speed (SSML `<prosody>` on Twilio, a slower espeak-ng rate over SIP); 0 turns this off (0 or 50–120).",
+		Check: elderAge},
 
 	// sms
 	{Key: "sms.provider", Default: "twilio", Doc: "Which provider sends SMS: `twilio`, or `aliyun` for mainland delivery with replies.",
@@ -221,7 +223,7 @@ var settings = []Setting{
 	// tts
 	{Key: "tts.provider", Default: "espeak", Doc: "Speech for SIP calls: `espeak` (Debian espeak-ng, Mandarin voice `cmn`, no credentials).",
 		Check: oneOf("must be espeak", "espeak")},
-	{Key: "tts.cache_dir", Default: "", Doc: "Rendered prompts, keyed by provider, voice and text; empty: `tts-cache` beside the database."},
+	{Key: "tts.cache_dir", Default: "", Doc: "Rendered prompts, keyed by provider, voice, text and speed (slower for older callers); empty: `tts-cache` beside the database."},
 	{Key: "tts.voice", Default: "cmn", Doc: "Voice of Mandarin prompts (espeak-ng: `cmn`)."},
 	{Key: "tts.en_voice", Default: "en", Doc: "Voice of English prompts (espeak-ng: `en`)."},
 }

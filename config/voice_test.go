@@ -42,6 +42,7 @@ func TestBadOperatorStopsStartupNamingTheKey(t *testing.T) {
 		{map[string]string{"YUYUE_VOICE_OPERATOR": "+8675512345678", "YUYUE_VOICE_OPERATOR_BYOC": "trunk-1", "YUYUE_VOICE_CALLER_ID": "+8675500000114"},
 			"voice.operator_byoc (YUYUE_VOICE_OPERATOR_BYOC)", "BYOC trunk SID"},
 		{map[string]string{"YUYUE_VOICE_DIAL_TIMEOUT": "2"}, "voice.dial_timeout", "5-600"},
+		{map[string]string{"YUYUE_VOICE_ELDER_AGE": "6"}, "voice.elder_age (YUYUE_VOICE_ELDER_AGE)", "50-120"},
 	}
 	for _, tc := range cases {
 		_, err := Load("", env(tc.env))

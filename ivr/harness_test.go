@@ -67,7 +67,7 @@ func newHarness(t testing.TB, withOperator bool, catalogYAML ...string) *harness
 	codes := &sms.Codes{Svc: e.Svc, Key: []byte("k"), Rules: sms.CodeRules{TTL: 5 * time.Minute, Attempts: 5,
 		ResendAfter: time.Minute, PerHour: 50, PerDay: 100, PerCallerDay: 100}}
 	voice := ivr.Voice{ZHLanguage: "cmn-CN", ZHVoice: "Polly.Zhiyu", ENLanguage: "en-US", ENVoice: "Polly.Joanna",
-		SpeechLanguage: "cmn-Hans-CN", Timeout: 6}
+		SpeechLanguage: "cmn-Hans-CN", Timeout: 6, ElderAge: 65}
 	if withOperator {
 		voice.Operator = ivr.Transfer{Kind: ivr.TransferSIP, Address: operator, CallerID: trunkID, Timeout: 30}
 	}
@@ -315,7 +315,7 @@ func checkTwiML(t testing.TB, xml string) (said, action string) {
 			if s.SelectAttrValue("voice", "") == "" || s.SelectAttrValue("language", "") == "" {
 				t.Fatalf("<Say> without voice or language:\n%s", xml)
 			}
-			texts = append(texts, s.Text())
+			texts = append(texts, sayText(s))
 		}
 	}
 	return strings.Join(texts, " "), action
@@ -339,10 +339,10 @@ func checkTwiMLQuiet(xml string) (said, action string) {
 		if el.Tag == "Gather" {
 			action = el.SelectAttrValue("action", "")
 			for _, s := range el.ChildElements() {
-				said += s.Text()
+				said += sayText(s)
 			}
 		} else if el.Tag == "Say" {
-			said += el.Text()
+			said += sayText(el)
 		}
 	}
 	return said, action

@@ -156,5 +156,6 @@ func (c *call) register() error {
 		return wrapf(err, "register")
 	}
 	c.s.CitizenID, c.s.SealedID = cz.ID, nil
+	c.markElder(id)
 	return c.startBooking()
 }

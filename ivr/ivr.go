@@ -134,6 +134,6 @@ func (c *call) view() view {
 	if w.gather != nil {
 		w.gather.step, w.gather.seq = c.rec.Step, strconv.Itoa(c.rec.Seq)
 	}
-	w.seq, w.agent = strconv.Itoa(c.rec.Seq), agentContext(c.rec.Context)
+	w.seq, w.agent, w.rate = strconv.Itoa(c.rec.Seq), agentContext(c.rec.Context), c.rate()
 	return w
 }

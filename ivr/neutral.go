@@ -29,6 +29,7 @@ type View struct {
 	Step   string  // the step an answer to Gather belongs to
 	Seq    int     // its sequence: the compare-and-set an answer carries back
 	Agent  string  // the context for the agents' desktop (no ID number)
+	Rate   int     // speaking rate in percent of normal (ElderRate for an older caller)
 }
 
 // Gather is how the caller answers a view.
@@ -91,12 +92,12 @@ func (v *IVR) TransferEnded(ctx context.Context, sid string, seq int, status str
 
 // Apology is what a renderer says when a step failed unexpectedly.
 func (v *IVR) Apology(lang string) View {
-	return View{Lang: lang, Lines: []string{say(lang, "apology"), say(lang, "goodbye")}, End: "hangup"}
+	return View{Lang: lang, Lines: []string{say(lang, "apology"), say(lang, "goodbye")}, End: "hangup", Rate: 100}
 }
 
 func (v *IVR) neutral(cl *call) View {
 	w := cl.view()
-	out := View{Lang: cl.s.Lang, Lines: w.lines, End: w.end, Step: cl.rec.Step, Seq: cl.rec.Seq, Agent: w.agent}
+	out := View{Lang: cl.s.Lang, Lines: w.lines, End: w.end, Step: cl.rec.Step, Seq: cl.rec.Seq, Agent: w.agent, Rate: w.rate}
 	if g := w.gather; g != nil {
 		out.Gather = &Gather{NumDigits: g.numDigits, FinishOnKey: g.finishOnKey, Speech: g.speech, Timeout: v.Voice.Timeout}
 	}

@@ -64,6 +64,7 @@ var promptsEN = map[string]string{
 	"deadline":             "It is too late to cancel: cancellations close at %s the day before. If you do not attend it counts as a missed appointment.",
 	"transfer":             "Connecting you to an operator. Please hold.",
 	"no_operator":          "No operator is available now. Please call again later.",
+	"elder_hint":           "Press 0 at any time to speak to an operator.",
 	"goodbye":              "Thank you for calling. Goodbye.",
 	"apology":              "Sorry, we cannot handle your request right now.",
 	"star_again":           "Press star again for the main menu.",

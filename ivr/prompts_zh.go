@@ -64,6 +64,7 @@ var promptsZH = map[string]string{
 	"deadline":             "已超过取消时限，预约日前一天%s以后不能取消。如不能到场将记爽约一次。",
 	"transfer":             "正在为您转接人工服务，请稍候。",
 	"no_operator":          "人工服务暂不可用，请稍后再拨。",
+	"elder_hint":           "按0直接转人工服务。",
 	"goodbye":              "感谢您的来电，再见。",
 	"apology":              "抱歉，系统暂时无法处理您的请求。",
 	"star_again":           "再按一次星号键返回主菜单。",

@@ -13,6 +13,9 @@ type Voice struct {
 	SpeechLanguage      string // <Gather language>: names are Mandarin in either language
 	Operator            Transfer
 	Timeout             int // seconds a <Gather> waits
+	// ElderAge: a verified caller this old or older (by the ID number's
+	// birth date) hears the operator hint first and slower prompts; 0 off.
+	ElderAge int
 }
 
 // view is what the caller hears next: spoken lines, then either a gather
@@ -23,6 +26,7 @@ type view struct {
 	end    string // "", "hangup" or "operator"
 	seq    string // the call's sequence, for the <Dial> action
 	agent  string // context for the agents' desktop, sent as a SIP header
+	rate   int    // speaking rate in percent of normal; 0 or 100 is normal
 }
 
 type gatherSpec struct {
@@ -35,7 +39,7 @@ type gatherSpec struct {
 // render builds the TwiML document of a view. Each <Say> speaks one
 // language (see says); a view with nothing to say renders no <Say>.
 func (v *Voice) render(lang, base string, w view) (string, error) {
-	says := v.says(lang, w.lines)
+	says := v.says(lang, w.lines, w.rate)
 	var verbs []twiml.Element
 	switch {
 	case w.gather != nil:

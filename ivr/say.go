@@ -1,6 +1,7 @@
 package ivr
 
 import (
+	"fmt"
 	"strings"
 	"unicode"
 
@@ -18,15 +19,24 @@ type segment struct {
 // from the catalog, and a Mandarin voice mangles "For English, press 9".
 // Chinese text goes to the Mandarin voice in either mode; English words
 // (two letters or more, so the X of an ID number stays Chinese) to the
-// English voice. Lines with nothing to say render nothing.
-func (v *Voice) says(lang string, lines []string) []twiml.Element {
+// English voice. Lines with nothing to say render nothing. A rate other
+// than 100 (percent) wraps each text in SSML <prosody rate="…%">, which
+// Twilio honours for its Polly and Google voices (the defaults are Polly).
+// twilio-go's own VoiceProsody renders <Prosody>, which Twilio rejects
+// (warning 12200; twilio-go issues 207 and 220): prosody is ours.
+func (v *Voice) says(lang string, lines []string, rate int) []twiml.Element {
 	var els []twiml.Element
 	for _, s := range segments(lang, strings.Join(lines, " ")) {
 		sayLang, voice := v.ZHLanguage, v.ZHVoice
 		if s.lang == LangEN {
 			sayLang, voice = v.ENLanguage, v.ENVoice
 		}
-		els = append(els, &twiml.VoiceSay{Message: s.text, Voice: voice, Language: sayLang})
+		say := &twiml.VoiceSay{Message: s.text, Voice: voice, Language: sayLang}
+		if rate > 0 && rate != 100 {
+			say.Message = ""
+			say.InnerElements = []twiml.Element{prosody{rate: fmt.Sprintf("%d%%", rate), words: s.text}}
+		}
+		els = append(els, say)
 	}
 	return els
 }
@@ -116,3 +126,14 @@ func wordLang(lang, word string) string {
 func hasSpeech(s string) bool {
 	return strings.ContainsFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) })
 }
+
+// prosody is SSML's <prosody rate="…"> inside a <Say>, lower-case as SSML
+// and Twilio's validator require.
+type prosody struct{ rate, words string }
+
+func (p prosody) GetName() string { return "prosody" }
+func (p prosody) GetText() string { return p.words }
+func (p prosody) GetAttr() (map[string]string, map[string]string) {
+	return nil, map[string]string{"Rate": p.rate}
+}
+func (p prosody) GetInnerElements() []twiml.Element { return nil }

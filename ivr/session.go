@@ -84,6 +84,7 @@ type Session struct {
 	Starred   bool     `json:"starred,omitempty"` // * pressed once at this list: again goes to the menu
 	Picked    int64    `json:"picked,omitempty"`
 	Reference string   `json:"ref,omitempty"`
+	Elder     bool     `json:"elder,omitempty"` // voice.elder_age or older: slower prompts (set once verified)
 }
 
 // sealedSession marks a stored session sealed whole; a session stored in

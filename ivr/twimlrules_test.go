@@ -27,6 +27,7 @@ var twimlAttrs = map[string]map[string]bool{
 	"Hangup":   set(),
 	"Pause":    set("length"),
 	"Redirect": set("method"),
+	"prosody":  set("rate"), // SSML inside <Say>: lower-case, the rate only
 }
 
 var (
@@ -77,8 +78,26 @@ func checkAttrs(el *etree.Element, add func(string, ...any)) {
 	}
 }
 
+// sayText is what a <Say> speaks: its text, or that of its SSML
+// <prosody> (the only SSML the IVR writes, with a rate in percent).
+func sayText(el *etree.Element) string {
+	text := el.Text()
+	for _, in := range el.ChildElements() {
+		text += in.Text()
+	}
+	return text
+}
+
+var prosodyRate = regexp.MustCompile(`^[1-9][0-9]%$`)
+
 func checkSay(el *etree.Element, multiKey bool, add func(string, ...any)) {
-	text := strings.TrimSpace(el.Text())
+	for _, in := range el.ChildElements() {
+		checkAttrs(in, add)
+		if in.Tag != "prosody" || len(in.ChildElements()) > 0 || !prosodyRate.MatchString(in.SelectAttrValue("rate", "")) {
+			add("<Say> holds <%s rate=%q>: only SSML <prosody rate=\"NN%%\"> with text", in.Tag, in.SelectAttrValue("rate", ""))
+		}
+	}
+	text := strings.TrimSpace(sayText(el))
 	lang, voice := el.SelectAttrValue("language", ""), el.SelectAttrValue("voice", "")
 	switch {
 	case text == "":

@@ -187,6 +187,9 @@ func (c *call) adoptCandidate() error {
 // continueFlow starts what the caller chose at the menu, as a verified
 // citizen.
 func (c *call) continueFlow() error {
+	if err := c.markElderCitizen(c.s.CitizenID); err != nil {
+		return err
+	}
 	if c.s.Flow == FlowBook {
 		return c.startBooking()
 	}

@@ -136,7 +136,8 @@ func (s *Server) run(ctx context.Context, d *diago.DialogServerSession, l *line,
 
 // speech renders a view's lines clause by clause (tts.Clauses: the
 // dynamic parts come from shared cached clips), with short pauses between
-// clauses and longer ones between lines.
+// clauses and longer ones between lines, at the view's rate (slower for an
+// older caller: ivr.ElderRate).
 func (s *Server) speech(ctx context.Context, v ivr.View) ([]byte, error) {
 	voice := s.cfg.Voices[v.Lang]
 	if voice == "" {
@@ -146,7 +147,7 @@ func (s *Server) speech(ctx context.Context, v ivr.View) ([]byte, error) {
 	var all []int16
 	for _, line := range v.Lines {
 		for _, clause := range tts.Clauses(line) {
-			pcm, err := s.TTS.Render(ctx, voice, clause)
+			pcm, err := s.TTS.RenderAt(ctx, voice, clause, v.Rate)
 			if err != nil {
 				return tts.PCMBytes(all), err
 			}

@@ -69,10 +69,40 @@ func TestCacheRendersOnce(t *testing.T) {
 	}
 }
 
+// A slower reading is a longer recording in a file of its own, and the
+// speeds 0 and 100 name the one normal file.
+func TestEspeakSlowerSpeedIsLongerAndCachedApart(t *testing.T) {
+	needEspeak(t)
+	c := &tts.Cache{Provider: tts.Espeak{}, Dir: t.TempDir()}
+	text := "按0直接转人工服务。"
+	normal, err := c.Render(context.Background(), "cmn", text)
+	if err != nil {
+		t.Fatal(err)
+	}
+	slow, err := c.RenderAt(context.Background(), "cmn", text, 80)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 80% of the rate: 1.25 times as long; espeak's pauses do not scale,
+	// so ask for a tenth longer at least.
+	if float64(len(slow)) < 1.1*float64(len(normal)) {
+		t.Fatalf("at 80%%: %d samples, at normal speed %d: not slower", len(slow), len(normal))
+	}
+	if c.PathAt("cmn", text, 80) == c.Path("cmn", text) || c.PathAt("cmn", text, 100) != c.Path("cmn", text) ||
+		c.PathAt("cmn", text, 0) != c.Path("cmn", text) {
+		t.Fatal("the cache key must hold the speed (and normal speed keep the old name)")
+	}
+	for _, p := range []string{c.Path("cmn", text), c.PathAt("cmn", text, 80)} {
+		if _, err := os.Stat(p); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
 type countingProvider struct{ calls int }
 
 func (*countingProvider) Name() string { return "count" }
-func (p *countingProvider) Synthesize(context.Context, string, string) ([]int16, int, error) {
+func (p *countingProvider) Synthesize(context.Context, string, string, int) ([]int16, int, error) {
 	p.calls++
 	s := make([]int16, 16000)
 	for i := range s {

@@ -10,18 +10,23 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"sync"
 )
 
 // Rate is the sample rate of every rendering: G.711's.
 const Rate = 8000
 
-// Provider synthesises text in a voice. It returns PCM samples at any rate
-// it likes; the cache converts them to Rate.
+// Provider synthesises text in a voice at a speaking speed (percent of the
+// voice's normal rate; 100 is normal). It returns PCM samples at any
+// sample rate it likes; the cache converts them to Rate.
 type Provider interface {
 	Name() string
-	Synthesize(ctx context.Context, voice, text string) (samples []int16, rate int, err error)
+	Synthesize(ctx context.Context, voice, text string, speed int) (samples []int16, rate int, err error)
 }
+
+// Normal is the speaking speed of Render: the voice's own.
+const Normal = 100
 
 // Cache renders through a provider and keeps the 8 kHz result as a WAV
 // file named by provider, voice and text, so a restart or another node on
@@ -34,20 +39,46 @@ type Cache struct {
 	inflight map[string]*sync.WaitGroup
 }
 
-// Key names one rendering: provider, voice and the text's hash.
-func (c *Cache) Key(voice, text string) string {
-	h := sha256.Sum256([]byte(c.Provider.Name() + "\x00" + voice + "\x00" + text))
+// Key names one rendering at normal speed: provider, voice and the text's
+// hash.
+func (c *Cache) Key(voice, text string) string { return c.KeyAt(voice, text, Normal) }
+
+// KeyAt names one rendering at a speed: a slower reading of a text is
+// another file. Normal speed keeps the name it had before speeds existed,
+// so a cache on disk stays valid.
+func (c *Cache) KeyAt(voice, text string, speed int) string {
+	key := c.Provider.Name() + "\x00" + voice + "\x00" + text
+	if speed = normalSpeed(speed); speed != Normal {
+		key += "\x00speed=" + strconv.Itoa(speed)
+	}
+	h := sha256.Sum256([]byte(key))
 	return c.Provider.Name() + "-" + hex.EncodeToString(h[:12])
 }
 
+func normalSpeed(speed int) int {
+	if speed <= 0 {
+		return Normal
+	}
+	return speed
+}
+
 // Path is where the rendering of text lives (whether or not it exists yet).
-func (c *Cache) Path(voice, text string) string {
-	return filepath.Join(c.Dir, c.Key(voice, text)+".wav")
+func (c *Cache) Path(voice, text string) string { return c.PathAt(voice, text, Normal) }
+
+// PathAt is Path at a speed.
+func (c *Cache) PathAt(voice, text string, speed int) string {
+	return filepath.Join(c.Dir, c.KeyAt(voice, text, speed)+".wav")
 }
 
 // Render returns the 8 kHz samples of text, synthesising them on first use.
 func (c *Cache) Render(ctx context.Context, voice, text string) ([]int16, error) {
-	path := c.Path(voice, text)
+	return c.RenderAt(ctx, voice, text, Normal)
+}
+
+// RenderAt is Render at a speaking speed in percent (0 is normal).
+func (c *Cache) RenderAt(ctx context.Context, voice, text string, speed int) ([]int16, error) {
+	speed = normalSpeed(speed)
+	path := c.PathAt(voice, text, speed)
 	if s, err := ReadWAV(path); err == nil {
 		return s.Samples, nil
 	}
@@ -59,7 +90,7 @@ func (c *Cache) Render(ctx context.Context, voice, text string) ([]int16, error)
 		}
 	}
 	defer c.release(path, wait, first)
-	raw, rate, err := c.Provider.Synthesize(ctx, voice, text)
+	raw, rate, err := c.Provider.Synthesize(ctx, voice, text, speed)
 	if err != nil {
 		return nil, fmt.Errorf("tts %s: %w", c.Provider.Name(), err)
 	}

@@ -116,9 +116,11 @@ func (s *Site) confirm(c *fiber.Ctx) error {
 // slip is the printable 预约单.
 type slip struct {
 	present.BookingView
-	Name string
-	New  bool
-	QR   template.URL // data: URI of a PNG QR code of the reference (ours, so trusted)
+	Name       string
+	New        bool
+	QR         template.URL // data: URI of a PNG QR code of the reference (ours, so trusted)
+	Calendar   bool         // an appointment to come: offer the .ics and the address for a map app
+	MapAddress string
 }
 
 // slipPage shows "恭喜您预约已成功提交" after booking, and the 预约单.
@@ -130,7 +132,9 @@ func (s *Site) slipPage(c *fiber.Ctx) error {
 	if b.Status == booking.StatusHeld {
 		return c.Redirect("/book/confirm/" + itoa(b.ID))
 	}
-	v := slip{BookingView: present.View(s.Accounts.Svc, b), Name: booking.MaskName(citizen(c).Name), New: c.Query("new") == "1"}
+	v := slip{BookingView: present.View(s.Accounts.Svc, b), Name: booking.MaskName(citizen(c).Name), New: c.Query("new") == "1",
+		Calendar: b.Status == booking.StatusBooked || b.Status == booking.StatusCheckedIn}
+	v.MapAddress = mapAddress(v.Office)
 	if b.Reference != "" {
 		png, err := qrcode.Encode(b.Reference, qrcode.Medium, 256)
 		if err != nil {

@@ -74,6 +74,7 @@ func (s *Site) Mount(app *fiber.App) {
 	open := func(m, p string, h fiber.Handler) { app.Add(m, p, s.guard, s.session, s.checkCSRF, h) }
 	auth := func(m, p string, h fiber.Handler) { app.Add(m, p, s.guard, s.session, s.mustLogin, s.checkCSRF, h) }
 	open(get, "/", s.home)
+	open(get, "/elder", s.elderToggle)
 	open(get, "/register", s.registerPage)
 	open(post, "/register", s.register)
 	open(get, "/login", s.loginPage)
@@ -96,6 +97,7 @@ func (s *Site) Mount(app *fiber.App) {
 	auth(get, "/me", s.mePage)
 	auth(get, "/me/bookings", s.bookingsPage)
 	auth(get, "/me/bookings/:id", s.slipPage)
+	auth(get, "/me/bookings/:id/ics", s.slipICS)
 	auth(post, "/me/bookings/:id/cancel", s.cancel)
 	auth(get, "/me/password", s.passwordPage)
 	auth(post, "/me/password", s.changePassword)
@@ -110,10 +112,12 @@ type page struct {
 	Error   string
 	Data    any
 	Rules   booking.Rules // the configured numbers pages state
+	Elder   bool          // 长辈模式: large text, high contrast, simpler pages
+	Here    string        // this page's path and query, for the 长辈模式 link to come back to
 }
 
 func (s *Site) render(c *fiber.Ctx, name, title string, data any) error {
-	p := page{Title: title, Data: data, CSRF: csrf(c), Rules: s.Accounts.Svc.Rules}
+	p := page{Title: title, Data: data, CSRF: csrf(c), Rules: s.Accounts.Svc.Rules, Elder: elder(c), Here: here(c)}
 	if msg, err := s.takeMessage(c); err != nil {
 		return err
 	} else if msg != "" {

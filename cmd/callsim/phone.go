@@ -111,16 +111,29 @@ func stepOf(action string) string {
 	return "[" + u.Query().Get("step") + "]"
 }
 
+// spoken is what a <Say> says: its text, or that of the SSML <prosody>
+// inside it (an older caller's slower prompts), marked with the rate.
+func spoken(say *etree.Element) string {
+	text := say.Text()
+	for _, in := range say.ChildElements() {
+		if r := in.SelectAttrValue("rate", ""); r != "" {
+			text += "(" + r + ") "
+		}
+		text += in.Text()
+	}
+	return text
+}
+
 // follow prints what is said and returns the next request path, or ended.
 func (p *phone) follow(doc *etree.Document) (string, bool) {
 	next := ""
 	for _, el := range doc.Root().ChildElements() {
 		switch el.Tag {
 		case "Say":
-			fmt.Fprintf(p.out, "🔊 %s\n", el.Text())
+			fmt.Fprintf(p.out, "🔊 %s\n", spoken(el))
 		case "Gather":
 			for _, s := range el.ChildElements() {
-				fmt.Fprintf(p.out, "🔊 %s\n", s.Text())
+				fmt.Fprintf(p.out, "🔊 %s\n", spoken(s))
 			}
 			next = strings.TrimPrefix(el.SelectAttrValue("action", ""), p.public)
 			p.numDigits, _ = strconv.Atoi(el.SelectAttrValue("numDigits", "0"))

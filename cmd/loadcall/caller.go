@@ -198,15 +198,24 @@ func parseTwiML(base string, body []byte, st *stats) (string, string, error) {
 	for _, el := range doc.Root().ChildElements() {
 		switch el.Tag {
 		case "Say":
-			said = append(said, el.Text())
+			said = append(said, sayText(el))
 		case "Gather":
 			action = strings.TrimPrefix(el.SelectAttrValue("action", ""), publicOf(base))
 			for _, s := range el.ChildElements() {
-				said = append(said, s.Text())
+				said = append(said, sayText(s))
 			}
 		}
 	}
 	return strings.Join(said, " "), action, nil
+}
+
+// sayText is a <Say>'s text, or that of the SSML <prosody> inside it.
+func sayText(say *etree.Element) string {
+	text := say.Text()
+	for _, in := range say.ChildElements() {
+		text += in.Text()
+	}
+	return text
 }
 
 // publicOf is the public_url loadcall gives yuyue for a listener at base:

@@ -131,5 +131,5 @@ func ivrVoice(v config.Voice) ivr.Voice {
 		t.Kind = ivr.TransferNumber
 	}
 	return ivr.Voice{ZHLanguage: v.Language, ZHVoice: v.Voice, ENLanguage: v.EnLanguage, ENVoice: v.EnVoice,
-		SpeechLanguage: v.SpeechLanguage, Operator: t, Timeout: v.Timeout}
+		SpeechLanguage: v.SpeechLanguage, Operator: t, Timeout: v.Timeout, ElderAge: v.ElderAge}
 }
