@@ -22,7 +22,7 @@ var openAPI []byte
 // Prefix is where the API is mounted.
 const Prefix = "/api/v1"
 
-// CodeIssuer sends SMS verification codes (sms.Codes): Issue for a
+// CodeIssuer sends SMS verification codes (booking.Codes): Issue for a
 // signed-in citizen, IssueAnonymous, within its own budgets, for a request
 // without a session.
 type CodeIssuer interface {

@@ -105,8 +105,8 @@ func TestAliyunUpFailedCommandRetriedByUs(t *testing.T) {
 	c := a.Citizen(t, 1)
 	b := a.Book(t, c, a.Place(t, "FT01", "newborn", "2026-12-03", "14:00"))
 	a.drain(t)
-	flaky := &flakyStore{Store: a.Svc.Store}
-	a.Svc.Store = flaky
+	flaky := &flakyStore{}
+	a.WrapStore(func(st booking.Store) booking.Store { flaky.Store = st; return flaky })
 	flaky.fail.Store(1)
 	if at := a.up("CX", 6001, c.Phone); len(at) != 1 || !at[0].Accepted {
 		t.Fatalf("a recorded push must be accepted: %+v", at)

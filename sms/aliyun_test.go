@@ -78,7 +78,7 @@ func newAliyunEnv(t testing.TB, secret string) *aliyunEnv {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	w := &sms.Worker{Store: e.Store, Sender: sender, Log: log, Now: e.Clock.Now, Rate: 1000, Concurrency: 2,
+	w := &sms.Worker{Svc: e.Svc, Sender: sender, Log: log, Now: e.Clock.Now, Rate: 1000, Concurrency: 2,
 		MaxAttempts: 3, RetryBase: time.Second, Poll: time.Second}
 	a := &aliyunEnv{Env: e, fake: fake, worker: w}
 	app := fiber.New(fiber.Config{Immutable: true, DisableStartupMessage: true})

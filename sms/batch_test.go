@@ -53,8 +53,8 @@ func TestWorkerClaimsInBatchesCodesFirst(t *testing.T) {
 	}
 	w := newWorker(t, e, fake, time.Second, &lockedBuffer{})
 	w.Concurrency = 4
-	log := &claimLog{Store: e.Store}
-	w.Store = log
+	log := &claimLog{}
+	e.WrapStore(func(st booking.Store) booking.Store { log.Store = st; return log })
 	if n, err := w.Drain(ctx); err != nil || n != 4 {
 		t.Fatalf("drain: %d %v", n, err)
 	}

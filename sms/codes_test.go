@@ -6,16 +6,15 @@ import (
 	"time"
 
 	"yuyue/booking"
-	"yuyue/sms"
 	"yuyue/store/storetest"
 )
 
 var ctx = context.Background()
 
-var rules = sms.CodeRules{TTL: 5 * time.Minute, Attempts: 5, ResendAfter: 60 * time.Second, PerHour: 5, PerDay: 10, PerCallerDay: 10}
+var rules = booking.CodeRules{TTL: 5 * time.Minute, Attempts: 5, ResendAfter: 60 * time.Second, PerHour: 5, PerDay: 10, PerCallerDay: 10}
 
-func newCodes(e *storetest.Env) *sms.Codes {
-	return &sms.Codes{Svc: e.Svc, Key: []byte("test code key"), Rules: rules}
+func newCodes(e *storetest.Env) *booking.Codes {
+	return &booking.Codes{Svc: e.Svc, Key: []byte("test code key"), Rules: rules}
 }
 
 // lastCode reads the code the outbox holds for phone (what the SMS carries).

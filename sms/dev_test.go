@@ -18,7 +18,7 @@ import (
 func TestDevInboxShowsTextAndTemplate(t *testing.T) {
 	e := storetest.NewEnv(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	w := &sms.Worker{Store: e.Store, Sender: &sms.DevSender{Store: e.Store, Log: log, Now: e.Clock.Now, Templates: aliTemplates},
+	w := &sms.Worker{Svc: e.Svc, Sender: &sms.DevSender{Svc: e.Svc, Log: log, Now: e.Clock.Now, Templates: aliTemplates},
 		Log: log, Now: e.Clock.Now, Rate: 1000, Concurrency: 1, MaxAttempts: 3, RetryBase: time.Second, Poll: time.Second,
 		Text: sms.Renderer{NoReplyTo: sms.MainlandNoReply}}
 	c := e.Citizen(t, 1)

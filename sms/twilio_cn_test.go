@@ -103,7 +103,7 @@ func TestTwilioMainlandRulesCapPerNumberAndDay(t *testing.T) {
 	logs := &lockedBuffer{}
 	w := newWorker(t, e, fake, time.Second, logs)
 	w.Text = sms.Renderer{NoReplyTo: sms.MainlandNoReply, UnsignedTo: sms.MainlandNoReply}
-	w.Sender = &sms.MainlandGuard{Next: w.Sender, Store: e.Store, Now: e.Clock.Now, PerDay: 4, Log: w.Log}
+	w.Sender = &sms.MainlandGuard{Next: w.Sender, Svc: e.Svc, Now: e.Clock.Now, PerDay: 4, Log: w.Log}
 	w.Concurrency = 1
 	cn, intl := storetest.Phone(1), "+14155550123"
 	notice := map[string]string{"date": "2026-12-03", "start": "09:00", "end": "10:00", "business": "新生儿入户", "ref": "1234567890"}

@@ -41,7 +41,7 @@ func newWorker(t *testing.T, e *storetest.Env, fake *twiliotest.Fake, timeout ti
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &sms.Worker{Store: e.Store, Sender: sender, Now: e.Clock.Now, Rate: 1000, Concurrency: 2, MaxAttempts: 5,
+	return &sms.Worker{Svc: e.Svc, Sender: sender, Now: e.Clock.Now, Rate: 1000, Concurrency: 2, MaxAttempts: 5,
 		RetryBase: 2 * time.Second, Poll: 10 * time.Millisecond,
 		Log: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
 }

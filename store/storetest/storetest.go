@@ -101,7 +101,7 @@ func (e *Env) Query(query string, args ...any) (*sql.Rows, error) {
 // rules and clock.
 func (e *Env) Node(t testing.TB) *booking.Service {
 	t.Helper()
-	svc := *e.Svc
-	svc.Store = Sibling(t, e.Store)
-	return &svc
+	svc := booking.NewService(Sibling(t, e.Store), e.Svc.Catalog, e.Svc.Rules)
+	svc.Now, svc.NewReference = e.Svc.Now, e.Svc.NewReference
+	return svc
 }
