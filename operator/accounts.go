@@ -16,11 +16,7 @@ const minPassword = 12
 
 // accounts lists the console accounts for an administrator.
 func (c *Console) accounts(ctx *fiber.Ctx) error {
-	var ops []booking.Operator
-	err := c.Svc.Store.View(ctx.UserContext(), func(tx booking.Tx) (err error) {
-		ops, err = tx.Operators()
-		return err
-	})
+	ops, err := c.ops().List(ctx.UserContext())
 	if err != nil {
 		return err
 	}
@@ -65,23 +61,8 @@ func (c *Console) addAccount(ctx *fiber.Ctx) error {
 
 // changeAccount applies change to an account, ends its sessions and audits.
 func (c *Console) changeAccount(ctx *fiber.Ctx, id int64, action string, change func(*booking.Operator)) error {
-	return c.Svc.Store.InTx(ctx.UserContext(), func(tx booking.Tx) error {
-		o, err := tx.OperatorByID(id)
-		if err != nil {
-			return err
-		}
-		change(&o)
-		o.UpdatedAt = c.Svc.Now()
-		if err := tx.UpdateOperator(o); err != nil {
-			return err
-		}
-		if action != "operator.add" && action != "operator.enable" {
-			if err := tx.DeleteOperatorSessions(o.ID); err != nil {
-				return err
-			}
-		}
-		return tx.Audit(booking.AuditEntry{At: o.UpdatedAt, Actor: c.op(ctx).Name, Channel: booking.ChannelOperator,
-			Action: action, Detail: "账户 " + o.Name + "（" + c.roleText(o) + "）"})
+	return c.ops().Change(ctx.UserContext(), c.op(ctx).Name, id, action, change, func(o booking.Operator) string {
+		return "账户 " + o.Name + "（" + c.roleText(o) + "）"
 	})
 }
 

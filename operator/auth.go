@@ -46,7 +46,7 @@ func AddOperator(svc *booking.Service, name, role, office, password string) (boo
 	if err := SetPassword(&o, password); err != nil {
 		return booking.Operator{}, err
 	}
-	err := svc.Store.InTx(context.Background(), func(tx booking.Tx) error { return tx.InsertOperator(&o) })
+	err := booking.Operators{Svc: svc}.Add(context.Background(), &o)
 	return o, err
 }
 
@@ -78,12 +78,7 @@ func (c *Console) cookie(name, value string, ttl time.Duration) *fiber.Cookie {
 }
 
 func (c *Console) logout(ctx *fiber.Ctx) error {
-	err := c.Svc.Store.InTx(ctx.UserContext(), func(tx booking.Tx) error {
-		if err := tx.DeleteOperatorSession(hashToken(ctx.Cookies(sessionCookie))); err != nil {
-			return err
-		}
-		return c.auditLogin(tx, c.op(ctx).Name, "logout", ctx.IP())
-	})
+	err := c.ops().Logout(ctx.UserContext(), hashToken(ctx.Cookies(sessionCookie)), c.op(ctx).Name, ctx.IP())
 	ctx.Cookie(c.cookie(sessionCookie, "", -time.Hour))
 	if err != nil {
 		return err
@@ -96,19 +91,7 @@ func (c *Console) logout(ctx *fiber.Ctx) error {
 // writes the session's state back after the handler.
 func (c *Console) authenticate(ctx *fiber.Ctx) error {
 	tok, now := ctx.Cookies(sessionCookie), c.Svc.Now()
-	var s booking.OperatorSession
-	var cs booking.ConsoleSession
-	var op booking.Operator
-	err := c.Svc.Store.View(ctx.UserContext(), func(tx booking.Tx) (err error) {
-		if s, err = tx.OperatorSession(hashToken(tok), now); err != nil {
-			return err
-		}
-		if cs, err = tx.ConsoleSession(hashToken(tok)); err != nil {
-			return err
-		}
-		op, err = tx.OperatorByID(s.OperatorID)
-		return err
-	})
+	s, cs, op, err := c.ops().Session(ctx.UserContext(), hashToken(tok))
 	if err != nil && booking.ErrorCode(err) != booking.ENotFound {
 		return err
 	}
@@ -141,9 +124,7 @@ func (c *Console) authenticate(ctx *fiber.Ctx) error {
 func (c *Console) toLogin(ctx *fiber.Ctx, tok string) error {
 	if tok != "" {
 		ctx.Cookie(c.cookie(sessionCookie, "", -time.Hour))
-		if err := c.Svc.Store.InTx(ctx.UserContext(), func(tx booking.Tx) error {
-			return tx.DeleteOperatorSession(hashToken(tok))
-		}); err != nil {
+		if err := c.ops().EndSession(ctx.UserContext(), hashToken(tok)); err != nil {
 			return err
 		}
 	}

@@ -125,3 +125,7 @@ func (c *Console) actor(ctx *fiber.Ctx) booking.Actor {
 }
 
 func (c *Console) op(ctx *fiber.Ctx) booking.Operator { return ctx.Locals("op").(booking.Operator) }
+
+// ops is the console's domain service: accounts, sessions, throttling and
+// audited looks.
+func (c *Console) ops() booking.Operators { return booking.Operators{Svc: c.Svc} }

@@ -104,11 +104,7 @@ func devInbox(d *deps) fiber.Handler {
 		At             time.Time `json:"at"`
 	}
 	return func(c *fiber.Ctx) error {
-		var ms []booking.DevMessage
-		err := d.store.View(c.UserContext(), func(tx booking.Tx) (err error) {
-			ms, err = tx.DevMessages(c.Query("to"), 50)
-			return err
-		})
+		ms, err := d.svc.DevMessages(c.UserContext(), c.Query("to"), 50)
 		if err != nil {
 			return err
 		}
