@@ -4,7 +4,7 @@ import "context"
 
 // Call returns the stored state of the voice call sid.
 func (s *Service) Call(ctx context.Context, sid string) (rec CallRecord, err error) {
-	err = s.Store.View(ctx, func(tx Tx) (err error) { rec, err = tx.Call(sid); return err })
+	err = s.store.View(ctx, func(tx Tx) (err error) { rec, err = tx.Call(sid); return err })
 	return rec, err
 }
 
@@ -12,7 +12,7 @@ func (s *Service) Call(ctx context.Context, sid string) (rec CallRecord, err err
 // the stored seq is still prevSeq (EConflict: another request for the
 // call got there first).
 func (s *Service) SaveCall(ctx context.Context, rec CallRecord, prevSeq int, insert bool) error {
-	return s.Store.InTx(ctx, func(tx Tx) error {
+	return s.store.InTx(ctx, func(tx Tx) error {
 		if insert {
 			return tx.InsertCall(rec)
 		}
@@ -27,7 +27,7 @@ func (s *Service) SaveCall(ctx context.Context, rec CallRecord, prevSeq int, ins
 // seq compare-and-set against prevSeq. An error from fn or a lost
 // compare-and-set rolls everything back.
 func (s *Service) Step(ctx context.Context, prevSeq int, fn func(bound *Service) (CallRecord, error)) error {
-	return s.Store.InTx(ctx, func(tx Tx) error {
+	return s.store.InTx(ctx, func(tx Tx) error {
 		rec, err := fn(s.Bound(tx))
 		if err != nil {
 			return err

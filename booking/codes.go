@@ -66,7 +66,7 @@ func (c *Codes) issue(ctx context.Context, phone, purpose, caller string) error 
 	if err != nil {
 		return err
 	}
-	err = c.Svc.Store.InTx(ctx, func(tx Tx) error {
+	err = c.Svc.store.InTx(ctx, func(tx Tx) error {
 		if err := c.allowed(tx, phone, caller, now); err != nil {
 			return err
 		}
@@ -183,7 +183,7 @@ func (c *Codes) unknownWithinBudget(tx Tx, phone string, now time.Time) (bool, e
 // transaction; see VerifyTx.
 func (c *Codes) Verify(ctx context.Context, phone, purpose, code string) error {
 	var result error
-	err := c.Svc.Store.InTx(ctx, func(tx Tx) (err error) {
+	err := c.Svc.store.InTx(ctx, func(tx Tx) (err error) {
 		result, err = c.VerifyTx(tx, phone, purpose, code)
 		return err
 	})

@@ -12,7 +12,7 @@ import (
 func (c *Codes) Pending(ctx context.Context, phone, purpose string) (bool, error) {
 	now := c.Svc.Now()
 	var vc VerificationCode
-	err := c.Svc.Store.View(ctx, func(tx Tx) (err error) {
+	err := c.Svc.store.View(ctx, func(tx Tx) (err error) {
 		vc, err = tx.LatestCode(phone, purpose)
 		return err
 	})

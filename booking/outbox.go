@@ -12,13 +12,13 @@ import (
 // RecoverSends marks messages a stopped worker left mid-send as unknown
 // (never re-sent blindly) and returns how many.
 func (s *Service) RecoverSends(ctx context.Context) (n int, err error) {
-	err = s.Store.InTx(ctx, func(tx Tx) (err error) { n, err = tx.RecoverSending(); return err })
+	err = s.store.InTx(ctx, func(tx Tx) (err error) { n, err = tx.RecoverSending(); return err })
 	return n, err
 }
 
 // ClaimMessages claims up to limit messages due at now (codes first).
 func (s *Service) ClaimMessages(ctx context.Context, now time.Time, limit int) (items []OutboxItem, err error) {
-	err = s.Store.InTx(ctx, func(tx Tx) (err error) {
+	err = s.store.InTx(ctx, func(tx Tx) (err error) {
 		items, err = tx.ClaimMessages(now, limit)
 		return err
 	})
@@ -36,7 +36,7 @@ type ProviderBlock struct {
 // refused the number for a while, the block, so that the citizen's next
 // code request is refused and told so instead of being sent again.
 func (s *Service) FinishSend(ctx context.Context, to string, r SendResult, block *ProviderBlock) error {
-	return s.Store.InTx(ctx, func(tx Tx) error {
+	return s.store.InTx(ctx, func(tx Tx) error {
 		if block != nil && block.Level != "" {
 			if err := tx.BlockPhone(to, block.Level, block.Until); err != nil {
 				return err
@@ -49,7 +49,7 @@ func (s *Service) FinishSend(ctx context.Context, to string, r SendResult, block
 // SetDeliveryStatus records a provider's delivery status for the message it
 // knows as sid; changed is false when a later status is already known.
 func (s *Service) SetDeliveryStatus(ctx context.Context, sid, status, errorCode string) (changed bool, err error) {
-	err = s.Store.InTx(ctx, func(tx Tx) (err error) {
+	err = s.store.InTx(ctx, func(tx Tx) (err error) {
 		changed, err = tx.SetDeliveryStatus(sid, status, errorCode)
 		return err
 	})
@@ -70,7 +70,7 @@ type DeliveryReport struct {
 // changed the row and its error (ENotFound for a message nobody knows);
 // what each returns aborts the batch.
 func (s *Service) SetDeliveryReports(ctx context.Context, rs []DeliveryReport, each func(i int, changed bool, err error) error) error {
-	return s.Store.InTx(ctx, func(tx Tx) error {
+	return s.store.InTx(ctx, func(tx Tx) error {
 		for i, r := range rs {
 			changed, err := tx.SetDeliveryReport(r.SID, r.OutboxID, r.Status, r.ErrorCode)
 			if err := each(i, changed, err); err != nil {
@@ -84,24 +84,24 @@ func (s *Service) SetDeliveryReports(ctx context.Context, rs []DeliveryReport, e
 // OutboxRows lists the latest outbox messages (to one number when to is
 // set), for the console.
 func (s *Service) OutboxRows(ctx context.Context, to string, limit int) (rows []OutboxRow, err error) {
-	err = s.Store.View(ctx, func(tx Tx) (err error) { rows, err = tx.OutboxRows(to, limit); return err })
+	err = s.store.View(ctx, func(tx Tx) (err error) { rows, err = tx.OutboxRows(to, limit); return err })
 	return rows, err
 }
 
 // OutboxStats counts outbox rows by status.
 func (s *Service) OutboxStats(ctx context.Context) (st OutboxStats, err error) {
-	err = s.Store.View(ctx, func(tx Tx) (err error) { st, err = tx.OutboxStats(); return err })
+	err = s.store.View(ctx, func(tx Tx) (err error) { st, err = tx.OutboxStats(); return err })
 	return st, err
 }
 
 // AddDevMessage keeps a message the development sender did not send.
 func (s *Service) AddDevMessage(ctx context.Context, m DevMessage) error {
-	return s.Store.InTx(ctx, func(tx Tx) error { return tx.AddDevMessage(m) })
+	return s.store.InTx(ctx, func(tx Tx) error { return tx.AddDevMessage(m) })
 }
 
 // DevMessages lists the development inbox (to one number when to is set).
 func (s *Service) DevMessages(ctx context.Context, to string, limit int) (ms []DevMessage, err error) {
-	err = s.Store.View(ctx, func(tx Tx) (err error) { ms, err = tx.DevMessages(to, limit); return err })
+	err = s.store.View(ctx, func(tx Tx) (err error) { ms, err = tx.DevMessages(to, limit); return err })
 	return ms, err
 }
 
@@ -113,7 +113,7 @@ func (s *Service) DevMessages(ctx context.Context, to string, limit int) (ms []D
 // (ForgetMainlandSend) when the send surely did not go.
 func (s *Service) ReserveMainlandSend(ctx context.Context, to string, hash []byte, now time.Time,
 	rule func(sent [][]byte) string) (id int64, broken string, err error) {
-	err = s.Store.InTx(ctx, func(tx Tx) error {
+	err = s.store.InTx(ctx, func(tx Tx) error {
 		sent, err := tx.RecentSends(to, now.Add(-24*time.Hour))
 		if err != nil {
 			return err
@@ -129,13 +129,13 @@ func (s *Service) ReserveMainlandSend(ctx context.Context, to string, hash []byt
 
 // ForgetMainlandSend drops a recorded send that surely did not go.
 func (s *Service) ForgetMainlandSend(ctx context.Context, id int64) error {
-	return s.Store.InTx(ctx, func(tx Tx) error { return tx.ForgetSend(id) })
+	return s.store.InTx(ctx, func(tx Tx) error { return tx.ForgetSend(id) })
 }
 
 // ClaimInbound claims an inbound SMS by its message id: fresh is false
 // for a repeat, which gets the stored reply.
 func (s *Service) ClaimInbound(ctx context.Context, sid, from string) (reply string, fresh bool, err error) {
-	err = s.Store.InTx(ctx, func(tx Tx) (err error) {
+	err = s.store.InTx(ctx, func(tx Tx) (err error) {
 		reply, fresh, err = tx.ClaimInbound(sid, from, s.Now())
 		return err
 	})
@@ -144,13 +144,13 @@ func (s *Service) ClaimInbound(ctx context.Context, sid, from string) (reply str
 
 // SetInboundReply keeps the reply to an inbound SMS for its repeats.
 func (s *Service) SetInboundReply(ctx context.Context, sid, reply string) error {
-	return s.Store.InTx(ctx, func(tx Tx) error { return tx.SetInboundReply(sid, reply) })
+	return s.store.InTx(ctx, func(tx Tx) error { return tx.SetInboundReply(sid, reply) })
 }
 
 // RecordUps keeps a batch of provider up-messages (Aliyun's push), each
 // received now, in one transaction.
 func (s *Service) RecordUps(ctx context.Context, ups []UpMessage) error {
-	return s.Store.InTx(ctx, func(tx Tx) error {
+	return s.store.InTx(ctx, func(tx Tx) error {
 		for i := range ups {
 			ups[i].ReceivedAt = s.Now()
 			if _, err := tx.RecordUp(ups[i]); err != nil {
@@ -164,7 +164,7 @@ func (s *Service) RecordUps(ctx context.Context, ups []UpMessage) error {
 // PendingUps lists up-messages received after since whose command did not
 // finish and whose claim is older than staleBefore.
 func (s *Service) PendingUps(ctx context.Context, staleBefore, since time.Time, limit int) (seqs []string, err error) {
-	err = s.Store.InTx(ctx, func(tx Tx) (err error) {
+	err = s.store.InTx(ctx, func(tx Tx) (err error) {
 		seqs, err = tx.PendingUps(staleBefore, since, limit)
 		return err
 	})
@@ -174,7 +174,7 @@ func (s *Service) PendingUps(ctx context.Context, staleBefore, since time.Time, 
 // ClaimUp claims a recorded up-message for handling; mine is false when it
 // is handled or another handler claimed it less than lease ago.
 func (s *Service) ClaimUp(ctx context.Context, seq string, lease time.Duration) (m UpMessage, mine bool, err error) {
-	err = s.Store.InTx(ctx, func(tx Tx) (err error) {
+	err = s.store.InTx(ctx, func(tx Tx) (err error) {
 		now := s.Now()
 		m, mine, err = tx.ClaimUp(seq, now, now.Add(-lease))
 		return err
@@ -185,7 +185,7 @@ func (s *Service) ClaimUp(ctx context.Context, seq string, lease time.Duration) 
 // FinishUp queues an up-message's reply (to, when it is a usable number)
 // and marks it handled, in one transaction.
 func (s *Service) FinishUp(ctx context.Context, seq, to string, reply []Message) error {
-	return s.Store.InTx(ctx, func(tx Tx) error {
+	return s.store.InTx(ctx, func(tx Tx) error {
 		if to != "" {
 			for _, m := range reply {
 				m.To = to

@@ -27,12 +27,12 @@ type WebTx interface {
 // PutSiteMessage keeps msg for the next page of the browser whose cookie
 // hashes to browser, replacing any earlier one.
 func (s *Service) PutSiteMessage(ctx context.Context, browser []byte, msg string) error {
-	return s.Store.InTx(ctx, func(tx Tx) error { return tx.PutSiteMessage(browser, msg, s.Now()) })
+	return s.store.InTx(ctx, func(tx Tx) error { return tx.PutSiteMessage(browser, msg, s.Now()) })
 }
 
 // TakeSiteMessage returns and forgets the browser's message, "" when there
 // is none or it is older than since.
 func (s *Service) TakeSiteMessage(ctx context.Context, browser []byte, since time.Time) (msg string, err error) {
-	err = s.Store.InTx(ctx, func(tx Tx) (err error) { msg, err = tx.TakeSiteMessage(browser, since); return err })
+	err = s.store.InTx(ctx, func(tx Tx) (err error) { msg, err = tx.TakeSiteMessage(browser, since); return err })
 	return msg, err
 }

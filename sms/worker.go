@@ -80,7 +80,7 @@ func (w *Worker) Run(ctx context.Context) error {
 // are free sender slots and send-rate tokens (codes first), so after a
 // crash "unknown" still covers just the messages in flight, and a rush no
 // longer waits for one fsync'd commit per message. Finishes run as
-// concurrent InTx calls, which the store's group commit shares.
+// concurrent FinishSend calls, which the store's group commit shares.
 func (w *Worker) Drain(ctx context.Context) (int, error) {
 	w.init()
 	sem := make(chan struct{}, max(1, w.Concurrency))
