@@ -197,7 +197,7 @@ func (b *browser) login(name string) *browser {
 func (e *env) bookingHandle(t testing.TB, id int64) string {
 	t.Helper()
 	var h string
-	if err := e.Store.InTx(ctx, func(tx booking.Tx) (err error) {
+	if err := e.InTx(ctx, func(tx booking.Tx) (err error) {
 		h, err = tx.BookingHandle(id, fmt.Sprintf("handle%c", 'a'+id%26))
 		return err
 	}); err != nil {

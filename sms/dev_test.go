@@ -27,7 +27,7 @@ func TestDevInboxShowsTextAndTemplate(t *testing.T) {
 		t.Fatal(err)
 	}
 	var ms []booking.DevMessage
-	e.Store.View(ctx, func(tx booking.Tx) (err error) { ms, err = tx.DevMessages(c.Phone, 10); return err })
+	e.View(ctx, func(tx booking.Tx) (err error) { ms, err = tx.DevMessages(c.Phone, 10); return err })
 	if len(ms) != 1 {
 		t.Fatalf("inbox: %+v", ms)
 	}

@@ -108,7 +108,7 @@ func (e *env) code(phone string) string {
 		e.t.Fatal(err)
 	}
 	var ms []booking.DevMessage
-	e.Store.View(ctx, func(tx booking.Tx) (err error) { ms, err = tx.DevMessages(phone, 20); return err })
+	e.View(ctx, func(tx booking.Tx) (err error) { ms, err = tx.DevMessages(phone, 20); return err })
 	for _, m := range ms {
 		if m.Kind == booking.MsgCode {
 			return codeRe.FindStringSubmatch(m.Body)[1]

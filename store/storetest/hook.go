@@ -48,3 +48,7 @@ func (e *Env) InTx(ctx context.Context, fn func(booking.Tx) error) error {
 func (e *Env) View(ctx context.Context, fn func(booking.Tx) error) error {
 	return e.Store.View(ctx, fn)
 }
+
+// CloseDB closes the env's database under the service, as a database
+// going away would.
+func (e *Env) CloseDB() error { return e.Store.Close() }
