@@ -153,8 +153,13 @@ func (o Operators) SaveSession(ctx context.Context, tokenHash []byte, cs Console
 	return o.Svc.store.InTx(ctx, func(tx Tx) error { return tx.SaveConsoleSession(tokenHash, cs) })
 }
 
-// Add creates a console account.
+// Add creates a console account: a valid name, a known role, and an office
+// of the catalog, which a clerk must have (EInvalid); a taken name is
+// EConflict.
 func (o Operators) Add(ctx context.Context, op *Operator) error {
+	if err := o.CheckNew(*op); err != nil {
+		return err
+	}
 	return o.Svc.store.InTx(ctx, func(tx Tx) error { return tx.InsertOperator(op) })
 }
 

@@ -11,9 +11,6 @@ import (
 	"yuyue/booking"
 )
 
-// minPassword is the shortest password the console sets.
-const minPassword = 12
-
 // accounts lists the console accounts for an administrator.
 func (c *Console) accounts(ctx *fiber.Ctx) error {
 	ops, err := c.ops().List(ctx.UserContext())
@@ -28,8 +25,8 @@ func (c *Console) accounts(ctx *fiber.Ctx) error {
 }
 
 func passwordProblem(pw string) string {
-	if utf8.RuneCountInString(pw) < minPassword {
-		return "密码至少需要" + strconv.Itoa(minPassword) + "个字符"
+	if utf8.RuneCountInString(pw) < booking.MinOperatorPassword {
+		return "密码至少需要" + strconv.Itoa(booking.MinOperatorPassword) + "个字符"
 	}
 	if booking.WeakPassword(pw) != "" {
 		return "密码过于常见或简单（重复、连续的字符），请换一个不易猜到的密码"
@@ -107,7 +104,7 @@ func (c *Console) setRole(ctx *fiber.Ctx) error {
 	role, office := ctx.FormValue("role"), ctx.FormValue("office")
 	_, known := c.Svc.Catalog.Office(office)
 	switch {
-	case !roles[role]:
+	case !booking.IsOperatorRole(role):
 		return fail(ctx, "/console/operators", "请选择角色")
 	case role == booking.RoleClerk && !known:
 		return fail(ctx, "/console/operators", "受理员须选择受理点")

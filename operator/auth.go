@@ -25,29 +25,34 @@ const (
 // PasswordCost is the bcrypt cost of new passwords; tests lower it.
 var PasswordCost = bcrypt.DefaultCost
 
-// roles of accounts, for `yuyue operator add`.
-var roles = map[string]bool{booking.RoleOperator: true, booking.RoleClerk: true, booking.RoleAdmin: true}
-
-// AddOperator creates a console account with a bcrypt password hash.
+// AddOperator creates a console account with a bcrypt password hash; the
+// rules of a new account are booking.Operators.CheckNew's.
 func AddOperator(svc *booking.Service, name, role, office, password string) (booking.Operator, error) {
-	if err := ValidateName(name); err != nil {
+	ops := booking.Operators{Svc: svc}
+	o := booking.Operator{Name: name, Role: role, Office: office, Active: true, CreatedAt: svc.Now()}
+	if err := ops.CheckNew(o); err != nil {
 		return booking.Operator{}, err
 	}
-	switch {
-	case !roles[role]:
-		return booking.Operator{}, booking.Errorf(booking.EInvalid, "role must be operator, clerk or admin")
-	case role == booking.RoleClerk && office == "":
-		return booking.Operator{}, booking.Errorf(booking.EInvalid, "a clerk needs --office")
-	}
-	if _, ok := svc.Catalog.Office(office); office != "" && !ok {
-		return booking.Operator{}, booking.Errorf(booking.EInvalid, "no office %q in the catalog", office)
-	}
-	o := booking.Operator{Name: name, Role: role, Office: office, Active: true, CreatedAt: svc.Now()}
 	if err := SetPassword(&o, password); err != nil {
 		return booking.Operator{}, err
 	}
-	err := booking.Operators{Svc: svc}.Add(context.Background(), &o)
+	err := ops.Add(context.Background(), &o)
 	return o, err
+}
+
+// SetPassword validates password (booking.ValidateOperatorPassword) and
+// stores its bcrypt hash on o. The caller decides MustChangePassword and
+// writes o.
+func SetPassword(o *booking.Operator, password string) error {
+	if err := booking.ValidateOperatorPassword(password); err != nil {
+		return err
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), PasswordCost)
+	if err != nil {
+		return err
+	}
+	o.PasswordHash = hash
+	return nil
 }
 
 func randomToken() string {

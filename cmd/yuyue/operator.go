@@ -30,7 +30,7 @@ func operatorAddCmd(g *globals, e env) *cobra.Command {
 			"typed twice without echo on a terminal, or one line from a pipe.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := operator.ValidateName(args[0]); err != nil {
+			if err := booking.ValidateOperatorName(args[0]); err != nil {
 				return err
 			}
 			password, err := readSecret(e, "password")
