@@ -10,7 +10,6 @@ import (
 
 	"yuyue/api"
 	"yuyue/booking"
-	"yuyue/sms"
 	"yuyue/store/storetest"
 )
 
@@ -19,7 +18,7 @@ import (
 // citizen still gets codes on their call or signed-in session.
 func TestItem4AnonymousCodesCannotExhaustANumber(t *testing.T) {
 	e := newEnv(t, roomy)
-	codes := &sms.Codes{Svc: e.Svc, Key: []byte("k"), Rules: sms.CodeRules{TTL: 5 * time.Minute, Attempts: 5,
+	codes := &booking.Codes{Svc: e.Svc, Key: []byte("k"), Rules: booking.CodeRules{TTL: 5 * time.Minute, Attempts: 5,
 		ResendAfter: time.Minute, PerHour: 5, PerDay: 10, PerCallerDay: 1000}}
 	app := fiber.New(fiber.Config{Immutable: true, DisableStartupMessage: true})
 	api.New(e.ac, codes, slog.New(slog.NewTextHandler(io.Discard, nil)), roomy).Mount(app)
@@ -40,8 +39,8 @@ func TestItem4AnonymousCodesCannotExhaustANumber(t *testing.T) {
 			t.Fatalf("anonymous code: %d %s", r.status, r.raw)
 		}
 	}
-	if took > sms.AnonPerNumberHour || refused == 0 {
-		t.Fatalf("a stranger got %d codes to one number in 12 minutes (budget %d)", took, sms.AnonPerNumberHour)
+	if took > booking.AnonPerNumberHour || refused == 0 {
+		t.Fatalf("a stranger got %d codes to one number in 12 minutes (budget %d)", took, booking.AnonPerNumberHour)
 	}
 	// the citizen's own call still gets every code of the number's quota
 	for i := range 5 {
@@ -55,8 +54,8 @@ func TestItem4AnonymousCodesCannotExhaustANumber(t *testing.T) {
 	for n := 10; ; n++ {
 		r := ask(storetest.Phone(n))
 		if r.status == 429 {
-			if n-10 != sms.AnonPerAddrHour {
-				t.Fatalf("address refused after %d numbers, budget %d", n-10, sms.AnonPerAddrHour)
+			if n-10 != booking.AnonPerAddrHour {
+				t.Fatalf("address refused after %d numbers, budget %d", n-10, booking.AnonPerAddrHour)
 			}
 			break
 		}

@@ -28,7 +28,7 @@ func TestConcurrentHoldsNeverOversell(t *testing.T) {
 	tokens := make([]string, n)
 	for i := range n {
 		c := e.Citizen(t, i+1)
-		if err := e.Store.InTx(ctx, func(tx booking.Tx) error {
+		if err := e.InTx(ctx, func(tx booking.Tx) error {
 			return tx.PutAccount(booking.Account{CitizenID: c.ID, PasswordHash: hash})
 		}); err != nil {
 			t.Fatal(err)

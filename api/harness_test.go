@@ -33,7 +33,7 @@ type env struct {
 	api    *api.API
 	ac     *booking.Accounts
 	worker *sms.Worker
-	codes  *sms.Codes // tests may change its Rules
+	codes  *booking.Codes // tests may change its Rules
 }
 
 var roomy = present.Limits{IPRate: 1000, IPBurst: 1000, AccountRate: 1000, AccountBurst: 1000, MaxBody: 16 << 10}
@@ -42,9 +42,9 @@ func newEnv(t *testing.T, l present.Limits, catalogYAML ...string) *env {
 	t.Helper()
 	e := storetest.NewEnv(t, catalogYAML...)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	codes := &sms.Codes{Svc: e.Svc, Key: []byte("k"), Rules: sms.CodeRules{TTL: 5 * time.Minute, Attempts: 5,
+	codes := &booking.Codes{Svc: e.Svc, Key: []byte("k"), Rules: booking.CodeRules{TTL: 5 * time.Minute, Attempts: 5,
 		ResendAfter: time.Minute, PerHour: 50, PerDay: 100, PerCallerDay: 1000}}
-	w := &sms.Worker{Store: e.Store, Sender: &sms.DevSender{Store: e.Store, Log: log, Now: e.Clock.Now}, Log: log,
+	w := &sms.Worker{Svc: e.Svc, Sender: &sms.DevSender{Svc: e.Svc, Log: log, Now: e.Clock.Now}, Log: log,
 		Now: e.Clock.Now, Rate: 1000, Concurrency: 1, MaxAttempts: 3, RetryBase: time.Second, Poll: time.Second}
 	pol := booking.DefaultAccountPolicy()
 	pol.Cost = bcrypt.MinCost
@@ -112,7 +112,7 @@ func (e *env) code(phone string) string {
 		e.t.Fatal(err)
 	}
 	var ms []booking.DevMessage
-	e.Store.View(ctx, func(tx booking.Tx) (err error) { ms, err = tx.DevMessages(phone, 20); return err })
+	e.View(ctx, func(tx booking.Tx) (err error) { ms, err = tx.DevMessages(phone, 20); return err })
 	for _, m := range ms {
 		if m.Kind == booking.MsgCode {
 			return codeRe.FindString(m.Body)

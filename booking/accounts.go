@@ -11,7 +11,7 @@ import (
 
 // Accounts are the web and app channels' rules: password accounts on the
 // citizen record, login tokens, and bookings only their owner may touch.
-// Every write goes through Svc.Store; codes are checked by Codes.
+// Every write goes through the service's store; codes are checked by Codes.
 type Accounts struct {
 	Svc    *Service
 	Codes  CodeChecker
@@ -63,7 +63,7 @@ func (ac *Accounts) Register(ctx context.Context, a Actor, r Registration, passw
 		return Citizen{}, err
 	}
 	var result error
-	err = ac.Svc.Store.InTx(ctx, func(tx Tx) (err error) {
+	err = ac.Svc.store.InTx(ctx, func(tx Tx) (err error) {
 		result, err = ac.Codes.VerifyTx(tx, r.Phone, PurposeRegister, code)
 		return err
 	})
@@ -71,7 +71,7 @@ func (ac *Accounts) Register(ctx context.Context, a Actor, r Registration, passw
 		return Citizen{}, err
 	}
 	var c Citizen
-	err = ac.Svc.Store.InTx(ctx, func(tx Tx) error {
+	err = ac.Svc.store.InTx(ctx, func(tx Tx) error {
 		if c, err = ac.citizenFor(tx, a, r); err != nil {
 			return err
 		}

@@ -51,7 +51,7 @@ type AccountTx interface {
 	RevokeCitizenTokens(citizenID int64, keep []byte, at time.Time) error
 }
 
-// CodeChecker checks an SMS code inside the caller's transaction (sms.Codes),
+// CodeChecker checks an SMS code inside the caller's transaction (Codes),
 // so that what the code unlocks is written in the transaction that accepts
 // it. result is the answer for the user (wrong, expired code); err is a
 // failure. A wrong entry is counted even when the caller writes nothing else.

@@ -17,7 +17,7 @@ type ReleaseResult struct {
 func (s *Service) Release(ctx context.Context, a Actor) (ReleaseResult, error) {
 	now := s.Now()
 	var r ReleaseResult
-	err := s.Store.InTx(ctx, func(tx Tx) error {
+	err := s.store.InTx(ctx, func(tx Tx) error {
 		r = ReleaseResult{}
 		hs, err := tx.Bookings(BookingFilter{Statuses: []Status{StatusHeld}, HoldExpiredBefore: now})
 		if err != nil {
@@ -65,7 +65,7 @@ type NoShowResult struct {
 func (s *Service) MarkNoShows(ctx context.Context, a Actor) (NoShowResult, error) {
 	now := s.Now()
 	var r NoShowResult
-	err := s.Store.InTx(ctx, func(tx Tx) error {
+	err := s.store.InTx(ctx, func(tx Tx) error {
 		r = NoShowResult{}
 		bs, err := tx.Bookings(BookingFilter{Statuses: []Status{StatusBooked}, To: DateOf(now, s.loc())})
 		if err != nil {
@@ -142,7 +142,7 @@ func (s *Service) SendReminders(ctx context.Context, a Actor) (int, error) {
 		return 0, nil
 	}
 	n := 0
-	err := s.Store.InTx(ctx, func(tx Tx) error {
+	err := s.store.InTx(ctx, func(tx Tx) error {
 		n = 0
 		bs, err := tx.Bookings(BookingFilter{Statuses: []Status{StatusBooked}, From: tomorrow, To: tomorrow, NotReminded: true})
 		if err != nil {

@@ -19,7 +19,7 @@ func (s *Service) Availability(ctx context.Context, f PlaceFilter) ([]Place, err
 	}
 	var ps []Place
 	var closed []ClosedSlot
-	err := s.Store.View(ctx, func(tx Tx) (err error) {
+	err := s.store.View(ctx, func(tx Tx) (err error) {
 		if err = s.refreshCalendar(tx); err != nil {
 			return err
 		}
@@ -87,7 +87,7 @@ func (s *Service) SwitchHold(ctx context.Context, a Actor, citizenID, placeID in
 func (s *Service) hold(ctx context.Context, a Actor, citizenID, placeID int64, switching bool) (Booking, error) {
 	now := s.Now()
 	var b Booking
-	err := s.Store.InTx(ctx, func(tx Tx) error {
+	err := s.store.InTx(ctx, func(tx Tx) error {
 		c, err := tx.CitizenByID(citizenID)
 		if err != nil {
 			return err
@@ -164,7 +164,7 @@ func (s *Service) releaseOwnHolds(tx Tx, a Actor, citizenID int64, business stri
 // ReleaseHold gives a held place back at once (the caller hung up or started
 // again). Releasing a hold that is no longer held does nothing.
 func (s *Service) ReleaseHold(ctx context.Context, a Actor, holdID int64) error {
-	return s.Store.InTx(ctx, func(tx Tx) error {
+	return s.store.InTx(ctx, func(tx Tx) error {
 		b, err := tx.Booking(holdID)
 		if err != nil || b.Status != StatusHeld {
 			return err
@@ -191,7 +191,7 @@ func (s *Service) releaseTx(tx Tx, a Actor, b Booking) error {
 func (s *Service) Confirm(ctx context.Context, a Actor, holdID int64) (Booking, error) {
 	now := s.Now()
 	var b Booking
-	err := s.Store.InTx(ctx, func(tx Tx) error {
+	err := s.store.InTx(ctx, func(tx Tx) error {
 		var err error
 		if b, err = tx.Booking(holdID); err != nil {
 			return err
@@ -277,7 +277,7 @@ func (s *Service) bookingMessage(kind string, c Citizen, b Booking) Message {
 func (s *Service) Cancel(ctx context.Context, a Actor, bookingID int64) (Booking, error) {
 	now := s.Now()
 	var b Booking
-	err := s.Store.InTx(ctx, func(tx Tx) error {
+	err := s.store.InTx(ctx, func(tx Tx) error {
 		var err error
 		if b, err = tx.Booking(bookingID); err != nil {
 			return err
@@ -316,7 +316,7 @@ func (s *Service) CheckIn(ctx context.Context, a Actor, bookingID int64, present
 		return Booking{}, err
 	}
 	var b Booking
-	err = s.Store.InTx(ctx, func(tx Tx) error {
+	err = s.store.InTx(ctx, func(tx Tx) error {
 		if b, err = tx.Booking(bookingID); err != nil {
 			return err
 		}
@@ -354,7 +354,7 @@ func (s *Service) CheckIn(ctx context.Context, a Actor, bookingID int64, present
 // Complete marks a checked-in booking as served.
 func (s *Service) Complete(ctx context.Context, a Actor, bookingID int64) (Booking, error) {
 	var b Booking
-	err := s.Store.InTx(ctx, func(tx Tx) error {
+	err := s.store.InTx(ctx, func(tx Tx) error {
 		var err error
 		if b, err = tx.Booking(bookingID); err != nil || b.Status == StatusCompleted {
 			return err
@@ -375,7 +375,7 @@ func (s *Service) Complete(ctx context.Context, a Actor, bookingID int64) (Booki
 // their next booking and returns it.
 func (s *Service) ConfirmAttendance(ctx context.Context, a Actor, citizenID int64) (Booking, error) {
 	var b Booking
-	err := s.Store.InTx(ctx, func(tx Tx) error {
+	err := s.store.InTx(ctx, func(tx Tx) error {
 		bs, err := tx.Bookings(BookingFilter{CitizenID: citizenID, Statuses: []Status{StatusBooked}, Limit: 1})
 		if err != nil {
 			return err
@@ -404,7 +404,7 @@ func (s *Service) ActiveBookings(ctx context.Context, citizenID int64) ([]Bookin
 // Bookings lists bookings matching f, soonest first.
 func (s *Service) Bookings(ctx context.Context, f BookingFilter) ([]Booking, error) {
 	var out []Booking
-	err := s.Store.View(ctx, func(tx Tx) (err error) {
+	err := s.store.View(ctx, func(tx Tx) (err error) {
 		out, err = tx.Bookings(f)
 		return err
 	})
@@ -414,7 +414,7 @@ func (s *Service) Bookings(ctx context.Context, f BookingFilter) ([]Booking, err
 // Booking returns one booking.
 func (s *Service) Booking(ctx context.Context, id int64) (Booking, error) {
 	var b Booking
-	err := s.Store.View(ctx, func(tx Tx) (err error) {
+	err := s.store.View(ctx, func(tx Tx) (err error) {
 		b, err = tx.Booking(id)
 		return err
 	})
@@ -427,7 +427,7 @@ func (s *Service) BookingByReference(ctx context.Context, ref string) (Booking, 
 		return Booking{}, Errorf(EInvalid, "not a booking reference")
 	}
 	var b Booking
-	err := s.Store.View(ctx, func(tx Tx) (err error) {
+	err := s.store.View(ctx, func(tx Tx) (err error) {
 		b, err = tx.BookingByReference(ref)
 		return err
 	})

@@ -8,7 +8,7 @@ import "context"
 // commit several operations — and its own state — at once.
 func (s *Service) Bound(tx Tx) *Service {
 	c := *s
-	c.Store = boundStore{tx}
+	c.store = boundStore{tx}
 	return &c
 }
 

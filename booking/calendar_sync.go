@@ -75,7 +75,7 @@ func (s *Service) refreshCalendar(tx Tx) error {
 
 // RefreshCalendar makes the calendar current before a page draws the window.
 func (s *Service) RefreshCalendar(ctx context.Context) error {
-	return s.Store.View(ctx, s.refreshCalendar)
+	return s.store.View(ctx, s.refreshCalendar)
 }
 
 // seedDays lists the catalog file's days of year.
@@ -132,7 +132,7 @@ func (s *Service) seedYears() []int {
 // kept: an administrator's changes survive a restart with the old file.
 // Run at start-up, on every node (it is idempotent).
 func (s *Service) SeedCatalog(ctx context.Context, a Actor) error {
-	err := s.Store.InTx(ctx, func(tx Tx) error {
+	err := s.store.InTx(ctx, func(tx Tx) error {
 		years, err := tx.CalendarYears()
 		if err != nil {
 			return err
@@ -183,7 +183,7 @@ type CatalogState struct {
 // CatalogState reads the current calendar and capacity changes.
 func (s *Service) CatalogState(ctx context.Context) (CatalogState, error) {
 	var st CatalogState
-	err := s.Store.View(ctx, func(tx Tx) (err error) {
+	err := s.store.View(ctx, func(tx Tx) (err error) {
 		if err = s.refreshCalendar(tx); err != nil {
 			return err
 		}

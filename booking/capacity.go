@@ -30,7 +30,7 @@ func (s *Service) SetCapacity(ctx context.Context, a Actor, c CapacityChange, sc
 		return Errorf(EInvalid, "capacity %d is out of range", c.Capacity)
 	}
 	c.CreatedBy, c.CreatedAt = a.Name, s.Now()
-	return s.Store.InTx(ctx, func(tx Tx) error {
+	return s.store.InTx(ctx, func(tx Tx) error {
 		ps, err := tx.Places(PlaceFilter{Office: c.Office, Business: c.Business, From: c.From, To: c.To})
 		if err != nil {
 			return err
@@ -101,7 +101,7 @@ func (s *Service) SetCalendarDay(ctx context.Context, a Actor, d CalendarDay) (e
 	}
 	d.Name = clip(CleanText(d.Name), 40)
 	defer s.forgetCalendarOnError(&err)
-	return s.Store.InTx(ctx, func(tx Tx) error {
+	return s.store.InTx(ctx, func(tx Tx) error {
 		if d.Kind == DayHoliday {
 			n, err := s.liveOn(tx, d.Date)
 			if err != nil {
@@ -145,7 +145,7 @@ func (s *Service) LoadCalendarYear(ctx context.Context, a Actor, year int, days 
 		}
 	}
 	defer s.forgetCalendarOnError(&err)
-	return s.Store.InTx(ctx, func(tx Tx) error {
+	return s.store.InTx(ctx, func(tx Tx) error {
 		for _, d := range days {
 			if d.Kind != DayHoliday {
 				continue
@@ -170,7 +170,7 @@ func (s *Service) LoadCalendarYear(ctx context.Context, a Actor, year int, days 
 // CapacityChanges lists the recorded capacity changes, oldest first.
 func (s *Service) CapacityChanges(ctx context.Context) ([]CapacityChange, error) {
 	var out []CapacityChange
-	err := s.Store.View(ctx, func(tx Tx) (err error) {
+	err := s.store.View(ctx, func(tx Tx) (err error) {
 		out, err = tx.CapacityChanges()
 		return err
 	})

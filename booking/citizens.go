@@ -39,7 +39,7 @@ func (s *Service) Register(ctx context.Context, a Actor, r Registration) (Citize
 		return Citizen{}, err
 	}
 	var c Citizen
-	err = s.Store.InTx(ctx, func(tx Tx) error {
+	err = s.store.InTx(ctx, func(tx Tx) error {
 		old, err := tx.CitizenByIDNumber(r.IDNumber)
 		if err == nil {
 			if old.Phone == r.Phone && old.Name == r.Name {
@@ -77,7 +77,7 @@ func (s *Service) UpdateCitizen(ctx context.Context, a Actor, citizenID int64, c
 		return Citizen{}, Errorf(EInvalid, "nothing to change")
 	}
 	var c Citizen
-	err := s.Store.InTx(ctx, func(tx Tx) error {
+	err := s.store.InTx(ctx, func(tx Tx) error {
 		var err error
 		if c, err = tx.CitizenByID(citizenID); err != nil {
 			return err
@@ -111,7 +111,7 @@ func (s *Service) UpdateCitizen(ctx context.Context, a Actor, citizenID int64, c
 // Deregister ends a registration: the phone and ID become free again. Active
 // bookings are cancelled first, so a deregistered citizen holds no place.
 func (s *Service) Deregister(ctx context.Context, a Actor, citizenID int64, note string) error {
-	return s.Store.InTx(ctx, func(tx Tx) error {
+	return s.store.InTx(ctx, func(tx Tx) error {
 		c, err := tx.CitizenByID(citizenID)
 		if err != nil {
 			return err
@@ -137,7 +137,7 @@ func (s *Service) Deregister(ctx context.Context, a Actor, citizenID int64, note
 // CitizenByPhone finds the active citizen linked to phone (E.164).
 func (s *Service) CitizenByPhone(ctx context.Context, phone string) (Citizen, error) {
 	var c Citizen
-	err := s.Store.View(ctx, func(tx Tx) (err error) {
+	err := s.store.View(ctx, func(tx Tx) (err error) {
 		c, err = tx.CitizenByPhone(phone)
 		return err
 	})
@@ -151,7 +151,7 @@ func (s *Service) CitizenByIDNumber(ctx context.Context, id string) (Citizen, er
 		return Citizen{}, err
 	}
 	var c Citizen
-	err = s.Store.View(ctx, func(tx Tx) (err error) {
+	err = s.store.View(ctx, func(tx Tx) (err error) {
 		c, err = tx.CitizenByIDNumber(id)
 		return err
 	})
@@ -161,7 +161,7 @@ func (s *Service) CitizenByIDNumber(ctx context.Context, id string) (Citizen, er
 // Citizen returns a citizen by internal id.
 func (s *Service) Citizen(ctx context.Context, id int64) (Citizen, error) {
 	var c Citizen
-	err := s.Store.View(ctx, func(tx Tx) (err error) {
+	err := s.store.View(ctx, func(tx Tx) (err error) {
 		c, err = tx.CitizenByID(id)
 		return err
 	})
@@ -174,7 +174,7 @@ func (s *Service) LiftBlacklist(ctx context.Context, a Actor, citizenID int64, r
 	if strings.TrimSpace(reason) == "" {
 		return Errorf(EInvalid, "a reason is required to lift a blacklist")
 	}
-	return s.Store.InTx(ctx, func(tx Tx) error {
+	return s.store.InTx(ctx, func(tx Tx) error {
 		c, err := tx.CitizenByID(citizenID)
 		if err != nil {
 			return err
@@ -192,7 +192,7 @@ func (s *Service) LiftBlacklist(ctx context.Context, a Actor, citizenID int64, r
 
 // SetReminders records a citizen's choice about reminder SMS.
 func (s *Service) SetReminders(ctx context.Context, a Actor, citizenID int64, on bool) error {
-	return s.Store.InTx(ctx, func(tx Tx) error {
+	return s.store.InTx(ctx, func(tx Tx) error {
 		c, err := tx.CitizenByID(citizenID)
 		if err != nil {
 			return err

@@ -82,7 +82,7 @@ func (s *Service) PreviewClosure(ctx context.Context, r ClosureRequest, scope st
 		return ClosureImpact{}, err
 	}
 	var imp ClosureImpact
-	err := s.Store.View(ctx, func(tx Tx) error {
+	err := s.store.View(ctx, func(tx Tx) error {
 		booked, held, err := s.affected(tx, r)
 		imp.Bookings, imp.Holds = len(booked), len(held)
 		if err == nil {
@@ -114,7 +114,7 @@ func (s *Service) Close(ctx context.Context, a Actor, r ClosureRequest, scope st
 	c := Closure{Date: r.Date, Offices: r.Offices, Periods: r.Periods, ReasonClass: r.ReasonClass,
 		Note: clip(CleanText(r.Note), 200), Action: r.Action, CreatedBy: a.Name, CreatedAt: now}
 	var imp ClosureImpact
-	err := s.Store.InTx(ctx, func(tx Tx) error {
+	err := s.store.InTx(ctx, func(tx Tx) error {
 		imp = ClosureImpact{}
 		if err := tx.InsertClosure(&c); err != nil {
 			return err
@@ -262,7 +262,7 @@ func pickPlace(ps []Place, start string) int {
 // Reopen ends a closure: its offices and periods take bookings again from
 // now on. What the closure cancelled or moved stays so.
 func (s *Service) Reopen(ctx context.Context, a Actor, id int64, scope string) error {
-	return s.Store.InTx(ctx, func(tx Tx) error {
+	return s.store.InTx(ctx, func(tx Tx) error {
 		c, err := tx.Closure(id)
 		if err != nil {
 			return err
@@ -284,7 +284,7 @@ func (s *Service) Reopen(ctx context.Context, a Actor, id int64, scope string) e
 func (s *Service) ClosureStatus(ctx context.Context, id int64) (Closure, ClosureProgress, error) {
 	var c Closure
 	var p ClosureProgress
-	err := s.Store.View(ctx, func(tx Tx) (err error) {
+	err := s.store.View(ctx, func(tx Tx) (err error) {
 		if c, err = tx.Closure(id); err != nil {
 			return err
 		}
@@ -297,7 +297,7 @@ func (s *Service) ClosureStatus(ctx context.Context, id int64) (Closure, Closure
 // Closures lists the latest closures, newest first.
 func (s *Service) Closures(ctx context.Context, limit int) ([]Closure, error) {
 	var out []Closure
-	err := s.Store.View(ctx, func(tx Tx) (err error) {
+	err := s.store.View(ctx, func(tx Tx) (err error) {
 		out, err = tx.Closures(limit)
 		return err
 	})

@@ -48,7 +48,7 @@ func (ac *Accounts) Login(ctx context.Context, login, password, channel string) 
 	now, attempt := ac.Svc.Now(), ""
 	var c Citizen
 	var acct Account
-	err := ac.Svc.Store.InTx(ctx, func(tx Tx) (err error) {
+	err := ac.Svc.store.InTx(ctx, func(tx Tx) (err error) {
 		c, err = ac.findLogin(tx, login)
 		if err == nil {
 			acct, err = tx.Account(c.ID)
@@ -78,7 +78,7 @@ func (ac *Accounts) Login(ctx context.Context, login, password, channel string) 
 // auditFailure records a wrong password (citizenID 0: a login naming no
 // account), in a write of its own like every failure.
 func (ac *Accounts) auditFailure(ctx context.Context, citizenID int64, channel string) error {
-	return ac.Svc.Store.InTx(ctx, func(tx Tx) error {
+	return ac.Svc.store.InTx(ctx, func(tx Tx) error {
 		return ac.Svc.audit(tx, Actor{Name: "login", Channel: channel}, "account.login_failed", citizenID, 0, "wrong password")
 	})
 }
@@ -96,7 +96,7 @@ func (ac *Accounts) issue(ctx context.Context, citizenID int64, channel string, 
 	tok, hash := NewToken()
 	csrf, _ := NewToken()
 	t := CitizenToken{TokenHash: hash, CitizenID: citizenID, Channel: channel, CSRF: csrf, CreatedAt: now, ExpiresAt: now.Add(ttl)}
-	err := ac.Svc.Store.InTx(ctx, func(tx Tx) error {
+	err := ac.Svc.store.InTx(ctx, func(tx Tx) error {
 		if reset {
 			a, err := tx.Account(citizenID)
 			if err != nil {
@@ -122,7 +122,7 @@ func (ac *Accounts) Authenticate(ctx context.Context, tok string) (Citizen, Citi
 	if tok == "" {
 		return c, t, Errorf(EUnauthorized, "no_token")
 	}
-	err := ac.Svc.Store.View(ctx, func(tx Tx) (err error) {
+	err := ac.Svc.store.View(ctx, func(tx Tx) (err error) {
 		if t, err = tx.CitizenToken(HashToken(tok), ac.Svc.Now()); err != nil {
 			return err
 		}
@@ -139,7 +139,7 @@ func (ac *Accounts) Authenticate(ctx context.Context, tok string) (Citizen, Citi
 // for the request, so that what was checked is what is revoked. Revoking
 // an unknown token does nothing.
 func (ac *Accounts) Logout(ctx context.Context, tokenHash []byte) error {
-	return ac.Svc.Store.InTx(ctx, func(tx Tx) error {
+	return ac.Svc.store.InTx(ctx, func(tx Tx) error {
 		return tx.RevokeCitizenToken(tokenHash, ac.Svc.Now())
 	})
 }

@@ -36,7 +36,7 @@ func (ac *Accounts) ConfirmWithCode(ctx context.Context, a Actor, c Citizen, hol
 		return b, Errorf(EExpired, "the hold has expired")
 	}
 	var result error
-	err = ac.Svc.Store.InTx(ctx, func(tx Tx) (err error) {
+	err = ac.Svc.store.InTx(ctx, func(tx Tx) (err error) {
 		result, err = ac.Codes.VerifyTx(tx, c.Phone, PurposeBooking, code)
 		return err
 	})

@@ -10,7 +10,7 @@ func (ac *Accounts) ChangePassword(ctx context.Context, a Actor, c Citizen, keep
 		return err
 	}
 	var acct Account
-	err := ac.Svc.Store.InTx(ctx, func(tx Tx) (err error) {
+	err := ac.Svc.store.InTx(ctx, func(tx Tx) (err error) {
 		if acct, err = tx.Account(c.ID); err != nil {
 			return err
 		}
@@ -27,7 +27,7 @@ func (ac *Accounts) ChangePassword(ctx context.Context, a Actor, c Citizen, keep
 	if err != nil {
 		return err
 	}
-	return ac.Svc.Store.InTx(ctx, func(tx Tx) error {
+	return ac.Svc.store.InTx(ctx, func(tx Tx) error {
 		return ac.setPassword(tx, a, c.ID, hash, keep, "password changed")
 	})
 }
@@ -61,7 +61,7 @@ func (ac *Accounts) ResetPassword(ctx context.Context, a Actor, idNumber, phone,
 		return err
 	}
 	var result error
-	err = ac.Svc.Store.InTx(ctx, func(tx Tx) error {
+	err = ac.Svc.store.InTx(ctx, func(tx Tx) error {
 		if result, err = ac.Codes.VerifyTx(tx, r.Phone, PurposePassword, code); err != nil || result != nil {
 			return err
 		}

@@ -15,7 +15,7 @@ const (
 // Service carries out every operation the channels offer, enforcing the rules
 // inside store transactions.
 type Service struct {
-	Store   Store
+	store   Store
 	Catalog *Catalog
 	Rules   Rules
 	Now     func() time.Time
@@ -25,7 +25,7 @@ type Service struct {
 
 // NewService returns a Service with the real clock and reference generator.
 func NewService(st Store, cat *Catalog, rules Rules) *Service {
-	return &Service{Store: st, Catalog: cat, Rules: rules, Now: time.Now, NewReference: NewReference}
+	return &Service{store: st, Catalog: cat, Rules: rules, Now: time.Now, NewReference: NewReference}
 }
 
 func (s *Service) loc() *time.Location { return s.Catalog.Calendar.Loc }
@@ -47,7 +47,7 @@ func (s *Service) Window() []Date {
 // catalog changes and by the slots job.
 func (s *Service) OpenPlaces(ctx context.Context) (int, error) {
 	var n int
-	err := s.Store.InTx(ctx, func(tx Tx) (err error) {
+	err := s.store.InTx(ctx, func(tx Tx) (err error) {
 		n, err = s.openPlacesTx(tx)
 		return err
 	})
@@ -87,7 +87,7 @@ func (s *Service) MarkPhoneVerified(ctx context.Context, tx Tx, phone, purpose s
 // PhoneVerified reports whether phone passed a code for purpose recently.
 func (s *Service) PhoneVerified(ctx context.Context, phone, purpose string) (bool, error) {
 	var ok bool
-	err := s.Store.View(ctx, func(tx Tx) (err error) {
+	err := s.store.View(ctx, func(tx Tx) (err error) {
 		ok, err = tx.PhoneVerified(phone, purpose, s.Now())
 		return err
 	})
@@ -97,7 +97,7 @@ func (s *Service) PhoneVerified(ctx context.Context, phone, purpose string) (boo
 // AuditLog lists audit entries.
 func (s *Service) AuditLog(ctx context.Context, f AuditFilter) ([]AuditEntry, error) {
 	var out []AuditEntry
-	err := s.Store.View(ctx, func(tx Tx) (err error) {
+	err := s.store.View(ctx, func(tx Tx) (err error) {
 		out, err = tx.AuditLog(f)
 		return err
 	})

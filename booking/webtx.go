@@ -1,6 +1,9 @@
 package booking
 
-import "time"
+import (
+	"context"
+	"time"
+)
 
 // WebTx is what the web and app channels add to a transaction: what they
 // keep server-side instead of in a URL, and the anonymous code budgets.
@@ -19,4 +22,17 @@ type WebTx interface {
 	// CountAnonymousCodes counts the codes to phone since then that
 	// requests without a session asked for (caller "anon:…").
 	CountAnonymousCodes(phone string, since time.Time) (int, error)
+}
+
+// PutSiteMessage keeps msg for the next page of the browser whose cookie
+// hashes to browser, replacing any earlier one.
+func (s *Service) PutSiteMessage(ctx context.Context, browser []byte, msg string) error {
+	return s.store.InTx(ctx, func(tx Tx) error { return tx.PutSiteMessage(browser, msg, s.Now()) })
+}
+
+// TakeSiteMessage returns and forgets the browser's message, "" when there
+// is none or it is older than since.
+func (s *Service) TakeSiteMessage(ctx context.Context, browser []byte, since time.Time) (msg string, err error) {
+	err = s.store.InTx(ctx, func(tx Tx) (err error) { msg, err = tx.TakeSiteMessage(browser, since); return err })
+	return msg, err
 }

@@ -38,7 +38,7 @@ func TestPromptsFollowTheConfiguration(t *testing.T) {
 		h.e.Svc.Rules.BanStrikes, h.e.Svc.Rules.BanMonths = 4, 9
 		c := h.e.Citizen(t, 5)
 		c.BannedUntil = storetest.At("2027-03-01 10:30")
-		h.e.Store.InTx(ctx, func(tx booking.Tx) error { return tx.UpdateCitizen(c) })
+		h.e.InTx(ctx, func(tx booking.Tx) error { return tx.UpdateCitizen(c) })
 		p := h.dial(c.Phone).press("1")
 		p.press(p.code(c.Phone)).expect("menu", "因9个月内爽约4次")
 	})

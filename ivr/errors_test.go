@@ -11,7 +11,7 @@ import (
 func TestInternalErrorStillAnswersTwiML(t *testing.T) {
 	h := newHarness(t, true)
 	p := h.dial(storetest.Phone(1))
-	h.e.Store.Close() // the database goes away mid-call
+	h.e.CloseDB() // the database goes away mid-call
 	for _, path := range []string{"/twilio/voice", p.action} {
 		code, xml := h.post(path, p.form(url.Values{"Digits": {"1"}}))
 		said, _ := checkTwiML(t, xml)

@@ -154,7 +154,7 @@ func TestFailurePaths(t *testing.T) {
 		h := newHarness(t, true)
 		c := h.e.Citizen(t, 5)
 		c.BannedUntil = storetest.At("2027-03-01 10:30")
-		h.e.Store.InTx(ctx, func(tx booking.Tx) error { return tx.UpdateCitizen(c) })
+		h.e.InTx(ctx, func(tx booking.Tx) error { return tx.UpdateCitizen(c) })
 		p := h.dial(c.Phone).press("1")
 		if p.expect("code"); strings.Contains(p.said, "暂停") {
 			t.Fatalf("the blacklist was told before the code: %s", p.said)
@@ -222,7 +222,7 @@ func TestFailurePaths(t *testing.T) {
 			t.Fatalf("no transfer:\n%s", p.xml)
 		}
 		var recs []booking.CallRecord
-		h.e.Store.View(ctx, func(tx booking.Tx) (err error) {
+		h.e.View(ctx, func(tx booking.Tx) (err error) {
 			recs, err = tx.Transfers(h.e.Clock.Now().Add(-30 * time.Minute))
 			return err
 		})

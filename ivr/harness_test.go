@@ -39,7 +39,7 @@ type harness struct {
 	app    *fiber.App
 	fake   *twiliotest.Fake
 	worker *sms.Worker
-	codes  *sms.Codes // tests may change its Rules before dialling
+	codes  *booking.Codes // tests may change its Rules before dialling
 	calls  int
 
 	mkApp func(*booking.Service) *fiber.App // another node's app (nodes_test.go)
@@ -62,9 +62,9 @@ func newHarness(t testing.TB, withOperator bool, catalogYAML ...string) *harness
 	// order, so the last code it holds for a number is the newest code
 	// issued (two concurrent sends of an old and a new code could arrive
 	// the other way round, and a test would type the replaced one).
-	w := &sms.Worker{Store: e.Store, Sender: sender, Log: log, Now: e.Clock.Now, Rate: 1000, Concurrency: 1,
+	w := &sms.Worker{Svc: e.Svc, Sender: sender, Log: log, Now: e.Clock.Now, Rate: 1000, Concurrency: 1,
 		MaxAttempts: 3, RetryBase: time.Second, Poll: time.Second}
-	codes := &sms.Codes{Svc: e.Svc, Key: []byte("k"), Rules: sms.CodeRules{TTL: 5 * time.Minute, Attempts: 5,
+	codes := &booking.Codes{Svc: e.Svc, Key: []byte("k"), Rules: booking.CodeRules{TTL: 5 * time.Minute, Attempts: 5,
 		ResendAfter: time.Minute, PerHour: 50, PerDay: 100, PerCallerDay: 100}}
 	voice := ivr.Voice{ZHLanguage: "cmn-CN", ZHVoice: "Polly.Zhiyu", ENLanguage: "en-US", ENVoice: "Polly.Joanna",
 		SpeechLanguage: "cmn-Hans-CN", Timeout: 6, ElderAge: 65}
@@ -81,7 +81,7 @@ func newHarness(t testing.TB, withOperator bool, catalogYAML ...string) *harness
 }
 
 // newApp is one node's voice webhooks on svc.
-func newApp(t testing.TB, svc *booking.Service, codes *sms.Codes, voice ivr.Voice, log *slog.Logger) *fiber.App {
+func newApp(t testing.TB, svc *booking.Service, codes *booking.Codes, voice ivr.Voice, log *slog.Logger) *fiber.App {
 	t.Helper()
 	v, err := ivr.New(svc, codes, voice, publicURL, make([]byte, 32), log)
 	if err != nil {

@@ -6,14 +6,13 @@ import (
 	"strconv"
 
 	"yuyue/booking"
-	"yuyue/sms"
 )
 
 // IVR drives calls: it loads a call's session, applies one input, saves the
 // session and renders what the caller hears next.
 type IVR struct {
 	Svc       *booking.Service
-	Codes     *sms.Codes
+	Codes     *booking.Codes
 	Voice     Voice
 	PublicURL string
 	Log       *slog.Logger
@@ -25,7 +24,7 @@ type IVR struct {
 }
 
 // New builds the IVR; sealKey (32 bytes) protects ID numbers in sessions.
-func New(svc *booking.Service, codes *sms.Codes, voice Voice, publicURL string, sealKey []byte, log *slog.Logger) (*IVR, error) {
+func New(svc *booking.Service, codes *booking.Codes, voice Voice, publicURL string, sealKey []byte, log *slog.Logger) (*IVR, error) {
 	s, err := newSealer(sealKey)
 	if err != nil {
 		return nil, err
@@ -38,7 +37,7 @@ func New(svc *booking.Service, codes *sms.Codes, voice Voice, publicURL string, 
 type call struct {
 	v      *IVR
 	svc    *booking.Service
-	codes  *sms.Codes
+	codes  *booking.Codes
 	ctx    context.Context
 	rec    booking.CallRecord
 	s      *Session
@@ -55,11 +54,7 @@ func (c *call) step() Step { return Step(c.rec.Step) }
 
 // load reads the stored call, or ErrNotFound.
 func (v *IVR) load(ctx context.Context, sid string) (*call, error) {
-	var rec booking.CallRecord
-	err := v.Svc.Store.View(ctx, func(tx booking.Tx) (err error) {
-		rec, err = tx.Call(sid)
-		return err
-	})
+	rec, err := v.Svc.Call(ctx, sid)
 	if err != nil {
 		return nil, err
 	}
@@ -77,19 +72,20 @@ func (v *IVR) newCall(ctx context.Context, rec booking.CallRecord, s *Session) *
 
 // save writes the session if no other request advanced the call meanwhile.
 func (c *call) save(prevSeq int, insert bool) error {
-	return c.v.Svc.Store.InTx(c.ctx, func(tx booking.Tx) error { return c.saveIn(tx, prevSeq, insert) })
+	if err := c.seal(); err != nil {
+		return err
+	}
+	return c.v.Svc.SaveCall(c.ctx, c.rec, prevSeq, insert)
 }
 
-func (c *call) saveIn(tx booking.Tx, prevSeq int, insert bool) error {
+// seal puts the encoded session into the call record.
+func (c *call) seal() error {
 	data, err := c.s.encode(c.v.sealer, c.rec.SID)
 	if err != nil {
 		return err
 	}
 	c.rec.Data, c.rec.UpdatedAt = data, c.v.Svc.Now()
-	if insert {
-		return tx.InsertCall(c.rec)
-	}
-	return tx.UpdateCall(c.rec, prevSeq)
+	return nil
 }
 
 // applyAndSave applies one input and saves the session in a single transaction:
@@ -109,16 +105,16 @@ func (c *call) applyAndSave(in input) error {
 // and saves the session in it under the seq compare-and-set.
 func (c *call) inTx(fn func() error) error {
 	prev := c.rec.Seq
-	err := c.v.Svc.Store.InTx(c.ctx, func(tx booking.Tx) error {
-		c.svc = c.v.Svc.Bound(tx)
+	err := c.v.Svc.Step(c.ctx, prev, func(bound *booking.Service) (booking.CallRecord, error) {
+		c.svc = bound
 		codes := *c.v.Codes
 		codes.Svc, codes.Kick = c.svc, func() { c.kicked = true }
 		c.codes = &codes
 		if err := fn(); err != nil {
-			return err
+			return booking.CallRecord{}, err
 		}
 		c.rec.Seq = prev + 1
-		return c.saveIn(tx, prev, false)
+		return c.rec, c.seal()
 	})
 	c.svc, c.codes = c.v.Svc, c.v.Codes // the transaction is over
 	if err == nil && c.kicked && c.v.Codes.Kick != nil {

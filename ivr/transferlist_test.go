@@ -15,7 +15,7 @@ func TestOnlyTransferredCallsAreListed(t *testing.T) {
 	listed := func(h *harness) int {
 		t.Helper()
 		var recs []booking.CallRecord
-		err := h.e.Store.View(ctx, func(tx booking.Tx) (err error) {
+		err := h.e.View(ctx, func(tx booking.Tx) (err error) {
 			recs, err = tx.Transfers(h.e.Clock.Now().Add(-time.Hour))
 			return err
 		})

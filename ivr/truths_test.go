@@ -20,7 +20,7 @@ func TestPromptsSayTheConfiguredRules(t *testing.T) {
 	p.expect("menu", "已超过取消时限", "预约日前一天下午五点以后不能取消")
 
 	c.BannedUntil = storetest.At("2027-03-01 10:30")
-	h.e.Store.InTx(ctx, func(tx booking.Tx) error { return tx.UpdateCitizen(c) })
+	h.e.InTx(ctx, func(tx booking.Tx) error { return tx.UpdateCitizen(c) })
 	h.e.Clock.Advance(61e9)
 	p = h.dial(c.Phone).press("1").verify(c.Phone)
 	if !strings.Contains(p.said, "因12个月内爽约4次") || strings.Contains(p.said, "6个月") {

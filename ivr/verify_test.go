@@ -20,7 +20,7 @@ func victim(t *testing.T, h *harness, n int) (booking.Citizen, booking.Booking) 
 	c := h.e.Citizen(t, n)
 	b := h.e.Book(t, c, h.e.Place(t, "FT01", "idcard", "2026-12-03", "14:00"))
 	c.BannedUntil = storetest.At("2027-03-01 10:30")
-	if err := h.e.Store.InTx(ctx, func(tx booking.Tx) error { return tx.UpdateCitizen(c) }); err != nil {
+	if err := h.e.InTx(ctx, func(tx booking.Tx) error { return tx.UpdateCitizen(c) }); err != nil {
 		t.Fatal(err)
 	}
 	return c, b
@@ -235,7 +235,7 @@ func TestUnsignedPartsOfAWebhookAreRefused(t *testing.T) {
 		t.Fatalf("the refused requests moved the call: %s then %s", before, p.action)
 	}
 	var rec booking.CallRecord
-	err := h.e.Store.View(ctx, func(tx booking.Tx) (err error) { rec, err = tx.Call("CAquery"); return err })
+	err := h.e.View(ctx, func(tx booking.Tx) (err error) { rec, err = tx.Call("CAquery"); return err })
 	if booking.ErrorCode(err) != booking.ENotFound {
 		t.Fatalf("a call was created from query parameters: %+v %v", rec, err)
 	}

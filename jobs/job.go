@@ -5,7 +5,6 @@ package jobs
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -61,29 +60,7 @@ var actor = func(name string) booking.Actor {
 	return booking.Actor{Name: "job:" + name, Channel: booking.ChannelJob}
 }
 
-// errRollback ends a dry run's transactions without committing.
-var errRollback = errors.New("dry run: rolled back")
-
-// dryStore runs every transaction and rolls it back, so a job reports what
-// it would do and changes nothing.
-type dryStore struct{ booking.Store }
-
-func (d dryStore) InTx(ctx context.Context, fn func(booking.Tx) error) error {
-	err := d.Store.InTx(ctx, func(tx booking.Tx) error {
-		if err := fn(tx); err != nil {
-			return err
-		}
-		return errRollback
-	})
-	if errors.Is(err, errRollback) {
-		return nil
-	}
-	return err
-}
-
 // DryRun returns a copy of svc whose writes are rolled back.
 func DryRun(svc *booking.Service) *booking.Service {
-	c := *svc
-	c.Store = dryStore{svc.Store}
-	return &c
+	return svc.DryRun()
 }

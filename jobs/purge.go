@@ -27,11 +27,7 @@ func (j Purge) Run(ctx context.Context, svc *booking.Service) (Result, error) {
 		AuditBefore:      now.Add(-j.Retention.Audit),
 		KeepNoShowsSince: now.AddDate(0, -svc.Rules.BanMonths, 0),
 	}
-	var r booking.PurgeResult
-	err := svc.Store.InTx(ctx, func(tx booking.Tx) (err error) {
-		r, err = tx.Purge(p)
-		return err
-	})
+	r, err := svc.Purge(ctx, p)
 	if err != nil {
 		return Result(r), err
 	}

@@ -19,9 +19,7 @@ const consoleIdleKept = 8 * time.Hour
 // purgeConsole deletes ended console sessions and old login failures, and
 // adds the counts to res.
 func purgeConsole(ctx context.Context, svc *booking.Service, now time.Time, res Result) error {
-	return svc.Store.InTx(ctx, func(tx booking.Tx) error {
-		s, f, err := tx.PurgeConsole(now, now.Add(-consoleIdleKept), now.Add(-consoleFailuresKept))
-		res["console_sessions"], res["login_failures"] = s, f
-		return err
-	})
+	s, f, err := svc.PurgeConsole(ctx, now, now.Add(-consoleIdleKept), now.Add(-consoleFailuresKept))
+	res["console_sessions"], res["login_failures"] = s, f
+	return err
 }

@@ -12,7 +12,7 @@ import (
 func TestPurgeEndsOldConsoleSessionsAndLoginFailures(t *testing.T) {
 	e := storetest.NewEnv(t)
 	now := e.Clock.Now()
-	err := e.Store.InTx(ctx, func(tx booking.Tx) error {
+	err := e.InTx(ctx, func(tx booking.Tx) error {
 		o := booking.Operator{Name: "op", Role: booking.RoleOperator, PasswordHash: []byte("x"), Active: true, CreatedAt: now}
 		if err := tx.InsertOperator(&o); err != nil {
 			return err
@@ -35,7 +35,7 @@ func TestPurgeEndsOldConsoleSessionsAndLoginFailures(t *testing.T) {
 	if r["console_sessions"] != 1 || r["login_failures"] != 2 {
 		t.Fatalf("purge: %v", r)
 	}
-	e.Store.View(ctx, func(tx booking.Tx) error {
+	e.View(ctx, func(tx booking.Tx) error {
 		if _, err := tx.OperatorSession([]byte{1}, now); err != nil {
 			t.Fatalf("the live session went: %v", err)
 		}

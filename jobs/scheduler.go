@@ -83,11 +83,7 @@ func (s *Scheduler) Entries() []cron.Entry { return s.cron.Entries() }
 
 // Fire claims (job, fire) and runs the job if this process got the claim.
 func (s *Scheduler) Fire(ctx context.Context, job Job, fire time.Time) (ran bool, err error) {
-	var claimed bool
-	err = s.Svc.Store.InTx(ctx, func(tx booking.Tx) (err error) {
-		claimed, err = tx.ClaimFire(job.Name(), fire, s.ID, s.Svc.Now())
-		return err
-	})
+	claimed, err := s.Svc.ClaimFire(ctx, job.Name(), fire, s.ID)
 	if err != nil || !claimed {
 		if err != nil {
 			s.Log.Error("job claim failed", "job", job.Name(), "err", err)
@@ -99,9 +95,7 @@ func (s *Scheduler) Fire(ctx context.Context, job Job, fire time.Time) (ran bool
 	if runErr != nil {
 		errText = runErr.Error()
 	}
-	err = s.Svc.Store.InTx(ctx, func(tx booking.Tx) error {
-		return tx.FinishFire(job.Name(), fire, s.Svc.Now(), r.String(), errText)
-	})
+	err = s.Svc.FinishFire(ctx, job.Name(), fire, r.String(), errText)
 	return true, firstErr(runErr, err)
 }
 

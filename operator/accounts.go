@@ -11,16 +11,9 @@ import (
 	"yuyue/booking"
 )
 
-// minPassword is the shortest password the console sets.
-const minPassword = 12
-
 // accounts lists the console accounts for an administrator.
 func (c *Console) accounts(ctx *fiber.Ctx) error {
-	var ops []booking.Operator
-	err := c.Svc.Store.View(ctx.UserContext(), func(tx booking.Tx) (err error) {
-		ops, err = tx.Operators()
-		return err
-	})
+	ops, err := c.ops().List(ctx.UserContext())
 	if err != nil {
 		return err
 	}
@@ -32,8 +25,8 @@ func (c *Console) accounts(ctx *fiber.Ctx) error {
 }
 
 func passwordProblem(pw string) string {
-	if utf8.RuneCountInString(pw) < minPassword {
-		return "密码至少需要" + strconv.Itoa(minPassword) + "个字符"
+	if utf8.RuneCountInString(pw) < booking.MinOperatorPassword {
+		return "密码至少需要" + strconv.Itoa(booking.MinOperatorPassword) + "个字符"
 	}
 	if booking.WeakPassword(pw) != "" {
 		return "密码过于常见或简单（重复、连续的字符），请换一个不易猜到的密码"
@@ -65,23 +58,8 @@ func (c *Console) addAccount(ctx *fiber.Ctx) error {
 
 // changeAccount applies change to an account, ends its sessions and audits.
 func (c *Console) changeAccount(ctx *fiber.Ctx, id int64, action string, change func(*booking.Operator)) error {
-	return c.Svc.Store.InTx(ctx.UserContext(), func(tx booking.Tx) error {
-		o, err := tx.OperatorByID(id)
-		if err != nil {
-			return err
-		}
-		change(&o)
-		o.UpdatedAt = c.Svc.Now()
-		if err := tx.UpdateOperator(o); err != nil {
-			return err
-		}
-		if action != "operator.add" && action != "operator.enable" {
-			if err := tx.DeleteOperatorSessions(o.ID); err != nil {
-				return err
-			}
-		}
-		return tx.Audit(booking.AuditEntry{At: o.UpdatedAt, Actor: c.op(ctx).Name, Channel: booking.ChannelOperator,
-			Action: action, Detail: "账户 " + o.Name + "（" + c.roleText(o) + "）"})
+	return c.ops().Change(ctx.UserContext(), c.op(ctx).Name, id, action, change, func(o booking.Operator) string {
+		return "账户 " + o.Name + "（" + c.roleText(o) + "）"
 	})
 }
 
@@ -126,7 +104,7 @@ func (c *Console) setRole(ctx *fiber.Ctx) error {
 	role, office := ctx.FormValue("role"), ctx.FormValue("office")
 	_, known := c.Svc.Catalog.Office(office)
 	switch {
-	case !roles[role]:
+	case !booking.IsOperatorRole(role):
 		return fail(ctx, "/console/operators", "请选择角色")
 	case officeScoped(role) && !known:
 		return fail(ctx, "/console/operators", "受理员和受理点负责人须选择受理点")

@@ -13,7 +13,7 @@ import (
 func account(t *testing.T, e *env, name string) booking.Operator {
 	t.Helper()
 	var o booking.Operator
-	if err := e.Store.View(ctx, func(tx booking.Tx) (err error) { o, err = tx.OperatorByName(name); return err }); err != nil {
+	if err := e.View(ctx, func(tx booking.Tx) (err error) { o, err = tx.OperatorByName(name); return err }); err != nil {
 		t.Fatal(err)
 	}
 	return o

@@ -33,11 +33,8 @@ func (c *Console) auditFilter(ctx *fiber.Ctx) (auditQuery, booking.AuditFilter, 
 		f.To = d.AddDays(1).At(0, 0, shanghai)
 	}
 	if q.Citizen != "" {
-		err := c.Svc.Store.View(ctx.UserContext(), func(tx booking.Tx) (err error) {
-			f.CitizenID, err = tx.CitizenByHandle(q.Citizen)
-			return err
-		})
-		if err != nil {
+		var err error
+		if f.CitizenID, err = c.ops().CitizenIDByHandle(ctx.UserContext(), q.Citizen); err != nil {
 			return q, f, fiber.ErrNotFound
 		}
 	}
@@ -75,24 +72,11 @@ func (c *Console) audit(ctx *fiber.Ctx) error {
 }
 
 func (c *Console) auditRows(ctx *fiber.Ctx, f booking.AuditFilter) ([]auditRow, error) {
+	es, hs, err := c.ops().AuditWithHandles(ctx.UserContext(), f)
 	var rows []auditRow
-	err := c.Svc.Store.View(ctx.UserContext(), func(tx booking.Tx) error {
-		es, err := tx.AuditLog(f)
-		if err != nil {
-			return err
-		}
-		var ids []int64
-		for _, e := range es {
-			if e.CitizenID != 0 {
-				ids = append(ids, e.CitizenID)
-			}
-		}
-		hs, err := tx.CitizenHandles(ids)
-		for _, e := range es {
-			rows = append(rows, auditRow{e, hs[e.CitizenID]})
-		}
-		return err
-	})
+	for _, e := range es {
+		rows = append(rows, auditRow{e, hs[e.CitizenID]})
+	}
 	return rows, err
 }
 
@@ -177,11 +161,7 @@ func (c *Console) inbox(ctx *fiber.Ctx) error {
 	if !c.Dev {
 		return fiber.ErrNotFound
 	}
-	var ms []booking.DevMessage
-	err := c.Svc.Store.View(ctx.UserContext(), func(tx booking.Tx) (err error) {
-		ms, err = tx.DevMessages("", 100)
-		return err
-	})
+	ms, err := c.Svc.DevMessages(ctx.UserContext(), "", 100)
 	if err != nil {
 		return err
 	}

@@ -25,34 +25,38 @@ const (
 // PasswordCost is the bcrypt cost of new passwords; tests lower it.
 var PasswordCost = bcrypt.DefaultCost
 
-// roles of accounts, for `yuyue operator add`.
-var roles = map[string]bool{booking.RoleOperator: true, booking.RoleClerk: true, booking.RoleAdmin: true, booking.RoleManager: true}
-
-// AddOperator creates a console account with a bcrypt password hash.
+// AddOperator creates a console account with a bcrypt password hash; the
+// rules of a new account are booking.Operators.CheckNew's.
 func AddOperator(svc *booking.Service, name, role, office, password string) (booking.Operator, error) {
-	if err := ValidateName(name); err != nil {
+	ops := booking.Operators{Svc: svc}
+	o := booking.Operator{Name: name, Role: role, Office: office, Active: true, CreatedAt: svc.Now()}
+	if err := ops.CheckNew(o); err != nil {
 		return booking.Operator{}, err
 	}
-	switch {
-	case !roles[role]:
-		return booking.Operator{}, booking.Errorf(booking.EInvalid, "role must be operator, clerk, manager or admin")
-	case officeScoped(role) && office == "":
-		return booking.Operator{}, booking.Errorf(booking.EInvalid, "a %s needs --office", role)
-	}
-	if _, ok := svc.Catalog.Office(office); office != "" && !ok {
-		return booking.Operator{}, booking.Errorf(booking.EInvalid, "no office %q in the catalog", office)
-	}
-	o := booking.Operator{Name: name, Role: role, Office: office, Active: true, CreatedAt: svc.Now()}
 	if err := SetPassword(&o, password); err != nil {
 		return booking.Operator{}, err
 	}
-	err := svc.Store.InTx(context.Background(), func(tx booking.Tx) error { return tx.InsertOperator(&o) })
+	err := ops.Add(context.Background(), &o)
 	return o, err
 }
 
-// officeScoped reports whether a role works for one office: clerks and
-// office managers.
-func officeScoped(role string) bool { return role == booking.RoleClerk || role == booking.RoleManager }
+// officeScoped reports whether a role works for one office (booking.OfficeScoped).
+func officeScoped(role string) bool { return booking.OfficeScoped(role) }
+
+// SetPassword validates password (booking.ValidateOperatorPassword) and
+// stores its bcrypt hash on o. The caller decides MustChangePassword and
+// writes o.
+func SetPassword(o *booking.Operator, password string) error {
+	if err := booking.ValidateOperatorPassword(password); err != nil {
+		return err
+	}
+	hash, err := bcrypt.GenerateFromPassword([]byte(password), PasswordCost)
+	if err != nil {
+		return err
+	}
+	o.PasswordHash = hash
+	return nil
+}
 
 func randomToken() string {
 	b := make([]byte, 32)
@@ -82,12 +86,7 @@ func (c *Console) cookie(name, value string, ttl time.Duration) *fiber.Cookie {
 }
 
 func (c *Console) logout(ctx *fiber.Ctx) error {
-	err := c.Svc.Store.InTx(ctx.UserContext(), func(tx booking.Tx) error {
-		if err := tx.DeleteOperatorSession(hashToken(ctx.Cookies(sessionCookie))); err != nil {
-			return err
-		}
-		return c.auditLogin(tx, c.op(ctx).Name, "logout", ctx.IP())
-	})
+	err := c.ops().Logout(ctx.UserContext(), hashToken(ctx.Cookies(sessionCookie)), c.op(ctx).Name, ctx.IP())
 	ctx.Cookie(c.cookie(sessionCookie, "", -time.Hour))
 	if err != nil {
 		return err
@@ -100,19 +99,7 @@ func (c *Console) logout(ctx *fiber.Ctx) error {
 // writes the session's state back after the handler.
 func (c *Console) authenticate(ctx *fiber.Ctx) error {
 	tok, now := ctx.Cookies(sessionCookie), c.Svc.Now()
-	var s booking.OperatorSession
-	var cs booking.ConsoleSession
-	var op booking.Operator
-	err := c.Svc.Store.View(ctx.UserContext(), func(tx booking.Tx) (err error) {
-		if s, err = tx.OperatorSession(hashToken(tok), now); err != nil {
-			return err
-		}
-		if cs, err = tx.ConsoleSession(hashToken(tok)); err != nil {
-			return err
-		}
-		op, err = tx.OperatorByID(s.OperatorID)
-		return err
-	})
+	s, cs, op, err := c.ops().Session(ctx.UserContext(), hashToken(tok))
 	if err != nil && booking.ErrorCode(err) != booking.ENotFound {
 		return err
 	}
@@ -145,9 +132,7 @@ func (c *Console) authenticate(ctx *fiber.Ctx) error {
 func (c *Console) toLogin(ctx *fiber.Ctx, tok string) error {
 	if tok != "" {
 		ctx.Cookie(c.cookie(sessionCookie, "", -time.Hour))
-		if err := c.Svc.Store.InTx(ctx.UserContext(), func(tx booking.Tx) error {
-			return tx.DeleteOperatorSession(hashToken(tok))
-		}); err != nil {
+		if err := c.ops().EndSession(ctx.UserContext(), hashToken(tok)); err != nil {
 			return err
 		}
 	}

@@ -9,11 +9,7 @@ import (
 // loadBooking loads the booking of the :handle parameter: an opaque handle,
 // never the sequence id, so that no URL walks the bookings one by one.
 func (c *Console) loadBooking(ctx *fiber.Ctx) (booking.Booking, error) {
-	var id int64
-	err := c.Svc.Store.View(ctx.UserContext(), func(tx booking.Tx) (err error) {
-		id, err = tx.BookingByHandle(ctx.Params("handle"))
-		return err
-	})
+	id, err := c.ops().BookingIDByHandle(ctx.UserContext(), ctx.Params("handle"))
 	var b booking.Booking
 	if err == nil {
 		b, err = c.Svc.Booking(ctx.UserContext(), id)
@@ -43,10 +39,7 @@ func (c *Console) viewBooking(ctx *fiber.Ctx, what string) (booking.Booking, str
 		}
 		return b, h, false, c.render(ctx, "why", "查看原因", h)
 	}
-	err = c.Svc.Store.InTx(ctx.UserContext(), func(tx booking.Tx) error {
-		return tx.Audit(booking.AuditEntry{At: c.Svc.Now(), Actor: c.op(ctx).Name, Channel: booking.ChannelOperator,
-			Action: "booking.view", CitizenID: b.CitizenID, BookingID: b.ID, Detail: what + "；原因：" + why})
-	})
+	err = c.ops().ViewBooking(ctx.UserContext(), c.op(ctx).Name, b, what, why)
 	return b, h, err == nil, err
 }
 
@@ -79,17 +72,9 @@ func (c *Console) cancel(ctx *fiber.Ctx) error {
 // bookingHandles returns the opaque handle of each booking, in order,
 // giving one to those that have none yet.
 func (c *Console) bookingHandles(ctx *fiber.Ctx, bs []booking.Booking) ([]string, error) {
-	out := make([]string, len(bs))
-	if len(bs) == 0 {
-		return out, nil
+	ids := make([]int64, len(bs))
+	for i, b := range bs {
+		ids[i] = b.ID
 	}
-	err := c.Svc.Store.InTx(ctx.UserContext(), func(tx booking.Tx) (err error) {
-		for i, b := range bs {
-			if out[i], err = tx.BookingHandle(b.ID, newHandle()); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	return out, err
+	return c.ops().BookingHandles(ctx.UserContext(), ids, newHandle)
 }

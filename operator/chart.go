@@ -34,16 +34,7 @@ func (c *Console) chart(ctx *fiber.Ctx, office string) (chart, error) {
 	if len(days) == 0 {
 		return chart{Width: 40}, nil
 	}
-	var places []booking.Place
-	var held []booking.Booking
-	err := c.Svc.Store.View(ctx.UserContext(), func(tx booking.Tx) (err error) {
-		f := booking.PlaceFilter{Office: office, From: days[0], To: days[len(days)-1]}
-		if places, err = tx.Places(f); err != nil {
-			return err
-		}
-		held, err = tx.Bookings(booking.BookingFilter{Office: office, From: f.From, To: f.To, Statuses: []booking.Status{booking.StatusHeld}})
-		return err
-	})
+	places, held, err := c.ops().OfficeLoad(ctx.UserContext(), office, days[0], days[len(days)-1])
 	if err != nil {
 		return chart{}, err
 	}

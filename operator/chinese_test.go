@@ -12,7 +12,7 @@ import (
 func TestAccountEventsAreChinese(t *testing.T) {
 	e := newEnv(t)
 	c := e.citizen(t, 1)
-	err := e.Store.InTx(ctx, func(tx booking.Tx) error {
+	err := e.InTx(ctx, func(tx booking.Tx) error {
 		for _, a := range [][2]string{{"account.register", "password account created"}, {"account.password", "password reset by SMS code"},
 			{"account.login_failed", "failure 2"}} {
 			if err := tx.Audit(booking.AuditEntry{At: e.Clock.Now(), Actor: "register", Channel: "web", Action: a[0],

@@ -78,12 +78,7 @@ func newHandle() string {
 }
 
 func (c *Console) handle(ctx *fiber.Ctx, citizenID int64) (string, error) {
-	var h string
-	err := c.Svc.Store.InTx(ctx.UserContext(), func(tx booking.Tx) (err error) {
-		h, err = tx.CitizenHandle(citizenID, newHandle())
-		return err
-	})
-	return h, err
+	return c.ops().CitizenHandle(ctx.UserContext(), citizenID, newHandle())
 }
 
 func (c *Console) registerCitizen(ctx *fiber.Ctx) error {
@@ -118,15 +113,7 @@ func view(cz booking.Citizen, handle string, now time.Time) citizenView {
 
 // citizenOf loads the citizen a handle stands for.
 func (c *Console) citizenOf(ctx *fiber.Ctx) (booking.Citizen, error) {
-	var cz booking.Citizen
-	err := c.Svc.Store.View(ctx.UserContext(), func(tx booking.Tx) error {
-		id, err := tx.CitizenByHandle(ctx.Params("handle"))
-		if err != nil {
-			return err
-		}
-		cz, err = tx.CitizenByID(id)
-		return err
-	})
+	cz, err := c.ops().CitizenByHandle(ctx.UserContext(), ctx.Params("handle"))
 	if booking.ErrorCode(err) == booking.ENotFound {
 		return cz, fiber.ErrNotFound
 	}
@@ -144,10 +131,7 @@ func (c *Console) viewCitizen(ctx *fiber.Ctx, what string) (booking.Citizen, boo
 	if why == "" {
 		return cz, false, c.render(ctx, "why", "查看原因", ctx.Params("handle"))
 	}
-	err = c.Svc.Store.InTx(ctx.UserContext(), func(tx booking.Tx) error {
-		return tx.Audit(booking.AuditEntry{At: c.Svc.Now(), Actor: c.op(ctx).Name, Channel: booking.ChannelOperator,
-			Action: "citizen.view", CitizenID: cz.ID, Detail: what + "；原因：" + why})
-	})
+	err = c.ops().ViewCitizen(ctx.UserContext(), c.op(ctx).Name, cz.ID, what, why)
 	return cz, err == nil, err
 }
 

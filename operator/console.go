@@ -24,7 +24,7 @@ var templateFS embed.FS
 // Console serves the pages.
 type Console struct {
 	Svc    *booking.Service
-	Codes  *sms.Codes
+	Codes  *booking.Codes
 	Log    *slog.Logger
 	Dev    bool // development mode: the SMS inbox page exists
 	Secure bool // cookies only over https, and HSTS (public_url is https)
@@ -37,7 +37,7 @@ type Console struct {
 }
 
 // New parses the templates.
-func New(svc *booking.Service, codes *sms.Codes, log *slog.Logger, dev, secure bool) (*Console, error) {
+func New(svc *booking.Service, codes *booking.Codes, log *slog.Logger, dev, secure bool) (*Console, error) {
 	c := &Console{Svc: svc, Codes: codes, Log: log, Dev: dev, Secure: secure, IdleTimeout: 30 * time.Minute}
 	t, err := template.New("").Funcs(c.funcs()).ParseFS(templateFS, "templates/*.html")
 	if err != nil {
@@ -125,3 +125,7 @@ func (c *Console) actor(ctx *fiber.Ctx) booking.Actor {
 }
 
 func (c *Console) op(ctx *fiber.Ctx) booking.Operator { return ctx.Locals("op").(booking.Operator) }
+
+// ops is the console's domain service: accounts, sessions, throttling and
+// audited looks.
+func (c *Console) ops() booking.Operators { return booking.Operators{Svc: c.Svc} }

@@ -55,7 +55,7 @@ func TestRolesAndOffices(t *testing.T) {
 	e := newEnv(t)
 	c := e.citizen(t, 1)
 	c.BannedUntil = storetest.At("2027-03-01 10:00")
-	e.Store.InTx(ctx, func(tx booking.Tx) error { return tx.UpdateCitizen(c) })
+	e.InTx(ctx, func(tx booking.Tx) error { return tx.UpdateCitizen(c) })
 	ns := e.Book(t, e.citizen(t, 2), e.Place(t, "NS01", "newborn", "2026-12-01", "09:00"))
 	e.Clock.Set(storetest.At("2026-12-01 09:05"))
 	admin := e.browser(t).login("admin1")
@@ -111,7 +111,7 @@ func code6(t *testing.T, e *env, phone string) string {
 	// The newest code, not the newest message: the worker sends codes
 	// ahead of notices queued before them.
 	var msgs []booking.DevMessage
-	e.Store.View(ctx, func(tx booking.Tx) (err error) { msgs, err = tx.DevMessages(phone, 10); return err })
+	e.View(ctx, func(tx booking.Tx) (err error) { msgs, err = tx.DevMessages(phone, 10); return err })
 	for _, m := range msgs {
 		if m.Kind == booking.MsgCode {
 			return regexp.MustCompile(`\d{6}`).FindString(m.Body)

@@ -37,9 +37,9 @@ func newEnv(t testing.TB) *env {
 	t.Helper()
 	e := storetest.NewEnv(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	codes := &sms.Codes{Svc: e.Svc, Key: []byte("k"), Rules: sms.CodeRules{TTL: 5 * time.Minute, Attempts: 5,
+	codes := &booking.Codes{Svc: e.Svc, Key: []byte("k"), Rules: booking.CodeRules{TTL: 5 * time.Minute, Attempts: 5,
 		ResendAfter: time.Minute, PerHour: 50, PerDay: 100, PerCallerDay: 100}}
-	w := &sms.Worker{Store: e.Store, Sender: &sms.DevSender{Store: e.Store, Log: log, Now: e.Clock.Now}, Log: log,
+	w := &sms.Worker{Svc: e.Svc, Sender: &sms.DevSender{Svc: e.Svc, Log: log, Now: e.Clock.Now}, Log: log,
 		Now: e.Clock.Now, Rate: 1000, Concurrency: 1, MaxAttempts: 3, RetryBase: time.Second, Poll: time.Second}
 	c, err := operator.New(e.Svc, codes, log, true, false)
 	if err != nil {
@@ -197,7 +197,7 @@ func (b *browser) login(name string) *browser {
 func (e *env) bookingHandle(t testing.TB, id int64) string {
 	t.Helper()
 	var h string
-	if err := e.Store.InTx(ctx, func(tx booking.Tx) (err error) {
+	if err := e.InTx(ctx, func(tx booking.Tx) (err error) {
 		h, err = tx.BookingHandle(id, fmt.Sprintf("handle%c", 'a'+id%26))
 		return err
 	}); err != nil {

@@ -13,21 +13,6 @@ import (
 	"yuyue/booking"
 )
 
-// Login throttling. Failures are counted per account from one address, per
-// address, and per account from everywhere. Past a key's free attempts each
-// further attempt waits an exponentially growing delay after the last
-// failure. The account-wide limit only slows addresses that have already
-// failed on that account, so a flood of guesses from one place (or an
-// office NAT) never locks the right password out from another address.
-const (
-	failureWindow = time.Hour
-	backoffBase   = 30 * time.Second
-	backoffMax    = 15 * time.Minute
-	freePerPair   = 5  // an account from one address
-	freePerAddr   = 20 // one address, all accounts (an office NAT)
-	freePerAcct   = 50 // an account from everywhere
-)
-
 // dummyHashes hold, by bcrypt cost, what an unknown account's password is
 // compared with, so that it takes as long as a wrong password for a real one.
 var dummyHashes sync.Map
@@ -39,35 +24,6 @@ func dummyHash() []byte {
 	h, _ := bcrypt.GenerateFromPassword([]byte("no such account, no such password"), PasswordCost)
 	dummyHashes.Store(PasswordCost, h)
 	return h
-}
-
-// throttleKeys are the counters one attempt is recorded under.
-func throttleKeys(name, ip string) (pair, addr, acct string) {
-	return "pair:" + name + "@" + ip, "ip:" + ip, "name:" + name
-}
-
-// backoff is how long after its last failure a key is refused.
-func backoff(n, free int) time.Duration {
-	if n < free {
-		return 0
-	}
-	return min(backoffBase<<min(n-free, 10), backoffMax)
-}
-
-// wait is how long an attempt must wait given the counts, 0 if it may go.
-func wait(counts map[string]booking.LoginCounts, pair, addr, acct string, now time.Time) time.Duration {
-	var w time.Duration
-	until := func(k string, free int) {
-		if c := counts[k]; c.N > 0 {
-			w = max(w, c.Last.Add(backoff(c.N, free)).Sub(now))
-		}
-	}
-	until(pair, freePerPair)
-	until(addr, freePerAddr)
-	if counts[pair].N > 0 {
-		until(acct, freePerAcct)
-	}
-	return w
 }
 
 func (c *Console) loginPage(ctx *fiber.Ctx) error { return c.loginForm(ctx, "") }
@@ -92,25 +48,12 @@ func (c *Console) login(ctx *fiber.Ctx) error {
 	if utf8.RuneCountInString(name) > 64 {
 		name = string([]rune(name)[:64])
 	}
-	pair, addr, acct := throttleKeys(name, ip)
-	attempt, now := randomToken(), c.Svc.Now()
-	var delay time.Duration
-	var op booking.Operator
-	var lookup error
-	err := c.Svc.Store.InTx(ctx.UserContext(), func(tx booking.Tx) error {
-		counts, err := tx.LoginCounts([]string{pair, addr, acct}, now.Add(-failureWindow))
-		if err != nil {
-			return err
-		}
-		if delay = wait(counts, pair, addr, acct, now); delay > 0 {
-			return c.auditLogin(tx, name, "login.throttled", ip)
-		}
-		op, lookup = tx.OperatorByName(name)
-		return tx.ReserveLoginAttempt([]string{pair, addr, acct}, attempt, now)
-	})
+	attempt := randomToken()
+	l, err := c.ops().BeginLogin(ctx.UserContext(), name, ip, attempt)
 	if err != nil {
 		return err
 	}
+	op, lookup, delay := l.Operator, l.Lookup, l.Delay
 	if delay > 0 {
 		ctx.Status(fiber.StatusTooManyRequests)
 		return c.loginForm(ctx, fmt.Sprintf("尝试次数过多，请%s后再试", waitText(delay)))
@@ -129,9 +72,7 @@ func (c *Console) loginFailed(ctx *fiber.Ctx, name, ip string, lookup error) err
 	if lookup != nil && booking.ErrorCode(lookup) != booking.ENotFound {
 		return lookup
 	}
-	if err := c.Svc.Store.InTx(ctx.UserContext(), func(tx booking.Tx) error {
-		return c.auditLogin(tx, name, "login.failed", ip)
-	}); err != nil {
+	if err := c.ops().LoginFailed(ctx.UserContext(), name, ip); err != nil {
 		return err
 	}
 	ctx.Status(fiber.StatusUnauthorized)
@@ -142,30 +83,12 @@ func (c *Console) loginFailed(ctx *fiber.Ctx, name, ip string, lookup error) err
 func (c *Console) startSession(ctx *fiber.Ctx, op booking.Operator, attempt, ip string) error {
 	tok, now := randomToken(), c.Svc.Now()
 	s := booking.OperatorSession{TokenHash: hashToken(tok), OperatorID: op.ID, CSRF: randomToken(), CreatedAt: now, ExpiresAt: now.Add(sessionTTL)}
-	err := c.Svc.Store.InTx(ctx.UserContext(), func(tx booking.Tx) error {
-		if err := tx.ClearLoginAttempt(attempt); err != nil {
-			return err
-		}
-		if err := tx.InsertOperatorSession(s); err != nil {
-			return err
-		}
-		return c.auditLogin(tx, op.Name, "login.ok", ip)
-	})
+	err := c.ops().StartSession(ctx.UserContext(), s, op.Name, attempt, ip)
 	if err != nil {
 		return err
 	}
 	ctx.Cookie(c.cookie(sessionCookie, tok, sessionTTL))
 	return ctx.Redirect("/console/")
-}
-
-// auditLogin records a login event. An unknown name is not stored: it may
-// be a password typed into the wrong field.
-func (c *Console) auditLogin(tx booking.Tx, name, action, ip string) error {
-	if _, err := tx.OperatorByName(name); err != nil {
-		name = "未知账户"
-	}
-	return tx.Audit(booking.AuditEntry{At: c.Svc.Now(), Actor: booking.CleanText(name), Channel: booking.ChannelOperator,
-		Action: action, Detail: "地址 " + ip})
 }
 
 func waitText(d time.Duration) string {

@@ -19,7 +19,7 @@ func TestMessageViewShowsFailedReport(t *testing.T) {
 	c := e.citizen(t, 1)
 	e.Book(t, c, e.Place(t, "FT01", "newborn", "2026-12-03", "14:00"))
 	var items []booking.OutboxItem
-	err := e.Store.InTx(ctx, func(tx booking.Tx) (err error) {
+	err := e.InTx(ctx, func(tx booking.Tx) (err error) {
 		if items, err = tx.ClaimMessages(e.Clock.Now(), 1); err != nil {
 			return err
 		}

@@ -117,7 +117,7 @@ func TestCSVCellsAreNotFormulas(t *testing.T) {
 	if len(rows) != 2 || !strings.HasPrefix(rows[1][6], "市民页面") {
 		t.Fatalf("rows %q", rows)
 	}
-	e.Store.InTx(ctx, func(tx booking.Tx) error {
+	e.InTx(ctx, func(tx booking.Tx) error {
 		return tx.Audit(booking.AuditEntry{At: e.Clock.Now(), Actor: "=cmd|' /C calc'!A0", Channel: "ivr", Action: "x"})
 	})
 	rows = download(t, admin, "/console/audit.csv?action=x")

@@ -10,17 +10,13 @@ import (
 // outbox status, the provider's id and its delivery report with the
 // carrier's error code. Numbers are masked; parameters are never shown.
 func (c *Console) messages(ctx *fiber.Ctx) error {
-	var rows []booking.OutboxRow
 	to := ctx.Query("to")
 	if to != "" {
 		if p, err := booking.NormalizeMobile(to); err == nil {
 			to = p
 		}
 	}
-	err := c.Svc.Store.View(ctx.UserContext(), func(tx booking.Tx) (err error) {
-		rows, err = tx.OutboxRows(to, 200)
-		return err
-	})
+	rows, err := c.Svc.OutboxRows(ctx.UserContext(), to, 200)
 	if err != nil {
 		return err
 	}

@@ -3,8 +3,6 @@ package operator
 import (
 	"github.com/gofiber/fiber/v2"
 	"golang.org/x/crypto/bcrypt"
-
-	"yuyue/booking"
 )
 
 func (c *Console) passwordPage(ctx *fiber.Ctx) error {
@@ -33,23 +31,7 @@ func (c *Console) changePassword(ctx *fiber.Ctx) error {
 		return err
 	}
 	tok := hashToken(ctx.Cookies(sessionCookie))
-	err = c.Svc.Store.InTx(ctx.UserContext(), func(tx booking.Tx) error {
-		op.PasswordHash, op.MustChangePassword, op.UpdatedAt = hash, false, c.Svc.Now()
-		if err := tx.UpdateOperator(op); err != nil {
-			return err
-		}
-		s, err := tx.OperatorSession(tok, c.Svc.Now())
-		if err != nil {
-			return err
-		}
-		if err := tx.DeleteOperatorSessions(op.ID); err != nil {
-			return err
-		}
-		if err := tx.InsertOperatorSession(s); err != nil {
-			return err
-		}
-		return tx.Audit(booking.AuditEntry{At: op.UpdatedAt, Actor: op.Name, Channel: booking.ChannelOperator, Action: "operator.password"})
-	})
+	err = c.ops().ChangePassword(ctx.UserContext(), op, hash, tok)
 	if err != nil {
 		return err
 	}

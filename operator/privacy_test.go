@@ -115,7 +115,7 @@ func transfer(t *testing.T, e *env, sid, from string) {
 func transferWith(t *testing.T, e *env, sid, from, context string) {
 	t.Helper()
 	now := e.Clock.Now()
-	err := e.Store.InTx(ctx, func(tx booking.Tx) error {
+	err := e.InTx(ctx, func(tx booking.Tx) error {
 		return tx.InsertCall(booking.CallRecord{SID: sid, From: from, Step: "operator", Data: []byte{}, CreatedAt: now, UpdatedAt: now,
 			TransferredAt: now, Context: context})
 	})

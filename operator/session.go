@@ -64,9 +64,7 @@ func (c *Console) state(ctx *fiber.Ctx) *sessionState {
 // saveState writes the session's state and last use back.
 func (c *Console) saveState(ctx *fiber.Ctx, s booking.ConsoleSession, st *sessionState) error {
 	s.Data = st.encode()
-	err := c.Svc.Store.InTx(ctx.UserContext(), func(tx booking.Tx) error {
-		return tx.SaveConsoleSession(hashToken(ctx.Cookies(sessionCookie)), s)
-	})
+	err := c.ops().SaveSession(ctx.UserContext(), hashToken(ctx.Cookies(sessionCookie)), s)
 	if booking.ErrorCode(err) == booking.ENotFound {
 		return nil // logged out or disabled meanwhile
 	}

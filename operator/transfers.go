@@ -17,11 +17,7 @@ type transferView struct {
 
 // recentTransfers are the calls handed over in the last 30 minutes.
 func (c *Console) recentTransfers(ctx *fiber.Ctx) ([]transferView, error) {
-	var recs []booking.CallRecord
-	err := c.Svc.Store.View(ctx.UserContext(), func(tx booking.Tx) (err error) {
-		recs, err = tx.Transfers(c.Svc.Now().Add(-30 * time.Minute))
-		return err
-	})
+	recs, err := c.ops().Transfers(ctx.UserContext(), c.Svc.Now().Add(-30*time.Minute))
 	out := make([]transferView, len(recs))
 	for i, r := range recs {
 		out[i] = transferView{SID: r.SID, Phone: booking.MaskPhone(callerPhone(r.From)), Context: contextText(r.Context),
@@ -51,11 +47,7 @@ func (c *Console) transfers(ctx *fiber.Ctx) error {
 // caller who passed a code is opened: a calling number alone proves nothing
 // (it can be spoofed, the phone lost).
 func (c *Console) openTransfer(ctx *fiber.Ctx) error {
-	var rec booking.CallRecord
-	err := c.Svc.Store.View(ctx.UserContext(), func(tx booking.Tx) (err error) {
-		rec, err = tx.Call(ctx.FormValue("sid"))
-		return err
-	})
+	rec, err := c.Svc.Call(ctx.UserContext(), ctx.FormValue("sid"))
 	if err != nil || rec.TransferredAt.IsZero() {
 		return back(ctx, "/console/citizens", "", booking.Errorf(booking.ENotFound, "no such transferred call"))
 	}

@@ -71,9 +71,9 @@ func newHarness(t *testing.T, o opts) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &sms.Worker{Store: e.Store, Sender: sender, Log: log, Now: e.Clock.Now, Rate: 1000, Concurrency: 2,
+	w := &sms.Worker{Svc: e.Svc, Sender: sender, Log: log, Now: e.Clock.Now, Rate: 1000, Concurrency: 2,
 		MaxAttempts: 3, RetryBase: time.Second, Poll: time.Second}
-	codes := &sms.Codes{Svc: e.Svc, Key: []byte("k"), Rules: sms.CodeRules{TTL: 5 * time.Minute, Attempts: 5,
+	codes := &booking.Codes{Svc: e.Svc, Key: []byte("k"), Rules: booking.CodeRules{TTL: 5 * time.Minute, Attempts: 5,
 		ResendAfter: time.Minute, PerHour: 50, PerDay: 100, PerCallerDay: 100}}
 	v, err := ivr.New(e.Svc, codes, ivr.Voice{Timeout: 5, ElderAge: 65}, "https://yuyue.test", make([]byte, 32), log)
 	if err != nil {

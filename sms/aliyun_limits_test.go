@@ -16,7 +16,7 @@ import (
 // enqueue queues a code message to phone.
 func (a *aliyunEnv) enqueue(t *testing.T, phone, code string) {
 	t.Helper()
-	err := a.Store.InTx(ctx, func(tx booking.Tx) error {
+	err := a.InTx(ctx, func(tx booking.Tx) error {
 		return tx.Enqueue(booking.Message{To: phone, Kind: booking.MsgCode, Params: map[string]string{"code": code}})
 	})
 	if err != nil {

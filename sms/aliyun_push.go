@@ -102,15 +102,7 @@ func (p *AliyunPush) Up(c *fiber.Ctx) error {
 	}
 	svc := p.Commands.Svc
 	ctx := c.UserContext()
-	err = svc.Store.InTx(ctx, func(tx booking.Tx) error {
-		for i := range ups {
-			ups[i].ReceivedAt = svc.Now()
-			if _, err := tx.RecordUp(ups[i]); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	err = svc.RecordUps(ctx, ups)
 	if err != nil {
 		p.Log.Error("aliyun up: record", "err", err)
 		return refuse(c, fiber.StatusInternalServerError, "not recorded")
@@ -135,11 +127,7 @@ func (p *AliyunPush) skip(push string, i int, why string) {
 func (p *AliyunPush) RetryPending(ctx context.Context) (int, error) {
 	svc := p.Commands.Svc
 	now := svc.Now()
-	var seqs []string
-	err := svc.Store.InTx(ctx, func(tx booking.Tx) (err error) {
-		seqs, err = tx.PendingUps(now.Add(-claimLease), now.Add(-upRetryFor), 50)
-		return err
-	})
+	seqs, err := svc.PendingUps(ctx, now.Add(-claimLease), now.Add(-upRetryFor), 50)
 	n := 0
 	for _, seq := range seqs {
 		if err := p.handle(ctx, seq); err != nil {
@@ -172,28 +160,20 @@ func (p *AliyunPush) Run(ctx context.Context, every time.Duration) {
 // transaction that marks it handled.
 func (p *AliyunPush) handle(ctx context.Context, seq string) error {
 	svc := p.Commands.Svc
-	var m booking.UpMessage
-	var mine bool
-	err := svc.Store.InTx(ctx, func(tx booking.Tx) (err error) {
-		now := svc.Now()
-		m, mine, err = tx.ClaimUp(seq, now, now.Add(-claimLease))
-		return err
-	})
+	m, mine, err := svc.ClaimUp(ctx, seq, claimLease)
 	if err != nil || !mine {
 		return err
 	}
 	reply := p.Commands.Answer(ctx, m.Phone, m.Content)
 	to, nerr := booking.NormalizeMobile(m.Phone)
-	err = svc.Store.InTx(ctx, func(tx booking.Tx) error {
-		if nerr == nil {
-			for _, r := range reply {
-				if err := tx.Enqueue(booking.Message{To: to, Kind: r.Kind, Params: r.Params}); err != nil {
-					return err
-				}
-			}
-		}
-		return tx.FinishUp(seq, svc.Now())
-	})
+	if nerr != nil {
+		to = "" // no reply to a number that is none
+	}
+	msgs := make([]booking.Message, len(reply))
+	for i, r := range reply {
+		msgs[i] = booking.Message{Kind: r.Kind, Params: r.Params}
+	}
+	err = svc.FinishUp(ctx, seq, to, msgs)
 	if err == nil && p.Kick != nil {
 		p.Kick()
 	}
@@ -232,13 +212,12 @@ func (p *AliyunPush) Report(c *fiber.Ctx) error {
 		}
 		items = append(items, it)
 	}
-	err = p.Commands.Svc.Store.InTx(c.UserContext(), func(tx booking.Tx) error {
-		for _, it := range items {
-			if err := p.record(tx, it); err != nil {
-				return err
-			}
-		}
-		return nil
+	rs := make([]booking.DeliveryReport, len(items))
+	for i, it := range items {
+		rs[i] = deliveryReport(it)
+	}
+	err = p.Commands.Svc.SetDeliveryReports(c.UserContext(), rs, func(i int, changed bool, err error) error {
+		return p.record(items[i], rs[i], changed, err)
 	})
 	if err != nil {
 		p.Log.Error("aliyun report: record", "err", err)
@@ -247,20 +226,25 @@ func (p *AliyunPush) Report(c *fiber.Ctx) error {
 	return received(c)
 }
 
-func (p *AliyunPush) record(tx booking.Tx, it reportItem) error {
+func deliveryReport(it reportItem) booking.DeliveryReport {
 	status, code := "delivered", ""
 	if !*it.Success {
 		status, code = "failed", it.ErrCode
 	}
 	outID, _ := strconv.ParseInt(it.OutID, 10, 64)
-	changed, err := tx.SetDeliveryReport(it.BizID, outID, status, code)
+	return booking.DeliveryReport{SID: it.BizID, OutboxID: outID, Status: status, ErrorCode: code}
+}
+
+// record logs and counts what one report did: an unknown message is
+// skipped, an undelivered one counted.
+func (p *AliyunPush) record(it reportItem, r booking.DeliveryReport, changed bool, err error) error {
 	if booking.ErrorCode(err) == booking.ENotFound {
 		p.Log.Warn("aliyun report for an unknown message", "biz_id", it.BizID, "out_id", it.OutID)
 		return nil
 	}
-	if changed && status == "failed" {
-		smsDelivery.WithLabelValues(status, code).Inc()
-		p.Log.Warn("sms not delivered", "biz_id", it.BizID, "out_id", it.OutID, "err_code", code)
+	if changed && r.Status == "failed" {
+		smsDelivery.WithLabelValues(r.Status, r.ErrorCode).Inc()
+		p.Log.Warn("sms not delivered", "biz_id", it.BizID, "out_id", it.OutID, "err_code", r.ErrorCode)
 	}
 	return err
 }

@@ -92,7 +92,7 @@ func TestAliyunUpQueryThenCancelOnceWhenPushedTwice(t *testing.T) {
 func (a *aliyunEnv) upRecorded(t *testing.T, seq string) bool {
 	t.Helper()
 	var fresh bool
-	a.Store.InTx(ctx, func(tx booking.Tx) (err error) {
+	a.InTx(ctx, func(tx booking.Tx) (err error) {
 		if fresh, err = tx.RecordUp(booking.UpMessage{SequenceID: seq, Phone: "1", ReceivedAt: a.Clock.Now()}); err != nil {
 			t.Fatal(err)
 		}
@@ -169,16 +169,16 @@ func TestAliyunReportMarksFailedWithErrCode(t *testing.T) {
 func TestAliyunReportBeforeBizIDSaved(t *testing.T) {
 	a := newAliyunEnv(t, aliSecret)
 	a.Citizen(t, 1)
-	a.Store.InTx(ctx, func(tx booking.Tx) error {
+	a.InTx(ctx, func(tx booking.Tx) error {
 		return tx.Enqueue(booking.Message{To: storetest.Phone(1), Kind: booking.MsgCode, Params: map[string]string{"code": "111111"}})
 	})
 	var items []booking.OutboxItem
-	a.Store.InTx(ctx, func(tx booking.Tx) (err error) { items, err = tx.ClaimMessages(a.Clock.Now(), 1); return err })
+	a.InTx(ctx, func(tx booking.Tx) (err error) { items, err = tx.ClaimMessages(a.Clock.Now(), 1); return err })
 	early := aliyuntest.Report{PhoneNumber: "13800000001", Success: false, ErrCode: "IC:0001", BizID: "123^456"}
 	if at := a.fake.PushReports(a.base+"/aliyun/sms/report/"+aliPushToken, early); !at[0].Accepted {
 		t.Fatalf("early report: %+v", at)
 	}
-	err := a.Store.InTx(ctx, func(tx booking.Tx) error {
+	err := a.InTx(ctx, func(tx booking.Tx) error {
 		return tx.FinishMessage(booking.SendResult{ID: items[0].ID, Outcome: booking.SendSent, SID: "123^456", At: a.Clock.Now()})
 	})
 	if err != nil {

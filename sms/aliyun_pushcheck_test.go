@@ -78,7 +78,7 @@ func TestAliyunReportBatchWithAMalformedItemAppliesTheRest(t *testing.T) {
 // flakyStore fails the next reply a command queues, as a database that
 // was briefly unavailable would.
 type flakyStore struct {
-	booking.Store
+	next booking.Store
 	fail atomic.Int32
 }
 
@@ -88,7 +88,11 @@ type flakyTx struct {
 }
 
 func (f *flakyStore) InTx(ctx context.Context, fn func(booking.Tx) error) error {
-	return f.Store.InTx(ctx, func(tx booking.Tx) error { return fn(flakyTx{tx, f}) })
+	return f.next.InTx(ctx, func(tx booking.Tx) error { return fn(flakyTx{tx, f}) })
+}
+
+func (f *flakyStore) View(ctx context.Context, fn func(booking.Tx) error) error {
+	return f.next.View(ctx, fn)
 }
 
 func (t flakyTx) Enqueue(m booking.Message) error {
@@ -105,8 +109,8 @@ func TestAliyunUpFailedCommandRetriedByUs(t *testing.T) {
 	c := a.Citizen(t, 1)
 	b := a.Book(t, c, a.Place(t, "FT01", "newborn", "2026-12-03", "14:00"))
 	a.drain(t)
-	flaky := &flakyStore{Store: a.Svc.Store}
-	a.Svc.Store = flaky
+	flaky := &flakyStore{}
+	a.WrapStore(func(st booking.Store) booking.Store { flaky.next = st; return flaky })
 	flaky.fail.Store(1)
 	if at := a.up("CX", 6001, c.Phone); len(at) != 1 || !at[0].Accepted {
 		t.Fatalf("a recorded push must be accepted: %+v", at)

@@ -78,7 +78,7 @@ func newAliyunEnv(t testing.TB, secret string) *aliyunEnv {
 		t.Fatal(err)
 	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	w := &sms.Worker{Store: e.Store, Sender: sender, Log: log, Now: e.Clock.Now, Rate: 1000, Concurrency: 2,
+	w := &sms.Worker{Svc: e.Svc, Sender: sender, Log: log, Now: e.Clock.Now, Rate: 1000, Concurrency: 2,
 		MaxAttempts: 3, RetryBase: time.Second, Poll: time.Second}
 	a := &aliyunEnv{Env: e, fake: fake, worker: w}
 	app := fiber.New(fiber.Config{Immutable: true, DisableStartupMessage: true})
@@ -116,7 +116,7 @@ func (a *aliyunEnv) drain(t *testing.T) {
 func (a *aliyunEnv) rows(t *testing.T) []booking.OutboxRow {
 	t.Helper()
 	var rows []booking.OutboxRow
-	err := a.Store.View(ctx, func(tx booking.Tx) (err error) { rows, err = tx.OutboxRows("", 100); return err })
+	err := a.View(ctx, func(tx booking.Tx) (err error) { rows, err = tx.OutboxRows("", 100); return err })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,7 +160,7 @@ func jsonID(id int64) string { b, _ := json.Marshal(id); return string(b) }
 func TestAliyunWrongSecretRefusedBySignatureCheck(t *testing.T) {
 	a := newAliyunEnv(t, "notTheSecret0123456789abcdefABCD")
 	a.Citizen(t, 2)
-	if err := a.Store.InTx(ctx, func(tx booking.Tx) error {
+	if err := a.InTx(ctx, func(tx booking.Tx) error {
 		return tx.Enqueue(booking.Message{To: storetest.Phone(2), Kind: booking.MsgCode, Params: map[string]string{"code": "123456"}})
 	}); err != nil {
 		t.Fatal(err)
@@ -177,7 +177,7 @@ func TestAliyunServerErrorRetried(t *testing.T) {
 	a := newAliyunEnv(t, aliSecret)
 	a.fake.Script(aliyuntest.Reply{Status: 503})
 	a.Citizen(t, 3)
-	a.Store.InTx(ctx, func(tx booking.Tx) error {
+	a.InTx(ctx, func(tx booking.Tx) error {
 		return tx.Enqueue(booking.Message{To: storetest.Phone(3), Kind: booking.MsgCode, Params: map[string]string{"code": "654321"}})
 	})
 	a.drain(t)

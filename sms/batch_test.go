@@ -14,14 +14,18 @@ import (
 // claimLog wraps a store and records every ClaimMessages call the worker
 // makes: how many rows it asked for, and what came back.
 type claimLog struct {
-	booking.Store
+	next   booking.Store
 	mu     sync.Mutex
 	limits []int
 	got    [][]booking.OutboxItem
 }
 
 func (c *claimLog) InTx(ctx context.Context, fn func(booking.Tx) error) error {
-	return c.Store.InTx(ctx, func(tx booking.Tx) error { return fn(claimTx{tx, c}) })
+	return c.next.InTx(ctx, func(tx booking.Tx) error { return fn(claimTx{tx, c}) })
+}
+
+func (c *claimLog) View(ctx context.Context, fn func(booking.Tx) error) error {
+	return c.next.View(ctx, fn)
 }
 
 type claimTx struct {
@@ -48,13 +52,13 @@ func TestWorkerClaimsInBatchesCodesFirst(t *testing.T) {
 		e.Book(t, e.Citizen(t, i+1), e.Place(t, "FT01", "newborn", []string{"2026-12-02", "2026-12-03", "2026-12-03"}[i], []string{"14:00", "09:00", "14:00"}[i]))
 	}
 	code := booking.Message{To: storetest.Phone(9), Kind: booking.MsgCode, Params: map[string]string{"code": "482913"}}
-	if err := e.Store.InTx(ctx, func(tx booking.Tx) error { return tx.Enqueue(code) }); err != nil {
+	if err := e.InTx(ctx, func(tx booking.Tx) error { return tx.Enqueue(code) }); err != nil {
 		t.Fatal(err)
 	}
 	w := newWorker(t, e, fake, time.Second, &lockedBuffer{})
 	w.Concurrency = 4
-	log := &claimLog{Store: e.Store}
-	w.Store = log
+	log := &claimLog{}
+	e.WrapStore(func(st booking.Store) booking.Store { log.next = st; return log })
 	if n, err := w.Drain(ctx); err != nil || n != 4 {
 		t.Fatalf("drain: %d %v", n, err)
 	}
@@ -68,7 +72,7 @@ func TestWorkerClaimsInBatchesCodesFirst(t *testing.T) {
 		t.Fatalf("%d messages in %d requests, want 4 once each", len(fake.Messages()), fake.Requests())
 	}
 	var st booking.OutboxStats
-	e.Store.View(ctx, func(tx booking.Tx) (err error) { st, err = tx.OutboxStats(); return err })
+	e.View(ctx, func(tx booking.Tx) (err error) { st, err = tx.OutboxStats(); return err })
 	if st["sent"] != 4 || st["sending"] != 0 {
 		t.Fatalf("outbox after drain: %v", st)
 	}

@@ -21,8 +21,8 @@ func TestUnverifiedBudget(t *testing.T) {
 	ctx := context.Background()
 	e := storetest.NewEnv(t)
 	var logs bytes.Buffer
-	c := &Codes{Svc: e.Svc, Key: []byte("k"), Log: slog.New(slog.NewTextHandler(&logs, nil)),
-		Rules: CodeRules{TTL: 5 * time.Minute, Attempts: 5, ResendAfter: time.Minute, PerHour: 5, PerDay: 10,
+	c := &booking.Codes{Svc: e.Svc, Key: []byte("k"), BudgetHit: BudgetWarner(slog.New(slog.NewTextHandler(&logs, nil)), 2),
+		Rules: booking.CodeRules{TTL: 5 * time.Minute, Attempts: 5, ResendAfter: time.Minute, PerHour: 5, PerDay: 10,
 			PerCallerDay: 100, UnverifiedPerHour: 2}}
 	known := e.Citizen(t, 1)
 	before := testutil.ToFloat64(smsUnverifiedBudget)
@@ -55,7 +55,7 @@ func TestUnverifiedBudget(t *testing.T) {
 func TestAnonymousCallersShareOneCap(t *testing.T) {
 	ctx := context.Background()
 	e := storetest.NewEnv(t)
-	c := &Codes{Svc: e.Svc, Key: []byte("k"), Rules: CodeRules{TTL: 5 * time.Minute, Attempts: 5,
+	c := &booking.Codes{Svc: e.Svc, Key: []byte("k"), Rules: booking.CodeRules{TTL: 5 * time.Minute, Attempts: 5,
 		ResendAfter: time.Minute, PerHour: 5, PerDay: 10, PerCallerDay: 3}}
 	for n := range 3 {
 		if err := c.Issue(ctx, storetest.Phone(20+n), booking.PurposeBooking, ""); err != nil {

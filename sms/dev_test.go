@@ -18,7 +18,7 @@ import (
 func TestDevInboxShowsTextAndTemplate(t *testing.T) {
 	e := storetest.NewEnv(t)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	w := &sms.Worker{Store: e.Store, Sender: &sms.DevSender{Store: e.Store, Log: log, Now: e.Clock.Now, Templates: aliTemplates},
+	w := &sms.Worker{Svc: e.Svc, Sender: &sms.DevSender{Svc: e.Svc, Log: log, Now: e.Clock.Now, Templates: aliTemplates},
 		Log: log, Now: e.Clock.Now, Rate: 1000, Concurrency: 1, MaxAttempts: 3, RetryBase: time.Second, Poll: time.Second,
 		Text: sms.Renderer{NoReplyTo: sms.MainlandNoReply}}
 	c := e.Citizen(t, 1)
@@ -27,7 +27,7 @@ func TestDevInboxShowsTextAndTemplate(t *testing.T) {
 		t.Fatal(err)
 	}
 	var ms []booking.DevMessage
-	e.Store.View(ctx, func(tx booking.Tx) (err error) { ms, err = tx.DevMessages(c.Phone, 10); return err })
+	e.View(ctx, func(tx booking.Tx) (err error) { ms, err = tx.DevMessages(c.Phone, 10); return err })
 	if len(ms) != 1 {
 		t.Fatalf("inbox: %+v", ms)
 	}

@@ -28,12 +28,7 @@ func (h *Inbound) Handle(c *fiber.Ctx) error {
 		return c.Status(fiber.StatusBadRequest).SendString("MessageSid and From are required")
 	}
 	ctx := c.UserContext()
-	var reply string
-	var fresh bool
-	err := h.Svc.Store.InTx(ctx, func(tx booking.Tx) (err error) {
-		reply, fresh, err = tx.ClaimInbound(sid, from, h.Svc.Now())
-		return err
-	})
+	reply, fresh, err := h.Svc.ClaimInbound(ctx, sid, from)
 	if err != nil {
 		h.Log.Error("sms inbound: claim", "err", err)
 		return message(c, h.sig()+h.Text(one(ReplyBusy, nil)))
@@ -42,7 +37,7 @@ func (h *Inbound) Handle(c *fiber.Ctx) error {
 		return message(c, h.sig()+firstNonEmpty(reply, h.Text(one(ReplyHelp, nil))))
 	}
 	reply = h.Text(h.Answer(ctx, from, body))
-	if err := h.Svc.Store.InTx(ctx, func(tx booking.Tx) error { return tx.SetInboundReply(sid, reply) }); err != nil {
+	if err := h.Svc.SetInboundReply(ctx, sid, reply); err != nil {
 		h.Log.Error("sms inbound: store reply", "err", err)
 	}
 	return message(c, h.sig()+reply)

@@ -23,7 +23,7 @@ func smsApp(e *storetest.Env) *fiber.App {
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	g := app.Group("/twilio", webhook.Verify(publicURL, authToken))
 	g.Post("/sms", (&sms.Inbound{Svc: e.Svc, Log: log}).Handle)
-	g.Post("/sms/status", (&sms.Status{Store: e.Store, Log: log}).Handle)
+	g.Post("/sms/status", (&sms.Status{Svc: e.Svc, Log: log}).Handle)
 	return app
 }
 

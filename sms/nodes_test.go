@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"yuyue/booking"
-	"yuyue/sms"
 	"yuyue/store/storetest"
 )
 
@@ -14,7 +13,7 @@ import (
 func TestCodeAttemptsCountedAcrossNodes(t *testing.T) {
 	e := storetest.NewEnv(t)
 	a := newCodes(e)
-	b := &sms.Codes{Svc: e.Node(t), Key: a.Key, Rules: rules}
+	b := &booking.Codes{Svc: e.Node(t), Key: a.Key, Rules: rules}
 	phone := storetest.Phone(1)
 	if err := a.Issue(ctx, phone, booking.PurposeBooking, phone); err != nil {
 		t.Fatal(err)
@@ -27,7 +26,7 @@ func TestCodeAttemptsCountedAcrossNodes(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			node := []*sms.Codes{a, b}[i%2]
+			node := []*booking.Codes{a, b}[i%2]
 			outcomes[i] = booking.ErrorCode(node.Verify(ctx, phone, booking.PurposeBooking, wrong(code)))
 		}()
 	}

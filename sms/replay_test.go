@@ -40,7 +40,7 @@ func TestInboundReplayAfterPurgeChangesNothing(t *testing.T) {
 	}
 	var reply string
 	var fresh bool
-	if err := e.Store.InTx(ctx, func(tx booking.Tx) (err error) {
+	if err := e.InTx(ctx, func(tx booking.Tx) (err error) {
 		reply, fresh, err = tx.ClaimInbound(form.Get("MessageSid"), "", e.Clock.Now())
 		return err
 	}); err != nil || fresh || reply != "" {

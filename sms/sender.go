@@ -117,9 +117,9 @@ func Classify(err error) booking.SendOutcome {
 // DevSender is development mode's carrier: it writes the message to the log
 // and the development inbox and pretends nothing.
 type DevSender struct {
-	Store booking.Store
-	Log   *slog.Logger
-	Now   func() time.Time
+	Svc *booking.Service
+	Log *slog.Logger
+	Now func() time.Time
 	// Templates are the Aliyun template codes by kind, shown beside the
 	// text; a kind without one shows the kind.
 	Templates map[string]string
@@ -127,11 +127,9 @@ type DevSender struct {
 
 // Send keeps the message in the development inbox.
 func (d *DevSender) Send(ctx context.Context, m booking.OutboxItem, body string) (string, booking.SendOutcome, error) {
-	err := d.Store.InTx(ctx, func(tx booking.Tx) error {
-		dm := booking.DevMessage{To: m.To, Kind: m.Kind, Body: body, CreatedAt: d.Now()}
-		dm.Template, dm.TemplateParams = d.template(m)
-		return tx.AddDevMessage(dm)
-	})
+	dm := booking.DevMessage{To: m.To, Kind: m.Kind, Body: body, CreatedAt: d.Now()}
+	dm.Template, dm.TemplateParams = d.template(m)
+	err := d.Svc.AddDevMessage(ctx, dm)
 	if err != nil {
 		return "", booking.SendRetry, err
 	}

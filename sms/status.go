@@ -11,8 +11,8 @@ import (
 
 // Status records Twilio's delivery status callbacks (POST /twilio/sms/status).
 type Status struct {
-	Store booking.Store
-	Log   *slog.Logger
+	Svc *booking.Service
+	Log *slog.Logger
 }
 
 // Handle records the status unless a later one is already known.
@@ -21,11 +21,7 @@ func (s *Status) Handle(c *fiber.Ctx) error {
 	if sid == "" || status == "" {
 		return c.Status(fiber.StatusBadRequest).SendString("MessageSid and MessageStatus are required")
 	}
-	var changed bool
-	err := s.Store.InTx(c.UserContext(), func(tx booking.Tx) (err error) {
-		changed, err = tx.SetDeliveryStatus(sid, status, code)
-		return err
-	})
+	changed, err := s.Svc.SetDeliveryStatus(c.UserContext(), sid, status, code)
 	switch booking.ErrorCode(err) {
 	case "":
 	case booking.ENotFound:

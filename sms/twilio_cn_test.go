@@ -70,22 +70,22 @@ func TestStatusBeforeMessageSidSaved(t *testing.T) {
 	e := storetest.NewEnv(t)
 	app := smsApp(e)
 	e.Citizen(t, 1)
-	e.Store.InTx(ctx, func(tx booking.Tx) error {
+	e.InTx(ctx, func(tx booking.Tx) error {
 		return tx.Enqueue(booking.Message{To: storetest.Phone(1), Kind: booking.MsgCode, Params: map[string]string{"code": "1"}})
 	})
 	var items []booking.OutboxItem
-	e.Store.InTx(ctx, func(tx booking.Tx) (err error) { items, err = tx.ClaimMessages(e.Clock.Now(), 1); return err })
+	e.InTx(ctx, func(tx booking.Tx) (err error) { items, err = tx.ClaimMessages(e.Clock.Now(), 1); return err })
 	sid := "SM" + strings.Repeat("e", 32)
 	if code, _ := post(t, app, "/twilio/sms/status", url.Values{"MessageSid": {sid}, "MessageStatus": {"partially_delivered"},
 		"ErrorCode": {"30008"}, "AccountSid": {accountSID}}); code != 204 {
 		t.Fatalf("early status: %d", code)
 	}
-	e.Store.InTx(ctx, func(tx booking.Tx) error {
+	e.InTx(ctx, func(tx booking.Tx) error {
 		return tx.FinishMessage(booking.SendResult{ID: items[0].ID, Outcome: booking.SendSent, SID: sid, At: e.Clock.Now()})
 	})
 	post(t, app, "/twilio/sms/status", url.Values{"MessageSid": {sid}, "MessageStatus": {"sent"}, "AccountSid": {accountSID}})
 	var rows []booking.OutboxRow
-	e.Store.View(ctx, func(tx booking.Tx) (err error) { rows, err = tx.OutboxRows("", 10); return err })
+	e.View(ctx, func(tx booking.Tx) (err error) { rows, err = tx.OutboxRows("", 10); return err })
 	if rows[0].DeliveryStatus != "partially_delivered" || rows[0].ErrorCode != "30008" {
 		t.Fatalf("row: %+v", rows[0])
 	}
@@ -103,13 +103,13 @@ func TestTwilioMainlandRulesCapPerNumberAndDay(t *testing.T) {
 	logs := &lockedBuffer{}
 	w := newWorker(t, e, fake, time.Second, logs)
 	w.Text = sms.Renderer{NoReplyTo: sms.MainlandNoReply, UnsignedTo: sms.MainlandNoReply}
-	w.Sender = &sms.MainlandGuard{Next: w.Sender, Store: e.Store, Now: e.Clock.Now, PerDay: 4, Log: w.Log}
+	w.Sender = &sms.MainlandGuard{Next: w.Sender, Svc: e.Svc, Now: e.Clock.Now, PerDay: 4, Log: w.Log}
 	w.Concurrency = 1
 	cn, intl := storetest.Phone(1), "+14155550123"
 	notice := map[string]string{"date": "2026-12-03", "start": "09:00", "end": "10:00", "business": "新生儿入户", "ref": "1234567890"}
 	queue := func(to, kind string, p map[string]string) {
 		t.Helper()
-		if err := e.Store.InTx(ctx, func(tx booking.Tx) error { return tx.Enqueue(booking.Message{To: to, Kind: kind, Params: p}) }); err != nil {
+		if err := e.InTx(ctx, func(tx booking.Tx) error { return tx.Enqueue(booking.Message{To: to, Kind: kind, Params: p}) }); err != nil {
 			t.Fatal(err)
 		}
 	}

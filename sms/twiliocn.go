@@ -21,7 +21,7 @@ import (
 // since a late code or notice would mislead more than a missing one.
 type MainlandGuard struct {
 	Next   Sender
-	Store  booking.Store
+	Svc    *booking.Service
 	Now    func() time.Time
 	PerDay int
 	Log    *slog.Logger
@@ -35,19 +35,8 @@ func (g *MainlandGuard) Send(ctx context.Context, m booking.OutboxItem, body str
 		return g.Next.Send(ctx, m, body)
 	}
 	sum := sha256.Sum256([]byte(body))
-	var id int64
-	var rule string
-	err := g.Store.InTx(ctx, func(tx booking.Tx) error {
-		now := g.Now()
-		sent, err := tx.RecentSends(m.To, now.Add(-24*time.Hour))
-		if err != nil {
-			return err
-		}
-		if rule = mainlandRule(sent, sum[:], g.PerDay); rule != "" {
-			return nil
-		}
-		id, err = tx.RecordSend(m.To, sum[:], now)
-		return err
+	id, rule, err := g.Svc.ReserveMainlandSend(ctx, m.To, sum[:], g.Now(), func(sent [][]byte) string {
+		return mainlandRule(sent, sum[:], g.PerDay)
 	})
 	if err != nil {
 		return "", booking.SendRetry, err
@@ -59,7 +48,7 @@ func (g *MainlandGuard) Send(ctx context.Context, m booking.OutboxItem, body str
 	}
 	sid, outcome, err := g.Next.Send(ctx, m, body)
 	if outcome == booking.SendRetry { // surely not sent: it does not count
-		if ferr := g.Store.InTx(context.WithoutCancel(ctx), func(tx booking.Tx) error { return tx.ForgetSend(id) }); ferr != nil {
+		if ferr := g.Svc.ForgetMainlandSend(context.WithoutCancel(ctx), id); ferr != nil {
 			g.Log.Error("twilio: forgetting a send that did not go", "message_id", m.ID, "err", ferr)
 		}
 	}

@@ -15,7 +15,7 @@ import (
 // Worker sends the outbox: it claims due rows, sends them at a bounded rate
 // and concurrency, and records the outcome of each.
 type Worker struct {
-	Store       booking.Store
+	Svc         *booking.Service
 	Sender      Sender
 	Log         *slog.Logger
 	Now         func() time.Time
@@ -52,8 +52,7 @@ func (w *Worker) Kick() {
 // Run recovers what a crash left behind, then sends until ctx ends.
 func (w *Worker) Run(ctx context.Context) error {
 	w.init()
-	var n int
-	err := w.Store.InTx(ctx, func(tx booking.Tx) (err error) { n, err = tx.RecoverSending(); return err })
+	n, err := w.Svc.RecoverSends(ctx)
 	if err != nil {
 		return err
 	}
@@ -81,7 +80,7 @@ func (w *Worker) Run(ctx context.Context) error {
 // are free sender slots and send-rate tokens (codes first), so after a
 // crash "unknown" still covers just the messages in flight, and a rush no
 // longer waits for one fsync'd commit per message. Finishes run as
-// concurrent InTx calls, which the store's group commit shares.
+// concurrent FinishSend calls, which the store's group commit shares.
 func (w *Worker) Drain(ctx context.Context) (int, error) {
 	w.init()
 	sem := make(chan struct{}, max(1, w.Concurrency))
@@ -93,11 +92,7 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 		if !ok {
 			return total, nil // shutting down: nothing claimed
 		}
-		var items []booking.OutboxItem
-		err := w.Store.InTx(ctx, func(tx booking.Tx) (err error) {
-			items, err = tx.ClaimMessages(w.Now(), grant.n())
-			return err
-		})
+		items, err := w.Svc.ClaimMessages(ctx, w.Now(), grant.n())
 		grant.keep(len(items))
 		if err != nil || len(items) == 0 {
 			return total, err
@@ -172,16 +167,13 @@ func (w *Worker) finish(ctx context.Context, it booking.OutboxItem, r booking.Se
 		smsToProvider.WithLabelValues(it.Kind).Observe(time.Since(it.CreatedAt).Seconds()) // created_at is the database clock
 	}
 	w.noteRefusal(r, rf)
-	err := w.Store.InTx(ctx, func(tx booking.Tx) error {
-		if rf != nil && rf.Block != "" {
-			// The citizen's next code request is refused and told so,
-			// instead of a send Aliyun would refuse again.
-			if err := tx.BlockPhone(it.To, rf.Block, r.At.Add(rf.BlockFor)); err != nil {
-				return err
-			}
-		}
-		return tx.FinishMessage(r)
-	})
+	var block *booking.ProviderBlock
+	if rf != nil && rf.Block != "" {
+		// The citizen's next code request is refused and told so,
+		// instead of a send Aliyun would refuse again.
+		block = &booking.ProviderBlock{Level: rf.Block, Until: r.At.Add(rf.BlockFor)}
+	}
+	err := w.Svc.FinishSend(ctx, it.To, r, block)
 	if err != nil {
 		w.Log.Error("outbox: recording a send failed", "message_id", r.ID, "outcome", r.Outcome, "err", err)
 		return

@@ -34,6 +34,9 @@ func (l *lockedBuffer) Write(p []byte) (int, error) {
 }
 func (l *lockedBuffer) String() string { l.mu.Lock(); defer l.mu.Unlock(); return l.b.String() }
 
+// ctx is the context of this package's tests.
+var ctx = context.Background()
+
 func newWorker(t *testing.T, e *storetest.Env, fake *twiliotest.Fake, timeout time.Duration, logs *lockedBuffer) *sms.Worker {
 	t.Helper()
 	sender, err := sms.NewTwilioSender(sms.TwilioOptions{AccountSID: accountSID, AuthToken: authToken, From: smsFrom,
@@ -41,7 +44,7 @@ func newWorker(t *testing.T, e *storetest.Env, fake *twiliotest.Fake, timeout ti
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &sms.Worker{Store: e.Store, Sender: sender, Now: e.Clock.Now, Rate: 1000, Concurrency: 2, MaxAttempts: 5,
+	return &sms.Worker{Svc: e.Svc, Sender: sender, Now: e.Clock.Now, Rate: 1000, Concurrency: 2, MaxAttempts: 5,
 		RetryBase: 2 * time.Second, Poll: 10 * time.Millisecond,
 		Log: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}
 }
@@ -116,7 +119,7 @@ func TestWorkerTimeoutIsUnknownAndNotResent(t *testing.T) {
 		t.Fatalf("%d requests: a message with an unknown outcome was sent again", fake.Requests())
 	}
 	var st booking.OutboxStats
-	e.Store.View(ctx, func(tx booking.Tx) (err error) { st, err = tx.OutboxStats(); return err })
+	e.View(ctx, func(tx booking.Tx) (err error) { st, err = tx.OutboxStats(); return err })
 	if st["unknown"] != 1 || !strings.Contains(logs.String(), "needs attention") {
 		t.Fatalf("stats %v; log:\n%s", st, logs)
 	}
@@ -152,7 +155,7 @@ func TestWorkerCrashMidSendMarksUnknown(t *testing.T) {
 	defer fake.Close()
 	e.Book(t, e.Citizen(t, 1), e.Place(t, "FT01", "newborn", "2026-12-03", "14:00"))
 	// a worker claims the row and dies before recording the outcome
-	e.Store.InTx(ctx, func(tx booking.Tx) error { _, err := tx.ClaimMessages(e.Clock.Now(), 10); return err })
+	e.InTx(ctx, func(tx booking.Tx) error { _, err := tx.ClaimMessages(e.Clock.Now(), 10); return err })
 	w := newWorker(t, e, fake, time.Second, &lockedBuffer{})
 	runCtx, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 	defer cancel()

@@ -36,7 +36,7 @@ func TestItem6LoginNextStaysOnTheSiteInChromium(t *testing.T) {
 	t.Cleanup(func() { evil.Close() })
 	cz := e.Citizen(t, 1)
 	hash, _ := bcrypt.GenerateFromPassword([]byte(password), bcrypt.MinCost)
-	if err := e.Store.InTx(ctx, func(tx booking.Tx) error {
+	if err := e.InTx(ctx, func(tx booking.Tx) error {
 		return tx.PutAccount(booking.Account{CitizenID: cz.ID, PasswordHash: hash})
 	}); err != nil {
 		t.Fatal(err)
@@ -66,6 +66,6 @@ func TestItem6LoginNextStaysOnTheSiteInChromium(t *testing.T) {
 		if loc != e.base+"/me" || visits.Load() != 0 {
 			t.Fatalf("next %q: the browser is at %s (%d visits to the other host)", next, loc, visits.Load())
 		}
-		e.Store.InTx(ctx, func(tx booking.Tx) error { return tx.RevokeCitizenTokens(cz.ID, nil, e.Clock.Now()) })
+		e.InTx(ctx, func(tx booking.Tx) error { return tx.RevokeCitizenTokens(cz.ID, nil, e.Clock.Now()) })
 	}
 }

@@ -137,9 +137,7 @@ func (s *Site) keepMessage(c *fiber.Ctx, msg string) error {
 	if browser == "" || msg == "" {
 		return nil
 	}
-	err := s.Accounts.Svc.Store.InTx(c.UserContext(), func(tx booking.Tx) error {
-		return tx.PutSiteMessage(booking.HashToken(browser), msg, s.Accounts.Svc.Now())
-	})
+	err := s.Accounts.Svc.PutSiteMessage(c.UserContext(), booking.HashToken(browser), msg)
 	c.Cookie(s.cookie(msgCookie, "1", s.Accounts.Svc.Now().Add(messageTTL)))
 	return err
 }
@@ -151,13 +149,8 @@ func (s *Site) takeMessage(c *fiber.Ctx) (string, error) {
 		return "", nil
 	}
 	c.Cookie(s.cookie(msgCookie, "", time.Unix(0, 0)))
-	var msg string
 	now := s.Accounts.Svc.Now()
-	err := s.Accounts.Svc.Store.InTx(c.UserContext(), func(tx booking.Tx) (err error) {
-		msg, err = tx.TakeSiteMessage(booking.HashToken(browser), now.Add(-messageTTL))
-		return err
-	})
-	return msg, err
+	return s.Accounts.Svc.TakeSiteMessage(c.UserContext(), booking.HashToken(browser), now.Add(-messageTTL))
 }
 
 // safeNext keeps a post-login redirect on this site: a path that parses

@@ -16,7 +16,7 @@ import (
 
 // channels are the long-lived parts serve starts besides the HTTP routes.
 type channels struct {
-	codes  *sms.Codes
+	codes  *booking.Codes
 	worker *sms.Worker
 	voice  *ivr.IVR        // the state machine the SIP front end renders too
 	push   *sms.AliyunPush // nil unless Aliyun's pushes are mounted
@@ -30,12 +30,13 @@ func newChannels(d *deps) (*channels, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &sms.Worker{Store: d.store, Sender: sender, Log: d.log, Now: d.svc.Now, Rate: c.SMS.SendRate,
+	w := &sms.Worker{Svc: d.svc, Sender: sender, Log: d.log, Now: d.svc.Now, Rate: c.SMS.SendRate,
 		Concurrency: c.SMS.Concurrency, MaxAttempts: c.SMS.MaxAttempts, RetryBase: c.SMS.RetryBase, Poll: c.SMS.PollInterval, Text: text}
-	codes := &sms.Codes{Svc: d.svc, Key: c.Key("sms code hash v1"), Kick: w.Kick, Log: d.log, Rules: sms.CodeRules{
-		TTL: c.SMS.CodeTTL, Attempts: c.SMS.CodeAttempts, ResendAfter: c.SMS.ResendAfter,
-		PerHour: c.SMS.PerHour, PerDay: c.SMS.PerDay, PerCallerDay: c.SMS.PerCallerDay,
-		UnverifiedPerHour: c.SMS.UnverifiedPerHour}}
+	codes := &booking.Codes{Svc: d.svc, Key: c.Key("sms code hash v1"), Kick: w.Kick,
+		BudgetHit: sms.BudgetWarner(d.log, c.SMS.UnverifiedPerHour), Rules: booking.CodeRules{
+			TTL: c.SMS.CodeTTL, Attempts: c.SMS.CodeAttempts, ResendAfter: c.SMS.ResendAfter,
+			PerHour: c.SMS.PerHour, PerDay: c.SMS.PerDay, PerCallerDay: c.SMS.PerCallerDay,
+			UnverifiedPerHour: c.SMS.UnverifiedPerHour}}
 	return &channels{codes: codes, worker: w}, nil
 }
 
@@ -103,11 +104,7 @@ func devInbox(d *deps) fiber.Handler {
 		At             time.Time `json:"at"`
 	}
 	return func(c *fiber.Ctx) error {
-		var ms []booking.DevMessage
-		err := d.store.View(c.UserContext(), func(tx booking.Tx) (err error) {
-			ms, err = tx.DevMessages(c.Query("to"), 50)
-			return err
-		})
+		ms, err := d.svc.DevMessages(c.UserContext(), c.Query("to"), 50)
 		if err != nil {
 			return err
 		}

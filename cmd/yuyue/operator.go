@@ -30,7 +30,7 @@ func operatorAddCmd(g *globals, e env) *cobra.Command {
 			"typed twice without echo on a terminal, or one line from a pipe.",
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := operator.ValidateName(args[0]); err != nil {
+			if err := booking.ValidateOperatorName(args[0]); err != nil {
 				return err
 			}
 			password, err := readSecret(e, "password")
@@ -67,8 +67,7 @@ func operatorListCmd(g *globals, e env) *cobra.Command {
 				return err
 			}
 			defer d.Close()
-			var ops []booking.Operator
-			err = d.store.View(cmd.Context(), func(tx booking.Tx) (err error) { ops, err = tx.Operators(); return err })
+			ops, err := booking.Operators{Svc: d.svc}.List(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -100,20 +99,7 @@ func dash(s string) string {
 // changeOperator loads the account called name, lets change edit it, and
 // writes it back with its sessions ended, in one transaction.
 func changeOperator(ctx context.Context, d *deps, name string, change func(*booking.Operator) error) error {
-	return d.store.InTx(ctx, func(tx booking.Tx) error {
-		o, err := tx.OperatorByName(name)
-		if err != nil {
-			return fmt.Errorf("operator %s: %w", name, err)
-		}
-		if err := change(&o); err != nil {
-			return err
-		}
-		o.UpdatedAt = d.svc.Now()
-		if err := tx.UpdateOperator(o); err != nil {
-			return err
-		}
-		return tx.DeleteOperatorSessions(o.ID)
-	})
+	return booking.Operators{Svc: d.svc}.ChangeByName(ctx, name, change)
 }
 
 // shanghai is the one time zone every listing uses, as the console does.

@@ -20,7 +20,7 @@ func operatorPasswdCmd(g *globals, e env) *cobra.Command {
 		Short: "Set an account's password (read from standard input); ends its sessions",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := operator.ValidateName(args[0]); err != nil {
+			if err := booking.ValidateOperatorName(args[0]); err != nil {
 				return err
 			}
 			password, err := readSecret(e, "new password")
@@ -55,7 +55,7 @@ func operatorActiveCmd(g *globals, e env, verb string, active bool) *cobra.Comma
 		Short: map[bool]string{false: "Disable an account and end its sessions at once", true: "Enable a disabled account"}[active],
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := operator.ValidateName(args[0]); err != nil {
+			if err := booking.ValidateOperatorName(args[0]); err != nil {
 				return err
 			}
 			d, err := open(cmd.Context(), g, e)

@@ -23,7 +23,7 @@ func newSender(d *deps) (sms.Sender, sms.Renderer, error) {
 	}
 	switch {
 	case c.Dev():
-		return &sms.DevSender{Store: d.store, Log: d.log, Now: d.svc.Now, Templates: c.Aliyun.Templates.ByKind()}, text, nil
+		return &sms.DevSender{Svc: d.svc, Log: d.log, Now: d.svc.Now, Templates: c.Aliyun.Templates.ByKind()}, text, nil
 	case c.SMS.Provider == "aliyun":
 		if text.Settings != sms.DefaultTextSettings {
 			d.log.Warn("sms.code_ttl differs from the documented template: register the code template with this text",
@@ -36,7 +36,7 @@ func newSender(d *deps) (sms.Sender, sms.Renderer, error) {
 	}
 	s, err := sms.NewTwilioSender(sms.TwilioOptions{AccountSID: c.Twilio.AccountSID, AuthToken: c.Twilio.AuthToken,
 		From: c.Twilio.SMSFrom, APIURL: c.Twilio.APIURL, PublicURL: c.PublicURL, Timeout: c.SMS.SendTimeout})
-	guard := &sms.MainlandGuard{Next: s, Store: d.store, Now: d.svc.Now, PerDay: c.SMS.TwilioCNPerDay, Log: d.log}
+	guard := &sms.MainlandGuard{Next: s, Svc: d.svc, Now: d.svc.Now, PerDay: c.SMS.TwilioCNPerDay, Log: d.log}
 	return guard, text, err
 }
 
@@ -48,7 +48,7 @@ func newSender(d *deps) (sms.Sender, sms.Renderer, error) {
 func mountSMS(app *fiber.App, tw fiber.Router, d *deps, kick func()) *sms.AliyunPush {
 	in := &sms.Inbound{Svc: d.svc, Log: d.log, Signature: d.cfg.SMS.Signature}
 	tw.Post("/sms", in.Handle)
-	tw.Post("/sms/status", (&sms.Status{Store: d.store, Log: d.log}).Handle)
+	tw.Post("/sms/status", (&sms.Status{Svc: d.svc, Log: d.log}).Handle)
 	if d.cfg.SMS.Provider != "aliyun" && !d.cfg.Dev() {
 		return nil
 	}

@@ -8,13 +8,12 @@ import (
 	"yuyue/api"
 	"yuyue/booking"
 	"yuyue/present"
-	"yuyue/sms"
 	"yuyue/web"
 )
 
 // mountWeb adds the citizen site at "/" and the JSON API at /api/v1, both on
 // the same booking.Accounts.
-func mountWeb(app *fiber.App, d *deps, codes *sms.Codes) error {
+func mountWeb(app *fiber.App, d *deps, codes *booking.Codes) error {
 	w := d.cfg.Web
 	ac := &booking.Accounts{Svc: d.svc, Codes: codes, Policy: d.cfg.AccountPolicy()}
 	limits := present.Limits{IPRate: w.IPRate, IPBurst: w.IPBurst, AccountRate: w.AccountRate,

@@ -66,6 +66,8 @@ type Env struct {
 	Svc   *booking.Service
 	Clock *Clock
 	yaml  string // the catalog, for Node
+
+	hook *hookStore
 }
 
 // Start is when test environments begin: Monday 2026-11-30 09:00.
@@ -91,12 +93,13 @@ func NewEnvOn(t testing.TB, st DB, yaml ...string) *Env {
 		t.Fatalf("test catalog: %v", err)
 	}
 	clock := &Clock{t: Start}
-	svc := booking.NewService(st, cat, booking.DefaultRules())
+	hook := &hookStore{st: st}
+	svc := booking.NewService(hook, cat, booking.DefaultRules())
 	svc.Now = clock.Now
 	if _, err := svc.OpenPlaces(context.Background()); err != nil {
 		t.Fatalf("open places: %v", err)
 	}
-	return &Env{Store: st, Svc: svc, Clock: clock, yaml: src}
+	return &Env{Store: st, Svc: svc, Clock: clock, yaml: src, hook: hook}
 }
 
 // ID returns a valid resident ID number made from a sequence number.

@@ -1,11 +1,9 @@
-package sms
+package booking
 
 import (
 	"context"
 	"strings"
 	"time"
-
-	"yuyue/booking"
 )
 
 // Budgets of anonymous code requests: the web and API's "send me a code"
@@ -36,7 +34,7 @@ func (c *Codes) IssueAnonymous(ctx context.Context, phone, purpose, addr string)
 func anonymous(caller string) bool { return strings.HasPrefix(caller, anonPrefix) }
 
 // allowedAnon applies the anonymous budgets.
-func (c *Codes) allowedAnon(tx booking.Tx, phone, caller string, now time.Time) error {
+func (c *Codes) allowedAnon(tx Tx, phone, caller string, now time.Time) error {
 	if err := c.resendSpacing(tx, phone, now); err != nil {
 		return err
 	}
@@ -53,9 +51,9 @@ func (c *Codes) allowedAnon(tx booking.Tx, phone, caller string, now time.Time) 
 		case err != nil:
 			return err
 		case byNumber >= b.perNumber:
-			return booking.Errorf(booking.ERateLimited, "anon_number_cap")
+			return Errorf(ERateLimited, "anon_number_cap")
 		case byAddr >= b.perAddr:
-			return booking.Errorf(booking.ERateLimited, "anon_address_cap")
+			return Errorf(ERateLimited, "anon_address_cap")
 		}
 	}
 	return nil

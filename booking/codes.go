@@ -1,4 +1,4 @@
-package sms
+package booking
 
 import (
 	"context"
@@ -6,13 +6,8 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"fmt"
-	"log/slog"
 	"math/big"
-	"sync"
-	"sync/atomic"
 	"time"
-
-	"yuyue/booking"
 )
 
 // CodeRules are SPEC §4's limits on verification codes.
@@ -33,22 +28,20 @@ type CodeRules struct {
 // number counts under: hiding the number must not escape the caller cap.
 const AnonymousCaller = "anonymous"
 
-// Codes issues and checks SMS verification codes.
+// Codes issues and checks SMS verification codes: SPEC §4's caps per
+// number, per caller and for anonymous requests, the resend spacing, the
+// attempts and the budget of codes to never-verified numbers (SMS
+// pumping). The SMS channel only delivers what Issue queues.
 type Codes struct {
-	Svc   *booking.Service
+	Svc   *Service
 	Key   []byte // HMAC key for code hashes, derived from secret_key
 	Rules CodeRules
 	// Kick, when set, wakes the outbox worker so a code leaves at once.
 	Kick func()
-	// Log, when set, gets a warning when the unverified budget is hit.
-	Log *slog.Logger
+	// BudgetHit, when set, is told of every code refused because the
+	// unverified budget is used up (the SMS channel counts and warns).
+	BudgetHit func(now time.Time)
 }
-
-// lastBudgetWarn holds, per logger, the unix second of its last budget
-// warning (*atomic.Int64). Copies of Codes (the IVR binds one to each
-// step's transaction) share their Log and so their throttle; two services
-// in one process (tests) do not silence each other.
-var lastBudgetWarn sync.Map
 
 func (c *Codes) hash(phone, purpose, code string) []byte {
 	m := hmac.New(sha256.New, c.Key)
@@ -73,7 +66,7 @@ func (c *Codes) issue(ctx context.Context, phone, purpose, caller string) error 
 	if err != nil {
 		return err
 	}
-	err = c.Svc.Store.InTx(ctx, func(tx booking.Tx) error {
+	err = c.Svc.store.InTx(ctx, func(tx Tx) error {
 		if err := c.allowed(tx, phone, caller, now); err != nil {
 			return err
 		}
@@ -81,12 +74,12 @@ func (c *Codes) issue(ctx context.Context, phone, purpose, caller string) error 
 		if err != nil {
 			return err
 		}
-		vc := booking.VerificationCode{Phone: phone, Purpose: purpose, Caller: caller, Unverified: unknown,
+		vc := VerificationCode{Phone: phone, Purpose: purpose, Caller: caller, Unverified: unknown,
 			Hash: c.hash(phone, purpose, code), CreatedAt: now, ExpiresAt: now.Add(c.Rules.TTL)}
 		if err := tx.InsertCode(&vc); err != nil {
 			return err
 		}
-		return tx.Enqueue(booking.Message{To: phone, Kind: booking.MsgCode, Params: map[string]string{"code": code}})
+		return tx.Enqueue(Message{To: phone, Kind: MsgCode, Params: map[string]string{"code": code}})
 	})
 	if err == nil && c.Kick != nil {
 		c.Kick()
@@ -96,7 +89,7 @@ func (c *Codes) issue(ctx context.Context, phone, purpose, caller string) error 
 
 // resendSpacing refuses a code within ResendAfter of the number's last one,
 // and while the provider refuses the number for the hour or the day.
-func (c *Codes) resendSpacing(tx booking.Tx, phone string, now time.Time) error {
+func (c *Codes) resendSpacing(tx Tx, phone string, now time.Time) error {
 	last, err := tx.LastCodeAt(phone)
 	if err != nil {
 		return err
@@ -104,22 +97,22 @@ func (c *Codes) resendSpacing(tx booking.Tx, phone string, now time.Time) error 
 	if !last.IsZero() && now.Before(last.Add(c.Rules.ResendAfter)) {
 		// Until says when a new code may be asked for, so no channel has to
 		// claim one was sent.
-		return &booking.Error{Code: booking.ERateLimited, Message: "resend_too_soon", Until: last.Add(c.Rules.ResendAfter)}
+		return &Error{Code: ERateLimited, Message: "resend_too_soon", Until: last.Add(c.Rules.ResendAfter)}
 	}
 	switch level, err := tx.PhoneBlock(phone, now); {
 	case err != nil:
 		return err
 	case level == "hour": // the provider refused this number for the hour
-		return booking.Errorf(booking.ERateLimited, "hourly_cap")
+		return Errorf(ERateLimited, "hourly_cap")
 	case level == "day":
-		return booking.Errorf(booking.ERateLimited, "daily_cap")
+		return Errorf(ERateLimited, "daily_cap")
 	}
 	return nil
 }
 
 // allowed applies the number's quota, which anonymous codes do not count
 // against, and the caller cap; anonymous requests have their own budgets.
-func (c *Codes) allowed(tx booking.Tx, phone, caller string, now time.Time) error {
+func (c *Codes) allowed(tx Tx, phone, caller string, now time.Time) error {
 	if anonymous(caller) {
 		return c.allowedAnon(tx, phone, caller, now)
 	}
@@ -142,18 +135,18 @@ func (c *Codes) allowed(tx booking.Tx, phone, caller string, now time.Time) erro
 	// code it counted has left its window.
 	switch {
 	case hour >= c.Rules.PerHour:
-		return &booking.Error{Code: booking.ERateLimited, Message: "hourly_cap", Until: now.Add(time.Hour)}
+		return &Error{Code: ERateLimited, Message: "hourly_cap", Until: now.Add(time.Hour)}
 	case day >= c.Rules.PerDay:
-		return &booking.Error{Code: booking.ERateLimited, Message: "daily_cap", Until: now.Add(24 * time.Hour)}
+		return &Error{Code: ERateLimited, Message: "daily_cap", Until: now.Add(24 * time.Hour)}
 	case byCaller >= c.Rules.PerCallerDay:
-		return &booking.Error{Code: booking.ERateLimited, Message: "caller_cap", Until: now.Add(24 * time.Hour)}
+		return &Error{Code: ERateLimited, Message: "caller_cap", Until: now.Add(24 * time.Hour)}
 	}
 	return nil
 }
 
 // ownCodes counts the number's codes since then that anonymous requests
 // did not ask for.
-func (c *Codes) ownCodes(tx booking.Tx, phone string, since time.Time) (int, error) {
+func (c *Codes) ownCodes(tx Tx, phone string, since time.Time) (int, error) {
 	all, _, err := tx.CountCodes(phone, "", since)
 	if err != nil {
 		return 0, err
@@ -165,7 +158,7 @@ func (c *Codes) ownCodes(tx booking.Tx, phone string, since time.Time) (int, err
 // unknownWithinBudget reports whether phone never passed a code, and
 // refuses (ERateLimited "unverified_budget") when such codes already used
 // up this hour's budget.
-func (c *Codes) unknownWithinBudget(tx booking.Tx, phone string, now time.Time) (bool, error) {
+func (c *Codes) unknownWithinBudget(tx Tx, phone string, now time.Time) (bool, error) {
 	known, err := tx.PhoneKnown(phone)
 	if err != nil || known {
 		return false, err
@@ -178,34 +171,19 @@ func (c *Codes) unknownWithinBudget(tx booking.Tx, phone string, now time.Time) 
 		return true, err
 	}
 	if n >= c.Rules.UnverifiedPerHour {
-		c.budgetHit(now)
-		return true, booking.Errorf(booking.ERateLimited, "unverified_budget")
+		if c.BudgetHit != nil {
+			c.BudgetHit(now)
+		}
+		return true, Errorf(ERateLimited, "unverified_budget")
 	}
 	return true, nil
-}
-
-// budgetHit counts a refusal and warns, at most once a minute: a pumping
-// attack must not flood the log as well.
-func (c *Codes) budgetHit(now time.Time) {
-	smsUnverifiedBudget.Inc()
-	if c.Log == nil {
-		return
-	}
-	v, _ := lastBudgetWarn.LoadOrStore(c.Log, new(atomic.Int64))
-	at := v.(*atomic.Int64)
-	last := at.Load()
-	if (last != 0 && now.Unix()-last < 60) || !at.CompareAndSwap(last, now.Unix()) {
-		return
-	}
-	c.Log.Warn("sms: hourly budget of codes to never-verified numbers used up; such codes are refused (possible SMS pumping)",
-		"budget", c.Rules.UnverifiedPerHour, "key", "sms.unverified_per_hour")
 }
 
 // Verify checks a code entered for phone and purpose in its own
 // transaction; see VerifyTx.
 func (c *Codes) Verify(ctx context.Context, phone, purpose, code string) error {
 	var result error
-	err := c.Svc.Store.InTx(ctx, func(tx booking.Tx) (err error) {
+	err := c.Svc.store.InTx(ctx, func(tx Tx) (err error) {
 		result, err = c.VerifyTx(tx, phone, purpose, code)
 		return err
 	})
@@ -216,28 +194,28 @@ func (c *Codes) Verify(ctx context.Context, phone, purpose, code string) error {
 }
 
 // VerifyTx checks a code entered for phone and purpose inside tx. A right
-// code marks the phone verified for purpose (booking.Rules.VerifiedFor) in
+// code marks the phone verified for purpose (Rules.VerifiedFor) in
 // tx. A wrong one counts an attempt and is the result, not the error, so the
 // caller can commit the count though the entry failed; after Rules.Attempts
 // wrong entries the code is dead.
-func (c *Codes) VerifyTx(tx booking.Tx, phone, purpose, code string) (result, err error) {
+func (c *Codes) VerifyTx(tx Tx, phone, purpose, code string) (result, err error) {
 	now := c.Svc.Now()
 	vc, err := tx.LatestCode(phone, purpose)
 	switch {
-	case booking.ErrorCode(err) == booking.ENotFound:
-		return booking.Errorf(booking.ENotFound, "no code was sent"), nil
+	case ErrorCode(err) == ENotFound:
+		return Errorf(ENotFound, "no code was sent"), nil
 	case err != nil:
 		return nil, err
 	case !vc.UsedAt.IsZero():
-		return booking.Errorf(booking.EExpired, "code already used or replaced"), nil
+		return Errorf(EExpired, "code already used or replaced"), nil
 	case !now.Before(vc.ExpiresAt):
-		return booking.Errorf(booking.EExpired, "code expired"), nil
+		return Errorf(EExpired, "code expired"), nil
 	case vc.Attempts >= c.Rules.Attempts:
-		return booking.Errorf(booking.ERateLimited, "too many wrong entries"), nil
+		return Errorf(ERateLimited, "too many wrong entries"), nil
 	}
 	if !hmac.Equal(vc.Hash, c.hash(phone, purpose, code)) {
 		vc.Attempts++
-		return booking.Errorf(booking.EInvalid, "wrong code, %d tries left", c.Rules.Attempts-vc.Attempts), tx.UpdateCode(vc)
+		return Errorf(EInvalid, "wrong code, %d tries left", c.Rules.Attempts-vc.Attempts), tx.UpdateCode(vc)
 	}
 	vc.UsedAt = now
 	if err := tx.UpdateCode(vc); err != nil {

@@ -1,10 +1,8 @@
-package sms
+package booking
 
 import (
 	"context"
 	"time"
-
-	"yuyue/booking"
 )
 
 // Pending reports whether the latest code for phone and purpose can still
@@ -13,13 +11,13 @@ import (
 // use that one, never that a new one was sent.
 func (c *Codes) Pending(ctx context.Context, phone, purpose string) (bool, error) {
 	now := c.Svc.Now()
-	var vc booking.VerificationCode
-	err := c.Svc.Store.View(ctx, func(tx booking.Tx) (err error) {
+	var vc VerificationCode
+	err := c.Svc.store.View(ctx, func(tx Tx) (err error) {
 		vc, err = tx.LatestCode(phone, purpose)
 		return err
 	})
 	switch {
-	case booking.ErrorCode(err) == booking.ENotFound:
+	case ErrorCode(err) == ENotFound:
 		return false, nil
 	case err != nil:
 		return false, err

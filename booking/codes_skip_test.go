@@ -1,4 +1,4 @@
-package sms_test
+package booking_test
 
 import (
 	"testing"

@@ -1,0 +1,54 @@
+package storetest
+
+import (
+	"context"
+	"sync"
+
+	"yuyue/booking"
+)
+
+// hookStore is the store an env's service runs on: the env's database,
+// unless a test wrapped it (WrapStore) to inject faults or watch.
+type hookStore struct {
+	mu sync.RWMutex
+	st booking.Store
+}
+
+func (h *hookStore) get() booking.Store {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.st
+}
+
+func (h *hookStore) InTx(ctx context.Context, fn func(booking.Tx) error) error {
+	return h.get().InTx(ctx, fn)
+}
+
+func (h *hookStore) View(ctx context.Context, fn func(booking.Tx) error) error {
+	return h.get().View(ctx, fn)
+}
+
+// WrapStore makes the env's service (and everything built on it) run its
+// transactions through wrap(the current store) from now on: a test's way
+// to inject a fault or watch what a channel does, now that no channel
+// holds the store itself.
+func (e *Env) WrapStore(wrap func(booking.Store) booking.Store) {
+	e.hook.mu.Lock()
+	defer e.hook.mu.Unlock()
+	e.hook.st = wrap(e.hook.st)
+}
+
+// InTx runs fn in a write transaction on the env's database: for a test's
+// set-up and checks, never for what a channel does.
+func (e *Env) InTx(ctx context.Context, fn func(booking.Tx) error) error {
+	return e.Store.InTx(ctx, fn)
+}
+
+// View runs fn on a read transaction of the env's database, for checks.
+func (e *Env) View(ctx context.Context, fn func(booking.Tx) error) error {
+	return e.Store.View(ctx, fn)
+}
+
+// CloseDB closes the env's database under the service, as a database
+// going away would.
+func (e *Env) CloseDB() error { return e.Store.Close() }
