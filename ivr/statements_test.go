@@ -25,9 +25,9 @@ func diff(a, b sqlstore.StatementStats) sqlstore.StatementStats {
 func measure(p *phone, keys string) stepCost {
 	p.h.t.Helper()
 	step := p.step()
-	before := p.h.e.Store.StatementStats()
+	before := p.h.e.StatementStats()
 	p.press(keys)
-	return stepCost{step, diff(before, p.h.e.Store.StatementStats())}
+	return stepCost{step, diff(before, p.h.e.StatementStats())}
 }
 
 // TestStatementsPerStep walks a registered caller through a whole booking
@@ -80,11 +80,11 @@ func TestReplayedWebhookWritesNothing(t *testing.T) {
 	p.expect("district").press("2")
 	last := p.history[len(p.history)-1]
 	for _, r := range []request{last, p.history[len(p.history)-2]} { // the newest post, and a stale one
-		before := h.e.Store.StatementStats()
+		before := h.e.StatementStats()
 		if code, _ := h.post(r.path, r.form); code != 200 {
 			t.Fatalf("replay %s: %d", r.path, code)
 		}
-		if d := diff(before, h.e.Store.StatementStats()); d.Writes != 0 || d.Requests != 0 {
+		if d := diff(before, h.e.StatementStats()); d.Writes != 0 || d.Requests != 0 {
 			t.Fatalf("replay of %s wrote: %+v", r.path, d)
 		}
 	}

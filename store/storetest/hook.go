@@ -3,6 +3,7 @@ package storetest
 import (
 	"context"
 	"sync"
+	"yuyue/store/sqlstore"
 
 	"yuyue/booking"
 )
@@ -52,3 +53,7 @@ func (e *Env) View(ctx context.Context, fn func(booking.Tx) error) error {
 // CloseDB closes the env's database under the service, as a database
 // going away would.
 func (e *Env) CloseDB() error { return e.Store.Close() }
+
+// StatementStats is the env's database's statement counters, to measure
+// what one request cost it.
+func (e *Env) StatementStats() sqlstore.StatementStats { return e.Store.StatementStats() }
