@@ -78,10 +78,12 @@ var defaults = map[string]any{
 	"jobs.purge":                    "0 3 * * *",
 	"retention.bookings":            "4320h", // 180 days
 	"retention.call_sessions":       "24h",
+	"retention.calls":               "720h", // 30 days
 	"retention.messages":            "720h", // 30 days
 	"retention.audit":               "8760h",
 	"debug.pprof_addr":              "",
 	"dev":                           false,
+	"dev_clock":                     "",
 	"http.admin_addr":               "127.0.0.1:9090",
 	"jobs.backup":                   "15 2 * * *",
 	"backup.dir":                    "",

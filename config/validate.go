@@ -81,6 +81,7 @@ func (c *Config) Validate() error {
 	c.validateSchedules(bad)
 	c.validateWeb(bad)
 	c.validateSIP(bad)
+	c.validateDevClock(bad)
 	return errors.Join(errs...)
 }
 
@@ -113,6 +114,7 @@ func (c *Config) validateNumbers(bad func(string, string, ...any)) {
 		"sms.send_rate":           s.SendRate, "sms.concurrency": float64(s.Concurrency), "sms.max_attempts": float64(s.MaxAttempts),
 		"sms.retry_base": s.RetryBase.Seconds(), "sms.send_timeout": s.SendTimeout.Seconds(),
 		"sms.poll_interval": s.PollInterval.Seconds(), "voice.timeout": float64(c.Voice.Timeout),
+		"retention.calls": c.Retention.Calls.Seconds(),
 	}
 	for k, v := range positive {
 		if v <= 0 {

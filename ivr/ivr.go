@@ -45,6 +45,7 @@ type call struct {
 	notes  []string
 	actor  booking.Actor
 	kicked bool // a code was queued: wake the outbox after commit
+	ev     booking.CallEvent // the journey row this step writes (journey.go)
 }
 
 func (c *call) note(key string, args ...any) {
@@ -87,9 +88,14 @@ func (c *call) saveIn(tx booking.Tx, prevSeq int, insert bool) error {
 	}
 	c.rec.Data, c.rec.UpdatedAt = data, c.v.Svc.Now()
 	if insert {
-		return tx.InsertCall(c.rec)
+		err = tx.InsertCall(c.rec)
+	} else {
+		err = tx.UpdateCall(c.rec, prevSeq)
 	}
-	return tx.UpdateCall(c.rec, prevSeq)
+	if err != nil {
+		return err
+	}
+	return c.record(tx, insert)
 }
 
 // applyAndSave applies one input and saves the session in a single transaction:
@@ -102,6 +108,7 @@ func (c *call) saveIn(tx booking.Tx, prevSeq int, insert bool) error {
 // included, rolls back with EConflict. This holds across several nodes on
 // one database, and nothing is kept per call in memory.
 func (c *call) applyAndSave(in input) error {
+	c.ev = booking.CallEvent{Kind: booking.CallInput, Keys: journeyKeys(c.step(), in)}
 	return c.inTx(func() error { return c.apply(in) })
 }
 
@@ -109,7 +116,9 @@ func (c *call) applyAndSave(in input) error {
 // and saves the session in it under the seq compare-and-set.
 func (c *call) inTx(fn func() error) error {
 	prev := c.rec.Seq
+	c.ev.FromStep, c.ev.SMS = c.rec.Step, ""
 	err := c.v.Svc.Store.InTx(c.ctx, func(tx booking.Tx) error {
+		tx = smsTap{Tx: tx, kinds: &c.ev.SMS}
 		c.svc = c.v.Svc.Bound(tx)
 		codes := *c.v.Codes
 		codes.Svc, codes.Kick = c.svc, func() { c.kicked = true }

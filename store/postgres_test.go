@@ -13,11 +13,14 @@ import (
 func TestPostgres(t *testing.T) {
 	storetest.RunPostgres(t, "store_test", map[string]func(*testing.T){
 		"TestAccountsAndTokens":                   TestAccountsAndTokens,
+		"TestCallJourneysSearchAuditPurge":        TestCallJourneysSearchAuditPurge,
 		"TestCapacityAcrossNodes":                 TestCapacityAcrossNodes,
 		"TestCapacityUnderConcurrency":            TestCapacityUnderConcurrency,
 		"TestClaimMessagesInOrderAndRecovered":    TestClaimMessagesInOrderAndRecovered,
 		"TestConsoleStore":                        TestConsoleStore,
 		"TestConstraintViolationKeepsTransaction": TestConstraintViolationKeepsTransaction,
+		"TestDashboardFiguresMatchCounts":         TestDashboardFiguresMatchCounts,
+		"TestDashboardOneOffice":                  TestDashboardOneOffice,
 		"TestFilesArePrivate":                     TestFilesArePrivate,
 		"TestGroupCommitKeepsEachCallAtomic":      TestGroupCommitKeepsEachCallAtomic,
 		"TestIDNumberNotInDatabaseFiles":          TestIDNumberNotInDatabaseFiles,

@@ -32,6 +32,10 @@ func newChannels(d *deps) (*channels, error) {
 	}
 	w := &sms.Worker{Store: d.store, Sender: sender, Log: d.log, Now: d.svc.Now, Rate: c.SMS.SendRate,
 		Concurrency: c.SMS.Concurrency, MaxAttempts: c.SMS.MaxAttempts, RetryBase: c.SMS.RetryBase, Poll: c.SMS.PollInterval, Text: text}
+	w.Provider = c.SMS.Provider
+	if c.Dev() {
+		w.Provider = "dev" // nothing leaves: the development inbox
+	}
 	codes := &sms.Codes{Svc: d.svc, Key: c.Key("sms code hash v1"), Kick: w.Kick, Log: d.log, Rules: sms.CodeRules{
 		TTL: c.SMS.CodeTTL, Attempts: c.SMS.CodeAttempts, ResendAfter: c.SMS.ResendAfter,
 		PerHour: c.SMS.PerHour, PerDay: c.SMS.PerDay, PerCallerDay: c.SMS.PerCallerDay,
