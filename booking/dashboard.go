@@ -28,7 +28,7 @@ type OfficeNoShows struct {
 }
 
 // ProviderSMS sorts the messages queued since a time by the provider that
-// took them ('' when no send was attempted yet) and by outcome: delivered
+// took them (” when no send was attempted yet) and by outcome: delivered
 // (a delivery report said so), failed (refused, or reported undelivered)
 // and pending (everything else: waiting, sending, sent without a report,
 // unknown).

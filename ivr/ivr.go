@@ -44,7 +44,7 @@ type call struct {
 	s      *Session
 	notes  []string
 	actor  booking.Actor
-	kicked bool // a code was queued: wake the outbox after commit
+	kicked bool              // a code was queued: wake the outbox after commit
 	ev     booking.CallEvent // the journey row this step writes (journey.go)
 }
 
