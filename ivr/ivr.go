@@ -46,6 +46,7 @@ type call struct {
 	actor  booking.Actor
 	kicked bool              // a code was queued: wake the outbox after commit
 	ev     booking.CallEvent // the journey row this step writes (journey.go)
+	evSMS  string            // kinds of the SMS this step queued
 }
 
 func (c *call) note(key string, args ...any) {
@@ -116,9 +117,10 @@ func (c *call) applyAndSave(in input) error {
 // and saves the session in it under the seq compare-and-set.
 func (c *call) inTx(fn func() error) error {
 	prev := c.rec.Seq
-	c.ev.FromStep, c.ev.SMS = c.rec.Step, ""
+	from := c.rec.Step
 	err := c.v.Svc.Store.InTx(c.ctx, func(tx booking.Tx) error {
-		tx = smsTap{Tx: tx, kinds: &c.ev.SMS}
+		c.evSMS = ""
+		tx = smsTap{Tx: tx, kinds: &c.evSMS}
 		c.svc = c.v.Svc.Bound(tx)
 		codes := *c.v.Codes
 		codes.Svc, codes.Kick = c.svc, func() { c.kicked = true }
@@ -126,6 +128,7 @@ func (c *call) inTx(fn func() error) error {
 		if err := fn(); err != nil {
 			return err
 		}
+		c.ev.FromStep, c.ev.SMS = from, c.evSMS
 		c.rec.Seq = prev + 1
 		return c.saveIn(tx, prev, false)
 	})
