@@ -68,6 +68,7 @@ func mountChannels(app *fiber.App, d *deps) (*channels, error) {
 	}
 	console.Drain = ch.worker.Kick
 	console.IdleTimeout = d.cfg.Console.IdleTimeout
+	console.CallRetention = d.cfg.Retention.Calls
 	console.Mount(app)
 	if err := mountWeb(app, d, ch.codes); err != nil {
 		return nil, err
