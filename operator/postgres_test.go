@@ -20,6 +20,7 @@ func TestPostgres(t *testing.T) {
 		"TestCancelAsksFirst":                             TestCancelAsksFirst,
 		"TestCitizenPagesAreOpaqueAndEveryViewAudited":    TestCitizenPagesAreOpaqueAndEveryViewAudited,
 		"TestConsoleInRealBrowser":                        TestConsoleInRealBrowser,
+		"TestDashboardAndJourneyInRealBrowser":            TestDashboardAndJourneyInRealBrowser,
 		"TestDashboardPage":                               TestDashboardPage,
 		"TestErrorPagesAndHeadersOnEveryResponse":         TestErrorPagesAndHeadersOnEveryResponse,
 		"TestExportsAndAuditPaging":                       TestExportsAndAuditPaging,

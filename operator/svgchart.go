@@ -64,19 +64,25 @@ func (g barGroup) total() float64 {
 	return t
 }
 
-// niceMax rounds a chart's largest value up to a round scale (1, 2 or 5
-// times a power of ten) so the ticks fall on round numbers.
-func niceMax(v float64) float64 {
-	if v <= 0 {
-		return 1
+// scaleOf picks a chart's axis: a round tick step (1, 2 or 5 times a
+// power of ten; whole numbers for counts) and how many steps cover peak.
+func scaleOf(peak float64, counts bool) (step float64, n int) {
+	if peak <= 0 {
+		return 1, 4
 	}
-	p := math.Pow(10, math.Floor(math.Log10(v)))
-	for _, m := range []float64{1, 2, 5, 10} {
-		if m*p >= v {
-			return m * p
+	raw := peak / 4
+	p := math.Pow(10, math.Floor(math.Log10(raw)))
+	step = 10 * p
+	for _, m := range []float64{1, 2, 5} {
+		if m*p >= raw {
+			step = m * p
+			break
 		}
 	}
-	return 10 * p
+	if counts {
+		step = math.Max(1, math.Round(step))
+	}
+	return step, max(1, int(math.Ceil(peak/step-1e-9)))
 }
 
 func tickText(v float64, pct bool) string {
@@ -93,28 +99,29 @@ func tickText(v float64, pct bool) string {
 // figure above each, category labels under the x axis.
 func columns(id, title, desc, xName, yName string, groups []barGroup, legend []seg) svgChart {
 	const left, top, plotH, bottom = 56, 34, 200, 58
-	step := 40
-	if len(groups) > 0 && len(groups)*step < 560 {
-		step = min(70, 560/len(groups))
+	colW := 40
+	if len(groups) > 0 && len(groups)*colW < 560 {
+		colW = min(70, 560/len(groups))
 	}
-	barW := step * 3 / 5
-	c := svgChart{ID: id, Title: title, Desc: desc, Width: left + len(groups)*step + 30, Height: top + plotH + bottom}
+	barW := colW * 3 / 5
+	c := svgChart{ID: id, Title: title, Desc: desc, Width: left + len(groups)*colW + 30, Height: top + plotH + bottom}
 	c.Width = max(c.Width, 420)
 	peak := 0.0
 	for _, g := range groups {
 		peak = max(peak, g.total())
 	}
-	scale := niceMax(peak)
+	step, n := scaleOf(peak, true)
+	scale := step * float64(n)
 	y0 := top + plotH
 	c.Axes = []line{{left, top - 6, left, y0}, {left, y0, c.Width - 10, y0}}
-	for i := 0; i <= 4; i++ {
-		v := scale * float64(i) / 4
-		y := y0 - int(float64(plotH)*float64(i)/4)
+	for i := 0; i <= n; i++ {
+		v := step * float64(i)
+		y := y0 - int(float64(plotH)*float64(i)/float64(n))
 		c.Grid = append(c.Grid, line{left, y, c.Width - 10, y})
 		c.Texts = append(c.Texts, svgText{X: left - 6, Y: y + 4, Text: tickText(v, false), Anchor: "end", Size: 11, Class: "tick"})
 	}
 	for i, g := range groups {
-		x := left + i*step + (step-barW)/2
+		x := left + i*colW + (colW-barW)/2
 		y := y0
 		for _, s := range g.Segs {
 			h := int(math.Round(float64(plotH) * s.Value / scale))
@@ -145,19 +152,20 @@ func rows(id, title, desc, xName, yName string, groups []barGroup, legend []seg,
 	if len(legend) > 0 {
 		c.Height += 16
 	}
-	scale := 100.0
+	step, n := 25.0, 4
 	if !pct {
 		peak := 0.0
 		for _, g := range groups {
 			peak = max(peak, g.total())
 		}
-		scale = niceMax(peak)
+		step, n = scaleOf(peak, true)
 	}
+	scale := step * float64(n)
 	y0 := top + plotH
 	c.Axes = []line{{left, top - 4, left, y0}, {left, y0, left + plotW + 6, y0}}
-	for i := 0; i <= 4; i++ {
-		v := scale * float64(i) / 4
-		x := left + plotW*i/4
+	for i := 0; i <= n; i++ {
+		v := step * float64(i)
+		x := left + plotW*i/n
 		c.Grid = append(c.Grid, line{x, top - 4, x, y0})
 		c.Texts = append(c.Texts, svgText{X: x, Y: y0 + 15, Text: tickText(v, pct), Anchor: "middle", Size: 11, Class: "tick"})
 	}
