@@ -67,7 +67,7 @@ func (s *Service) SearchCalls(ctx context.Context, f CallFilter, keep time.Durat
 	}
 	f.Tail = strings.TrimSpace(f.Tail)
 	if strings.Trim(f.Tail, "0123456789") != "" || len(f.Tail) > 4 {
-		return nil, Errorf(EInvalid, "尾号最多4位数字")
+		return nil, Errorf(EInvalid, "the number tail is at most 4 digits")
 	}
 	if f.Limit <= 0 {
 		f.Limit = 200
@@ -85,7 +85,7 @@ func (s *Service) SearchCalls(ctx context.Context, f CallFilter, keep time.Durat
 func (s *Service) CallJourney(ctx context.Context, a Actor, sid, reason string, keep time.Duration) ([]CallEvent, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return nil, Errorf(EInvalid, "请填写查看来电轨迹的原因")
+		return nil, Errorf(EInvalid, "a reason is required to open a call journey")
 	}
 	var out []CallEvent
 	err := s.Store.InTx(ctx, func(tx Tx) (err error) {
@@ -93,7 +93,7 @@ func (s *Service) CallJourney(ctx context.Context, a Actor, sid, reason string, 
 			return err
 		}
 		if len(out) == 0 || out[0].At.Before(s.Now().Add(-keep)) {
-			return Errorf(ENotFound, "没有这通来电（或已超过保留期限）")
+			return Errorf(ENotFound, "no call %s within retention", sid)
 		}
 		return s.audit(tx, a, "call.view", 0, 0, "%s %s: %s", out[0].Caller, sid, reason)
 	})
