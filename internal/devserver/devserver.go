@@ -22,9 +22,9 @@ import (
 
 // Server is a running `yuyue serve`.
 type Server struct {
-	URL  string   // http://127.0.0.1:PORT, also its public_url
-	Dir  string   // its working directory (data/yuyue.db lives here)
-	Env  []string // its environment: a command run with it uses the same server
+	URL string   // http://127.0.0.1:PORT, also its public_url
+	Dir string   // its working directory (data/yuyue.db lives here)
+	Env []string // its environment: a command run with it uses the same server
 	// Stop interrupts the server and waits for it to exit (Ctrl-C).
 	Stop func()
 	logs *syncBuffer
