@@ -7,6 +7,7 @@ type PurgePolicy struct {
 	Now              time.Time
 	BookingsBefore   time.Time // finished bookings with an earlier date
 	CallsBefore      time.Time // calls ended earlier
+	JourneysBefore   time.Time // call journeys of calls started earlier
 	MessagesBefore   time.Time // sent or failed SMS, inbound replies, dev inbox
 	AuditBefore      time.Time
 	KeepNoShowsSince time.Time // no-shows that still count towards a ban

@@ -46,6 +46,7 @@ type SendResult struct {
 	Error     string
 	NextTryAt time.Time
 	At        time.Time
+	Provider  string // who was asked to send it: twilio, aliyun, dev
 }
 
 // DevMessage is a message the development sender kept instead of sending.

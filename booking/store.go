@@ -85,6 +85,8 @@ type Tx interface {
 	ProviderTx
 	SMSLimitsTx
 	CallTx
+	JourneyTx
+	DashboardTx
 	JobTx
 	OperatorTx
 	AccountTx

@@ -12,7 +12,10 @@ import (
 // Config is every setting of the service.
 type Config struct {
 	// DevMode asks for development mode (YUYUE_DEV=1 or --dev); see Dev.
-	DevMode   bool      `mapstructure:"dev"`
+	DevMode bool `mapstructure:"dev"`
+	// DevClock starts the service's clock at this instant in development
+	// mode (YUYUE_DEV_CLOCK or --clock); see StartClock.
+	DevClock  string    `mapstructure:"dev_clock"`
 	HTTP      HTTP      `mapstructure:"http"`
 	PublicURL string    `mapstructure:"public_url"`
 	Database  string    `mapstructure:"database"`
@@ -199,6 +202,7 @@ type Jobs struct {
 type Retention struct {
 	Bookings     time.Duration `mapstructure:"bookings"`      // finished bookings
 	CallSessions time.Duration `mapstructure:"call_sessions"` // finished calls
+	Calls        time.Duration `mapstructure:"calls"`         // call journeys (steps, keys masked)
 	Messages     time.Duration `mapstructure:"messages"`      // sent SMS bodies and status
 	Audit        time.Duration `mapstructure:"audit"`
 }

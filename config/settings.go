@@ -18,6 +18,8 @@ var settings = []Setting{
 	// general
 	{Key: "dev", Default: false, Doc: "Development mode when true (also `--dev`): SMS go to the development inbox, a throwaway secret key is kept beside the database, webhooks are checked against a well-known development token. Only possible with no credentials at all, a loopback `public_url` and an `http.addr` on loopback only (then implied), and never on a database a production server has run on.",
 		Check: devMode},
+	{Key: "dev_clock", Default: "", Doc: "Development mode only (also `--clock`): the service's clock starts at this instant and ticks on, e.g. `2026-12-04T09:30+08:00` (RFC 3339, seconds optional), so a booking can be checked in and the no-show job run without waiting for the day. Refused outside development mode.",
+		Check: devClock},
 	{Key: "public_url", Default: "http://127.0.0.1:8080", Doc: "The URL Twilio calls, as Twilio sees it. Webhook signatures are checked against it and every `<Gather>` action URL is built from it; never the Host header a proxy passes.",
 		Check: publicURL},
 	{Key: "database", Default: "data/yuyue.db", Doc: "SQLite database file (one server per file; the directory must be writable: WAL files live beside it), or a `postgres://user:password@host:5432/dbname` URL for PostgreSQL, which several nodes share.",
@@ -167,6 +169,8 @@ var settings = []Setting{
 	// retention
 	{Key: "retention.bookings", Default: "4320h", Doc: "How long finished (completed, cancelled, no-show) bookings are kept."}, // 180 days
 	{Key: "retention.call_sessions", Default: "24h", Doc: "How long finished call sessions are kept."},
+	{Key: "retention.calls", Default: "720h", Doc: "How long call journeys (each call's steps with their times, keys masked at the ID, phone and code steps, SMS queued, transfer outcome) are kept for the console's 来电轨迹 and the dashboard.",
+		Check: positive}, // 30 days
 	{Key: "retention.messages", Default: "720h", Doc: "How long sent SMS bodies and their delivery status are kept."}, // 30 days
 	{Key: "retention.audit", Default: "8760h", Doc: "How long audit entries are kept."},
 

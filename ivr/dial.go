@@ -45,6 +45,7 @@ func (v *IVR) DialHook(c *fiber.Ctx) error {
 
 // onDialEnd moves the call on from a transfer by the <Dial>'s outcome.
 func (c *call) onDialEnd(status string) error {
+	c.ev = booking.CallEvent{Kind: booking.CallTransfer, Detail: dialOutcome(status)}
 	switch status {
 	case "completed", "answered", "canceled":
 		// The agent spoke with the caller, or the caller hung up while it rang.

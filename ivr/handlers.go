@@ -144,6 +144,7 @@ func (c *call) hangUp() error {
 		c.s.HoldID = 0
 	}
 	c.rec.EndedAt = c.svc.Now()
+	c.ev = booking.CallEvent{Kind: booking.CallEnd}
 	return nil
 }
 

@@ -43,7 +43,8 @@ type call struct {
 	s      *Session
 	notes  []string
 	actor  booking.Actor
-	kicked bool // a code was queued: wake the outbox after commit
+	kicked bool              // a code was queued: wake the outbox after commit
+	ev     booking.CallEvent // the journey row this step writes (journey.go)
 }
 
 func (c *call) note(key string, args ...any) {
@@ -75,7 +76,7 @@ func (c *call) save(prevSeq int, insert bool) error {
 	if err := c.seal(); err != nil {
 		return err
 	}
-	return c.v.Svc.SaveCall(c.ctx, c.rec, prevSeq, insert)
+	return c.v.Svc.SaveCall(c.ctx, c.rec, prevSeq, insert, c.event(insert))
 }
 
 // seal puts the encoded session into the call record.
@@ -98,23 +99,28 @@ func (c *call) seal() error {
 // included, rolls back with EConflict. This holds across several nodes on
 // one database, and nothing is kept per call in memory.
 func (c *call) applyAndSave(in input) error {
+	c.ev = booking.CallEvent{Kind: booking.CallInput, Keys: journeyKeys(c.step(), in)}
 	return c.inTx(func() error { return c.apply(in) })
 }
 
 // inTx runs fn with the call's service and codes bound to one transaction
 // and saves the session in it under the seq compare-and-set.
 func (c *call) inTx(fn func() error) error {
-	prev := c.rec.Seq
-	err := c.v.Svc.Step(c.ctx, prev, func(bound *booking.Service) (booking.CallRecord, error) {
+	prev, from := c.rec.Seq, c.rec.Step
+	err := c.v.Svc.Step(c.ctx, prev, func(bound *booking.Service) (booking.CallRecord, booking.CallEvent, error) {
 		c.svc = bound
 		codes := *c.v.Codes
 		codes.Svc, codes.Kick = c.svc, func() { c.kicked = true }
 		c.codes = &codes
 		if err := fn(); err != nil {
-			return booking.CallRecord{}, err
+			return booking.CallRecord{}, booking.CallEvent{}, err
 		}
+		c.ev.FromStep = from
 		c.rec.Seq = prev + 1
-		return c.rec, c.seal()
+		if err := c.seal(); err != nil {
+			return booking.CallRecord{}, booking.CallEvent{}, err
+		}
+		return c.rec, c.event(false), nil
 	})
 	c.svc, c.codes = c.v.Svc, c.v.Codes // the transaction is over
 	if err == nil && c.kicked && c.v.Codes.Kick != nil {

@@ -27,6 +27,8 @@ func TestPostgres(t *testing.T) {
 		"TestHangUpFreesHeldPlace":                                 TestHangUpFreesHeldPlace,
 		"TestIdentifyByIDFromAnotherPhone":                         TestIdentifyByIDFromAnotherPhone,
 		"TestInternalErrorStillAnswersTwiML":                       TestInternalErrorStillAnswersTwiML,
+		"TestJourneyRecordsStepsMasked":                            TestJourneyRecordsStepsMasked,
+		"TestJourneyShowsConfirmationSMS":                          TestJourneyShowsConfirmationSMS,
 		"TestLapsedVerificationAsksAgainAtConfirm":                 TestLapsedVerificationAsksAgainAtConfirm,
 		"TestLastPlaceRaceAcrossNodes":                             TestLastPlaceRaceAcrossNodes,
 		"TestMadeUpIDCannotBindVictimNumber":                       TestMadeUpIDCannotBindVictimNumber,

@@ -38,7 +38,7 @@ type Job interface {
 
 // Retention says how long finished personal data is kept (purge).
 type Retention struct {
-	Bookings, CallSessions, Messages, Audit time.Duration
+	Bookings, CallSessions, Calls, Messages, Audit time.Duration
 }
 
 // All returns every job in SPEC §5's order.

@@ -23,6 +23,7 @@ func (j Purge) Run(ctx context.Context, svc *booking.Service) (Result, error) {
 		Now:              now,
 		BookingsBefore:   now.Add(-j.Retention.Bookings),
 		CallsBefore:      now.Add(-j.Retention.CallSessions),
+		JourneysBefore:   now.Add(-j.Retention.Calls),
 		MessagesBefore:   now.Add(-j.Retention.Messages),
 		AuditBefore:      now.Add(-j.Retention.Audit),
 		KeepNoShowsSince: now.AddDate(0, -svc.Rules.BanMonths, 0),

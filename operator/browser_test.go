@@ -34,8 +34,9 @@ func chromium(t *testing.T) string {
 }
 
 // allowedLatin are the only Latin words a console page may show besides
-// the account names (proper nouns, removed first): the channel name App.
-var allowedLatin = map[string]bool{"App": true}
+// the account names (proper nouns, removed first): the channel names App
+// and SIP, the SMS provider Twilio (the dashboard).
+var allowedLatin = map[string]bool{"App": true, "SIP": true, "Twilio": true}
 
 // accountNames are the test's account and actor names, as whole words.
 var accountNames = regexp.MustCompile(`\b(op1|clerk1|clerk2|admin1|test)\b`)

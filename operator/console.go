@@ -32,6 +32,8 @@ type Console struct {
 	Drain func()
 	// IdleTimeout ends a session unused for this long (console.idle_timeout).
 	IdleTimeout time.Duration
+	// CallRetention is how far back call journeys go (retention.calls).
+	CallRetention time.Duration
 
 	tmpl *template.Template
 }

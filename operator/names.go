@@ -33,6 +33,7 @@ var actionNames = map[string]string{
 	"login.throttled": "登录受限", "logout": "退出", "operator.add": "新增账户",
 	"operator.disable": "停用账户", "operator.enable": "启用账户", "operator.reset": "重置密码",
 	"operator.role": "修改角色", "operator.password": "修改密码",
+	"call.view": "查看来电轨迹",
 	// the web site's and the app's citizen accounts
 	"account.register": "网站/App注册", "account.password": "网站/App设置密码",
 	"account.login_failed": "网站/App登录失败",
@@ -86,6 +87,7 @@ var stepNames = map[ivr.Step]string{
 	ivr.StepNotice: "业务须知", ivr.StepDistrict: "选择区域", ivr.StepOffice: "选择受理点", ivr.StepDate: "选择日期",
 	ivr.StepPeriod: "选择时段", ivr.StepCode: "输入验证码", ivr.StepConfirm: "确认预约", ivr.StepPickBooking: "选择预约",
 	ivr.StepCancelConfirm: "确认取消", ivr.StepDone: "完成", ivr.StepOperator: "转人工",
+	ivr.StepGoodbye: "结束通话",
 }
 
 // contextKeys name the parts of a transferred call's context.

@@ -27,6 +27,9 @@ type Worker struct {
 	// Text renders the body handed to the Sender (the signature, and the
 	// no-reply wording where replies cannot arrive).
 	Text Renderer
+	// Provider names the sender on each outbox row it attempts (the
+	// dashboard's SMS figures by provider).
+	Provider string
 
 	once    sync.Once
 	kick    chan struct{}
@@ -110,7 +113,7 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 }
 
 func (w *Worker) sendOne(ctx context.Context, it booking.OutboxItem) (booking.SendResult, *Refusal) {
-	r := booking.SendResult{ID: it.ID, At: w.Now()}
+	r := booking.SendResult{ID: it.ID, At: w.Now(), Provider: w.Provider}
 	body, err := w.Text.Text(it.Kind, it.Params, it.To)
 	if err != nil {
 		r.Outcome, r.Error = booking.SendFailed, err.Error()

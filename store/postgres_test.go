@@ -13,6 +13,7 @@ import (
 func TestPostgres(t *testing.T) {
 	storetest.RunPostgres(t, "store_test", map[string]func(*testing.T){
 		"TestAccountsAndTokens":                   TestAccountsAndTokens,
+		"TestCallJourneysSearchAuditPurge":        TestCallJourneysSearchAuditPurge,
 		"TestCapacityAcrossNodes":                 TestCapacityAcrossNodes,
 		"TestCapacityChangeNeverBelowBooked":      TestCapacityChangeNeverBelowBooked,
 		"TestCapacityUnderConcurrency":            TestCapacityUnderConcurrency,
@@ -21,6 +22,8 @@ func TestPostgres(t *testing.T) {
 		"TestCloseOfficeDayWith300Bookings":       TestCloseOfficeDayWith300Bookings,
 		"TestConsoleStore":                        TestConsoleStore,
 		"TestConstraintViolationKeepsTransaction": TestConstraintViolationKeepsTransaction,
+		"TestDashboardFiguresMatchCounts":         TestDashboardFiguresMatchCounts,
+		"TestDashboardOneOffice":                  TestDashboardOneOffice,
 		"TestFilesArePrivate":                     TestFilesArePrivate,
 		"TestGroupCommitKeepsEachCallAtomic":      TestGroupCommitKeepsEachCallAtomic,
 		"TestHolidayHonouredByOtherNode":          TestHolidayHonouredByOtherNode,

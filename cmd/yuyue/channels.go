@@ -32,6 +32,10 @@ func newChannels(d *deps) (*channels, error) {
 	}
 	w := &sms.Worker{Svc: d.svc, Sender: sender, Log: d.log, Now: d.svc.Now, Rate: c.SMS.SendRate,
 		Concurrency: c.SMS.Concurrency, MaxAttempts: c.SMS.MaxAttempts, RetryBase: c.SMS.RetryBase, Poll: c.SMS.PollInterval, Text: text}
+	w.Provider = c.SMS.Provider
+	if c.Dev() {
+		w.Provider = "dev" // nothing leaves: the development inbox
+	}
 	codes := &booking.Codes{Svc: d.svc, Key: c.Key("sms code hash v1"), Kick: w.Kick,
 		BudgetHit: sms.BudgetWarner(d.log, c.SMS.UnverifiedPerHour), Rules: booking.CodeRules{
 			TTL: c.SMS.CodeTTL, Attempts: c.SMS.CodeAttempts, ResendAfter: c.SMS.ResendAfter,
@@ -65,6 +69,7 @@ func mountChannels(app *fiber.App, d *deps) (*channels, error) {
 	}
 	console.Drain = ch.worker.Kick
 	console.IdleTimeout = d.cfg.Console.IdleTimeout
+	console.CallRetention = d.cfg.Retention.Calls
 	console.Mount(app)
 	if err := mountWeb(app, d, ch.codes); err != nil {
 		return nil, err

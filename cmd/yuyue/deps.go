@@ -34,6 +34,9 @@ func loadConfig(g *globals, e env) (*config.Config, *slog.Logger, error) {
 	if g.dev {
 		environ = append(append([]string(nil), environ...), "YUYUE_DEV=1")
 	}
+	if g.clock != "" {
+		environ = append(append([]string(nil), environ...), "YUYUE_DEV_CLOCK="+g.clock)
+	}
 	cfg, err := config.LoadEnviron(g.config, environ)
 	if err != nil {
 		return nil, nil, err
@@ -80,6 +83,10 @@ func openDeps(ctx context.Context, cfg *config.Config, log *slog.Logger) (*deps,
 		return nil, err
 	}
 	svc := booking.NewService(st, cat, cfg.Rules())
+	if start, ok := cfg.StartClock(); ok { // development mode only (Validate)
+		svc.Now = devClock(start, time.Now)
+		log.Warn("development clock: the service's time starts at "+start.Format(time.RFC3339), "dev_clock", cfg.DevClock)
+	}
 	return &deps{cfg: cfg, log: log, store: st, svc: svc}, nil
 }
 
@@ -125,4 +132,11 @@ func checkProductionMark(ctx context.Context, cfg *config.Config, st database) e
 			"configure the credentials, public_url and secret_key it runs with", redactDSN(cfg.Database), since.UTC().Format(time.RFC3339))}
 	}
 	return nil
+}
+
+// devClock is a clock that reads start when it is made and ticks on from
+// there at the pace of real.
+func devClock(start time.Time, real func() time.Time) func() time.Time {
+	base := real()
+	return func() time.Time { return start.Add(real().Sub(base)) }
 }

@@ -13,7 +13,7 @@ import (
 
 func retention(c *config.Config) jobs.Retention {
 	r := c.Retention
-	return jobs.Retention{Bookings: r.Bookings, CallSessions: r.CallSessions, Messages: r.Messages, Audit: r.Audit}
+	return jobs.Retention{Bookings: r.Bookings, CallSessions: r.CallSessions, Calls: r.Calls, Messages: r.Messages, Audit: r.Audit}
 }
 
 // allJobs are SPEC §5's jobs plus the daily backup of a SQLite database.

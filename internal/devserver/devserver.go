@@ -22,9 +22,11 @@ import (
 
 // Server is a running `yuyue serve`.
 type Server struct {
-	URL  string   // http://127.0.0.1:PORT, also its public_url
-	Dir  string   // its working directory (data/yuyue.db lives here)
-	Env  []string // its environment: a command run with it uses the same server
+	URL string   // http://127.0.0.1:PORT, also its public_url
+	Dir string   // its working directory (data/yuyue.db lives here)
+	Env []string // its environment: a command run with it uses the same server
+	// Stop interrupts the server and waits for it to exit (Ctrl-C).
+	Stop func()
 	logs *syncBuffer
 }
 
@@ -36,10 +38,16 @@ func (s *Server) Logs() string { return s.logs.String() }
 // /healthz answers; it stops at cleanup.
 func Start(t *testing.T, env ...string) *Server {
 	t.Helper()
-	dir := t.TempDir()
+	return StartIn(t, t.TempDir(), []string{"serve"}, env...)
+}
+
+// StartIn is Start in dir (a server stopped there before left its
+// database and development key) with args (`serve` and its flags).
+func StartIn(t *testing.T, dir string, args []string, env ...string) *Server {
+	t.Helper()
 	bin := Build(t, "yuyue/cmd/yuyue", dir)
 	addr := freeAddr(t)
-	srv := exec.Command(bin, "serve")
+	srv := exec.Command(bin, args...)
 	srv.Dir = dir
 	srv.Env = append(append(os.Environ(), "YUYUE_HTTP_ADDR="+addr, "YUYUE_PUBLIC_URL=http://"+addr), env...)
 	if hasKey("http.admin_addr") {
@@ -51,7 +59,8 @@ func Start(t *testing.T, env ...string) *Server {
 	if err := srv.Start(); err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { srv.Process.Signal(os.Interrupt); srv.Wait() })
+	s.Stop = sync.OnceFunc(func() { srv.Process.Signal(os.Interrupt); srv.Wait() })
+	t.Cleanup(s.Stop)
 	for end := time.Now().Add(30 * time.Second); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
 		if resp, err := http.Get(s.URL + "/healthz"); err == nil {
 			resp.Body.Close()

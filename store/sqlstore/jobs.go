@@ -45,6 +45,10 @@ var purges = []struct {
 		func(p booking.PurgePolicy) []any {
 			return []any{ms(p.CallsBefore), ms(p.CallsBefore.Add(-24 * time.Hour))}
 		}},
+	// A call's journey goes as a whole: every row of a call that started
+	// before retention.calls.
+	{"call_events", `DELETE FROM call_events WHERE call_sid IN (SELECT call_sid FROM call_events WHERE seq = 1 AND at < ?)`,
+		func(p booking.PurgePolicy) []any { return []any{ms(p.JourneysBefore)} }},
 	{"bookings", `DELETE FROM bookings WHERE status IN ('completed', 'cancelled', 'expired', 'noshow') AND date < ?
 		AND returned = CASE WHEN status IN ('cancelled', 'expired') THEN 1 ELSE 0 END
 		AND NOT (status = 'noshow' AND noshow_at >= ?)`,

@@ -114,16 +114,17 @@ func (t *Tx) FinishMessage(r booking.SendResult) error {
 	var err error
 	switch r.Outcome {
 	case booking.SendSent:
-		_, err = t.Exec(`UPDATE outbox SET status = 'sent', message_sid = ?, sent_at = ?, params = '{}', last_error = '' WHERE id = ?`,
-			r.SID, ms(r.At), r.ID)
+		_, err = t.Exec(`UPDATE outbox SET status = 'sent', message_sid = ?, sent_at = ?, params = '{}', last_error = '', provider = ? WHERE id = ?`,
+			r.SID, ms(r.At), r.Provider, r.ID)
 		if err == nil {
 			err = t.applyEarly(r.SID)
 		}
 	case booking.SendRetry:
-		_, err = t.Exec(`UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ? WHERE id = ?`,
-			ms(r.NextTryAt), r.Error, r.ID)
+		_, err = t.Exec(`UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, provider = ? WHERE id = ?`,
+			ms(r.NextTryAt), r.Error, r.Provider, r.ID)
 	case booking.SendFailed, booking.SendUnknown:
-		_, err = t.Exec(`UPDATE outbox SET status = ?, params = '{}', last_error = ? WHERE id = ?`, string(r.Outcome), r.Error, r.ID)
+		_, err = t.Exec(`UPDATE outbox SET status = ?, params = '{}', last_error = ?, provider = ? WHERE id = ?`,
+			string(r.Outcome), r.Error, r.Provider, r.ID)
 	default:
 		err = errors.New("unknown send outcome " + string(r.Outcome))
 	}
