@@ -90,4 +90,5 @@ type Tx interface {
 	AccountTx
 	ConsoleTx
 	WebTx
+	WaitlistTx
 }

@@ -135,6 +135,8 @@ type Booking struct {
 	BanMonths    int           `mapstructure:"ban_months"`
 	VerifiedFor  time.Duration `mapstructure:"verified_for"`
 	ReleaseBatch int           `mapstructure:"release_batch"`
+	// WaitlistOfferTTL is how long a place offered from the waitlist is held.
+	WaitlistOfferTTL time.Duration `mapstructure:"waitlist_offer_ttl"`
 }
 
 // Voice configures the IVR's speech.

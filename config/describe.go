@@ -19,6 +19,7 @@ var descriptions = map[string]string{
 	"log.format":                    "`text` for people, `json` for a log pipeline.",
 	"log.level":                     "`debug`, `info`, `warn` or `error`.",
 	"booking.window_days":           "How far ahead places can be booked: working days from tomorrow through today plus this many calendar days.",
+	"booking.waitlist_offer_ttl":    "How long a place freed for the oldest matching waitlist (候补) entry is held for that citizen to confirm (SMS reply `QR`, the web or the API); an offer not confirmed in time passes to the next entry at the next `release` run.",
 	"booking.hold_ttl":              "How long a chosen place is held for a caller while they verify and confirm; a lapsed hold returns to the pool through the `release` job.",
 	"booking.cancel_hour":           "Hour (0–23, Asia/Shanghai) on the day before the appointment after which a booking can no longer be cancelled.",
 	"booking.noshow_grace":          "Time after a period ends before a booking not checked in counts as a no-show.",

@@ -41,6 +41,7 @@ var defaults = map[string]any{
 	"log.level":                     "info",
 	"booking.window_days":           14,
 	"booking.hold_ttl":              "10m",
+	"booking.waitlist_offer_ttl":    "30m",
 	"booking.cancel_hour":           18,
 	"booking.noshow_grace":          "30m",
 	"booking.ban_strikes":           3,

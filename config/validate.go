@@ -105,7 +105,8 @@ func (c *Config) validateNumbers(bad func(string, string, ...any)) {
 	b, s := c.Booking, c.SMS
 	positive := map[string]float64{
 		"booking.window_days": float64(b.WindowDays), "booking.hold_ttl": b.HoldTTL.Seconds(),
-		"booking.ban_strikes": float64(b.BanStrikes), "booking.ban_months": float64(b.BanMonths),
+		"booking.waitlist_offer_ttl": b.WaitlistOfferTTL.Seconds(),
+		"booking.ban_strikes":        float64(b.BanStrikes), "booking.ban_months": float64(b.BanMonths),
 		"booking.verified_for": b.VerifiedFor.Seconds(), "sms.code_ttl": s.CodeTTL.Seconds(),
 		"sms.code_attempts": float64(s.CodeAttempts), "sms.per_hour": float64(s.PerHour),
 		"sms.per_day": float64(s.PerDay), "sms.per_caller_day": float64(s.PerCallerDay),
