@@ -52,7 +52,11 @@ func (s *Service) OpenPlaces(ctx context.Context) (int, error) {
 	}
 	var n int
 	err := s.Store.InTx(ctx, func(tx Tx) (err error) {
-		n, err = tx.UpsertPlaces(ps)
+		if n, err = tx.UpsertPlaces(ps); err != nil || n == 0 {
+			return err
+		}
+		// capacity may have grown: it goes to the waitlist first
+		_, err = s.offerTx(tx, Actor{Name: "catalog", Channel: ChannelSystem}, PlaceFilter{})
 		return err
 	})
 	return n, err
