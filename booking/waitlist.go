@@ -226,11 +226,11 @@ func (s *Service) offerOne(tx Tx, a Actor, w WaitEntry, p Place, now time.Time) 
 		return err
 	}
 	m := s.bookingMessage(MsgWaitlistOffer, c, b)
-	m.Params["until"] = b.HoldExpiresAt.In(s.loc()).Format("15:04")
+	m.Params["expires"] = b.HoldExpiresAt.In(s.loc()).Format("2006-01-02 15:04")
 	if err := tx.Enqueue(m); err != nil {
 		return err
 	}
-	return s.audit(tx, a, "waitlist.offer", c.ID, b.ID, "entry %d: place %d until %s", w.ID, p.ID, m.Params["until"])
+	return s.audit(tx, a, "waitlist.offer", c.ID, b.ID, "entry %d: place %d until %s", w.ID, p.ID, m.Params["expires"])
 }
 
 // AcceptOffer confirms the offer held for the citizen's entry: it becomes

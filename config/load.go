@@ -89,17 +89,22 @@ var defaults = map[string]any{
 	"backup.keep":                   7,
 
 	// the other answers to SMS commands, one registered template each
-	"aliyun.templates.reply_unknown":     "",
-	"aliyun.templates.reply_none":        "",
-	"aliyun.templates.reply_stop":        "",
-	"aliyun.templates.reply_busy":        "",
-	"aliyun.templates.reply_no_such_ref": "",
-	"aliyun.templates.reply_cancelled":   "",
-	"aliyun.templates.reply_too_late":    "",
-	"aliyun.templates.reply_confirmed":   "",
-	"aliyun.templates.reply_which":       "",
-	"aliyun.templates.reply_booking":     "",
-	"sms.twilio_cn_per_day":              4,
+	"aliyun.templates.reply_unknown":         "",
+	"aliyun.templates.reply_none":            "",
+	"aliyun.templates.reply_stop":            "",
+	"aliyun.templates.reply_busy":            "",
+	"aliyun.templates.reply_no_such_ref":     "",
+	"aliyun.templates.reply_cancelled":       "",
+	"aliyun.templates.reply_too_late":        "",
+	"aliyun.templates.reply_confirmed":       "",
+	"aliyun.templates.reply_which":           "",
+	"aliyun.templates.reply_booking":         "",
+	"aliyun.templates.rescheduled":           "",
+	"aliyun.templates.waitlist_offer":        "",
+	"aliyun.templates.reply_reschedule":      "",
+	"aliyun.templates.reply_reschedule_late": "",
+	"aliyun.templates.reply_offer_taken":     "",
+	"sms.twilio_cn_per_day":                  4,
 }
 
 // EnvName is the environment variable that sets key.

@@ -48,6 +48,7 @@ func TestPostgres(t *testing.T) {
 		"TestMaskNumbers":                                            TestMaskNumbers,
 		"TestNewCodeReplacesOld":                                     TestNewCodeReplacesOld,
 		"TestProviderErrorTextMasked":                                TestProviderErrorTextMasked,
+		"TestReplyQRTakesWaitlistOfferAndGYExplainsReschedule":       TestReplyQRTakesWaitlistOfferAndGYExplainsReschedule,
 		"TestSkipCodeWithinVerifiedFor":                              TestSkipCodeWithinVerifiedFor,
 		"TestStatusBeforeMessageSidSaved":                            TestStatusBeforeMessageSidSaved,
 		"TestStatusCallbacksOutOfOrder":                              TestStatusCallbacksOutOfOrder,
