@@ -133,3 +133,13 @@ func (ac *Accounts) AcceptOwnOffer(ctx context.Context, a Actor, c Citizen, entr
 	}
 	return ac.ConfirmWithCode(ctx, a, c, w.OfferBookingID, code)
 }
+
+// Place returns one place.
+func (s *Service) Place(ctx context.Context, id int64) (Place, error) {
+	var p Place
+	err := s.Store.View(ctx, func(tx Tx) (err error) {
+		p, err = tx.Place(id)
+		return err
+	})
+	return p, err
+}

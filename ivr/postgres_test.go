@@ -38,6 +38,7 @@ func TestPostgres(t *testing.T) {
 		"TestRegistrationWaitsForTheCode":              TestRegistrationWaitsForTheCode,
 		"TestReplayFinishedCallChangesNothing":         TestReplayFinishedCallChangesNothing,
 		"TestReplayedTransferSaysItAgain":              TestReplayedTransferSaysItAgain,
+		"TestRescheduleByPhone":                        TestRescheduleByPhone,
 		"TestResendingTheCodeDoesNotWaitForTheTimeout": TestResendingTheCodeDoesNotWaitForTheTimeout,
 		"TestSIPCallerIsRecognisedByTheirMobile":       TestSIPCallerIsRecognisedByTheirMobile,
 		"TestScriptedCallsKeepTwiMLRules":              TestScriptedCallsKeepTwiMLRules,
@@ -51,6 +52,7 @@ func TestPostgres(t *testing.T) {
 		"TestUnverifiedCallStateIsSealed":              TestUnverifiedCallStateIsSealed,
 		"TestUnverifiedNumbersHourlyBudget":            TestUnverifiedNumbersHourlyBudget,
 		"TestVictimIDFromAnotherPhoneRevealsNothing":   TestVictimIDFromAnotherPhoneRevealsNothing,
+		"TestWaitlistJoinByPhoneOnAFullDay":            TestWaitlistJoinByPhoneOnAFullDay,
 		"TestWayBackToTheMenuFromEveryList":            TestWayBackToTheMenuFromEveryList,
 	})
 }
