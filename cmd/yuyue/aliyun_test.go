@@ -29,7 +29,8 @@ const (
 
 var e2eTemplates = func() map[string]string {
 	out := map[string]string{"code": "SMS_200001", "confirmation": "SMS_200002", "reminder": "SMS_200003",
-		"cancellation": "SMS_200004", "noshow": "SMS_200005", "blacklist": "SMS_200006"}
+		"cancellation": "SMS_200004", "noshow": "SMS_200005", "blacklist": "SMS_200006",
+		"rescheduled": "SMS_200007", "waitlist_offer": "SMS_200008"}
 	for i, k := range sms.ReplyKinds {
 		out[k] = fmt.Sprintf("SMS_2001%02d", i)
 	}
