@@ -67,6 +67,12 @@ func (a *API) routes() []route {
 		{Route{del, "/holds/{id}"}, true, a.release},
 		{Route{get, "/bookings"}, true, a.bookings},
 		{Route{post, "/bookings/{id}/cancel"}, true, a.cancel},
+		{Route{post, "/bookings/{id}/code"}, true, a.holdCode},
+		{Route{post, "/bookings/{id}/reschedule"}, true, a.reschedule},
+		{Route{get, "/waitlist"}, true, a.waitlist},
+		{Route{post, "/waitlist"}, true, a.joinWaitlist},
+		{Route{del, "/waitlist/{id}"}, true, a.leaveWaitlist},
+		{Route{post, "/waitlist/{id}/confirm"}, true, a.confirmOffer},
 	}
 }
 

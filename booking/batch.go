@@ -9,6 +9,9 @@ import (
 type ReleaseResult struct {
 	Expired  int // holds whose TTL ran out
 	Returned int // places given back to the pool
+	// OffersExpired counts waitlist offers not confirmed in time; Offered
+	// the returned places offered to the next waiting entries.
+	OffersExpired, Offered int
 }
 
 // Release expires lapsed holds and returns the places of cancelled bookings
@@ -19,6 +22,10 @@ func (s *Service) Release(ctx context.Context, a Actor) (ReleaseResult, error) {
 	var r ReleaseResult
 	err := s.store.InTx(ctx, func(tx Tx) error {
 		r = ReleaseResult{}
+		var err error
+		if r.OffersExpired, err = s.expireWaitlistTx(tx, a, now); err != nil {
+			return err
+		}
 		hs, err := tx.Bookings(BookingFilter{Statuses: []Status{StatusHeld}, HoldExpiredBefore: now})
 		if err != nil {
 			return err
@@ -34,6 +41,7 @@ func (s *Service) Release(ctx context.Context, a Actor) (ReleaseResult, error) {
 		if err != nil {
 			return err
 		}
+		freed := map[PlaceFilter]bool{}
 		for _, b := range rs {
 			b.Returned = true
 			if err := tx.UpdateBooking(b); err != nil {
@@ -43,11 +51,19 @@ func (s *Service) Release(ctx context.Context, a Actor) (ReleaseResult, error) {
 				return err
 			}
 			r.Returned++
+			freed[PlaceFilter{Office: b.Office, Business: b.Business, From: b.Date, To: b.Date}] = true
 		}
-		if r.Expired+r.Returned == 0 {
+		for f := range freed {
+			n, err := s.offerTx(tx, a, f)
+			if err != nil {
+				return err
+			}
+			r.Offered += n
+		}
+		if r.Expired+r.Returned+r.OffersExpired == 0 {
 			return nil
 		}
-		return s.audit(tx, a, "places.release", 0, 0, "expired %d holds, returned %d places", r.Expired, r.Returned)
+		return s.audit(tx, a, "places.release", 0, 0, "expired %d holds, returned %d places, offered %d to the waitlist", r.Expired, r.Returned, r.Offered)
 	})
 	return r, err
 }

@@ -110,6 +110,10 @@ func (s *Service) hold(ctx context.Context, a Actor, citizenID, placeID int64, s
 				return err
 			}
 		}
+		if ws, err := tx.WaitEntries(WaitFilter{CitizenID: c.ID, Business: p.Business, Statuses: liveWait, Limit: 1}); err != nil || len(ws) > 0 {
+			// a live waitlist entry is the citizen's active request for the business
+			return firstErr(err, Errorf(EActive, "on_waitlist"))
+		}
 		b = Booking{CitizenID: c.ID, PlaceID: p.ID, Business: p.Business, Office: p.Office, Date: p.Date,
 			Start: p.Start, End: p.End, Status: StatusHeld, HoldExpiresAt: now.Add(s.Rules.HoldTTL),
 			CreatedAt: now, Channel: a.Channel}
@@ -181,7 +185,14 @@ func (s *Service) releaseTx(tx Tx, a Actor, b Booking) error {
 	if err := tx.ReturnPlace(b.PlaceID); err != nil {
 		return err
 	}
-	return s.audit(tx, a, "booking.release_hold", b.CitizenID, b.ID, "place %d", b.PlaceID)
+	if err := s.audit(tx, a, "booking.release_hold", b.CitizenID, b.ID, "place %d", b.PlaceID); err != nil {
+		return err
+	}
+	if err := s.declinedTx(tx, a, b); err != nil {
+		return err
+	}
+	_, err := s.offerTx(tx, a, PlaceFilter{Office: b.Office, Business: b.Business, From: b.Date, To: b.Date})
+	return err
 }
 
 // Confirm turns a live hold into a booking with a reference and queues the
@@ -189,42 +200,52 @@ func (s *Service) releaseTx(tx Tx, a Actor, b Booking) error {
 // passed a booking code. Confirming a booking twice returns it unchanged, so
 // a retried webhook does no harm.
 func (s *Service) Confirm(ctx context.Context, a Actor, holdID int64) (Booking, error) {
-	now := s.Now()
 	var b Booking
-	err := s.store.InTx(ctx, func(tx Tx) error {
-		var err error
-		if b, err = tx.Booking(holdID); err != nil {
-			return err
-		}
-		if b.Status == StatusBooked {
-			return nil
-		}
-		if b.Status != StatusHeld || !now.Before(b.HoldExpiresAt) {
-			return Errorf(EExpired, "the hold has expired")
-		}
-		c, err := tx.CitizenByID(b.CitizenID)
-		if err != nil {
-			return err
-		}
-		if err := s.mayBook(c, now); err != nil {
-			return err
-		}
-		if ok, err := tx.PhoneVerified(c.Phone, PurposeBooking, now); err != nil || !ok {
-			return firstErr(err, Errorf(ENotVerified, "the phone has not passed the SMS code"))
-		}
-		if b.Reference, err = s.freshReference(tx); err != nil {
-			return err
-		}
-		b.Status, b.ConfirmedAt = StatusBooked, now
-		if err := tx.UpdateBooking(b); err != nil {
-			return err
-		}
-		if err := tx.Enqueue(s.bookingMessage(MsgConfirmation, c, b)); err != nil {
-			return err
-		}
-		return s.audit(tx, a, "booking.confirm", c.ID, b.ID, "reference issued")
+	err := s.store.InTx(ctx, func(tx Tx) (err error) {
+		b, err = s.confirmTx(tx, a, holdID, true)
+		return err
 	})
 	return b, err
+}
+
+// confirmTx is Confirm inside a transaction; needCode false when the phone
+// proved itself otherwise (an SMS reply from it).
+func (s *Service) confirmTx(tx Tx, a Actor, holdID int64, needCode bool) (Booking, error) {
+	now := s.Now()
+	b, err := tx.Booking(holdID)
+	if err != nil {
+		return b, err
+	}
+	if b.Status == StatusBooked {
+		return b, nil
+	}
+	if b.Status != StatusHeld || !now.Before(b.HoldExpiresAt) {
+		return b, Errorf(EExpired, "the hold has expired")
+	}
+	c, err := tx.CitizenByID(b.CitizenID)
+	if err != nil {
+		return b, err
+	}
+	if err := s.mayBook(c, now); err != nil {
+		return b, err
+	}
+	if ok, err := tx.PhoneVerified(c.Phone, PurposeBooking, now); needCode && (err != nil || !ok) {
+		return b, firstErr(err, Errorf(ENotVerified, "the phone has not passed the SMS code"))
+	}
+	if b.Reference, err = s.freshReference(tx); err != nil {
+		return b, err
+	}
+	b.Status, b.ConfirmedAt = StatusBooked, now
+	if err := tx.UpdateBooking(b); err != nil {
+		return b, err
+	}
+	if err := tx.Enqueue(s.bookingMessage(MsgConfirmation, c, b)); err != nil {
+		return b, err
+	}
+	if err := s.acceptedTx(tx, a, b); err != nil {
+		return b, err
+	}
+	return b, s.audit(tx, a, "booking.confirm", c.ID, b.ID, "reference issued")
 }
 
 func firstErr(errs ...error) error {
@@ -302,7 +323,10 @@ func (s *Service) Cancel(ctx context.Context, a Actor, bookingID int64) (Booking
 		if err := tx.Enqueue(s.bookingMessage(MsgCancellation, c, b)); err != nil {
 			return err
 		}
-		return s.audit(tx, a, "booking.cancel", b.CitizenID, b.ID, "cancelled")
+		if err := s.audit(tx, a, "booking.cancel", b.CitizenID, b.ID, "cancelled"); err != nil {
+			return err
+		}
+		return s.passToWaitlistTx(tx, a, b)
 	})
 	return b, err
 }

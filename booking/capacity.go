@@ -76,9 +76,14 @@ func (s *Service) SetCapacity(ctx context.Context, a Actor, c CapacityChange, sc
 
 // capacityAdded is the one place where capacity grows from the console:
 // ps are the open places that gained room, inside the transaction that
-// grew them.
-// MERGE(waitlist): offer the freed places to the waitlist here.
-func (s *Service) capacityAdded(tx Tx, a Actor, ps []Place) error { return nil }
+// grew them. The room goes to the waitlist first, oldest entry first.
+func (s *Service) capacityAdded(tx Tx, a Actor, ps []Place) error {
+	if len(ps) == 0 {
+		return nil
+	}
+	_, err := s.offerTx(tx, a, PlaceFilter{})
+	return err
+}
 
 // BookedCount tells how many places are taken on a date (all offices):
 // a holiday cannot be declared over live bookings.

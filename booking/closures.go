@@ -93,10 +93,26 @@ func (s *Service) PreviewClosure(ctx context.Context, r ClosureRequest, scope st
 	return imp, err
 }
 
-// closureWaitlist counts the waitlist entries for the closed places.
-// MERGE(waitlist): the waitlist is another branch's; count (and on Close,
-// end) its entries for r.slots() here. Until then there are none.
-func (s *Service) closureWaitlist(tx Tx, r ClosureRequest) (int, error) { return 0, nil }
+// closureWaitlist counts the live waitlist entries (waiting, or holding
+// an offer) for the closed places: an entry for any period of a closed
+// office's day counts when the whole day closes, one for a period only
+// when that period closes. They stay on the list: an offer's hold is
+// released with the other holds, and no place of a closed day is offered.
+func (s *Service) closureWaitlist(tx Tx, r ClosureRequest) (int, error) {
+	n := 0
+	for _, o := range r.Offices {
+		ws, err := tx.WaitEntries(WaitFilter{Office: o, From: r.Date, To: r.Date, Statuses: liveWait})
+		if err != nil {
+			return 0, err
+		}
+		for _, w := range ws {
+			if len(r.Periods) == 0 || w.Start == "" || slices.Contains(r.Periods, w.Start) {
+				n++
+			}
+		}
+	}
+	return n, nil
+}
 
 // Close closes offices on a date (all day or some periods) in one
 // transaction: new holds stop at once on every channel (bookable), live

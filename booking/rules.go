@@ -7,14 +7,15 @@ import (
 
 // Rules are the numbers of SPEC §2; every one is configuration.
 type Rules struct {
-	WindowDays      int           // bookable days ahead (14)
-	HoldTTL         time.Duration // how long a chosen place is held (10 min)
-	CancelHour      int           // cancel until this hour the day before (18)
-	NoShowGrace     time.Duration // after period end before a no-show (30 min)
-	BanStrikes      int           // no-shows that ban (3)
-	BanMonths       int           // look-back and ban length in months (6)
-	VerifiedFor     time.Duration // how long a passed code verifies a phone (15 min)
-	ReleaseBatchMax int           // places returned per release run (0 = all)
+	WindowDays       int           // bookable days ahead (14)
+	HoldTTL          time.Duration // how long a chosen place is held (10 min)
+	CancelHour       int           // cancel until this hour the day before (18)
+	NoShowGrace      time.Duration // after period end before a no-show (30 min)
+	BanStrikes       int           // no-shows that ban (3)
+	BanMonths        int           // look-back and ban length in months (6)
+	VerifiedFor      time.Duration // how long a passed code verifies a phone (15 min)
+	ReleaseBatchMax  int           // places returned per release run (0 = all)
+	WaitlistOfferTTL time.Duration // how long a place offered from the waitlist is held (30 min)
 }
 
 // DefaultRules are SPEC §2's defaults.
@@ -22,7 +23,7 @@ func DefaultRules() Rules {
 	return Rules{
 		WindowDays: 14, HoldTTL: 10 * time.Minute, CancelHour: 18,
 		NoShowGrace: 30 * time.Minute, BanStrikes: 3, BanMonths: 6,
-		VerifiedFor: 15 * time.Minute,
+		VerifiedFor: 15 * time.Minute, WaitlistOfferTTL: 30 * time.Minute,
 	}
 }
 

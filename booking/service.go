@@ -75,7 +75,13 @@ func (s *Service) openPlacesTx(tx Tx) (int, error) {
 			}
 		}
 	}
-	return tx.UpsertPlaces(ps)
+	n, err := tx.UpsertPlaces(ps)
+	if err != nil || n == 0 {
+		return n, err
+	}
+	// capacity may have grown: it goes to the waitlist first
+	_, err = s.offerTx(tx, Actor{Name: "catalog", Channel: ChannelSystem}, PlaceFilter{})
+	return n, err
 }
 
 // MarkPhoneVerified records that the holder of phone passed an SMS code for

@@ -93,4 +93,5 @@ type Tx interface {
 	ConsoleTx
 	WebTx
 	ClosureTx
+	WaitlistTx
 }

@@ -114,6 +114,12 @@ type AliyunTemplates struct {
 	ReplyConfirmed string `mapstructure:"reply_confirmed"`
 	ReplyWhich     string `mapstructure:"reply_which"`
 	ReplyBooking   string `mapstructure:"reply_booking"`
+	// the reschedule (改约) and waitlist (候补) kinds
+	Rescheduled         string `mapstructure:"rescheduled"`
+	WaitlistOffer       string `mapstructure:"waitlist_offer"`
+	ReplyReschedule     string `mapstructure:"reply_reschedule"`
+	ReplyRescheduleLate string `mapstructure:"reply_reschedule_late"`
+	ReplyOfferTaken     string `mapstructure:"reply_offer_taken"`
 }
 
 // ByKind maps message kinds to template codes.
@@ -124,7 +130,9 @@ func (t AliyunTemplates) ByKind() map[string]string {
 		"reply_help": t.ReplyHelp, "reply_unknown": t.ReplyUnknown, "reply_none": t.ReplyNone, "reply_stop": t.ReplyStop,
 		"reply_busy": t.ReplyBusy, "reply_no_such_ref": t.ReplyNoSuchRef, "reply_cancelled": t.ReplyCancelled,
 		"reply_too_late": t.ReplyTooLate, "reply_confirmed": t.ReplyConfirmed, "reply_which": t.ReplyWhich,
-		"reply_booking": t.ReplyBooking}
+		"reply_booking": t.ReplyBooking, "rescheduled": t.Rescheduled, "waitlist_offer": t.WaitlistOffer,
+		"reply_reschedule": t.ReplyReschedule, "reply_reschedule_late": t.ReplyRescheduleLate,
+		"reply_offer_taken": t.ReplyOfferTaken}
 }
 
 // Log selects the slog handler.
@@ -143,6 +151,8 @@ type Booking struct {
 	BanMonths    int           `mapstructure:"ban_months"`
 	VerifiedFor  time.Duration `mapstructure:"verified_for"`
 	ReleaseBatch int           `mapstructure:"release_batch"`
+	// WaitlistOfferTTL is how long a place offered from the waitlist is held.
+	WaitlistOfferTTL time.Duration `mapstructure:"waitlist_offer_ttl"`
 }
 
 // Voice configures the IVR's speech.

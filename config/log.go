@@ -27,6 +27,7 @@ func (c *Config) Rules() booking.Rules {
 	return booking.Rules{
 		WindowDays: b.WindowDays, HoldTTL: b.HoldTTL, CancelHour: b.CancelHour, NoShowGrace: b.NoShowGrace,
 		BanStrikes: b.BanStrikes, BanMonths: b.BanMonths, VerifiedFor: b.VerifiedFor, ReleaseBatchMax: b.ReleaseBatch,
+		WaitlistOfferTTL: b.WaitlistOfferTTL,
 	}
 }
 

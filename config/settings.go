@@ -74,6 +74,11 @@ var settings = []Setting{
 	{Key: "aliyun.templates.reply_booking", Default: "", Doc: "Registered template code for one listed booking (CX, and QX with several)."},
 	{Key: "aliyun.templates.closure_cancel", Default: "", Doc: "Registered template code for the notice that a closed office's booking was cancelled."},
 	{Key: "aliyun.templates.closure_move", Default: "", Doc: "Registered template code for the notice that a closed office's booking was moved."},
+	{Key: "aliyun.templates.rescheduled", Default: "", Doc: "Registered template code for the notice that a booking was rescheduled (改约), reference unchanged."},
+	{Key: "aliyun.templates.waitlist_offer", Default: "", Doc: "Registered template code for the offer of a freed place to a waitlist (候补) entry."},
+	{Key: "aliyun.templates.reply_reschedule", Default: "", Doc: "Registered template code for the answer to GY: how to reschedule by phone or on the web."},
+	{Key: "aliyun.templates.reply_reschedule_late", Default: "", Doc: "Registered template code for the answer to GY with a booking past the deadline."},
+	{Key: "aliyun.templates.reply_offer_taken", Default: "", Doc: "Registered template code for the answer to QR that booked a waitlist offer."},
 
 	// log
 	{Key: "log.format", Default: "text", Doc: "`text` for people, `json` for a log pipeline.",
@@ -85,6 +90,8 @@ var settings = []Setting{
 	{Key: "booking.window_days", Default: 14, Doc: "How far ahead places can be booked: working days from tomorrow through today plus this many calendar days.",
 		Check: positive},
 	{Key: "booking.hold_ttl", Default: "10m", Doc: "How long a chosen place is held for a caller while they verify and confirm; a lapsed hold returns to the pool through the `release` job.",
+		Check: positive},
+	{Key: "booking.waitlist_offer_ttl", Default: "30m", Doc: "How long a place freed for the oldest matching waitlist (候补) entry is held for that citizen to confirm (SMS reply `QR`, the web or the API); an offer not confirmed in time passes to the next entry at the next `release` run.",
 		Check: positive},
 	{Key: "booking.cancel_hour", Default: 18, Doc: "Hour (0–23, Asia/Shanghai) on the day before the appointment after which a booking can no longer be cancelled.",
 		Check: between(0, 23, "must be an hour 0-23")},

@@ -51,6 +51,9 @@ func (c *call) chooseDistrict(code string) error {
 
 func (c *call) chooseOffice(code string) error {
 	c.s.Office = code
+	if c.s.Flow == FlowReschedule { // the notice was read when the booking was made
+		return c.goTo(StepDate)
+	}
 	if c.s.Mode == "business" {
 		return c.goTo(StepNotice)
 	}
@@ -70,6 +73,9 @@ func (c *call) chooseDate(d string) error {
 // choosePeriod holds the place; the phone passed its code already.
 func (c *call) choosePeriod(v string) error {
 	placeID, _ := strconv.ParseInt(v, 10, 64)
+	if c.s.Flow == FlowReschedule {
+		return c.pickTarget(placeID)
+	}
 	if c.s.HoldID != 0 {
 		if err := c.svc.ReleaseHold(c.ctx, c.actor, c.s.HoldID); err != nil {
 			return wrapf(err, "release previous hold")

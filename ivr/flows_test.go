@@ -98,7 +98,8 @@ func TestQueryAndCancelByPhone(t *testing.T) {
 	q := h.dial(c.Phone)
 	q.press("2").expect("code").press(q.code(c.Phone))
 	q.expect("pick_booking", "您有1个有效预约", "居民身份证申领换领").press("1")
-	q.expect("pick_booking", spoken(b.Reference)).press("*")
+	q.expect("query_action", spoken(b.Reference), "改约请按1").press("2")
+	q.expect("pick_booking").press("*")
 	q.expect("pick_booking", "再按一次星号键返回主菜单").press("*")
 	q.expect("menu", "返回主菜单")
 	// once verified, the same call does not ask again
@@ -146,9 +147,11 @@ func TestFailurePaths(t *testing.T) {
 				h.e.Book(t, h.e.Citizen(t, 10+2*i+j), h.e.Place(t, "FT01", "newborn", "2026-12-01", start))
 			}
 		}
-		// the listed period is gone meanwhile: the caller is told and goes
-		// back to the dates, where the full day is no longer offered
-		p.press("1").expect("date", "当天号源已约满", "12月2日星期三请按1")
+		// the listed period is gone meanwhile: the caller is told, may join
+		// the day's waitlist, or goes back to the dates, where the full day
+		// is no longer offered
+		p.press("1").expect("waitlist_join", "当天号源已约满", "加入该日候补请按1")
+		p.press("2").expect("date", "12月2日星期三请按1")
 	})
 	t.Run("blacklisted caller hears until when", func(t *testing.T) {
 		h := newHarness(t, true)

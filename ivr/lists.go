@@ -106,6 +106,17 @@ func (c *call) fillDates() error {
 			c.s.Options = append(c.s.Options, Option{Label: dateText(c.s.Lang, p.Date), Value: p.Date.String()})
 		}
 	}
+	if len(c.s.Options) == 0 && c.s.Flow == FlowBook {
+		// the office is full across the window: its first date's waitlist
+		d, err := c.firstFullDate()
+		if err != nil {
+			return wrapf(err, "full dates")
+		}
+		if d != "" {
+			c.s.Date = d
+			return c.goTo(StepWaitlistJoin)
+		}
+	}
 	if len(c.s.Options) == 0 {
 		c.note("no_dates")
 		return c.goTo(StepOffice)
@@ -127,6 +138,9 @@ func (c *call) fillPeriods() error {
 	}
 	if len(c.s.Options) == 0 {
 		c.note("day_full")
+		if c.s.Flow == FlowBook { // the full day's waitlist, or (2) the other dates
+			return c.goTo(StepWaitlistJoin)
+		}
 		return c.goTo(StepDate)
 	}
 	return nil

@@ -24,6 +24,10 @@ func (c *call) chooseBooking(v string) error {
 	}
 	ref := digitsText(c.s.Lang, b.Reference)
 	c.note("booking_detail", c.describe(b), ref, ref)
+	if c.reschedulable(b) {
+		c.s.Picked = b.ID
+		return c.goTo(StepQueryAction)
+	}
 	return nil
 }
 

@@ -45,6 +45,7 @@ func TestPostgres(t *testing.T) {
 		"TestReplayFinishedCallChangesNothing":                     TestReplayFinishedCallChangesNothing,
 		"TestReplayedTransferSaysItAgain":                          TestReplayedTransferSaysItAgain,
 		"TestReplayedWebhookWritesNothing":                         TestReplayedWebhookWritesNothing,
+		"TestRescheduleByPhone":                                    TestRescheduleByPhone,
 		"TestResendingTheCodeDoesNotWaitForTheTimeout":             TestResendingTheCodeDoesNotWaitForTheTimeout,
 		"TestSIPCallerIsRecognisedByTheirMobile":                   TestSIPCallerIsRecognisedByTheirMobile,
 		"TestScriptedCallsKeepTwiMLRules":                          TestScriptedCallsKeepTwiMLRules,
@@ -59,6 +60,7 @@ func TestPostgres(t *testing.T) {
 		"TestUnverifiedCallStateIsSealed":                          TestUnverifiedCallStateIsSealed,
 		"TestUnverifiedNumbersHourlyBudget":                        TestUnverifiedNumbersHourlyBudget,
 		"TestVictimIDFromAnotherPhoneRevealsNothing":               TestVictimIDFromAnotherPhoneRevealsNothing,
+		"TestWaitlistJoinByPhoneOnAFullDay":                        TestWaitlistJoinByPhoneOnAFullDay,
 		"TestWayBackToTheMenuFromEveryList":                        TestWayBackToTheMenuFromEveryList,
 		"TestYoungerCallerHearsNoHintAndNormalRate":                TestYoungerCallerHearsNoHintAndNormalRate,
 	})

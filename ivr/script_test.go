@@ -25,7 +25,7 @@ func TestScriptedCallsKeepTwiMLRules(t *testing.T) {
 
 	h.e.Clock.Advance(61e9)
 	p = h.dial(c.Phone).press("2").verify(c.Phone).expect("pick_booking").press("1") // query
-	p.press("*").press("*").expect("menu").press("3").expect("pick_booking").press("1").expect("cancel_confirm").press("1").expect("menu", "预约已取消")
+	p.expect("query_action").press("2").press("*").press("*").expect("menu").press("3").expect("pick_booking").press("1").expect("cancel_confirm").press("1").expect("menu", "预约已取消")
 	p.press("0") // operator, busy, back at the menu
 	p.send(p.dial, url.Values{"DialCallStatus": {"no-answer"}})
 	calls = append(calls, p.expect("menu", "无法接通"))

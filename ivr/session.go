@@ -33,9 +33,14 @@ const (
 	StepConfirm       Step = "confirm"
 	StepPickBooking   Step = "pick_booking"
 	StepCancelConfirm Step = "cancel_confirm"
-	StepDone          Step = "done"
-	StepOperator      Step = "operator" // transferred; nothing more to gather
-	StepGoodbye       Step = "goodbye"  // hung up by us
+	// 改约 and 候补 (ivr/reschedule.go)
+	StepQueryAction       Step = "query_action"
+	StepRescheduleWhere   Step = "reschedule_where"
+	StepRescheduleConfirm Step = "reschedule_confirm"
+	StepWaitlistJoin      Step = "waitlist_join"
+	StepDone              Step = "done"
+	StepOperator          Step = "operator" // transferred; nothing more to gather
+	StepGoodbye           Step = "goodbye"  // hung up by us
 )
 
 // Flows a call can be in.
@@ -83,6 +88,7 @@ type Session struct {
 	Page      int      `json:"page,omitempty"`
 	Starred   bool     `json:"starred,omitempty"` // * pressed once at this list: again goes to the menu
 	Picked    int64    `json:"picked,omitempty"`
+	Target    int64    `json:"target,omitempty"` // the place a reschedule moves to
 	Reference string   `json:"ref,omitempty"`
 	Elder     bool     `json:"elder,omitempty"` // voice.elder_age or older: slower prompts (set once verified)
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"yuyue/booking"
+	"yuyue/operator"
 	"yuyue/store/storetest"
 )
 
@@ -171,6 +172,14 @@ func TestDashboardPage(t *testing.T) {
 	_, one := admin.get("/console/dashboard?office=NS01")
 	if !strings.Contains(one, "运行概览 · 南头派出所户政室") || strings.Contains(one, "福田派出所户政室</text>") {
 		t.Error("the one-office dashboard shows other offices")
+	}
+	// an office manager sees their own office only, whatever the query asks
+	if _, err := operator.AddOperator(e.Svc, "mgr1", booking.RoleManager, "NS01", password); err != nil {
+		t.Fatal(err)
+	}
+	code, mine := e.browser(t).login("mgr1").get("/console/dashboard?office=FT01")
+	if code != 200 || !strings.Contains(mine, "运行概览 · 南头派出所户政室") || strings.Contains(mine, "福田派出所户政室</text>") {
+		t.Errorf("manager's dashboard %d is not their office's alone", code)
 	}
 }
 

@@ -87,7 +87,9 @@ var stepNames = map[ivr.Step]string{
 	ivr.StepNotice: "业务须知", ivr.StepDistrict: "选择区域", ivr.StepOffice: "选择受理点", ivr.StepDate: "选择日期",
 	ivr.StepPeriod: "选择时段", ivr.StepCode: "输入验证码", ivr.StepConfirm: "确认预约", ivr.StepPickBooking: "选择预约",
 	ivr.StepCancelConfirm: "确认取消", ivr.StepDone: "完成", ivr.StepOperator: "转人工",
-	ivr.StepGoodbye: "结束通话",
+	ivr.StepGoodbye:     "结束通话",
+	ivr.StepQueryAction: "查询后操作", ivr.StepRescheduleWhere: "改约方式", ivr.StepRescheduleConfirm: "确认改约",
+	ivr.StepWaitlistJoin: "加入候补",
 }
 
 // contextKeys name the parts of a transferred call's context.

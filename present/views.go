@@ -122,3 +122,33 @@ func Days(ps []booking.Place) []Day {
 	}
 	return out
 }
+
+// WaitView is a waitlist entry as the API and the site show it.
+type WaitView struct {
+	ID             int64      `json:"id"`
+	Status         string     `json:"status"`
+	Business       Ref        `json:"business"`
+	Office         OfficeRef  `json:"office"`
+	Date           string     `json:"date"`
+	Start          string     `json:"start,omitempty"`
+	OfferHoldID    int64      `json:"offer_hold_id,omitempty"`
+	OfferExpiresAt *time.Time `json:"offer_expires_at,omitempty"`
+	CreatedAt      time.Time  `json:"created_at"`
+}
+
+// WaitlistView describes w with the catalog's names.
+func WaitlistView(svc *booking.Service, w booking.WaitEntry) WaitView {
+	v := WaitView{ID: w.ID, Status: string(w.Status), Business: Ref{Code: w.Business},
+		Office: OfficeRef{Ref: Ref{Code: w.Office}}, Date: w.Date.String(), Start: w.Start, CreatedAt: w.CreatedAt}
+	if biz, ok := svc.Catalog.Business(w.Business); ok {
+		v.Business.Name = biz.Name
+	}
+	if o, ok := svc.Catalog.Office(w.Office); ok {
+		v.Office.Name, v.Office.District, v.Office.Address = o.Name, o.District, o.Address
+	}
+	if w.Status == booking.WaitOffered {
+		t := w.OfferExpiresAt
+		v.OfferHoldID, v.OfferExpiresAt = w.OfferBookingID, &t
+	}
+	return v
+}

@@ -97,7 +97,8 @@ func TestQueryAndCancelOverSIP(t *testing.T) {
 	p.expect("menu").press("2")
 	p.expect("code").press(h.code(c.Phone))
 	p.expect("pick_booking").press("1")
-	p.expect("pick_booking", spoken(b.Reference)).press("*")
+	p.expect("query_action", spoken(b.Reference)).press("2") // not 改约: back to the list
+	p.expect("pick_booking").press("*")
 	p.expect("pick_booking").press("*")
 	p.expect("menu").press("3")
 	p.expect("pick_booking").press("1")

@@ -17,6 +17,8 @@ const (
 	CmdQuery   = "query"
 	CmdStop    = "stop"
 	CmdHelp    = "help"
+	// CmdReschedule (GY [reference]) asks how to reschedule (改约).
+	CmdReschedule = "reschedule"
 )
 
 // Command is a parsed inbound SMS.
@@ -36,6 +38,7 @@ var aliases = []struct {
 	{CmdQuery, []string{"查询", "CX"}},
 	// Not STOP: Twilio's Advanced Opt-Out owns it and would block codes too.
 	{CmdStop, []string{"退订", "TD"}},
+	{CmdReschedule, []string{"改约", "GY"}},
 }
 
 // ParseCommand reads a reply case- and width-insensitively: ＱＸ, qx and QX
@@ -62,14 +65,14 @@ func ParseCommand(body string) Command {
 			if rest == "" {
 				return Command{Kind: a.kind}
 			}
-			if a.kind == CmdCancel {
+			if a.kind == CmdCancel || a.kind == CmdReschedule {
 				if ref := refOf(rest); ref != "" {
-					return Command{Kind: CmdCancel, Ref: ref}
+					return Command{Kind: a.kind, Ref: ref}
 				}
 				// A mistyped reference is still a cancel: it matches no
 				// booking and is answered so, not with the help text.
 				if typo := digitsOf(rest); typo != "" {
-					return Command{Kind: CmdCancel, Ref: typo}
+					return Command{Kind: a.kind, Ref: typo}
 				}
 			}
 		}

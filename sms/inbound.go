@@ -88,6 +88,10 @@ func (h *Inbound) run(ctx context.Context, a booking.Actor, cz booking.Citizen, 
 	case CmdStop:
 		return one(ReplyStop, nil), h.Svc.SetReminders(ctx, a, cz.ID, false)
 	case CmdConfirm:
+		// an open waitlist offer first: QR is what its SMS asks for
+		if b, err := h.Svc.AcceptOfferByReply(ctx, a, cz.ID); booking.ErrorCode(err) != booking.ENotFound {
+			return one(ReplyOfferTaken, h.bookingParams(b)), err
+		}
 		b, err := h.Svc.ConfirmAttendance(ctx, a, cz.ID)
 		if booking.ErrorCode(err) == booking.ENotFound {
 			return one(ReplyNone, nil), nil
@@ -99,6 +103,8 @@ func (h *Inbound) run(ctx context.Context, a booking.Actor, cz booking.Citizen, 
 			return one(ReplyNone, nil), err
 		}
 		return h.list(bs), nil
+	case CmdReschedule:
+		return h.reschedule(ctx, cz, cmd.Ref)
 	}
 	return h.cancel(ctx, a, cz, cmd.Ref)
 }
@@ -150,4 +156,30 @@ func (h *Inbound) list(bs []booking.Booking) []Reply {
 		out[i] = Reply{Kind: ReplyBooking, Params: h.bookingParams(b)}
 	}
 	return out
+}
+
+// reschedule answers GY [reference] with how to reschedule by phone or on
+// the web (a text cannot choose a new time); a reference past the
+// deadline is told so.
+func (h *Inbound) reschedule(ctx context.Context, cz booking.Citizen, ref string) ([]Reply, error) {
+	loc := h.Svc.Catalog.Calendar.Loc
+	hour := map[string]string{"deadline": h.Svc.Rules.CancelDeadline(booking.DateOf(h.Svc.Now(), loc), loc).Format("2006-01-02 15:04")}
+	if ref == "" {
+		return one(ReplyReschedule, hour), nil
+	}
+	bs, err := h.Svc.Bookings(ctx, booking.BookingFilter{CitizenID: cz.ID, Statuses: []booking.Status{booking.StatusBooked}})
+	if err != nil {
+		return nil, err
+	}
+	for _, b := range bs {
+		if b.Reference != ref {
+			continue
+		}
+		if !h.Svc.Rules.CanCancel(h.Svc.Now(), b.Date, loc) {
+			deadline := h.Svc.Rules.CancelDeadline(b.Date, loc).Format("2006-01-02 15:04")
+			return one(ReplyRescheduleLate, map[string]string{"ref": ref, "deadline": deadline}), nil
+		}
+		return one(ReplyReschedule, hour), nil
+	}
+	return one(ReplyNoSuchRef, nil), nil
 }

@@ -26,12 +26,19 @@ const (
 	ReplyConfirmed = "reply_confirmed"
 	ReplyWhich     = "reply_which"
 	ReplyBooking   = "reply_booking"
+	// ReplyReschedule answers GY: how to reschedule, by phone or the web.
+	ReplyReschedule = "reply_reschedule"
+	// ReplyRescheduleLate answers GY for a booking past the deadline.
+	ReplyRescheduleLate = "reply_reschedule_late"
+	// ReplyOfferTaken answers QR that confirmed a waitlist offer.
+	ReplyOfferTaken = "reply_offer_taken"
 )
 
 // ReplyKinds lists the reply kinds in the order docs/sms-templates.md
 // shows them.
 var ReplyKinds = []string{ReplyHelp, ReplyUnknown, ReplyNone, ReplyStop, ReplyBusy, ReplyNoSuchRef,
-	ReplyCancelled, ReplyTooLate, ReplyConfirmed, ReplyWhich, ReplyBooking}
+	ReplyCancelled, ReplyTooLate, ReplyConfirmed, ReplyWhich, ReplyBooking,
+	ReplyReschedule, ReplyRescheduleLate, ReplyOfferTaken}
 
 // Template is one message kind as data: Text has ${param} placeholders and
 // is exactly what is registered with Aliyun (docs/sms-templates.md);
@@ -79,6 +86,14 @@ func TemplatesFor(s TextSettings) map[string]Template {
 			Text:    "因${reason}，${office}在${closed}暂停办理业务，您的${business}预约（受理号${ref}）已改到${time}。不便前往可回复QX取消或拨114改约。",
 			NoReply: "因${reason}，${office}在${closed}暂停办理业务，您的${business}预约（受理号${ref}）已改到${time}。不便前往可拨114取消或改约。",
 		},
+		booking.MsgRescheduled: {
+			Text:    "${name}您好，您的${business}预约已改至${time}，${office}（${address}），受理号${ref}不变。${deadline}前可回复QX取消。",
+			NoReply: "${name}您好，您的${business}预约已改至${time}，${office}（${address}），受理号${ref}不变。${deadline}前可拨114取消。",
+		},
+		booking.MsgWaitlistOffer: {
+			Text:    "${name}您好，您候补的${business}有号了：${time}，${office}。为您保留至${expires}，回复QR确认预约，或登录网站在个人中心确认。",
+			NoReply: "${name}您好，您候补的${business}有号了：${time}，${office}。为您保留至${expires}，请登录网站在个人中心确认或拨114。",
+		},
 	}
 	for k, v := range replyTemplates {
 		t[k] = Template{Text: v}
@@ -87,17 +102,20 @@ func TemplatesFor(s TextSettings) map[string]Template {
 }
 
 var replyTemplates = map[string]string{
-	ReplyHelp:      "回复1确认到场，回复QX加受理号取消预约，回复CX查询预约，回复TD不再接收预约提醒。预约请拨114。",
-	ReplyUnknown:   "未找到与本号码绑定的实名登记。预约请拨114。",
-	ReplyNone:      "您目前没有有效预约。预约请拨114。",
-	ReplyStop:      "已停止发送预约提醒短信。验证码和预约确认短信仍会发送。",
-	ReplyBusy:      "系统繁忙，请稍后再试或拨114。",
-	ReplyNoSuchRef: "未找到该受理号的有效预约，回复CX查询您的预约。",
-	ReplyCancelled: "已取消受理号${ref}的预约，取消通知随后发送。",
-	ReplyTooLate:   "已超过取消时限（预约日前一天${hour}），受理号${ref}的预约不能取消。如不能到场将记爽约。",
-	ReplyConfirmed: "已确认到场：${business}，${time}，${office}。请按时携带本人身份证取号。",
-	ReplyWhich:     "您有${count}个有效预约，未取消任何预约。请回复QX加受理号选择要取消的预约，受理号见以下短信。",
-	ReplyBooking:   "您的有效预约：${business}，${time}，${office}，受理号${ref}。取消请回复QX加受理号。",
+	ReplyHelp:           "回复1确认到场，回复QX加受理号取消预约，回复CX查询预约，回复TD不再接收预约提醒。预约请拨114。",
+	ReplyUnknown:        "未找到与本号码绑定的实名登记。预约请拨114。",
+	ReplyNone:           "您目前没有有效预约。预约请拨114。",
+	ReplyStop:           "已停止发送预约提醒短信。验证码和预约确认短信仍会发送。",
+	ReplyBusy:           "系统繁忙，请稍后再试或拨114。",
+	ReplyNoSuchRef:      "未找到该受理号的有效预约，回复CX查询您的预约。",
+	ReplyCancelled:      "已取消受理号${ref}的预约，取消通知随后发送。",
+	ReplyTooLate:        "已超过取消时限（预约日前一天${hour}），受理号${ref}的预约不能取消。如不能到场将记爽约。",
+	ReplyConfirmed:      "已确认到场：${business}，${time}，${office}。请按时携带本人身份证取号。",
+	ReplyWhich:          "您有${count}个有效预约，未取消任何预约。请回复QX加受理号选择要取消的预约，受理号见以下短信。",
+	ReplyBooking:        "您的有效预约：${business}，${time}，${office}，受理号${ref}。取消请回复QX加受理号。",
+	ReplyReschedule:     "改约（同一业务换日期、时段或受理点）可在预约日前一天${hour}前办理：拨114查询预约后按提示选择改约，或登录网站在个人中心的已预约记录中点改约。受理号不变。",
+	ReplyRescheduleLate: "已超过改约时限（预约日前一天${hour}），受理号${ref}的预约不能改约。",
+	ReplyOfferTaken:     "候补预约成功：${business}，${time}，${office}，受理号${ref}。确认短信随后发送。",
 }
 
 // minutesText writes a validity as Chinese text: 5分钟, 90秒.
@@ -136,6 +154,7 @@ func derived(p map[string]string) map[string]string {
 	d["hour"] = hourText(p["deadline"])
 	d["until"] = DayText(p["until"])
 	d["closed"] = DayText(p["closed_date"])
+	d["expires"] = deadlineText(p["expires"])
 	d["window"] = p["months"] // the look-back is ban_months, as long as the ban
 	d["name"] = shortName(p["name"])
 	return d

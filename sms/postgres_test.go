@@ -43,6 +43,7 @@ func TestPostgres(t *testing.T) {
 		"TestInboundSameMessageSidOnce":                              TestInboundSameMessageSidOnce,
 		"TestMaskNumbers":                                            TestMaskNumbers,
 		"TestProviderErrorTextMasked":                                TestProviderErrorTextMasked,
+		"TestReplyQRTakesWaitlistOfferAndGYExplainsReschedule":       TestReplyQRTakesWaitlistOfferAndGYExplainsReschedule,
 		"TestStatusBeforeMessageSidSaved":                            TestStatusBeforeMessageSidSaved,
 		"TestStatusCallbacksOutOfOrder":                              TestStatusCallbacksOutOfOrder,
 		"TestTemplateRulesCatchViolations":                           TestTemplateRulesCatchViolations,

@@ -31,6 +31,25 @@ func sentParams(t *testing.T) map[string]map[string]string {
 	if err := newCodes(e).Issue(ctx, c.Phone, booking.PurposeManage, ""); err != nil {
 		t.Fatal(err)
 	}
+	// reschedule (GY, the notice) and the waitlist (the offer, QR taking it)
+	c4 := e.Citizen(t, 4)
+	b4 := e.Book(t, c4, e.Place(t, "NS01", "newborn", "2026-12-07", "09:00"))
+	answer(c4.Phone, "GY")
+	answer(c4.Phone, "GY "+b4.Reference)
+	if _, err := e.Svc.Reschedule(ctx, storetest.Actor, b4.ID, e.Place(t, "NS01", "newborn", "2026-12-09", "09:00").ID); err != nil {
+		t.Fatal(err)
+	}
+	full := e.Place(t, "NS01", "newborn", "2026-12-08", "09:00")
+	b6 := e.Book(t, e.Citizen(t, 6), full)
+	e.Book(t, e.Citizen(t, 7), full)
+	c5 := e.Citizen(t, 5)
+	if _, err := e.Svc.JoinWaitlist(ctx, storetest.Actor, c5.ID, "NS01", "newborn", full.Date, "09:00"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Svc.Cancel(ctx, storetest.Actor, b6.ID); err != nil {
+		t.Fatal(err)
+	}
+	answer(c5.Phone, "QR")
 	answer(c.Phone, "hello")
 	answer(storetest.Phone(77), "CX")
 	answer(storetest.Phone(2), "CX") // not registered either
@@ -47,6 +66,7 @@ func sentParams(t *testing.T) map[string]map[string]string {
 	answer(c.Phone, "QX "+b2.Reference)
 	e.Clock.Set(storetest.At("2026-12-02 18:30"))
 	answer(c.Phone, "QX "+b1.Reference)
+	answer(c.Phone, "GY "+b1.Reference)
 	e.Clock.Set(storetest.At("2026-12-03 16:00"))
 	if _, err := e.Svc.MarkNoShows(ctx, storetest.Actor); err != nil {
 		t.Fatal(err)

@@ -141,7 +141,7 @@ func longestValues(t *testing.T) map[string]int {
 	for d := start; d.Year() == 2026; d = d.AddDate(0, 0, 1) {
 		iso := d.Format(time.DateOnly)
 		p := map[string]string{"date": iso, "start": period[:5], "end": period[6:], "until": iso,
-			"deadline": iso + " 18:00", "name": booking.MaskName(strings.Repeat("欧", 40)),
+			"deadline": iso + " 18:00", "expires": iso + " 23:59", "name": booking.MaskName(strings.Repeat("欧", 40)),
 			"ref": strings.Repeat("9", booking.ReferenceLength), "code": "123456", "count": strconv.Itoa(len(cat.Businesses)),
 			"strikes": "99", "months": "120", "closed_date": iso, "reason": longestReason()}
 		for k := range sms.Templates {

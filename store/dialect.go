@@ -28,6 +28,7 @@ var violations = []struct {
 	{"citizens.id_hash", sqlstore.IDRegistered},
 	{"bookings.citizen_id, bookings.business", sqlstore.ActiveBooking},
 	{"bookings.reference", sqlstore.ReferenceUsed},
+	{"waitlist.citizen_id, waitlist.business", sqlstore.WaitlistLive},
 	{"taken <= capacity", sqlstore.PlaceFull},
 	{"call_sessions.call_sid", sqlstore.CallRecorded},
 	{"operators.name", sqlstore.OperatorNameUsed},

@@ -65,11 +65,19 @@ type holdPage struct {
 	TTL     int    // booking.hold_ttl in minutes
 }
 
+// ttlOf is how long the hold was made for: a waitlist offer is held longer.
+func ttlOf(svc *booking.Service, b booking.Booking) time.Duration {
+	if b.Channel == booking.ChannelWaitlist {
+		return svc.Rules.WaitlistOfferTTL
+	}
+	return svc.Rules.HoldTTL
+}
+
 func (s *Site) holdView(b booking.Booking) holdPage {
 	svc := s.Accounts.Svc
 	left := b.HoldExpiresAt.Sub(svc.Now()).Truncate(time.Second)
 	v := holdPage{BookingView: present.View(svc, b), Until: b.HoldExpiresAt.In(svc.Catalog.Calendar.Loc).Format("15:04"),
-		LeftSec: int(left / time.Second), TTL: int(svc.Rules.HoldTTL / time.Minute),
+		LeftSec: int(left / time.Second), TTL: int(ttlOf(svc, b) / time.Minute),
 		Live: b.Status == booking.StatusHeld && left > 0}
 	if v.Live {
 		v.Left = fmt.Sprintf("%d分%02d秒", int(left/time.Minute), int(left%time.Minute/time.Second))

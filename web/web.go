@@ -101,6 +101,7 @@ func (s *Site) Mount(app *fiber.App) {
 	auth(post, "/me/bookings/:id/cancel", s.cancel)
 	auth(get, "/me/password", s.passwordPage)
 	auth(post, "/me/password", s.changePassword)
+	s.mountWaitlist(app)
 }
 
 // page is what every template gets.

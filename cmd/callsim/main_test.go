@@ -39,6 +39,10 @@ func TestReadmeScriptsTwiceInARow(t *testing.T) {
 			} else if hasArg([][]string{args}, "last") && from[1] != newNumber {
 				t.Fatalf("round %d: --from last called from %s, the --new caller was %s", round, from[1], newNumber)
 			}
+			if rescheduling(args) {
+				checkRescheduled(t, round, args, s)
+				continue
+			}
 			checkBooked(t, round, args, s, from[1])
 		}
 	}
@@ -101,4 +105,33 @@ func withoutSIP(lines [][]string) [][]string {
 		}
 	}
 	return out
+}
+
+// rescheduling reports whether a README script is the reschedule call:
+// it starts with 2 (query) rather than 1 (book).
+func rescheduling(args []string) bool {
+	for i, a := range args {
+		if a == "--script" && i+1 < len(args) {
+			return strings.HasPrefix(args[i+1], "2,")
+		}
+	}
+	return false
+}
+
+// checkRescheduled wants the reschedule script to have landed: moved with
+// the reference kept, no key heard as wrong. (The caller hangs up at the
+// menu, before the worker sends the reschedule SMS; booking's and sms's
+// tests check that SMS.)
+func checkRescheduled(t *testing.T, round int, args []string, s string) {
+	t.Helper()
+	for _, want := range []string{"改约请按1", "改约成功", "受理号不变", "☎ caller hangs up"} {
+		if !strings.Contains(s, want) {
+			t.Fatalf("round %d %q: transcript lacks %q:\n%s", round, args, want, s)
+		}
+	}
+	for _, bad := range []string{"验证码不正确", "您的输入有误", "没有收到您的输入", "已超过"} {
+		if strings.Contains(s, bad) {
+			t.Fatalf("round %d %q: transcript has %q:\n%s", round, args, bad, s)
+		}
+	}
 }

@@ -113,6 +113,8 @@ func (c *caller) pause(ctx context.Context) {
 func (c *caller) input(ctx context.Context, step, say string) (url.Values, error) {
 	keys := func(k string) url.Values { return url.Values{"Digits": {k}} }
 	switch ivr.Step(step) {
+	case ivr.StepWaitlistJoin: // a day filled meanwhile: not the waitlist, the other dates
+		return keys("2"), nil
 	case ivr.StepMenu, ivr.StepNameConfirm, ivr.StepPhoneChoice, ivr.StepMode, ivr.StepNotice, ivr.StepConfirm, ivr.StepBusiness, ivr.StepOffice:
 		return keys("1"), nil
 	case ivr.StepIDNumber:

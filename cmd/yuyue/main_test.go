@@ -146,7 +146,8 @@ func TestServeHealthReadyAndMetricsOnTheAdminListener(t *testing.T) {
 	}
 	code, body = get(t, s.admin+"/metrics")
 	for _, want := range []string{"# TYPE yuyue_http_request_duration_seconds histogram", "go_goroutines", "yuyue_build_info{",
-		"yuyue_outbox_backlog 0", "yuyue_outbox_oldest_pending_age_seconds 0", "yuyue_ready 1", "yuyue_ivr_transfers_last_hour 0"} {
+		"yuyue_outbox_backlog 0", "yuyue_outbox_oldest_pending_age_seconds 0", "yuyue_ready 1", "yuyue_ivr_transfers_last_hour 0",
+		"yuyue_waitlist_entries 0", "yuyue_waitlist_offers 0", "yuyue_waitlist_acceptances 0", "yuyue_waitlist_expiries 0"} {
 		if code != 200 || !strings.Contains(body, want) {
 			t.Fatalf("admin /metrics = %d, lacks %q:\n%.800s", code, want, body)
 		}

@@ -63,6 +63,7 @@ var (
 
 func watchOps(d *deps, r *readiness) {
 	ops.Store(&opsState{src: d.store, ready: r})
+	watchWaitlist(d.svc)
 	opsRegister.Do(func() { prometheus.MustRegister(opsCollector{}) })
 }
 

@@ -54,6 +54,7 @@ var violations = map[string]sqlstore.Violation{
 	"citizens_id_active":     sqlstore.IDRegistered,
 	"bookings_one_active":    sqlstore.ActiveBooking,
 	"bookings_reference_key": sqlstore.ReferenceUsed,
+	"waitlist_one_live":      sqlstore.WaitlistLive,
 	"places_taken_check":     sqlstore.PlaceFull,
 	"call_sessions_pkey":     sqlstore.CallRecorded,
 	"operators_name_key":     sqlstore.OperatorNameUsed,

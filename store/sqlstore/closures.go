@@ -159,10 +159,12 @@ func (t *Tx) ClosureProgress(id int64) (booking.ClosureProgress, error) {
 	return p, err
 }
 
-// MoveBooking points a booking at another place; its reminder is due again.
+// MoveBooking points a booking at another place (a reschedule, or a move
+// off a closed day): its reminder is due again and an attendance the
+// citizen confirmed was for the old time.
 func (t *Tx) MoveBooking(bookingID int64, p booking.Place) error {
-	_, err := t.execMapped("booking", `UPDATE bookings SET place_id = ?, office = ?, date = ?, start_time = ?, end_time = ?, reminded_at = 0
-		WHERE id = ?`, p.ID, p.Office, p.Date.String(), p.Start, p.End, bookingID)
+	_, err := t.execMapped("booking", `UPDATE bookings SET place_id = ?, office = ?, date = ?, start_time = ?, end_time = ?,
+		attending = 0, reminded_at = 0 WHERE id = ?`, p.ID, p.Office, p.Date.String(), p.Start, p.End, bookingID)
 	return err
 }
 

@@ -68,6 +68,7 @@ var (
 	PlaceFull        = Violation{booking.EFull, "no places left"}
 	CallRecorded     = Violation{booking.EConflict, "call already recorded"}
 	OperatorNameUsed = Violation{booking.EConflict, "an operator with this name exists"}
+	WaitlistLive     = Violation{booking.EActive, "already on the waitlist for this business"}
 )
 
 // mapError turns driver errors into domain errors: constraint violations

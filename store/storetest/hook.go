@@ -3,9 +3,9 @@ package storetest
 import (
 	"context"
 	"sync"
-	"yuyue/store/sqlstore"
 
 	"yuyue/booking"
+	"yuyue/store/sqlstore"
 )
 
 // hookStore is the store an env's service runs on: the env's database,
