@@ -73,7 +73,7 @@ func sentParams(t *testing.T) map[string]map[string]string {
 	}
 	// an office closed twice: moved (a free place), then cancelled
 	e.Clock.Set(storetest.At("2026-12-04 08:00"))
-	b3 := e.Book(t, e.Citizen(t, 4), e.Place(t, "NS01", "newborn", "2026-12-08", "09:00"))
+	b3 := e.Book(t, e.Citizen(t, 8), e.Place(t, "NS01", "newborn", "2026-12-08", "14:00"))
 	for _, act := range []string{booking.ClosureMove, booking.ClosureCancel} {
 		b, err := e.Svc.Booking(ctx, b3.ID)
 		if err != nil {
