@@ -107,6 +107,11 @@ type AliyunTemplates struct {
 	ReplyConfirmed string `mapstructure:"reply_confirmed"`
 	ReplyWhich     string `mapstructure:"reply_which"`
 	ReplyBooking   string `mapstructure:"reply_booking"`
+	// the written name of a SIP call (required with sip.listen only)
+	NameAsk       string `mapstructure:"name_ask"`
+	NameHeard     string `mapstructure:"name_heard"`
+	ReplyNameSet  string `mapstructure:"reply_name_set"`
+	ReplyNameNone string `mapstructure:"reply_name_none"`
 }
 
 // ByKind maps message kinds to template codes.
@@ -116,7 +121,8 @@ func (t AliyunTemplates) ByKind() map[string]string {
 		"reply_help": t.ReplyHelp, "reply_unknown": t.ReplyUnknown, "reply_none": t.ReplyNone, "reply_stop": t.ReplyStop,
 		"reply_busy": t.ReplyBusy, "reply_no_such_ref": t.ReplyNoSuchRef, "reply_cancelled": t.ReplyCancelled,
 		"reply_too_late": t.ReplyTooLate, "reply_confirmed": t.ReplyConfirmed, "reply_which": t.ReplyWhich,
-		"reply_booking": t.ReplyBooking}
+		"reply_booking": t.ReplyBooking, "name_ask": t.NameAsk, "name_heard": t.NameHeard,
+		"reply_name_set": t.ReplyNameSet, "reply_name_none": t.ReplyNameNone}
 }
 
 // Log selects the slog handler.

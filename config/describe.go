@@ -102,5 +102,9 @@ var descriptions = map[string]string{
 	"aliyun.templates.reply_confirmed":   "Registered template code for the answer to 1/QR (attendance confirmed).",
 	"aliyun.templates.reply_which":       "Registered template code for the answer to QX with several bookings, before their list.",
 	"aliyun.templates.reply_booking":     "Registered template code for one listed booking (CX, and QX with several).",
+	"aliyun.templates.name_ask":          "Registered template code asking a SIP caller's phone to reply with the name (XM 张三) when no recogniser is configured; required with `sip.listen`.",
+	"aliyun.templates.name_heard":        "Registered template code telling a SIP caller's phone the name as the recogniser heard it; required with `sip.listen`.",
+	"aliyun.templates.reply_name_set":    "Registered template code for the answer to XM (name received); required with `sip.listen`.",
+	"aliyun.templates.reply_name_none":   "Registered template code for the answer to XM when no name is pending; required with `sip.listen`.",
 	"sms.twilio_cn_per_day":              "With `sms.provider: twilio`, messages one +86 number may receive per day (1–5): Twilio's China rules put more than five different ones a day under manual review. A byte-identical body is never sent twice in 24 hours.",
 }

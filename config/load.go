@@ -98,6 +98,10 @@ var defaults = map[string]any{
 	"aliyun.templates.reply_confirmed":   "",
 	"aliyun.templates.reply_which":       "",
 	"aliyun.templates.reply_booking":     "",
+	"aliyun.templates.name_ask":          "",
+	"aliyun.templates.name_heard":        "",
+	"aliyun.templates.reply_name_set":    "",
+	"aliyun.templates.reply_name_none":   "",
 	"sms.twilio_cn_per_day":              4,
 }
 

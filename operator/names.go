@@ -55,6 +55,7 @@ var deliveryNames = map[string]string{
 var kindNames = map[string]string{
 	booking.MsgCode: "验证码", booking.MsgConfirmation: "预约确认", booking.MsgReminder: "预约提醒",
 	booking.MsgCancellation: "取消通知", booking.MsgNoShow: "爽约通知", booking.MsgBlacklist: "暂停预约通知",
+	booking.MsgNameAsk: "姓名核对", booking.MsgNameHeard: "姓名核对",
 }
 
 // kindName names a message kind; every answer to a citizen's SMS command
@@ -80,6 +81,7 @@ var stepNames = map[ivr.Step]string{
 	ivr.StepNotice: "业务须知", ivr.StepDistrict: "选择区域", ivr.StepOffice: "选择受理点", ivr.StepDate: "选择日期",
 	ivr.StepPeriod: "选择时段", ivr.StepCode: "输入验证码", ivr.StepConfirm: "确认预约", ivr.StepPickBooking: "选择预约",
 	ivr.StepCancelConfirm: "确认取消", ivr.StepDone: "完成", ivr.StepOperator: "转人工",
+	ivr.StepNameReply: "短信回复姓名",
 }
 
 // contextKeys name the parts of a transferred call's context.

@@ -102,6 +102,9 @@ func (s *Server) run(ctx context.Context, d *diago.DialogServerSession, l *line,
 			s.Log.Error("sip: step failed", "err", err)
 			v = s.IVR.Apology(v.Lang)
 		}
+		if v.Gather != nil {
+			l.dropFinish(v.Gather)
+		}
 		var pcm []byte
 		if v.Gather == nil || len(l.keys) == 0 { // a key typed ahead skips the prompt: render nothing
 			var rerr error
@@ -122,6 +125,14 @@ func (s *Server) run(ctx context.Context, d *diago.DialogServerSession, l *line,
 			}
 			return ctx.Err() != nil
 		}
+		if v.Gather.Speech && s.ASR != nil {
+			digits, speech, serr := s.hearSpeech(ctx, l, v, pcm)
+			if serr != nil {
+				return true
+			}
+			v, err = s.IVR.Answer(ctx, sid, from, v.Step, v.Seq, digits, speech)
+			continue
+		}
 		first, have, perr := l.play(ctx, pcm, true)
 		if perr != nil {
 			return true
@@ -132,6 +143,44 @@ func (s *Server) run(ctx context.Context, d *diago.DialogServerSession, l *line,
 		}
 		v, err = s.IVR.Answer(ctx, sid, from, v.Step, v.Seq, digits, "")
 	}
+}
+
+// hearSpeech takes a spoken answer (a name): the caller's audio from the
+// start of the prompt (a caller may speak over it) until # or the gather
+// timeout, sent to the recogniser. Any other key is a keyed answer (0:
+// the operator). A recogniser that fails is an empty answer, which the
+// step counts as a miss.
+func (s *Server) hearSpeech(ctx context.Context, l *line, v ivr.View, prompt []byte) (digits, speech string, err error) {
+	l.record(true)
+	defer l.record(false)
+	first, have, err := l.play(ctx, prompt, true)
+	if err != nil {
+		return "", "", err
+	}
+	if !have {
+		t := time.NewTimer(time.Duration(max(1, v.Gather.Timeout)) * time.Second)
+		defer t.Stop()
+		select {
+		case first, have = <-l.keys:
+		case <-t.C:
+		case <-ctx.Done():
+			return "", "", ctx.Err()
+		}
+	}
+	if have && first != '#' {
+		d, err := l.collect(ctx, v.Gather, first, true)
+		return d, "", err
+	}
+	pcm := l.record(false)
+	if len(pcm) == 0 {
+		return "", "", nil
+	}
+	text, rerr := s.ASR.Recognize(ctx, pcm)
+	if rerr != nil {
+		s.Log.Warn("sip: speech recognition failed", "err", rerr)
+		return "", "", nil
+	}
+	return "", text, nil
 }
 
 // speech renders a view's lines clause by clause (tts.Clauses: the

@@ -46,6 +46,9 @@ type harness struct {
 	fake   *twiliotest.Fake
 	worker *sms.Worker
 	cache  *tts.Cache
+	// inbound answers the citizen's SMS replies, as the Twilio webhook
+	// and the Aliyun up-push both do (sms tests cover those doors)
+	inbound *sms.Inbound
 
 	mu    sync.Mutex
 	views map[string]chan ivr.View // per call id: what the server played
@@ -54,6 +57,17 @@ type harness struct {
 type opts struct {
 	trunks     []string
 	user, pass string // sip.username / sip.password
+	asr        sipvoice.Recognizer
+}
+
+// fixedASR is a recogniser that hears one name in any audio.
+type fixedASR string
+
+func (f fixedASR) Recognize(_ context.Context, pcm []byte) (string, error) {
+	if len(pcm) == 0 {
+		return "", nil
+	}
+	return string(f), nil
 }
 
 func newHarness(t *testing.T, o opts) *harness {
@@ -79,6 +93,7 @@ func newHarness(t *testing.T, o opts) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
+	v.SIPNames = o.asr != nil
 	if o.trunks == nil {
 		o.trunks = []string{"127.0.0.0/8"}
 	}
@@ -92,6 +107,8 @@ func newHarness(t *testing.T, o opts) *harness {
 		t.Fatal(err)
 	}
 	srv.OnPrompt = h.onPrompt
+	srv.ASR = o.asr
+	h.inbound = &sms.Inbound{Svc: e.Svc, Log: log}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(func() { cancel(); srv.Wait() })
 	if err := srv.Start(ctx); err != nil {
@@ -223,6 +240,38 @@ func drain(med *diago.DialogMedia) {
 	}
 }
 
+// texted reports whether an SMS to phone said text.
+func (h *harness) texted(phone, text string) bool {
+	for _, m := range h.fake.Messages() {
+		if m.To == phone && strings.Contains(m.Body, text) {
+			return true
+		}
+	}
+	return false
+}
+
+// reply is an SMS from phone to the service; the answer's text.
+func (h *harness) reply(phone, body string) string {
+	return h.inbound.Text(h.inbound.Answer(context.Background(), phone, body))
+}
+
+// sayName speaks (half a second of audio over RTP, as PCMA), ends the
+// answer with # and waits for the next prompt.
+func (p *phone) sayName() ivr.View {
+	p.h.t.Helper()
+	frame := make([]byte, 160)
+	for i := range frame {
+		frame[i] = byte(0x55 ^ (i % 32)) // not silence
+	}
+	for range 25 {
+		if _, err := p.dtmf.Write(frame); err != nil {
+			p.h.t.Fatalf("RTP audio: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return p.press("#").view
+}
+
 // next waits for the server's next prompt.
 func (p *phone) next() ivr.View {
 	p.h.t.Helper()
@@ -271,6 +320,14 @@ func (p *phone) hangup() {
 	if err := p.d.Hangup(ctx); err != nil {
 		p.h.t.Fatalf("BYE: %v", err)
 	}
+}
+
+// leave hangs up without waiting for the rest of a long prompt; the
+// server may have hung up first, so a failed BYE is no failure.
+func (p *phone) leave() {
+	ctx, cancel := context.WithTimeout(context.Background(), patience)
+	defer cancel()
+	_ = p.d.Hangup(ctx)
 }
 
 // record is the call's row in call_sessions.

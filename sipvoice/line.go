@@ -3,13 +3,16 @@ package sipvoice
 import (
 	"bytes"
 	"context"
+	"sync"
 	"sync/atomic"
 	"time"
 
 	"github.com/emiago/diago"
+	"github.com/emiago/diago/audio"
 	"github.com/emiago/diago/media"
 
 	"yuyue/ivr"
+	"yuyue/tts"
 )
 
 // line is the media side of one call: keys as they arrive (RTP events or
@@ -18,6 +21,10 @@ type line struct {
 	med     *diago.DialogMedia
 	keys    chan rune
 	lastRTP atomic.Int64 // unix nanoseconds
+
+	recMu     sync.Mutex
+	recording bool
+	rec       []byte // 16-bit little-endian 8 kHz PCM heard while recording
 }
 
 func newLine(med *diago.DialogMedia) *line {
@@ -56,8 +63,45 @@ func (l *line) read() {
 		hdr := pr.PacketHeader
 		if k, ok := ev.key(hdr.PayloadType, hdr.Timestamp, buf[:n]); ok {
 			l.key(k)
+		} else {
+			l.hear(hdr.PayloadType, buf[:n])
 		}
 	}
+}
+
+// hear keeps the caller's audio while a spoken answer is recorded,
+// decoded from G.711 (PCMA 8, PCMU 0) to PCM.
+func (l *line) hear(pt uint8, payload []byte) {
+	l.recMu.Lock()
+	defer l.recMu.Unlock()
+	if !l.recording || len(l.rec) > maxSpeech {
+		return
+	}
+	pcm := make([]byte, 2*len(payload))
+	switch pt {
+	case 8:
+		_, _ = audio.DecodeAlawTo(pcm, payload)
+	case 0:
+		_, _ = audio.DecodeUlawTo(pcm, payload)
+	default:
+		return
+	}
+	l.rec = append(l.rec, pcm...)
+}
+
+// maxSpeech bounds a spoken answer: 10 s of 8 kHz 16-bit PCM, what a
+// one-sentence recogniser takes.
+const maxSpeech = 10 * tts.Rate * 2
+
+// record starts (true) or stops (false) keeping the caller's audio;
+// stopping returns what was kept.
+func (l *line) record(on bool) []byte {
+	l.recMu.Lock()
+	defer l.recMu.Unlock()
+	l.recording = on
+	out := l.rec
+	l.rec = nil
+	return out
 }
 
 // silentFor is how long no RTP has arrived.
@@ -99,6 +143,52 @@ func (l *line) play(ctx context.Context, pcm []byte, bargeIn bool) (rune, bool, 
 	}
 }
 
+// finishGrace is how long a complete answer waits for the finish key a
+// caller habitually adds (18 digits, then #), so it does not fall into
+// the next question as an empty answer.
+const finishGrace = 600 * time.Millisecond
+
+// finished is a complete answer; when the step names a finish key and the
+// answer ended by its length, a finish key that follows at once is taken
+// with it.
+func (l *line) finished(ctx context.Context, g *ivr.Gather, got []rune) string {
+	if g.FinishOnKey == "" || g.NumDigits == 0 || len(got) < g.NumDigits {
+		return string(got)
+	}
+	t := time.NewTimer(finishGrace)
+	defer t.Stop()
+	select {
+	case k := <-l.keys:
+		if string(k) != g.FinishOnKey {
+			l.key(k) // typed ahead for the next question
+		}
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	return string(got)
+}
+
+// dropFinish drops finish keys typed ahead of a new prompt: "#" after an
+// answer that was already complete by its length (18 ID digits, then #)
+// ends that answer, it is not an empty answer to the next question.
+func (l *line) dropFinish(g *ivr.Gather) {
+	finish := g.FinishOnKey
+	if finish == "" {
+		finish = "#"
+	}
+	for {
+		select {
+		case k := <-l.keys:
+			if string(k) == finish {
+				continue
+			}
+			l.keys <- k // a real key typed ahead: the first of the answer, kept (buffered, so this cannot block)
+		default:
+		}
+		return
+	}
+}
+
 // collect gathers keys as Twilio's <Gather> does: numDigits keys, or up to
 // the finish key (# unless the step names another), or what was keyed
 // when the caller stays silent for the timeout. The finish key is not part
@@ -118,7 +208,7 @@ func (l *line) collect(ctx context.Context, g *ivr.Gather, first rune, have bool
 		return g.NumDigits > 0 && len(got) >= g.NumDigits
 	}
 	if have && add(first) {
-		return string(got), nil
+		return l.finished(ctx, g, got), nil
 	}
 	t := time.NewTimer(timeout)
 	defer t.Stop()
@@ -126,7 +216,7 @@ func (l *line) collect(ctx context.Context, g *ivr.Gather, first rune, have bool
 		select {
 		case k := <-l.keys:
 			if add(k) {
-				return string(got), nil
+				return l.finished(ctx, g, got), nil
 			}
 			t.Reset(timeout)
 		case <-t.C:

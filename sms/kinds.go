@@ -26,12 +26,16 @@ const (
 	ReplyConfirmed = "reply_confirmed"
 	ReplyWhich     = "reply_which"
 	ReplyBooking   = "reply_booking"
+	// ReplyNameSet and ReplyNameNone answer XM 张三, the name of a SIP
+	// caller confirmed in writing.
+	ReplyNameSet  = "reply_name_set"
+	ReplyNameNone = "reply_name_none"
 )
 
 // ReplyKinds lists the reply kinds in the order docs/sms-templates.md
 // shows them.
 var ReplyKinds = []string{ReplyHelp, ReplyUnknown, ReplyNone, ReplyStop, ReplyBusy, ReplyNoSuchRef,
-	ReplyCancelled, ReplyTooLate, ReplyConfirmed, ReplyWhich, ReplyBooking}
+	ReplyCancelled, ReplyTooLate, ReplyConfirmed, ReplyWhich, ReplyBooking, ReplyNameSet, ReplyNameNone}
 
 // Template is one message kind as data: Text has ${param} placeholders and
 // is exactly what is registered with Aliyun (docs/sms-templates.md);
@@ -74,6 +78,8 @@ func TemplatesFor(s TextSettings) map[string]Template {
 		booking.MsgCancellation: {Text: "您${time}的${business}预约（受理号${ref}）已取消。如需重新预约请拨114。"},
 		booking.MsgNoShow:       {Text: "您${time}的${business}预约未按时取号，已记爽约一次。${window}个月内爽约${strikes}次将暂停预约资格${months}个月。"},
 		booking.MsgBlacklist:    {Text: "因${months}个月内爽约${strikes}次，您的预约资格暂停至${until}。如有异议请拨114。"},
+		booking.MsgNameAsk:      {Text: "您正在电话预约中办理实名登记，请直接回复本短信：XM加您的姓名，例如XM张三，然后回到电话中继续。"},
+		booking.MsgNameHeard:    {Text: "您在电话预约中登记的姓名为：${heard}。如有误，请在确认预约前回复XM加正确姓名，例如XM张三。"},
 	}
 	for k, v := range replyTemplates {
 		t[k] = Template{Text: v}
@@ -93,6 +99,8 @@ var replyTemplates = map[string]string{
 	ReplyConfirmed: "已确认到场：${business}，${time}，${office}。请按时携带本人身份证取号。",
 	ReplyWhich:     "您有${count}个有效预约，未取消任何预约。请回复QX加受理号选择要取消的预约，受理号见以下短信。",
 	ReplyBooking:   "您的有效预约：${business}，${time}，${office}，受理号${ref}。取消请回复QX加受理号。",
+	ReplyNameSet:   "已收到您的姓名：${heard}。请回到电话中按1继续；确认预约前可再次回复XM更正。",
+	ReplyNameNone:  "没有等待核对的姓名，未作任何更改。预约请拨114。",
 }
 
 // minutesText writes a validity as Chinese text: 5分钟, 90秒.

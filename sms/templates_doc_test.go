@@ -37,7 +37,7 @@ func TestDocumentedTemplatesMatchCode(t *testing.T) {
 	sample := map[string]string{"name": "张*", "ref": "1234567890", "date": "2026-12-03", "start": "09:00", "end": "10:00",
 		"business": "新生儿入户", "bring": "户口簿", "office": "福田派出所户政室", "address": "福华路100号",
 		"deadline": "2026-12-02 18:00", "until": "2027-06-30", "code": "123456", "count": "2",
-		"business_code": "newborn", "office_code": "FT01", "months": "6", "strikes": "3"}
+		"business_code": "newborn", "office_code": "FT01", "months": "6", "strikes": "3", "heard": "张三"}
 	for kind, tmpl := range sms.Templates {
 		text, ok := doc[kind]
 		if !ok {
