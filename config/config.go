@@ -30,6 +30,8 @@ type Config struct {
 	Console   Console   `mapstructure:"console"`
 	SIP       SIP       `mapstructure:"sip"`
 	TTS       TTS       `mapstructure:"tts"`
+	ASR       ASR       `mapstructure:"asr"`
+	NLS       NLS       `mapstructure:"nls"`
 }
 
 // Backup configures the daily online backup job (jobs.backup).

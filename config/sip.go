@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net"
 	"net/netip"
+	"net/url"
 	"strconv"
 	"strings"
 	"time"
@@ -26,9 +27,25 @@ type SIP struct {
 	RTPTimeout time.Duration `mapstructure:"rtp_timeout"`
 }
 
+// ASR configures speech in: the names SIP callers say.
+type ASR struct {
+	Provider string `mapstructure:"provider"` // "" (none: names by SMS reply) or aliyun
+}
+
+// NLS is the Alibaba Cloud Intelligent Speech Interaction account the
+// aliyun TTS and ASR providers use.
+type NLS struct {
+	AccessKeyID     string `mapstructure:"access_key_id"`
+	AccessKeySecret string `mapstructure:"access_key_secret"`
+	AppKey          string `mapstructure:"app_key"`
+	Region          string `mapstructure:"region"`
+	MetaEndpoint    string `mapstructure:"meta_endpoint"`
+	Gateway         string `mapstructure:"gateway"`
+}
+
 // TTS configures speech for the SIP front end.
 type TTS struct {
-	Provider string `mapstructure:"provider"`  // espeak
+	Provider string `mapstructure:"provider"`  // espeak or aliyun
 	CacheDir string `mapstructure:"cache_dir"` // empty: tts-cache beside the database
 	Voice    string `mapstructure:"voice"`     // Mandarin prompts
 	ENVoice  string `mapstructure:"en_voice"`  // English prompts
@@ -46,6 +63,14 @@ var sipDefaults = map[string]any{
 	"tts.cache_dir":   "",
 	"tts.voice":       "cmn",
 	"tts.en_voice":    "en",
+	"asr.provider":    "",
+
+	"nls.access_key_id":     "",
+	"nls.access_key_secret": "",
+	"nls.app_key":           "",
+	"nls.region":            "cn-shanghai",
+	"nls.meta_endpoint":     "https://nls-meta.cn-shanghai.aliyuncs.com",
+	"nls.gateway":           "https://nls-gateway-cn-shanghai.aliyuncs.com",
 }
 
 var sipDescriptions = map[string]string{
@@ -56,10 +81,18 @@ var sipDescriptions = map[string]string{
 	"sip.rtp_ports":   "UDP port range for RTP, `FIRST-LAST`; open it in the firewall to the trunk's media addresses.",
 	"sip.public_ip":   "Address put in SDP when yuyue is behind NAT; empty: the listening address.",
 	"sip.rtp_timeout": "A call whose RTP stops this long without a BYE is over (its held place is freed).",
-	"tts.provider":    "Speech for SIP calls: `espeak` (Debian espeak-ng, Mandarin voice `cmn`, no credentials).",
+	"tts.provider":    "Speech for SIP calls: `espeak` (Debian espeak-ng, Mandarin voice `cmn`, no credentials) or `aliyun` (Alibaba Cloud Intelligent Speech Interaction REST TTS at 8 kHz; needs the `nls.*` keys).",
 	"tts.cache_dir":   "Rendered prompts, keyed by provider, voice and text; empty: `tts-cache` beside the database.",
-	"tts.voice":       "Voice of Mandarin prompts (espeak-ng: `cmn`).",
-	"tts.en_voice":    "Voice of English prompts (espeak-ng: `en`).",
+	"tts.voice":       "Voice of Mandarin prompts (espeak-ng: `cmn`; aliyun: e.g. `xiaoyun`, `aixia`).",
+	"tts.en_voice":    "Voice of English prompts (espeak-ng: `en`; aliyun: e.g. `abby`).",
+	"asr.provider":    "Recogniser of the names SIP callers say: empty (none: the phone being verified is asked to reply `XM 张三` by SMS) or `aliyun` (one-sentence recognition; needs the `nls.*` keys). Either way the name is confirmed by SMS.",
+
+	"nls.access_key_id":     "AccessKey ID of the Alibaba Cloud account the speech service (`tts.provider`/`asr.provider` `aliyun`) gets its token with (CreateToken).",
+	"nls.access_key_secret": "AccessKey secret for `nls.access_key_id`; signs CreateToken, never sent.",
+	"nls.app_key":           "App key (项目Appkey) of the Intelligent Speech Interaction project.",
+	"nls.region":            "Region of the speech service.",
+	"nls.meta_endpoint":     "CreateToken endpoint; tests point it at the local fake in `tts/aliyuntest`.",
+	"nls.gateway":           "TTS and one-sentence ASR REST endpoint (`/stream/v1/tts`, `/stream/v1/asr`).",
 }
 
 func init() {
@@ -90,8 +123,30 @@ func (s SIP) PortRange() (first, last int, err error) {
 
 func (c *Config) validateSIP(bad func(string, string, ...any)) {
 	s := c.SIP
-	if c.TTS.Provider != "espeak" {
-		bad("tts.provider", "must be espeak")
+	switch c.TTS.Provider {
+	case "espeak":
+	case "aliyun":
+		if c.TTS.Voice == "cmn" {
+			bad("tts.voice", "cmn is an espeak-ng voice; with tts.provider aliyun name an Aliyun voice such as xiaoyun")
+		}
+	default:
+		bad("tts.provider", "%q: must be espeak or aliyun", c.TTS.Provider)
+	}
+	if p := c.ASR.Provider; p != "" && p != "aliyun" {
+		bad("asr.provider", "%q: must be empty or aliyun", p)
+	}
+	if c.TTS.Provider == "aliyun" || c.ASR.Provider == "aliyun" {
+		for key, v := range map[string]string{"nls.access_key_id": c.NLS.AccessKeyID,
+			"nls.access_key_secret": c.NLS.AccessKeySecret, "nls.app_key": c.NLS.AppKey} {
+			if strings.TrimSpace(v) == "" {
+				bad(key, "required with tts.provider or asr.provider aliyun")
+			}
+		}
+		for key, v := range map[string]string{"nls.meta_endpoint": c.NLS.MetaEndpoint, "nls.gateway": c.NLS.Gateway} {
+			if u, err := url.Parse(v); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+				bad(key, "%q is not an http(s) URL", v)
+			}
+		}
 	}
 	if !s.Enabled() {
 		return

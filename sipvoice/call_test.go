@@ -6,9 +6,12 @@ import (
 	"strings"
 	"testing"
 
+	"yuyue/asr"
 	"yuyue/booking"
+	"yuyue/internal/nls"
 	"yuyue/store/storetest"
 	"yuyue/tts"
+	"yuyue/tts/aliyuntest"
 )
 
 // bookByBusiness keys through a booking from the mode step: newborn at
@@ -212,11 +215,16 @@ func TestNewCitizenWithoutNameReplyIsOfferedTheOperator(t *testing.T) {
 	p.waitEnded()
 }
 
-// TestHeardNameIsTextedAndCorrectable: with a recogniser the caller says
-// the name; the phone being verified gets it as heard, and a reply before
-// the confirmation corrects the registration.
+// TestHeardNameIsTextedAndCorrectable: with a recogniser (the Aliyun
+// client against the local fake service) the caller says the name; the
+// phone being verified gets it as heard, and a reply before the
+// confirmation corrects the registration.
 func TestHeardNameIsTextedAndCorrectable(t *testing.T) {
-	h := newHarness(t, opts{asr: fixedASR("章三")})
+	f := aliyuntest.New("LTAIkey", "s3cret", "appkey1")
+	t.Cleanup(f.Close)
+	f.Heard = "章三" // 张 and 章 sound alike
+	rec := asr.Aliyun{Account: &nls.Account{AccessKeyID: "LTAIkey", AccessKeySecret: "s3cret", AppKey: "appkey1", Meta: f.URL, Gateway: f.URL}}
+	h := newHarness(t, opts{asr: rec})
 	const number = "+8613900000013"
 	p := h.dial(number)
 	p.expect("menu").press("1")

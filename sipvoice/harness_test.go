@@ -60,16 +60,6 @@ type opts struct {
 	asr        sipvoice.Recognizer
 }
 
-// fixedASR is a recogniser that hears one name in any audio.
-type fixedASR string
-
-func (f fixedASR) Recognize(_ context.Context, pcm []byte) (string, error) {
-	if len(pcm) == 0 {
-		return "", nil
-	}
-	return string(f), nil
-}
-
 func newHarness(t *testing.T, o opts) *harness {
 	t.Helper()
 	needEspeak(t)
