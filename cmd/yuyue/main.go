@@ -57,7 +57,7 @@ func run(ctx context.Context, args []string, e env) error {
 	root.PersistentFlags().StringVar(&g.config, "config", "", "YAML config `FILE` (keys as in deploy/yuyue.example.yaml)")
 	root.PersistentFlags().BoolVar(&g.dev, "dev", false, "development mode: SMS to the log and /dev/inbox, throwaway secret key (same as YUYUE_DEV=1)")
 	root.AddCommand(serveCmd(g, e), migrateCmd(g, e), versionCmd(e), jobsCmd(g, e), operatorCmd(g, e),
-		backupCmd(g, e), restoreCmd(g, e), rekeyCmd(g, e))
+		backupCmd(g, e), restoreCmd(g, e), rekeyCmd(g, e), promptsCmd(g, e))
 	root.SetArgs(args)
 	root.SetIn(e.stdin)
 	root.SetOut(e.stdout)
