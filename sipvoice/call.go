@@ -2,7 +2,6 @@ package sipvoice
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/emiago/diago"
@@ -30,7 +29,7 @@ func (s *Server) serve(d *diago.DialogServerSession) {
 	l := newLine(med)
 	s.lines.Store(callID, l)
 	defer s.lines.Delete(callID)
-	go l.read()
+	l.start()
 
 	ctx, cancel := context.WithCancel(d.Context())
 	defer cancel()
@@ -81,7 +80,7 @@ func (s *Server) watchRTP(ctx context.Context, cancel func(), l *line) {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			if l.silentFor() > s.cfg.RTPTimeout {
+			if !l.handoff.Load() && l.silentFor() > s.cfg.RTPTimeout { // bridged: the operator leg's business
 				s.Log.Info("sip: RTP timeout, ending the call")
 				cancel()
 				return
@@ -120,7 +119,7 @@ func (s *Server) run(ctx context.Context, d *diago.DialogServerSession, l *line,
 				return true
 			}
 			if v.End == "operator" {
-				v, err = s.transfer(ctx, d, sid, v)
+				v, err = s.transfer(ctx, d, l, sid, v)
 				continue
 			}
 			return ctx.Err() != nil
@@ -204,23 +203,4 @@ func (s *Server) speech(ctx context.Context, v ivr.View) ([]byte, error) {
 		all = append(all, long...)
 	}
 	return tts.PCMBytes(all), nil
-}
-
-// transfer hands the caller to the agents with a blind REFER carrying the
-// call's context (never an ID number). A refused REFER or an unreachable
-// operator brings the caller back to the menu with the IVR's apology.
-func (s *Server) transfer(ctx context.Context, d *diago.DialogServerSession, sid string, v ivr.View) (ivr.View, error) {
-	status := "failed"
-	if s.cfg.Operator != "" {
-		var to sip.Uri
-		if err := sip.ParseUri(s.cfg.Operator, &to); err == nil {
-			err = d.Refer(ctx, to, sip.NewHeader(ivr.ContextHeader, v.Agent))
-			if err == nil {
-				status = "completed"
-			} else if !errors.Is(err, context.Canceled) {
-				s.Log.Warn("sip: REFER to operator refused", "err", err)
-			}
-		}
-	}
-	return s.IVR.TransferEnded(ctx, sid, v.Seq, status)
 }

@@ -58,6 +58,8 @@ type opts struct {
 	trunks     []string
 	user, pass string // sip.username / sip.password
 	asr        sipvoice.Recognizer
+	operator   string        // sip: URI of the agents; empty = none
+	rtpTimeout time.Duration // zero: a minute
 }
 
 func newHarness(t *testing.T, o opts) *harness {
@@ -79,7 +81,14 @@ func newHarness(t *testing.T, o opts) *harness {
 		MaxAttempts: 3, RetryBase: time.Second, Poll: time.Second}
 	codes := &sms.Codes{Svc: e.Svc, Key: []byte("k"), Rules: sms.CodeRules{TTL: 5 * time.Minute, Attempts: 5,
 		ResendAfter: time.Minute, PerHour: 50, PerDay: 100, PerCallerDay: 100}}
-	v, err := ivr.New(e.Svc, codes, ivr.Voice{Timeout: 5}, "https://yuyue.test", make([]byte, 32), log)
+	voice := ivr.Voice{Timeout: 5}
+	if o.operator != "" {
+		voice.Operator = ivr.Transfer{Kind: ivr.TransferSIP, Address: o.operator, Timeout: 10}
+	}
+	if o.rtpTimeout == 0 {
+		o.rtpTimeout = time.Minute
+	}
+	v, err := ivr.New(e.Svc, codes, voice, "https://yuyue.test", make([]byte, 32), log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -90,8 +99,8 @@ func newHarness(t *testing.T, o opts) *harness {
 	h := &harness{t: t, e: e, fake: fake, worker: w, views: map[string]chan ivr.View{},
 		cache: &tts.Cache{Provider: tts.Espeak{}, Dir: t.TempDir()}}
 	h.addr = freeAddr(t)
-	srv, err := sipvoice.New(sipvoice.Config{Listen: []string{"udp:" + h.addr}, Trunks: o.trunks, RTPTimeout: time.Minute,
-		Username: o.user, Password: o.pass},
+	srv, err := sipvoice.New(sipvoice.Config{Listen: []string{"udp:" + h.addr}, Trunks: o.trunks, RTPTimeout: o.rtpTimeout,
+		Username: o.user, Password: o.pass, Operator: o.operator},
 		v, h.cache, log)
 	if err != nil {
 		t.Fatal(err)
@@ -228,6 +237,34 @@ func drain(med *diago.DialogMedia) {
 			return
 		}
 	}
+}
+
+// talk sends audio (20 ms frames, as a live phone always does) until the
+// returned func is called.
+func (p *phone) talk() (stop func()) {
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		frame := make([]byte, 160)
+		for i := range frame {
+			frame[i] = 0xD5 // A-law silence
+		}
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if _, err := p.dtmf.Write(frame); err != nil {
+					return
+				}
+			}
+		}
+	}()
+	var once sync.Once
+	return func() { once.Do(func() { close(done); <-stopped }) }
 }
 
 // texted reports whether an SMS to phone said text.

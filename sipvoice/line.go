@@ -22,6 +22,11 @@ type line struct {
 	keys    chan rune
 	lastRTP atomic.Int64 // unix nanoseconds
 
+	// handoff stops the reader so a bridge can read the caller's audio;
+	// readDone closes when the reader has returned.
+	handoff  atomic.Bool
+	readDone chan struct{}
+
 	recMu     sync.Mutex
 	recording bool
 	rec       []byte // 16-bit little-endian 8 kHz PCM heard while recording
@@ -56,7 +61,7 @@ func (l *line) read() {
 	buf := make([]byte, media.RTPBufSize)
 	for {
 		n, err := r.Read(buf)
-		if err != nil {
+		if err != nil || l.handoff.Load() {
 			return
 		}
 		l.lastRTP.Store(time.Now().UnixNano())
@@ -102,6 +107,37 @@ func (l *line) record(on bool) []byte {
 	out := l.rec
 	l.rec = nil
 	return out
+}
+
+// start runs the reader of the caller's audio.
+func (l *line) start() {
+	done := make(chan struct{})
+	l.readDone = done
+	go func() { defer close(done); l.read() }()
+}
+
+// pause stops the reader at the caller's next packet (every 20 ms on a
+// live line), so a bridge can take the audio; false when it did not stop
+// within a second (a dead line), in which case it reads on.
+func (l *line) pause(ctx context.Context) bool {
+	l.handoff.Store(true)
+	t := time.NewTimer(time.Second)
+	defer t.Stop()
+	select {
+	case <-l.readDone:
+		return true
+	case <-t.C:
+	case <-ctx.Done():
+	}
+	l.handoff.Store(false)
+	return false
+}
+
+// resume reads the caller again after a bridge that did not happen.
+func (l *line) resume() {
+	l.handoff.Store(false)
+	l.lastRTP.Store(time.Now().UnixNano())
+	l.start()
 }
 
 // silentFor is how long no RTP has arrived.
