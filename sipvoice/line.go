@@ -1,7 +1,6 @@
 package sipvoice
 
 import (
-	"bytes"
 	"context"
 	"sync"
 	"sync/atomic"
@@ -26,6 +25,7 @@ type line struct {
 	// readDone closes when the reader has returned.
 	handoff  atomic.Bool
 	readDone chan struct{}
+	lastSent time.Time // end of the last prompt sent, for the next one's RTP timestamp
 
 	recMu     sync.Mutex
 	recording bool
@@ -145,38 +145,70 @@ func (l *line) silentFor() time.Duration {
 	return time.Since(time.Unix(0, l.lastRTP.Load()))
 }
 
+// frameSamples is one 20 ms RTP packet of 8 kHz audio.
+const frameSamples = tts.Rate / 50
+
 // play sends 8 kHz PCM. With bargeIn a key stops it and is returned as
 // the first key of the answer.
+//
+// Pacing is ours, not the media library's per-write ticker: the prompt is
+// encoded to G.711 once, up front, and each packet goes out at its
+// absolute deadline (start + n×20 ms) from one reused timer, so a late
+// wake-up is made up on the next packet instead of delaying all that
+// follow, and sending allocates nothing per packet (less GC under 200
+// calls on two cores).
 func (l *line) play(ctx context.Context, pcm []byte, bargeIn bool) (rune, bool, error) {
-	if len(pcm) == 0 {
+	if len(pcm) < 2 {
 		return 0, false, nil
 	}
-	pb, err := l.med.PlaybackControlCreate()
+	codec := media.CodecAudioFromSession(l.med.MediaSession())
+	payload := make([]byte, len(pcm)/2)
+	var err error
+	if codec.PayloadType == media.CodecAudioUlaw.PayloadType {
+		_, err = audio.EncodeUlawTo(payload, pcm[:2*len(payload)])
+	} else {
+		_, err = audio.EncodeAlawTo(payload, pcm[:2*len(payload)])
+	}
 	if err != nil {
 		return 0, false, err
 	}
+	w := l.med.RTPPacketWriter
 	// A prompt is a new talk spurt: the RTP timestamp jumps over the
 	// silence before it and the marker bit is set (RFC 3550 §5.1), so the
 	// far end's jitter buffer does not take the pause for network delay.
-	l.med.RTPPacketWriter.ResetTimestamp()
-	done := make(chan error, 1)
-	go func() { _, err := pb.Play(bytes.NewReader(pcm), "audio/pcm"); done <- err }()
+	if !l.lastSent.IsZero() {
+		w.DelayTimestamp(uint32(time.Since(l.lastSent) / (time.Second / tts.Rate)))
+	}
 	keys := l.keys
 	if !bargeIn {
 		keys = nil
 	}
-	select {
-	case err := <-done:
-		return 0, false, err
+	start := time.Now()
+	t := time.NewTimer(0)
+	defer t.Stop()
+	defer func() { l.lastSent = time.Now() }()
+	for n := 0; n*frameSamples < len(payload); n++ {
+		select {
+		case k := <-keys:
+			return k, true, nil
+		case <-ctx.Done():
+			return 0, false, ctx.Err()
+		case <-t.C:
+		}
+		frame := payload[n*frameSamples : min((n+1)*frameSamples, len(payload))]
+		if _, err := w.WriteSamples(frame, frameSamples, n == 0, codec.PayloadType); err != nil {
+			return 0, false, err
+		}
+		t.Reset(time.Until(start.Add(time.Duration(n+1) * 20 * time.Millisecond)))
+	}
+	select { // the last packet plays for its 20 ms
 	case k := <-keys:
-		pb.Stop()
-		<-done
 		return k, true, nil
 	case <-ctx.Done():
-		pb.Stop()
-		<-done
 		return 0, false, ctx.Err()
+	case <-t.C:
 	}
+	return 0, false, nil
 }
 
 // finishGrace is how long a complete answer waits for the finish key a
