@@ -115,7 +115,7 @@ func (s *Server) run(ctx context.Context, d *diago.DialogServerSession, l *line,
 			s.OnPrompt(sid, v)
 		}
 		if v.Gather == nil {
-			if _, _, err := l.play(ctx, pcm, false); err != nil {
+			if _, _, err := l.play(ctx, pcm, false, 0); err != nil {
 				return true
 			}
 			if v.End == "operator" {
@@ -132,7 +132,7 @@ func (s *Server) run(ctx context.Context, d *diago.DialogServerSession, l *line,
 			v, err = s.IVR.Answer(ctx, sid, from, v.Step, v.Seq, digits, speech)
 			continue
 		}
-		first, have, perr := l.play(ctx, pcm, true)
+		first, have, perr := l.play(ctx, pcm, true, finishKey(v.Gather))
 		if perr != nil {
 			return true
 		}
@@ -152,7 +152,7 @@ func (s *Server) run(ctx context.Context, d *diago.DialogServerSession, l *line,
 func (s *Server) hearSpeech(ctx context.Context, l *line, v ivr.View, prompt []byte) (digits, speech string, err error) {
 	l.record(true)
 	defer l.record(false)
-	first, have, err := l.play(ctx, prompt, true)
+	first, have, err := l.play(ctx, prompt, true, 0) // # ends the spoken answer
 	if err != nil {
 		return "", "", err
 	}

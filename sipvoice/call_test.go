@@ -257,3 +257,24 @@ func TestHeardNameIsTextedAndCorrectable(t *testing.T) {
 	p.leave()
 	p.waitEnded()
 }
+
+// TestKeysTypedAheadKeepTheirOrder: a caller who knows the menu keys the
+// code and the next answers in one go (as loadcall's callers do); each
+// step takes its own keys in order, none is re-queued behind later ones.
+func TestKeysTypedAheadKeepTheirOrder(t *testing.T) {
+	h := newHarness(t, opts{})
+	c := h.e.Citizen(t, 9)
+	p := h.dial(c.Phone)
+	p.expect("menu").press("1")
+	p.expect("code").press(h.code(c.Phone) + "#121")
+	p.expect("mode")
+	p.next()
+	p.expect("business")
+	p.next()
+	p.expect("district")
+	if p.next(); p.view.Step != "office" || !strings.Contains(p.said(), "福田派出所户政室请按1") {
+		t.Fatalf("after district 1: %q %s", p.view.Step, p.said())
+	}
+	p.leave()
+	p.waitEnded()
+}

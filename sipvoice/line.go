@@ -149,7 +149,9 @@ func (l *line) silentFor() time.Duration {
 const frameSamples = tts.Rate / 50
 
 // play sends 8 kHz PCM. With bargeIn a key stops it and is returned as
-// the first key of the answer.
+// the first key of the answer; skip (the gather's finish key) does not:
+// "#" after an answer already complete by its length (18 ID digits, then
+// #) must not cut the next prompt.
 //
 // Pacing is ours, not the media library's per-write ticker: the prompt is
 // encoded to G.711 once, up front, and each packet goes out at its
@@ -157,7 +159,7 @@ const frameSamples = tts.Rate / 50
 // wake-up is made up on the next packet instead of delaying all that
 // follow, and sending allocates nothing per packet (less GC under 200
 // calls on two cores).
-func (l *line) play(ctx context.Context, pcm []byte, bargeIn bool) (rune, bool, error) {
+func (l *line) play(ctx context.Context, pcm []byte, bargeIn bool, skip rune) (rune, bool, error) {
 	if len(pcm) < 2 {
 		return 0, false, nil
 	}
@@ -188,8 +190,12 @@ func (l *line) play(ctx context.Context, pcm []byte, bargeIn bool) (rune, bool, 
 	defer t.Stop()
 	defer func() { l.lastSent = time.Now() }()
 	for n := 0; n*frameSamples < len(payload); n++ {
+	wait:
 		select {
 		case k := <-keys:
+			if k == skip {
+				goto wait
+			}
 			return k, true, nil
 		case <-ctx.Done():
 			return 0, false, ctx.Err()
@@ -201,8 +207,12 @@ func (l *line) play(ctx context.Context, pcm []byte, bargeIn bool) (rune, bool, 
 		}
 		t.Reset(time.Until(start.Add(time.Duration(n+1) * 20 * time.Millisecond)))
 	}
+last:
 	select { // the last packet plays for its 20 ms
 	case k := <-keys:
+		if k == skip {
+			goto last
+		}
 		return k, true, nil
 	case <-ctx.Done():
 		return 0, false, ctx.Err()
@@ -211,29 +221,12 @@ func (l *line) play(ctx context.Context, pcm []byte, bargeIn bool) (rune, bool, 
 	return 0, false, nil
 }
 
-// finishGrace is how long a complete answer waits for the finish key a
-// caller habitually adds (18 digits, then #), so it does not fall into
-// the next question as an empty answer.
-const finishGrace = 600 * time.Millisecond
-
-// finished is a complete answer; when the step names a finish key and the
-// answer ended by its length, a finish key that follows at once is taken
-// with it.
-func (l *line) finished(ctx context.Context, g *ivr.Gather, got []rune) string {
-	if g.FinishOnKey == "" || g.NumDigits == 0 || len(got) < g.NumDigits {
-		return string(got)
+// finishKey is the key that ends g's answer: # unless the step names another.
+func finishKey(g *ivr.Gather) rune {
+	if g.FinishOnKey == "" {
+		return '#'
 	}
-	t := time.NewTimer(finishGrace)
-	defer t.Stop()
-	select {
-	case k := <-l.keys:
-		if string(k) != g.FinishOnKey {
-			l.key(k) // typed ahead for the next question
-		}
-	case <-t.C:
-	case <-ctx.Done():
-	}
-	return string(got)
+	return []rune(g.FinishOnKey)[0]
 }
 
 // dropFinish drops finish keys typed ahead of a new prompt: "#" after an
@@ -270,13 +263,15 @@ func (l *line) collect(ctx context.Context, g *ivr.Gather, first rune, have bool
 	var got []rune
 	add := func(k rune) bool {
 		if string(k) == finish {
-			return true
+			// a finish key before any other ends a previous answer
+			// (18 digits, then #), not this one: keep waiting
+			return len(got) > 0
 		}
 		got = append(got, k)
 		return g.NumDigits > 0 && len(got) >= g.NumDigits
 	}
 	if have && add(first) {
-		return l.finished(ctx, g, got), nil
+		return string(got), nil
 	}
 	t := time.NewTimer(timeout)
 	defer t.Stop()
@@ -284,7 +279,7 @@ func (l *line) collect(ctx context.Context, g *ivr.Gather, first rune, have bool
 		select {
 		case k := <-l.keys:
 			if add(k) {
-				return l.finished(ctx, g, got), nil
+				return string(got), nil
 			}
 			t.Reset(timeout)
 		case <-t.C:
