@@ -101,9 +101,6 @@ func (s *Server) run(ctx context.Context, d *diago.DialogServerSession, l *line,
 			s.Log.Error("sip: step failed", "err", err)
 			v = s.IVR.Apology(v.Lang)
 		}
-		if v.Gather != nil {
-			l.dropFinish(v.Gather)
-		}
 		var pcm []byte
 		if v.Gather == nil || len(l.keys) == 0 { // a key typed ahead skips the prompt: render nothing
 			var rerr error

@@ -213,27 +213,6 @@ func finishKey(g *ivr.Gather) rune {
 	return []rune(g.FinishOnKey)[0]
 }
 
-// dropFinish drops finish keys typed ahead of a new prompt: "#" after an
-// answer that was already complete by its length (18 ID digits, then #)
-// ends that answer, it is not an empty answer to the next question.
-func (l *line) dropFinish(g *ivr.Gather) {
-	finish := g.FinishOnKey
-	if finish == "" {
-		finish = "#"
-	}
-	for {
-		select {
-		case k := <-l.keys:
-			if string(k) == finish {
-				continue
-			}
-			l.keys <- k // a real key typed ahead: the first of the answer, kept (buffered, so this cannot block)
-		default:
-		}
-		return
-	}
-}
-
 // collect gathers keys as Twilio's <Gather> does: numDigits keys, or up to
 // the finish key (# unless the step names another), or what was keyed
 // when the caller stays silent for the timeout. The finish key is not part
