@@ -78,8 +78,10 @@ func TemplatesFor(s TextSettings) map[string]Template {
 		booking.MsgCancellation: {Text: "您${time}的${business}预约（受理号${ref}）已取消。如需重新预约请拨114。"},
 		booking.MsgNoShow:       {Text: "您${time}的${business}预约未按时取号，已记爽约一次。${window}个月内爽约${strikes}次将暂停预约资格${months}个月。"},
 		booking.MsgBlacklist:    {Text: "因${months}个月内爽约${strikes}次，您的预约资格暂停至${until}。如有异议请拨114。"},
-		booking.MsgNameAsk:      {Text: "您正在电话预约中办理实名登记，请直接回复本短信：XM加您的姓名，例如XM张三，然后回到电话中继续。"},
-		booking.MsgNameHeard:    {Text: "您在电话预约中登记的姓名为：${heard}。如有误，请在确认预约前回复XM加正确姓名，例如XM张三。"},
+		booking.MsgNameAsk: {Text: "您正在电话预约中办理实名登记，请直接回复本短信：XM加您的姓名，例如XM张三，然后回到电话中继续。",
+			NoReply: "您正在电话预约中办理实名登记，姓名需由人工核对，请在电话中按0转人工服务。"},
+		booking.MsgNameHeard: {Text: "您在电话预约中登记的姓名为：${heard}。如有误，请在确认预约前回复XM加正确姓名，例如XM张三。",
+			NoReply: "您在电话预约中登记的姓名为：${heard}。如有误，请在电话中按0转人工服务更正。"},
 	}
 	for k, v := range replyTemplates {
 		t[k] = Template{Text: v}
