@@ -78,6 +78,12 @@ type Tx interface {
 	SetPhoneVerified(phone, purpose string, until time.Time) error
 
 	Enqueue(m Message) error
+
+	// NameReply is phone's pending written name (ENotFound: none).
+	NameReply(phone string) (NameReply, error)
+	// PutNameReply writes it and drops those asked before staleBefore.
+	PutNameReply(r NameReply, staleBefore time.Time) error
+	DeleteNameReply(phone string) error
 	Audit(e AuditEntry) error
 	AuditLog(f AuditFilter) ([]AuditEntry, error)
 

@@ -116,6 +116,12 @@ const (
 	MsgCancellation = "cancellation"
 	MsgNoShow       = "noshow"
 	MsgBlacklist    = "blacklist"
+	// MsgNameAsk asks the phone being verified on a SIP call to reply
+	// with the caller's name (XM 张三): no recogniser heard it.
+	MsgNameAsk = "name_ask"
+	// MsgNameHeard tells the phone being verified the name as the
+	// recogniser heard it, to correct by reply.
+	MsgNameHeard = "name_heard"
 )
 
 // AuditEntry records one state change: who, through which channel, what.

@@ -416,3 +416,35 @@ func elderAge(v any, _ *Config) error {
 	}
 	return nil
 }
+
+// withNLS runs check only when a speech provider is Alibaba Cloud's.
+func withNLS(check Check) Check {
+	return func(v any, c *Config) error {
+		if c.TTS.Provider != "aliyun" && c.ASR.Provider != "aliyun" {
+			return nil
+		}
+		return check(v, c)
+	}
+}
+
+func required(v any, _ *Config) error {
+	if strings.TrimSpace(v.(string)) == "" {
+		return errors.New("required with tts.provider or asr.provider aliyun")
+	}
+	return nil
+}
+
+func httpURL(v any, _ *Config) error {
+	if u, err := url.Parse(v.(string)); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		return fmt.Errorf("%q is not an http(s) URL", v)
+	}
+	return nil
+}
+
+// ttsVoice refuses espeak-ng's Mandarin voice for Alibaba Cloud's TTS.
+func ttsVoice(v any, c *Config) error {
+	if c.TTS.Provider == "aliyun" && v.(string) == "cmn" {
+		return errors.New("cmn is an espeak-ng voice; with tts.provider aliyun name an Aliyun voice such as xiaoyun")
+	}
+	return nil
+}

@@ -35,6 +35,8 @@ type Config struct {
 	Console   Console   `mapstructure:"console"`
 	SIP       SIP       `mapstructure:"sip"`
 	TTS       TTS       `mapstructure:"tts"`
+	ASR       ASR       `mapstructure:"asr"`
+	NLS       NLS       `mapstructure:"nls"`
 }
 
 // Backup configures the daily online backup job (jobs.backup).
@@ -120,6 +122,11 @@ type AliyunTemplates struct {
 	ReplyReschedule     string `mapstructure:"reply_reschedule"`
 	ReplyRescheduleLate string `mapstructure:"reply_reschedule_late"`
 	ReplyOfferTaken     string `mapstructure:"reply_offer_taken"`
+	// the written name of a SIP call (required with sip.listen only)
+	NameAsk       string `mapstructure:"name_ask"`
+	NameHeard     string `mapstructure:"name_heard"`
+	ReplyNameSet  string `mapstructure:"reply_name_set"`
+	ReplyNameNone string `mapstructure:"reply_name_none"`
 }
 
 // ByKind maps message kinds to template codes.
@@ -132,7 +139,9 @@ func (t AliyunTemplates) ByKind() map[string]string {
 		"reply_too_late": t.ReplyTooLate, "reply_confirmed": t.ReplyConfirmed, "reply_which": t.ReplyWhich,
 		"reply_booking": t.ReplyBooking, "rescheduled": t.Rescheduled, "waitlist_offer": t.WaitlistOffer,
 		"reply_reschedule": t.ReplyReschedule, "reply_reschedule_late": t.ReplyRescheduleLate,
-		"reply_offer_taken": t.ReplyOfferTaken}
+		"reply_offer_taken": t.ReplyOfferTaken,
+		"name_ask":          t.NameAsk, "name_heard": t.NameHeard,
+		"reply_name_set": t.ReplyNameSet, "reply_name_none": t.ReplyNameNone}
 }
 
 // Log selects the slog handler.

@@ -58,10 +58,18 @@ var providerCredentials = map[string][]string{
 	"aliyun": {"aliyun.access_key_id", "aliyun.access_key_secret", "aliyun.sign_name", "aliyun.push_token"},
 }
 
+// nameKind: the templates of a name confirmed in writing (SIP calls).
+func nameKind(k string) bool {
+	return strings.HasPrefix(k, "name_") || strings.HasPrefix(k, "reply_name_")
+}
+
 // aliyunTemplateKeys are the aliyun.templates.* keys, sorted.
 func (c *Config) aliyunTemplateKeys() []string {
 	var keys []string
 	for k := range c.Aliyun.Templates.ByKind() {
+		if nameKind(k) && !c.SIP.Enabled() {
+			continue // only SIP calls confirm names in writing
+		}
 		keys = append(keys, "aliyun.templates."+k)
 	}
 	sort.Strings(keys)

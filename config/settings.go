@@ -79,6 +79,10 @@ var settings = []Setting{
 	{Key: "aliyun.templates.reply_reschedule", Default: "", Doc: "Registered template code for the answer to GY: how to reschedule by phone or on the web."},
 	{Key: "aliyun.templates.reply_reschedule_late", Default: "", Doc: "Registered template code for the answer to GY with a booking past the deadline."},
 	{Key: "aliyun.templates.reply_offer_taken", Default: "", Doc: "Registered template code for the answer to QR that booked a waitlist offer."},
+	{Key: "aliyun.templates.name_ask", Default: "", Doc: "Registered template code asking a SIP caller's phone to reply with the name (XM 张三) when no recogniser is configured; required with `sip.listen`."},
+	{Key: "aliyun.templates.name_heard", Default: "", Doc: "Registered template code telling a SIP caller's phone the name as the recogniser heard it; required with `sip.listen`."},
+	{Key: "aliyun.templates.reply_name_set", Default: "", Doc: "Registered template code for the answer to XM (name received); required with `sip.listen`."},
+	{Key: "aliyun.templates.reply_name_none", Default: "", Doc: "Registered template code for the answer to XM when no name is pending; required with `sip.listen`."},
 
 	// log
 	{Key: "log.format", Default: "text", Doc: "`text` for people, `json` for a log pipeline.",
@@ -232,9 +236,25 @@ var settings = []Setting{
 		Check: withSIP(atLeast(5*time.Second, "must be at least 5s"))},
 
 	// tts
-	{Key: "tts.provider", Default: "espeak", Doc: "Speech for SIP calls: `espeak` (Debian espeak-ng, Mandarin voice `cmn`, no credentials).",
-		Check: oneOf("must be espeak", "espeak")},
+	{Key: "tts.provider", Default: "espeak", Doc: "Speech for SIP calls: `espeak` (Debian espeak-ng, Mandarin voice `cmn`, no credentials) or `aliyun` (Alibaba Cloud Intelligent Speech Interaction REST TTS at 8 kHz; needs the `nls.*` keys).",
+		Check: oneOf("must be espeak or aliyun", "espeak", "aliyun")},
 	{Key: "tts.cache_dir", Default: "", Doc: "Rendered prompts, keyed by provider, voice, text and speed (slower for older callers); empty: `tts-cache` beside the database."},
-	{Key: "tts.voice", Default: "cmn", Doc: "Voice of Mandarin prompts (espeak-ng: `cmn`)."},
-	{Key: "tts.en_voice", Default: "en", Doc: "Voice of English prompts (espeak-ng: `en`)."},
+	{Key: "tts.voice", Default: "cmn", Doc: "Voice of Mandarin prompts (espeak-ng: `cmn`; aliyun: e.g. `xiaoyun`, `aixia`).",
+		Check: ttsVoice},
+	{Key: "tts.en_voice", Default: "en", Doc: "Voice of English prompts (espeak-ng: `en`; aliyun: e.g. `abby`)."},
+
+	// asr and the Alibaba Cloud speech account
+	{Key: "asr.provider", Default: "", Doc: "Recogniser of the names SIP callers say: empty (none: the phone being verified is asked to reply `XM 张三` by SMS) or `aliyun` (one-sentence recognition; needs the `nls.*` keys). Either way the name is confirmed by SMS.",
+		Check: oneOf("must be empty or aliyun", "", "aliyun")},
+	{Key: "nls.access_key_id", Default: "", Doc: "AccessKey ID of the Alibaba Cloud account the speech service (`tts.provider`/`asr.provider` `aliyun`) gets its token with (CreateToken).",
+		Check: withNLS(required)},
+	{Key: "nls.access_key_secret", Default: "", Doc: "AccessKey secret for `nls.access_key_id`; signs CreateToken, never sent.",
+		Check: withNLS(required)},
+	{Key: "nls.app_key", Default: "", Doc: "App key (项目Appkey) of the Intelligent Speech Interaction project.",
+		Check: withNLS(required)},
+	{Key: "nls.region", Default: "cn-shanghai", Doc: "Region of the speech service."},
+	{Key: "nls.meta_endpoint", Default: "https://nls-meta.cn-shanghai.aliyuncs.com", Doc: "CreateToken endpoint; tests point it at the local fake in `tts/aliyuntest`.",
+		Check: withNLS(httpURL)},
+	{Key: "nls.gateway", Default: "https://nls-gateway-cn-shanghai.aliyuncs.com", Doc: "TTS and one-sentence ASR REST endpoint (`/stream/v1/tts`, `/stream/v1/asr`).",
+		Check: withNLS(httpURL)},
 }

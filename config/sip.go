@@ -24,9 +24,25 @@ type SIP struct {
 	RTPTimeout time.Duration `mapstructure:"rtp_timeout"`
 }
 
+// ASR configures speech in: the names SIP callers say.
+type ASR struct {
+	Provider string `mapstructure:"provider"` // "" (none: names by SMS reply) or aliyun
+}
+
+// NLS is the Alibaba Cloud Intelligent Speech Interaction account the
+// aliyun TTS and ASR providers use.
+type NLS struct {
+	AccessKeyID     string `mapstructure:"access_key_id"`
+	AccessKeySecret string `mapstructure:"access_key_secret"`
+	AppKey          string `mapstructure:"app_key"`
+	Region          string `mapstructure:"region"`
+	MetaEndpoint    string `mapstructure:"meta_endpoint"`
+	Gateway         string `mapstructure:"gateway"`
+}
+
 // TTS configures speech for the SIP front end.
 type TTS struct {
-	Provider string `mapstructure:"provider"`  // espeak
+	Provider string `mapstructure:"provider"`  // espeak or aliyun
 	CacheDir string `mapstructure:"cache_dir"` // empty: tts-cache beside the database
 	Voice    string `mapstructure:"voice"`     // Mandarin prompts
 	ENVoice  string `mapstructure:"en_voice"`  // English prompts

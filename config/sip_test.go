@@ -58,3 +58,25 @@ func TestBadSIPSettingsNameTheKey(t *testing.T) {
 		}
 	}
 }
+
+// The Aliyun speech providers need the nls account and an Aliyun voice;
+// a bad setting names its key.
+func TestBadSpeechSettingsNameTheKey(t *testing.T) {
+	for key, vars := range map[string]map[string]string{
+		"tts.provider":      {"YUYUE_TTS_PROVIDER": "festival"},
+		"asr.provider":      {"YUYUE_ASR_PROVIDER": "whisper"},
+		"tts.voice":         {"YUYUE_TTS_PROVIDER": "aliyun", "YUYUE_NLS_ACCESS_KEY_ID": "id", "YUYUE_NLS_ACCESS_KEY_SECRET": "s", "YUYUE_NLS_APP_KEY": "a"},
+		"nls.app_key":       {"YUYUE_ASR_PROVIDER": "aliyun", "YUYUE_NLS_ACCESS_KEY_ID": "id", "YUYUE_NLS_ACCESS_KEY_SECRET": "s"},
+		"nls.access_key_id": {"YUYUE_TTS_PROVIDER": "aliyun", "YUYUE_TTS_VOICE": "xiaoyun"},
+		"nls.gateway":       {"YUYUE_ASR_PROVIDER": "aliyun", "YUYUE_NLS_ACCESS_KEY_ID": "id", "YUYUE_NLS_ACCESS_KEY_SECRET": "s", "YUYUE_NLS_APP_KEY": "a", "YUYUE_NLS_GATEWAY": "nls-gateway"},
+	} {
+		if _, err := Load("", env(vars)); err == nil || !strings.Contains(err.Error(), key) {
+			t.Errorf("%v: err = %v, want it to name %s", vars, err, key)
+		}
+	}
+	ok := map[string]string{"YUYUE_TTS_PROVIDER": "aliyun", "YUYUE_TTS_VOICE": "xiaoyun", "YUYUE_ASR_PROVIDER": "aliyun",
+		"YUYUE_NLS_ACCESS_KEY_ID": "id", "YUYUE_NLS_ACCESS_KEY_SECRET": "s", "YUYUE_NLS_APP_KEY": "a"}
+	if _, err := Load("", env(ok)); err != nil {
+		t.Fatalf("a complete aliyun speech setting refused: %v", err)
+	}
+}

@@ -134,5 +134,10 @@ func (c *call) confirmBooking() error {
 		return wrapf(err, "confirm")
 	}
 	c.s.HoldID, c.s.Reference = 0, b.Reference
+	if c.overSIP() { // the name is final: a later reply changes nothing
+		if err := c.svc.CloseName(c.ctx, c.s.Phone); err != nil {
+			return wrapf(err, "close name")
+		}
+	}
 	return c.goTo(StepDone)
 }

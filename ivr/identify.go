@@ -55,9 +55,9 @@ func (c *call) onIDNumber(in input) error {
 	if c.s.Flow != FlowBook {
 		return c.goTo(StepPhoneChoice) // "not registered" is said after the code
 	}
-	if !c.hearsNames() {
-		c.note("name_by_operator")
-		return c.transfer()
+	if !c.hearsNames() { // SIP without a recogniser: the name comes by SMS
+		c.note("name_by_sms")
+		return c.goTo(StepPhoneChoice)
 	}
 	return c.goTo(StepName)
 }
@@ -138,6 +138,14 @@ func (c *call) onPhoneNumber(in input) error {
 // transaction that accepted the code. Only now is the one-phone-one-ID rule
 // checked: the caller holds the phone, so telling them reveals nothing.
 func (c *call) register() error {
+	if c.overSIP() {
+		if err := c.writtenName(); err != nil {
+			return err
+		}
+		if c.s.Name == "" { // no reply yet: wait for it, or the operator
+			return c.goTo(StepNameReply)
+		}
+	}
 	id, err := c.v.sealer.open(c.s.SealedID)
 	if err != nil {
 		return wrapf(err, "open sealed id")

@@ -20,6 +20,7 @@ const (
 	StepIDNumber      Step = "id_number"
 	StepName          Step = "name"
 	StepNameConfirm   Step = "name_confirm"
+	StepNameReply     Step = "name_reply" // SIP: waiting for the SMS reply with the name
 	StepPhoneChoice   Step = "phone_choice"
 	StepPhoneNumber   Step = "phone_number"
 	StepMode          Step = "mode"

@@ -43,6 +43,7 @@ func stepTable() map[Step]stepDef {
 		StepIDNumber:          {input: (*call).onIDNumber, prompt: asks("id_number", 18, "#")},
 		StepName:              {input: (*call).onName, prompt: (*call).promptName},
 		StepNameConfirm:       {input: (*call).onNameConfirm, prompt: (*call).promptNameConfirm},
+		StepNameReply:         {input: (*call).onNameReply, prompt: asks("name_reply", 1, "")},
 		StepPhoneChoice:       {input: (*call).onPhoneChoice, prompt: (*call).promptPhoneChoice},
 		StepPhoneNumber:       {input: (*call).onPhoneNumber, prompt: asks("phone_number", 11, "#")},
 		StepMode:              {input: (*call).onMode, prompt: asks("mode", 1, "")},

@@ -45,6 +45,9 @@ func (c *call) sendCode() error {
 	case err == nil:
 		c.note(c.codeSentKey())
 		c.note("code_ttl", minutes(c.codes.Rules.TTL))
+		if c.writesName() {
+			return c.askName()
+		}
 	case reason == "resend_too_soon":
 		return c.codeNotSent(err)
 	case reason == "unverified_budget":

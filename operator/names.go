@@ -62,6 +62,7 @@ var kindNames = map[string]string{
 	booking.MsgCode: "验证码", booking.MsgConfirmation: "预约确认", booking.MsgReminder: "预约提醒",
 	booking.MsgCancellation: "取消通知", booking.MsgNoShow: "爽约通知", booking.MsgBlacklist: "暂停预约通知",
 	booking.MsgClosureCancel: "停办取消通知", booking.MsgClosureMove: "停办改约通知",
+	booking.MsgNameAsk: "姓名核对", booking.MsgNameHeard: "姓名核对",
 }
 
 // kindName names a message kind; every answer to a citizen's SMS command
@@ -90,6 +91,7 @@ var stepNames = map[ivr.Step]string{
 	ivr.StepGoodbye:     "结束通话",
 	ivr.StepQueryAction: "查询后操作", ivr.StepRescheduleWhere: "改约方式", ivr.StepRescheduleConfirm: "确认改约",
 	ivr.StepWaitlistJoin: "加入候补",
+	ivr.StepNameReply: "短信回复姓名",
 }
 
 // contextKeys name the parts of a transferred call's context.

@@ -2,7 +2,6 @@ package sipvoice
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/emiago/diago"
@@ -30,7 +29,7 @@ func (s *Server) serve(d *diago.DialogServerSession) {
 	l := newLine(med)
 	s.lines.Store(callID, l)
 	defer s.lines.Delete(callID)
-	go l.read()
+	l.start()
 
 	ctx, cancel := context.WithCancel(d.Context())
 	defer cancel()
@@ -81,7 +80,7 @@ func (s *Server) watchRTP(ctx context.Context, cancel func(), l *line) {
 		case <-ctx.Done():
 			return
 		case <-tick.C:
-			if l.silentFor() > s.cfg.RTPTimeout {
+			if !l.handoff.Load() && l.silentFor() > s.cfg.RTPTimeout { // bridged: the operator leg's business
 				s.Log.Info("sip: RTP timeout, ending the call")
 				cancel()
 				return
@@ -113,16 +112,24 @@ func (s *Server) run(ctx context.Context, d *diago.DialogServerSession, l *line,
 			s.OnPrompt(sid, v)
 		}
 		if v.Gather == nil {
-			if _, _, err := l.play(ctx, pcm, false); err != nil {
+			if _, _, err := l.play(ctx, pcm, false, 0); err != nil {
 				return true
 			}
 			if v.End == "operator" {
-				v, err = s.transfer(ctx, d, sid, v)
+				v, err = s.transfer(ctx, d, l, sid, v)
 				continue
 			}
 			return ctx.Err() != nil
 		}
-		first, have, perr := l.play(ctx, pcm, true)
+		if v.Gather.Speech && s.ASR != nil {
+			digits, speech, serr := s.hearSpeech(ctx, l, v, pcm)
+			if serr != nil {
+				return true
+			}
+			v, err = s.IVR.Answer(ctx, sid, from, v.Step, v.Seq, digits, speech)
+			continue
+		}
+		first, have, perr := l.play(ctx, pcm, true, finishKey(v.Gather))
 		if perr != nil {
 			return true
 		}
@@ -132,6 +139,44 @@ func (s *Server) run(ctx context.Context, d *diago.DialogServerSession, l *line,
 		}
 		v, err = s.IVR.Answer(ctx, sid, from, v.Step, v.Seq, digits, "")
 	}
+}
+
+// hearSpeech takes a spoken answer (a name): the caller's audio from the
+// start of the prompt (a caller may speak over it) until # or the gather
+// timeout, sent to the recogniser. Any other key is a keyed answer (0:
+// the operator). A recogniser that fails is an empty answer, which the
+// step counts as a miss.
+func (s *Server) hearSpeech(ctx context.Context, l *line, v ivr.View, prompt []byte) (digits, speech string, err error) {
+	l.record(true)
+	defer l.record(false)
+	first, have, err := l.play(ctx, prompt, true, 0) // # ends the spoken answer
+	if err != nil {
+		return "", "", err
+	}
+	if !have {
+		t := time.NewTimer(time.Duration(max(1, v.Gather.Timeout)) * time.Second)
+		defer t.Stop()
+		select {
+		case first, have = <-l.keys:
+		case <-t.C:
+		case <-ctx.Done():
+			return "", "", ctx.Err()
+		}
+	}
+	if have && first != '#' {
+		d, err := l.collect(ctx, v.Gather, first, true)
+		return d, "", err
+	}
+	pcm := l.record(false)
+	if len(pcm) == 0 {
+		return "", "", nil
+	}
+	text, rerr := s.ASR.Recognize(ctx, pcm)
+	if rerr != nil {
+		s.Log.Warn("sip: speech recognition failed", "err", rerr)
+		return "", "", nil
+	}
+	return "", text, nil
 }
 
 // speech renders a view's lines clause by clause (tts.Clauses: the
@@ -156,23 +201,4 @@ func (s *Server) speech(ctx context.Context, v ivr.View) ([]byte, error) {
 		all = append(all, long...)
 	}
 	return tts.PCMBytes(all), nil
-}
-
-// transfer hands the caller to the agents with a blind REFER carrying the
-// call's context (never an ID number). A refused REFER or an unreachable
-// operator brings the caller back to the menu with the IVR's apology.
-func (s *Server) transfer(ctx context.Context, d *diago.DialogServerSession, sid string, v ivr.View) (ivr.View, error) {
-	status := "failed"
-	if s.cfg.Operator != "" {
-		var to sip.Uri
-		if err := sip.ParseUri(s.cfg.Operator, &to); err == nil {
-			err = d.Refer(ctx, to, sip.NewHeader(ivr.ContextHeader, v.Agent))
-			if err == nil {
-				status = "completed"
-			} else if !errors.Is(err, context.Canceled) {
-				s.Log.Warn("sip: REFER to operator refused", "err", err)
-			}
-		}
-	}
-	return s.IVR.TransferEnded(ctx, sid, v.Seq, status)
 }

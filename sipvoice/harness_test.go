@@ -46,6 +46,9 @@ type harness struct {
 	fake   *twiliotest.Fake
 	worker *sms.Worker
 	cache  *tts.Cache
+	// inbound answers the citizen's SMS replies, as the Twilio webhook
+	// and the Aliyun up-push both do (sms tests cover those doors)
+	inbound *sms.Inbound
 
 	mu    sync.Mutex
 	views map[string]chan ivr.View // per call id: what the server played
@@ -54,6 +57,9 @@ type harness struct {
 type opts struct {
 	trunks     []string
 	user, pass string // sip.username / sip.password
+	asr        sipvoice.Recognizer
+	operator   string        // sip: URI of the agents; empty = none
+	rtpTimeout time.Duration // zero: a minute
 }
 
 func newHarness(t *testing.T, o opts) *harness {
@@ -75,23 +81,33 @@ func newHarness(t *testing.T, o opts) *harness {
 		MaxAttempts: 3, RetryBase: time.Second, Poll: time.Second}
 	codes := &booking.Codes{Svc: e.Svc, Key: []byte("k"), Rules: booking.CodeRules{TTL: 5 * time.Minute, Attempts: 5,
 		ResendAfter: time.Minute, PerHour: 50, PerDay: 100, PerCallerDay: 100}}
-	v, err := ivr.New(e.Svc, codes, ivr.Voice{Timeout: 5, ElderAge: 65}, "https://yuyue.test", make([]byte, 32), log)
+	voice := ivr.Voice{Timeout: 5, ElderAge: 65}
+	if o.operator != "" {
+		voice.Operator = ivr.Transfer{Kind: ivr.TransferSIP, Address: o.operator, Timeout: 10}
+	}
+	if o.rtpTimeout == 0 {
+		o.rtpTimeout = time.Minute
+	}
+	v, err := ivr.New(e.Svc, codes, voice, "https://yuyue.test", make([]byte, 32), log)
 	if err != nil {
 		t.Fatal(err)
 	}
+	v.SIPNames = o.asr != nil
 	if o.trunks == nil {
 		o.trunks = []string{"127.0.0.0/8"}
 	}
 	h := &harness{t: t, e: e, fake: fake, worker: w, views: map[string]chan ivr.View{},
 		cache: &tts.Cache{Provider: tts.Espeak{}, Dir: t.TempDir()}}
 	h.addr = freeAddr(t)
-	srv, err := sipvoice.New(sipvoice.Config{Listen: []string{"udp:" + h.addr}, Trunks: o.trunks, RTPTimeout: time.Minute,
-		Username: o.user, Password: o.pass},
+	srv, err := sipvoice.New(sipvoice.Config{Listen: []string{"udp:" + h.addr}, Trunks: o.trunks, RTPTimeout: o.rtpTimeout,
+		Username: o.user, Password: o.pass, Operator: o.operator},
 		v, h.cache, log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv.OnPrompt = h.onPrompt
+	srv.ASR = o.asr
+	h.inbound = &sms.Inbound{Svc: e.Svc, Log: log}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(func() { cancel(); srv.Wait() })
 	if err := srv.Start(ctx); err != nil {
@@ -223,6 +239,66 @@ func drain(med *diago.DialogMedia) {
 	}
 }
 
+// talk sends audio (20 ms frames, as a live phone always does) until the
+// returned func is called.
+func (p *phone) talk() (stop func()) {
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		frame := make([]byte, 160)
+		for i := range frame {
+			frame[i] = 0xD5 // A-law silence
+		}
+		t := time.NewTicker(20 * time.Millisecond)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				if _, err := p.dtmf.Write(frame); err != nil {
+					return
+				}
+			}
+		}
+	}()
+	var once sync.Once
+	return func() { once.Do(func() { close(done); <-stopped }) }
+}
+
+// texted reports whether an SMS to phone said text.
+func (h *harness) texted(phone, text string) bool {
+	for _, m := range h.fake.Messages() {
+		if m.To == phone && strings.Contains(m.Body, text) {
+			return true
+		}
+	}
+	return false
+}
+
+// reply is an SMS from phone to the service; the answer's text.
+func (h *harness) reply(phone, body string) string {
+	return h.inbound.Text(h.inbound.Answer(context.Background(), phone, body))
+}
+
+// sayName speaks (half a second of audio over RTP, as PCMA), ends the
+// answer with # and waits for the next prompt.
+func (p *phone) sayName() ivr.View {
+	p.h.t.Helper()
+	frame := make([]byte, 160)
+	for i := range frame {
+		frame[i] = byte(0x55 ^ (i % 32)) // not silence
+	}
+	for range 25 {
+		if _, err := p.dtmf.Write(frame); err != nil {
+			p.h.t.Fatalf("RTP audio: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	return p.press("#").view
+}
+
 // next waits for the server's next prompt.
 func (p *phone) next() ivr.View {
 	p.h.t.Helper()
@@ -271,6 +347,14 @@ func (p *phone) hangup() {
 	if err := p.d.Hangup(ctx); err != nil {
 		p.h.t.Fatalf("BYE: %v", err)
 	}
+}
+
+// leave hangs up without waiting for the rest of a long prompt; the
+// server may have hung up first, so a failed BYE is no failure.
+func (p *phone) leave() {
+	ctx, cancel := context.WithTimeout(context.Background(), patience)
+	defer cancel()
+	_ = p.d.Hangup(ctx)
 }
 
 // record is the call's row in call_sessions.

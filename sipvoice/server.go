@@ -36,11 +36,21 @@ type Config struct {
 	Voices     map[string]string
 }
 
+// Recognizer turns a caller's spoken answer into text: 16-bit
+// little-endian 8 kHz mono PCM in (asr.provider: aliyun's one-sentence
+// recognition). Its text is never logged: it is a citizen's name.
+type Recognizer interface {
+	Recognize(ctx context.Context, pcm []byte) (string, error)
+}
+
 // Server is the SIP front end.
 type Server struct {
 	IVR *ivr.IVR
 	TTS *tts.Cache
 	Log *slog.Logger
+	// ASR, when set, hears names (the IVR's SIPNames must be set with
+	// it); nil: names come by SMS reply.
+	ASR Recognizer
 	// OnPrompt, when set, hears every view as it is played (development
 	// side channel, tests); the IVR's text, never the caller's keys.
 	OnPrompt func(sid string, v ivr.View)

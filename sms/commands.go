@@ -19,12 +19,16 @@ const (
 	CmdHelp    = "help"
 	// CmdReschedule (GY [reference]) asks how to reschedule (改约).
 	CmdReschedule = "reschedule"
+	// CmdName is "XM 张三": the name of a SIP caller, confirmed in writing
+	// from the phone being verified.
+	CmdName = "name"
 )
 
 // Command is a parsed inbound SMS.
 type Command struct {
 	Kind string
 	Ref  string // booking reference given with a cancel
+	Name string // the name given with XM, as written
 }
 
 // aliases per command; the digit forms must stand alone (a bare number is
@@ -44,8 +48,11 @@ var aliases = []struct {
 // ParseCommand reads a reply case- and width-insensitively: ＱＸ, qx and QX
 // are the same, and so are full-width and half-width digits.
 func ParseCommand(body string) Command {
-	s := strings.ToUpper(strings.TrimSpace(width.Fold.String(body)))
-	s = strings.TrimFunc(s, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })
+	folded := strings.TrimFunc(width.Fold.String(body), func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })
+	if name, ok := nameOf(folded); ok {
+		return Command{Kind: CmdName, Name: name}
+	}
+	s := strings.ToUpper(folded)
 	switch {
 	case s == "1":
 		return Command{Kind: CmdConfirm}
@@ -78,6 +85,19 @@ func ParseCommand(body string) Command {
 		}
 	}
 	return Command{Kind: CmdHelp}
+}
+
+// nameOf reads "XM 张三" (also XM:张三, xm张三): the name keeps its case
+// and inner spaces (a name in Latin letters).
+func nameOf(s string) (string, bool) {
+	if len(s) < 2 || !strings.EqualFold(s[:2], "XM") {
+		return "", false
+	}
+	name := strings.TrimFunc(s[2:], func(r rune) bool { return unicode.IsSpace(r) || unicode.IsPunct(r) })
+	if name == "" || name[0] < 0x80 && unicode.IsLetter(rune(name[0])) && s[2] != ' ' && s[2] != ':' {
+		return "", false // XMAS, xmlong: a word, not the command
+	}
+	return name, true
 }
 
 // refOf returns rest as a reference when it is one (separators allowed).

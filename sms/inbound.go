@@ -67,6 +67,9 @@ func (h *Inbound) answer(ctx context.Context, from string, cmd Command) []Reply 
 	if err != nil {
 		return one(ReplyUnknown, nil)
 	}
+	if cmd.Kind == CmdName { // the caller may not be registered yet
+		return h.name(ctx, phone, cmd.Name)
+	}
 	cz, err := h.Svc.CitizenByPhone(ctx, phone)
 	if booking.ErrorCode(err) == booking.ENotFound {
 		return one(ReplyUnknown, nil)
@@ -81,6 +84,20 @@ func (h *Inbound) answer(ctx context.Context, from string, cmd Command) []Reply 
 		return one(ReplyBusy, nil)
 	}
 	return reply
+}
+
+// name sets or corrects the name pending for phone's SIP call.
+func (h *Inbound) name(ctx context.Context, phone, name string) []Reply {
+	actor := booking.Actor{Name: booking.MaskPhone(phone), Channel: booking.ChannelSMS}
+	name, err := h.Svc.ReplyName(ctx, actor, phone, name)
+	switch booking.ErrorCode(err) {
+	case "":
+		return one(ReplyNameSet, map[string]string{"heard": name})
+	case booking.ENotFound, booking.EInvalid:
+		return one(ReplyNameNone, nil)
+	}
+	h.Log.Error("sms inbound: name reply", "err", err)
+	return one(ReplyBusy, nil)
 }
 
 func (h *Inbound) run(ctx context.Context, a booking.Actor, cz booking.Citizen, cmd Command) ([]Reply, error) {

@@ -32,13 +32,18 @@ const (
 	ReplyRescheduleLate = "reply_reschedule_late"
 	// ReplyOfferTaken answers QR that confirmed a waitlist offer.
 	ReplyOfferTaken = "reply_offer_taken"
+	// ReplyNameSet and ReplyNameNone answer XM 张三, the name of a SIP
+	// caller confirmed in writing.
+	ReplyNameSet  = "reply_name_set"
+	ReplyNameNone = "reply_name_none"
 )
 
 // ReplyKinds lists the reply kinds in the order docs/sms-templates.md
 // shows them.
 var ReplyKinds = []string{ReplyHelp, ReplyUnknown, ReplyNone, ReplyStop, ReplyBusy, ReplyNoSuchRef,
 	ReplyCancelled, ReplyTooLate, ReplyConfirmed, ReplyWhich, ReplyBooking,
-	ReplyReschedule, ReplyRescheduleLate, ReplyOfferTaken}
+	ReplyReschedule, ReplyRescheduleLate, ReplyOfferTaken,
+	ReplyNameSet, ReplyNameNone}
 
 // Template is one message kind as data: Text has ${param} placeholders and
 // is exactly what is registered with Aliyun (docs/sms-templates.md);
@@ -94,6 +99,10 @@ func TemplatesFor(s TextSettings) map[string]Template {
 			Text:    "${name}您好，您候补的${business}有号了：${time}，${office}。为您保留至${expires}，回复QR确认预约，或登录网站在个人中心确认。",
 			NoReply: "${name}您好，您候补的${business}有号了：${time}，${office}。为您保留至${expires}，请登录网站在个人中心确认或拨114。",
 		},
+		booking.MsgNameAsk: {Text: "您正在电话预约中办理实名登记，请直接回复本短信：XM加您的姓名，例如XM张三，然后回到电话中继续。",
+			NoReply: "您正在电话预约中办理实名登记，姓名需由人工核对，请在电话中按0转人工服务。"},
+		booking.MsgNameHeard: {Text: "您在电话预约中登记的姓名为：${heard}。如有误，请在确认预约前回复XM加正确姓名，例如XM张三。",
+			NoReply: "您在电话预约中登记的姓名为：${heard}。如有误，请在电话中按0转人工服务更正。"},
 	}
 	for k, v := range replyTemplates {
 		t[k] = Template{Text: v}
@@ -116,6 +125,8 @@ var replyTemplates = map[string]string{
 	ReplyReschedule:     "改约（同一业务换日期、时段或受理点）可在预约日前一天${hour}前办理：拨114查询预约后按提示选择改约，或登录网站在个人中心的已预约记录中点改约。受理号不变。",
 	ReplyRescheduleLate: "已超过改约时限（预约日前一天${hour}），受理号${ref}的预约不能改约。",
 	ReplyOfferTaken:     "候补预约成功：${business}，${time}，${office}，受理号${ref}。确认短信随后发送。",
+	ReplyNameSet:        "已收到您的姓名：${heard}。请回到电话中按1继续；确认预约前可再次回复XM更正。",
+	ReplyNameNone:       "没有等待核对的姓名，未作任何更改。预约请拨114。",
 }
 
 // minutesText writes a validity as Chinese text: 5分钟, 90秒.

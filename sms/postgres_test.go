@@ -42,6 +42,8 @@ func TestPostgres(t *testing.T) {
 		"TestInboundReplayAfterPurgeChangesNothing":                  TestInboundReplayAfterPurgeChangesNothing,
 		"TestInboundSameMessageSidOnce":                              TestInboundSameMessageSidOnce,
 		"TestMaskNumbers":                                            TestMaskNumbers,
+		"TestNameReplySetsAndCorrectsThePendingName":                 TestNameReplySetsAndCorrectsThePendingName,
+		"TestParseNameReply":                                         TestParseNameReply,
 		"TestProviderErrorTextMasked":                                TestProviderErrorTextMasked,
 		"TestReplyQRTakesWaitlistOfferAndGYExplainsReschedule":       TestReplyQRTakesWaitlistOfferAndGYExplainsReschedule,
 		"TestStatusBeforeMessageSidSaved":                            TestStatusBeforeMessageSidSaved,

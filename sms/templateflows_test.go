@@ -67,6 +67,16 @@ func sentParams(t *testing.T) map[string]map[string]string {
 	e.Clock.Set(storetest.At("2026-12-02 18:30"))
 	answer(c.Phone, "QX "+b1.Reference)
 	answer(c.Phone, "GY "+b1.Reference)
+	// a SIP caller's name: heard by a recogniser, then corrected by reply
+	newcomer := storetest.Phone(40)
+	if err := e.Svc.AskName(ctx, newcomer, "章三"); err != nil {
+		t.Fatal(err)
+	}
+	answer(newcomer, "XM 张三")
+	answer(storetest.Phone(41), "XM 李四") // nothing pending
+	if err := e.Svc.AskName(ctx, storetest.Phone(42), ""); err != nil {
+		t.Fatal(err)
+	}
 	e.Clock.Set(storetest.At("2026-12-03 16:00"))
 	if _, err := e.Svc.MarkNoShows(ctx, storetest.Actor); err != nil {
 		t.Fatal(err)

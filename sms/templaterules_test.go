@@ -143,7 +143,7 @@ func longestValues(t *testing.T) map[string]int {
 		p := map[string]string{"date": iso, "start": period[:5], "end": period[6:], "until": iso,
 			"deadline": iso + " 18:00", "expires": iso + " 23:59", "name": booking.MaskName(strings.Repeat("欧", 40)),
 			"ref": strings.Repeat("9", booking.ReferenceLength), "code": "123456", "count": strconv.Itoa(len(cat.Businesses)),
-			"strikes": "99", "months": "120", "closed_date": iso, "reason": longestReason()}
+			"strikes": "99", "months": "120", "closed_date": iso, "reason": longestReason(), "heard": strings.Repeat("欧", 30)}
 		for k := range sms.Templates {
 			ps, _ := sms.Params(k, p)
 			for name, v := range ps {

@@ -38,7 +38,7 @@ func TestDocumentedTemplatesMatchCode(t *testing.T) {
 		"business": "新生儿入户", "bring": "户口簿", "office": "福田派出所户政室", "address": "福华路100号",
 		"deadline": "2026-12-02 18:00", "expires": "2026-12-02 09:30", "until": "2027-06-30", "code": "123456", "count": "2",
 		"business_code": "newborn", "office_code": "FT01", "months": "6", "strikes": "3",
-		"reason": "台风天气", "closed_date": "2026-12-03"}
+		"reason": "台风天气", "closed_date": "2026-12-03", "heard": "张三"}
 	for kind, tmpl := range sms.Templates {
 		text, ok := doc[kind]
 		if !ok {

@@ -59,7 +59,7 @@ func run(ctx context.Context, args []string, e env) error {
 	root.PersistentFlags().BoolVar(&g.dev, "dev", false, "development mode: SMS to the log and /dev/inbox, throwaway secret key (same as YUYUE_DEV=1)")
 	root.PersistentFlags().StringVar(&g.clock, "clock", "", "development mode only: start the service's clock at `TIME`, e.g. 2026-12-04T09:30+08:00 (same as YUYUE_DEV_CLOCK)")
 	root.AddCommand(serveCmd(g, e), migrateCmd(g, e), versionCmd(e), jobsCmd(g, e), operatorCmd(g, e),
-		backupCmd(g, e), restoreCmd(g, e), rekeyCmd(g, e), catalogCmd(g, e))
+		backupCmd(g, e), restoreCmd(g, e), rekeyCmd(g, e), catalogCmd(g, e), promptsCmd(g, e))
 	root.SetArgs(args)
 	root.SetIn(e.stdin)
 	root.SetOut(e.stdout)

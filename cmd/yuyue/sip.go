@@ -5,6 +5,9 @@ import (
 	"path/filepath"
 	"strings"
 
+	"yuyue/asr"
+	"yuyue/config"
+	"yuyue/internal/nls"
 	"yuyue/ivr"
 	"yuyue/sipvoice"
 	"yuyue/tts"
@@ -25,10 +28,14 @@ func startSIP(ctx context.Context, d *deps, ch *channels) (func(), error) {
 	if strings.HasPrefix(c.Voice.Operator, "sip") {
 		cfg.Operator = c.Voice.Operator
 	}
-	cache := &tts.Cache{Provider: tts.Espeak{}, Dir: ttsDir(c.TTS.CacheDir, c.Database)}
+	cache := ttsCache(c)
 	srv, err := sipvoice.New(cfg, ch.voice, cache, d.log)
 	if err != nil {
 		return nil, errorf("sip.trunks", "%v", err)
+	}
+	if c.ASR.Provider == "aliyun" { // names heard; without it they come by SMS reply
+		srv.ASR = asr.Aliyun{Account: nlsAccount(c)}
+		ch.voice.SIPNames = true
 	}
 	if c.Dev() && ch.prompts != nil {
 		// Development side channel: what each SIP call hears, in the log
@@ -45,6 +52,22 @@ func startSIP(ctx context.Context, d *deps, ch *channels) (func(), error) {
 		return nil, errorf("sip.listen", "%v", err)
 	}
 	return func() { cancel(); srv.Wait() }, nil
+}
+
+// ttsCache is the configured speech provider behind the on-disk cache.
+func ttsCache(c *config.Config) *tts.Cache {
+	var p tts.Provider = tts.Espeak{}
+	if c.TTS.Provider == "aliyun" {
+		p = tts.Aliyun{Account: nlsAccount(c)}
+	}
+	return &tts.Cache{Provider: p, Dir: ttsDir(c.TTS.CacheDir, c.Database)}
+}
+
+// nlsAccount is the Alibaba Cloud speech account of the nls.* keys.
+func nlsAccount(c *config.Config) *nls.Account {
+	n := c.NLS
+	return &nls.Account{AccessKeyID: n.AccessKeyID, AccessKeySecret: n.AccessKeySecret, AppKey: n.AppKey,
+		Region: n.Region, Meta: n.MetaEndpoint, Gateway: n.Gateway}
 }
 
 // ttsDir is tts.cache_dir, or tts-cache beside a SQLite database file.
