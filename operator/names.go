@@ -91,7 +91,7 @@ var stepNames = map[ivr.Step]string{
 	ivr.StepGoodbye:     "结束通话",
 	ivr.StepQueryAction: "查询后操作", ivr.StepRescheduleWhere: "改约方式", ivr.StepRescheduleConfirm: "确认改约",
 	ivr.StepWaitlistJoin: "加入候补",
-	ivr.StepNameReply: "短信回复姓名",
+	ivr.StepNameReply:    "短信回复姓名",
 }
 
 // contextKeys name the parts of a transferred call's context.
