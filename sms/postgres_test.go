@@ -25,6 +25,7 @@ func TestPostgres(t *testing.T) {
 		"TestAliyunServerErrorRetried":                               TestAliyunServerErrorRetried,
 		"TestAliyunUpFailedCommandRetriedByUs":                       TestAliyunUpFailedCommandRetriedByUs,
 		"TestAliyunUpQueryThenCancelOnceWhenPushedTwice":             TestAliyunUpQueryThenCancelOnceWhenPushedTwice,
+		"TestAliyunUpTCLeavesWaitlistOnce":                           TestAliyunUpTCLeavesWaitlistOnce,
 		"TestAliyunWrongSecretRefusedBySignatureCheck":               TestAliyunWrongSecretRefusedBySignatureCheck,
 		"TestBlacklistNoticesSayConfiguredNumbers":                   TestBlacklistNoticesSayConfiguredNumbers,
 		"TestCodeAttemptsCountedAcrossNodes":                         TestCodeAttemptsCountedAcrossNodes,
