@@ -122,6 +122,8 @@ type AliyunTemplates struct {
 	ReplyReschedule     string `mapstructure:"reply_reschedule"`
 	ReplyRescheduleLate string `mapstructure:"reply_reschedule_late"`
 	ReplyOfferTaken     string `mapstructure:"reply_offer_taken"`
+	ReplyWaitlistLeft   string `mapstructure:"reply_waitlist_left"`
+	ReplyWaitlistNone   string `mapstructure:"reply_waitlist_none"`
 	// the written name of a SIP call (required with sip.listen only)
 	NameAsk       string `mapstructure:"name_ask"`
 	NameHeard     string `mapstructure:"name_heard"`
@@ -139,8 +141,9 @@ func (t AliyunTemplates) ByKind() map[string]string {
 		"reply_too_late": t.ReplyTooLate, "reply_confirmed": t.ReplyConfirmed, "reply_which": t.ReplyWhich,
 		"reply_booking": t.ReplyBooking, "rescheduled": t.Rescheduled, "waitlist_offer": t.WaitlistOffer,
 		"reply_reschedule": t.ReplyReschedule, "reply_reschedule_late": t.ReplyRescheduleLate,
-		"reply_offer_taken": t.ReplyOfferTaken,
-		"name_ask":          t.NameAsk, "name_heard": t.NameHeard,
+		"reply_offer_taken": t.ReplyOfferTaken, "reply_waitlist_left": t.ReplyWaitlistLeft,
+		"reply_waitlist_none": t.ReplyWaitlistNone,
+		"name_ask":            t.NameAsk, "name_heard": t.NameHeard,
 		"reply_name_set": t.ReplyNameSet, "reply_name_none": t.ReplyNameNone}
 }
 

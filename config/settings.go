@@ -79,6 +79,8 @@ var settings = []Setting{
 	{Key: "aliyun.templates.reply_reschedule", Default: "", Doc: "Registered template code for the answer to GY: how to reschedule by phone or on the web."},
 	{Key: "aliyun.templates.reply_reschedule_late", Default: "", Doc: "Registered template code for the answer to GY with a booking past the deadline."},
 	{Key: "aliyun.templates.reply_offer_taken", Default: "", Doc: "Registered template code for the answer to QR that booked a waitlist offer."},
+	{Key: "aliyun.templates.reply_waitlist_left", Default: "", Doc: "Registered template code for the answer to TC (退出候补): the sender's waitlist entries ended."},
+	{Key: "aliyun.templates.reply_waitlist_none", Default: "", Doc: "Registered template code for the answer to TC when the sender has no waitlist entry."},
 	{Key: "aliyun.templates.name_ask", Default: "", Doc: "Registered template code asking a SIP caller's phone to reply with the name (XM 张三) when no recogniser is configured; required with `sip.listen`."},
 	{Key: "aliyun.templates.name_heard", Default: "", Doc: "Registered template code telling a SIP caller's phone the name as the recogniser heard it; required with `sip.listen`."},
 	{Key: "aliyun.templates.reply_name_set", Default: "", Doc: "Registered template code for the answer to XM (name received); required with `sip.listen`."},

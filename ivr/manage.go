@@ -6,8 +6,18 @@ import (
 	"yuyue/booking"
 )
 
-// startManage lists a verified caller's bookings.
+// startManage lists a verified caller's bookings; a query first reads
+// the caller's live waitlist (候补) entries and offers to leave them.
 func (c *call) startManage() error {
+	if c.s.Flow == FlowQuery {
+		ws, err := c.svc.Waitlist(c.ctx, c.s.CitizenID)
+		if err != nil {
+			return wrapf(err, "waitlist")
+		}
+		if len(ws) > 0 {
+			return c.goTo(StepWaitlistLeave)
+		}
+	}
 	return c.goTo(StepPickBooking)
 }
 

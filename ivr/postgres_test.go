@@ -61,6 +61,8 @@ func TestPostgres(t *testing.T) {
 		"TestUnverifiedNumbersHourlyBudget":                        TestUnverifiedNumbersHourlyBudget,
 		"TestVictimIDFromAnotherPhoneRevealsNothing":               TestVictimIDFromAnotherPhoneRevealsNothing,
 		"TestWaitlistJoinByPhoneOnAFullDay":                        TestWaitlistJoinByPhoneOnAFullDay,
+		"TestWaitlistKeptByPhone":                                  TestWaitlistKeptByPhone,
+		"TestWaitlistLeaveByPhone":                                 TestWaitlistLeaveByPhone,
 		"TestWayBackToTheMenuFromEveryList":                        TestWayBackToTheMenuFromEveryList,
 		"TestYoungerCallerHearsNoHintAndNormalRate":                TestYoungerCallerHearsNoHintAndNormalRate,
 	})

@@ -65,6 +65,8 @@ var promptsEN = map[string]string{
 	"reschedule_confirm":   "You are moving the booking to: %s. The reference stays the same. To confirm, press 1. To choose again, press 2.",
 	"rescheduled":          "Rescheduled: %s. The reference is unchanged: %s. A text message will follow.",
 	"waitlist_join":        "%s is fully booked. To join that day's waiting list, press 1: when a place frees, the next in line gets it held for %d minutes and a text message. For another date or office, press 2.",
+	"waitlist_leave":       "You are on the waiting list for %s. To leave the waiting list, press 1. To hear your bookings, press 2.",
+	"waitlist_left":        "You have left the waiting list.",
 	"waitlist_joined":      "You are on the waiting list. When a place frees we will text you; reply QR to confirm.",
 	"cancelled":            "The booking is cancelled. A text message will follow.",
 	"deadline":             "It is too late to cancel: cancellations close at %s the day before. If you do not attend it counts as a missed appointment.",

@@ -65,6 +65,8 @@ var promptsZH = map[string]string{
 	"reschedule_confirm":   "您要把预约改到：%s。受理号不变。确认改约请按1，重新选择请按2。",
 	"rescheduled":          "改约成功：%s，受理号不变：%s。短信稍后发送。",
 	"waitlist_join":        "%s的号源已约满。加入该日候补请按1，有人取消时按候补先后为您保留%d分钟并短信通知；选择其他日期或受理点请按2。",
+	"waitlist_leave":       "您在候补：%s。退出候补请按1，查询预约请按2。",
+	"waitlist_left":        "已退出候补。",
 	"waitlist_joined":      "已加入候补。有号源时将短信通知您，回复QR即可确认。",
 	"cancelled":            "预约已取消，取消通知短信稍后发送。",
 	"deadline":             "已超过取消时限，预约日前一天%s以后不能取消。如不能到场将记爽约一次。",

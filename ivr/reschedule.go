@@ -1,6 +1,10 @@
 package ivr
 
-import "yuyue/booking"
+import (
+	"strings"
+
+	"yuyue/booking"
+)
 
 // The reschedule (改约) and waitlist (候补) steps. A caller who heard a
 // booking's reference in the query flow may reschedule it (query_action),
@@ -121,4 +125,36 @@ func (c *call) firstFullDate() (string, error) {
 		return "", err
 	}
 	return ps[0].Date.String(), nil
+}
+
+// promptWaitlistLeave reads the caller's live waitlist entries (business,
+// office, date) in the query flow and offers to leave them.
+func (c *call) promptWaitlistLeave() view {
+	ws, _ := c.svc.Waitlist(c.ctx, c.s.CitizenID)
+	sep := map[string]string{LangZH: "；", LangEN: "; "}[c.s.Lang]
+	parts := make([]string, len(ws))
+	for i, w := range ws {
+		biz, _ := c.svc.Catalog.Business(w.Business)
+		off, _ := c.svc.Catalog.Office(w.Office)
+		parts[i] = c.bizName(biz) + "，" + off.Name + "，" + dateText(c.s.Lang, w.Date)
+	}
+	return view{lines: []string{say(c.s.Lang, "waitlist_leave", strings.Join(parts, sep))}, gather: digitsGather(1, "")}
+}
+
+// onWaitlistLeave: 1 leaves every entry read (an offered place is
+// released, as on the web), 2 goes on to the bookings; both then list them.
+func (c *call) onWaitlistLeave(in input) error {
+	return c.yesNo(in, func() error {
+		ws, err := c.svc.Waitlist(c.ctx, c.s.CitizenID)
+		if err != nil {
+			return wrapf(err, "waitlist")
+		}
+		for _, w := range ws {
+			if _, err := c.svc.LeaveWaitlist(c.ctx, c.actor, c.s.CitizenID, w.ID); err != nil {
+				return wrapf(err, "leave waitlist")
+			}
+		}
+		c.note("waitlist_left")
+		return c.goTo(StepPickBooking)
+	}, func() error { return c.goTo(StepPickBooking) })
 }

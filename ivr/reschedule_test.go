@@ -63,3 +63,67 @@ func activeBookings(t *testing.T, h *harness, citizenID int64) []booking.Booking
 	}
 	return bs
 }
+
+// A query reads the caller's waitlist (候补) entries first and 1 leaves
+// them: the waiting one ends, and the offered one too, its held place
+// released; the next query goes straight to the bookings (none).
+func TestWaitlistLeaveByPhone(t *testing.T) {
+	h := newHarness(t, true)
+	c := h.e.Citizen(t, 3)
+	waiting := h.e.Place(t, "FT01", "idcard", "2026-12-02", "09:00")
+	h.e.Book(t, h.e.Citizen(t, 10), waiting)
+	h.e.Book(t, h.e.Citizen(t, 11), waiting)
+	offered := h.e.Place(t, "NS01", "newborn", "2026-12-03", "09:00")
+	freed := h.e.Book(t, h.e.Citizen(t, 12), offered)
+	h.e.Book(t, h.e.Citizen(t, 13), offered)
+	w1, err := h.e.Svc.JoinWaitlist(ctx, booking.Actor{Name: "test"}, c.ID, "FT01", "idcard", waiting.Date, "09:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w2, err := h.e.Svc.JoinWaitlist(ctx, booking.Actor{Name: "test"}, c.ID, "NS01", "newborn", offered.Date, "09:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.e.Svc.Cancel(ctx, booking.Actor{Name: "test"}, freed.ID); err != nil {
+		t.Fatal(err)
+	}
+	if w2, _ = h.e.Svc.WaitEntry(ctx, c.ID, w2.ID); w2.Status != booking.WaitOffered {
+		t.Fatalf("entry after the cancel: %s", w2.Status)
+	}
+	q := h.dial(c.Phone)
+	q.press("2").expect("code").press(q.code(c.Phone))
+	q.expect("waitlist_leave", "12月2日", "12月3日", "退出候补请按1").press("1")
+	q.expect("menu", "已退出候补", "没有有效预约")
+	for _, w := range []booking.WaitEntry{w1, w2} {
+		if got, _ := h.e.Svc.WaitEntry(ctx, c.ID, w.ID); got.Status != booking.WaitLeft {
+			t.Errorf("entry %d after the call: %s", w.ID, got.Status)
+		}
+	}
+	if hold, err := h.e.Svc.Booking(ctx, w2.OfferBookingID); err != nil || hold.Status == booking.StatusHeld {
+		t.Errorf("the offered place is still held: %s %v", hold.Status, err)
+	}
+	if ws, _ := h.e.Svc.Waitlist(ctx, c.ID); len(ws) != 0 {
+		t.Fatalf("live entries after the call: %+v", ws)
+	}
+	q.press("2").expect("menu", "没有有效预约") // verified: no code, no waitlist read
+}
+
+// 2 at waitlist_leave keeps the entry and goes on to the bookings.
+func TestWaitlistKeptByPhone(t *testing.T) {
+	h := newHarness(t, true)
+	c := h.e.Citizen(t, 3)
+	h.e.Book(t, c, h.e.Place(t, "FT01", "idcard", "2026-12-01", "09:00"))
+	full := h.e.Place(t, "FT01", "newborn", "2026-12-02", "09:00")
+	h.e.Book(t, h.e.Citizen(t, 10), full)
+	h.e.Book(t, h.e.Citizen(t, 11), full)
+	w, err := h.e.Svc.JoinWaitlist(ctx, booking.Actor{Name: "test"}, c.ID, "FT01", "newborn", full.Date, "09:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := h.dial(c.Phone)
+	q.press("2").expect("code").press(q.code(c.Phone))
+	q.expect("waitlist_leave", "新生儿入户").press("2").expect("pick_booking")
+	if got, _ := h.e.Svc.WaitEntry(ctx, c.ID, w.ID); got.Status != booking.WaitWaiting {
+		t.Fatalf("entry after 2: %s", got.Status)
+	}
+}

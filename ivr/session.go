@@ -39,6 +39,7 @@ const (
 	StepRescheduleWhere   Step = "reschedule_where"
 	StepRescheduleConfirm Step = "reschedule_confirm"
 	StepWaitlistJoin      Step = "waitlist_join"
+	StepWaitlistLeave     Step = "waitlist_leave"
 	StepDone              Step = "done"
 	StepOperator          Step = "operator" // transferred; nothing more to gather
 	StepGoodbye           Step = "goodbye"  // hung up by us

@@ -61,6 +61,7 @@ func stepTable() map[Step]stepDef {
 		StepRescheduleWhere:   {input: (*call).onRescheduleWhere, prompt: asks("reschedule_where", 1, "")},
 		StepRescheduleConfirm: {input: (*call).onRescheduleConfirm, prompt: (*call).promptRescheduleConfirm},
 		StepWaitlistJoin:      {input: (*call).onWaitlistJoin, prompt: (*call).promptWaitlistJoin},
+		StepWaitlistLeave:     {input: (*call).onWaitlistLeave, prompt: (*call).promptWaitlistLeave},
 		StepDone:              {final: true, prompt: (*call).promptDone},
 		StepOperator:          {final: true, prompt: ends("transfer", "operator")}, // a prompt, not a note, so a replay says it too
 		StepGoodbye:           {final: true, prompt: ends("goodbye", "hangup")},

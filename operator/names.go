@@ -90,8 +90,8 @@ var stepNames = map[ivr.Step]string{
 	ivr.StepCancelConfirm: "确认取消", ivr.StepDone: "完成", ivr.StepOperator: "转人工",
 	ivr.StepGoodbye:     "结束通话",
 	ivr.StepQueryAction: "查询后操作", ivr.StepRescheduleWhere: "改约方式", ivr.StepRescheduleConfirm: "确认改约",
-	ivr.StepWaitlistJoin: "加入候补",
-	ivr.StepNameReply:    "短信回复姓名",
+	ivr.StepWaitlistJoin: "加入候补", ivr.StepWaitlistLeave: "退出候补",
+	ivr.StepNameReply: "短信回复姓名",
 }
 
 // contextKeys name the parts of a transferred call's context.

@@ -217,3 +217,32 @@ func TestAliyunRePushAfterFailure(t *testing.T) {
 		t.Fatalf("a push never accepted is tried 1+3 times: %+v", at)
 	}
 }
+
+// TC pushed up by Aliyun (twice, as it re-pushes) leaves the waitlist once
+// and answers through a reply_waitlist_left message.
+func TestAliyunUpTCLeavesWaitlistOnce(t *testing.T) {
+	a := newAliyunEnv(t, aliSecret)
+	c := a.Citizen(t, 3)
+	full := a.Place(t, "FT01", "newborn", "2026-12-02", "09:00")
+	a.Book(t, a.Citizen(t, 1), full)
+	a.Book(t, a.Citizen(t, 2), full)
+	w, err := a.Svc.JoinWaitlist(ctx, storetest.Actor, c.ID, "FT01", "newborn", full.Date, "09:00")
+	if err != nil {
+		t.Fatal(err)
+	}
+	a.drain(t)
+	for range 2 {
+		if at := a.up("退出候补", 2001, c.Phone); len(at) != 1 || !at[0].Accepted {
+			t.Fatalf("TC push: %+v", at)
+		}
+	}
+	if r := a.lastReply(t, c.Phone); !strings.Contains(r, "已退出您的1项候补") {
+		t.Fatalf("TC reply %q", r)
+	}
+	if n := a.count(c.Phone, sms.ReplyWaitlistLeft); n != 1 {
+		t.Fatalf("%d reply_waitlist_left messages, want 1", n)
+	}
+	if got, _ := a.Svc.WaitEntry(ctx, c.ID, w.ID); got.Status != booking.WaitLeft {
+		t.Fatalf("entry after TC: %s", got.Status)
+	}
+}

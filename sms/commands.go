@@ -22,6 +22,9 @@ const (
 	// CmdName is "XM 张三": the name of a SIP caller, confirmed in writing
 	// from the phone being verified.
 	CmdName = "name"
+	// CmdLeaveWaitlist (TC, 退出候补) ends the sender's live waitlist
+	// (候补) entries; an offered place is released.
+	CmdLeaveWaitlist = "leave_waitlist"
 )
 
 // Command is a parsed inbound SMS.
@@ -43,6 +46,8 @@ var aliases = []struct {
 	// Not STOP: Twilio's Advanced Opt-Out owns it and would block codes too.
 	{CmdStop, []string{"退订", "TD"}},
 	{CmdReschedule, []string{"改约", "GY"}},
+	// 退出候补, not 退出 alone, and TC, not TD: neither is 退订/TD.
+	{CmdLeaveWaitlist, []string{"退出候补", "TC"}},
 }
 
 // ParseCommand reads a reply case- and width-insensitively: ＱＸ, qx and QX

@@ -122,6 +122,8 @@ func (h *Inbound) run(ctx context.Context, a booking.Actor, cz booking.Citizen, 
 		return h.list(bs), nil
 	case CmdReschedule:
 		return h.reschedule(ctx, cz, cmd.Ref)
+	case CmdLeaveWaitlist:
+		return h.leaveWaitlist(ctx, a, cz)
 	}
 	return h.cancel(ctx, a, cz, cmd.Ref)
 }
@@ -199,4 +201,22 @@ func (h *Inbound) reschedule(ctx context.Context, cz booking.Citizen, ref string
 		return one(ReplyReschedule, hour), nil
 	}
 	return one(ReplyNoSuchRef, nil), nil
+}
+
+// leaveWaitlist answers TC (退出候补): every live entry of the sender's
+// ends as on the web, an offer's held place going to the next entry.
+func (h *Inbound) leaveWaitlist(ctx context.Context, a booking.Actor, cz booking.Citizen) ([]Reply, error) {
+	ws, err := h.Svc.Waitlist(ctx, cz.ID)
+	if err != nil {
+		return nil, err
+	}
+	if len(ws) == 0 {
+		return one(ReplyWaitlistNone, nil), nil
+	}
+	for _, w := range ws {
+		if _, err := h.Svc.LeaveWaitlist(ctx, a, cz.ID, w.ID); err != nil {
+			return nil, err
+		}
+	}
+	return one(ReplyWaitlistLeft, map[string]string{"count": strconv.Itoa(len(ws))}), nil
 }

@@ -32,6 +32,10 @@ const (
 	ReplyRescheduleLate = "reply_reschedule_late"
 	// ReplyOfferTaken answers QR that confirmed a waitlist offer.
 	ReplyOfferTaken = "reply_offer_taken"
+	// ReplyWaitlistLeft and ReplyWaitlistNone answer TC (退出候补): the
+	// sender's waitlist entries ended, or there were none.
+	ReplyWaitlistLeft = "reply_waitlist_left"
+	ReplyWaitlistNone = "reply_waitlist_none"
 	// ReplyNameSet and ReplyNameNone answer XM 张三, the name of a SIP
 	// caller confirmed in writing.
 	ReplyNameSet  = "reply_name_set"
@@ -42,7 +46,7 @@ const (
 // shows them.
 var ReplyKinds = []string{ReplyHelp, ReplyUnknown, ReplyNone, ReplyStop, ReplyBusy, ReplyNoSuchRef,
 	ReplyCancelled, ReplyTooLate, ReplyConfirmed, ReplyWhich, ReplyBooking,
-	ReplyReschedule, ReplyRescheduleLate, ReplyOfferTaken,
+	ReplyReschedule, ReplyRescheduleLate, ReplyOfferTaken, ReplyWaitlistLeft, ReplyWaitlistNone,
 	ReplyNameSet, ReplyNameNone}
 
 // Template is one message kind as data: Text has ${param} placeholders and
@@ -111,7 +115,7 @@ func TemplatesFor(s TextSettings) map[string]Template {
 }
 
 var replyTemplates = map[string]string{
-	ReplyHelp:           "回复1确认到场，回复QX加受理号取消预约，回复CX查询预约，回复TD不再接收预约提醒。预约请拨114。",
+	ReplyHelp:           "回复1确认到场，回复QX加受理号取消预约，回复CX查询预约，回复TC退出候补，回复TD不再接收预约提醒。预约请拨114。",
 	ReplyUnknown:        "未找到与本号码绑定的实名登记。预约请拨114。",
 	ReplyNone:           "您目前没有有效预约。预约请拨114。",
 	ReplyStop:           "已停止发送预约提醒短信。验证码和预约确认短信仍会发送。",
@@ -125,6 +129,8 @@ var replyTemplates = map[string]string{
 	ReplyReschedule:     "改约（同一业务换日期、时段或受理点）可在预约日前一天${hour}前办理：拨114查询预约后按提示选择改约，或登录网站在个人中心的已预约记录中点改约。受理号不变。",
 	ReplyRescheduleLate: "已超过改约时限（预约日前一天${hour}），受理号${ref}的预约不能改约。",
 	ReplyOfferTaken:     "候补预约成功：${business}，${time}，${office}，受理号${ref}。确认短信随后发送。",
+	ReplyWaitlistLeft:   "已退出您的${count}项候补，不再为您保留空出的号。预约请拨114。",
+	ReplyWaitlistNone:   "您目前没有候补，未作任何更改。预约请拨114。",
 	ReplyNameSet:        "已收到您的姓名：${heard}。请回到电话中按1继续；确认预约前可再次回复XM更正。",
 	ReplyNameNone:       "没有等待核对的姓名，未作任何更改。预约请拨114。",
 }

@@ -50,6 +50,13 @@ func sentParams(t *testing.T) map[string]map[string]string {
 		t.Fatal(err)
 	}
 	answer(c5.Phone, "QR")
+	// TC leaves the waitlist (an entry on the place c5 took), then finds none
+	c9 := e.Citizen(t, 9)
+	if _, err := e.Svc.JoinWaitlist(ctx, storetest.Actor, c9.ID, "NS01", "newborn", full.Date, "09:00"); err != nil {
+		t.Fatal(err)
+	}
+	answer(c9.Phone, "TC")
+	answer(c9.Phone, "TC")
 	answer(c.Phone, "hello")
 	answer(storetest.Phone(77), "CX")
 	answer(storetest.Phone(2), "CX") // not registered either
