@@ -93,7 +93,7 @@ func citizenPages(st a11yState) (anon, auth []a11yPage) {
 		{"/me/password", "#password2", nil},
 		{fmt.Sprintf("/me/bookings/%d/reschedule", st.Booked), "#send-code", nil}, // 改约
 		{fmt.Sprintf("/me/bookings/%d/reschedule?office=NS01", st.Booked), "#send-code", nil},
-		{"/me/waitlist", "main h1", nil}, // 我的候补
+		{"/me/waitlist", "main h1", nil},        // 我的候补
 		{"/me/bookings/999999", "main h1", nil}, // the message page
 		{"/query", "#query", submit(map[string]string{"#reference": st.Reference, "#id_number": st.IDNumber}, "#query", "#found")},
 	}
