@@ -104,30 +104,36 @@ func (s *session) login(name string) {
 		chromedp.Click(chromedp.CSS("#login")), chromedp.WaitVisible(chromedp.CSS("#logout")))
 }
 
-func browserScenario(t *testing.T, exe string, width, height int) {
-	e := newEnv(t)
-	c := e.citizen(t, 1)
-	transfer(t, e, "CA0000000000000000000000000000abcd", c.Phone)
+// serveToChromium serves e's console on a loopback port and starts a
+// headless Chromium (exe) at width×height for at most timeout; both stop
+// when the test ends. It returns the console's base URL and the browser.
+func serveToChromium(t *testing.T, exe string, e *env, width, height int, timeout time.Duration) (string, context.Context) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
 	go e.app.Listener(ln)
 	t.Cleanup(func() { e.app.Shutdown() })
-
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.Headless,
 		chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(width, height),
 		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true))
 	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
 	bctx, cancelBrowser := chromedp.NewContext(alloc)
-	defer cancelBrowser()
-	bctx, cancel := context.WithTimeout(bctx, 120*time.Second)
-	defer cancel()
+	bctx, cancel := context.WithTimeout(bctx, timeout)
+	t.Cleanup(func() { cancel(); cancelBrowser(); cancelAlloc() })
+	return "http://" + ln.Addr().String(), bctx
+}
+
+func browserScenario(t *testing.T, exe string, width, height int) {
+	e := newEnv(t)
+	c := e.citizen(t, 1)
+	transfer(t, e, "CA0000000000000000000000000000abcd", c.Phone)
+	base, bctx := serveToChromium(t, exe, e, width, height, 120*time.Second)
 	dir := t.TempDir()
 	seen := map[string]bool{}
-	op := &session{t: t, ctx: bctx, base: "http://" + ln.Addr().String(), dir: dir, seen: seen}
+	op := &session{t: t, ctx: bctx, base: base, dir: dir, seen: seen}
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 
 	op.do("login page", chromedp.Navigate(op.base+"/console/login"), chromedp.WaitVisible(css("#name")))

@@ -1,8 +1,6 @@
 package operator_test
 
 import (
-	"context"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,27 +31,12 @@ func TestClosureInRealBrowser(t *testing.T) {
 	book("newborn", "2026-12-04", "09:00")
 	book("newborn", "2026-12-04", "09:00")
 
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go e.app.Listener(ln)
-	t.Cleanup(func() { e.app.Shutdown() })
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.Headless,
-		chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1366, 768),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("no-first-run", true))
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(alloc)
-	defer cancelBrowser()
-	bctx, cancel := context.WithTimeout(bctx, 120*time.Second)
-	defer cancel()
+	base, bctx := serveToChromium(t, exe, e, 1366, 768, 120*time.Second)
 	dir := os.Getenv("YUYUE_KEEP_SCREENSHOTS")
 	if dir == "" {
 		dir = t.TempDir()
 	}
-	s := &session{t: t, ctx: bctx, base: "http://" + ln.Addr().String(), dir: dir, seen: map[string]bool{}}
+	s := &session{t: t, ctx: bctx, base: base, dir: dir, seen: map[string]bool{}}
 	css := func(q string) chromedp.CSS { return chromedp.CSS(q) }
 	s.login("admin1")
 

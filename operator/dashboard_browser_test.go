@@ -1,8 +1,6 @@
 package operator_test
 
 import (
-	"context"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -21,25 +19,10 @@ func TestDashboardAndJourneyInRealBrowser(t *testing.T) {
 	exe := chromium(t)
 	e := newEnv(t)
 	seedDashboard(t, e)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	go e.app.Listener(ln)
-	t.Cleanup(func() { e.app.Shutdown() })
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.Headless,
-		chromedp.DisableGPU, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1366, 768),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-component-update", true), chromedp.Flag("disable-sync", true), chromedp.Flag("no-first-run", true))
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	defer cancelAlloc()
-	bctx, cancelBrowser := chromedp.NewContext(alloc)
-	defer cancelBrowser()
-	bctx, cancel := context.WithTimeout(bctx, 240*time.Second)
-	defer cancel()
+	base, bctx := serveToChromium(t, exe, e, 1366, 768, 240*time.Second)
 	dir := t.TempDir()
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
-	admin := &session{t: t, ctx: bctx, base: "http://" + ln.Addr().String(), dir: dir, seen: map[string]bool{}}
+	admin := &session{t: t, ctx: bctx, base: base, dir: dir, seen: map[string]bool{}}
 	admin.login("admin1")
 	admin.do("dashboard link", chromedp.Click(css(`header a[href="/console/dashboard"]`)), chromedp.WaitVisible(css("#chart-funnel")))
 	admin.check("dashboard")
