@@ -65,13 +65,7 @@ func bookingWhere(f booking.BookingFilter) (string, []any) {
 		w.add("place_id = ?", f.PlaceID)
 	}
 	w.slot(f.Office, f.Business, f.From, f.To)
-	if len(f.Statuses) > 0 {
-		vals := make([]any, len(f.Statuses))
-		for i, s := range f.Statuses {
-			vals[i] = string(s)
-		}
-		w.in("status", vals)
-	}
+	inStatuses(&w, "status", f.Statuses)
 	if !f.HoldExpiredBefore.IsZero() {
 		w.add("status = 'held' AND hold_expires_at <= ?", ms(f.HoldExpiredBefore))
 	}

@@ -153,6 +153,19 @@ func (w *where) in(col string, vals []any) {
 	w.add(col+" IN ("+strings.TrimSuffix(strings.Repeat("?,", len(vals)), ",")+")", vals...)
 }
 
+// inStatuses appends "col IN (…)" for a filter's statuses (any string
+// type); none filters nothing.
+func inStatuses[S ~string](w *where, col string, ss []S) {
+	if len(ss) == 0 {
+		return
+	}
+	vals := make([]any, len(ss))
+	for i, s := range ss {
+		vals[i] = string(s)
+	}
+	w.in(col, vals)
+}
+
 // slot adds the office, business and date range filters that places and
 // bookings share (empty values filter nothing).
 func (w *where) slot(office, business string, from, to booking.Date) {

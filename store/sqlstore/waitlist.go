@@ -52,13 +52,7 @@ func (t *Tx) WaitEntries(f booking.WaitFilter) ([]booking.WaitEntry, error) {
 		w.add("citizen_id = ?", f.CitizenID)
 	}
 	w.slot(f.Office, f.Business, f.From, f.To)
-	if len(f.Statuses) > 0 {
-		vals := make([]any, len(f.Statuses))
-		for i, s := range f.Statuses {
-			vals[i] = string(s)
-		}
-		w.in("status", vals)
-	}
+	inStatuses(&w, "status", f.Statuses)
 	if !f.OfferExpiredBefore.IsZero() {
 		w.add("status = 'offered' AND offer_expires_at <= ?", ms(f.OfferExpiredBefore))
 	}
