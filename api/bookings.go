@@ -65,6 +65,15 @@ func (a *API) holdCode(c *fiber.Ctx) error {
 }
 
 func (a *API) confirm(c *fiber.Ctx) error {
+	return a.withCode(c, func(id int64, code string) (booking.Booking, error) {
+		return a.Accounts.ConfirmWithCode(c.UserContext(), a.actor(c), citizen(c), id, code)
+	})
+}
+
+// withCode is the shape of the calls that book with the booking code: the
+// path's id and the body's code go to act, and the booking it returns is
+// the answer.
+func (a *API) withCode(c *fiber.Ctx, act func(id int64, code string) (booking.Booking, error)) error {
 	var in struct {
 		Code string `json:"code"`
 	}
@@ -75,7 +84,7 @@ func (a *API) confirm(c *fiber.Ctx) error {
 	if err != nil {
 		return a.fail(c, err)
 	}
-	b, err := a.Accounts.ConfirmWithCode(c.UserContext(), a.actor(c), citizen(c), id, in.Code)
+	b, err := act(id, in.Code)
 	if err != nil {
 		return a.fail(c, err)
 	}

@@ -76,19 +76,7 @@ func (a *API) leaveWaitlist(c *fiber.Ctx) error {
 // confirmOffer books the place offered to the citizen's entry with the
 // booking code (sent by POST /holds/{offer_hold_id}/code).
 func (a *API) confirmOffer(c *fiber.Ctx) error {
-	var in struct {
-		Code string `json:"code"`
-	}
-	id, err := idParam(c)
-	if err == nil {
-		err = bind(c, &in)
-	}
-	if err != nil {
-		return a.fail(c, err)
-	}
-	b, err := a.Accounts.AcceptOwnOffer(c.UserContext(), a.actor(c), citizen(c), id, in.Code)
-	if err != nil {
-		return a.fail(c, err)
-	}
-	return c.JSON(present.View(a.Accounts.Svc, b))
+	return a.withCode(c, func(id int64, code string) (booking.Booking, error) {
+		return a.Accounts.AcceptOwnOffer(c.UserContext(), a.actor(c), citizen(c), id, code)
+	})
 }
