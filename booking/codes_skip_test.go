@@ -29,7 +29,7 @@ func TestSkipCodeWithinVerifiedFor(t *testing.T) {
 	if err := codes.Issue(ctx, c.Phone, booking.PurposeBooking, c.Phone); err != nil {
 		t.Fatal(err)
 	}
-	code := lastCode(t, e, c.Phone)
+	code := e.LastCode(t, c.Phone)
 	if err := codes.Verify(ctx, c.Phone, booking.PurposeBooking, code); err != nil {
 		t.Fatal(err)
 	}

@@ -14,25 +14,6 @@ func newCodes(e *storetest.Env) *booking.Codes {
 	return &booking.Codes{Svc: e.Svc, Key: []byte("test code key"), Rules: rules}
 }
 
-// lastCode reads the code the outbox holds for phone (what the SMS carries).
-func lastCode(t *testing.T, e *storetest.Env, phone string) string {
-	t.Helper()
-	var code string
-	err := e.InTx(ctx, func(tx booking.Tx) error {
-		items, err := tx.ClaimMessages(e.Clock.Now().Add(time.Hour), 100)
-		for _, it := range items {
-			if it.To == phone && it.Kind == booking.MsgCode {
-				code = it.Params["code"]
-			}
-		}
-		return err
-	})
-	if err != nil || len(code) != 6 {
-		t.Fatalf("no code in the outbox for %s: %v", phone, err)
-	}
-	return code
-}
-
 func wrong(code string) string {
 	if code == "000000" {
 		return "000001"
@@ -47,7 +28,7 @@ func TestCodeWrongEntriesAndSixthRefused(t *testing.T) {
 	if err := c.Issue(ctx, phone, booking.PurposeBooking, phone); err != nil {
 		t.Fatal(err)
 	}
-	code := lastCode(t, e, phone)
+	code := e.LastCode(t, phone)
 	for i := 1; i <= 5; i++ {
 		if err := c.Verify(ctx, phone, booking.PurposeBooking, wrong(code)); booking.ErrorCode(err) != booking.EInvalid {
 			t.Fatalf("wrong entry %d: %v, want invalid", i, err)
@@ -72,7 +53,7 @@ func TestCodeExpiresAtExactlyFiveMinutes(t *testing.T) {
 		if err := c.Issue(ctx, phone, booking.PurposeManage, ""); err != nil {
 			t.Fatal(err)
 		}
-		code := lastCode(t, e, phone)
+		code := e.LastCode(t, phone)
 		e.Clock.Advance(tc.after)
 		if err := c.Verify(ctx, phone, booking.PurposeManage, code); booking.ErrorCode(err) != tc.want {
 			t.Fatalf("verify after %v: %v, want %q", tc.after, err, tc.want)
@@ -150,10 +131,10 @@ func TestNewCodeReplacesOld(t *testing.T) {
 	c := newCodes(e)
 	phone := storetest.Phone(1)
 	c.Issue(ctx, phone, booking.PurposeBooking, "")
-	old := lastCode(t, e, phone)
+	old := e.LastCode(t, phone)
 	e.Clock.Advance(time.Minute)
 	c.Issue(ctx, phone, booking.PurposeBooking, "")
-	fresh := lastCode(t, e, phone)
+	fresh := e.LastCode(t, phone)
 	if old != fresh {
 		if err := c.Verify(ctx, phone, booking.PurposeBooking, old); err == nil {
 			t.Fatal("a replaced code still verifies")

@@ -18,7 +18,7 @@ func TestCodeAttemptsCountedAcrossNodes(t *testing.T) {
 	if err := a.Issue(ctx, phone, booking.PurposeBooking, phone); err != nil {
 		t.Fatal(err)
 	}
-	code := lastCode(t, e, phone)
+	code := e.LastCode(t, phone)
 	const tries = 12
 	outcomes := make([]booking.Code, tries)
 	var wg sync.WaitGroup
