@@ -66,6 +66,18 @@ func (s *session) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
+// submit runs steps that end in a page load (a form sent by GET or POST,
+// a link) and waits for the new page before the waits that follow, so an
+// element that the old page also has cannot satisfy them early and a
+// screenshot is never taken halfway through a navigation.
+func (s *session) submit(what string, steps []chromedp.Action[chromedp.Void], after ...chromedp.Action[chromedp.Void]) {
+	s.t.Helper()
+	if _, err := chromedp.RunResponse(s.ctx, steps...); err != nil {
+		s.t.Fatalf("%s: %v", what, err)
+	}
+	s.do(what, after...)
+}
+
 func (s *session) text(sel string) string {
 	s.t.Helper()
 	v, err := chromedp.Run(s.ctx, chromedp.Text(chromedp.CSS(sel)))

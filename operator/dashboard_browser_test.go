@@ -36,7 +36,8 @@ func TestDashboardAndJourneyInRealBrowser(t *testing.T) {
 	if txt, _ := chromedp.Run(bctx, chromedp.Evaluate[string]("document.querySelector('#chart-sms svg').textContent")); !strings.Contains(txt, "送达2 失败0 待确认1") {
 		t.Errorf("SMS chart text %q", txt)
 	}
-	admin.do("one office", chromedp.SetValue(css("#dash-office"), "FT01"), chromedp.Click(css("#dash-show")), chromedp.WaitVisible(css("#chart-fill")))
+	admin.submit("one office", []chromedp.Action[chromedp.Void]{chromedp.SetValue(css("#dash-office"), "FT01"), chromedp.Click(css("#dash-show"))},
+		chromedp.WaitVisible(css("#chart-fill")))
 	admin.check("dashboard-office")
 	if h1 := admin.text("h1"); !strings.Contains(h1, "福田派出所户政室") {
 		t.Errorf("one-office heading %q", h1)
