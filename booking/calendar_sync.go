@@ -19,14 +19,14 @@ type calendarSync struct {
 	seedW    map[Date]string
 	seedTook bool
 
-	// closed is the active closures' slots of the booking window after
-	// closedToday, as the database had them at catalog version
-	// closedVersion: every closure and reopening bumps the version, so a
-	// copy whose version is still current is still true.
-	closed        []ClosedSlot
-	closedVersion int64
-	closedToday   Date
-	closedOK      bool
+	// closed is the active closures' slots from closedFirst to closedLast
+	// (the booking window when read), as the database had them at catalog
+	// version closedVersion: every closure and reopening bumps the
+	// version, so a copy whose version is still current is still true.
+	closed                  []ClosedSlot
+	closedVersion           int64
+	closedFirst, closedLast Date
+	closedOK                bool
 }
 
 // refreshCalendar reloads the calendar inside tx when another node (or this
@@ -61,8 +61,9 @@ func (s *Service) closedSlots(tx Tx, today, from, to Date) ([]ClosedSlot, error)
 // closedSlotsAt lists the active closures' slots between from and to. In
 // the booking window (after today, up to Rules.WindowDays) it answers from
 // the copy read at catalog version v, reading the window's closures again
-// only when v moved (a closure or a reopening on any node) or the day
-// turned; outside the window it asks tx. Only a read of committed state
+// only when v moved (a closure or a reopening on any node) or the window
+// did (the day turned, Rules.WindowDays changed); outside the window it
+// asks tx. Only a read of committed state
 // (keep: a View) refreshes the copy: a write transaction may see an
 // uncommitted closure of a group-commit batch that is then rolled back.
 func (s *Service) closedSlotsAt(tx Tx, v int64, today, from, to Date, keep bool) ([]ClosedSlot, error) {
@@ -72,7 +73,7 @@ func (s *Service) closedSlotsAt(tx Tx, v int64, today, from, to Date, keep bool)
 	}
 	c := &s.Catalog.Calendar.sync
 	c.mu.Lock()
-	all, ok := c.closed, c.closedOK && c.closedVersion == v && c.closedToday == today
+	all, ok := c.closed, c.closedOK && c.closedVersion == v && c.closedFirst == first && c.closedLast == last
 	c.mu.Unlock()
 	if !ok {
 		if !keep {
@@ -83,7 +84,7 @@ func (s *Service) closedSlotsAt(tx Tx, v int64, today, from, to Date, keep bool)
 			return nil, err
 		}
 		c.mu.Lock()
-		c.closed, c.closedVersion, c.closedToday, c.closedOK = all, v, today, true
+		c.closed, c.closedVersion, c.closedFirst, c.closedLast, c.closedOK = all, v, first, last, true
 		c.mu.Unlock()
 	}
 	var out []ClosedSlot
