@@ -19,11 +19,12 @@ func (s *Service) Availability(ctx context.Context, f PlaceFilter) ([]Place, err
 	}
 	var ps []Place
 	var closed []ClosedSlot
-	err := s.store.View(ctx, func(tx Tx) (err error) {
-		if err = s.refreshCalendar(tx); err != nil {
-			return err
-		}
-		if closed, err = tx.ClosedSlots(f.From, f.To); err != nil {
+	st := s.store
+	if s.listings != nil { // a bound copy: list from the read pool (bound.go)
+		st = s.listings
+	}
+	err := st.View(ctx, func(tx Tx) (err error) {
+		if closed, err = s.closedSlots(tx, today, f.From, f.To); err != nil {
 			return err
 		}
 		ps, err = tx.Places(f)
@@ -52,13 +53,14 @@ func slotClosed(closed []ClosedSlot, p Place) bool {
 // transaction) or a closed office or period. Every channel's hold passes
 // here, so a closure stops all of them at once.
 func (s *Service) bookable(tx Tx, p Place, now time.Time) error {
-	if err := s.refreshCalendar(tx); err != nil {
+	v, err := s.calendarVersion(tx)
+	if err != nil {
 		return err
 	}
 	if !s.Catalog.Calendar.InWindow(now, s.Rules.WindowDays, p.Date) {
 		return Errorf(EInvalid, "date %s is outside the booking window", p.Date)
 	}
-	closed, err := tx.ClosedSlots(p.Date, p.Date)
+	closed, err := s.closedSlotsAt(tx, v, DateOf(now, s.loc()), p.Date, p.Date, false)
 	if err != nil {
 		return err
 	}

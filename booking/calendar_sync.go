@@ -18,16 +18,87 @@ type calendarSync struct {
 	seedH    map[Date]string // the catalog file's calendar, as loaded
 	seedW    map[Date]string
 	seedTook bool
+
+	// closed is the active closures' slots from closedFirst to closedLast
+	// (the booking window when read), as the database had them at catalog
+	// version closedVersion: every closure and reopening bumps the
+	// version, so a copy whose version is still current is still true.
+	closed                  []ClosedSlot
+	closedVersion           int64
+	closedFirst, closedLast Date
+	closedOK                bool
 }
 
 // refreshCalendar reloads the calendar inside tx when another node (or this
 // one) changed it since the last look: one read of catalog_version per
 // request, the days only when it moved.
 func (s *Service) refreshCalendar(tx Tx) error {
+	_, err := s.calendarVersion(tx)
+	return err
+}
+
+// calendarVersion is refreshCalendar returning the catalog version it
+// read, which the closures' copy is checked against (closedSlotsAt).
+func (s *Service) calendarVersion(tx Tx) (int64, error) {
 	v, err := tx.CatalogVersion()
 	if err != nil {
-		return err
+		return 0, err
 	}
+	return v, s.syncCalendar(tx, v)
+}
+
+// closedSlots is calendarVersion then closedSlotsAt for a View: what a
+// listing of the window needs, at the cost of one read of catalog_version while nothing
+// changed.
+func (s *Service) closedSlots(tx Tx, today, from, to Date) ([]ClosedSlot, error) {
+	v, err := s.calendarVersion(tx)
+	if err != nil {
+		return nil, err
+	}
+	return s.closedSlotsAt(tx, v, today, from, to, true)
+}
+
+// closedSlotsAt lists the active closures' slots between from and to. In
+// the booking window (after today, up to Rules.WindowDays) it answers from
+// the copy read at catalog version v, reading the window's closures again
+// only when v moved (a closure or a reopening on any node) or the window
+// did (the day turned, Rules.WindowDays changed); outside the window it
+// asks tx. Only a read of committed state
+// (keep: a View) refreshes the copy: a write transaction may see an
+// uncommitted closure of a group-commit batch that is then rolled back.
+func (s *Service) closedSlotsAt(tx Tx, v int64, today, from, to Date, keep bool) ([]ClosedSlot, error) {
+	first, last := today.AddDays(1), today.AddDays(s.Rules.WindowDays)
+	if from.Before(first) || last.Before(to) {
+		return tx.ClosedSlots(from, to)
+	}
+	c := &s.Catalog.Calendar.sync
+	c.mu.Lock()
+	all, ok := c.closed, c.closedOK && c.closedVersion == v && c.closedFirst == first && c.closedLast == last
+	c.mu.Unlock()
+	if !ok {
+		if !keep {
+			return tx.ClosedSlots(from, to)
+		}
+		var err error
+		if all, err = tx.ClosedSlots(first, last); err != nil {
+			return nil, err
+		}
+		c.mu.Lock()
+		c.closed, c.closedVersion, c.closedFirst, c.closedLast, c.closedOK = all, v, first, last, true
+		c.mu.Unlock()
+	}
+	var out []ClosedSlot
+	for _, sl := range all {
+		if !sl.Date.Before(from) && !to.Before(sl.Date) {
+			out = append(out, sl)
+		}
+	}
+	return out, nil
+}
+
+// syncCalendar reloads the calendar when v is not the version it was
+// loaded at.
+func (s *Service) syncCalendar(tx Tx, v int64) error {
 	c := &s.Catalog.Calendar.sync
 	c.mu.Lock()
 	defer c.mu.Unlock()

@@ -135,6 +135,11 @@ func (s *Service) Close(ctx context.Context, a Actor, r ClosureRequest, scope st
 		if err := tx.InsertClosure(&c); err != nil {
 			return err
 		}
+		// Every node keeps the window's closures by catalog version
+		// (closedSlotsAt): the bump makes each one's next request see this.
+		if err := tx.BumpCatalogVersion(); err != nil {
+			return err
+		}
 		booked, held, err := s.affected(tx, r)
 		if err != nil {
 			return err
@@ -290,6 +295,9 @@ func (s *Service) Reopen(ctx context.Context, a Actor, id int64, scope string) e
 			return nil
 		}
 		if err := tx.ReopenClosure(id, a.Name, s.Now()); err != nil {
+			return err
+		}
+		if err := tx.BumpCatalogVersion(); err != nil { // as in Close
 			return err
 		}
 		return s.audit(tx, a, "closure.reopen", 0, 0, "closure %d: %s %s reopened", id, strings.Join(c.Offices, ","), c.Date)

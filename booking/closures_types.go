@@ -147,6 +147,9 @@ type ClosureTx interface {
 	// SetCalendarYear replaces year's days and records where they came from.
 	SetCalendarYear(year int, days []CalendarDay, source string, at time.Time) error
 	SetCalendarDay(d CalendarDay) error
+	// CatalogVersion is bumped (BumpCatalogVersion, in the same
+	// transaction) by every change of the calendar, capacities or
+	// closures: what each node keeps of them in memory is keyed by it.
 	CatalogVersion() (int64, error)
 	BumpCatalogVersion() error
 

@@ -67,10 +67,11 @@ func (c *Codes) issue(ctx context.Context, phone, purpose, caller string) error 
 		return err
 	}
 	err = c.Svc.store.InTx(ctx, func(tx Tx) error {
-		if err := c.allowed(tx, phone, caller, now); err != nil {
+		known, err := c.allowed(tx, phone, caller, now)
+		if err != nil {
 			return err
 		}
-		unknown, err := c.unknownWithinBudget(tx, phone, now)
+		unknown, err := c.unknownWithinBudget(tx, known, now)
 		if err != nil {
 			return err
 		}
@@ -94,17 +95,24 @@ func (c *Codes) resendSpacing(tx Tx, phone string, now time.Time) error {
 	if err != nil {
 		return err
 	}
+	level, err := tx.PhoneBlock(phone, now)
+	if err != nil {
+		return err
+	}
+	return c.spacing(last, level, now)
+}
+
+// spacing is resendSpacing's rule on what was read.
+func (c *Codes) spacing(last time.Time, level string, now time.Time) error {
 	if !last.IsZero() && now.Before(last.Add(c.Rules.ResendAfter)) {
 		// Until says when a new code may be asked for, so no channel has to
 		// claim one was sent.
 		return &Error{Code: ERateLimited, Message: "resend_too_soon", Until: last.Add(c.Rules.ResendAfter)}
 	}
-	switch level, err := tx.PhoneBlock(phone, now); {
-	case err != nil:
-		return err
-	case level == "hour": // the provider refused this number for the hour
+	switch level {
+	case "hour": // the provider refused this number for the hour
 		return Errorf(ERateLimited, "hourly_cap")
-	case level == "day":
+	case "day":
 		return Errorf(ERateLimited, "daily_cap")
 	}
 	return nil
@@ -112,36 +120,33 @@ func (c *Codes) resendSpacing(tx Tx, phone string, now time.Time) error {
 
 // allowed applies the number's quota, which anonymous codes do not count
 // against, and the caller cap; anonymous requests have their own budgets.
-func (c *Codes) allowed(tx Tx, phone, caller string, now time.Time) error {
+// It returns whether the phone is known (PhoneKnown), read with the quota
+// in one statement for a known caller.
+func (c *Codes) allowed(tx Tx, phone, caller string, now time.Time) (known bool, err error) {
 	if anonymous(caller) {
-		return c.allowedAnon(tx, phone, caller, now)
+		if err := c.allowedAnon(tx, phone, caller, now); err != nil {
+			return false, err
+		}
+		return tx.PhoneKnown(phone)
 	}
-	if err := c.resendSpacing(tx, phone, now); err != nil {
-		return err
-	}
-	hour, err := c.ownCodes(tx, phone, now.Add(-time.Hour))
+	q, err := tx.CodeQuota(phone, caller, now, now.Add(-time.Hour), now.Add(-24*time.Hour))
 	if err != nil {
-		return err
+		return false, err
 	}
-	day, err := c.ownCodes(tx, phone, now.Add(-24*time.Hour))
-	if err != nil {
-		return err
-	}
-	_, byCaller, err := tx.CountCodes(phone, caller, now.Add(-24*time.Hour))
-	if err != nil {
-		return err
+	if err := c.spacing(q.Last, q.Block, now); err != nil {
+		return false, err
 	}
 	// Until is the latest moment the cap can still apply: by then every
 	// code it counted has left its window.
 	switch {
-	case hour >= c.Rules.PerHour:
-		return &Error{Code: ERateLimited, Message: "hourly_cap", Until: now.Add(time.Hour)}
-	case day >= c.Rules.PerDay:
-		return &Error{Code: ERateLimited, Message: "daily_cap", Until: now.Add(24 * time.Hour)}
-	case byCaller >= c.Rules.PerCallerDay:
-		return &Error{Code: ERateLimited, Message: "caller_cap", Until: now.Add(24 * time.Hour)}
+	case q.Hour >= c.Rules.PerHour:
+		return false, &Error{Code: ERateLimited, Message: "hourly_cap", Until: now.Add(time.Hour)}
+	case q.Day >= c.Rules.PerDay:
+		return false, &Error{Code: ERateLimited, Message: "daily_cap", Until: now.Add(24 * time.Hour)}
+	case q.CallerDay >= c.Rules.PerCallerDay:
+		return false, &Error{Code: ERateLimited, Message: "caller_cap", Until: now.Add(24 * time.Hour)}
 	}
-	return nil
+	return q.Known, nil
 }
 
 // ownCodes counts the number's codes since then that anonymous requests
@@ -155,13 +160,13 @@ func (c *Codes) ownCodes(tx Tx, phone string, since time.Time) (int, error) {
 	return all - anon, err
 }
 
-// unknownWithinBudget reports whether phone never passed a code, and
+// unknownWithinBudget reports whether the phone never passed a code (not
+// known), and
 // refuses (ERateLimited "unverified_budget") when such codes already used
 // up this hour's budget.
-func (c *Codes) unknownWithinBudget(tx Tx, phone string, now time.Time) (bool, error) {
-	known, err := tx.PhoneKnown(phone)
-	if err != nil || known {
-		return false, err
+func (c *Codes) unknownWithinBudget(tx Tx, known bool, now time.Time) (bool, error) {
+	if known {
+		return false, nil
 	}
 	if c.Rules.UnverifiedPerHour <= 0 {
 		return true, nil

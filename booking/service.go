@@ -15,10 +15,13 @@ const (
 // Service carries out every operation the channels offer, enforcing the rules
 // inside store transactions.
 type Service struct {
-	store   Store
-	Catalog *Catalog
-	Rules   Rules
-	Now     func() time.Time
+	store Store
+	// listings is where a bound copy's Availability reads: the unbound
+	// store, whose View runs on the read pool (bound.go).
+	listings Store
+	Catalog  *Catalog
+	Rules    Rules
+	Now      func() time.Time
 	// NewReference makes a booking reference; replaced in tests.
 	NewReference func() (string, error)
 }

@@ -65,6 +65,15 @@ type DevMessage struct {
 // OutboxStats counts outbox rows by status, for metrics and the console.
 type OutboxStats map[string]int
 
+// CodeQuota is what Codes checks a code request against (SMSTx.CodeQuota).
+type CodeQuota struct {
+	Last      time.Time // the number's last code; zero for none
+	Block     string    // the provider's block on the number: "", "hour" or "day"
+	Hour, Day int       // the number's codes in the windows, anonymous requests' not counted
+	CallerDay int       // the caller's codes in the day window
+	Known     bool      // PhoneKnown
+}
+
 // SMSTx is what the SMS channel does inside one transaction.
 type SMSTx interface {
 	InsertCode(c *VerificationCode) error
@@ -78,6 +87,11 @@ type SMSTx interface {
 	// PhoneKnown reports whether phone passed a code before (within
 	// retention) or is an active citizen's phone.
 	PhoneKnown(phone string) (bool, error)
+	// CodeQuota reads in one statement what a code for phone asked by a
+	// known caller is checked against (LastCodeAt, PhoneBlock at now, the
+	// number's own codes since hour and since day, the caller's since
+	// day, PhoneKnown).
+	CodeQuota(phone, caller string, now, hour, day time.Time) (CodeQuota, error)
 
 	ClaimMessages(now time.Time, limit int) ([]OutboxItem, error)
 	FinishMessage(r SendResult) error

@@ -13,6 +13,11 @@ func (c *call) startBooking() error {
 	if err != nil {
 		return wrapf(err, "citizen")
 	}
+	return c.startBookingFor(cz)
+}
+
+// startBookingFor is startBooking with the citizen read already.
+func (c *call) startBookingFor(cz booking.Citizen) error {
 	if cz.Banned(c.svc.Now()) {
 		c.sayError(&booking.Error{Code: booking.EBlacklisted, Until: cz.BannedUntil})
 		return c.goTo(StepMenu)

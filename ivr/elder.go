@@ -29,19 +29,6 @@ func (c *call) markElder(idNumber string) {
 	}
 }
 
-// markElderCitizen is markElder for a registered citizen.
-func (c *call) markElderCitizen(id int64) error {
-	if c.s.Elder || c.v.Voice.ElderAge <= 0 {
-		return nil
-	}
-	cz, err := c.svc.Citizen(c.ctx, id)
-	if err != nil {
-		return wrapf(err, "citizen")
-	}
-	c.markElder(cz.IDNumber)
-	return nil
-}
-
 // rate is the speaking rate of the call's prompts in percent (100 normal).
 func (c *call) rate() int {
 	if c.s.Elder {

@@ -160,7 +160,7 @@ func (c *call) codePassed() error {
 	case c.s.HoldID != 0:
 		return c.goTo(StepConfirm)
 	case c.s.CitizenID != 0:
-		return c.continueFlow()
+		return c.continueFlow(nil)
 	case c.s.Candidate != 0:
 		return c.adoptCandidate()
 	case c.s.SealedID != nil && c.s.Flow == FlowBook:
@@ -184,17 +184,26 @@ func (c *call) adoptCandidate() error {
 		return c.goTo(StepMenu)
 	}
 	c.s.CitizenID = cz.ID
-	return c.continueFlow()
+	return c.continueFlow(&cz)
 }
 
 // continueFlow starts what the caller chose at the menu, as a verified
-// citizen.
-func (c *call) continueFlow() error {
-	if err := c.markElderCitizen(c.s.CitizenID); err != nil {
-		return err
+// citizen: cz is the citizen as this step read it, or nil to read it here
+// (once: the elder check and the ban check share the read).
+func (c *call) continueFlow(cz *booking.Citizen) error {
+	needed := c.s.Flow == FlowBook || (!c.s.Elder && c.v.Voice.ElderAge > 0)
+	if cz == nil && needed {
+		got, err := c.svc.Citizen(c.ctx, c.s.CitizenID)
+		if err != nil {
+			return wrapf(err, "citizen")
+		}
+		cz = &got
+	}
+	if !c.s.Elder && c.v.Voice.ElderAge > 0 {
+		c.markElder(cz.IDNumber)
 	}
 	if c.s.Flow == FlowBook {
-		return c.startBooking()
+		return c.startBookingFor(*cz)
 	}
 	return c.startManage()
 }

@@ -276,6 +276,44 @@ func TestCapacityChangeNeverBelowBooked(t *testing.T) {
 	}
 }
 
+// A closure made on one node is honoured by the other node's next listing
+// and hold, and so is its reopening: each node keeps the booking window's
+// closures by catalog version, which closing and reopening bump (two
+// stores on one database; on PostgreSQL two nodes).
+func TestClosureHonouredByOtherNode(t *testing.T) {
+	e := storetest.NewEnv(t, closureCatalog)
+	other := e.Node(t)
+	day := booking.MustDate("2026-12-04")
+	f := booking.PlaceFilter{Office: "NS01", From: day, To: day}
+	before, err := other.Availability(ctx, f) // the other node keeps the closures it read
+	if err != nil || len(before) == 0 {
+		t.Fatalf("before: %d places %v", len(before), err)
+	}
+	p := e.Place(t, "NS01", "newborn", "2026-12-04", "14:00")
+	c, _, err := e.Svc.Close(ctx, storetest.Actor, booking.ClosureRequest{Offices: []string{"NS01"}, Date: day,
+		ReasonClass: "other", Action: booking.ClosureCancel}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ps, err := other.Availability(ctx, f); err != nil || len(ps) != 0 {
+		t.Fatalf("the other node still offers %d places in the closed office (%v)", len(ps), err)
+	}
+	cz := e.Citizen(t, 1)
+	e.Verify(t, cz)
+	if _, err := other.Hold(ctx, storetest.Actor, cz.ID, p.ID); booking.ErrorCode(err) != booking.EFull {
+		t.Fatalf("the other node held a place in the closed office: %v", err)
+	}
+	if err := e.Svc.Reopen(ctx, storetest.Actor, c.ID, ""); err != nil {
+		t.Fatal(err)
+	}
+	if ps, err := other.Availability(ctx, f); err != nil || len(ps) != len(before) {
+		t.Fatalf("after reopening the other node offers %d places, want %d (%v)", len(ps), len(before), err)
+	}
+	if _, err := other.Hold(ctx, storetest.Actor, cz.ID, p.ID); err != nil {
+		t.Fatalf("hold after reopening: %v", err)
+	}
+}
+
 // A holiday added on one node is honoured by the other node's next
 // request: the calendar is the database's (two stores on one database;
 // on PostgreSQL two nodes). A holiday over bookings is refused with the

@@ -12,8 +12,12 @@ import (
 	"yuyue/store/sqlstore"
 )
 
-// dialect is SQLite's answer to what differs between the engines.
-type dialect struct{ writer *sql.DB }
+// dialect is SQLite's answer to what differs between the engines. Its
+// writer statements stay prepared (sqlstore.StmtPreparer).
+type dialect struct {
+	writer *sql.DB
+	*writerStmts
+}
 
 // Rebind keeps the ? placeholders the queries are written with.
 func (dialect) Rebind(query string) string { return query }

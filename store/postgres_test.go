@@ -20,6 +20,7 @@ func TestPostgres(t *testing.T) {
 		"TestClaimMessagesInOrderAndRecovered":    TestClaimMessagesInOrderAndRecovered,
 		"TestCloseMovesBookingsToFirstFreePlace":  TestCloseMovesBookingsToFirstFreePlace,
 		"TestCloseOfficeDayWith300Bookings":       TestCloseOfficeDayWith300Bookings,
+		"TestClosureHonouredByOtherNode":          TestClosureHonouredByOtherNode,
 		"TestConsoleStore":                        TestConsoleStore,
 		"TestConstraintViolationKeepsTransaction": TestConstraintViolationKeepsTransaction,
 		"TestDashboardFiguresMatchCounts":         TestDashboardFiguresMatchCounts,

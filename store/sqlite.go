@@ -96,7 +96,7 @@ func (s *Store) open(ctx context.Context, secret string) (err error) {
 	n := max(4, 2*runtime.NumCPU())
 	s.reader.SetMaxOpenConns(n)
 	s.reader.SetMaxIdleConns(n)
-	s.DB = sqlstore.New(dialect{writer: s.writer}, &stmtCache{db: s.reader}, secret)
+	s.DB = sqlstore.New(dialect{writer: s.writer, writerStmts: &writerStmts{db: s.writer}}, &stmtCache{db: s.reader}, secret)
 	if err := s.migrate(ctx); err != nil {
 		return err
 	}

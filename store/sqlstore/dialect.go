@@ -43,6 +43,18 @@ type Dialect interface {
 	BeforeRekey(t *Tx) error
 }
 
+// StmtPreparer is a Dialect whose driver parses every statement it is given
+// as text (go-sqlite3 has no statement cache of its own; pgx caches
+// prepared statements per connection already). Prepared returns query
+// prepared on the writer's pool, or nil while it is not prepared yet (the
+// dialect prepares it in the background once the writer's connection is
+// free, so the first transactions to run a query run it as text); the
+// transaction binds it to its connection with sql.Tx.StmtContext, which
+// reuses the connection's prepared statement.
+type StmtPreparer interface {
+	Prepared(query string) *sql.Stmt
+}
+
 // Querier is what *sql.DB, *sql.Tx and SQLite's statement cache share.
 type Querier interface {
 	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)

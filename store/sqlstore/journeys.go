@@ -15,11 +15,16 @@ func scanEvent(sc scanner) (booking.CallEvent, error) {
 }
 
 // AddCallEvent records one saved step of a call. Its (call, seq) is the
-// call's compare-and-set seq, so a step is recorded once.
+// call's compare-and-set seq, so a step is recorded once. It runs without
+// a guard: the step's UPDATE of the call to seq, in the same transaction,
+// succeeded first, and seq only grows, so no row (call, seq) can exist yet
+// (the key is the table's only constraint besides kind's CHECK, which the
+// channels' constants satisfy); and should it fail anyway, the step fails
+// with it and rolls back whole.
 func (t *Tx) AddCallEvent(e booking.CallEvent) error {
-	_, err := t.execMapped("call event", `INSERT INTO call_events (`+eventCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err := t.Exec(`INSERT INTO call_events (`+eventCols+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.SID, e.Seq, ms(e.At), e.Kind, e.Channel, e.Caller, e.FromStep, e.Step, e.Keys, e.SMS, e.Detail)
-	return err
+	return t.db.mapError(err, "call event")
 }
 
 // CallEvents is one call's journey in order.

@@ -56,11 +56,13 @@ func (t *Tx) UpsertPlaces(ps []booking.Place) (int, error) {
 }
 
 // TakePlace is the capacity rule: a conditional update that succeeds only
-// while a unit is free, atomic under any concurrency.
+// while a unit is free, atomic under any concurrency. Its WHERE clause
+// keeps taken <= capacity (the CHECK) true, so it needs no guard: a full
+// place updates no row and is EFull, not a failed statement.
 func (t *Tx) TakePlace(id int64) error {
-	res, err := t.execMapped("place", `UPDATE places SET taken = taken + 1 WHERE id = ? AND taken < capacity`, id)
+	res, err := t.Exec(`UPDATE places SET taken = taken + 1 WHERE id = ? AND taken < capacity`, id)
 	if err != nil {
-		return err
+		return t.db.mapError(err, "place")
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return booking.Errorf(booking.EFull, "place %d is full", id)

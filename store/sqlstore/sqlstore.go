@@ -30,7 +30,7 @@ type DB struct {
 
 	commits, requests atomic.Int64
 	// statements counts what the Tx methods ran (StatementStats).
-	reads, writes, savepoints atomic.Int64
+	reads, poolReads, writes, savepoints atomic.Int64
 }
 
 // New returns a store speaking d, whose reads go to read. Its writer is
@@ -93,16 +93,17 @@ func (db *DB) TransfersSince(ctx context.Context, t time.Time) (int, error) {
 func (db *DB) CommitStats() (commits, requests int64) { return db.commits.Load(), db.requests.Load() }
 
 // StatementStats is what the store has run since it opened: statements that
-// read (Query, QueryRow), that write (Exec, and an insert returning its id),
+// read (Query, QueryRow; PoolReads of them in View, on the read pool rather
+// than the writer), that write (Exec, and an insert returning its id),
 // SAVEPOINT statements (guards and nested units), write transactions and
 // the InTx calls they carried.
 type StatementStats struct {
-	Reads, Writes, Savepoints, Commits, Requests int64
+	Reads, PoolReads, Writes, Savepoints, Commits, Requests int64
 }
 
 // StatementStats reports the counters; the difference between two reads
 // around one webhook is what that step cost the database.
 func (db *DB) StatementStats() StatementStats {
-	return StatementStats{Reads: db.reads.Load(), Writes: db.writes.Load(), Savepoints: db.savepoints.Load(),
+	return StatementStats{Reads: db.reads.Load(), PoolReads: db.poolReads.Load(), Writes: db.writes.Load(), Savepoints: db.savepoints.Load(),
 		Commits: db.commits.Load(), Requests: db.requests.Load()}
 }

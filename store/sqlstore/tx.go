@@ -27,30 +27,70 @@ func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
 		return nil, errReadOnly
 	}
 	t.db.writes.Add(1)
-	return t.q.ExecContext(t.ctx, t.db.d.Rebind(query), args...)
+	query = t.db.d.Rebind(query)
+	if st := t.prepared(query); st != nil {
+		return st.ExecContext(t.ctx, args...)
+	}
+	return t.q.ExecContext(t.ctx, query, args...)
 }
 
 // Query runs a query.
 func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
-	t.db.count(query)
-	return t.q.QueryContext(t.ctx, t.db.d.Rebind(query), args...)
+	t.count(query)
+	query = t.db.d.Rebind(query)
+	if st := t.prepared(query); st != nil {
+		return st.QueryContext(t.ctx, args...)
+	}
+	return t.q.QueryContext(t.ctx, query, args...)
 }
 
 // QueryRow runs a one-row query.
 func (t *Tx) QueryRow(query string, args ...any) *sql.Row {
-	t.db.count(query)
-	return t.q.QueryRowContext(t.ctx, t.db.d.Rebind(query), args...)
+	t.count(query)
+	return t.queryRow(query, args...)
+}
+
+// queryRow runs a one-row query uncounted (the caller counts it).
+func (t *Tx) queryRow(query string, args ...any) *sql.Row {
+	query = t.db.d.Rebind(query)
+	if st := t.prepared(query); st != nil {
+		return st.QueryRowContext(t.ctx, args...)
+	}
+	return t.q.QueryRowContext(t.ctx, query, args...)
+}
+
+// prepared is query's statement prepared on the writer connection, bound
+// to this transaction, when the dialect keeps such statements
+// (StmtPreparer) and has one ready; nil runs the query as text (View's
+// reads have their own cache in the engine's read pool).
+func (t *Tx) prepared(query string) *sql.Stmt {
+	if t.sqlTx == nil {
+		return nil
+	}
+	p, ok := t.db.d.(StmtPreparer)
+	if !ok {
+		return nil
+	}
+	st := p.Prepared(query)
+	if st == nil {
+		return nil
+	}
+	return t.sqlTx.StmtContext(t.ctx, st)
 }
 
 // count adds a query to StatementStats: a write when it changes rows (an
-// UPDATE … RETURNING runs through Query too), else a read.
-func (db *DB) count(query string) {
+// UPDATE … RETURNING runs through Query too), else a read, on the read
+// pool when in View.
+func (t *Tx) count(query string) {
 	verb, _, _ := strings.Cut(strings.TrimLeft(query, " \t\r\n"), " ")
 	switch strings.ToUpper(verb) {
 	case "INSERT", "UPDATE", "DELETE":
-		db.writes.Add(1)
+		t.db.writes.Add(1)
 	default:
-		db.reads.Add(1)
+		t.db.reads.Add(1)
+		if t.sqlTx == nil {
+			t.db.poolReads.Add(1)
+		}
 	}
 }
 
@@ -58,6 +98,12 @@ func (db *DB) count(query string) {
 // as a domain error. Where a failed statement aborts the whole transaction
 // (PostgreSQL; SQLite just fails the statement) it runs in its own
 // savepoint, so a violation leaves the transaction usable.
+//
+// A statement that cannot violate any constraint (its WHERE clause or its
+// key rules the violation out) goes without: see insertRow and the
+// statements that call Exec directly. The savepoint is a SAVEPOINT and a
+// RELEASE round trip on every such statement, which the steps of a call
+// paid on each webhook.
 func (t *Tx) guard(fn func() error) error {
 	if t.sqlTx == nil || !t.db.d.GuardStatements() {
 		return fn()
@@ -68,14 +114,21 @@ func (t *Tx) guard(fn func() error) error {
 // insertID runs an INSERT … RETURNING id under guard, mapping constraint
 // violations.
 func (t *Tx) insertID(what, query string, args ...any) (int64, error) {
+	var id int64
+	err := t.guard(func() (err error) { id, err = t.insertRow(what, query, args...); return err })
+	return id, err
+}
+
+// insertRow runs an INSERT … RETURNING id with no guard: for a table whose
+// only constraints the statement cannot break (a generated key, CHECKs its
+// values satisfy by construction).
+func (t *Tx) insertRow(what, query string, args ...any) (int64, error) {
 	if t.sqlTx == nil {
 		return 0, errReadOnly
 	}
 	var id int64
 	t.db.writes.Add(1)
-	err := t.guard(func() error {
-		return t.q.QueryRowContext(t.ctx, t.db.d.Rebind(query+" RETURNING id"), args...).Scan(&id)
-	})
+	err := t.queryRow(query+" RETURNING id", args...).Scan(&id)
 	return id, t.db.mapError(err, what)
 }
 
