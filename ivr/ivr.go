@@ -107,7 +107,12 @@ func (c *call) applyAndSave(in input) error {
 // and saves the session in it under the seq compare-and-set.
 func (c *call) inTx(fn func() error) error {
 	prev, from := c.rec.Seq, c.rec.Step
+	rec0, s0, notes0, ev0 := c.rec, c.s.clone(), len(c.notes), c.ev
 	err := c.v.Svc.Step(c.ctx, prev, func(bound *booking.Service) (booking.CallRecord, booking.CallEvent, error) {
+		// The store may run this more than once (a transaction the database
+		// gave up runs again): each run starts from the call as it was,
+		// not from what an abandoned run made of it.
+		c.rec, c.s, c.notes, c.ev, c.kicked = rec0, s0.clone(), c.notes[:notes0], ev0, false
 		c.svc = bound
 		codes := *c.v.Codes
 		codes.Svc, codes.Kick = c.svc, func() { c.kicked = true }
