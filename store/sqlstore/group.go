@@ -92,11 +92,15 @@ func (db *DB) Done() <-chan struct{} { return db.quit }
 // submit hands fn to the writer and waits for its commit.
 func (db *DB) submit(ctx context.Context, iso Isolation, fn func(booking.Tx) error) error {
 	req := &writeReq{ctx: ctx, iso: iso, fn: fn, done: make(chan writeResult, 1)}
+	db.waiting.Add(1)
 	select {
 	case db.queue <- req:
+		db.waiting.Add(-1)
 	case <-ctx.Done():
+		db.waiting.Add(-1)
 		return ctx.Err()
 	case <-db.quit:
+		db.waiting.Add(-1)
 		return ErrClosed
 	}
 	r := <-req.done

@@ -32,6 +32,8 @@ type DB struct {
 	// retries counts transactions the engine gave up and withWriteTx ran
 	// again or, after the last try, abandoned (RetryStats).
 	retries atomic.Int64
+	// waiting counts InTx calls not yet taken by the writer (Waiting).
+	waiting atomic.Int64
 	// statements counts what the Tx methods ran (StatementStats).
 	reads, writes, savepoints atomic.Int64
 }
@@ -107,6 +109,10 @@ func (db *DB) CommitStats() (commits, requests int64) { return db.commits.Load()
 // keep the serial order (PostgreSQL's serialization failures and
 // deadlocks); each was run again, or answered ErrBusy after the last try.
 func (db *DB) RetryStats() int64 { return db.retries.Load() }
+
+// Waiting is how many InTx calls wait for the writer to take them: the
+// next batch, at most maxBatch of them.
+func (db *DB) Waiting() int { return int(db.waiting.Load()) }
 
 // StatementStats is what the store has run since it opened: statements that
 // read (Query, QueryRow), that write (Exec, and an insert returning its id),
