@@ -243,7 +243,10 @@ func (db *DB) withWriteTx(ctx context.Context, iso Isolation, tries int, fn func
 			return err
 		}
 		db.retries.Add(1)
-		if attempt >= tries || ctx.Err() != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if attempt >= tries {
 			// The cause as text only: ErrBusy must not look retryable again.
 			return fmt.Errorf("%w: the database gave the transaction up %d times (%v)", ErrBusy, attempt, err)
 		}
