@@ -5,6 +5,7 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"errors"
 	"fmt"
 	"math/big"
 	"time"
@@ -85,8 +86,16 @@ func (c *Codes) issue(ctx context.Context, phone, purpose, caller string) error 
 	if err == nil && c.Kick != nil {
 		c.Kick()
 	}
+	// Told here, not inside the transaction, which may run more than once.
+	var e *Error
+	if c.BudgetHit != nil && errors.As(err, &e) && e.Code == ERateLimited && e.Message == budgetRefusal {
+		c.BudgetHit(now)
+	}
 	return err
 }
+
+// budgetRefusal is the message of a code refused for the unverified budget.
+const budgetRefusal = "unverified_budget"
 
 // resendSpacing refuses a code within ResendAfter of the number's last one,
 // and while the provider refuses the number for the hour or the day.
@@ -176,10 +185,7 @@ func (c *Codes) unknownWithinBudget(tx Tx, known bool, now time.Time) (bool, err
 		return true, err
 	}
 	if n >= c.Rules.UnverifiedPerHour {
-		if c.BudgetHit != nil {
-			c.BudgetHit(now)
-		}
-		return true, Errorf(ERateLimited, "unverified_budget")
+		return true, Errorf(ERateLimited, budgetRefusal) // BudgetHit is told after the transaction (issue)
 	}
 	return true, nil
 }

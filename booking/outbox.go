@@ -16,9 +16,14 @@ func (s *Service) RecoverSends(ctx context.Context) (n int, err error) {
 	return n, err
 }
 
-// ClaimMessages claims up to limit messages due at now (codes first).
+// ClaimMessages claims up to limit messages due at now (codes first), in a
+// queue transaction where the store has one (QueueStore).
 func (s *Service) ClaimMessages(ctx context.Context, now time.Time, limit int) (items []OutboxItem, err error) {
-	err = s.store.InTx(ctx, func(tx Tx) (err error) {
+	run := s.store.InTx
+	if q, ok := s.store.(QueueStore); ok {
+		run = q.InQueueTx
+	}
+	err = run(ctx, func(tx Tx) (err error) {
 		items, err = tx.ClaimMessages(now, limit)
 		return err
 	})

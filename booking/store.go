@@ -10,11 +10,25 @@ import (
 // is enforced by the store's schema and surfaces as a domain error code.
 type Store interface {
 	// InTx runs fn in one write transaction, committed when fn returns nil
-	// and rolled back on error or panic. Reads inside it see the latest
-	// committed state and no other writer runs until it ends.
+	// and rolled back on error or panic. It behaves as if no other writer
+	// ran until it ends (SQLite: none does; PostgreSQL: SERIALIZABLE), so
+	// what fn reads is still true when it commits. fn may run more than
+	// once before one run commits (the store retries a transaction the
+	// database gave up): it must set what it hands out of the
+	// transaction, never add to it, and do nothing else outside it.
 	InTx(ctx context.Context, fn func(Tx) error) error
 	// View runs fn on a read-only snapshot; fn must not write.
 	View(ctx context.Context, fn func(Tx) error) error
+}
+
+// QueueStore is a Store that runs a work-queue claim in a transaction of
+// its own kind: fn's only rule is the row lock of a claim that skips rows
+// other workers hold (the outbox's FOR UPDATE SKIP LOCKED), so it need not
+// be serial with every other writer — on PostgreSQL it runs at READ
+// COMMITTED, and the nodes' workers claim side by side. A Store without it
+// claims in InTx.
+type QueueStore interface {
+	InQueueTx(ctx context.Context, fn func(Tx) error) error
 }
 
 // PlaceFilter selects places; zero fields do not filter.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"strconv"
+	"time"
 
 	"yuyue/booking"
 )
@@ -107,10 +108,17 @@ func (c *call) applyAndSave(in input) error {
 // and saves the session in it under the seq compare-and-set.
 func (c *call) inTx(fn func() error) error {
 	prev, from := c.rec.Seq, c.rec.Step
+	rec0, s0, notes0, ev0 := c.rec, c.s.clone(), len(c.notes), c.ev
+	var budgetHit time.Time // a code refused for the unverified budget in the last run
 	err := c.v.Svc.Step(c.ctx, prev, func(bound *booking.Service) (booking.CallRecord, booking.CallEvent, error) {
+		// The store may run this more than once (a transaction the database
+		// gave up runs again): each run starts from the call as it was,
+		// not from what an abandoned run made of it.
+		c.rec, c.s, c.notes, c.ev, c.kicked, budgetHit = rec0, s0.clone(), c.notes[:notes0], ev0, false, time.Time{}
 		c.svc = bound
 		codes := *c.v.Codes
 		codes.Svc, codes.Kick = c.svc, func() { c.kicked = true }
+		codes.BudgetHit = func(at time.Time) { budgetHit = at }
 		c.codes = &codes
 		if err := fn(); err != nil {
 			return booking.CallRecord{}, booking.CallEvent{}, err
@@ -125,6 +133,9 @@ func (c *call) inTx(fn func() error) error {
 	c.svc, c.codes = c.v.Svc, c.v.Codes // the transaction is over
 	if err == nil && c.kicked && c.v.Codes.Kick != nil {
 		c.v.Codes.Kick()
+	}
+	if !budgetHit.IsZero() && c.v.Codes.BudgetHit != nil {
+		c.v.Codes.BudgetHit(budgetHit)
 	}
 	return err
 }

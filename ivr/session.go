@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 )
 
 // Step is one state of a call. Its string is what the call record stores,
@@ -93,6 +94,14 @@ type Session struct {
 	Target    int64    `json:"target,omitempty"` // the place a reschedule moves to
 	Reference string   `json:"ref,omitempty"`
 	Elder     bool     `json:"elder,omitempty"` // voice.elder_age or older: slower prompts (set once verified)
+}
+
+// clone is a copy of s sharing nothing with it.
+func (s *Session) clone() *Session {
+	c := *s
+	c.Keyed, c.Options = slices.Clone(s.Keyed), slices.Clone(s.Options)
+	c.SealedID = slices.Clone(s.SealedID)
+	return &c
 }
 
 // sealedSession marks a stored session sealed whole; a session stored in

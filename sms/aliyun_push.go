@@ -216,12 +216,26 @@ func (p *AliyunPush) Report(c *fiber.Ctx) error {
 	for i, it := range items {
 		rs[i] = deliveryReport(it)
 	}
+	// What each report did is noted inside the transaction, which may run
+	// more than once, and logged and counted once it committed.
+	type outcome struct {
+		changed bool
+		err     error
+	}
+	outs := make([]outcome, len(items))
 	err = p.Commands.Svc.SetDeliveryReports(c.UserContext(), rs, func(i int, changed bool, err error) error {
-		return p.record(items[i], rs[i], changed, err)
+		outs[i] = outcome{changed, err}
+		if booking.ErrorCode(err) == booking.ENotFound {
+			return nil // skipped, not an error
+		}
+		return err
 	})
 	if err != nil {
 		p.Log.Error("aliyun report: record", "err", err)
 		return refuse(c, fiber.StatusInternalServerError, "not recorded")
+	}
+	for i, o := range outs {
+		p.record(items[i], rs[i], o.changed, o.err)
 	}
 	return received(c)
 }
@@ -235,18 +249,17 @@ func deliveryReport(it reportItem) booking.DeliveryReport {
 	return booking.DeliveryReport{SID: it.BizID, OutboxID: outID, Status: status, ErrorCode: code}
 }
 
-// record logs and counts what one report did: an unknown message is
-// skipped, an undelivered one counted.
-func (p *AliyunPush) record(it reportItem, r booking.DeliveryReport, changed bool, err error) error {
+// record logs and counts what one committed report did: an unknown message
+// is skipped, an undelivered one counted.
+func (p *AliyunPush) record(it reportItem, r booking.DeliveryReport, changed bool, err error) {
 	if booking.ErrorCode(err) == booking.ENotFound {
 		p.Log.Warn("aliyun report for an unknown message", "biz_id", it.BizID, "out_id", it.OutID)
-		return nil
+		return
 	}
 	if changed && r.Status == "failed" {
 		smsDelivery.WithLabelValues(r.Status, r.ErrorCode).Inc()
 		p.Log.Warn("sms not delivered", "biz_id", it.BizID, "out_id", it.OutID, "err_code", r.ErrorCode)
 	}
-	return err
 }
 
 // decodeBatch reads a JSON array and nothing after it, its items still

@@ -52,14 +52,19 @@ func (dialect) Violation(err error) (sqlstore.Violation, bool) {
 }
 
 // BeginWrite starts a transaction on the one writer connection; the DSN's
-// _txlock=immediate makes it BEGIN IMMEDIATE.
-func (d dialect) BeginWrite(ctx context.Context) (*sql.Tx, error) {
+// _txlock=immediate makes it BEGIN IMMEDIATE. With one writer every
+// transaction is serial, a queue claim too.
+func (d dialect) BeginWrite(ctx context.Context, _ sqlstore.Isolation) (*sql.Tx, error) {
 	t, err := d.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
 	return t, nil
 }
+
+// Retryable is false: a lone writer is never given up for another's sake
+// (SQLITE_BUSY from another process is waited out by the busy timeout).
+func (dialect) Retryable(error) bool { return false }
 
 // GuardStatements is false: a failed statement leaves an SQLite
 // transaction usable.

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"fmt"
 	"net/http"
 	"sort"
 	"strconv"
@@ -89,4 +90,24 @@ func meanBatch(admin string, load func()) float64 {
 		return 0
 	}
 	return (w1 - w0) / (c1 - c0)
+}
+
+// metricValue reads one unlabelled metric from yuyue's /metrics.
+func metricValue(admin, metric string) (float64, error) {
+	resp, err := http.Get(admin + "/metrics")
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		if name, val, ok := strings.Cut(sc.Text(), " "); ok && name == metric {
+			return strconv.ParseFloat(val, 64)
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return 0, err
+	}
+	return 0, fmt.Errorf("%s: no %s", admin, metric)
 }

@@ -31,6 +31,9 @@ func (r *report) pgMarkdown(p func(string, ...any)) {
 			c.Attempts, c.Places, g.Nodes, c.Places, c.BookingsInDB, c.BookedCalls, c.FullCalls, totalErrors(c.Errors), c.Seconds,
 			met(c.BookingsInDB == c.Places && c.BookedCalls == c.Places && totalErrors(c.Errors) == 0))
 	}
+	if len(g.Retries) > 0 {
+		p("| transactions PostgreSQL gave up and a node ran again (yuyue_store_retries_total) | %v | — |\n", g.Retries)
+	}
 	if c := g.Crash; c != nil {
 		p("| kill -9 one of %d nodes under load: calls go on, every reference heard booked, no SMS twice | killed after %d s; %d references heard (%d after the kill), %d missing; %d SMS sent twice; %d requests passed to another node; outbox: %d in sending when drained, %d s later %d unknown (not re-sent) and %d left pending/sending | %s |\n",
 			g.Nodes, c.KilledAfterSec, c.HeardBooked, c.HeardAfterKill, c.LostBookings, c.DuplicateSMS, c.RetriedByBalance,

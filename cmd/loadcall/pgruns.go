@@ -21,6 +21,29 @@ type pgReport struct {
 	ThroughputN *runReport        `json:"throughput_n_nodes,omitempty"`
 	Contention  *contentionReport `json:"contention_n_nodes,omitempty"`
 	Crash       *pgCrashReport    `json:"crash_n_nodes,omitempty"`
+	// Retries is yuyue_store_retries_total summed over the nodes at the
+	// end of each run: transactions PostgreSQL gave up (serialization
+	// failures, deadlocks) that a node ran again.
+	Retries map[string]float64 `json:"store_retries,omitempty"`
+}
+
+// retries sums yuyue_store_retries_total over the cluster's nodes (a
+// binary without the counter reports 0).
+func (c *cluster) retries() float64 {
+	var sum float64
+	for _, n := range c.nodes {
+		if v, err := metricValue(n.admin, "yuyue_store_retries_total"); err == nil {
+			sum += v
+		}
+	}
+	return sum
+}
+
+func (g *pgReport) noteRetries(run string, v float64) {
+	if g.Retries == nil {
+		g.Retries = map[string]float64{}
+	}
+	g.Retries[run] = v
 }
 
 // pgCrashReport: one of N nodes is killed with SIGKILL under load; the
@@ -47,6 +70,7 @@ func pgThroughputRun(ctx context.Context, o options, dir string, fake *twiliotes
 		}
 		fmt.Fprintf(os.Stderr, "postgres: throughput on %d node(s)\n", n)
 		r := throughputLoad(ctx, o, c.lb.base, fake, int64(600000+n*20000))
+		rep.pg(o).noteRetries(fmt.Sprintf("throughput_%d_nodes", n), c.retries())
 		c.stop()
 		if n == 1 {
 			rep.pg(o).Throughput1 = r
@@ -67,6 +91,7 @@ func pgContentionRun(ctx context.Context, o options, dir string, fake *twiliotes
 	r := contentionLoad(ctx, o, c.lb.base, fake, 700000)
 	r.BookingsInDB, err = c.count(`SELECT count(*) FROM bookings WHERE status = 'booked'`)
 	rep.pg(o).Contention = r
+	rep.pg(o).noteRetries("contention", c.retries())
 	return err
 }
 

@@ -24,6 +24,9 @@ type database interface {
 	// CommitStats counts commits and the write units they carried (the
 	// group-commit batch size, for the metrics).
 	CommitStats() (commits, requests int64)
+	// RetryStats counts transactions the database gave up and the store
+	// ran again (PostgreSQL's serialization failures).
+	RetryStats() int64
 	// MarkProduction and RanInProduction keep development mode off a
 	// database that has held real callers.
 	MarkProduction(ctx context.Context, at time.Time) error

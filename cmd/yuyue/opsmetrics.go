@@ -47,6 +47,7 @@ type opsSource interface {
 	OutboxBacklog(ctx context.Context) (int, time.Time, error)
 	TransfersSince(ctx context.Context, t time.Time) (int, error)
 	CommitStats() (commits, requests int64)
+	RetryStats() int64
 }
 
 type opsState struct {
@@ -74,6 +75,7 @@ var (
 	descReady     = prometheus.NewDesc("yuyue_ready", "1 when /readyz would answer 200.", nil, nil)
 	descCommits   = prometheus.NewDesc("yuyue_store_commits_total", "Write transactions this process committed (a group commit counts once).", nil, nil)
 	descWrites    = prometheus.NewDesc("yuyue_store_write_requests_total", "Units of write work (InTx calls) this process committed; divided by yuyue_store_commits_total it is the mean group-commit batch.", nil, nil)
+	descRetries   = prometheus.NewDesc("yuyue_store_retries_total", "Write transactions the database gave up to keep the serial order (PostgreSQL serialization failures and deadlocks) and this process ran again or, after the last try, answered busy; always 0 on SQLite.", nil, nil)
 )
 
 // opsCollector reads the database at scrape time, so the figures are
@@ -87,6 +89,7 @@ func (opsCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- descReady
 	ch <- descCommits
 	ch <- descWrites
+	ch <- descRetries
 }
 
 func (opsCollector) Collect(ch chan<- prometheus.Metric) {
@@ -115,4 +118,5 @@ func (opsCollector) Collect(ch chan<- prometheus.Metric) {
 	commits, writes := st.src.CommitStats()
 	ch <- prometheus.MustNewConstMetric(descCommits, prometheus.CounterValue, float64(commits))
 	ch <- prometheus.MustNewConstMetric(descWrites, prometheus.CounterValue, float64(writes))
+	ch <- prometheus.MustNewConstMetric(descRetries, prometheus.CounterValue, float64(st.src.RetryStats()))
 }

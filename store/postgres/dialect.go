@@ -17,9 +17,8 @@ import (
 
 // dialect is PostgreSQL's answer to what differs between the engines.
 type dialect struct {
-	db      *sql.DB
-	lockKey int64 // the advisory lock every write transaction takes first
-	node    string
+	db   *sql.DB
+	node string
 }
 
 // rebound caches Rebind's results: queries are a fixed set of constants.
@@ -70,26 +69,36 @@ func (dialect) Violation(err error) (sqlstore.Violation, bool) {
 	return sqlstore.Violation{}, false
 }
 
-// BeginWrite starts the only kind of write transaction there is here: one
-// that first takes a transaction-level advisory lock, released by COMMIT or
-// ROLLBACK, which every node's writer waits for. booking.Store promises
-// that no other writer runs until the transaction ends: the service reads
-// then writes (next queue number, code attempts, booking status) and
-// SQLite gives it a single writer. Reads at READ COMMITTED after the lock
-// see every earlier writer's commit. Capacity, one active booking, unique
-// references and the call's seq stay enforced by the schema and conditional
-// updates as well, so nothing relies on the lock alone; View and other
-// nodes' reads are never blocked.
-func (d *dialect) BeginWrite(ctx context.Context) (*sql.Tx, error) {
-	t, err := d.db.BeginTx(ctx, nil)
+// BeginWrite starts a write transaction with no lock of its own: nodes
+// write side by side. Serial transactions run at SERIALIZABLE: PostgreSQL
+// guarantees (SSI) that every set of them that commits has the effect of
+// some serial order, so the read-then-write rules the service keeps inside
+// one InTx (next queue number, code attempts, one active booking, the
+// waitlist's order) hold exactly as they did under one global writer lock;
+// when it cannot fit a transaction into such an order it fails it (40001,
+// or 40P01 for a deadlock) and the group writer runs it again (Retryable).
+// Capacity, one active booking, one phone per ID number, unique references
+// and the call's seq stay enforced by the schema as well. Queue
+// transactions (the outbox claim) run at READ COMMITTED, where FOR UPDATE
+// SKIP LOCKED skips or re-checks rows other nodes claim.
+func (d *dialect) BeginWrite(ctx context.Context, iso sqlstore.Isolation) (*sql.Tx, error) {
+	level := sql.LevelSerializable
+	if iso == sqlstore.Queue {
+		level = sql.LevelReadCommitted
+	}
+	t, err := d.db.BeginTx(ctx, &sql.TxOptions{Isolation: level})
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	if _, err := t.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", d.lockKey); err != nil {
-		_ = t.Rollback()
-		return nil, fmt.Errorf("writer lock: %w", err)
-	}
 	return t, nil
+}
+
+// Retryable is true for a serialization failure (40001) or a deadlock
+// (40P01): PostgreSQL rolled the transaction back, and the same work run
+// again in a new one sees the other transaction's commit.
+func (*dialect) Retryable(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
 }
 
 // GuardStatements is true: any failed statement aborts a PostgreSQL

@@ -36,8 +36,9 @@ func Open(ctx context.Context, dsn, secret string) (*Store, error) {
 	}
 	rp := cfg.ConnConfig.RuntimeParams
 	if _, set := rp["idle_in_transaction_session_timeout"]; !set {
-		// A node frozen or cut off mid-transaction would hold the writer
-		// lock every node waits for; the server ends such a transaction.
+		// A node frozen or cut off mid-transaction would hold its row
+		// locks, which other nodes' writers wait for; the server ends such
+		// a transaction.
 		rp["idle_in_transaction_session_timeout"] = "15s"
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
@@ -58,7 +59,7 @@ func (s *Store) init(ctx context.Context, secret string) error {
 	if err := s.db.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
 		return fmt.Errorf("connect: %w", err)
 	}
-	d := &dialect{db: s.db, lockKey: advisoryKey("yuyue writer " + schema), node: s.node}
+	d := &dialect{db: s.db, node: s.node}
 	s.DB = sqlstore.New(d, s.db, secret)
 	if err := s.migrate(ctx, schema); err != nil {
 		return err

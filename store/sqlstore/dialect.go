@@ -19,11 +19,20 @@ type Dialect interface {
 	// Violation names the domain rule a constraint error broke, if err is
 	// one the channels can explain.
 	Violation(err error) (Violation, bool)
-	// BeginWrite starts a write transaction. It is the only way one is
-	// started: SQLite's single writer connection with BEGIN IMMEDIATE,
-	// PostgreSQL's transaction-level advisory lock taken first. Either way
-	// no other writer runs until it ends, which booking.Store promises.
-	BeginWrite(ctx context.Context) (*sql.Tx, error)
+	// BeginWrite starts a write transaction of the kind iso asks for. It
+	// is the only way one is started. Serial: SQLite's single writer
+	// connection with BEGIN IMMEDIATE (no other writer runs until it ends);
+	// PostgreSQL's SERIALIZABLE (every committed set of transactions equals
+	// some serial order, so what booking.Store promises holds, and a
+	// transaction that cannot be fitted into one fails with an error
+	// Retryable accepts). Queue: on PostgreSQL READ COMMITTED, for the
+	// outbox claim only (see Queue).
+	BeginWrite(ctx context.Context, iso Isolation) (*sql.Tx, error)
+	// Retryable is true when err means the engine gave up the transaction
+	// to keep the serial order (PostgreSQL: serialization failure 40001,
+	// deadlock 40P01) and running it again from the start can succeed.
+	// Nothing of it was committed.
+	Retryable(err error) bool
 	// GuardStatements is true when a failed statement aborts the whole
 	// transaction (PostgreSQL), so statements that may break a constraint
 	// the caller handles run inside their own savepoint.
@@ -54,6 +63,23 @@ type Dialect interface {
 type StmtPreparer interface {
 	Prepared(query string) *sql.Stmt
 }
+
+// Isolation is the kind of write transaction a request runs in.
+type Isolation int
+
+const (
+	// Serial is every InTx: the transaction behaves as if no other writer
+	// ran beside it (booking.Store's promise), whatever the engine does to
+	// get there.
+	Serial Isolation = iota
+	// Queue is a work-queue claim (InQueueTx) whose only rule is a row
+	// lock: each row is claimed by one worker, and a row another worker
+	// holds is skipped, not waited for or conflicted on. On PostgreSQL it
+	// runs at READ COMMITTED, where FOR UPDATE SKIP LOCKED re-checks a row
+	// a concurrent claim changed instead of failing the transaction as
+	// SERIALIZABLE would.
+	Queue
+)
 
 // Querier is what *sql.DB, *sql.Tx and SQLite's statement cache share.
 type Querier interface {

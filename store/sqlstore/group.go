@@ -5,23 +5,48 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"math/rand/v2"
+	"time"
 
 	"yuyue/booking"
 )
 
-// Group commit. Writers take turns (SQLite has one writer; PostgreSQL's
-// InTx holds one advisory lock across nodes) and every commit waits for a
-// flush to disk. Concurrent InTx calls are therefore handed to one writer
-// goroutine, which runs the ones waiting together in a single transaction,
-// each inside its own SAVEPOINT, and commits once. Each caller's work is
-// still atomic (a domain error rolls back its savepoint only), runs alone
-// on the connection, and is durable when InTx returns.
+// Group commit. Every commit waits for a flush to disk, and within one
+// process writers take turns anyway (SQLite has one writer). Concurrent
+// InTx calls are therefore handed to one writer goroutine, which runs the
+// ones waiting together in a single transaction, each inside its own
+// SAVEPOINT, and commits once. Each caller's work is still atomic (a
+// domain error rolls back its savepoint only), runs alone on the
+// connection, and is durable when InTx returns.
+//
+// Re-running. The work of an InTx call may run more than once: when the
+// shared transaction must be abandoned (one caller's internal error or
+// panic) the others run again, each alone, and on PostgreSQL a transaction
+// the engine gave up to keep the serial order (Dialect.Retryable) runs
+// again from the start, up to maxTries times. Nothing of a failed attempt
+// was committed, so fn must only be safe to call again: whatever it does
+// outside the transaction (a captured result, a counter) it must set, not
+// add to. A panic is never re-run: it is re-raised in its caller once.
+
+// maxTries bounds how often one caller's work runs when the engine keeps
+// giving its transaction up; batchTries how often a shared transaction is
+// retried whole before its callers run one by one.
+const (
+	maxTries   = 10
+	batchTries = 3
+)
+
+// ErrBusy is what InTx returns when the engine gave its transaction up
+// maxTries times running (errors.Is); booking.ErrorCode makes it
+// EInternal, which every channel answers as "try again later".
+var ErrBusy = errors.New("store: busy")
 
 // maxBatch bounds how many callers share one commit.
 const maxBatch = 64
 
 type writeReq struct {
 	ctx  context.Context
+	iso  Isolation
 	fn   func(booking.Tx) error
 	done chan writeResult
 }
@@ -65,13 +90,17 @@ func (db *DB) Stop() bool {
 func (db *DB) Done() <-chan struct{} { return db.quit }
 
 // submit hands fn to the writer and waits for its commit.
-func (db *DB) submit(ctx context.Context, fn func(booking.Tx) error) error {
-	req := &writeReq{ctx: ctx, fn: fn, done: make(chan writeResult, 1)}
+func (db *DB) submit(ctx context.Context, iso Isolation, fn func(booking.Tx) error) error {
+	req := &writeReq{ctx: ctx, iso: iso, fn: fn, done: make(chan writeResult, 1)}
+	db.waiting.Add(1)
 	select {
 	case db.queue <- req:
+		db.waiting.Add(-1)
 	case <-ctx.Done():
+		db.waiting.Add(-1)
 		return ctx.Err()
 	case <-db.quit:
+		db.waiting.Add(-1)
 		return ErrClosed
 	}
 	r := <-req.done
@@ -83,18 +112,26 @@ func (db *DB) submit(ctx context.Context, fn func(booking.Tx) error) error {
 
 func (db *DB) writerLoop() {
 	defer close(db.stopped)
+	var next *writeReq // taken from the queue but of another isolation
 	for {
-		var first *writeReq
-		select {
-		case first = <-db.queue:
-		case <-db.quit:
-			return
+		first := next
+		next = nil
+		if first == nil {
+			select {
+			case first = <-db.queue:
+			case <-db.quit:
+				return
+			}
 		}
 		batch := []*writeReq{first}
 	collect:
 		for len(batch) < maxBatch {
 			select {
 			case r := <-db.queue:
+				if r.iso != first.iso { // one transaction has one isolation
+					next = r
+					break collect
+				}
 				batch = append(batch, r)
 			default:
 				break collect
@@ -105,7 +142,9 @@ func (db *DB) writerLoop() {
 }
 
 // runBatch commits the batch together, or each request alone when the
-// shared transaction had to be abandoned.
+// shared transaction had to be abandoned. A batch the engine gave up
+// (Retryable) runs again whole, up to batchTries times, before its
+// requests run one by one.
 func (db *DB) runBatch(batch []*writeReq) {
 	db.commits.Add(1)
 	db.requests.Add(int64(len(batch)))
@@ -114,8 +153,9 @@ func (db *DB) runBatch(batch []*writeReq) {
 		return
 	}
 	ctx := context.Background()
-	results := make([]*writeResult, len(batch))
-	err := db.withWriteTx(ctx, func(t *sql.Tx) error {
+	var results []*writeResult
+	err := db.withWriteTx(ctx, batch[0].iso, batchTries, func(t *sql.Tx) error {
+		results = make([]*writeResult, len(batch)) // each attempt starts afresh
 		for i, r := range batch {
 			if r.ctx.Err() != nil {
 				results[i] = &writeResult{err: r.ctx.Err()}
@@ -125,13 +165,19 @@ func (db *DB) runBatch(batch []*writeReq) {
 			if !keep {
 				if res.panicVal != nil {
 					results[i] = &res // delivered as is, never re-run
+					return errAbortBatch
 				}
-				return errAbortBatch
+				// Carries the cause, so that a batch the engine gave up
+				// is retried whole.
+				return fmt.Errorf("%w: %w", errAbortBatch, res.err)
 			}
 			results[i] = &res
 		}
 		return nil
 	})
+	if results == nil { // BEGIN failed
+		results = make([]*writeResult, len(batch))
+	}
 	for i, r := range batch {
 		switch {
 		case err == nil:
@@ -168,7 +214,7 @@ func (db *DB) runInSavepoint(ctx context.Context, t *sql.Tx, r *writeReq) (res w
 
 func (db *DB) runAlone(r *writeReq) writeResult {
 	var res writeResult
-	err := db.withWriteTx(r.ctx, func(t *sql.Tx) error {
+	err := db.withWriteTx(r.ctx, r.iso, maxTries, func(t *sql.Tx) error {
 		res = call(&Tx{db: db, sqlTx: t, q: t, ctx: r.ctx}, r.fn)
 		if res.panicVal != nil {
 			return fmt.Errorf("panic: %v", res.panicVal)
@@ -182,13 +228,34 @@ func (db *DB) runAlone(r *writeReq) writeResult {
 }
 
 // withWriteTx runs fn in a transaction from Dialect.BeginWrite, committed
-// when fn returns nil and rolled back otherwise.
-func (db *DB) withWriteTx(ctx context.Context, fn func(*sql.Tx) error) error {
-	t, err := db.d.BeginWrite(ctx)
-	if err != nil {
-		return err
+// when fn returns nil and rolled back otherwise. When the engine gave the
+// transaction up (Dialect.Retryable) fn runs again in a new one, at most
+// tries times in all, after a short random pause that grows with each
+// attempt (the nodes that collided should not collide again); then the
+// error wraps ErrBusy.
+func (db *DB) withWriteTx(ctx context.Context, iso Isolation, tries int, fn func(*sql.Tx) error) error {
+	for attempt := 1; ; attempt++ {
+		t, err := db.d.BeginWrite(ctx, iso)
+		if err == nil {
+			err = RunTx(t, fn)
+		}
+		if err == nil || !db.d.Retryable(err) {
+			return err
+		}
+		db.retries.Add(1)
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if attempt >= tries {
+			// The cause as text only: ErrBusy must not look retryable again.
+			return fmt.Errorf("%w: the database gave the transaction up %d times (%v)", ErrBusy, attempt, err)
+		}
+		pause := time.Duration(rand.Int64N(int64(time.Millisecond) << min(attempt-1, 5)))
+		select {
+		case <-time.After(pause):
+		case <-ctx.Done():
+		}
 	}
-	return RunTx(t, fn)
 }
 
 // call runs fn, turning a panic into a value to re-raise in the caller.

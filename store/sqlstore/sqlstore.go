@@ -29,6 +29,11 @@ type DB struct {
 	stopped chan struct{}
 
 	commits, requests atomic.Int64
+	// retries counts transactions the engine gave up and withWriteTx ran
+	// again or, after the last try, abandoned (RetryStats).
+	retries atomic.Int64
+	// waiting counts InTx calls not yet taken by the writer (Waiting).
+	waiting atomic.Int64
 	// statements counts what the Tx methods ran (StatementStats).
 	reads, poolReads, writes, savepoints atomic.Int64
 }
@@ -39,12 +44,20 @@ func New(d Dialect, read Querier, secret string) *DB {
 	return &DB{d: d, read: read, keys: idcrypt.Derive(secret), keyCheck: KeyCheckValue(secret)}
 }
 
-// InTx runs fn atomically in a write transaction (Dialect.BeginWrite):
-// committed when fn returns nil, rolled back when it returns an error or
-// panics (the panic is re-raised here). Concurrent calls share commits
-// (group.go).
+// InTx runs fn atomically in a write transaction (Dialect.BeginWrite,
+// Serial): committed when fn returns nil, rolled back when it returns an
+// error or panics (the panic is re-raised here). Concurrent calls share
+// commits, and fn may run more than once before one commits (group.go).
 func (db *DB) InTx(ctx context.Context, fn func(booking.Tx) error) error {
-	return db.submit(ctx, fn)
+	return db.submit(ctx, Serial, fn)
+}
+
+// InQueueTx is InTx for a work-queue claim (booking.QueueStore): fn's only
+// rule is the row lock of a FOR UPDATE SKIP LOCKED claim, so it runs in a
+// Queue transaction — on PostgreSQL READ COMMITTED, where workers on every
+// node claim side by side instead of failing on each other's claims.
+func (db *DB) InQueueTx(ctx context.Context, fn func(booking.Tx) error) error {
+	return db.submit(ctx, Queue, fn)
 }
 
 // View runs fn's reads with no transaction, each statement on its own
@@ -91,6 +104,15 @@ func (db *DB) TransfersSince(ctx context.Context, t time.Time) (int, error) {
 // CommitStats reports how many write transactions were committed (or
 // attempted) and how many InTx calls they carried.
 func (db *DB) CommitStats() (commits, requests int64) { return db.commits.Load(), db.requests.Load() }
+
+// RetryStats reports how many write transactions the engine gave up to
+// keep the serial order (PostgreSQL's serialization failures and
+// deadlocks); each was run again, or answered ErrBusy after the last try.
+func (db *DB) RetryStats() int64 { return db.retries.Load() }
+
+// Waiting is how many InTx calls wait for the writer to take them: the
+// next batch, at most maxBatch of them.
+func (db *DB) Waiting() int { return int(db.waiting.Load()) }
 
 // StatementStats is what the store has run since it opened: statements that
 // read (Query, QueryRow; PoolReads of them in View, on the read pool rather

@@ -25,6 +25,16 @@ func (h *hookStore) InTx(ctx context.Context, fn func(booking.Tx) error) error {
 	return h.get().InTx(ctx, fn)
 }
 
+// InQueueTx claims in the current store's queue transaction, or in InTx
+// when a test's wrapper has none.
+func (h *hookStore) InQueueTx(ctx context.Context, fn func(booking.Tx) error) error {
+	st := h.get()
+	if q, ok := st.(booking.QueueStore); ok {
+		return q.InQueueTx(ctx, fn)
+	}
+	return st.InTx(ctx, fn)
+}
+
 func (h *hookStore) View(ctx context.Context, fn func(booking.Tx) error) error {
 	return h.get().View(ctx, fn)
 }

@@ -1,0 +1,132 @@
+package postgres_test
+
+import (
+	"errors"
+	"os"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"yuyue/booking"
+	"yuyue/store/postgres"
+	"yuyue/store/sqlstore"
+	"yuyue/store/storetest"
+)
+
+// waitQueued waits until n InTx calls wait for s's writer.
+func waitQueued(s *postgres.Store, n int) {
+	for s.Waiting() < n {
+		runtime.Gosched()
+	}
+}
+
+// A real serialization failure (40001) inside a group commit: another
+// connection changes a row after the shared transaction read it. The
+// whole batch runs again, every call exactly once more, and commits: each
+// call's work is applied once (the other connection's change is not lost),
+// a call's domain error still undoes only that call, and the retry is
+// counted.
+func TestSerializationFailureReRunsBatchOnce(t *testing.T) {
+	if os.Getenv(storetest.PostgresEnv) == "" {
+		t.Skipf("%s not set", storetest.PostgresEnv)
+	}
+	s := storetest.OpenPostgres(t)
+	db := s.Reader()
+	if _, err := db.Exec(`CREATE TABLE probe (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	const k = 6 // calls 0..k-2 add 1 to their row, k-2 then fails; k-1 is the one that collides
+	if _, err := db.Exec(`INSERT INTO probe SELECT g, 0 FROM generate_series(0, $1) g`, k-1); err != nil {
+		t.Fatal(err)
+	}
+	retries0 := s.RetryStats()
+	var runs [k]atomic.Int32
+	add := func(i int) func(booking.Tx) error {
+		return func(btx booking.Tx) error {
+			runs[i].Add(1)
+			if _, err := btx.(*sqlstore.Tx).Exec(`UPDATE probe SET n = n + 1 WHERE id = ?`, i); err != nil {
+				return err
+			}
+			if i == k-2 {
+				return booking.Errorf(booking.EConflict, "a domain error after a write")
+			}
+			return nil
+		}
+	}
+	collide := func(btx booking.Tx) error {
+		tx := btx.(*sqlstore.Tx)
+		var n int
+		if err := tx.QueryRow(`SELECT n FROM probe WHERE id = ?`, k-1).Scan(&n); err != nil {
+			return err
+		}
+		if runs[k-1].Add(1) == 1 {
+			// Another node changes the row after this transaction's snapshot.
+			if _, err := db.Exec(`UPDATE probe SET n = n + 100 WHERE id = $1`, k-1); err != nil {
+				return err
+			}
+		}
+		_, err := tx.Exec(`UPDATE probe SET n = ? WHERE id = ?`, n+1, k-1)
+		return err
+	}
+
+	// Hold the writer so that the calls queue up, in order, for one batch.
+	held, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		s.InTx(ctx, func(booking.Tx) error { once.Do(func() { close(held) }); <-release; return nil })
+	}()
+	<-held
+	errs := make([]error, k)
+	for i := range k {
+		fn := collide
+		if i < k-1 {
+			fn = add(i)
+		}
+		wg.Add(1)
+		go func() { defer wg.Done(); errs[i] = s.InTx(ctx, fn) }()
+		waitQueued(s, i+1) // the queue is FIFO: the colliding call runs last
+	}
+	close(release)
+	wg.Wait()
+
+	for i := range k {
+		want := error(nil)
+		if i == k-2 {
+			want = errs[i]
+			if booking.ErrorCode(want) != booking.EConflict {
+				t.Errorf("call %d: %v, want its domain error", i, want)
+			}
+		}
+		if !errors.Is(errs[i], want) || runs[i].Load() != 2 {
+			t.Errorf("call %d: %v after %d runs, want success after 2 (the batch once, then again)", i, errs[i], runs[i].Load())
+		}
+	}
+	rows, err := db.Query(`SELECT id, n FROM probe ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, n int
+		if err := rows.Scan(&id, &n); err != nil {
+			t.Fatal(err)
+		}
+		want := 1
+		switch id {
+		case k - 2:
+			want = 0 // its domain error undid its write
+		case k - 1:
+			want = 101 // the other connection's +100 kept, this call's +1 once
+		}
+		if n != want {
+			t.Errorf("row %d: n = %d, want %d", id, n, want)
+		}
+	}
+	if got := s.RetryStats() - retries0; got != 1 {
+		t.Errorf("%d retries counted, want 1", got)
+	}
+}
