@@ -2,8 +2,10 @@ package booking
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
+	"time"
 )
 
 // checkClosure validates a closure request against the catalog and the
@@ -96,8 +98,7 @@ func (s *Service) PreviewClosure(ctx context.Context, r ClosureRequest, scope st
 // closureWaitlist counts the live waitlist entries (waiting, or holding
 // an offer) for the closed places: an entry for any period of a closed
 // office's day counts when the whole day closes, one for a period only
-// when that period closes. They stay on the list: an offer's hold is
-// released with the other holds, and no place of a closed day is offered.
+// when that period closes (Close then handles them: closeWaitlist).
 func (s *Service) closureWaitlist(tx Tx, r ClosureRequest) (int, error) {
 	n := 0
 	for _, o := range r.Offices {
@@ -148,6 +149,9 @@ func (s *Service) Close(ctx context.Context, a Actor, r ClosureRequest, scope st
 		if imp.Waitlist, err = s.closureWaitlist(tx, r); err != nil {
 			return err
 		}
+		if err := s.closeWaitlist(tx, a, c, r); err != nil {
+			return err
+		}
 		for _, h := range held {
 			if err := s.releaseTx(tx, a, h); err != nil {
 				return err
@@ -175,6 +179,57 @@ func (s *Service) Close(ctx context.Context, a Actor, r ClosureRequest, scope st
 			imp.Bookings, imp.Cancelled, imp.Moved, imp.Holds)
 	})
 	return c, imp, err
+}
+
+// closeWaitlist handles the live waitlist entries of the closed offices'
+// date, before the closed places' holds are released. An entry that no
+// open period of its day can serve ends (ended): no place of it will be
+// offered while the closure stands, and its citizen's one request for the
+// business is freed to book another date. An entry for any period of a
+// day that keeps a period open keeps its place in line; an offer it held
+// on a closed period is withdrawn (it waits again, and the release of
+// that hold may offer it the open period).
+func (s *Service) closeWaitlist(tx Tx, a Actor, c Closure, r ClosureRequest) error {
+	slots := r.slots()
+	closed := func(office, start string) bool {
+		return slices.ContainsFunc(slots, func(cs ClosedSlot) bool { return cs.Covers(office, r.Date, start) })
+	}
+	for _, code := range r.Offices {
+		o, _ := s.Catalog.Office(code)
+		ws, err := tx.WaitEntries(WaitFilter{Office: code, From: r.Date, To: r.Date, Statuses: liveWait})
+		if err != nil {
+			return err
+		}
+		for _, w := range ws {
+			open := slices.ContainsFunc(o.Periods, func(p Period) bool {
+				return (w.Start == "" || w.Start == p.Start) && !closed(code, p.Start)
+			})
+			if !open {
+				if err := s.endEntry(tx, a, &w, WaitEnded, fmt.Sprintf("closure %d: the office is closed", c.ID)); err != nil {
+					return err
+				}
+				continue
+			}
+			if w.Status != WaitOffered {
+				continue
+			}
+			h, err := tx.Booking(w.OfferBookingID)
+			if err != nil {
+				return err
+			}
+			if !closed(h.Office, h.Start) {
+				continue
+			}
+			w.Status, w.OfferBookingID, w.OfferExpiresAt = WaitWaiting, 0, time.Time{}
+			if err := tx.UpdateWaitEntry(w); err != nil {
+				return err
+			}
+			if err := s.audit(tx, a, "waitlist.requeue", w.CitizenID, h.ID, "entry %d: closure %d withdrew the offer, waiting again", w.ID, c.ID); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 func periodsText(ps []string) string {

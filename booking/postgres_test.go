@@ -39,6 +39,8 @@ func TestPostgres(t *testing.T) {
 		"TestWaitlistFIFOUnderConcurrency":                              TestWaitlistFIFOUnderConcurrency,
 		"TestWaitlistNeverTwoOffersForOneBusiness":                      TestWaitlistNeverTwoOffersForOneBusiness,
 		"TestWaitlistOfferOnCancelAndAccept":                            TestWaitlistOfferOnCancelAndAccept,
+		"TestWaitlistOfferOnCapacityAdded":                              TestWaitlistOfferOnCapacityAdded,
+		"TestWaitlistOfferOnReschedule":                                 TestWaitlistOfferOnReschedule,
 		"TestWindowHolidayAndMakeUpDay":                                 TestWindowHolidayAndMakeUpDay,
 	})
 }

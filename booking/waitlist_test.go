@@ -295,3 +295,106 @@ func TestWaitlistCancelRacingConfirm(t *testing.T) {
 		}
 	}
 }
+
+// TestWaitlistOfferOnReschedule: the citizen holding the last place of a
+// period reschedules to another day; the oldest entry waiting for the old
+// day gets the old place at once (held for waitlist_offer_ttl, the offer
+// SMS queued), the next entry keeps waiting.
+func TestWaitlistOfferOnReschedule(t *testing.T) {
+	e := storetest.NewEnv(t)
+	old := e.Place(t, "FT01", "newborn", "2026-12-02", "14:00")
+	e.Book(t, e.Citizen(t, 1), old)
+	ca := e.Citizen(t, 2)
+	a := e.Book(t, ca, old) // the last place
+	if taken(t, e, old) != old.Capacity {
+		t.Fatalf("taken %d of %d: the period is not full", taken(t, e, old), old.Capacity)
+	}
+	// the morning is full too, so the oldest entry (any period) can only get A's place
+	morning := e.Place(t, "FT01", "newborn", "2026-12-02", "09:00")
+	e.Book(t, e.Citizen(t, 6), morning)
+	e.Book(t, e.Citizen(t, 7), morning)
+	w3 := join(t, e, e.Citizen(t, 3), "FT01", "newborn", "2026-12-02", "")      // oldest, any period
+	w4 := join(t, e, e.Citizen(t, 4), "FT01", "newborn", "2026-12-02", "14:00") // next
+	next := e.Place(t, "FT01", "newborn", "2026-12-03", "14:00")                // full as well
+	e.Book(t, e.Citizen(t, 8), next)
+	e.Book(t, e.Citizen(t, 9), next)
+	w5 := join(t, e, e.Citizen(t, 5), "FT01", "newborn", "2026-12-03", "14:00") // another date
+	for _, w := range []booking.WaitEntry{w3, w4, w5} {
+		if w.Status != booking.WaitWaiting {
+			t.Fatalf("entry %d: %s, want waiting", w.ID, w.Status)
+		}
+	}
+	to := e.Place(t, "NS01", "newborn", "2026-12-04", "09:00")
+	e.Clock.Advance(5 * time.Minute)
+	if _, err := e.Svc.Reschedule(ctx, storetest.Actor, a.ID, to.ID); err != nil {
+		t.Fatal(err)
+	}
+	w3 = entry(t, e, w3)
+	if w3.Status != booking.WaitOffered || !w3.OfferExpiresAt.Equal(e.Clock.Now().Add(e.Svc.Rules.WaitlistOfferTTL)) {
+		t.Fatalf("oldest entry after the reschedule: %+v, want offered for %v", w3, e.Svc.Rules.WaitlistOfferTTL)
+	}
+	h, err := e.Svc.Booking(ctx, w3.OfferBookingID)
+	if err != nil || h.Status != booking.StatusHeld || h.PlaceID != old.ID || h.CitizenID != w3.CitizenID || !h.HoldExpiresAt.Equal(w3.OfferExpiresAt) {
+		t.Fatalf("offer hold %+v %v, want A's old place %d held", h, err, old.ID)
+	}
+	if n := outboxKinds(t, e, w3.CitizenID, booking.MsgWaitlistOffer); n != 1 {
+		t.Fatalf("%d offer SMS, want 1", n)
+	}
+	if s := entry(t, e, w4).Status; s != booking.WaitWaiting {
+		t.Fatalf("second entry: %s, want waiting", s)
+	}
+	if s := entry(t, e, w5).Status; s != booking.WaitWaiting {
+		t.Fatalf("entry for another date: %s, want waiting", s)
+	}
+	if taken(t, e, old) != old.Capacity || taken(t, e, to) != 1 {
+		t.Fatalf("taken: old %d (want %d, the offer holds it), new %d", taken(t, e, old), old.Capacity, taken(t, e, to))
+	}
+	if act := activeOf(t, e, ca.ID, "newborn"); len(act) != 1 || act[0].PlaceID != to.ID {
+		t.Fatalf("A's active bookings %+v", act)
+	}
+}
+
+// TestWaitlistOfferOnCapacityAdded: a full period, B then C join; an
+// administrator raises its capacity by one in the console: B is offered
+// the new place, C still waits.
+func TestWaitlistOfferOnCapacityAdded(t *testing.T) {
+	e := storetest.NewEnv(t)
+	p := e.Place(t, "FT01", "newborn", "2026-12-02", "09:00")
+	e.Book(t, e.Citizen(t, 1), p)
+	e.Book(t, e.Citizen(t, 2), p)
+	wb := join(t, e, e.Citizen(t, 3), "FT01", "newborn", "2026-12-02", "09:00")
+	wc := join(t, e, e.Citizen(t, 4), "FT01", "newborn", "2026-12-02", "09:00")
+	if wb.Status != booking.WaitWaiting || wc.Status != booking.WaitWaiting {
+		t.Fatalf("entries on a full period: %s %s", wb.Status, wc.Status)
+	}
+	admin := booking.Actor{Name: "admin1", Channel: booking.ChannelOperator}
+	d := booking.MustDate("2026-12-02")
+	err := e.Svc.SetCapacity(ctx, admin, booking.CapacityChange{Office: "FT01", Business: "newborn", Start: "09:00",
+		From: d, To: d, Capacity: p.Capacity + 1}, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wb = entry(t, e, wb)
+	if wb.Status != booking.WaitOffered || !wb.OfferExpiresAt.Equal(e.Clock.Now().Add(e.Svc.Rules.WaitlistOfferTTL)) {
+		t.Fatalf("first entry after capacity added: %+v, want offered", wb)
+	}
+	if h, err := e.Svc.Booking(ctx, wb.OfferBookingID); err != nil || h.PlaceID != p.ID || h.Status != booking.StatusHeld {
+		t.Fatalf("offer hold %+v %v", h, err)
+	}
+	if s := entry(t, e, wc).Status; s != booking.WaitWaiting {
+		t.Fatalf("second entry: %s, want waiting", s)
+	}
+	if n := outboxKinds(t, e, wb.CitizenID, booking.MsgWaitlistOffer); n != 1 {
+		t.Fatalf("%d offer SMS to B, want 1", n)
+	}
+	if n := outboxKinds(t, e, wc.CitizenID, booking.MsgWaitlistOffer); n != 0 {
+		t.Fatalf("%d offer SMS to C, want 0", n)
+	}
+	if got := taken(t, e, p); got != p.Capacity+1 {
+		t.Fatalf("taken %d, want %d", got, p.Capacity+1)
+	}
+	log, err := e.Svc.AuditLog(ctx, booking.AuditFilter{Action: "waitlist.offer"})
+	if err != nil || len(log) != 1 || log[0].Actor != "admin1" {
+		t.Fatalf("offer audit %+v %v", log, err)
+	}
+}

@@ -61,6 +61,7 @@ func TestPostgres(t *testing.T) {
 		"TestUnverifiedNumbersHourlyBudget":                        TestUnverifiedNumbersHourlyBudget,
 		"TestVictimIDFromAnotherPhoneRevealsNothing":               TestVictimIDFromAnotherPhoneRevealsNothing,
 		"TestWaitlistJoinByPhoneOnAFullDay":                        TestWaitlistJoinByPhoneOnAFullDay,
+		"TestWaitlistJoinByPhoneOnAFullOffice":                     TestWaitlistJoinByPhoneOnAFullOffice,
 		"TestWaitlistKeptByPhone":                                  TestWaitlistKeptByPhone,
 		"TestWaitlistLeaveByPhone":                                 TestWaitlistLeaveByPhone,
 		"TestWayBackToTheMenuFromEveryList":                        TestWayBackToTheMenuFromEveryList,

@@ -1,6 +1,7 @@
 package ivr_test
 
 import (
+	"fmt"
 	"testing"
 
 	"yuyue/booking"
@@ -125,5 +126,56 @@ func TestWaitlistKeptByPhone(t *testing.T) {
 	q.expect("waitlist_leave", "新生儿入户").press("2").expect("pick_booking")
 	if got, _ := h.e.Svc.WaitEntry(ctx, c.ID, w.ID); got.Status != booking.WaitWaiting {
 		t.Fatalf("entry after 2: %s", got.Status)
+	}
+}
+
+// fullOfficeCatalog: one business in one district, two offices of one
+// period each; FT01 (listed second) is the office the test fills.
+const fullOfficeCatalog = `
+businesses:
+  - {code: newborn, name: 新生儿入户, notice: 请携带出生医学证明。, bring: 出生医学证明}
+districts: [{code: futian, name: 福田区}]
+offices:
+  - {code: FT02, name: 莲花派出所户政室, district: futian, address: 福田区莲花路1号}
+  - {code: FT01, name: 福田派出所户政室, district: futian, address: 福田区福华路100号}
+defaults:
+  periods:
+    - {start: "09:00", end: "10:00", capacity: 1}
+`
+
+// An office full on every day of the window offers, when the caller
+// picks it, the waitlist of its first date (no date list to choose from):
+// 1 puts the caller on it, waiting for any period of that day.
+func TestWaitlistJoinByPhoneOnAFullOffice(t *testing.T) {
+	h := newHarness(t, true, fullOfficeCatalog)
+	full, err := h.e.Svc.Availability(ctx, booking.PlaceFilter{Office: "FT01", Business: "newborn"})
+	if err != nil || len(full) < 5 {
+		t.Fatalf("FT01 places in the window: %d %v", len(full), err)
+	}
+	for i, p := range full {
+		h.e.Book(t, h.e.Citizen(t, 100+i), p)
+	}
+	if free, _ := h.e.Svc.Availability(ctx, booking.PlaceFilter{Office: "FT01", Business: "newborn", OnlyFree: true}); len(free) != 0 {
+		t.Fatalf("FT01 still has %d free places", len(free))
+	}
+	if free, _ := h.e.Svc.Availability(ctx, booking.PlaceFilter{Office: "FT02", Business: "newborn", OnlyFree: true}); len(free) == 0 {
+		t.Fatal("FT02 has no free place: the office list would not be the caller's choice")
+	}
+	first := full[0].Date
+	c := h.e.Citizen(t, 5)
+	p := h.dial(c.Phone)
+	p.press("1").verify(c.Phone).expect("mode").press("1").expect("business").press("1").expect("district").press("1")
+	p.expect("office", "福田派出所户政室请按2").press("2").expect("notice").press("1")
+	p.expect("waitlist_join", fmt.Sprintf("%d月%d日", int(first.Month), first.Day), "的号源已约满", "加入该日候补请按1", "30分钟").press("1")
+	p.expect("menu", "已加入候补")
+	ws, err := h.e.Svc.Waitlist(ctx, c.ID)
+	if err != nil || len(ws) != 1 {
+		t.Fatalf("waitlist after the call: %+v %v", ws, err)
+	}
+	if w := ws[0]; w.Office != "FT01" || w.Business != "newborn" || w.Date != first || w.Start != "" || w.Status != booking.WaitWaiting {
+		t.Fatalf("entry %+v, want FT01 newborn %s any period, waiting", w, first)
+	}
+	if n := len(activeBookings(t, h, c.ID)); n != 0 {
+		t.Fatalf("%d active bookings after joining, want 0", n)
 	}
 }

@@ -38,6 +38,7 @@ func TestPostgres(t *testing.T) {
 		"TestParallelWrongLoginsAreAllCounted":            TestParallelWrongLoginsAreAllCounted,
 		"TestPostWithoutValidCSRFRefused":                 TestPostWithoutValidCSRFRefused,
 		"TestRolesAndOffices":                             TestRolesAndOffices,
+		"TestSIPBookingLabelledInAudit":                   TestSIPBookingLabelledInAudit,
 		"TestSpokenNamesAreCleaned":                       TestSpokenNamesAreCleaned,
 		"TestTransferredCallOpensTheCallerAsTheReason":    TestTransferredCallOpensTheCallerAsTheReason,
 		"TestUnknownAccountsAnswerLikeWrongPasswords":     TestUnknownAccountsAnswerLikeWrongPasswords,
