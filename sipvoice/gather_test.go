@@ -5,12 +5,12 @@ import (
 	"testing"
 )
 
-// A caller who keys nothing within voice.gather_timeout (1 s here) hears
+// A caller who keys nothing within voice.gather_timeout (2 s here) hears
 // the no-input prompt at the same step with the same choices, as a
 // <Gather> that times out on the Twilio path does; the business chosen
 // before is kept and the booking goes on from there.
 func TestGatherTimeoutRepromptsTheSameStep(t *testing.T) {
-	h := newHarness(t, opts{gather: 1})
+	h := newHarness(t, opts{gather: 2})
 	c := h.e.Citizen(t, 40)
 	p := h.dial(c.Phone)
 	stop := p.talk() // a live line: audio all along, only no key

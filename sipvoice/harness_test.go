@@ -198,12 +198,13 @@ func needEspeak(t *testing.T) {
 
 // phone is a caller on a real SIP stack (diago) sending RFC 4733 keys.
 type phone struct {
-	h      *harness
-	d      *diago.DialogClientSession
-	dtmf   *diago.DTMFWriter
-	sid    string
-	number string
-	view   ivr.View
+	h        *harness
+	d        *diago.DialogClientSession
+	dtmf     *diago.DTMFWriter
+	sid      string
+	number   string
+	view     ivr.View
+	stopTalk func() // with callOpts.talking
 }
 
 // dial calls the server from number (sent as P-Asserted-Identity, as the
@@ -226,6 +227,10 @@ type callOpts struct {
 	// requests, when set, hears every request the server sends the phone
 	requests chan<- *sip.Request
 	to       string // host:port to call instead of the server's (a NAT in front of it)
+	// talking sends audio from the answer on, before the first prompt
+	// is rendered (which may take seconds on a loaded machine): a line
+	// the RTP timeout must not take for dead; phone.stopTalk ends it
+	talking bool
 }
 
 func (h *harness) dialWith(number string, o callOpts) *phone {
@@ -243,6 +248,9 @@ func (h *harness) dialWith(number string, o callOpts) *phone {
 	}
 	go drain(med) // a phone listens, else the RTP socket fills
 	p := &phone{h: h, d: d, dtmf: w, number: number, sid: ivr.SIPCallPrefix + d.InviteRequest.CallID().Value()}
+	if o.talking {
+		p.stopTalk = p.talk()
+	}
 	p.next()
 	return p
 }
