@@ -104,7 +104,7 @@ func (s *Server) run(ctx context.Context, d *diago.DialogServerSession, l *line,
 		var pcm []byte
 		if v.Gather == nil || len(l.keys) == 0 { // a key typed ahead skips the prompt: render nothing
 			var rerr error
-			if pcm, rerr = s.speech(ctx, v); rerr != nil {
+			if pcm, rerr = s.speech(ctx, v); rerr != nil && ctx.Err() == nil { // a call that ended stops its rendering: no error
 				s.Log.Error("sip: tts", "err", rerr)
 			}
 		}

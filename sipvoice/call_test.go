@@ -1,9 +1,11 @@
 package sipvoice_test
 
 import (
+	"bytes"
 	"context"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"yuyue/asr"
@@ -97,8 +99,13 @@ func TestQueryAndCancelOverSIP(t *testing.T) {
 	p.waitEnded()
 }
 
+// TestCallFromOutsideTheTrunksIsRefused: an INVITE from an address
+// outside sip.trunks gets 403, books nothing, and leaves one log line that
+// names where it came from and not who called (the caller's number is
+// personal data, and an unknown source proves nothing about it).
 func TestCallFromOutsideTheTrunksIsRefused(t *testing.T) {
-	h := newHarness(t, opts{trunks: []string{"192.0.2.0/24"}})
+	var logged syncBuffer
+	h := newHarness(t, opts{trunks: []string{"192.0.2.0/24"}, logTo: &logged})
 	c := h.e.Citizen(t, 5)
 	_, _, err := h.invite(c.Phone)
 	if err == nil || !strings.Contains(err.Error(), "403") {
@@ -111,6 +118,37 @@ func TestCallFromOutsideTheTrunksIsRefused(t *testing.T) {
 	if n != 0 {
 		t.Fatalf("%d call sessions after a refused INVITE", n)
 	}
+	var refused []string
+	for _, l := range strings.Split(logged.String(), "\n") {
+		if strings.Contains(l, "INVITE refused") {
+			refused = append(refused, l)
+		}
+	}
+	if len(refused) != 1 || !strings.Contains(refused[0], "source=127.0.0.1:") {
+		t.Fatalf("log lines of the refusal, want one naming the source address: %q", refused)
+	}
+	national := strings.TrimPrefix(c.Phone, "+86")
+	if strings.Contains(logged.String(), national) {
+		t.Fatalf("the log names the caller's number %s:\n%s", national, logged.String())
+	}
+}
+
+// syncBuffer is a log the server writes from many goroutines.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 // assertReferenceSpokenAndTexted: the last view read ref digit by digit,

@@ -42,7 +42,13 @@ type harness struct {
 	t      *testing.T
 	e      *storetest.Env
 	srv    *sipvoice.Server
+	stop   func() // ends the server's life (no BYE to anyone) and waits for its calls
 	addr   string // host:port the server listens on
+	o      opts
+	ivr    *ivr.IVR // the running node's
+	codes  *booking.Codes
+	voice  ivr.Voice
+	log    *slog.Logger
 	fake   *twiliotest.Fake
 	worker *sms.Worker
 	cache  *tts.Cache
@@ -60,6 +66,12 @@ type opts struct {
 	asr        sipvoice.Recognizer
 	operator   string        // sip: URI of the agents; empty = none
 	rtpTimeout time.Duration // zero: a minute
+	gather     int           // voice.gather_timeout in seconds; zero: 5
+	ring       int           // seconds the operator may ring; zero: 10
+	transport  string        // "udp" (default) or "tcp"
+	rtpPorts   [2]int        // sip.rtp_ports
+	publicIP   string        // sip.public_ip
+	logTo      io.Writer     // the server's log, besides -v's stderr
 }
 
 func newHarness(t *testing.T, o opts) *harness {
@@ -68,10 +80,14 @@ func newHarness(t *testing.T, o opts) *harness {
 	e := storetest.NewEnv(t)
 	fake := twiliotest.New(accountSID, authToken)
 	t.Cleanup(fake.Close)
-	log := slog.New(slog.NewTextHandler(io.Discard, nil))
+	var out io.Writer = io.Discard
 	if testing.Verbose() {
-		log = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+		out = os.Stderr
 	}
+	if o.logTo != nil {
+		out = io.MultiWriter(out, o.logTo)
+	}
+	log := slog.New(slog.NewTextHandler(out, &slog.HandlerOptions{Level: slog.LevelInfo}))
 	sender, err := sms.NewTwilioSender(sms.TwilioOptions{AccountSID: accountSID, AuthToken: authToken, From: "+14155550100",
 		APIURL: fake.URL, PublicURL: "https://yuyue.test", Timeout: 2 * time.Second})
 	if err != nil {
@@ -81,40 +97,60 @@ func newHarness(t *testing.T, o opts) *harness {
 		MaxAttempts: 3, RetryBase: time.Second, Poll: time.Second}
 	codes := &booking.Codes{Svc: e.Svc, Key: []byte("k"), Rules: booking.CodeRules{TTL: 5 * time.Minute, Attempts: 5,
 		ResendAfter: time.Minute, PerHour: 50, PerDay: 100, PerCallerDay: 100}}
-	voice := ivr.Voice{Timeout: 5, ElderAge: 65}
+	if o.gather == 0 {
+		o.gather = 5
+	}
+	if o.ring == 0 {
+		o.ring = 10
+	}
+	voice := ivr.Voice{Timeout: o.gather, ElderAge: 65}
 	if o.operator != "" {
-		voice.Operator = ivr.Transfer{Kind: ivr.TransferSIP, Address: o.operator, Timeout: 10}
+		voice.Operator = ivr.Transfer{Kind: ivr.TransferSIP, Address: o.operator, Timeout: o.ring}
 	}
 	if o.rtpTimeout == 0 {
 		o.rtpTimeout = time.Minute
 	}
-	v, err := ivr.New(e.Svc, codes, voice, "https://yuyue.test", make([]byte, 32), log)
+	if o.transport == "" {
+		o.transport = "udp"
+	}
+	if o.trunks == nil {
+		o.trunks = []string{"127.0.0.0/8"}
+	}
+	h := &harness{t: t, e: e, fake: fake, worker: w, views: map[string]chan ivr.View{}, o: o, codes: codes, voice: voice, log: log,
+		cache: &tts.Cache{Provider: tts.Espeak{}, Dir: t.TempDir()}}
+	h.addr = freeAddr(t, o.transport)
+	h.inbound = &sms.Inbound{Svc: e.Svc, Log: log}
+	h.start()
+	return h
+}
+
+// start runs a node: a new IVR and SIP server on h.addr over h's
+// database. A test may stop it and start another (a restart).
+func (h *harness) start() {
+	t, o := h.t, h.o
+	t.Helper()
+	v, err := ivr.New(h.e.Svc, h.codes, h.voice, "https://yuyue.test", make([]byte, 32), h.log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	v.SIPNames = o.asr != nil
-	if o.trunks == nil {
-		o.trunks = []string{"127.0.0.0/8"}
-	}
-	h := &harness{t: t, e: e, fake: fake, worker: w, views: map[string]chan ivr.View{},
-		cache: &tts.Cache{Provider: tts.Espeak{}, Dir: t.TempDir()}}
-	h.addr = freeAddr(t)
-	srv, err := sipvoice.New(sipvoice.Config{Listen: []string{"udp:" + h.addr}, Trunks: o.trunks, RTPTimeout: o.rtpTimeout,
-		Username: o.user, Password: o.pass, Operator: o.operator},
-		v, h.cache, log)
+	h.ivr = v
+	srv, err := sipvoice.New(sipvoice.Config{Listen: []string{o.transport + ":" + h.addr}, Trunks: o.trunks, RTPTimeout: o.rtpTimeout,
+		Username: o.user, Password: o.pass, Operator: o.operator, RTPPorts: o.rtpPorts, PublicIP: o.publicIP},
+		h.ivr, h.cache, h.log)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv.OnPrompt = h.onPrompt
 	srv.ASR = o.asr
-	h.inbound = &sms.Inbound{Svc: e.Svc, Log: log}
 	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(func() { cancel(); srv.Wait() })
+	var once sync.Once
+	h.stop = func() { once.Do(func() { cancel(); srv.Wait() }) }
+	t.Cleanup(h.stop)
 	if err := srv.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
 	h.srv = srv
-	return h
 }
 
 func (h *harness) onPrompt(sid string, v ivr.View) {
@@ -131,8 +167,17 @@ func (h *harness) viewsOf(sid string) chan ivr.View {
 	return h.views[sid]
 }
 
-// freeAddr finds a UDP port on loopback nobody uses now.
-func freeAddr(t *testing.T) string {
+// freeAddr finds a UDP (or, asked for "tcp", a TCP) port on loopback
+// nobody uses now.
+func freeAddr(t *testing.T, transport ...string) string {
+	if len(transport) > 0 && transport[0] == "tcp" {
+		l, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer l.Close()
+		return l.Addr().String()
+	}
 	c, err := net.ListenPacket("udp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -153,12 +198,13 @@ func needEspeak(t *testing.T) {
 
 // phone is a caller on a real SIP stack (diago) sending RFC 4733 keys.
 type phone struct {
-	h      *harness
-	d      *diago.DialogClientSession
-	dtmf   *diago.DTMFWriter
-	sid    string
-	number string
-	view   ivr.View
+	h        *harness
+	d        *diago.DialogClientSession
+	dtmf     *diago.DTMFWriter
+	sid      string
+	number   string
+	view     ivr.View
+	stopTalk func() // with callOpts.talking
 }
 
 // dial calls the server from number (sent as P-Asserted-Identity, as the
@@ -174,6 +220,17 @@ func (h *harness) dial(number string) *phone {
 type callOpts struct {
 	user, pass string
 	noEvents   bool
+	codecs     []media.Codec // what the offer lists; nil: diago's default (PCMU, PCMA, telephone-event)
+	// onRefer, when set, accepts a REFER as a trunk does (202, NOTIFYs,
+	// then calls the Refer-To); nil: REFER is refused
+	onRefer diago.OnReferDialogFunc
+	// requests, when set, hears every request the server sends the phone
+	requests chan<- *sip.Request
+	to       string // host:port to call instead of the server's (a NAT in front of it)
+	// talking sends audio from the answer on, before the first prompt
+	// is rendered (which may take seconds on a loaded machine): a line
+	// the RTP timeout must not take for dead; phone.stopTalk ends it
+	talking bool
 }
 
 func (h *harness) dialWith(number string, o callOpts) *phone {
@@ -191,6 +248,9 @@ func (h *harness) dialWith(number string, o callOpts) *phone {
 	}
 	go drain(med) // a phone listens, else the RTP socket fills
 	p := &phone{h: h, d: d, dtmf: w, number: number, sid: ivr.SIPCallPrefix + d.InviteRequest.CallID().Value()}
+	if o.talking {
+		p.stopTalk = p.talk()
+	}
 	p.next()
 	return p
 }
@@ -208,22 +268,56 @@ func (h *harness) inviteWith(number string, o callOpts) (*diago.DialogClientSess
 	// A client only: its transaction layer opens an ephemeral socket and
 	// reads the server's requests (BYE) on it. Serving a fixed port beside
 	// it races sipgo's connection pool for that port.
-	dopts := []diago.DiagoOption{diago.WithTransport(diago.Transport{Transport: "udp", BindHost: "127.0.0.1", BindPort: 0}),
+	dopts := []diago.DiagoOption{diago.WithTransport(diago.Transport{Transport: h.o.transport, BindHost: "127.0.0.1", BindPort: 0}),
 		diago.WithLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))}
-	if o.noEvents {
+	switch {
+	case o.noEvents:
 		dopts = append(dopts, diago.WithMediaConfig(diago.MediaConfig{Codecs: []media.Codec{media.CodecAudioAlaw}}))
+	case o.codecs != nil:
+		dopts = append(dopts, diago.WithMediaConfig(diago.MediaConfig{Codecs: o.codecs}))
+	}
+	if o.requests != nil {
+		dopts = append(dopts, diago.WithServerRequestMiddleware(func(next sipgo.RequestHandler) sipgo.RequestHandler {
+			return func(req *sip.Request, tx sip.ServerTransaction) {
+				select {
+				case o.requests <- req:
+				default:
+				}
+				next(req, tx)
+			}
+		}))
 	}
 	dg := diago.NewDiago(ua, dopts...)
 	ctx, cancel := context.WithCancel(context.Background())
 	h.t.Cleanup(cancel)
+	addr := h.addr
+	if o.to != "" {
+		addr = o.to
+	}
+	uri := "sip:114@" + addr
+	if h.o.transport == "tcp" {
+		uri += ";transport=tcp"
+	}
 	var to sip.Uri
-	if err := sip.ParseUri("sip:114@"+h.addr, &to); err != nil {
+	if err := sip.ParseUri(uri, &to); err != nil {
 		return nil, nil, err
 	}
 	ictx, icancel := context.WithTimeout(ctx, patience)
 	defer icancel()
 	pai := sip.NewHeader("P-Asserted-Identity", "<sip:"+number+"@127.0.0.1>")
-	return dg.Invite(ictx, to, diago.InviteOptions{Headers: []sip.Header{pai}, Username: o.user, Password: o.pass})
+	d, err := dg.NewDialog(to, diago.NewDialogOptions{Transport: h.o.transport})
+	if err != nil {
+		return nil, nil, err
+	}
+	med, err := d.Invite(ictx, diago.InviteClientOptions{Headers: []sip.Header{pai}, Username: o.user, Password: o.pass, OnRefer: o.onRefer})
+	if err == nil {
+		err = d.Ack(ictx)
+	}
+	if err != nil {
+		_ = d.Close()
+		return nil, nil, err
+	}
+	return d, med, nil
 }
 
 func drain(med *diago.DialogMedia) {
