@@ -13,19 +13,26 @@ import (
 func TestPostgres(t *testing.T) {
 	storetest.RunPostgres(t, "sipvoice_test", map[string]func(*testing.T){
 		"TestCallFromOutsideTheTrunksIsRefused":              TestCallFromOutsideTheTrunksIsRefused,
+		"TestCallOverTCP":                                    TestCallOverTCP,
 		"TestDigestAuthGuardsInvites":                        TestDigestAuthGuardsInvites,
+		"TestEachG711CodecAloneIsAnswered":                   TestEachG711CodecAloneIsAnswered,
 		"TestElderCallerHearsSlowerSpeechOverSIP":            TestElderCallerHearsSlowerSpeechOverSIP,
+		"TestGatherTimeoutRepromptsTheSameStep":              TestGatherTimeoutRepromptsTheSameStep,
 		"TestHangUpBeforeConfirmFreesThePlace":               TestHangUpBeforeConfirmFreesThePlace,
 		"TestHeardNameIsTextedAndCorrectable":                TestHeardNameIsTextedAndCorrectable,
 		"TestKeysTypedAheadKeepTheirOrder":                   TestKeysTypedAheadKeepTheirOrder,
 		"TestNewCitizenBooksOverSIP":                         TestNewCitizenBooksOverSIP,
 		"TestNewCitizenWithoutNameReplyIsOfferedTheOperator": TestNewCitizenWithoutNameReplyIsOfferedTheOperator,
+		"TestPublicIPAndRTPPortsAreAnnounced":                TestPublicIPAndRTPPortsAreAnnounced,
 		"TestQueryAndCancelOverSIP":                          TestQueryAndCancelOverSIP,
 		"TestRTPTimeoutFreesTheHold":                         TestRTPTimeoutFreesTheHold,
 		"TestRegisteredCallerBooksOverSIP":                   TestRegisteredCallerBooksOverSIP,
+		"TestRestartDropsTheAudioNotTheBooking":              TestRestartDropsTheAudioNotTheBooking,
 		"TestSIPInfoKeysWithoutTelephoneEvents":              TestSIPInfoKeysWithoutTelephoneEvents,
 		"TestSIPpKeyAdvancesTheCall":                         TestSIPpKeyAdvancesTheCall,
 		"TestTransferBridgesWhenReferIsRefused":              TestTransferBridgesWhenReferIsRefused,
+		"TestTransferByReferTheTrunkAccepts":                 TestTransferByReferTheTrunkAccepts,
+		"TestTransferNobodyAnswersReturnsToTheMenu":          TestTransferNobodyAnswersReturnsToTheMenu,
 		"TestTransferToBusyAgentsReturnsToTheMenu":           TestTransferToBusyAgentsReturnsToTheMenu,
 	})
 }
