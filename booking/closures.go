@@ -208,6 +208,10 @@ func (s *Service) closeWaitlist(tx Tx, a Actor, c Closure, r ClosureRequest) err
 				if err := s.endEntry(tx, a, &w, WaitEnded, fmt.Sprintf("closure %d: the office is closed", c.ID)); err != nil {
 					return err
 				}
+				if err := s.waitNotice(tx, c, w, MsgClosureWaitEnded, Booking{Office: w.Office,
+					Business: w.Business, Date: w.Date, Start: w.Start}); err != nil {
+					return err
+				}
 				continue
 			}
 			if w.Status != WaitOffered {
@@ -224,12 +228,27 @@ func (s *Service) closeWaitlist(tx Tx, a Actor, c Closure, r ClosureRequest) err
 			if err := tx.UpdateWaitEntry(w); err != nil {
 				return err
 			}
-			if err := s.audit(tx, a, "waitlist.requeue", w.CitizenID, h.ID, "entry %d: closure %d withdrew the offer, waiting again", w.ID, c.ID); err != nil {
+			if err := s.audit(tx, a, ActWaitRequeue, w.CitizenID, h.ID, "entry %d: closure %d withdrew the offer, waiting again", w.ID, c.ID); err != nil {
+				return err
+			}
+			// the offer was texted (waitlist_offer): say it is withdrawn
+			if err := s.waitNotice(tx, c, w, MsgClosureOfferWithdrawn, h); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// waitNotice texts a waitlist citizen what the closure did to their entry
+// w, about b: the entry's office, business and day (an ended entry), or
+// the withdrawn offer's hold. It counts in the closure's progress.
+func (s *Service) waitNotice(tx Tx, c Closure, w WaitEntry, kind string, b Booking) error {
+	cz, err := tx.CitizenByID(w.CitizenID)
+	if err != nil {
+		return err
+	}
+	return tx.EnqueueClosureWaitNotice(c.ID, w.ID, s.closureMessage(kind, c, cz, b))
 }
 
 func periodsText(ps []string) string {

@@ -22,6 +22,12 @@ const (
 const (
 	MsgClosureCancel = "closure_cancel"
 	MsgClosureMove   = "closure_move"
+	// MsgClosureWaitEnded tells a citizen their waitlist entry ended
+	// because no open period of its day is left to serve it.
+	MsgClosureWaitEnded = "closure_wait_ended"
+	// MsgClosureOfferWithdrawn tells a citizen the place a waitlist offer
+	// (texted to them) held for them was closed: they wait again.
+	MsgClosureOfferWithdrawn = "closure_offer_withdrawn"
 )
 
 // ClosureReasons are the reason classes a closure names in its SMS, by code.
@@ -91,6 +97,9 @@ func (s ClosedSlot) Covers(office string, d Date, start string) bool {
 type ClosureProgress struct {
 	Sent, Pending, Failed int
 	Cancelled, Moved      int
+	// Waitlist counts the notices to waitlist citizens (an entry ended,
+	// an offer withdrawn).
+	Waitlist int
 }
 
 // CalendarDay is one database calendar entry: a holiday or a make-up
@@ -138,6 +147,9 @@ type ClosureTx interface {
 	// EnqueueClosureNotice queues m and records it as the closure's notice
 	// for m.BookingID with outcome.
 	EnqueueClosureNotice(closureID int64, outcome string, m Message) error
+	// EnqueueClosureWaitNotice queues m and records it as the closure's
+	// notice for waitlist entry entryID.
+	EnqueueClosureWaitNotice(closureID, entryID int64, m Message) error
 	ClosureProgress(id int64) (ClosureProgress, error)
 	// MoveBooking points b at place p (date, period, place id).
 	MoveBooking(bookingID int64, p Place) error

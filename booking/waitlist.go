@@ -53,7 +53,7 @@ func (s *Service) JoinWaitlist(ctx context.Context, a Actor, citizenID int64, of
 		if err := tx.InsertWaitEntry(&w); err != nil {
 			return err
 		}
-		if err := s.audit(tx, a, "waitlist.join", c.ID, 0, "entry %d: %s %s %s %s", w.ID, office, business, d, start); err != nil {
+		if err := s.audit(tx, a, ActWaitJoin, c.ID, 0, "entry %d: %s %s %s %s", w.ID, office, business, d, start); err != nil {
 			return err
 		}
 		if _, err := s.offerTx(tx, a, PlaceFilter{Office: office, Business: business, From: d, To: d}); err != nil {
@@ -111,7 +111,7 @@ func (s *Service) endEntry(tx Tx, a Actor, w *WaitEntry, st WaitStatus, why stri
 	if err := tx.UpdateWaitEntry(*w); err != nil {
 		return err
 	}
-	return s.audit(tx, a, "waitlist."+string(st), w.CitizenID, w.OfferBookingID, "entry %d: %s", w.ID, why)
+	return s.audit(tx, a, WaitEndAction(st), w.CitizenID, w.OfferBookingID, "entry %d: %s", w.ID, why)
 }
 
 // Waitlist lists the citizen's live entries, oldest first.
@@ -233,7 +233,7 @@ func (s *Service) offerOne(tx Tx, a Actor, w WaitEntry, p Place, now time.Time) 
 	if err := tx.Enqueue(m); err != nil {
 		return err
 	}
-	return s.audit(tx, a, "waitlist.offer", c.ID, b.ID, "entry %d: place %d until %s", w.ID, p.ID, m.Params["expires"])
+	return s.audit(tx, a, ActWaitOffer, c.ID, b.ID, "entry %d: place %d until %s", w.ID, p.ID, m.Params["expires"])
 }
 
 // AcceptOffer confirms the offer held for the citizen's entry: it becomes

@@ -97,25 +97,28 @@ type Aliyun struct {
 
 // AliyunTemplates are the registered template codes, one per message kind.
 type AliyunTemplates struct {
-	Code           string `mapstructure:"code"`
-	Confirmation   string `mapstructure:"confirmation"`
-	Reminder       string `mapstructure:"reminder"`
-	Cancellation   string `mapstructure:"cancellation"`
-	NoShow         string `mapstructure:"noshow"`
-	Blacklist      string `mapstructure:"blacklist"`
-	ClosureCancel  string `mapstructure:"closure_cancel"`
-	ClosureMove    string `mapstructure:"closure_move"`
-	ReplyHelp      string `mapstructure:"reply_help"`
-	ReplyUnknown   string `mapstructure:"reply_unknown"`
-	ReplyNone      string `mapstructure:"reply_none"`
-	ReplyStop      string `mapstructure:"reply_stop"`
-	ReplyBusy      string `mapstructure:"reply_busy"`
-	ReplyNoSuchRef string `mapstructure:"reply_no_such_ref"`
-	ReplyCancelled string `mapstructure:"reply_cancelled"`
-	ReplyTooLate   string `mapstructure:"reply_too_late"`
-	ReplyConfirmed string `mapstructure:"reply_confirmed"`
-	ReplyWhich     string `mapstructure:"reply_which"`
-	ReplyBooking   string `mapstructure:"reply_booking"`
+	Code          string `mapstructure:"code"`
+	Confirmation  string `mapstructure:"confirmation"`
+	Reminder      string `mapstructure:"reminder"`
+	Cancellation  string `mapstructure:"cancellation"`
+	NoShow        string `mapstructure:"noshow"`
+	Blacklist     string `mapstructure:"blacklist"`
+	ClosureCancel string `mapstructure:"closure_cancel"`
+	ClosureMove   string `mapstructure:"closure_move"`
+	// a closure's notices to waitlist citizens
+	ClosureWaitEnded      string `mapstructure:"closure_wait_ended"`
+	ClosureOfferWithdrawn string `mapstructure:"closure_offer_withdrawn"`
+	ReplyHelp             string `mapstructure:"reply_help"`
+	ReplyUnknown          string `mapstructure:"reply_unknown"`
+	ReplyNone             string `mapstructure:"reply_none"`
+	ReplyStop             string `mapstructure:"reply_stop"`
+	ReplyBusy             string `mapstructure:"reply_busy"`
+	ReplyNoSuchRef        string `mapstructure:"reply_no_such_ref"`
+	ReplyCancelled        string `mapstructure:"reply_cancelled"`
+	ReplyTooLate          string `mapstructure:"reply_too_late"`
+	ReplyConfirmed        string `mapstructure:"reply_confirmed"`
+	ReplyWhich            string `mapstructure:"reply_which"`
+	ReplyBooking          string `mapstructure:"reply_booking"`
 	// the reschedule (改约) and waitlist (候补) kinds
 	Rescheduled         string `mapstructure:"rescheduled"`
 	WaitlistOffer       string `mapstructure:"waitlist_offer"`
@@ -136,6 +139,7 @@ func (t AliyunTemplates) ByKind() map[string]string {
 	return map[string]string{"code": t.Code, "confirmation": t.Confirmation, "reminder": t.Reminder,
 		"cancellation": t.Cancellation, "noshow": t.NoShow, "blacklist": t.Blacklist,
 		"closure_cancel": t.ClosureCancel, "closure_move": t.ClosureMove,
+		"closure_wait_ended": t.ClosureWaitEnded, "closure_offer_withdrawn": t.ClosureOfferWithdrawn,
 		"reply_help": t.ReplyHelp, "reply_unknown": t.ReplyUnknown, "reply_none": t.ReplyNone, "reply_stop": t.ReplyStop,
 		"reply_busy": t.ReplyBusy, "reply_no_such_ref": t.ReplyNoSuchRef, "reply_cancelled": t.ReplyCancelled,
 		"reply_too_late": t.ReplyTooLate, "reply_confirmed": t.ReplyConfirmed, "reply_which": t.ReplyWhich,

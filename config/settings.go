@@ -74,6 +74,8 @@ var settings = []Setting{
 	{Key: "aliyun.templates.reply_booking", Default: "", Doc: "Registered template code for one listed booking (CX, and QX with several)."},
 	{Key: "aliyun.templates.closure_cancel", Default: "", Doc: "Registered template code for the notice that a closed office's booking was cancelled."},
 	{Key: "aliyun.templates.closure_move", Default: "", Doc: "Registered template code for the notice that a closed office's booking was moved."},
+	{Key: "aliyun.templates.closure_wait_ended", Default: "", Doc: "Registered template code for the notice that a closure ended a waitlist (候补) entry."},
+	{Key: "aliyun.templates.closure_offer_withdrawn", Default: "", Doc: "Registered template code for the notice that a closure withdrew a waitlist offer: the entry waits again."},
 	{Key: "aliyun.templates.rescheduled", Default: "", Doc: "Registered template code for the notice that a booking was rescheduled (改约), reference unchanged."},
 	{Key: "aliyun.templates.waitlist_offer", Default: "", Doc: "Registered template code for the offer of a freed place to a waitlist (候补) entry."},
 	{Key: "aliyun.templates.reply_reschedule", Default: "", Doc: "Registered template code for the answer to GY: how to reschedule by phone or on the web."},

@@ -170,7 +170,7 @@ func (c *Console) closeOffices(ctx *fiber.Ctx) error {
 		return c.closureBack(ctx, "/console/closures", "", err)
 	}
 	return redirect(ctx, "/console/closures/"+strconv.FormatInt(cl.ID, 10),
-		"已停止办理：取消 "+strconv.Itoa(imp.Cancelled)+" 个预约，改约 "+strconv.Itoa(imp.Moved)+" 个，释放保留 "+strconv.Itoa(imp.Holds)+" 个；通知短信正在发送", "")
+		"已停止办理：取消 "+strconv.Itoa(imp.Cancelled)+" 个预约，改约 "+strconv.Itoa(imp.Moved)+" 个，释放保留 "+strconv.Itoa(imp.Holds)+" 个，涉及候补 "+strconv.Itoa(imp.Waitlist)+" 项；通知短信正在发送", "")
 }
 
 func closureID(ctx *fiber.Ctx) int64 {

@@ -27,6 +27,11 @@ func TestManagerClosesOwnOfficeOnly(t *testing.T) {
 	c := e.citizen(t, 1)
 	e.Book(t, c, e.Place(t, "FT01", "newborn", "2026-12-03", "09:00"))
 	e.Book(t, e.citizen(t, 2), e.Place(t, "FT01", "newborn", "2026-12-03", "09:00"))
+	// a waitlist entry for the day: the closure ends it and texts its citizen
+	if _, err := e.Svc.JoinWaitlist(ctx, booking.Actor{Name: "web", Channel: "web"}, e.citizen(t, 4).ID, "FT01", "newborn",
+		booking.MustDate("2026-12-03"), "14:00"); err != nil {
+		t.Fatal(err)
+	}
 	m := e.browser(t).login("mgr1")
 	code, body := m.get("/console/closures")
 	if code != http.StatusOK || strings.Contains(body, "NS01") || !strings.Contains(body, `value="FT01"`) {
@@ -49,14 +54,15 @@ func TestManagerClosesOwnOfficeOnly(t *testing.T) {
 		t.Fatalf("close: %d %s", code, loc)
 	}
 	_, body = m.get(loc)
-	if !strings.Contains(body, `id="pending">2<`) || !strings.Contains(body, `http-equiv="refresh"`) {
+	if !strings.Contains(body, `id="pending">3<`) || !strings.Contains(body, `id="n-waitlist">1<`) ||
+		!strings.Contains(body, `http-equiv="refresh"`) {
 		t.Fatalf("progress page:\n%s", body)
 	}
 	if _, err := e.worker.Drain(ctx); err != nil {
 		t.Fatal(err)
 	}
 	_, body = m.get(loc)
-	if !strings.Contains(body, `id="sent">2<`) || strings.Contains(body, `http-equiv="refresh"`) {
+	if !strings.Contains(body, `id="sent">3<`) || strings.Contains(body, `http-equiv="refresh"`) {
 		t.Fatalf("progress after sending:\n%s", body)
 	}
 

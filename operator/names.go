@@ -41,6 +41,11 @@ var actionNames = map[string]string{
 	"closure.close": "停止办理", "closure.reopen": "恢复办理", "booking.closure_cancel": "停办取消",
 	"booking.closure_move": "停办改约", "capacity.set": "调整号源", "calendar.set": "节假日调整",
 	"calendar.load": "导入节假日", "calendar.seed": "节假日初始化",
+	"booking.reschedule": "改约", "booking.view": "查看预约", "citizen.name_reply": "短信更正姓名",
+	// the waitlist (候补)
+	booking.ActWaitJoin: "加入候补", booking.ActWaitOffer: "候补递补", booking.ActWaitRequeue: "候补重新排队",
+	"waitlist.accepted": "候补确认预约", "waitlist.left": "退出候补", "waitlist.expired": "候补逾期未确认",
+	"waitlist.ended": "候补结束",
 }
 
 // sendNames are the outbox's send statuses.
@@ -62,6 +67,7 @@ var kindNames = map[string]string{
 	booking.MsgCode: "验证码", booking.MsgConfirmation: "预约确认", booking.MsgReminder: "预约提醒",
 	booking.MsgCancellation: "取消通知", booking.MsgNoShow: "爽约通知", booking.MsgBlacklist: "暂停预约通知",
 	booking.MsgClosureCancel: "停办取消通知", booking.MsgClosureMove: "停办改约通知",
+	booking.MsgClosureWaitEnded: "停办候补结束通知", booking.MsgClosureOfferWithdrawn: "停办候补号撤回通知",
 	booking.MsgNameAsk: "姓名核对", booking.MsgNameHeard: "姓名核对",
 }
 

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"yuyue/booking"
 	"yuyue/ivr"
 )
 
@@ -44,6 +45,28 @@ func TestEveryStepHasAName(t *testing.T) {
 	for s := range stepNames {
 		if !slices.Contains(ivr.Steps(), s) {
 			t.Errorf("console names step %q, which ivr does not have", s)
+		}
+	}
+}
+
+// Every action the service audits (booking.AuditActions, which
+// booking.TestAuditActionsListed holds to its audit calls) has a Chinese
+// name, so the audit log never shows 其他操作 for one of ours; and the
+// console names no action nothing writes.
+func TestEveryAuditActionHasAName(t *testing.T) {
+	for _, a := range booking.AuditActions {
+		if _, ok := actionNames[a]; !ok {
+			t.Errorf("audit action %q has no console name (shown as 其他操作)", a)
+		}
+	}
+	for a := range actionNames {
+		if !slices.Contains(booking.AuditActions, a) {
+			t.Errorf("console names audit action %q, which booking.AuditActions does not list", a)
+		}
+	}
+	for _, k := range []string{booking.MsgClosureWaitEnded, booking.MsgClosureOfferWithdrawn} {
+		if kindName(k) == "其他短信" {
+			t.Errorf("message kind %q has no console name", k)
 		}
 	}
 }

@@ -95,6 +95,8 @@ func TemplatesFor(s TextSettings) map[string]Template {
 			Text:    "因${reason}，${office}在${closed}暂停办理业务，您的${business}预约（受理号${ref}）已改到${time}。不便前往可回复QX取消或拨114改约。",
 			NoReply: "因${reason}，${office}在${closed}暂停办理业务，您的${business}预约（受理号${ref}）已改到${time}。不便前往可拨114取消或改约。",
 		},
+		booking.MsgClosureWaitEnded:      {Text: "因${reason}，${office}在${closed}暂停办理业务，您在当天的${business}候补已结束。您可另选日期预约，请拨114或登录网站。"},
+		booking.MsgClosureOfferWithdrawn: {Text: "因${reason}，${office}在${closed}部分时段暂停办理业务，为您候补保留的${business}号（${time}）已取消。您仍在候补中，有号将短信通知。"},
 		booking.MsgRescheduled: {
 			Text:    "${name}您好，您的${business}预约已改至${time}，${office}（${address}），受理号${ref}不变。${deadline}前可回复QX取消。",
 			NoReply: "${name}您好，您的${business}预约已改至${time}，${office}（${address}），受理号${ref}不变。${deadline}前可拨114取消。",

@@ -101,6 +101,27 @@ func sentParams(t *testing.T) map[string]map[string]string {
 			t.Fatal(err)
 		}
 	}
+	// a closure of NS01's morning on a full day: an entry for the morning
+	// ends (closure_wait_ended); an entry for any period, offered a
+	// morning place, waits again (closure_offer_withdrawn)
+	wday := "2026-12-10"
+	am, pm := e.Place(t, "NS01", "newborn", wday, "09:00"), e.Place(t, "NS01", "newborn", wday, "14:00")
+	freed := e.Book(t, e.Citizen(t, 10), am)
+	e.Book(t, e.Citizen(t, 11), am)
+	e.Book(t, e.Citizen(t, 12), pm)
+	e.Book(t, e.Citizen(t, 13), pm)
+	for i, start := range []string{"", "09:00"} { // the oldest entry gets the offer
+		if _, err := e.Svc.JoinWaitlist(ctx, storetest.Actor, e.Citizen(t, 14+i).ID, "NS01", "newborn", am.Date, start); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := e.Svc.Cancel(ctx, storetest.Actor, freed.ID); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := e.Svc.Close(ctx, storetest.Actor, booking.ClosureRequest{Offices: []string{"NS01"}, Date: am.Date,
+		Periods: []string{"09:00"}, ReasonClass: "health", Action: booking.ClosureCancel}, ""); err != nil {
+		t.Fatal(err)
+	}
 	rows, err := e.Query(`SELECT kind, params FROM outbox`)
 	if err != nil {
 		t.Fatal(err)

@@ -71,7 +71,7 @@ func TestClosePeriodOfTwoOfficesWithWaitlist(t *testing.T) {
 		t.Fatalf("the preview changed bookings: %d cancelled", n)
 	}
 	admin := booking.Actor{Name: "admin1", Channel: booking.ChannelOperator}
-	_, imp, err = e.Svc.Close(ctx, admin, req, "")
+	c, imp, err := e.Svc.Close(ctx, admin, req, "")
 	if err != nil || imp.Cancelled != 4 || imp.Moved != 0 || imp.Holds != 2 || imp.Waitlist != 2 {
 		t.Fatalf("close %+v %v", imp, err)
 	}
@@ -90,8 +90,8 @@ func TestClosePeriodOfTwoOfficesWithWaitlist(t *testing.T) {
 			t.Fatalf("closure SMS params %s", raw)
 		}
 	}
-	if n := count(t, e, `SELECT count(*) FROM outbox WHERE kind LIKE 'closure%'`); n != 4 {
-		t.Fatalf("%d closure SMS, want 4", n)
+	if n := count(t, e, `SELECT count(*) FROM outbox WHERE kind IN (?, ?)`, booking.MsgClosureCancel, booking.MsgClosureMove); n != 4 {
+		t.Fatalf("%d closure booking SMS, want 4", n)
 	}
 	for _, b := range []booking.Booking{ftPM, ns7, ns8} {
 		if got, _ := e.Svc.Booking(ctx, b.ID); got.Status != booking.StatusBooked {
@@ -113,6 +113,61 @@ func TestClosePeriodOfTwoOfficesWithWaitlist(t *testing.T) {
 	if s := waitStatus(t, e, wPM).Status; s != booking.WaitWaiting {
 		t.Fatalf("entry for the open period: %s, want waiting", s)
 	}
+	// their citizens are texted: the ended entry's closure_wait_ended, the
+	// requeued entry's (its offer was texted) closure_offer_withdrawn; the
+	// afternoon entry nothing
+	waitSMS := func(w booking.WaitEntry, kind string) map[string]string {
+		t.Helper()
+		if n := count(t, e, `SELECT count(*) FROM outbox WHERE citizen_id = ? AND kind LIKE 'closure%'`, w.CitizenID); n != 1 {
+			t.Fatalf("entry %d's citizen has %d closure SMS, want 1", w.ID, n)
+		}
+		var raw, to string
+		if err := e.QueryRow(`SELECT params, to_phone FROM outbox WHERE citizen_id = ? AND kind = ?`, w.CitizenID, kind).Scan(&raw, &to); err != nil {
+			t.Fatalf("no %s SMS for entry %d: %v", kind, w.ID, err)
+		}
+		p := map[string]string{}
+		if json.Unmarshal([]byte(raw), &p) != nil || p["reason"] != "系统故障" || p["closed_date"] != day ||
+			p["office"] != "南头派出所户政室" || p["business_code"] != "newborn" || p["date"] != day {
+			t.Fatalf("%s SMS params %s", kind, raw)
+		}
+		if c, _ := e.Svc.Citizen(ctx, w.CitizenID); to != c.Phone {
+			t.Fatalf("%s SMS to %s, want the citizen's %s", kind, to, c.Phone)
+		}
+		return p
+	}
+	waitSMS(wAM, booking.MsgClosureWaitEnded)
+	if p := waitSMS(wAny, booking.MsgClosureOfferWithdrawn); p["start"] != "09:00" || p["end"] != offer.End {
+		t.Fatalf("closure_offer_withdrawn names %s-%s, want the withdrawn offer's 09:00-%s", p["start"], p["end"], offer.End)
+	}
+	if n := count(t, e, `SELECT count(*) FROM outbox WHERE citizen_id = ? AND kind LIKE 'closure%'`, wPM.CitizenID); n != 0 {
+		t.Fatalf("the afternoon entry's citizen got %d closure SMS", n)
+	}
+	if n := count(t, e, `SELECT count(*) FROM outbox WHERE kind IN (?, ?)`, booking.MsgClosureWaitEnded, booking.MsgClosureOfferWithdrawn); n != 2 {
+		t.Fatalf("%d waitlist closure SMS, want 2", n)
+	}
+	// the closure's progress counts all six: 4 bookings cancelled, 2
+	// waitlist notices, all pending; then as the outbox sends them
+	if _, prog, err := e.Svc.ClosureStatus(ctx, c.ID); err != nil || prog != (booking.ClosureProgress{Pending: 6, Cancelled: 4, Waitlist: 2}) {
+		t.Fatalf("progress %+v %v, want 6 pending, 4 cancelled, 2 waitlist", prog, err)
+	}
+	finish := func(kind string, out booking.SendOutcome) {
+		t.Helper()
+		var id int64
+		if err := e.QueryRow(`SELECT id FROM outbox WHERE kind = ?`, kind).Scan(&id); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.InTx(ctx, func(tx booking.Tx) error {
+			return tx.FinishMessage(booking.SendResult{ID: id, Outcome: out, SID: "SM" + kind, At: e.Clock.Now(), Provider: "dev"})
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	finish(booking.MsgClosureWaitEnded, booking.SendSent)
+	finish(booking.MsgClosureOfferWithdrawn, booking.SendFailed)
+	if _, prog, err := e.Svc.ClosureStatus(ctx, c.ID); err != nil || prog != (booking.ClosureProgress{Sent: 1, Pending: 4, Failed: 1, Cancelled: 4, Waitlist: 2}) {
+		t.Fatalf("progress %+v %v, want 1 sent, 4 pending, 1 failed", prog, err)
+	}
+
 	// the release job returns the cancelled places: none is offered
 	if r, err := e.Svc.Release(ctx, storetest.Actor); err != nil || r.Offered != 0 {
 		t.Fatalf("release after the closure: %+v %v, want nothing offered", r, err)

@@ -31,7 +31,8 @@ var e2eTemplates = func() map[string]string {
 	out := map[string]string{"code": "SMS_200001", "confirmation": "SMS_200002", "reminder": "SMS_200003",
 		"cancellation": "SMS_200004", "noshow": "SMS_200005", "blacklist": "SMS_200006",
 		"closure_cancel": "SMS_200007", "closure_move": "SMS_200008",
-		"rescheduled": "SMS_200009", "waitlist_offer": "SMS_200010"}
+		"rescheduled": "SMS_200009", "waitlist_offer": "SMS_200010",
+		"closure_wait_ended": "SMS_200011", "closure_offer_withdrawn": "SMS_200012"}
 	for i, k := range sms.ReplyKinds {
 		out[k] = fmt.Sprintf("SMS_2001%02d", i)
 	}

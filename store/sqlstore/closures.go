@@ -130,6 +130,19 @@ func (t *Tx) ClosedSlots(from, to booking.Date) ([]booking.ClosedSlot, error) {
 // EnqueueClosureNotice queues m and ties the outbox row to the closure, so
 // the closure's page can count its SMS by status.
 func (t *Tx) EnqueueClosureNotice(closureID int64, outcome string, m booking.Message) error {
+	return t.closureNotice(closureID, m.BookingID, outcome, m)
+}
+
+// EnqueueClosureWaitNotice queues m for a waitlist entry the closure ended
+// or whose offer it withdrew. closure_notices keys its rows by booking and
+// knows two outcomes; a waitlist notice is stored under the entry's id
+// negated (never a booking's) as outcome 'cancelled' (the entry or its
+// offer was), and ClosureProgress counts it apart by its sign.
+func (t *Tx) EnqueueClosureWaitNotice(closureID, entryID int64, m booking.Message) error {
+	return t.closureNotice(closureID, -entryID, booking.OutcomeCancelled, m)
+}
+
+func (t *Tx) closureNotice(closureID, key int64, outcome string, m booking.Message) error {
 	params, err := json.Marshal(m.Params)
 	if err != nil {
 		return err
@@ -140,22 +153,25 @@ func (t *Tx) EnqueueClosureNotice(closureID int64, outcome string, m booking.Mes
 		return err
 	}
 	_, err = t.execMapped("closure notice", `INSERT INTO closure_notices (closure_id, booking_id, outbox_id, outcome) VALUES (?, ?, ?, ?)`,
-		closureID, m.BookingID, id, outcome)
+		closureID, key, id, outcome)
 	return err
 }
 
 // ClosureProgress counts a closure's SMS: sent (or delivered), pending
-// (waiting or being sent) and failed (refused, or outcome unknown).
+// (waiting or being sent) and failed (refused, or outcome unknown), and
+// its bookings cancelled and moved and its waitlist notices (negative
+// keys: EnqueueClosureWaitNotice).
 func (t *Tx) ClosureProgress(id int64) (booking.ClosureProgress, error) {
 	var p booking.ClosureProgress
 	err := t.QueryRow(`SELECT
 		coalesce(sum(CASE WHEN o.status = 'sent' THEN 1 ELSE 0 END), 0),
 		coalesce(sum(CASE WHEN o.status IN ('pending', 'sending') THEN 1 ELSE 0 END), 0),
 		coalesce(sum(CASE WHEN o.status IN ('failed', 'unknown') THEN 1 ELSE 0 END), 0),
-		coalesce(sum(CASE WHEN n.outcome = 'cancelled' THEN 1 ELSE 0 END), 0),
-		coalesce(sum(CASE WHEN n.outcome = 'moved' THEN 1 ELSE 0 END), 0)
+		coalesce(sum(CASE WHEN n.outcome = 'cancelled' AND n.booking_id > 0 THEN 1 ELSE 0 END), 0),
+		coalesce(sum(CASE WHEN n.outcome = 'moved' THEN 1 ELSE 0 END), 0),
+		coalesce(sum(CASE WHEN n.booking_id < 0 THEN 1 ELSE 0 END), 0)
 		FROM closure_notices n LEFT JOIN outbox o ON o.id = n.outbox_id WHERE n.closure_id = ?`, id).
-		Scan(&p.Sent, &p.Pending, &p.Failed, &p.Cancelled, &p.Moved)
+		Scan(&p.Sent, &p.Pending, &p.Failed, &p.Cancelled, &p.Moved, &p.Waitlist)
 	return p, err
 }
 
