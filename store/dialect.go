@@ -62,9 +62,6 @@ func (d dialect) BeginWrite(ctx context.Context, _ sqlstore.Isolation) (*sql.Tx,
 	return t, nil
 }
 
-// ManyWriters is false: every write waits for the one writer connection.
-func (dialect) ManyWriters() bool { return false }
-
 // Retryable is false: a lone writer is never given up for another's sake
 // (SQLITE_BUSY from another process is waited out by the busy timeout).
 func (dialect) Retryable(error) bool { return false }

@@ -101,10 +101,6 @@ func (*dialect) Retryable(err error) bool {
 	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
 }
 
-// ManyWriters is true: PostgreSQL runs transactions side by side, so the
-// outbox claim runs on its own connection at once.
-func (*dialect) ManyWriters() bool { return true }
-
 // GuardStatements is true: any failed statement aborts a PostgreSQL
 // transaction.
 func (*dialect) GuardStatements() bool { return true }

@@ -33,11 +33,6 @@ type Dialect interface {
 	// deadlock 40P01) and running it again from the start can succeed.
 	// Nothing of it was committed.
 	Retryable(err error) bool
-	// ManyWriters is true when the engine runs write transactions side by
-	// side (PostgreSQL): then a queue claim needs no turn in this process's
-	// group writer and runs at once on its own connection. False for
-	// SQLite, whose one writer connection every write waits for.
-	ManyWriters() bool
 	// GuardStatements is true when a failed statement aborts the whole
 	// transaction (PostgreSQL), so statements that may break a constraint
 	// the caller handles run inside their own savepoint.

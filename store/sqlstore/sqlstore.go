@@ -56,26 +56,8 @@ func (db *DB) InTx(ctx context.Context, fn func(booking.Tx) error) error {
 // rule is the row lock of a FOR UPDATE SKIP LOCKED claim, so it runs in a
 // Queue transaction — on PostgreSQL READ COMMITTED, where workers on every
 // node claim side by side instead of failing on each other's claims.
-// Where the engine has many writers (Dialect.ManyWriters) the claim does
-// not queue behind this node's group commit either: in a rush that queue
-// holds hundreds of callers' steps, and every claim waiting its turn there
-// kept verification codes from the provider for tens of seconds.
 func (db *DB) InQueueTx(ctx context.Context, fn func(booking.Tx) error) error {
-	if !db.d.ManyWriters() {
-		return db.submit(ctx, Queue, fn)
-	}
-	select {
-	case <-db.quit:
-		return ErrClosed
-	default:
-	}
-	db.commits.Add(1)
-	db.requests.Add(1)
-	r := db.runAlone(&writeReq{ctx: ctx, iso: Queue, fn: fn})
-	if r.panicVal != nil {
-		panic(r.panicVal)
-	}
-	return r.err
+	return db.submit(ctx, Queue, fn)
 }
 
 // View runs fn's reads with no transaction, each statement on its own
