@@ -482,6 +482,22 @@ var sixDigits = regexp.MustCompile(`验证码(\d{6})`)
 
 // code delivers pending SMS through the fake Twilio API and returns the
 // last code sent to phone.
+// holdAtConfirm keys a registered caller from the menu to the confirm
+// step of the first place (newborn, FT01, 2026-12-01 09:00) and checks
+// that the caller now holds it.
+func (h *harness) holdAtConfirm(t *testing.T, p *phone, number string) {
+	t.Helper()
+	p.expect("menu").press("1")
+	p.expect("code").press(h.code(number))
+	for _, step := range []string{"mode", "business", "district", "office", "notice", "date", "period"} {
+		p.expect(step).press("1")
+	}
+	p.expect("confirm")
+	if place := h.e.Place(t, "FT01", "newborn", "2026-12-01", "09:00"); place.Taken != 1 {
+		t.Fatalf("taken %d at confirm, want the caller's hold", place.Taken)
+	}
+}
+
 func (h *harness) code(phone string) string {
 	h.t.Helper()
 	if _, err := h.worker.Drain(context.Background()); err != nil {

@@ -19,19 +19,7 @@ func TestRestartDropsTheAudioNotTheBooking(t *testing.T) {
 	h := newHarness(t, opts{})
 	c := h.e.Citizen(t, 41)
 	p := h.dial(c.Phone)
-	p.expect("menu").press("1")
-	p.expect("code").press(h.code(c.Phone))
-	p.expect("mode").press("1")
-	p.expect("business").press("1")
-	p.expect("district").press("1")
-	p.expect("office").press("1")
-	p.expect("notice").press("1")
-	p.expect("date").press("1")
-	p.expect("period").press("1")
-	p.expect("confirm")
-	if place := h.e.Place(t, "FT01", "newborn", "2026-12-01", "09:00"); place.Taken != 1 {
-		t.Fatalf("taken %d at confirm, want the caller's hold", place.Taken)
-	}
+	h.holdAtConfirm(t, p, c.Phone)
 	before := p.record()
 
 	h.stop() // the node goes: no BYE was sent by the caller

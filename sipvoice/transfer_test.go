@@ -157,19 +157,7 @@ func TestRTPTimeoutFreesTheHold(t *testing.T) {
 	c := h.e.Citizen(t, 8)
 	p := h.dialWith(c.Phone, callOpts{talking: true})
 	stop := p.stopTalk
-	p.expect("menu").press("1")
-	p.expect("code").press(h.code(c.Phone))
-	p.expect("mode").press("1")
-	p.expect("business").press("1")
-	p.expect("district").press("1")
-	p.expect("office").press("1")
-	p.expect("notice").press("1")
-	p.expect("date").press("1")
-	p.expect("period").press("1")
-	p.expect("confirm")
-	if place := h.e.Place(t, "FT01", "newborn", "2026-12-01", "09:00"); place.Taken != 1 {
-		t.Fatalf("taken %d at confirm, want the caller's hold", place.Taken)
-	}
+	h.holdAtConfirm(t, p, c.Phone)
 	stop() // the line goes dead: no more RTP, and no BYE
 	p.waitEnded()
 	if place := h.e.Place(t, "FT01", "newborn", "2026-12-01", "09:00"); place.Taken != 0 {
