@@ -32,6 +32,13 @@ type caller struct {
 	contention bool // hang up at the first "full" instead of choosing again
 	sid        string
 	onDone     func(say string) // hears the closing prompt of a booked call
+	// gate, when set, holds the caller at the period menu until every
+	// rush caller is there (rush.go); codes, when set, times each code
+	// from the request that asked for it to the provider's acceptance.
+	gate      *rushGate
+	codes     *stats
+	lastStart time.Time // when the last webhook was sent
+	asked     time.Time // when the webhook that asked for the code was sent
 }
 
 // outcome of one call.
@@ -70,6 +77,12 @@ func (c *caller) run(ctx context.Context) (outcome, error) {
 		step := stepOf(action)
 		if c.contention && (strings.Contains(say, "刚刚约满") || strings.Contains(say, "当天号源已约满") || strings.Contains(say, "号源已约满")) {
 			return outFull, nil
+		}
+		if c.gate != nil && ivr.Step(step) == ivr.StepPeriod {
+			c.stats, c.gate = c.gate.wait(ctx), nil
+		}
+		if ivr.Step(step) == ivr.StepCode {
+			c.asked = c.lastStart
 		}
 		var form url.Values
 		if form, err = c.input(ctx, step, say); err != nil {
@@ -143,6 +156,9 @@ func (c *caller) awaitCode(ctx context.Context) (string, error) {
 		ms := c.fake.To(c.phone)
 		for i := len(ms) - 1; i >= 0; i-- {
 			if m := codeRe.FindStringSubmatch(ms[i].Body); m != nil {
+				if c.codes != nil && !c.asked.IsZero() {
+					c.codes.observe("code", ms[i].Accepted.Sub(c.asked))
+				}
 				return m[1], nil
 			}
 		}
@@ -174,6 +190,7 @@ func (c *caller) post(ctx context.Context, step, path string, extra url.Values) 
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	req.Header.Set("X-Twilio-Signature", webhook.Sign(authToken, publicOf(c.base)+path, form))
 	start := time.Now()
+	c.lastStart = start
 	resp, err := c.client.Do(req)
 	if err != nil {
 		c.stats.fail("transport")

@@ -27,6 +27,7 @@ type options struct {
 	tputTime           time.Duration
 	contention, places int
 	rawTime            time.Duration
+	reaction           time.Duration
 	rawSamples         int
 	profile            bool
 	modes              string
@@ -57,6 +58,7 @@ func main() {
 	flag.DurationVar(&o.tputTime, "throughput-time", 20*time.Second, "length of the throughput run")
 	flag.IntVar(&o.contention, "contention", 2000, "concurrent attempts in the contention run")
 	flag.IntVar(&o.places, "places", 100, "places they contend for")
+	flag.DurationVar(&o.reaction, "rush-reaction", time.Second, "in the contention run, each caller presses for the period within this long after the day opens (0: all in the same instant)")
 	flag.DurationVar(&o.rawTime, "raw-time", 5*time.Second, "length of the raw SQLite baseline loop")
 	flag.IntVar(&o.rawSamples, "raw-samples", 5, "short samples the raw-time is split into; the baseline is their median")
 	flag.BoolVar(&o.profile, "profile", true, "save a CPU profile of yuyue during each run")

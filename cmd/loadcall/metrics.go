@@ -111,3 +111,50 @@ func metricValue(admin, metric string) (float64, error) {
 	}
 	return 0, fmt.Errorf("%s: no %s", admin, metric)
 }
+
+// codeBuckets adds the cumulative buckets of yuyue's "code enqueued →
+// provider accepted" histogram (kind="code") on one node to into.
+func codeBuckets(admin string, into map[float64]float64) error {
+	resp, err := http.Get(admin + "/metrics")
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if !strings.HasPrefix(line, "yuyue_sms_enqueued_to_accepted_seconds_bucket{") || !strings.Contains(line, `kind="code"`) {
+			continue
+		}
+		i := strings.Index(line, `le="`)
+		j := strings.Index(line[i+4:], `"`)
+		le, perr := strconv.ParseFloat(line[i+4:i+4+j], 64) // "+Inf" parses as +Inf
+		v, verr := strconv.ParseFloat(line[strings.LastIndex(line, " ")+1:], 64)
+		if perr == nil && verr == nil {
+			into[le] += v
+		}
+	}
+	return sc.Err()
+}
+
+// boundOf is the smallest bucket bound under which the share q of a
+// cumulative histogram lies (seconds; +Inf when it lies beyond the last),
+// and the count.
+func boundOf(buckets map[float64]float64, q float64) (bound, count float64) {
+	bounds := make([]float64, 0, len(buckets))
+	for b := range buckets {
+		bounds = append(bounds, b)
+	}
+	sort.Float64s(bounds)
+	if len(bounds) == 0 {
+		return 0, 0
+	}
+	count = buckets[bounds[len(bounds)-1]]
+	for _, b := range bounds {
+		if buckets[b] >= q*count {
+			return b, count
+		}
+	}
+	return bounds[len(bounds)-1], count
+}

@@ -88,7 +88,11 @@ func pgContentionRun(ctx context.Context, o options, dir string, fake *twiliotes
 	}
 	defer c.stop()
 	fmt.Fprintf(os.Stderr, "postgres: contention across %d nodes\n", o.nodes)
-	r := contentionLoad(ctx, o, c.lb.base, fake, 700000)
+	var admins []string
+	for _, n := range c.nodes {
+		admins = append(admins, n.admin)
+	}
+	r := contentionLoad(ctx, o, c.lb.base, admins, fake, 700000)
 	r.BookingsInDB, err = c.count(`SELECT count(*) FROM bookings WHERE status = 'booked'`)
 	rep.pg(o).Contention = r
 	rep.pg(o).noteRetries("contention", c.retries())

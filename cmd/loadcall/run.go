@@ -269,26 +269,62 @@ func contentionRun(ctx context.Context, o options, dir string, fake *twiliotest.
 		return err
 	}
 	defer srv.stop()
-	rep.Contention = contentionLoad(ctx, o, srv.base, fake, 400000)
+	rep.Contention = contentionLoad(ctx, o, srv.base, []string{srv.admin}, fake, 400000)
 	srv.stop()
+	if rep.Contention.EmptyPress, err = emptyPresses(ctx, o, dir, fake); err != nil {
+		return err
+	}
 	booked, err := countBooked(ctx, filepath.Join(dir, "yuyue.db"))
 	rep.Contention.BookingsInDB = booked
 	return err
 }
 
-// contentionLoad sends o.contention callers at once for o.places places.
-func contentionLoad(ctx context.Context, o options, base string, fake *twiliotest.Fake, first int) *contentionReport {
-	st, cl := newStats(), client(o.contention)
+// contentionLoad is the rush: o.contention callers dial at once and
+// play their calls (identification, the SMS code, business, date) up to
+// the period menu of the one open period (the approach, timed apart);
+// when the last of them is there, all press for it at once. The rush is
+// resolved when every caller has heard "booked" (after confirming) or
+// "full".
+func contentionLoad(ctx context.Context, o options, base string, admins []string, fake *twiliotest.Fake, first int) *contentionReport {
+	approach, attempt, codes, cl := newStats(), newStats(), newStats(), client(o.contention)
+	gate := newRushGate(o.contention, attempt, o.reaction)
 	start := time.Now()
-	outs := crowd(ctx, o.contention, st, "contention", func(i int) (outcome, error) {
-		c := newCaller(first+i, base, cl, st, fake, 0, 0)
-		c.contention = true
-		return c.run(ctx)
+	var fired time.Time
+	go func() {
+		select {
+		case <-gate.all:
+		case <-ctx.Done():
+		}
+		fired = time.Now()
+		close(gate.release)
+	}()
+	outs := crowd(ctx, o.contention, approach, "contention", func(i int) (outcome, error) {
+		c := newCaller(first+i, base, cl, approach, fake, 0, 0)
+		c.contention, c.gate, c.codes = true, gate, codes
+		out, err := c.run(ctx)
+		if c.gate != nil { // never reached the period menu
+			gate.leave()
+		}
+		return out, err
 	})
-	elapsed := time.Since(start)
-	all, _, errs, _ := st.snapshot()
-	return &contentionReport{Attempts: o.contention, Places: o.places, Seconds: elapsed.Seconds(),
-		BookedCalls: outs[outBooked], FullCalls: outs[outFull], Errors: errs, Latency: all}
+	<-gate.release // fired is set
+	resolved := time.Since(fired)
+	all, per, errs, _ := attempt.snapshot()
+	before, _, errs1, _ := approach.snapshot()
+	for k, v := range errs1 {
+		errs[k] += v
+	}
+	code, _, _, _ := codes.snapshot()
+	inside := map[float64]float64{}
+	for _, a := range admins {
+		if err := codeBuckets(a, inside); err != nil {
+			fmt.Fprintf(os.Stderr, "contention: code histogram of %s: %v\n", a, err)
+		}
+	}
+	p99, n := boundOf(inside, 0.99)
+	return &contentionReport{ServerCodeP99: p99, ServerCodes: n, Reaction: o.reaction.String(),Attempts: o.contention, Places: o.places, Seconds: resolved.Seconds(),
+		BookedCalls: outs[outBooked], FullCalls: outs[outFull], Errors: errs, Latency: all, PerStep: per,
+		ApproachSeconds: fired.Sub(start).Seconds(), ApproachLatency: before, CodeLatency: code}
 }
 
 // countBooked reads the database after the server stopped.

@@ -21,6 +21,9 @@ type Message struct {
 	MessagingSID   string
 	Body           string
 	StatusCallback string
+	// Accepted is when the fake accepted the request (the load harness
+	// times "code requested → provider accepted" with it).
+	Accepted time.Time
 }
 
 // Reply scripts one answer: an HTTP status (201 accepts), or a delay before
@@ -132,7 +135,7 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 
 func (f *Fake) accept(w http.ResponseWriter, r *http.Request) {
 	m := Message{To: r.PostForm.Get("To"), From: r.PostForm.Get("From"), MessagingSID: r.PostForm.Get("MessagingServiceSid"),
-		Body: r.PostForm.Get("Body"), StatusCallback: r.PostForm.Get("StatusCallback")}
+		Body: r.PostForm.Get("Body"), StatusCallback: r.PostForm.Get("StatusCallback"), Accepted: time.Now()}
 	if m.To == "" || m.Body == "" || (m.From == "" && m.MessagingSID == "") {
 		apiError(w, http.StatusBadRequest, 21604, "To, Body and From are required")
 		return

@@ -1,0 +1,57 @@
+package main
+
+import (
+	"context"
+	"math"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// The rush gate lets nobody press before every caller has arrived or gone,
+// and hands each the stats of the rush.
+func TestRushGateReleasesOnlyWhenAllAreThere(t *testing.T) {
+	const n = 50
+	after := newStats()
+	g := newRushGate(n, after, 0)
+	var passed atomic.Int32
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if i%10 == 0 { // gave up before the period menu
+				g.leave()
+				return
+			}
+			if st := g.wait(context.Background()); st != after {
+				t.Error("a caller at the gate did not get the rush's stats")
+			}
+			passed.Add(1)
+		}()
+	}
+	<-g.all
+	time.Sleep(20 * time.Millisecond)
+	if p := passed.Load(); p != 0 {
+		t.Fatalf("%d callers pressed before the release", p)
+	}
+	close(g.release)
+	wg.Wait()
+	if p := passed.Load(); p != n-n/10 {
+		t.Fatalf("%d callers pressed, want %d", p, n-n/10)
+	}
+}
+
+func TestBoundOfCumulativeBuckets(t *testing.T) {
+	b := map[float64]float64{0.5: 10, 1: 90, 2: 99, 5: 100, math.Inf(1): 100}
+	if got, n := boundOf(b, 0.99); got != 2 || n != 100 {
+		t.Fatalf("p99 bound %g of %g, want 2 of 100", got, n)
+	}
+	if got, _ := boundOf(b, 0.5); got != 1 {
+		t.Fatalf("p50 bound %g, want 1", got)
+	}
+	if got, n := boundOf(map[float64]float64{}, 0.99); got != 0 || n != 0 {
+		t.Fatalf("empty histogram: %g of %g", got, n)
+	}
+}
