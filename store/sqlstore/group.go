@@ -32,7 +32,7 @@ import (
 // giving its transaction up; batchTries how often a shared transaction is
 // retried whole before its callers run one by one.
 const (
-	maxTries   = 10
+	maxTries   = 20
 	batchTries = 3
 )
 
