@@ -322,7 +322,7 @@ func contentionLoad(ctx context.Context, o options, base string, admins []string
 		}
 	}
 	p99, n := boundOf(inside, 0.99)
-	return &contentionReport{ServerCodeP99: p99, ServerCodes: n, Reaction: o.reaction.String(),Attempts: o.contention, Places: o.places, Seconds: resolved.Seconds(),
+	return &contentionReport{ServerCodeP99: p99, ServerCodes: n, Reaction: o.reaction.String(), Attempts: o.contention, Places: o.places, Seconds: resolved.Seconds(),
 		BookedCalls: outs[outBooked], FullCalls: outs[outFull], Errors: errs, Latency: all, PerStep: per,
 		ApproachSeconds: fired.Sub(start).Seconds(), ApproachLatency: before, CodeLatency: code}
 }
