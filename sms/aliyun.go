@@ -54,7 +54,7 @@ func NewAliyunSender(o AliyunOptions) (*AliyunSender, error) {
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Hostname() == "" {
 		return nil, fmt.Errorf("aliyun.endpoint %q: not an http(s) URL", o.Endpoint)
 	}
-	s := &AliyunSender{opts: o, transport: sharedTransport{http.DefaultTransport.(*http.Transport).Clone()},
+	s := &AliyunSender{opts: o, transport: sharedTransport{providerTransport()},
 		pool: make(chan *dysmsapi.Client, 16), scheme: u.Scheme, host: u.Hostname(), port: u.Port()}
 	c, err := s.newClient()
 	if err != nil {

@@ -43,13 +43,13 @@ type TwilioOptions struct {
 // NewTwilioSender builds the real twilio-go client; APIURL reroutes its
 // requests (tests and staging use a local fake Twilio API).
 func NewTwilioSender(o TwilioOptions) (*TwilioSender, error) {
-	hc := &http.Client{Timeout: o.Timeout}
+	hc := &http.Client{Timeout: o.Timeout, Transport: providerTransport()}
 	if o.APIURL != "" {
 		u, err := url.Parse(o.APIURL)
 		if err != nil {
 			return nil, fmt.Errorf("twilio.api_url: %w", err)
 		}
-		hc.Transport = rerouter{to: u, next: http.DefaultTransport}
+		hc.Transport = rerouter{to: u, next: hc.Transport}
 	}
 	c := &client.Client{Credentials: client.NewCredentials(o.AccountSID, o.AuthToken), HTTPClient: hc}
 	c.SetAccountSid(o.AccountSID)
