@@ -49,6 +49,7 @@ func TestPostgres(t *testing.T) {
 		"TestParseNameReply":                                         TestParseNameReply,
 		"TestProviderErrorTextMasked":                                TestProviderErrorTextMasked,
 		"TestReplyQRTakesWaitlistOfferAndGYExplainsReschedule":       TestReplyQRTakesWaitlistOfferAndGYExplainsReschedule,
+		"TestSendsReuseProviderConnections":                          TestSendsReuseProviderConnections,
 		"TestStatusBeforeMessageSidSaved":                            TestStatusBeforeMessageSidSaved,
 		"TestStatusCallbacksOutOfOrder":                              TestStatusCallbacksOutOfOrder,
 		"TestTemplateRulesCatchViolations":                           TestTemplateRulesCatchViolations,
