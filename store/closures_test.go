@@ -396,3 +396,38 @@ calendar:
 		t.Fatal("the file's old holiday survived the year's replacement")
 	}
 }
+
+// A catalog version a rolled-back transaction saw is never the version of a
+// later committed change: a node that cached the calendar or the closures
+// from inside a group-commit batch that then rolled back would otherwise
+// take the later change for the one it cached, and keep stale days.
+func TestRolledBackCatalogVersionIsNeverReused(t *testing.T) {
+	e := storetest.NewEnv(t)
+	var seen, committed int64
+	abandon := errors.New("abandoned")
+	err := e.InTx(ctx, func(tx booking.Tx) (err error) {
+		if err = tx.BumpCatalogVersion(); err != nil {
+			return err
+		}
+		if seen, err = tx.CatalogVersion(); err != nil {
+			return err
+		}
+		return abandon
+	})
+	if !errors.Is(err, abandon) {
+		t.Fatalf("first transaction: %v", err)
+	}
+	err = e.InTx(ctx, func(tx booking.Tx) (err error) {
+		if err = tx.BumpCatalogVersion(); err != nil {
+			return err
+		}
+		committed, err = tx.CatalogVersion()
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if committed == seen {
+		t.Fatalf("the committed change has version %d, the one a rolled-back transaction saw", committed)
+	}
+}

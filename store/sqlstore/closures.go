@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"encoding/json"
+	"math/rand/v2"
 	"sort"
 	"time"
 
@@ -240,8 +241,12 @@ func (t *Tx) CatalogVersion() (int64, error) {
 	return v, err
 }
 
+// BumpCatalogVersion moves the version forward by a random step (1 to
+// 2^32): a node may cache what it read at a version seen inside a
+// group-commit batch that then rolled back, and a later committed change
+// must not arrive at that same number (with +1 it always would).
 func (t *Tx) BumpCatalogVersion() error {
-	_, err := t.Exec(`UPDATE catalog_version SET version = version + 1 WHERE id = 1`)
+	_, err := t.Exec(`UPDATE catalog_version SET version = version + ? WHERE id = 1`, 1+rand.Int64N(1<<32))
 	return err
 }
 
