@@ -28,6 +28,7 @@ type options struct {
 	contention, places int
 	rawTime            time.Duration
 	reaction           time.Duration
+	smsConcurrency     int
 	rawSamples         int
 	profile            bool
 	modes              string
@@ -59,6 +60,7 @@ func main() {
 	flag.IntVar(&o.contention, "contention", 2000, "concurrent attempts in the contention run")
 	flag.IntVar(&o.places, "places", 100, "places they contend for")
 	flag.DurationVar(&o.reaction, "rush-reaction", time.Second, "in the contention run, each caller presses for the period within this long after the day opens (0: all in the same instant)")
+	flag.IntVar(&o.smsConcurrency, "sms-concurrency", 64, "yuyue's sms.concurrency (sends in flight per node); sms.send_rate is 5000")
 	flag.DurationVar(&o.rawTime, "raw-time", 5*time.Second, "length of the raw SQLite baseline loop")
 	flag.IntVar(&o.rawSamples, "raw-samples", 5, "short samples the raw-time is split into; the baseline is their median")
 	flag.BoolVar(&o.profile, "profile", true, "save a CPU profile of yuyue during each run")
@@ -69,6 +71,7 @@ func main() {
 	flag.IntVar(&o.sipCalls, "sip-calls", 200, "concurrent SIP calls in the --sip run")
 	flag.DurationVar(&o.sipSpread, "sip-spread", 5*time.Second, "SIP calls arrive spread over this long")
 	flag.Parse()
+	smsConcurrency = o.smsConcurrency
 	if o.yuyue == "" {
 		fmt.Fprintln(os.Stderr, "loadcall: --yuyue is required (go build -o /tmp/yuyue ./cmd/yuyue)")
 		os.Exit(2)

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"time"
 )
 
@@ -34,6 +35,9 @@ func freeAddr() (string, error) {
 	defer ln.Close()
 	return ln.Addr().String(), nil
 }
+
+// smsConcurrency is the --sms-concurrency every node is started with.
+var smsConcurrency = 64
 
 // spawnYuyue starts `yuyue serve` on a fresh SQLite database in production
 // mode, its SMS going to the fake Twilio API at fakeURL.
@@ -64,7 +68,7 @@ func spawnNode(ctx context.Context, bin, dir, fakeURL, catalogYAML, pprofAddr, d
 		"YUYUE_HTTP_ADDR": addr, "YUYUE_HTTP_ADMIN_ADDR": admin, "YUYUE_PUBLIC_URL": publicOf(public), "YUYUE_DATABASE": database,
 		"YUYUE_CATALOG": cat, "YUYUE_TWILIO_ACCOUNT_SID": accountSID, "YUYUE_TWILIO_AUTH_TOKEN": authToken,
 		"YUYUE_TWILIO_SMS_FROM": "+14155550100", "YUYUE_TWILIO_API_URL": fakeURL, "YUYUE_SECRET_KEY": secretKey,
-		"YUYUE_LOG_LEVEL": "warn", "YUYUE_JOBS_ENABLED": "false", "YUYUE_SMS_SEND_RATE": "5000", "YUYUE_SMS_CONCURRENCY": "64",
+		"YUYUE_LOG_LEVEL": "warn", "YUYUE_JOBS_ENABLED": "false", "YUYUE_SMS_SEND_RATE": "5000", "YUYUE_SMS_CONCURRENCY": strconv.Itoa(smsConcurrency),
 		"YUYUE_SMS_POLL_INTERVAL": "50ms", "YUYUE_DEBUG_PPROF_ADDR": pprofAddr,
 		// every simulated caller registers a new number
 		"YUYUE_SMS_UNVERIFIED_PER_HOUR": "1000000",
