@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -51,8 +54,22 @@ const (
 
 func newCaller(n int, base string, client *http.Client, st *stats, fake *twiliotest.Fake, pmin, pmax time.Duration) *caller {
 	body := fmt.Sprintf("440305%s%03d", time.Date(1970, 1, 1+n/1000, 0, 0, 0, 0, time.UTC).Format("20060102"), n%1000)
-	return &caller{n: n, phone: fmt.Sprintf("+86139%08d", n), id: body + string(booking.IDCheckChar(body)), base: base,
-		client: client, stats: st, fake: fake, pauseMin: pmin, pauseSpan: pmax - pmin, sid: fmt.Sprintf("CA%032d", n)}
+	return &caller{n: n, phone: fmt.Sprintf("+86139%08d", scramble(n)), id: body + string(booking.IDCheckChar(body)), base: base,
+		client: client, stats: st, fake: fake, pauseMin: pmin, pauseSpan: pmax - pmin, sid: callSID(n)}
+}
+
+// scramble maps n < 10^8 one-to-one onto 8 digits that do not follow each
+// other: real callers' numbers are scattered, and consecutive numbers put
+// every caller's rows on the same index pages, where PostgreSQL's
+// serializable checks (page-level predicate locks) see conflicts real
+// traffic would not have.
+func scramble(n int) int { return (n*48271 + 12345) % 100_000_000 } // 48271 is prime to 10^8
+
+// callSID is a CallSid like Twilio's: CA and 32 hex digits that look random
+// (Twilio's are), one per caller number.
+func callSID(n int) string {
+	h := sha256.Sum256([]byte(strconv.Itoa(n)))
+	return "CA" + hex.EncodeToString(h[:16])
 }
 
 var (
