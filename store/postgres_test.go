@@ -37,6 +37,7 @@ func TestPostgres(t *testing.T) {
 		"TestOneActiveBookingUnderConcurrency":      TestOneActiveBookingUnderConcurrency,
 		"TestOperatorAccounts":                      TestOperatorAccounts,
 		"TestOutboxClaimedOnceAcrossNodes":          TestOutboxClaimedOnceAcrossNodes,
+		"TestPurgeCallSessions":                     TestPurgeCallSessions,
 		"TestPurgeDeregisteredCitizenWithAccount":   TestPurgeDeregisteredCitizenWithAccount,
 		"TestPurgeDropsDeadCitizenTokens":           TestPurgeDropsDeadCitizenTokens,
 		"TestRekey":                                 TestRekey,

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -91,5 +92,48 @@ func TestPurgeDeregisteredCitizenWithAccount(t *testing.T) {
 	}
 	if res["citizens"] != 1 || accounts != 0 || tokens != 0 || citizens != 0 {
 		t.Fatalf("purged %v; left %d accounts, %d tokens, %d citizens: want all gone", res, accounts, tokens, citizens)
+	}
+}
+
+// The purge removes ended calls past retention and calls never ended that
+// began more than a day before it; a call in progress stays, however many
+// steps it has taken.
+func TestPurgeCallSessions(t *testing.T) {
+	e := storetest.NewEnv(t)
+	now := e.Clock.Now()
+	cutoff := now.Add(-30 * 24 * time.Hour)
+	calls := []booking.CallRecord{
+		{SID: "CAended", CreatedAt: cutoff.Add(-time.Hour), UpdatedAt: cutoff.Add(-time.Minute), EndedAt: cutoff.Add(-time.Minute)},
+		{SID: "CAabandoned", CreatedAt: cutoff.Add(-25 * time.Hour), UpdatedAt: cutoff.Add(-25 * time.Hour)},
+		{SID: "CAendedlately", CreatedAt: cutoff.Add(-time.Hour), UpdatedAt: cutoff.Add(time.Minute), EndedAt: cutoff.Add(time.Minute)},
+		{SID: "CAlive", CreatedAt: now.Add(-time.Minute), UpdatedAt: now},
+	}
+	var res booking.PurgeResult
+	err := e.Store.InTx(ctx, func(tx booking.Tx) (err error) {
+		for _, c := range calls {
+			c.Step, c.Data = "menu", []byte("{}")
+			if err := tx.InsertCall(c); err != nil {
+				return err
+			}
+		}
+		res, err = tx.Purge(booking.PurgePolicy{Now: now, CallsBefore: cutoff})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var left []string
+	rows, err := e.Query(`SELECT call_sid FROM call_sessions ORDER BY call_sid`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sid string
+		rows.Scan(&sid)
+		left = append(left, sid)
+	}
+	if res["calls"] != 2 || strings.Join(left, ",") != "CAendedlately,CAlive" {
+		t.Fatalf("purged %v, left %v; want the ended and the abandoned call gone", res, left)
 	}
 }

@@ -41,7 +41,7 @@ var purges = []struct {
 	// stays as long as messages do.
 	{"verifications", `DELETE FROM phone_verifications WHERE verified_until < ?`,
 		func(p booking.PurgePolicy) []any { return []any{ms(p.MessagesBefore)} }},
-	{"calls", `DELETE FROM call_sessions WHERE (ended_at > 0 AND ended_at < ?) OR (ended_at = 0 AND updated_at < ?)`,
+	{"calls", `DELETE FROM call_sessions WHERE (ended_at > 0 AND ended_at < ?) OR (ended_at = 0 AND created_at < ?)`,
 		func(p booking.PurgePolicy) []any {
 			return []any{ms(p.CallsBefore), ms(p.CallsBefore.Add(-24 * time.Hour))}
 		}},
