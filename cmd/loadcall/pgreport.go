@@ -26,6 +26,14 @@ func (r *report) pgMarkdown(p func(string, ...any)) {
 		p("| throughput, %s | %.0f steps/s, %.2f bookings/s, p99 %.2f ms%s, %d errors | %s |\n", x.label, x.t.StepsPerSec,
 			x.t.BookingsPerSec, x.t.Overall.P99, vs, totalErrors(x.t.Errors), met(totalErrors(x.t.Errors) == 0))
 	}
+	if one, n := g.Throughput1, g.ThroughputN; one != nil && n != nil && one.StepsPerSec > 0 {
+		r := n.StepsPerSec / one.StepsPerSec
+		p("| scale-out: %d nodes ≥ 1.5× one node | %.0f vs %.0f steps/s = %.2f× | %s |\n", g.Nodes, n.StepsPerSec, one.StepsPerSec, r, met(r >= 1.5))
+		if sq != nil && sq.StepsPerSec > 0 {
+			r := n.StepsPerSec / sq.StepsPerSec
+			p("| … and ≥ 1× one SQLite node | %.0f vs %.0f steps/s = %.2f× | %s |\n", n.StepsPerSec, sq.StepsPerSec, r, met(r >= 1))
+		}
+	}
 	if c := g.Contention; c != nil {
 		p("| %d attempts on %d places across %d nodes → exactly %d bookings | %d bookings in the database (%d calls booked, %d told full), %d errors, %.1f s | %s |\n",
 			c.Attempts, c.Places, g.Nodes, c.Places, c.BookingsInDB, c.BookedCalls, c.FullCalls, totalErrors(c.Errors), c.Seconds,
