@@ -8,8 +8,9 @@
 #    state-machine step, hold+confirm (vs a raw single-row write transaction).
 # 2. cmd/loadcall: 500 simulated callers pausing 1–3 s (vs an empty Fiber
 #    handler under the same crowd), a no-pause throughput run (vs a raw
-#    SQLite write loop), and 2,000 concurrent attempts on 100 places, with
-#    CPU profiles of yuyue. Everything talks to 127.0.0.1 only.
+#    SQLite write loop), and the rush (2,000 callers at the period menu of
+#    100 places pressing within a second of the day opening), with CPU
+#    profiles of yuyue. Everything talks to 127.0.0.1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-scripts/reports}
