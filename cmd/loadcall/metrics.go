@@ -14,47 +14,47 @@ import (
 // requests finished (ms) and the share finished within 10 ms. Seen from
 // inside the server it leaves out the client's and the scheduler's share.
 func serverSide(base string) (p99BoundMS, within10 float64, count float64, err error) {
-	resp, err := http.Get(base + "/metrics")
-	if err != nil {
+	buckets := map[float64]float64{}
+	err = histogram(base, "yuyue_http_request_duration_seconds_bucket{", func(line string) bool {
+		return strings.Contains(line, `route="/twilio/voice`) && !strings.Contains(line, "/status") && strings.Contains(line, `status="200"`)
+	}, buckets)
+	if err != nil || len(buckets) == 0 {
 		return 0, 0, 0, err
 	}
+	p99, total := boundOf(buckets, 0.99)
+	for b, n := range buckets {
+		if b <= 0.010 && n/total > within10 {
+			within10 = n / total
+		}
+	}
+	return p99 * 1000, within10, total, nil
+}
+
+// histogram adds to into the cumulative buckets (by upper bound, +Inf
+// included) of the lines of one node's /metrics that start with prefix
+// and that keep accepts.
+func histogram(admin, prefix string, keep func(line string) bool, into map[float64]float64) error {
+	resp, err := http.Get(admin + "/metrics")
+	if err != nil {
+		return err
+	}
 	defer resp.Body.Close()
-	buckets := map[float64]float64{}
 	sc := bufio.NewScanner(resp.Body)
 	sc.Buffer(make([]byte, 1<<20), 1<<20)
 	for sc.Scan() {
 		line := sc.Text()
-		if !strings.HasPrefix(line, "yuyue_http_request_duration_seconds_bucket{") || !strings.Contains(line, `route="/twilio/voice`) ||
-			strings.Contains(line, "/status") || !strings.Contains(line, `status="200"`) {
+		if !strings.HasPrefix(line, prefix) || !keep(line) {
 			continue
 		}
 		i := strings.Index(line, `le="`)
 		j := strings.Index(line[i+4:], `"`)
-		le, _ := strconv.ParseFloat(line[i+4:i+4+j], 64)
-		if line[i+4:i+4+j] == "+Inf" {
-			le = 1e9
-		}
-		v, _ := strconv.ParseFloat(line[strings.LastIndex(line, " ")+1:], 64)
-		buckets[le] += v
-	}
-	bounds := make([]float64, 0, len(buckets))
-	for b := range buckets {
-		bounds = append(bounds, b)
-	}
-	sort.Float64s(bounds)
-	if len(bounds) == 0 {
-		return 0, 0, 0, sc.Err()
-	}
-	total := buckets[bounds[len(bounds)-1]]
-	for _, b := range bounds {
-		if buckets[b] >= 0.99*total && p99BoundMS == 0 {
-			p99BoundMS = b * 1000
-		}
-		if b <= 0.010 {
-			within10 = buckets[b] / total
+		le, perr := strconv.ParseFloat(line[i+4:i+4+j], 64) // "+Inf" parses as +Inf
+		v, verr := strconv.ParseFloat(line[strings.LastIndex(line, " ")+1:], 64)
+		if perr == nil && verr == nil {
+			into[le] += v
 		}
 	}
-	return p99BoundMS, within10, total, sc.Err()
+	return sc.Err()
 }
 
 // commitCounts reads yuyue's commit counters: commits and the write units
@@ -115,32 +115,14 @@ func metricValue(admin, metric string) (float64, error) {
 // codeBuckets adds the cumulative buckets of yuyue's "code enqueued →
 // provider accepted" histogram (kind="code") on one node to into.
 func codeBuckets(admin string, into map[float64]float64) error {
-	resp, err := http.Get(admin + "/metrics")
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
-		if !strings.HasPrefix(line, "yuyue_sms_enqueued_to_accepted_seconds_bucket{") || !strings.Contains(line, `kind="code"`) {
-			continue
-		}
-		i := strings.Index(line, `le="`)
-		j := strings.Index(line[i+4:], `"`)
-		le, perr := strconv.ParseFloat(line[i+4:i+4+j], 64) // "+Inf" parses as +Inf
-		v, verr := strconv.ParseFloat(line[strings.LastIndex(line, " ")+1:], 64)
-		if perr == nil && verr == nil {
-			into[le] += v
-		}
-	}
-	return sc.Err()
+	return histogram(admin, "yuyue_sms_enqueued_to_accepted_seconds_bucket{", func(line string) bool {
+		return strings.Contains(line, `kind="code"`)
+	}, into)
 }
 
 // boundOf is the smallest bucket bound under which the share q of a
-// cumulative histogram lies (seconds; +Inf when it lies beyond the last),
-// and the count.
+// cumulative histogram lies (1e9 when only +Inf holds it: JSON has no
+// infinity), and the count.
 func boundOf(buckets map[float64]float64, q float64) (bound, count float64) {
 	bounds := make([]float64, 0, len(buckets))
 	for b := range buckets {
@@ -153,7 +135,7 @@ func boundOf(buckets map[float64]float64, q float64) (bound, count float64) {
 	count = buckets[bounds[len(bounds)-1]]
 	for _, b := range bounds {
 		if buckets[b] >= q*count {
-			return b, count
+			return min(b, 1e9), count
 		}
 	}
 	return bounds[len(bounds)-1], count

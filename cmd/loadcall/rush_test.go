@@ -51,6 +51,9 @@ func TestBoundOfCumulativeBuckets(t *testing.T) {
 	if got, _ := boundOf(b, 0.5); got != 1 {
 		t.Fatalf("p50 bound %g, want 1", got)
 	}
+	if got, _ := boundOf(map[float64]float64{1: 1, math.Inf(1): 100}, 0.99); got != 1e9 {
+		t.Fatalf("p99 beyond the last bucket: %g, want 1e9", got)
+	}
 	if got, n := boundOf(map[float64]float64{}, 0.99); got != 0 || n != 0 {
 		t.Fatalf("empty histogram: %g of %g", got, n)
 	}
