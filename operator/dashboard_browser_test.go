@@ -24,7 +24,7 @@ func TestDashboardAndJourneyInRealBrowser(t *testing.T) {
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 	admin := &session{t: t, ctx: bctx, base: base, dir: dir, seen: map[string]bool{}}
 	admin.login("admin1")
-	admin.do("dashboard link", chromedp.Click(css(`header a[href="/console/dashboard"]`)), chromedp.WaitVisible(css("#chart-funnel")))
+	admin.submit("dashboard link", []chromedp.Action[chromedp.Void]{chromedp.Click(css(`header a[href="/console/dashboard"]`))}, chromedp.WaitVisible(css("#chart-funnel")))
 	admin.check("dashboard")
 	// every chart is drawn: its SVG has a size on the page and shows its figures
 	for _, id := range []string{"chart-bookings", "chart-fill", "chart-noshow", "chart-sms", "chart-calls", "chart-funnel"} {
@@ -48,10 +48,15 @@ func TestDashboardAndJourneyInRealBrowser(t *testing.T) {
 	op := &session{t: t, ctx: octx, base: admin.base, dir: dir, seen: admin.seen}
 	op.login("op1")
 	tail := storetest.Phone(300)[len(storetest.Phone(300))-4:]
-	op.do("calls", chromedp.Click(css(`header a[href="/console/calls"]`)), chromedp.WaitVisible(css("#calls-tail")),
-		chromedp.SendKeys(css("#calls-tail"), tail), chromedp.Click(css("#calls-find")), chromedp.WaitVisible(css(".call-reason")))
+	// The calls page lists recent calls before any search, so a wait for a
+	// row would match the old page: every step that loads a page waits for
+	// the new one (session.submit) before it looks.
+	op.submit("calls", []chromedp.Action[chromedp.Void]{chromedp.Click(css(`header a[href="/console/calls"]`))}, chromedp.WaitVisible(css("#calls-tail")))
+	op.submit("find calls", []chromedp.Action[chromedp.Void]{chromedp.SendKeys(css("#calls-tail"), tail), chromedp.Click(css("#calls-find"))},
+		chromedp.WaitVisible(css(".call-reason")))
 	op.check("calls")
-	op.do("journey", chromedp.SendKeys(css(".call-reason"), "市民投诉核查"), chromedp.Click(css(".open-journey")), chromedp.WaitVisible(css("#journey")))
+	op.submit("journey", []chromedp.Action[chromedp.Void]{chromedp.SendKeys(css(".call-reason"), "市民投诉核查"), chromedp.Click(css(".open-journey"))},
+		chromedp.WaitVisible(css("#journey")))
 	op.check("journey")
 	if txt := op.text("#journey"); !strings.Contains(txt, "••••••") || !strings.Contains(txt, "无人接听") {
 		t.Errorf("journey table %q", txt)
