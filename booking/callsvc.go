@@ -1,6 +1,9 @@
 package booking
 
-import "context"
+import (
+	"context"
+	"sync"
+)
 
 // Call returns the stored state of the voice call sid.
 func (s *Service) Call(ctx context.Context, sid string) (rec CallRecord, err error) {
@@ -32,8 +35,8 @@ func (s *Service) SaveCall(ctx context.Context, rec CallRecord, prevSeq int, ins
 // transaction under the seq compare-and-set against prevSeq; the event
 // gets the kinds of the SMS the step queued. An error from fn or a lost
 // compare-and-set rolls everything back.
-func (s *Service) Step(ctx context.Context, prevSeq int, fn func(bound *Service) (CallRecord, CallEvent, error)) error {
-	return s.store.InTx(ctx, func(tx Tx) error {
+func (s *Service) Step(ctx context.Context, prevSeq int, step string, fn func(bound *Service) (CallRecord, CallEvent, error)) error {
+	body := func(tx Tx) error {
 		var kinds string
 		rec, ev, err := fn(s.Bound(smsTap{Tx: tx, kinds: &kinds}))
 		if err != nil {
@@ -44,7 +47,56 @@ func (s *Service) Step(ctx context.Context, prevSeq int, fn func(bound *Service)
 		}
 		ev.SMS = kinds
 		return tx.AddCallEvent(ev)
-	})
+	}
+	// Most steps only move the call along and run lightly (LightStore);
+	// a step that just had to run again serially goes serial at once for
+	// a while (lightHints).
+	l, ok := s.store.(LightStore)
+	if !ok || s.hints.serial(step) {
+		return s.store.InTx(ctx, body)
+	}
+	light, err := l.InLightTx(ctx, body)
+	if !light {
+		s.hints.escalated(step)
+	}
+	return err
+}
+
+// lightHints remembers, per IVR step, that its last light attempt had to
+// run again serially: the next serialRuns runs of that step skip the
+// light attempt (whose work would be thrown away), then one tries again.
+// A step that only moves the call along always runs lightly; one that
+// always writes more wastes one attempt in serialRuns+1.
+type lightHints struct {
+	mu   sync.Mutex
+	skip map[string]int
+}
+
+const serialRuns = 16
+
+func (h *lightHints) serial(step string) bool {
+	if h == nil {
+		return false
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.skip[step] > 0 {
+		h.skip[step]--
+		return true
+	}
+	return false
+}
+
+func (h *lightHints) escalated(step string) {
+	if h == nil {
+		return
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.skip == nil {
+		h.skip = map[string]int{}
+	}
+	h.skip[step] = serialRuns
 }
 
 // smsTap is a step's transaction, noting the kinds of the SMS the step

@@ -24,11 +24,13 @@ type Service struct {
 	Now      func() time.Time
 	// NewReference makes a booking reference; replaced in tests.
 	NewReference func() (string, error)
+	// hints is shared by the bound copies (callsvc.go); nil: none kept.
+	hints *lightHints
 }
 
 // NewService returns a Service with the real clock and reference generator.
 func NewService(st Store, cat *Catalog, rules Rules) *Service {
-	return &Service{store: st, Catalog: cat, Rules: rules, Now: time.Now, NewReference: NewReference}
+	return &Service{store: st, Catalog: cat, Rules: rules, Now: time.Now, NewReference: NewReference, hints: &lightHints{}}
 }
 
 func (s *Service) loc() *time.Location { return s.Catalog.Calendar.Loc }

@@ -31,6 +31,15 @@ type QueueStore interface {
 	InQueueTx(ctx context.Context, fn func(Tx) error) error
 }
 
+// LightStore is a Store that can run a call step lightly first: fn's
+// writes, in that attempt, may only be the call's session and journey
+// rows, under no isolation beyond the session's compare-and-set; any other
+// write ends the attempt and fn runs again as InTx (light is then false).
+// A Store without it runs steps in InTx.
+type LightStore interface {
+	InLightTx(ctx context.Context, fn func(Tx) error) (light bool, err error)
+}
+
 // PlaceFilter selects places; zero fields do not filter.
 type PlaceFilter struct {
 	Office, Business string

@@ -110,7 +110,7 @@ func (c *call) inTx(fn func() error) error {
 	prev, from := c.rec.Seq, c.rec.Step
 	rec0, s0, notes0, ev0 := c.rec, c.s.clone(), len(c.notes), c.ev
 	var budgetHit time.Time // a code refused for the unverified budget in the last run
-	err := c.v.Svc.Step(c.ctx, prev, func(bound *booking.Service) (booking.CallRecord, booking.CallEvent, error) {
+	err := c.v.Svc.Step(c.ctx, prev, from, func(bound *booking.Service) (booking.CallRecord, booking.CallEvent, error) {
 		// The store may run this more than once (a transaction the database
 		// gave up runs again): each run starts from the call as it was,
 		// not from what an abandoned run made of it.

@@ -62,6 +62,10 @@ func (d dialect) BeginWrite(ctx context.Context, _ sqlstore.Isolation) (*sql.Tx,
 	return t, nil
 }
 
+// OneWriter is true: BeginWrite ignores the isolation, every write
+// transaction runs alone on the one writer connection.
+func (dialect) OneWriter() bool { return true }
+
 // Retryable is false: a lone writer is never given up for another's sake
 // (SQLITE_BUSY from another process is waited out by the busy timeout).
 func (dialect) Retryable(error) bool { return false }

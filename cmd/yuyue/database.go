@@ -27,6 +27,9 @@ type database interface {
 	// RetryStats counts transactions the database gave up and the store
 	// ran again (PostgreSQL's serialization failures).
 	RetryStats() int64
+	// EscalationStats counts call steps run again serially after a light
+	// attempt wrote more than the call's own rows (PostgreSQL).
+	EscalationStats() int64
 	// MarkProduction and RanInProduction keep development mode off a
 	// database that has held real callers.
 	MarkProduction(ctx context.Context, at time.Time) error

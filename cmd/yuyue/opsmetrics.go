@@ -48,6 +48,7 @@ type opsSource interface {
 	TransfersSince(ctx context.Context, t time.Time) (int, error)
 	CommitStats() (commits, requests int64)
 	RetryStats() int64
+	EscalationStats() int64
 }
 
 type opsState struct {
@@ -75,6 +76,7 @@ var (
 	descReady     = prometheus.NewDesc("yuyue_ready", "1 when /readyz would answer 200.", nil, nil)
 	descCommits   = prometheus.NewDesc("yuyue_store_commits_total", "Write transactions this process committed (a group commit counts once).", nil, nil)
 	descWrites    = prometheus.NewDesc("yuyue_store_write_requests_total", "Units of write work (InTx calls) this process committed; divided by yuyue_store_commits_total it is the mean group-commit batch.", nil, nil)
+	descLight     = prometheus.NewDesc("yuyue_store_light_escalations_total", "Call steps run lightly (PostgreSQL READ COMMITTED, writing only the call's session and journey) that wrote more and ran again as serializable transactions; always 0 on SQLite.", nil, nil)
 	descRetries   = prometheus.NewDesc("yuyue_store_retries_total", "Write transactions the database gave up to keep the serial order (PostgreSQL serialization failures and deadlocks) and this process ran again or, after the last try, answered busy; always 0 on SQLite.", nil, nil)
 )
 
@@ -90,6 +92,7 @@ func (opsCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- descCommits
 	ch <- descWrites
 	ch <- descRetries
+	ch <- descLight
 }
 
 func (opsCollector) Collect(ch chan<- prometheus.Metric) {
@@ -119,4 +122,5 @@ func (opsCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descCommits, prometheus.CounterValue, float64(commits))
 	ch <- prometheus.MustNewConstMetric(descWrites, prometheus.CounterValue, float64(writes))
 	ch <- prometheus.MustNewConstMetric(descRetries, prometheus.CounterValue, float64(st.src.RetryStats()))
+	ch <- prometheus.MustNewConstMetric(descLight, prometheus.CounterValue, float64(st.src.EscalationStats()))
 }

@@ -83,7 +83,7 @@ func (dialect) Violation(err error) (sqlstore.Violation, bool) {
 // SKIP LOCKED skips or re-checks rows other nodes claim.
 func (d *dialect) BeginWrite(ctx context.Context, iso sqlstore.Isolation) (*sql.Tx, error) {
 	level := sql.LevelSerializable
-	if iso == sqlstore.Queue {
+	if iso == sqlstore.Queue || iso == sqlstore.Light {
 		level = sql.LevelReadCommitted
 	}
 	t, err := d.db.BeginTx(ctx, &sql.TxOptions{Isolation: level})

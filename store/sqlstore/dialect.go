@@ -52,6 +52,12 @@ type Dialect interface {
 	BeforeRekey(t *Tx) error
 }
 
+// OneWriter is a Dialect whose write transactions are all serial whatever
+// the Isolation asked (SQLite's single writer).
+type OneWriter interface {
+	OneWriter() bool
+}
+
 // StmtPreparer is a Dialect whose driver parses every statement it is given
 // as text (go-sqlite3 has no statement cache of its own; pgx caches
 // prepared statements per connection already). Prepared returns query
@@ -79,6 +85,11 @@ const (
 	// a concurrent claim changed instead of failing the transaction as
 	// SERIALIZABLE would.
 	Queue
+	// Light is a call step's transaction tried first without the
+	// serializable checks (InLightTx): on PostgreSQL READ COMMITTED, and
+	// its only writes may be the call's session and journey rows; any
+	// other write makes it run again as Serial.
+	Light
 )
 
 // Querier is what *sql.DB, *sql.Tx and SQLite's statement cache share.

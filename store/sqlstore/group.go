@@ -112,11 +112,16 @@ func (db *DB) submit(ctx context.Context, iso Isolation, fn func(booking.Tx) err
 
 func (db *DB) writerLoop() {
 	defer close(db.stopped)
-	var next *writeReq // taken from the queue but of another isolation
+	// later holds requests taken from the queue while a batch of another
+	// isolation was collected (one transaction has one isolation); they
+	// start the next batches, oldest first, so that steps run lightly and
+	// serially side by side still share commits instead of alternating.
+	var later []*writeReq
 	for {
-		first := next
-		next = nil
-		if first == nil {
+		var first *writeReq
+		if len(later) > 0 {
+			first, later = later[0], later[1:]
+		} else {
 			select {
 			case first = <-db.queue:
 			case <-db.quit:
@@ -124,13 +129,22 @@ func (db *DB) writerLoop() {
 			}
 		}
 		batch := []*writeReq{first}
+		kept := later[:0]
+		for _, r := range later {
+			if r.iso == first.iso && len(batch) < maxBatch {
+				batch = append(batch, r)
+			} else {
+				kept = append(kept, r)
+			}
+		}
+		later = kept
 	collect:
-		for len(batch) < maxBatch {
+		for len(batch) < maxBatch && len(later) < maxBatch {
 			select {
 			case r := <-db.queue:
-				if r.iso != first.iso { // one transaction has one isolation
-					next = r
-					break collect
+				if r.iso != first.iso {
+					later = append(later, r)
+					continue
 				}
 				batch = append(batch, r)
 			default:
@@ -197,8 +211,8 @@ func (db *DB) runInSavepoint(ctx context.Context, t *sql.Tx, r *writeReq) (res w
 	if _, err := t.ExecContext(ctx, "SAVEPOINT w"); err != nil {
 		return writeResult{err: err}, false
 	}
-	res = call(&Tx{db: db, sqlTx: t, q: t, ctx: ctx}, r.fn)
-	if res.panicVal != nil || (res.err != nil && booking.ErrorCode(res.err) == booking.EInternal) {
+	res = call(db.newTx(t, ctx, r.iso), r.fn)
+	if res.panicVal != nil || (res.err != nil && !errors.Is(res.err, errNeedsSerial) && booking.ErrorCode(res.err) == booking.EInternal) {
 		return res, false
 	}
 	if res.err != nil {
@@ -215,7 +229,7 @@ func (db *DB) runInSavepoint(ctx context.Context, t *sql.Tx, r *writeReq) (res w
 func (db *DB) runAlone(r *writeReq) writeResult {
 	var res writeResult
 	err := db.withWriteTx(r.ctx, r.iso, maxTries, func(t *sql.Tx) error {
-		res = call(&Tx{db: db, sqlTx: t, q: t, ctx: r.ctx}, r.fn)
+		res = call(db.newTx(t, r.ctx, r.iso), r.fn)
 		if res.panicVal != nil {
 			return fmt.Errorf("panic: %v", res.panicVal)
 		}
@@ -258,12 +272,18 @@ func (db *DB) withWriteTx(ctx context.Context, iso Isolation, tries int, fn func
 	}
 }
 
-// call runs fn, turning a panic into a value to re-raise in the caller.
+// call runs fn, turning a panic into a value to re-raise in the caller. A
+// Light transaction that was refused a write fails with errNeedsSerial,
+// whatever fn made of the refusal.
 func call(t *Tx, fn func(booking.Tx) error) (res writeResult) {
 	defer func() {
 		if p := recover(); p != nil {
 			res = writeResult{panicVal: p}
 		}
 	}()
-	return writeResult{err: fn(t)}
+	err := fn(t)
+	if t.light != nil && t.light.refused {
+		err = errNeedsSerial
+	}
+	return writeResult{err: err}
 }

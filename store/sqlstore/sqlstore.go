@@ -32,6 +32,8 @@ type DB struct {
 	// retries counts transactions the engine gave up and withWriteTx ran
 	// again or, after the last try, abandoned (RetryStats).
 	retries atomic.Int64
+	// escalations counts Light transactions run again as Serial.
+	escalations atomic.Int64
 	// waiting counts InTx calls not yet taken by the writer (Waiting).
 	waiting atomic.Int64
 	// statements counts what the Tx methods ran (StatementStats).
@@ -109,6 +111,10 @@ func (db *DB) CommitStats() (commits, requests int64) { return db.commits.Load()
 // keep the serial order (PostgreSQL's serialization failures and
 // deadlocks); each was run again, or answered ErrBusy after the last try.
 func (db *DB) RetryStats() int64 { return db.retries.Load() }
+
+// EscalationStats counts the call steps that ran lightly first and had to
+// run again serially (InLightTx); always 0 on SQLite.
+func (db *DB) EscalationStats() int64 { return db.escalations.Load() }
 
 // Waiting is how many InTx calls wait for the writer to take them: the
 // next batch, at most maxBatch of them.

@@ -1,0 +1,83 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+
+	"yuyue/booking"
+)
+
+// Light transactions. Most steps of a call only move the call along: they
+// read what the caller is offered and save the call's session (under its
+// seq compare-and-set) and its journey row. Such a step needs none of the
+// serializable checks, and on PostgreSQL those checks were what made two
+// nodes' transactions fail each other: every step read and wrote the same
+// small hot tables. InLightTx runs a step at READ COMMITTED first, allowed
+// to write only those two tables; the first other write is refused, and the
+// whole step runs again as an ordinary serializable InTx. The rules a step
+// can break are all in the writes it was refused, so a step that commits
+// as Light broke none; the session's compare-and-set and the journey's key
+// hold at any isolation.
+
+// errNeedsSerial is a Light transaction's refusal of a write.
+var errNeedsSerial = errors.New("store: a write outside the call's session needs a serial transaction")
+
+// lightWrites are the statements a Light transaction may run that change
+// rows: the call's session and journey.
+var lightWrites = []string{"UPDATE call_sessions SET ", "INSERT INTO call_sessions ", "INSERT INTO call_events "}
+
+// lightGuard is shared by a Light transaction's Tx and its savepoints.
+type lightGuard struct{ refused bool }
+
+// allow refuses, and remembers refusing, a statement that writes anything
+// but the call's own rows; nil guard (not Light) allows everything.
+func (g *lightGuard) allow(query string) error {
+	if g == nil {
+		return nil
+	}
+	q := strings.TrimLeft(query, " \t\r\n")
+	verb, _, _ := strings.Cut(q, " ")
+	switch strings.ToUpper(verb) {
+	case "SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK":
+		return nil
+	}
+	for _, w := range lightWrites {
+		if strings.HasPrefix(q, w) {
+			return nil
+		}
+	}
+	g.refused = true
+	return errNeedsSerial
+}
+
+func (db *DB) oneWriter() bool {
+	w, ok := db.d.(OneWriter)
+	return ok && w.OneWriter()
+}
+
+func (db *DB) newTx(t *sql.Tx, ctx context.Context, iso Isolation) *Tx {
+	tx := &Tx{db: db, sqlTx: t, q: t, ctx: ctx}
+	if iso == Light {
+		tx.light = &lightGuard{}
+	}
+	return tx
+}
+
+// InLightTx runs fn as a Light transaction, and again as InTx if it wrote
+// more than the call's session and journey (booking.LightStore); light is
+// false when it ran as InTx. fn may run more than once, as for InTx. Where
+// every write transaction is serial anyway (SQLite's one writer) it is
+// InTx.
+func (db *DB) InLightTx(ctx context.Context, fn func(booking.Tx) error) (light bool, err error) {
+	if db.oneWriter() {
+		return false, db.InTx(ctx, fn)
+	}
+	err = db.submit(ctx, Light, fn)
+	if !errors.Is(err, errNeedsSerial) {
+		return true, err
+	}
+	db.escalations.Add(1)
+	return false, db.submit(ctx, Serial, fn)
+}
