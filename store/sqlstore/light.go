@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
+	"unicode"
 
 	"yuyue/booking"
 )
@@ -37,9 +38,8 @@ func (g *lightGuard) allow(query string) error {
 	if g == nil {
 		return nil
 	}
-	q := strings.TrimLeft(query, " \t\r\n")
-	verb, _, _ := strings.Cut(q, " ")
-	switch strings.ToUpper(verb) {
+	q := strings.TrimLeftFunc(query, unicode.IsSpace)
+	switch verbOf(q) {
 	case "SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK":
 		return nil
 	}
@@ -50,6 +50,16 @@ func (g *lightGuard) allow(query string) error {
 	}
 	g.refused = true
 	return errNeedsSerial
+}
+
+// verbOf is a statement's first word, upper-cased (a statement may go on
+// on the next line right after it).
+func verbOf(query string) string {
+	q := strings.TrimLeftFunc(query, unicode.IsSpace)
+	if i := strings.IndexFunc(q, unicode.IsSpace); i >= 0 {
+		q = q[:i]
+	}
+	return strings.ToUpper(q)
 }
 
 func (db *DB) oneWriter() bool {

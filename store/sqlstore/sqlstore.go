@@ -116,8 +116,9 @@ func (db *DB) RetryStats() int64 { return db.retries.Load() }
 // run again serially (InLightTx); always 0 on SQLite.
 func (db *DB) EscalationStats() int64 { return db.escalations.Load() }
 
-// Waiting is how many InTx calls wait for the writer to take them: the
-// next batch, at most maxBatch of them.
+// Waiting is how many InTx calls wait for the writer to take them from its
+// queue (those it took and holds for a batch of another isolation are not
+// counted).
 func (db *DB) Waiting() int { return int(db.waiting.Load()) }
 
 // StatementStats is what the store has run since it opened: statements that

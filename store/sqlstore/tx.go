@@ -92,8 +92,7 @@ func (t *Tx) prepared(query string) *sql.Stmt {
 // UPDATE … RETURNING runs through Query too), else a read, on the read
 // pool when in View.
 func (t *Tx) count(query string) {
-	verb, _, _ := strings.Cut(strings.TrimLeft(query, " \t\r\n"), " ")
-	switch strings.ToUpper(verb) {
+	switch verbOf(query) {
 	case "INSERT", "UPDATE", "DELETE":
 		t.db.writes.Add(1)
 	default:

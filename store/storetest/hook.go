@@ -35,6 +35,17 @@ func (h *hookStore) InQueueTx(ctx context.Context, fn func(booking.Tx) error) er
 	return st.InTx(ctx, fn)
 }
 
+// InLightTx runs a call step lightly first where the current store can
+// (booking.LightStore), so that the channels' tests take the path
+// production does; a test's wrapper without it runs the step in InTx.
+func (h *hookStore) InLightTx(ctx context.Context, fn func(booking.Tx) error) (bool, error) {
+	st := h.get()
+	if l, ok := st.(booking.LightStore); ok {
+		return l.InLightTx(ctx, fn)
+	}
+	return false, st.InTx(ctx, fn)
+}
+
 func (h *hookStore) View(ctx context.Context, fn func(booking.Tx) error) error {
 	return h.get().View(ctx, fn)
 }
