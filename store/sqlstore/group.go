@@ -160,12 +160,17 @@ func (db *DB) writerLoop() {
 // (Retryable) runs again whole, up to batchTries times, before its
 // requests run one by one.
 func (db *DB) runBatch(batch []*writeReq) {
-	db.commits.Add(1)
-	db.requests.Add(int64(len(batch)))
 	if len(batch) == 1 {
-		batch[0].done <- db.runAlone(batch[0])
+		res := db.runAlone(batch[0])
+		if !errors.Is(res.err, errNeedsSerial) { // a light attempt thrown away is no unit of work
+			db.commits.Add(1)
+			db.requests.Add(1)
+		}
+		batch[0].done <- res
 		return
 	}
+	db.commits.Add(1)
+	db.requests.Add(int64(len(batch)))
 	ctx := context.Background()
 	var results []*writeResult
 	err := db.withWriteTx(ctx, batch[0].iso, batchTries, func(t *sql.Tx) error {
@@ -193,14 +198,19 @@ func (db *DB) runBatch(batch []*writeReq) {
 		results = make([]*writeResult, len(batch))
 	}
 	for i, r := range batch {
+		var res writeResult
 		switch {
 		case err == nil:
-			r.done <- *results[i]
+			res = *results[i]
 		case results[i] != nil && results[i].panicVal != nil:
-			r.done <- *results[i]
+			res = *results[i]
 		default: // the shared transaction rolled back: nothing of r remains
-			r.done <- db.runAlone(r)
+			res = db.runAlone(r)
 		}
+		if errors.Is(res.err, errNeedsSerial) { // a light attempt thrown away is no unit of work
+			db.requests.Add(-1)
+		}
+		r.done <- res
 	}
 }
 
