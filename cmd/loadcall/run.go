@@ -289,15 +289,6 @@ func contentionLoad(ctx context.Context, o options, base string, admins []string
 	approach, attempt, codes, cl := newStats(), newStats(), newStats(), client(o.contention)
 	gate := newRushGate(o.contention, attempt, o.reaction)
 	start := time.Now()
-	var fired time.Time
-	go func() {
-		select {
-		case <-gate.all:
-		case <-ctx.Done():
-		}
-		fired = time.Now()
-		close(gate.release)
-	}()
 	outs := crowd(ctx, o.contention, approach, "contention", func(i int) (outcome, error) {
 		c := newCaller(first+i, base, cl, approach, fake, 0, 0)
 		c.contention, c.gate, c.codes = true, gate, codes
@@ -307,7 +298,7 @@ func contentionLoad(ctx context.Context, o options, base string, admins []string
 		}
 		return out, err
 	})
-	<-gate.release // fired is set
+	fired := gate.openedAt()
 	resolved := time.Since(fired)
 	all, per, errs, _ := attempt.snapshot()
 	before, _, errs1, _ := approach.snapshot()

@@ -11,13 +11,13 @@ import (
 )
 
 // rushGate lines the rush callers up at the period menu: each waits there
-// until every caller has arrived (or given up), then all press at once and
-// record their further webhooks in after.
+// until every caller has arrived (or given up) — the day opens — then
+// presses within reaction and records its further webhooks in after.
 type rushGate struct {
 	mu      sync.Mutex
 	left    int
-	all     chan struct{} // closed when nobody is left to arrive
-	release chan struct{} // closed by the run: press now
+	opened  time.Time     // when the last caller arrived or left
+	release chan struct{} // closed then
 	after   *stats
 	// reaction spreads the presses: each caller presses a random part of
 	// it after the release (0: all at once).
@@ -25,24 +25,35 @@ type rushGate struct {
 }
 
 func newRushGate(n int, after *stats, reaction time.Duration) *rushGate {
-	g := &rushGate{left: n, all: make(chan struct{}), release: make(chan struct{}), after: after, reaction: reaction}
+	g := &rushGate{left: n, release: make(chan struct{}), after: after, reaction: reaction}
 	if n == 0 {
-		close(g.all)
+		g.open()
 	}
 	return g
 }
 
-// leave counts one caller out: arrived, or gone before arriving.
+func (g *rushGate) open() { g.opened = time.Now(); close(g.release) }
+
+// leave counts one caller out: arrived, or gone before arriving. The last
+// one opens the day.
 func (g *rushGate) leave() {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	if g.left--; g.left == 0 {
-		close(g.all)
+		g.open()
 	}
 }
 
+// openedAt is when the day opened, once every caller has left or arrived.
+func (g *rushGate) openedAt() time.Time {
+	<-g.release
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.opened
+}
+
 // wait is one caller at the gate: it returns, with the stats the caller
-// records in from then on, when the run releases everybody.
+// records in from then on, when the day opens and its reaction has passed.
 func (g *rushGate) wait(ctx context.Context) *stats {
 	g.leave()
 	select {
@@ -69,10 +80,6 @@ func emptyPresses(ctx context.Context, o options, dir string, fake *twiliotest.F
 	defer empty.stop()
 	warm, presses, cl := newStats(), newStats(), client(o.contention)
 	gate := newRushGate(o.contention, presses, o.reaction)
-	go func() {
-		<-gate.all
-		close(gate.release)
-	}()
 	var wg sync.WaitGroup
 	for i := range o.contention {
 		wg.Add(1)

@@ -162,15 +162,13 @@ func (db *DB) writerLoop() {
 func (db *DB) runBatch(batch []*writeReq) {
 	if len(batch) == 1 {
 		res := db.runAlone(batch[0])
-		if !errors.Is(res.err, errNeedsSerial) { // a light attempt thrown away is no unit of work
+		if db.countUnit(res) {
 			db.commits.Add(1)
-			db.requests.Add(1)
 		}
-		batch[0].done <- res
+		batch[0].done <- res // after counting: a caller may read the counts at once
 		return
 	}
 	db.commits.Add(1)
-	db.requests.Add(int64(len(batch)))
 	ctx := context.Background()
 	var results []*writeResult
 	err := db.withWriteTx(ctx, batch[0].iso, batchTries, func(t *sql.Tx) error {
@@ -207,11 +205,19 @@ func (db *DB) runBatch(batch []*writeReq) {
 		default: // the shared transaction rolled back: nothing of r remains
 			res = db.runAlone(r)
 		}
-		if errors.Is(res.err, errNeedsSerial) { // a light attempt thrown away is no unit of work
-			db.requests.Add(-1)
-		}
+		db.countUnit(res)
 		r.done <- res
 	}
+}
+
+// countUnit counts res as a unit of write work, unless it was a light
+// attempt thrown away (errNeedsSerial), which is none: it runs again as
+// serial. counted says which.
+func (db *DB) countUnit(res writeResult) (counted bool) {
+	if counted = !errors.Is(res.err, errNeedsSerial); counted {
+		db.requests.Add(1)
+	}
+	return counted
 }
 
 // runInSavepoint runs one request inside the shared transaction. keep is
