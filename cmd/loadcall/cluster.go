@@ -17,6 +17,7 @@ import (
 // round-robin balancer.
 type cluster struct {
 	nodes  []*server
+	pprof  string // node 1's pprof address
 	lb     *balancer
 	admin  *sql.DB
 	dbName string
@@ -54,7 +55,12 @@ func startCluster(ctx context.Context, o options, dir, fakeURL, catalogYAML stri
 	for i := range n {
 		ndir := filepath.Join(dir, fmt.Sprintf("node%d", i+1))
 		os.MkdirAll(ndir, 0o755)
-		srv, err := spawnNode(ctx, o.yuyue, ndir, fakeURL, catalogYAML, "", c.dsn, lb.base)
+		pp := ""
+		if i == 0 {
+			pp, _ = freeAddr()
+			c.pprof = pp
+		}
+		srv, err := spawnNode(ctx, o.yuyue, ndir, fakeURL, catalogYAML, pp, c.dsn, lb.base)
 		if err != nil {
 			c.stop()
 			return nil, err

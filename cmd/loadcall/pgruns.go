@@ -69,7 +69,9 @@ func pgThroughputRun(ctx context.Context, o options, dir string, fake *twiliotes
 			return err
 		}
 		fmt.Fprintf(os.Stderr, "postgres: throughput on %d node(s)\n", n)
+		wait := profile(o, c.pprof, filepath.Join(o.out, fmt.Sprintf("pg-throughput-%d.node1.cpu.pprof", n)), o.tputTime)
 		r := throughputLoad(ctx, o, c.lb.base, fake, int64(600000+n*20000))
+		wait()
 		rep.pg(o).noteRetries(fmt.Sprintf("throughput_%d_nodes", n), c.retries())
 		c.stop()
 		if n == 1 {
