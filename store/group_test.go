@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"sync"
 	"testing"
+	"time"
 
 	"yuyue/booking"
 	"yuyue/store/sqlstore"
@@ -12,31 +13,35 @@ import (
 )
 
 // Many concurrent InTx calls with every kind of outcome: each keeps its own
-// atomicity whether it shared a commit or not.
+// atomicity whether it shared a commit or not. A domain error rolls back
+// only its call's savepoint; an internal error or a panic abandons the
+// shared transaction (every call in it runs again alone), so those are
+// few here, or nothing would be left to group.
 func TestGroupCommitKeepsEachCallAtomic(t *testing.T) {
 	s := storetest.Open(t)
 	const n = 400
+	domain := func(i int) bool { return i%4 == 1 }
+	internal := func(i int) bool { return i == 102 }
+	panics := func(i int) bool { return i == 203 }
 	var wg sync.WaitGroup
 	results := make([]error, n)
-	panics := make([]any, n)
+	panicked := make([]any, n)
 	for i := range n {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			defer func() { panics[i] = recover() }()
+			defer func() { panicked[i] = recover() }()
 			results[i] = s.InTx(ctx, func(tx booking.Tx) error {
 				if err := tx.Audit(booking.AuditEntry{Actor: fmt.Sprint(i), Action: "t"}); err != nil {
 					return err
 				}
-				switch i % 4 {
-				case 1:
+				switch {
+				case domain(i):
 					return booking.Errorf(booking.EConflict, "domain error after a write")
-				case 2:
+				case internal(i):
 					return errors.New("internal error after a write")
-				case 3:
-					if i%8 == 3 {
-						panic(fmt.Sprintf("panic %d", i))
-					}
+				case panics(i):
+					panic(fmt.Sprintf("panic %d", i))
 				}
 				return nil
 			})
@@ -48,23 +53,23 @@ func TestGroupCommitKeepsEachCallAtomic(t *testing.T) {
 	want := 0
 	for i := range n {
 		switch {
-		case i%4 == 0 || (i%4 == 3 && i%8 != 3):
+		case !domain(i) && !internal(i) && !panics(i):
 			want++
-			if results[i] != nil || panics[i] != nil {
-				t.Fatalf("call %d: %v %v", i, results[i], panics[i])
+			if results[i] != nil || panicked[i] != nil {
+				t.Fatalf("call %d: %v %v", i, results[i], panicked[i])
 			}
-		case i%4 == 1 && booking.ErrorCode(results[i]) != booking.EConflict,
-			i%4 == 2 && (results[i] == nil || booking.ErrorCode(results[i]) != booking.EInternal),
-			i%8 == 3 && panics[i] != fmt.Sprintf("panic %d", i):
-			t.Fatalf("call %d: %v %v", i, results[i], panics[i])
+		case domain(i) && booking.ErrorCode(results[i]) != booking.EConflict,
+			internal(i) && (results[i] == nil || booking.ErrorCode(results[i]) != booking.EInternal),
+			panics(i) && panicked[i] != fmt.Sprintf("panic %d", i):
+			t.Fatalf("call %d: %v %v", i, results[i], panicked[i])
 		}
 	}
 	if kept != want {
 		t.Fatalf("%d audit rows committed, want %d (only the successful calls)", kept, want)
 	}
 	commits, requests := s.CommitStats()
-	if requests < n || commits >= requests {
-		t.Fatalf("%d commits for %d calls: nothing was grouped", commits, requests)
+	if requests < n || commits*2 >= requests {
+		t.Fatalf("%d commits for %d calls: the calls were not grouped", commits, requests)
 	}
 	t.Logf("%d calls in %d commits", requests, commits)
 }
@@ -106,4 +111,92 @@ func TestConstraintViolationKeepsTransaction(t *testing.T) {
 	if n != 1 || c1.ID == 0 {
 		t.Fatalf("after the violation: %d audit rows, first citizen id %d", n, c1.ID)
 	}
+}
+
+// Light calls share a commit without a savepoint each (sqlstore's
+// runLightUnit): a call that fails before writing leaves the shared
+// transaction as it was, so the others still commit together; one that
+// fails after writing abandons it, and every call in it runs again alone.
+// Either way each call's session lands exactly when the call succeeded.
+// (On SQLite light calls are serial InTx calls, and the same must hold.)
+func TestGroupCommitKeepsEachLightCallAtomic(t *testing.T) {
+	s := storetest.Open(t)
+	ls, ok := s.(booking.LightStore)
+	if !ok {
+		t.Fatal("the store cannot run light steps")
+	}
+	const n = 400
+	// what call i does: fail after writing (two calls only: each sends
+	// its shared transaction back), fail before writing, or succeed
+	afterWrite := func(i int) bool { return i == 77 || i == 311 }
+	beforeWrite := func(i int) bool { return i%4 == 2 }
+	var wg sync.WaitGroup
+	results := make([]error, n)
+	runs := make([]int, n) // each call's fn runs on the writer goroutine, one at a time
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, results[i] = ls.InLightTx(ctx, func(tx booking.Tx) error {
+				runs[i]++
+				if beforeWrite(i) {
+					return booking.Errorf(booking.EConflict, "domain error before any write")
+				}
+				now := time.Unix(1_800_000_000, 0)
+				if err := tx.InsertCall(booking.CallRecord{SID: fmt.Sprintf("CAlight%04d", i), Step: "menu", Data: []byte("{}"), CreatedAt: now, UpdatedAt: now}); err != nil {
+					return err
+				}
+				if afterWrite(i) {
+					return booking.Errorf(booking.EConflict, "domain error after a write")
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	want := 0
+	for i := range n {
+		failed := afterWrite(i) || beforeWrite(i)
+		if !failed {
+			want++
+		}
+		if failed != (booking.ErrorCode(results[i]) == booking.EConflict) || (!failed && results[i] != nil) {
+			t.Fatalf("call %d: %v", i, results[i])
+		}
+	}
+	rows, err := s.Reader().Query(`SELECT call_sid FROM call_sessions WHERE call_sid LIKE 'CAlight%'`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	kept := 0
+	for rows.Next() {
+		var sid string
+		var i int
+		if err := rows.Scan(&sid); err != nil {
+			t.Fatal(err)
+		}
+		fmt.Sscanf(sid, "CAlight%04d", &i)
+		if afterWrite(i) || beforeWrite(i) {
+			t.Fatalf("call %d failed, yet its session %s was committed", i, sid)
+		}
+		kept++
+	}
+	if kept != want {
+		t.Fatalf("%d sessions committed, want %d (only the successful calls)", kept, want)
+	}
+	// A call failing before it wrote must not cost the others their
+	// shared commit (a quarter of the calls do): only the transactions
+	// the two calls failing after a write were in run again.
+	again := 0
+	for _, r := range runs {
+		if r > 1 {
+			again++
+		}
+	}
+	commits, requests := s.CommitStats()
+	if again > n/2 || commits*2 >= requests {
+		t.Fatalf("%d of %d calls ran more than once, %d commits for %d calls: the calls were not grouped", again, n, commits, requests)
+	}
+	t.Logf("%d light calls in %d commits, %d ran again", requests, commits, again)
 }

@@ -29,6 +29,7 @@ func TestPostgres(t *testing.T) {
 		"TestDashboardOneOffice":                       TestDashboardOneOffice,
 		"TestFilesArePrivate":                          TestFilesArePrivate,
 		"TestGroupCommitKeepsEachCallAtomic":           TestGroupCommitKeepsEachCallAtomic,
+		"TestGroupCommitKeepsEachLightCallAtomic":      TestGroupCommitKeepsEachLightCallAtomic,
 		"TestHolidayHonouredByOtherNode":               TestHolidayHonouredByOtherNode,
 		"TestIDNumberNotInDatabaseFiles":               TestIDNumberNotInDatabaseFiles,
 		"TestInTxAfterCloseFails":                      TestInTxAfterCloseFails,

@@ -30,7 +30,8 @@ var errNeedsSerial = errors.New("store: a write outside the call's session needs
 var lightWrites = []string{"UPDATE call_sessions SET ", "INSERT INTO call_sessions ", "INSERT INTO call_events "}
 
 // lightGuard is shared by a Light transaction's Tx and its savepoints.
-type lightGuard struct{ refused bool }
+// wrote says a write statement was sent (whether or not it succeeded).
+type lightGuard struct{ refused, wrote bool }
 
 // allow refuses, and remembers refusing, a statement that writes anything
 // but the call's own rows; nil guard (not Light) allows everything.
@@ -45,6 +46,7 @@ func (g *lightGuard) allow(query string) error {
 	}
 	for _, w := range lightWrites {
 		if strings.HasPrefix(q, w) {
+			g.wrote = true
 			return nil
 		}
 	}
