@@ -41,7 +41,11 @@ type ProviderBlock struct {
 // refused the number for a while, the block, so that the citizen's next
 // code request is refused and told so instead of being sent again.
 func (s *Service) FinishSend(ctx context.Context, to string, r SendResult, block *ProviderBlock) error {
-	return s.store.InTx(ctx, func(tx Tx) error {
+	run := s.store.InTx
+	if o, ok := s.store.(OutboxStore); ok {
+		run = o.InOutboxTx
+	}
+	return run(ctx, func(tx Tx) error {
 		if block != nil && block.Level != "" {
 			if err := tx.BlockPhone(to, block.Level, block.Until); err != nil {
 				return err

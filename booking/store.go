@@ -31,6 +31,13 @@ type QueueStore interface {
 	InQueueTx(ctx context.Context, fn func(Tx) error) error
 }
 
+// OutboxStore is a Store that records the outbox's sends (FinishSend) in
+// InOutboxTx: a transaction as serial as InTx, run by a writer that does
+// not queue behind the channels' writes. A Store without it uses InTx.
+type OutboxStore interface {
+	InOutboxTx(ctx context.Context, fn func(Tx) error) error
+}
+
 // LightStore is a Store that can run a call step lightly first: fn's
 // writes, in that attempt, may only be the call's session and journey
 // rows, under no isolation beyond the session's compare-and-set; any other

@@ -200,3 +200,68 @@ func TestGroupCommitKeepsEachLightCallAtomic(t *testing.T) {
 	}
 	t.Logf("%d light calls in %d commits, %d ran again", requests, commits, again)
 }
+
+// Where the engine has several writers (PostgreSQL), the outbox's claims
+// and send records have a writer of their own: they commit while the
+// channels' writer is busy — in a rush it has hundreds of steps waiting,
+// and each code waited behind them. On SQLite's one writer they wait for
+// it, as every write does.
+func TestOutboxWritesDoNotWaitForTheChannelsWriter(t *testing.T) {
+	s := storetest.Open(t)
+	q, okQ := s.(booking.QueueStore)
+	o, okO := s.(booking.OutboxStore)
+	if !okQ || !okO {
+		t.Fatal("the store has no outbox transactions")
+	}
+	held, release := make(chan struct{}), make(chan struct{})
+	channel := make(chan error, 1)
+	go func() {
+		channel <- s.InTx(ctx, func(booking.Tx) error { close(held); <-release; return nil })
+	}()
+	<-held // the channels' writer is inside a transaction until release
+	outbox := make(chan error, 1)
+	go func() {
+		err := o.InOutboxTx(ctx, func(tx booking.Tx) error {
+			return tx.Enqueue(booking.Message{To: storetest.Phone(1), Kind: booking.MsgCode, Params: map[string]string{"code": "482913"}})
+		})
+		if err == nil {
+			err = q.InQueueTx(ctx, func(tx booking.Tx) error {
+				items, err := tx.ClaimMessages(time.Now().Add(time.Minute), 8)
+				if err == nil && len(items) != 1 {
+					err = fmt.Errorf("claimed %d messages, want 1", len(items))
+				}
+				return err
+			})
+		}
+		outbox <- err
+	}()
+	if storetest.OnPostgres(t) {
+		select {
+		case err := <-outbox:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case err := <-channel:
+			t.Fatalf("the channels' writer finished first (%v)", err)
+		case <-time.After(30 * time.Second):
+			t.Fatal("the outbox's transactions waited for the channels' writer")
+		}
+		close(release)
+		if err := <-channel; err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	select {
+	case err := <-outbox:
+		t.Fatalf("on one writer, an outbox transaction committed inside another's (%v)", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	close(release)
+	if err := <-channel; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-outbox; err != nil {
+		t.Fatal(err)
+	}
+}

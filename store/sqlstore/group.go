@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"yuyue/booking"
@@ -63,15 +64,23 @@ var ErrClosed = errors.New("store: closed")
 // one by one.
 var errAbortBatch = errors.New("store: batch aborted")
 
-// Start starts the writer goroutine.
+// Start starts the writer goroutines: the channels' writer and, where the
+// engine has several writers (not SQLite's one), the outbox's own.
 func (db *DB) Start() {
 	db.queue = make(chan *writeReq)
+	db.side = db.queue
 	db.quit = make(chan struct{})
 	db.stopped = make(chan struct{})
-	go db.writerLoop()
+	var loops sync.WaitGroup
+	loops.Go(func() { db.writerLoop(db.queue) })
+	if !db.oneWriter() {
+		db.side = make(chan *writeReq)
+		loops.Go(func() { db.writerLoop(db.side) })
+	}
+	go func() { loops.Wait(); close(db.stopped) }()
 }
 
-// Stop stops the writer; false when it was not running.
+// Stop stops the writers; false when they were not running.
 func (db *DB) Stop() bool {
 	if db.quit == nil {
 		return false
@@ -89,12 +98,17 @@ func (db *DB) Stop() bool {
 // Done is closed when the store stops.
 func (db *DB) Done() <-chan struct{} { return db.quit }
 
-// submit hands fn to the writer and waits for its commit.
+// submit hands fn to the channels' writer and waits for its commit.
 func (db *DB) submit(ctx context.Context, iso Isolation, fn func(booking.Tx) error) error {
+	return db.submitTo(db.queue, ctx, iso, fn)
+}
+
+// submitTo hands fn to the writer reading q and waits for its commit.
+func (db *DB) submitTo(q chan *writeReq, ctx context.Context, iso Isolation, fn func(booking.Tx) error) error {
 	req := &writeReq{ctx: ctx, iso: iso, fn: fn, done: make(chan writeResult, 1)}
 	db.waiting.Add(1)
 	select {
-	case db.queue <- req:
+	case q <- req:
 		db.waiting.Add(-1)
 	case <-ctx.Done():
 		db.waiting.Add(-1)
@@ -110,8 +124,9 @@ func (db *DB) submit(ctx context.Context, iso Isolation, fn func(booking.Tx) err
 	return r.err
 }
 
-func (db *DB) writerLoop() {
-	defer close(db.stopped)
+// writerLoop runs the requests sent on q in shared transactions until the
+// store stops.
+func (db *DB) writerLoop(q chan *writeReq) {
 	// later holds requests taken from the queue while a batch of another
 	// isolation was collected (one transaction has one isolation); they
 	// start the next batches, oldest first, so that steps run lightly and
@@ -123,7 +138,7 @@ func (db *DB) writerLoop() {
 			first, later = later[0], later[1:]
 		} else {
 			select {
-			case first = <-db.queue:
+			case first = <-q:
 			case <-db.quit:
 				return
 			}
@@ -141,7 +156,7 @@ func (db *DB) writerLoop() {
 	collect:
 		for len(batch) < maxBatch && len(later) < maxBatch {
 			select {
-			case r := <-db.queue:
+			case r := <-q:
 				if r.iso != first.iso {
 					later = append(later, r)
 					continue

@@ -24,7 +24,10 @@ type DB struct {
 	// keyCheck is KeyCheckValue(secret), compared with the database's.
 	keyCheck []byte
 
-	queue   chan *writeReq // group commit (group.go)
+	queue chan *writeReq // group commit (group.go)
+	// side is the outbox's writer (InQueueTx, InOutboxTx): the same queue
+	// where the engine has one writer.
+	side    chan *writeReq
 	quit    chan struct{}
 	stopped chan struct{}
 
@@ -58,8 +61,21 @@ func (db *DB) InTx(ctx context.Context, fn func(booking.Tx) error) error {
 // rule is the row lock of a FOR UPDATE SKIP LOCKED claim, so it runs in a
 // Queue transaction — on PostgreSQL READ COMMITTED, where workers on every
 // node claim side by side instead of failing on each other's claims.
+//
+// Where the engine has several writers the claim goes to the outbox's own
+// writer, as InOutboxTx's work does.
 func (db *DB) InQueueTx(ctx context.Context, fn func(booking.Tx) error) error {
-	return db.submit(ctx, Queue, fn)
+	return db.submitTo(db.side, ctx, Queue, fn)
+}
+
+// InOutboxTx is InTx for the outbox's bookkeeping (booking.OutboxStore):
+// a serial transaction, with group commit, on a writer of its own where
+// the engine has several (PostgreSQL): in a rush a node's channel writer
+// has hundreds of steps waiting, and a code's claim and the record of its
+// send waited behind them — seconds per message while the provider was
+// idle. On SQLite's one writer it is InTx.
+func (db *DB) InOutboxTx(ctx context.Context, fn func(booking.Tx) error) error {
+	return db.submitTo(db.side, ctx, Serial, fn)
 }
 
 // View runs fn's reads with no transaction, each statement on its own

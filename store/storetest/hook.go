@@ -35,6 +35,16 @@ func (h *hookStore) InQueueTx(ctx context.Context, fn func(booking.Tx) error) er
 	return st.InTx(ctx, fn)
 }
 
+// InOutboxTx records a send in the current store's outbox transaction, or
+// in InTx when a test's wrapper has none.
+func (h *hookStore) InOutboxTx(ctx context.Context, fn func(booking.Tx) error) error {
+	st := h.get()
+	if o, ok := st.(booking.OutboxStore); ok {
+		return o.InOutboxTx(ctx, fn)
+	}
+	return st.InTx(ctx, fn)
+}
+
 // InLightTx runs a call step lightly first where the current store can
 // (booking.LightStore), so that the channels' tests take the path
 // production does; a test's wrapper without it runs the step in InTx.
