@@ -26,3 +26,11 @@ type CallTx interface {
 	UpdateCall(r CallRecord, prevSeq int) error
 	Transfers(since time.Time) ([]CallRecord, error)
 }
+
+// StepSaver is a Tx that saves a call step's state and journey event
+// together: UpdateCall (with its compare-and-set) and then AddCallEvent,
+// in one statement where its engine can. Service.Step uses it when the Tx
+// has it.
+type StepSaver interface {
+	SaveStep(r CallRecord, prevSeq int, e CallEvent) error
+}

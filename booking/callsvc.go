@@ -42,10 +42,13 @@ func (s *Service) Step(ctx context.Context, prevSeq int, step string, fn func(bo
 		if err != nil {
 			return err
 		}
+		ev.SMS = kinds
+		if ss, ok := tx.(StepSaver); ok {
+			return ss.SaveStep(rec, prevSeq, ev)
+		}
 		if err := tx.UpdateCall(rec, prevSeq); err != nil {
 			return err
 		}
-		ev.SMS = kinds
 		return tx.AddCallEvent(ev)
 	}
 	// Most steps only move the call along and run lightly (LightStore);

@@ -61,3 +61,48 @@ func TestLightStepRunsAgainSeriallyForOtherWrites(t *testing.T) {
 		t.Fatalf("after the steps: %d messages queued, session at seq %d; want 1 and 2", queued, seq)
 	}
 }
+
+// A step's session and journey row are saved together (one statement on
+// PostgreSQL): under a stale seq neither is, under the right one both —
+// lightly as well as serially.
+func TestSaveStepKeepsTheCompareAndSet(t *testing.T) {
+	e := storetest.NewEnv(t)
+	ls := e.Store.(booking.LightStore)
+	now := e.Clock.Now()
+	rec := booking.CallRecord{SID: "CAsave", Step: "menu", Seq: 1, Data: []byte("{}"), CreatedAt: now, UpdatedAt: now}
+	if err := e.Store.InTx(ctx, func(tx booking.Tx) error { return tx.InsertCall(rec) }); err != nil {
+		t.Fatal(err)
+	}
+	save := func(prev int) error {
+		r := rec
+		r.Step, r.Seq = "mode", prev+1
+		ev := booking.CallEvent{SID: r.SID, Seq: r.Seq, At: now, Kind: "input", Channel: "ivr", FromStep: "menu", Step: "mode", Keys: "1"}
+		_, err := ls.InLightTx(ctx, func(tx booking.Tx) error {
+			ss, ok := tx.(booking.StepSaver)
+			if !ok {
+				t.Fatal("the store's transaction cannot save a step")
+			}
+			return ss.SaveStep(r, prev, ev)
+		})
+		return err
+	}
+	if err := save(5); booking.ErrorCode(err) != booking.EConflict {
+		t.Fatalf("a step saved under a stale seq: %v, want conflict", err)
+	}
+	if err := save(1); err != nil {
+		t.Fatal(err)
+	}
+	var seq, events int
+	var step string
+	if err := e.QueryRow(`SELECT seq, step FROM call_sessions WHERE call_sid = 'CAsave'`).Scan(&seq, &step); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.QueryRow(`SELECT count(*) FROM call_events WHERE call_sid = 'CAsave' AND seq = 2 AND step = 'mode' AND keys = '1'`).Scan(&events); err != nil {
+		t.Fatal(err)
+	}
+	var all int
+	e.QueryRow(`SELECT count(*) FROM call_events WHERE call_sid = 'CAsave'`).Scan(&all)
+	if seq != 2 || step != "mode" || events != 1 || all != 1 {
+		t.Fatalf("after a stale and a good save: session at seq %d step %q, %d matching events of %d; want 2, mode, 1 of 1", seq, step, events, all)
+	}
+}

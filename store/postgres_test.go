@@ -30,7 +30,6 @@ func TestPostgres(t *testing.T) {
 		"TestFilesArePrivate":                           TestFilesArePrivate,
 		"TestGroupCommitKeepsEachCallAtomic":            TestGroupCommitKeepsEachCallAtomic,
 		"TestGroupCommitKeepsEachLightCallAtomic":       TestGroupCommitKeepsEachLightCallAtomic,
-		"TestOutboxWritesDoNotWaitForTheChannelsWriter": TestOutboxWritesDoNotWaitForTheChannelsWriter,
 		"TestHolidayHonouredByOtherNode":                TestHolidayHonouredByOtherNode,
 		"TestIDNumberNotInDatabaseFiles":                TestIDNumberNotInDatabaseFiles,
 		"TestInTxAfterCloseFails":                       TestInTxAfterCloseFails,
@@ -40,10 +39,12 @@ func TestPostgres(t *testing.T) {
 		"TestOneActiveBookingUnderConcurrency":          TestOneActiveBookingUnderConcurrency,
 		"TestOperatorAccounts":                          TestOperatorAccounts,
 		"TestOutboxClaimedOnceAcrossNodes":              TestOutboxClaimedOnceAcrossNodes,
+		"TestOutboxWritesDoNotWaitForTheChannelsWriter": TestOutboxWritesDoNotWaitForTheChannelsWriter,
 		"TestPurgeCallSessions":                         TestPurgeCallSessions,
 		"TestPurgeDeregisteredCitizenWithAccount":       TestPurgeDeregisteredCitizenWithAccount,
 		"TestPurgeDropsDeadCitizenTokens":               TestPurgeDropsDeadCitizenTokens,
 		"TestRekey":                                     TestRekey,
 		"TestRolledBackCatalogVersionIsNeverReused":     TestRolledBackCatalogVersionIsNeverReused,
+		"TestSaveStepKeepsTheCompareAndSet":             TestSaveStepKeepsTheCompareAndSet,
 	})
 }

@@ -101,6 +101,10 @@ func (*dialect) Retryable(err error) bool {
 	return errors.As(err, &pe) && (pe.Code == "40001" || pe.Code == "40P01")
 }
 
+// WithWrites is true: a call step's session and journey are saved in one
+// statement (sqlstore.Tx.SaveStep).
+func (*dialect) WithWrites() bool { return true }
+
 // GuardStatements is true: any failed statement aborts a PostgreSQL
 // transaction.
 func (*dialect) GuardStatements() bool { return true }

@@ -27,6 +27,38 @@ func (t *Tx) InsertCall(r booking.CallRecord) error {
 	return err
 }
 
+// SaveStep is UpdateCall then AddCallEvent (booking.StepSaver). Where the
+// engine runs an UPDATE inside a WITH (WithWrites: PostgreSQL) they are one
+// statement: every call step saves both, and each statement is a round
+// trip on the node's writer connection. The event row is added only when
+// the compare-and-set updated the session.
+func (t *Tx) SaveStep(r booking.CallRecord, prevSeq int, e booking.CallEvent) error {
+	if w, ok := t.db.d.(WithWrites); !ok || !w.WithWrites() {
+		if err := t.UpdateCall(r, prevSeq); err != nil {
+			return err
+		}
+		return t.AddCallEvent(e)
+	}
+	res, err := t.Exec(saveStep,
+		r.Step, r.Seq, r.Data, r.Context, ms(r.UpdatedAt), ms(r.EndedAt), ms(r.TransferredAt), r.SID, prevSeq,
+		e.SID, e.Seq, ms(e.At), e.Kind, e.Channel, e.Caller, e.FromStep, e.Step, e.Keys, e.SMS, e.Detail)
+	if err != nil {
+		return t.db.mapError(err, "call event")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return booking.Errorf(booking.EConflict, "call state changed")
+	}
+	return nil
+}
+
+// saveStep is SaveStep's one statement; its start is one of the writes a
+// Light transaction may make (lightWrites). The casts type the values the
+// SELECT hands to the INSERT.
+const saveStep = `WITH saved AS (UPDATE call_sessions SET step = ?, seq = ?, data = ?, context = ?, updated_at = ?, ended_at = ?, transferred_at = ?
+		WHERE call_sid = ? AND seq = ? RETURNING call_sid)
+	INSERT INTO call_events (` + eventCols + `)
+	SELECT ?::text, ?::integer, ?::bigint, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text, ?::text FROM saved`
+
 func (t *Tx) UpdateCall(r booking.CallRecord, prevSeq int) error {
 	res, err := t.Exec(`UPDATE call_sessions SET step = ?, seq = ?, data = ?, context = ?, updated_at = ?, ended_at = ?, transferred_at = ?
 		WHERE call_sid = ? AND seq = ?`,

@@ -52,6 +52,13 @@ type Dialect interface {
 	BeforeRekey(t *Tx) error
 }
 
+// WithWrites is a Dialect whose engine runs an UPDATE inside a WITH and
+// inserts what it returned (PostgreSQL; SQLite does not): Tx.SaveStep then
+// saves a call step in one statement.
+type WithWrites interface {
+	WithWrites() bool
+}
+
 // OneWriter is a Dialect whose write transactions are all serial whatever
 // the Isolation asked (SQLite's single writer).
 type OneWriter interface {

@@ -27,7 +27,7 @@ var errNeedsSerial = errors.New("store: a write outside the call's session needs
 
 // lightWrites are the statements a Light transaction may run that change
 // rows: the call's session and journey.
-var lightWrites = []string{"UPDATE call_sessions SET ", "INSERT INTO call_sessions ", "INSERT INTO call_events "}
+var lightWrites = []string{"UPDATE call_sessions SET ", "INSERT INTO call_sessions ", "INSERT INTO call_events ", "WITH saved AS (UPDATE call_sessions SET "}
 
 // lightGuard is shared by a Light transaction's Tx and its savepoints.
 // wrote says a write statement was sent (whether or not it succeeded).
