@@ -74,7 +74,7 @@ var (
 	descOldest    = prometheus.NewDesc("yuyue_outbox_oldest_pending_age_seconds", "Age of the oldest message waiting in the outbox; 0 when none.", nil, nil)
 	descTransfers = prometheus.NewDesc("yuyue_ivr_transfers_last_hour", "Calls transferred to an operator in the last hour.", nil, nil)
 	descReady     = prometheus.NewDesc("yuyue_ready", "1 when /readyz would answer 200.", nil, nil)
-	descCommits   = prometheus.NewDesc("yuyue_store_commits_total", "Write transactions this process committed (a group commit counts once).", nil, nil)
+	descCommits   = prometheus.NewDesc("yuyue_store_commits_total", "Write transactions this process ran, committed or rolled back (a group commit counts once; a batch given up counts once, and each call it then ran alone once more).", nil, nil)
 	descWrites    = prometheus.NewDesc("yuyue_store_write_requests_total", "Units of write work (InTx calls) this process committed; divided by yuyue_store_commits_total it is the mean group-commit batch.", nil, nil)
 	descLight     = prometheus.NewDesc("yuyue_store_light_escalations_total", "Call steps run lightly (PostgreSQL READ COMMITTED, writing only the call's session and journey) that wrote more and ran again as serializable transactions; always 0 on SQLite.", nil, nil)
 	descRetries   = prometheus.NewDesc("yuyue_store_retries_total", "Write transactions the database gave up to keep the serial order (PostgreSQL serialization failures and deadlocks) and this process ran again or, after the last try, answered busy; always 0 on SQLite.", nil, nil)

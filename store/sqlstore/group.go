@@ -14,11 +14,13 @@ import (
 
 // Group commit. Every commit waits for a flush to disk, and within one
 // process writers take turns anyway (SQLite has one writer). Concurrent
-// InTx calls are therefore handed to one writer goroutine, which runs the
-// ones waiting together in a single transaction, each inside its own
-// SAVEPOINT, and commits once. Each caller's work is still atomic (a
-// domain error rolls back its savepoint only), runs alone on the
-// connection, and is durable when InTx returns.
+// InTx calls are therefore handed to a writer goroutine, which runs the
+// ones waiting together in a single transaction, each serial one inside
+// its own SAVEPOINT (a Light one without: runLightUnit), and commits once.
+// Each caller's work is still atomic (a domain error rolls back its
+// savepoint only), runs alone on the connection, and is durable when InTx
+// returns. SQLite has one writer goroutine; an engine with several writers
+// (PostgreSQL) has a second one for the outbox (InQueueTx, InOutboxTx).
 //
 // Re-running. The work of an InTx call may run more than once: when the
 // shared transaction must be abandoned (one caller's internal error or
@@ -267,15 +269,17 @@ func (db *DB) runInSavepoint(ctx context.Context, t *sql.Tx, r *writeReq) (res w
 // savepoint of its own: two round trips fewer on every step that only
 // moves a call along, which is most of them. A Light request writes only
 // the call's session and journey, and does so last, after everything that
-// can refuse it; when it fails before writing there is nothing of it to
-// undo. When it fails after a write (or its writes may have failed) its
-// writes cannot be undone alone, so the shared transaction is abandoned
-// and every request in it runs again alone (runBatch), as after any
-// other failure that leaves the transaction in doubt.
+// can refuse it; when it fails having changed nothing there is nothing of
+// it to undo. When it fails after changing rows, its writes cannot be
+// undone alone; when one of its statements failed (which leaves a
+// PostgreSQL transaction aborted) the transaction is no longer usable. In
+// both cases the shared transaction is abandoned and every request in it
+// runs again alone (runBatch), as after any other failure that leaves the
+// transaction in doubt.
 func (db *DB) runLightUnit(ctx context.Context, t *sql.Tx, r *writeReq) (res writeResult, keep bool) {
 	tx := db.newTx(t, ctx, r.iso)
 	res = call(tx, r.fn)
-	if res.panicVal != nil {
+	if res.panicVal != nil || tx.light.failed {
 		return res, false
 	}
 	if res.err != nil && (tx.light.wrote || (!errors.Is(res.err, errNeedsSerial) && booking.ErrorCode(res.err) == booking.EInternal)) {

@@ -27,11 +27,28 @@ var errNeedsSerial = errors.New("store: a write outside the call's session needs
 
 // lightWrites are the statements a Light transaction may run that change
 // rows: the call's session and journey.
-var lightWrites = []string{"UPDATE call_sessions SET ", "INSERT INTO call_sessions ", "INSERT INTO call_events ", "WITH saved AS (UPDATE call_sessions SET "}
+// (Tx.SaveStep's one statement for both is allowed as a whole.)
+var lightWrites = []string{"UPDATE call_sessions SET ", "INSERT INTO call_sessions ", "INSERT INTO call_events "}
+
+// ran notes what a statement did: err from running it, changed whether it
+// changed rows (or may have).
+func (g *lightGuard) ran(err error, changed bool) {
+	if g == nil {
+		return
+	}
+	if err != nil {
+		g.failed = true
+	} else if changed {
+		g.wrote = true
+	}
+}
 
 // lightGuard is shared by a Light transaction's Tx and its savepoints.
-// wrote says a write statement was sent (whether or not it succeeded).
-type lightGuard struct{ refused, wrote bool }
+// wrote says a statement changed rows, or may have (one whose result does
+// not say: an INSERT … RETURNING); failed that a statement failed, which
+// on PostgreSQL leaves the transaction aborted. A savepoint rolled back
+// undoes both (Tx.savepoint). runLightUnit reads them.
+type lightGuard struct{ refused, wrote, failed bool }
 
 // allow refuses, and remembers refusing, a statement that writes anything
 // but the call's own rows; nil guard (not Light) allows everything.
@@ -44,9 +61,11 @@ func (g *lightGuard) allow(query string) error {
 	case "SELECT", "SAVEPOINT", "RELEASE", "ROLLBACK":
 		return nil
 	}
+	if q == saveStep {
+		return nil
+	}
 	for _, w := range lightWrites {
 		if strings.HasPrefix(q, w) {
-			g.wrote = true
 			return nil
 		}
 	}

@@ -119,8 +119,9 @@ func (db *DB) TransfersSince(ctx context.Context, t time.Time) (int, error) {
 	return n, err
 }
 
-// CommitStats reports how many write transactions were committed (or
-// attempted) and how many InTx calls they carried.
+// CommitStats reports how many write transactions were run (committed or
+// rolled back; a batch given up counts once, and each of its calls run
+// again alone once more) and how many write calls they carried.
 func (db *DB) CommitStats() (commits, requests int64) { return db.commits.Load(), db.requests.Load() }
 
 // RetryStats reports how many write transactions the engine gave up to
@@ -132,9 +133,9 @@ func (db *DB) RetryStats() int64 { return db.retries.Load() }
 // run again serially (InLightTx); always 0 on SQLite.
 func (db *DB) EscalationStats() int64 { return db.escalations.Load() }
 
-// Waiting is how many InTx calls wait for the writer to take them from its
-// queue (those it took and holds for a batch of another isolation are not
-// counted).
+// Waiting is how many write calls wait for a writer to take them from its
+// queue, over both writers where there are two (those a writer took and
+// holds for a batch of another isolation are not counted).
 func (db *DB) Waiting() int { return int(db.waiting.Load()) }
 
 // StatementStats is what the store has run since it opened: statements that

@@ -32,10 +32,20 @@ func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
 	}
 	t.db.writes.Add(1)
 	query = t.db.d.Rebind(query)
+	var res sql.Result
+	var err error
 	if st := t.prepared(query); st != nil {
-		return st.ExecContext(t.ctx, args...)
+		res, err = st.ExecContext(t.ctx, args...)
+	} else {
+		res, err = t.q.ExecContext(t.ctx, query, args...)
 	}
-	return t.q.ExecContext(t.ctx, query, args...)
+	if t.light != nil && err == nil {
+		n, nerr := res.RowsAffected()
+		t.light.ran(nil, nerr != nil || n > 0) // a lost compare-and-set changed nothing
+	} else {
+		t.light.ran(err, true)
+	}
+	return res, err
 }
 
 // Query runs a query.
@@ -44,11 +54,26 @@ func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
 		return nil, err
 	}
 	t.count(query)
+	write := t.light != nil && isWrite(query)
 	query = t.db.d.Rebind(query)
+	var rows *sql.Rows
+	var err error
 	if st := t.prepared(query); st != nil {
-		return st.QueryContext(t.ctx, args...)
+		rows, err = st.QueryContext(t.ctx, args...)
+	} else {
+		rows, err = t.q.QueryContext(t.ctx, query, args...)
 	}
-	return t.q.QueryContext(t.ctx, query, args...)
+	t.light.ran(err, write)
+	return rows, err
+}
+
+// isWrite is true for a statement that changes rows.
+func isWrite(query string) bool {
+	switch verbOf(query) {
+	case "INSERT", "UPDATE", "DELETE", "WITH":
+		return true
+	}
+	return false
 }
 
 // QueryRow runs a one-row query.
@@ -62,6 +87,9 @@ func (t *Tx) queryRow(query string, args ...any) *sql.Row {
 	if t.light.allow(query) != nil { // a Row carries no error of ours: this one finds nothing
 		return t.q.QueryRowContext(t.ctx, "SELECT 1 WHERE 1 = 0")
 	}
+	// A Row's error shows only at Scan: a write is taken as done, and a
+	// failed one fails its step, which then has written (runLightUnit).
+	t.light.ran(nil, t.light != nil && isWrite(query))
 	query = t.db.d.Rebind(query)
 	if st := t.prepared(query); st != nil {
 		return st.QueryRowContext(t.ctx, args...)
@@ -163,6 +191,10 @@ func (t *Tx) savepoint(name string, fn func() error) (err error) {
 	if _, err := t.sqlTx.ExecContext(t.ctx, "SAVEPOINT "+name); err != nil {
 		return err
 	}
+	var before lightGuard
+	if t.light != nil {
+		before = *t.light
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			t.sqlTx.ExecContext(t.ctx, "ROLLBACK TO SAVEPOINT "+name)
@@ -172,7 +204,14 @@ func (t *Tx) savepoint(name string, fn func() error) (err error) {
 	}()
 	if err = fn(); err != nil {
 		if _, rerr := t.sqlTx.ExecContext(t.ctx, "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
+			if t.light != nil {
+				t.light.failed = true
+			}
 			return errors.Join(err, rerr)
+		}
+		if t.light != nil { // undone: as before the savepoint, but a refusal stays
+			before.refused = before.refused || t.light.refused
+			*t.light = before
 		}
 	}
 	if _, rerr := t.sqlTx.ExecContext(t.ctx, "RELEASE SAVEPOINT "+name); rerr != nil && err == nil {
