@@ -15,17 +15,27 @@ func (s *Service) Call(ctx context.Context, sid string) (rec CallRecord, err err
 // insert, else only if the stored seq is still prevSeq (EConflict: another
 // request for the call got there first).
 func (s *Service) SaveCall(ctx context.Context, rec CallRecord, prevSeq int, insert bool, ev CallEvent) error {
-	return s.store.InTx(ctx, func(tx Tx) (err error) {
-		if insert {
-			err = tx.InsertCall(rec)
-		} else {
-			err = tx.UpdateCall(rec, prevSeq)
+	return s.store.InTx(ctx, func(tx Tx) error {
+		if !insert {
+			return saveStep(tx, rec, prevSeq, ev)
 		}
-		if err != nil {
+		if err := tx.InsertCall(rec); err != nil {
 			return err
 		}
 		return tx.AddCallEvent(ev)
 	})
+}
+
+// saveStep saves a call's state under the seq compare-and-set and its
+// journey event: in one go where tx can (StepSaver).
+func saveStep(tx Tx, rec CallRecord, prevSeq int, ev CallEvent) error {
+	if ss, ok := tx.(StepSaver); ok {
+		return ss.SaveStep(rec, prevSeq, ev)
+	}
+	if err := tx.UpdateCall(rec, prevSeq); err != nil {
+		return err
+	}
+	return tx.AddCallEvent(ev)
 }
 
 // Step runs one step of a channel's conversation atomically: fn gets a
@@ -43,13 +53,7 @@ func (s *Service) Step(ctx context.Context, prevSeq int, step string, fn func(bo
 			return err
 		}
 		ev.SMS = kinds
-		if ss, ok := tx.(StepSaver); ok {
-			return ss.SaveStep(rec, prevSeq, ev)
-		}
-		if err := tx.UpdateCall(rec, prevSeq); err != nil {
-			return err
-		}
-		return tx.AddCallEvent(ev)
+		return saveStep(tx, rec, prevSeq, ev)
 	}
 	// Most steps only move the call along and run lightly (LightStore);
 	// a step that just had to run again serially goes serial at once for

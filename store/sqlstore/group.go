@@ -251,7 +251,7 @@ func (db *DB) runInSavepoint(ctx context.Context, t *sql.Tx, r *writeReq) (res w
 		return writeResult{err: err}, false
 	}
 	res = call(db.newTx(t, ctx, r.iso), r.fn)
-	if res.panicVal != nil || (res.err != nil && !errors.Is(res.err, errNeedsSerial) && booking.ErrorCode(res.err) == booking.EInternal) {
+	if res.panicVal != nil || internalFailure(res.err) {
 		return res, false
 	}
 	if res.err != nil {
@@ -282,10 +282,17 @@ func (db *DB) runLightUnit(ctx context.Context, t *sql.Tx, r *writeReq) (res wri
 	if res.panicVal != nil || tx.light.failed {
 		return res, false
 	}
-	if res.err != nil && (tx.light.wrote || (!errors.Is(res.err, errNeedsSerial) && booking.ErrorCode(res.err) == booking.EInternal)) {
+	if res.err != nil && (tx.light.wrote || internalFailure(res.err)) {
 		return res, false
 	}
 	return res, true
+}
+
+// internalFailure is a request's error that leaves the shared transaction
+// in doubt (a driver or internal error), as opposed to a domain refusal or
+// a Light transaction's refusal of a write.
+func internalFailure(err error) bool {
+	return err != nil && !errors.Is(err, errNeedsSerial) && booking.ErrorCode(err) == booking.EInternal
 }
 
 func (db *DB) runAlone(r *writeReq) writeResult {

@@ -39,11 +39,13 @@ func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
 	} else {
 		res, err = t.q.ExecContext(t.ctx, query, args...)
 	}
-	if t.light != nil && err == nil {
-		n, nerr := res.RowsAffected()
-		t.light.ran(nil, nerr != nil || n > 0) // a lost compare-and-set changed nothing
-	} else {
-		t.light.ran(err, true)
+	if t.light != nil {
+		changed := true
+		if err == nil {
+			n, nerr := res.RowsAffected()
+			changed = nerr != nil || n > 0 // a lost compare-and-set changed nothing
+		}
+		t.light.ran(err, changed)
 	}
 	return res, err
 }
@@ -67,10 +69,12 @@ func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
 	return rows, err
 }
 
-// isWrite is true for a statement that changes rows.
+// isWrite is true for a statement that changes rows (an UPDATE …
+// RETURNING runs through Query too). A Light transaction refuses any WITH
+// but SaveStep's, which runs through Exec.
 func isWrite(query string) bool {
 	switch verbOf(query) {
-	case "INSERT", "UPDATE", "DELETE", "WITH":
+	case "INSERT", "UPDATE", "DELETE":
 		return true
 	}
 	return false
@@ -120,14 +124,13 @@ func (t *Tx) prepared(query string) *sql.Stmt {
 // UPDATE … RETURNING runs through Query too), else a read, on the read
 // pool when in View.
 func (t *Tx) count(query string) {
-	switch verbOf(query) {
-	case "INSERT", "UPDATE", "DELETE":
+	if isWrite(query) {
 		t.db.writes.Add(1)
-	default:
-		t.db.reads.Add(1)
-		if t.sqlTx == nil {
-			t.db.poolReads.Add(1)
-		}
+		return
+	}
+	t.db.reads.Add(1)
+	if t.sqlTx == nil {
+		t.db.poolReads.Add(1)
 	}
 }
 
