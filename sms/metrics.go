@@ -44,3 +44,20 @@ var smsToProvider = promauto.NewHistogramVec(prometheus.HistogramOpts{
 	Help:    "Time from a message being enqueued (a code: requested) to the provider accepting it, by kind.",
 	Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 60, 300},
 }, []string{"kind"})
+
+// smsWaited and smsSendTime split smsToProvider in two, so on-call can tell
+// a backlog (messages waiting for a free send slot or rate token) from a
+// slow provider: the wait from enqueueing to the claim, by kind, and one
+// provider call from request to answer, by provider.
+var (
+	smsWaited = promauto.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "yuyue_sms_enqueued_to_claimed_seconds",
+		Help:    "Time from a message being enqueued to the outbox worker claiming it for a send (the backlog), by kind.",
+		Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 60, 300},
+	}, []string{"kind"})
+	smsSendTime = promauto.NewHistogramVec(prometheus.HistogramOpts{
+		Name:    "yuyue_sms_send_seconds",
+		Help:    "Time of one call to the SMS provider, from the request to its answer (or the timeout), by provider.",
+		Buckets: []float64{0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10},
+	}, []string{"provider"})
+)

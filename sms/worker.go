@@ -102,6 +102,9 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 		}
 		total += len(items)
 		for _, it := range items {
+			if !it.CreatedAt.IsZero() {
+				smsWaited.WithLabelValues(it.Kind).Observe(time.Since(it.CreatedAt).Seconds()) // created_at is the database clock
+			}
 			wg.Add(1)
 			go func() {
 				defer func() { <-sem; wg.Done() }()
@@ -119,7 +122,9 @@ func (w *Worker) sendOne(ctx context.Context, it booking.OutboxItem) (booking.Se
 		r.Outcome, r.Error = booking.SendFailed, err.Error()
 		return r, nil
 	}
+	start := time.Now()
 	r.SID, r.Outcome, err = w.Sender.Send(ctx, it, body)
+	smsSendTime.WithLabelValues(w.Provider).Observe(time.Since(start).Seconds())
 	if err != nil {
 		r.Error = MaskNumbers(err.Error()) // logged and stored: no full number
 	}

@@ -10,7 +10,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"yuyue/sms/twiliotest"
 	"yuyue/store"
 )
 
@@ -33,7 +32,7 @@ var refRe = regexp.MustCompile(`预约受理号是：([零一二三四五六七�
 // on the same database, lets the outbox drain, then checks that every
 // reference a caller heard is in the database, that no SMS went out twice
 // and that SQLite's integrity check passes.
-func crashRun(ctx context.Context, o options, dir string, fake *twiliotest.Fake, rep *report) error {
+func crashRun(ctx context.Context, o options, dir string, fake *provider, rep *report) error {
 	srv, err := spawnYuyue(ctx, o.yuyue, dir, fake.URL, loadCatalog, "")
 	if err != nil {
 		return err
@@ -51,7 +50,7 @@ func crashRun(ctx context.Context, o options, dir string, fake *twiliotest.Fake,
 		go func() {
 			defer wg.Done()
 			for runCtx.Err() == nil && !killed.Load() {
-				c := newCaller(int(next.Add(1)), srv.base, cl, st, fake, 0, 0)
+				c := newCaller(int(next.Add(1)), srv.base, cl, st, fake.Fake, 0, 0)
 				c.onDone = func(say string) {
 					if m := refRe.FindStringSubmatch(say); m != nil {
 						mu.Lock()
@@ -88,7 +87,7 @@ func crashRun(ctx context.Context, o options, dir string, fake *twiliotest.Fake,
 	return checkAfterCrash(ctx, dir, fake, heard, o.tputCallers, int(killAfter.Seconds()), rep)
 }
 
-func checkAfterCrash(ctx context.Context, dir string, fake *twiliotest.Fake, heard []string, callers, after int, rep *report) error {
+func checkAfterCrash(ctx context.Context, dir string, fake *provider, heard []string, callers, after int, rep *report) error {
 	db, err := store.Open(ctx, dir+"/yuyue.db", secretKey)
 	if err != nil {
 		return err

@@ -6,7 +6,8 @@
 //	go build -o /tmp/yuyue ./cmd/yuyue && go run ./cmd/loadcall --yuyue /tmp/yuyue --out scripts/reports
 //
 // It starts yuyue itself on a fresh database, in production mode, with its
-// SMS going to a fake Twilio API that loadcall serves and reads codes from.
+// SMS going to a fake Twilio API that loadcall runs in a process of its own
+// and reads codes from.
 package main
 
 import (
@@ -44,6 +45,13 @@ func main() {
 	defer stop()
 	if len(os.Args) == 3 && os.Args[1] == "--empty-server" {
 		if err := serveEmpty(os.Args[2]); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
+	if len(os.Args) == 4 && os.Args[1] == "--provider" {
+		if err := serveProvider(os.Args[2], os.Args[3]); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}

@@ -112,12 +112,20 @@ func metricValue(admin, metric string) (float64, error) {
 	return 0, fmt.Errorf("%s: no %s", admin, metric)
 }
 
-// codeBuckets adds the cumulative buckets of yuyue's "code enqueued →
-// provider accepted" histogram (kind="code") on one node to into.
-func codeBuckets(admin string, into map[float64]float64) error {
-	return histogram(admin, "yuyue_sms_enqueued_to_accepted_seconds_bucket{", func(line string) bool {
+// codeBuckets adds the cumulative buckets of one of yuyue's histograms of a
+// code's way out on one node to into: "yuyue_sms_enqueued_to_accepted_seconds"
+// (enqueued → provider accepted) or "yuyue_sms_enqueued_to_claimed_seconds"
+// (the wait for a send slot), kind="code".
+func codeBuckets(admin, metric string, into map[float64]float64) error {
+	return histogram(admin, metric+"_bucket{", func(line string) bool {
 		return strings.Contains(line, `kind="code"`)
 	}, into)
+}
+
+// sendBuckets adds the buckets of yuyue's "yuyue_sms_send_seconds" (one
+// provider call, every kind) on one node to into.
+func sendBuckets(admin string, into map[float64]float64) error {
+	return histogram(admin, "yuyue_sms_send_seconds_bucket{", func(string) bool { return true }, into)
 }
 
 // boundOf is the smallest bucket bound under which the share q of a

@@ -38,8 +38,8 @@ func (r *report) pgMarkdown(p func(string, ...any)) {
 		p("| %d attempts on %d places across %d nodes → exactly %d bookings | %d bookings in the database (%d calls booked, %d told full), %d errors, %.1f s | %s |\n",
 			c.Attempts, c.Places, g.Nodes, c.Places, c.BookingsInDB, c.BookedCalls, c.FullCalls, totalErrors(c.Errors), c.Seconds,
 			met(c.BookingsInDB == c.Places && c.BookedCalls == c.Places && totalErrors(c.Errors) == 0))
-		p("| … every SMS code handed to the provider within 2 s (p99), %d calls dialled at once | code asked → provider accepted p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d codes); inside yuyue, enqueued → accepted: 99 %% within %g s (%.0f codes); approach %.1f s | %s |\n",
-			c.Attempts, c.CodeLatency.P50, c.CodeLatency.P99, c.CodeLatency.Max, c.CodeLatency.Count, c.ServerCodeP99, c.ServerCodes, c.ApproachSeconds,
+		p("| … every SMS code handed to the provider within 2 s (p99), %d calls dialled at once | code asked → provider accepted p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d codes); inside yuyue, enqueued → accepted: 99 %% within %g s (%.0f codes)%s; approach %.1f s | %s |\n",
+			c.Attempts, c.CodeLatency.P50, c.CodeLatency.P99, c.CodeLatency.Max, c.CodeLatency.Count, c.ServerCodeP99, c.ServerCodes, c.halves(), c.ApproachSeconds,
 			met(c.CodeLatency.Count == c.Attempts && c.CodeLatency.P99 < 2000))
 		p("| … the rush from the moment all press for the period | resolved in %.2f s, step p99 %.1f ms | – |\n", c.Seconds, c.Latency.P99)
 	}

@@ -8,8 +8,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"yuyue/sms/twiliotest"
 )
 
 // pgReport is the PostgreSQL part of the run: the same loads as on SQLite,
@@ -62,7 +60,7 @@ type pgCrashReport struct {
 	RetriedByBalance int64 `json:"requests_passed_to_another_node"`
 }
 
-func pgThroughputRun(ctx context.Context, o options, dir string, fake *twiliotest.Fake, rep *report) error {
+func pgThroughputRun(ctx context.Context, o options, dir string, fake *provider, rep *report) error {
 	for _, n := range []int{1, o.nodes} {
 		c, err := startCluster(ctx, o, filepath.Join(dir, fmt.Sprint(n)), fake.URL, loadCatalog, n)
 		if err != nil {
@@ -83,7 +81,7 @@ func pgThroughputRun(ctx context.Context, o options, dir string, fake *twiliotes
 	return nil
 }
 
-func pgContentionRun(ctx context.Context, o options, dir string, fake *twiliotest.Fake, rep *report) error {
+func pgContentionRun(ctx context.Context, o options, dir string, fake *provider, rep *report) error {
 	c, err := startCluster(ctx, o, dir, fake.URL, fmt.Sprintf(contentionCatalog, closuresAfterFirst(time.Now()), o.places), o.nodes)
 	if err != nil {
 		return err
@@ -104,7 +102,7 @@ func pgContentionRun(ctx context.Context, o options, dir string, fake *twiliotes
 // pgCrashRun books through N nodes, kills node 1 with SIGKILL, keeps the
 // load going on the others for as long again, lets the outbox drain, and
 // checks every reference heard is booked and no SMS went out twice.
-func pgCrashRun(ctx context.Context, o options, dir string, fake *twiliotest.Fake, rep *report) error {
+func pgCrashRun(ctx context.Context, o options, dir string, fake *provider, rep *report) error {
 	c, err := startCluster(ctx, o, dir, fake.URL, loadCatalog, o.nodes)
 	if err != nil {
 		return err
@@ -125,7 +123,7 @@ func pgCrashRun(ctx context.Context, o options, dir string, fake *twiliotest.Fak
 		go func() {
 			defer wg.Done()
 			for runCtx.Err() == nil {
-				cc := newCaller(int(next.Add(1)), c.lb.base, cl, st, fake, 0, 0)
+				cc := newCaller(int(next.Add(1)), c.lb.base, cl, st, fake.Fake, 0, 0)
 				cc.onDone = func(say string) {
 					if m := refRe.FindStringSubmatch(say); m != nil {
 						mu.Lock()
@@ -181,7 +179,7 @@ func pgCrashRun(ctx context.Context, o options, dir string, fake *twiliotest.Fak
 }
 
 // waitDrained waits until 2 s pass without a new SMS at the fake.
-func waitDrained(fake *twiliotest.Fake) {
+func waitDrained(fake *provider) {
 	for last, stable := -1, 0; stable < 8; time.Sleep(250 * time.Millisecond) {
 		if n := len(fake.Messages()); n == last {
 			stable++

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"yuyue/booking"
-	"yuyue/sms/twiliotest"
 	"yuyue/store"
 )
 
@@ -72,14 +71,17 @@ func run(ctx context.Context, o options) error {
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
 		return err
 	}
-	fake := twiliotest.New(accountSID, authToken)
-	defer fake.Close()
 	rep := &report{Date: time.Now().Format(time.RFC3339), CPUs: runtime.NumCPU(), Go: runtime.Version(), Options: o.describe()}
 	work, err := os.MkdirTemp("", "loadcall")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(work)
+	fake, err := startProvider(ctx, work)
+	if err != nil {
+		return err
+	}
+	defer fake.close()
 
 	fmt.Fprintf(os.Stderr, "baseline: raw single-row SQLite write transactions, %d samples over %s\n", o.rawSamples, o.rawTime)
 	if rep.RawBefore, err = rawBaseline(ctx, filepath.Join(work, "raw1"), o.rawTime, o.rawSamples); err != nil {
@@ -178,7 +180,7 @@ func crowd(ctx context.Context, n int, st *stats, label string, one func(i int) 
 	return outs
 }
 
-func latencyRun(ctx context.Context, o options, dir string, fake *twiliotest.Fake, rep *report) error {
+func latencyRun(ctx context.Context, o options, dir string, fake *provider, rep *report) error {
 	pp, _ := freeAddr()
 	srv, err := spawnYuyue(ctx, o.yuyue, dir, fake.URL, loadCatalog, pp)
 	if err != nil {
@@ -189,7 +191,7 @@ func latencyRun(ctx context.Context, o options, dir string, fake *twiliotest.Fak
 	wait := profile(o, pp, filepath.Join(o.out, "latency.cpu.pprof"), 20*time.Second)
 	start := time.Now()
 	outs := crowd(ctx, o.callers, st, "latency", func(i int) (outcome, error) {
-		c := newCaller(100000+i, srv.base, cl, st, fake, o.pauseMin, o.pauseMax)
+		c := newCaller(100000+i, srv.base, cl, st, fake.Fake, o.pauseMin, o.pauseMax)
 		c.arrive(ctx)
 		return c.run(ctx)
 	})
@@ -217,7 +219,7 @@ func latencyRun(ctx context.Context, o options, dir string, fake *twiliotest.Fak
 	est := newStats()
 	steps := max(1, all.Count/max(1, o.callers))
 	crowd(ctx, o.callers, est, "empty handler", func(i int) (outcome, error) {
-		c := newCaller(200000+i, empty.base, cl, est, fake, o.pauseMin, o.pauseMax)
+		c := newCaller(200000+i, empty.base, cl, est, fake.Fake, o.pauseMin, o.pauseMax)
 		c.arrive(ctx)
 		return c.emptyCall(ctx, steps)
 	})
@@ -226,7 +228,7 @@ func latencyRun(ctx context.Context, o options, dir string, fake *twiliotest.Fak
 	return nil
 }
 
-func throughputRun(ctx context.Context, o options, dir string, fake *twiliotest.Fake, rep *report) error {
+func throughputRun(ctx context.Context, o options, dir string, fake *provider, rep *report) error {
 	pp, _ := freeAddr()
 	srv, err := spawnYuyue(ctx, o.yuyue, dir, fake.URL, loadCatalog, pp)
 	if err != nil {
@@ -242,7 +244,7 @@ func throughputRun(ctx context.Context, o options, dir string, fake *twiliotest.
 
 // throughputLoad runs callers without pauses against base for o.tputTime;
 // caller numbers start after first.
-func throughputLoad(ctx context.Context, o options, base string, fake *twiliotest.Fake, first int64) *runReport {
+func throughputLoad(ctx context.Context, o options, base string, fake *provider, first int64) *runReport {
 	st, cl := newStats(), client(o.tputCallers)
 	var next atomic.Int64
 	next.Store(first)
@@ -250,7 +252,7 @@ func throughputLoad(ctx context.Context, o options, base string, fake *twiliotes
 	start := time.Now()
 	outs := crowd(ctx, o.tputCallers, st, "throughput", func(int) (outcome, error) {
 		for time.Now().Before(end) {
-			if _, err := newCaller(int(next.Add(1)), base, cl, st, fake, 0, 0).run(ctx); err != nil {
+			if _, err := newCaller(int(next.Add(1)), base, cl, st, fake.Fake, 0, 0).run(ctx); err != nil {
 				return "", err
 			}
 		}
@@ -263,7 +265,7 @@ func throughputLoad(ctx context.Context, o options, base string, fake *twiliotes
 		BookingsPerSec: float64(int(next.Load())-int(first)-o.tputCallers) / elapsed.Seconds()}
 }
 
-func contentionRun(ctx context.Context, o options, dir string, fake *twiliotest.Fake, rep *report) error {
+func contentionRun(ctx context.Context, o options, dir string, fake *provider, rep *report) error {
 	srv, err := spawnYuyue(ctx, o.yuyue, dir, fake.URL, fmt.Sprintf(contentionCatalog, closuresAfterFirst(time.Now()), o.places), "")
 	if err != nil {
 		return err
@@ -285,12 +287,12 @@ func contentionRun(ctx context.Context, o options, dir string, fake *twiliotest.
 // when the last of them is there, all press for it at once. The rush is
 // resolved when every caller has heard "booked" (after confirming) or
 // "full".
-func contentionLoad(ctx context.Context, o options, base string, admins []string, fake *twiliotest.Fake, first int) *contentionReport {
+func contentionLoad(ctx context.Context, o options, base string, admins []string, fake *provider, first int) *contentionReport {
 	approach, attempt, codes, cl := newStats(), newStats(), newStats(), client(o.contention)
 	gate := newRushGate(o.contention, attempt, o.reaction)
 	start := time.Now()
 	outs := crowd(ctx, o.contention, approach, "contention", func(i int) (outcome, error) {
-		c := newCaller(first+i, base, cl, approach, fake, 0, 0)
+		c := newCaller(first+i, base, cl, approach, fake.Fake, 0, 0)
 		c.contention, c.gate, c.codes = true, gate, codes
 		out, err := c.run(ctx)
 		if c.gate != nil { // never reached the period menu
@@ -306,14 +308,22 @@ func contentionLoad(ctx context.Context, o options, base string, admins []string
 		errs[k] += v
 	}
 	code, _, _, _ := codes.snapshot()
-	inside := map[float64]float64{}
+	inside, waited, sends := map[float64]float64{}, map[float64]float64{}, map[float64]float64{}
 	for _, a := range admins {
-		if err := codeBuckets(a, inside); err != nil {
-			fmt.Fprintf(os.Stderr, "contention: code histogram of %s: %v\n", a, err)
+		for _, err := range []error{codeBuckets(a, "yuyue_sms_enqueued_to_accepted_seconds", inside),
+			codeBuckets(a, "yuyue_sms_enqueued_to_claimed_seconds", waited), sendBuckets(a, sends)} {
+			if err != nil {
+				fmt.Fprintf(os.Stderr, "contention: code histograms of %s: %v\n", a, err)
+			}
 		}
 	}
 	p99, n := boundOf(inside, 0.99)
-	return &contentionReport{ServerCodeP99: p99, ServerCodes: n, Reaction: o.reaction.String(), Attempts: o.contention, Places: o.places, Seconds: resolved.Seconds(),
+	waitP50, _ := boundOf(waited, 0.5)
+	waitP99, _ := boundOf(waited, 0.99)
+	sendP50, _ := boundOf(sends, 0.5)
+	sendP99, _ := boundOf(sends, 0.99)
+	return &contentionReport{ServerCodeP99: p99, ServerCodes: n, ServerWaitP50: waitP50, ServerWaitP99: waitP99,
+		ServerSendP50: sendP50, ServerSendP99: sendP99, Reaction: o.reaction.String(), Attempts: o.contention, Places: o.places, Seconds: resolved.Seconds(),
 		BookedCalls: outs[outBooked], FullCalls: outs[outFull], Errors: errs, Latency: all, PerStep: per,
 		ApproachSeconds: fired.Sub(start).Seconds(), ApproachLatency: before, CodeLatency: code}
 }

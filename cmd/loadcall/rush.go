@@ -6,8 +6,6 @@ import (
 	"math/rand/v2"
 	"sync"
 	"time"
-
-	"yuyue/sms/twiliotest"
 )
 
 // rushGate lines the rush callers up at the period menu: each waits there
@@ -72,7 +70,7 @@ func (g *rushGate) wait(ctx context.Context) *stats {
 // emptyPresses is the rush's baseline: n callers each open a connection
 // to the empty Fiber handler with one request, wait at a gate like the
 // rush's, and press once; it returns the presses' latencies.
-func emptyPresses(ctx context.Context, o options, dir string, fake *twiliotest.Fake) (summary, error) {
+func emptyPresses(ctx context.Context, o options, dir string, fake *provider) (summary, error) {
 	empty, err := spawnEmpty(ctx, dir)
 	if err != nil {
 		return summary{}, err
@@ -85,7 +83,7 @@ func emptyPresses(ctx context.Context, o options, dir string, fake *twiliotest.F
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			c := newCaller(900000+i, empty.base, cl, warm, fake, 0, 0)
+			c := newCaller(900000+i, empty.base, cl, warm, fake.Fake, 0, 0)
 			_, action, err := c.post(ctx, "warm", "/twilio/voice", nil)
 			c.stats = gate.wait(ctx)
 			if err == nil {

@@ -46,17 +46,25 @@ var twilioMessages = map[int]string{
 type Fake struct {
 	*httptest.Server
 	AccountSID, AuthToken string
+	// OnAccept, when set before the first request, is told of every
+	// message accepted, after it is recorded (the load harness's provider
+	// process hands each to the handsets it serves).
+	OnAccept func(Message)
 
 	mu       sync.Mutex
 	messages []Message
 	byPhone  map[string][]int // indexes into messages
+	// next holds, per number someone waits on, a channel closed at the
+	// next message accepted for it (Next).
+	next     map[string]chan struct{}
 	script   []Reply
 	requests int
+	sids     int // SIDs handed out
 }
 
 // New starts a fake for the account; Close it when done.
 func New(accountSID, authToken string) *Fake {
-	f := &Fake{AccountSID: accountSID, AuthToken: authToken, byPhone: map[string][]int{}}
+	f := &Fake{AccountSID: accountSID, AuthToken: authToken, byPhone: map[string][]int{}, next: map[string]chan struct{}{}}
 	f.Server = httptest.NewServer(f)
 	return f
 }
@@ -73,6 +81,26 @@ func (f *Fake) To(phone string) []Message {
 		out = append(out, f.messages[i])
 	}
 	return out
+}
+
+// Next returns the messages accepted for phone so far, as To does, and a
+// channel closed when the next one is accepted: a waiter is woken by the
+// message it waits for instead of asking again and again (the load
+// harness's thousands of callers polling took the CPU the system under
+// test needed).
+func (f *Fake) Next(phone string) ([]Message, <-chan struct{}) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	out := make([]Message, 0, len(f.byPhone[phone]))
+	for _, i := range f.byPhone[phone] {
+		out = append(out, f.messages[i])
+	}
+	ch, ok := f.next[phone]
+	if !ok {
+		ch = make(chan struct{})
+		f.next[phone] = ch
+	}
+	return out, ch
 }
 
 // Script queues answers for the next requests; after them every request is
@@ -141,16 +169,32 @@ func (f *Fake) accept(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	f.mu.Lock()
-	m.SID = fmt.Sprintf("SM%032d", len(f.messages)+1)
-	f.byPhone[m.To] = append(f.byPhone[m.To], len(f.messages))
-	f.messages = append(f.messages, m)
+	f.sids++
+	m.SID = fmt.Sprintf("SM%032d", f.sids)
 	f.mu.Unlock()
+	f.Record(m)
+	if f.OnAccept != nil {
+		f.OnAccept(m)
+	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(http.StatusCreated)
 	json.NewEncoder(w).Encode(map[string]any{
 		"sid": m.SID, "account_sid": f.AccountSID, "to": m.To, "from": m.From, "body": m.Body,
 		"status": "queued", "num_segments": "1", "direction": "outbound-api",
 	})
+}
+
+// Record keeps m as accepted, as if it had come through the API: the load
+// harness's handsets record what its provider process accepted.
+func (f *Fake) Record(m Message) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.byPhone[m.To] = append(f.byPhone[m.To], len(f.messages))
+	f.messages = append(f.messages, m)
+	if ch, ok := f.next[m.To]; ok {
+		close(ch)
+		delete(f.next, m.To)
+	}
 }
 
 func apiError(w http.ResponseWriter, status, code int, msg string) {
