@@ -41,11 +41,7 @@ type ProviderBlock struct {
 // refused the number for a while, the block, so that the citizen's next
 // code request is refused and told so instead of being sent again.
 func (s *Service) FinishSend(ctx context.Context, to string, r SendResult, block *ProviderBlock) error {
-	run := s.store.InTx
-	if o, ok := s.store.(OutboxStore); ok {
-		run = o.InOutboxTx
-	}
-	return run(ctx, func(tx Tx) error {
+	return s.inOutboxTx(ctx, func(tx Tx) error {
 		if block != nil && block.Level != "" {
 			if err := tx.BlockPhone(to, block.Level, block.Until); err != nil {
 				return err
@@ -122,7 +118,7 @@ func (s *Service) DevMessages(ctx context.Context, to string, limit int) (ms []D
 // (ForgetMainlandSend) when the send surely did not go.
 func (s *Service) ReserveMainlandSend(ctx context.Context, to string, hash []byte, now time.Time,
 	rule func(sent [][]byte) string) (id int64, broken string, err error) {
-	err = s.store.InTx(ctx, func(tx Tx) error {
+	err = s.inOutboxTx(ctx, func(tx Tx) error {
 		sent, err := tx.RecentSends(to, now.Add(-24*time.Hour))
 		if err != nil {
 			return err
@@ -138,7 +134,19 @@ func (s *Service) ReserveMainlandSend(ctx context.Context, to string, hash []byt
 
 // ForgetMainlandSend drops a recorded send that surely did not go.
 func (s *Service) ForgetMainlandSend(ctx context.Context, id int64) error {
-	return s.store.InTx(ctx, func(tx Tx) error { return tx.ForgetSend(id) })
+	return s.inOutboxTx(ctx, func(tx Tx) error { return tx.ForgetSend(id) })
+}
+
+// inOutboxTx runs a write of the outbox worker's own send path (the China
+// guard's reservation before a send, the record after it) on the outbox's
+// writer where the store has one (OutboxStore), so a send does not wait
+// behind the call steps queued for the channels' writer in a rush;
+// elsewhere it is InTx.
+func (s *Service) inOutboxTx(ctx context.Context, fn func(Tx) error) error {
+	if o, ok := s.store.(OutboxStore); ok {
+		return o.InOutboxTx(ctx, fn)
+	}
+	return s.store.InTx(ctx, fn)
 }
 
 // ClaimInbound claims an inbound SMS by its message id: fresh is false

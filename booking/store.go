@@ -31,9 +31,11 @@ type QueueStore interface {
 	InQueueTx(ctx context.Context, fn func(Tx) error) error
 }
 
-// OutboxStore is a Store that records the outbox's sends (FinishSend) in
-// InOutboxTx: a transaction as serial as InTx, run by a writer that does
-// not queue behind the channels' writes. A Store without it uses InTx.
+// OutboxStore is a Store that runs the outbox's own writes around a send
+// (FinishSend, and the Twilio China guard's ReserveMainlandSend and
+// ForgetMainlandSend) in InOutboxTx: a transaction as serial as InTx, run
+// by a writer that does not queue behind the channels' writes. A Store
+// without it uses InTx.
 type OutboxStore interface {
 	InOutboxTx(ctx context.Context, fn func(Tx) error) error
 }

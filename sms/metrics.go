@@ -47,8 +47,8 @@ var smsToProvider = promauto.NewHistogramVec(prometheus.HistogramOpts{
 
 // smsWaited and smsSendTime split smsToProvider in two, so on-call can tell
 // a backlog (messages waiting for a free send slot or rate token) from a
-// slow provider: the wait from enqueueing to the claim, by kind, and one
-// provider call from request to answer, by provider.
+// slow send: the wait from enqueueing to the claim, by kind, and one send
+// (the Sender's whole call, the China guard's record included), by provider.
 var (
 	smsWaited = promauto.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "yuyue_sms_enqueued_to_claimed_seconds",
@@ -57,7 +57,7 @@ var (
 	}, []string{"kind"})
 	smsSendTime = promauto.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "yuyue_sms_send_seconds",
-		Help:    "Time of one call to the SMS provider, from the request to its answer (or the timeout), by provider.",
+		Help:    "Time of one send, by provider: any check before it (Twilio's China guard) and the provider's answer (or the timeout).",
 		Buckets: []float64{0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10},
 	}, []string{"provider"})
 )

@@ -43,6 +43,7 @@ func TestPostgres(t *testing.T) {
 		"TestInboundReplayAfterPurgeChangesNothing":                  TestInboundReplayAfterPurgeChangesNothing,
 		"TestInboundSameMessageSidOnce":                              TestInboundSameMessageSidOnce,
 		"TestInboundTCLeavesWaitlist":                                TestInboundTCLeavesWaitlist,
+		"TestMainlandGuardDoesNotWaitForTheChannelsWriter":           TestMainlandGuardDoesNotWaitForTheChannelsWriter,
 		"TestMaskNumbers":                                            TestMaskNumbers,
 		"TestNameReplySetsAndCorrectsThePendingName":                 TestNameReplySetsAndCorrectsThePendingName,
 		"TestParseLeaveWaitlistApartFromStop":                        TestParseLeaveWaitlistApartFromStop,

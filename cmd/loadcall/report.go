@@ -56,8 +56,8 @@ type contentionReport struct {
 	ServerCodeP99 float64 `json:"server_code_p99_bound_s"`
 	ServerCodes   float64 `json:"server_codes"`
 	// Its two halves, as bucket bounds (s) over the nodes: the code's wait
-	// from enqueued to claimed for a send (the backlog), and one provider
-	// call (every message sent in the run, not only codes).
+	// from enqueued to claimed for a send (the backlog), and one send
+	// (every message sent in the run, not only codes).
 	ServerWaitP50 float64 `json:"server_code_wait_p50_bound_s"`
 	ServerWaitP99 float64 `json:"server_code_wait_p99_bound_s"`
 	ServerSendP50 float64 `json:"server_send_p50_bound_s"`
@@ -243,6 +243,6 @@ func (c *contentionReport) halves() string {
 	if c.ServerSendP99 == 0 {
 		return ""
 	}
-	return fmt.Sprintf(": waiting for a send slot p50 ≤ %g s, p99 ≤ %g s; the provider call p50 ≤ %g s, p99 ≤ %g s",
+	return fmt.Sprintf(": waiting for a send slot p50 ≤ %g s, p99 ≤ %g s; one send p50 ≤ %g s, p99 ≤ %g s",
 		c.ServerWaitP50, c.ServerWaitP99, c.ServerSendP50, c.ServerSendP99)
 }
