@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -270,5 +271,66 @@ func TestOutboxWritesDoNotWaitForTheChannelsWriter(t *testing.T) {
 	}
 	if err := <-outbox; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The outbox's claims and send records go ahead of the call steps queued
+// for the writer: on SQLite's one writer they take the next batch, instead
+// of waiting their turn behind a rush's hundreds of steps while the outbox's
+// send slots stay taken (on PostgreSQL they have a writer of their own).
+// Here 150 steps queue behind a held transaction, then a send's record.
+func TestOutboxWritesGoAheadOfQueuedSteps(t *testing.T) {
+	s := storetest.Open(t)
+	o, ok := s.(booking.OutboxStore)
+	w, okW := s.(interface{ Waiting() int })
+	if !ok || !okW {
+		t.Fatal("the store has no outbox transactions or no waiting count")
+	}
+	held, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	free := func() { once.Do(func() { close(release) }) }
+	t.Cleanup(free)
+	var mu sync.Mutex
+	var order []string // who ran, in order (on SQLite nothing runs twice)
+	ran := func(who string) { mu.Lock(); order = append(order, who); mu.Unlock() }
+	errs := make(chan error, 200)
+	go func() { errs <- s.InTx(ctx, func(booking.Tx) error { close(held); <-release; return nil }) }()
+	<-held
+	const steps = 150
+	for i := range steps {
+		go func() {
+			errs <- s.InTx(ctx, func(tx booking.Tx) error {
+				ran(fmt.Sprint("step", i))
+				return tx.Enqueue(booking.Message{To: storetest.Phone(i), Kind: booking.MsgConfirmation, Params: map[string]string{}})
+			})
+		}()
+	}
+	for w.Waiting() < steps {
+		time.Sleep(time.Millisecond)
+	}
+	go func() {
+		errs <- o.InOutboxTx(ctx, func(tx booking.Tx) error {
+			ran("outbox")
+			return tx.Enqueue(booking.Message{To: storetest.Phone(999), Kind: booking.MsgCode, Params: map[string]string{"code": "482913"}})
+		})
+	}()
+	for w.Waiting() < steps+1 {
+		mu.Lock()
+		done := len(order) > 0 // PostgreSQL: the outbox's writer already ran it
+		mu.Unlock()
+		if done {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	free()
+	for range steps + 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	at := slices.Index(order, "outbox")
+	if at < 0 || at >= 64 {
+		t.Fatalf("the send's record ran %dth of %d, after the steps queued before it", at+1, len(order))
 	}
 }

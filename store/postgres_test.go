@@ -40,6 +40,7 @@ func TestPostgres(t *testing.T) {
 		"TestOperatorAccounts":                          TestOperatorAccounts,
 		"TestOutboxClaimedOnceAcrossNodes":              TestOutboxClaimedOnceAcrossNodes,
 		"TestOutboxWritesDoNotWaitForTheChannelsWriter": TestOutboxWritesDoNotWaitForTheChannelsWriter,
+		"TestOutboxWritesGoAheadOfQueuedSteps":          TestOutboxWritesGoAheadOfQueuedSteps,
 		"TestPurgeCallSessions":                         TestPurgeCallSessions,
 		"TestPurgeDeregisteredCitizenWithAccount":       TestPurgeDeregisteredCitizenWithAccount,
 		"TestPurgeDropsDeadCitizenTokens":               TestPurgeDropsDeadCitizenTokens,

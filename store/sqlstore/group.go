@@ -67,17 +67,22 @@ var ErrClosed = errors.New("store: closed")
 var errAbortBatch = errors.New("store: batch aborted")
 
 // Start starts the writer goroutines: the channels' writer and, where the
-// engine has several writers (not SQLite's one), the outbox's own.
+// engine has several writers (not SQLite's one), the outbox's own. On
+// SQLite the one writer takes the outbox's requests (side) ahead of the
+// channels' queue: in a rush hundreds of call steps wait there, and a
+// claim or a send's record that waited its turn behind them held the
+// outbox's send slots for seconds while the provider was idle.
 func (db *DB) Start() {
 	db.queue = make(chan *writeReq)
-	db.side = db.queue
+	db.side = make(chan *writeReq)
 	db.quit = make(chan struct{})
 	db.stopped = make(chan struct{})
 	var loops sync.WaitGroup
-	loops.Go(func() { db.writerLoop(db.queue) })
-	if !db.oneWriter() {
-		db.side = make(chan *writeReq)
-		loops.Go(func() { db.writerLoop(db.side) })
+	if db.oneWriter() {
+		loops.Go(func() { db.writerLoop(db.side, db.queue) })
+	} else {
+		loops.Go(func() { db.writerLoop(nil, db.queue) })
+		loops.Go(func() { db.writerLoop(nil, db.side) })
 	}
 	go func() { loops.Wait(); close(db.stopped) }()
 }
@@ -126,9 +131,10 @@ func (db *DB) submitTo(q chan *writeReq, ctx context.Context, iso Isolation, fn 
 	return r.err
 }
 
-// writerLoop runs the requests sent on q in shared transactions until the
-// store stops.
-func (db *DB) writerLoop(q chan *writeReq) {
+// writerLoop runs the requests sent on ahead and q in shared transactions
+// until the store stops, taking what waits on first (nil: none) before
+// what waits on q.
+func (db *DB) writerLoop(ahead, q chan *writeReq) {
 	// later holds requests taken from the queue while a batch of another
 	// isolation was collected (one transaction has one isolation); they
 	// start the next batches, oldest first, so that steps run lightly and
@@ -138,8 +144,9 @@ func (db *DB) writerLoop(q chan *writeReq) {
 		var first *writeReq
 		if len(later) > 0 {
 			first, later = later[0], later[1:]
-		} else {
+		} else if first = poll(ahead, nil); first == nil {
 			select {
+			case first = <-ahead:
 			case first = <-q:
 			case <-db.quit:
 				return
@@ -157,18 +164,33 @@ func (db *DB) writerLoop(q chan *writeReq) {
 		later = kept
 	collect:
 		for len(batch) < maxBatch && len(later) < maxBatch {
-			select {
-			case r := <-q:
-				if r.iso != first.iso {
-					later = append(later, r)
-					continue
-				}
-				batch = append(batch, r)
-			default:
+			r := poll(ahead, q)
+			switch {
+			case r == nil:
 				break collect
+			case r.iso != first.iso:
+				later = append(later, r)
+			default:
+				batch = append(batch, r)
 			}
 		}
 		db.runBatch(batch)
+	}
+}
+
+// poll takes a request waiting on ahead, else one waiting on q, without
+// waiting; nil when none is (a nil channel has none).
+func poll(ahead, q chan *writeReq) *writeReq {
+	select {
+	case r := <-ahead:
+		return r
+	default:
+	}
+	select {
+	case r := <-q:
+		return r
+	default:
+		return nil
 	}
 }
 

@@ -62,8 +62,9 @@ func (db *DB) InTx(ctx context.Context, fn func(booking.Tx) error) error {
 // Queue transaction — on PostgreSQL READ COMMITTED, where workers on every
 // node claim side by side instead of failing on each other's claims.
 //
-// Where the engine has several writers the claim goes to the outbox's own
-// writer, as InOutboxTx's work does.
+// The claim goes to the outbox's side of the writers, as InOutboxTx's work
+// does: its own writer where the engine has several, else ahead of the
+// channels' queue.
 func (db *DB) InQueueTx(ctx context.Context, fn func(booking.Tx) error) error {
 	return db.submitTo(db.side, ctx, Queue, fn)
 }
@@ -73,7 +74,8 @@ func (db *DB) InQueueTx(ctx context.Context, fn func(booking.Tx) error) error {
 // the engine has several (PostgreSQL): in a rush a node's channel writer
 // has hundreds of steps waiting, and a code's claim and the record of its
 // send waited behind them — seconds per message while the provider was
-// idle. On SQLite's one writer it is InTx.
+// idle. On SQLite's one writer it goes ahead of the steps queued there
+// and shares their next commit.
 func (db *DB) InOutboxTx(ctx context.Context, fn func(booking.Tx) error) error {
 	return db.submitTo(db.side, ctx, Serial, fn)
 }
