@@ -47,9 +47,10 @@ type contentionReport struct {
 	// The approach: all callers dialling at once and playing their calls
 	// up to the period menu; CodeLatency times each SMS code from the
 	// webhook that asked for it to the provider's acceptance.
-	ApproachSeconds float64 `json:"approach_seconds"`
-	ApproachLatency summary `json:"approach_latency"`
-	CodeLatency     summary `json:"code_latency"`
+	ApproachSeconds float64            `json:"approach_seconds"`
+	ApproachLatency summary            `json:"approach_latency"`
+	ApproachPerStep map[string]summary `json:"approach_latency_per_step,omitempty"`
+	CodeLatency     summary            `json:"code_latency"`
 	// ServerCodeP99 is the bucket bound (s) under which 99 % of the codes
 	// went from enqueued to provider-accepted, by yuyue's own histogram
 	// summed over the nodes (ServerCodes of them).
@@ -193,20 +194,52 @@ func (r *report) markdown() string {
 		if x.r.MeanCommitBatch > 0 {
 			p(", mean group-commit batch %.2f", x.r.MeanCommitBatch)
 		}
-		p(", errors %v\n\n| step | n | p50 ms | p90 ms | p99 ms | max ms |\n| --- | --- | --- | --- | --- | --- |\n", x.r.Errors)
-		o := x.r.Overall
-		p("| **all** | %d | %.2f | %.2f | %.2f | %.2f |\n", o.Count, o.P50, o.P90, o.P99, o.Max)
-		keys := make([]string, 0, len(x.r.PerStep))
-		for k := range x.r.PerStep {
-			keys = append(keys, k)
+		p(", errors %v\n\n", x.r.Errors)
+		stepTable(p, x.r.Overall, x.r.PerStep)
+	}
+	for _, x := range []struct {
+		name string
+		c    *contentionReport
+	}{{"SQLite", r.Contention}, {fmt.Sprintf("PostgreSQL, %d nodes", r.pgNodes()), r.pgContention()}} {
+		if x.c == nil || len(x.c.ApproachPerStep) == 0 {
+			continue
 		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			s := x.r.PerStep[k]
-			p("| %s | %d | %.2f | %.2f | %.2f | %.2f |\n", k, s.Count, s.P50, s.P90, s.P99, s.Max)
-		}
+		p("\n## %s: the rush's approach, step by step\n\n%d calls dialled at once, played to the period menu in %.1f s; the code step's webhook is the one that asks for the SMS code\n\n",
+			x.name, x.c.Attempts, x.c.ApproachSeconds)
+		stepTable(p, x.c.ApproachLatency, x.c.ApproachPerStep)
 	}
 	return b.String()
+}
+
+// stepTable writes a latency table: all steps, then each step by name.
+func stepTable(p func(string, ...any), o summary, per map[string]summary) {
+	p("| step | n | p50 ms | p90 ms | p99 ms | max ms |\n| --- | --- | --- | --- | --- | --- |\n")
+	p("| **all** | %d | %.2f | %.2f | %.2f | %.2f |\n", o.Count, o.P50, o.P90, o.P99, o.Max)
+	keys := make([]string, 0, len(per))
+	for k := range per {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		s := per[k]
+		p("| %s | %d | %.2f | %.2f | %.2f | %.2f |\n", k, s.Count, s.P50, s.P90, s.P99, s.Max)
+	}
+}
+
+// pgNodes and pgContention are the PostgreSQL run's node count and rush,
+// when there was one.
+func (r *report) pgNodes() int {
+	if r.Postgres == nil {
+		return 0
+	}
+	return r.Postgres.Nodes
+}
+
+func (r *report) pgContention() *contentionReport {
+	if r.Postgres == nil {
+		return nil
+	}
+	return r.Postgres.Contention
 }
 
 // writeHistogram draws the latency distribution on log-spaced buckets.

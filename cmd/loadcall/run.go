@@ -303,7 +303,7 @@ func contentionLoad(ctx context.Context, o options, base string, admins []string
 	fired := gate.openedAt()
 	resolved := time.Since(fired)
 	all, per, errs, _ := attempt.snapshot()
-	before, _, errs1, _ := approach.snapshot()
+	before, beforePer, errs1, _ := approach.snapshot()
 	for k, v := range errs1 {
 		errs[k] += v
 	}
@@ -325,7 +325,7 @@ func contentionLoad(ctx context.Context, o options, base string, admins []string
 	return &contentionReport{ServerCodeP99: p99, ServerCodes: n, ServerWaitP50: waitP50, ServerWaitP99: waitP99,
 		ServerSendP50: sendP50, ServerSendP99: sendP99, Reaction: o.reaction.String(), Attempts: o.contention, Places: o.places, Seconds: resolved.Seconds(),
 		BookedCalls: outs[outBooked], FullCalls: outs[outFull], Errors: errs, Latency: all, PerStep: per,
-		ApproachSeconds: fired.Sub(start).Seconds(), ApproachLatency: before, CodeLatency: code}
+		ApproachSeconds: fired.Sub(start).Seconds(), ApproachLatency: before, ApproachPerStep: beforePer, CodeLatency: code}
 }
 
 // countBooked reads the database after the server stopped.
