@@ -36,24 +36,30 @@ var (
 	}, []string{"command"})
 )
 
+// waitBuckets are the bounds (s) of the histograms of a message's wait.
+var waitBuckets = []float64{0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 60, 300}
+
 // smsToProvider is the time from a message's enqueueing (for a code: the
 // caller asking for it) to the provider accepting it, the wait a caller on
 // the line hears as silence during a rush.
 var smsToProvider = promauto.NewHistogramVec(prometheus.HistogramOpts{
 	Name:    "yuyue_sms_enqueued_to_accepted_seconds",
 	Help:    "Time from a message being enqueued (a code: requested) to the provider accepting it, by kind.",
-	Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 60, 300},
+	Buckets: waitBuckets,
 }, []string{"kind"})
 
-// smsWaited and smsSendTime split smsToProvider in two, so on-call can tell
-// a backlog (messages waiting for a free send slot or rate token) from a
-// slow send: the wait from enqueueing to the claim, by kind, and one send
-// (the Sender's whole call, the China guard's record included), by provider.
+// smsWaited and smsSendTime show where smsToProvider's time goes, so
+// on-call can tell a backlog (messages waiting for a free send slot or rate
+// token) from a slow send: a message's wait from enqueueing to its first
+// claim, by kind, and one send (the Sender's whole call, the China guard's
+// record included), by provider. A send slot is also held while the send
+// is recorded afterwards, which neither counts: quick sends with a long
+// wait mean slots are short or the records are slow (the database).
 var (
 	smsWaited = promauto.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "yuyue_sms_enqueued_to_claimed_seconds",
-		Help:    "Time from a message being enqueued to the outbox worker claiming it for a send (the backlog), by kind.",
-		Buckets: []float64{0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 20, 60, 300},
+		Help:    "Time from a message being enqueued to the outbox worker's first claim of it (the backlog), by kind.",
+		Buckets: waitBuckets,
 	}, []string{"kind"})
 	smsSendTime = promauto.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "yuyue_sms_send_seconds",

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -177,15 +176,7 @@ func TestMainlandGuardDoesNotWaitForTheChannelsWriter(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	held, release := make(chan struct{}), make(chan struct{})
-	var once sync.Once
-	free := func() { once.Do(func() { close(release) }) }
-	t.Cleanup(free) // before the store's cleanup, which waits for its writers
-	channel := make(chan error, 1)
-	go func() {
-		channel <- e.Store.InTx(ctx, func(booking.Tx) error { close(held); <-release; return nil })
-	}()
-	<-held
+	free, channel := storetest.HoldWriter(t, e.Store)
 	drained := make(chan error, 1)
 	go func() {
 		n, err := w.Drain(ctx)
@@ -212,6 +203,7 @@ func TestMainlandGuardDoesNotWaitForTheChannelsWriter(t *testing.T) {
 		}
 		return
 	}
+	// SQLite: the send waits for the one writer; it only has to go out.
 	free()
 	if err := <-channel; err != nil {
 		t.Fatal(err)

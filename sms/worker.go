@@ -102,7 +102,7 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 		}
 		total += len(items)
 		for _, it := range items {
-			if !it.CreatedAt.IsZero() {
+			if it.Attempts == 1 && !it.CreatedAt.IsZero() { // a retry's wait is its backoff, not a backlog
 				smsWaited.WithLabelValues(it.Kind).Observe(time.Since(it.CreatedAt).Seconds()) // created_at is the database clock
 			}
 			wg.Add(1)

@@ -222,15 +222,7 @@ func TestOutboxWritesDoNotWaitForTheChannelsWriter(t *testing.T) {
 	if !okQ || !okO {
 		t.Fatal("the store has no outbox transactions")
 	}
-	held, release := make(chan struct{}), make(chan struct{})
-	var once sync.Once
-	free := func() { once.Do(func() { close(release) }) }
-	t.Cleanup(free) // before the store's own cleanup, which waits for its writers
-	channel := make(chan error, 1)
-	go func() {
-		channel <- s.InTx(ctx, func(booking.Tx) error { close(held); <-release; return nil })
-	}()
-	<-held // the channels' writer is inside a transaction until release
+	free, channel := storetest.HoldWriter(t, s) // the channels' writer is inside a transaction until free
 	outbox := make(chan error, 1)
 	go func() {
 		err := o.InOutboxTx(ctx, func(tx booking.Tx) error {
@@ -286,16 +278,11 @@ func TestOutboxWritesGoAheadOfQueuedSteps(t *testing.T) {
 	if !ok || !okW {
 		t.Fatal("the store has no outbox transactions or no waiting count")
 	}
-	held, release := make(chan struct{}), make(chan struct{})
-	var once sync.Once
-	free := func() { once.Do(func() { close(release) }) }
-	t.Cleanup(free)
+	free, held := storetest.HoldWriter(t, s)
 	var mu sync.Mutex
 	var order []string // who ran, in order (on SQLite nothing runs twice)
 	ran := func(who string) { mu.Lock(); order = append(order, who); mu.Unlock() }
 	errs := make(chan error, 200)
-	go func() { errs <- s.InTx(ctx, func(booking.Tx) error { close(held); <-release; return nil }) }()
-	<-held
 	const steps = 150
 	for i := range steps {
 		go func() {
@@ -305,26 +292,23 @@ func TestOutboxWritesGoAheadOfQueuedSteps(t *testing.T) {
 			})
 		}()
 	}
-	for w.Waiting() < steps {
-		time.Sleep(time.Millisecond)
-	}
+	waitFor(t, func() bool { return w.Waiting() >= steps })
 	go func() {
 		errs <- o.InOutboxTx(ctx, func(tx booking.Tx) error {
 			ran("outbox")
 			return tx.Enqueue(booking.Message{To: storetest.Phone(999), Kind: booking.MsgCode, Params: map[string]string{"code": "482913"}})
 		})
 	}()
-	for w.Waiting() < steps+1 {
+	waitFor(t, func() bool {
 		mu.Lock()
-		done := len(order) > 0 // PostgreSQL: the outbox's writer already ran it
-		mu.Unlock()
-		if done {
-			break
-		}
-		time.Sleep(time.Millisecond)
-	}
+		defer mu.Unlock()
+		return w.Waiting() >= steps+1 || len(order) > 0 // PostgreSQL: the outbox's writer already ran it
+	})
 	free()
-	for range steps + 2 {
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	for range steps + 1 {
 		if err := <-errs; err != nil {
 			t.Fatal(err)
 		}
@@ -332,5 +316,74 @@ func TestOutboxWritesGoAheadOfQueuedSteps(t *testing.T) {
 	at := slices.Index(order, "outbox")
 	if at < 0 || at >= 64 {
 		t.Fatalf("the send's record ran %dth of %d, after the steps queued before it", at+1, len(order))
+	}
+}
+
+// A flood of outbox work (the 10:00 reminders at a high send rate) does not
+// keep the callers' steps out of the commits: on SQLite's one writer what
+// waits ahead takes at most half a batch while steps wait too.
+func TestOutboxFloodLeavesRoomForSteps(t *testing.T) {
+	s := storetest.Open(t)
+	o, ok := s.(booking.OutboxStore)
+	w, okW := s.(interface{ Waiting() int })
+	if !ok || !okW {
+		t.Fatal("the store has no outbox transactions or no waiting count")
+	}
+	free, held := storetest.HoldWriter(t, s)
+	var mu sync.Mutex
+	var order []string
+	ran := func(who string) { mu.Lock(); order = append(order, who); mu.Unlock() }
+	const each = 100
+	errs := make(chan error, 2*each)
+	for i := range each {
+		go func() {
+			errs <- o.InOutboxTx(ctx, func(tx booking.Tx) error {
+				ran("outbox")
+				return tx.Enqueue(booking.Message{To: storetest.Phone(i), Kind: booking.MsgReminder, Params: map[string]string{}})
+			})
+		}()
+	}
+	waitFor(t, func() bool {
+		mu.Lock()
+		defer mu.Unlock()
+		return w.Waiting() >= each || len(order) >= each // PostgreSQL: the outbox's writer runs them
+	})
+	for i := range each {
+		go func() {
+			errs <- s.InTx(ctx, func(tx booking.Tx) error {
+				ran("step")
+				return tx.Enqueue(booking.Message{To: storetest.Phone(1000 + i), Kind: booking.MsgConfirmation, Params: map[string]string{}})
+			})
+		}()
+	}
+	want := 2 * each // SQLite: the outbox's requests wait for the one writer too
+	if storetest.OnPostgres(t) {
+		want = each
+	}
+	waitFor(t, func() bool { return w.Waiting() >= want })
+	free()
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	for range 2 * each {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if storetest.OnPostgres(t) {
+		return // the outbox has a writer of its own: it ran while the steps were held
+	}
+	if at := slices.Index(order, "step"); at < 0 || at >= 64 {
+		t.Fatalf("the first step ran %dth of %d: the outbox's requests filled whole batches", at+1, len(order))
+	}
+}
+
+// waitFor polls cond until it holds, failing the test after 30 s.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(30 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatal("timed out waiting")
+		}
 	}
 }

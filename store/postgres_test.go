@@ -39,6 +39,7 @@ func TestPostgres(t *testing.T) {
 		"TestOneActiveBookingUnderConcurrency":          TestOneActiveBookingUnderConcurrency,
 		"TestOperatorAccounts":                          TestOperatorAccounts,
 		"TestOutboxClaimedOnceAcrossNodes":              TestOutboxClaimedOnceAcrossNodes,
+		"TestOutboxFloodLeavesRoomForSteps":             TestOutboxFloodLeavesRoomForSteps,
 		"TestOutboxWritesDoNotWaitForTheChannelsWriter": TestOutboxWritesDoNotWaitForTheChannelsWriter,
 		"TestOutboxWritesGoAheadOfQueuedSteps":          TestOutboxWritesGoAheadOfQueuedSteps,
 		"TestPurgeCallSessions":                         TestPurgeCallSessions,

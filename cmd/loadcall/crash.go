@@ -76,13 +76,7 @@ func crashRun(ctx context.Context, o options, dir string, fake *provider, rep *r
 	if err != nil {
 		return err
 	}
-	for last, stable := -1, 0; stable < 8; time.Sleep(250 * time.Millisecond) { // outbox drained: 2 s without a new SMS
-		if n := len(fake.Messages()); n == last {
-			stable++
-		} else {
-			last, stable = n, 0
-		}
-	}
+	waitDrained(fake) // the outbox drained: 2 s without a new SMS
 	again.stop()
 	return checkAfterCrash(ctx, dir, fake, heard, o.tputCallers, int(killAfter.Seconds()), rep)
 }

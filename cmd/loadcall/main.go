@@ -41,8 +41,6 @@ type options struct {
 }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
 	if len(os.Args) == 3 && os.Args[1] == "--empty-server" {
 		if err := serveEmpty(os.Args[2]); err != nil {
 			fmt.Fprintln(os.Stderr, err)
@@ -57,6 +55,9 @@ func main() {
 		}
 		return
 	}
+	// The sub-modes above keep the default SIGINT: the parent stops them with it.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
 	var o options
 	flag.StringVar(&o.yuyue, "yuyue", "", "path of the yuyue binary to start (required)")
 	flag.StringVar(&o.out, "out", "scripts/reports", "directory for report.json, report.md, latency.svg, profiles")

@@ -108,6 +108,7 @@ func pgCrashRun(ctx context.Context, o options, dir string, fake *provider, rep 
 		return err
 	}
 	defer c.stop()
+	fake.settle()
 	sent0 := len(fake.Messages())
 	st, cl := newStats(), client(o.tputCallers)
 	var mu sync.Mutex
@@ -167,6 +168,7 @@ func pgCrashRun(ctx context.Context, o options, dir string, fake *provider, rep 
 	}
 	r.LeaseWaitSec = int(time.Since(start).Seconds())
 	r.UnknownOutbox, _ = c.count(`SELECT count(*) FROM outbox WHERE status = 'unknown'`)
+	fake.settle()
 	seen := map[string]int{}
 	for _, m := range fake.Messages()[sent0:] {
 		seen[m.To+"\x00"+m.Body]++
@@ -178,15 +180,23 @@ func pgCrashRun(ctx context.Context, o options, dir string, fake *provider, rep 
 	return nil
 }
 
-// waitDrained waits until 2 s pass without a new SMS at the fake.
+// waitDrained waits until 2 s pass without a new SMS at the provider, and
+// until the handsets hold all it accepted.
 func waitDrained(fake *provider) {
+	count := func() int {
+		if n, err := fake.accepted(); err == nil {
+			return n
+		}
+		return len(fake.Messages())
+	}
 	for last, stable := -1, 0; stable < 8; time.Sleep(250 * time.Millisecond) {
-		if n := len(fake.Messages()); n == last {
+		if n := count(); n == last {
 			stable++
 		} else {
 			last, stable = n, 0
 		}
 	}
+	fake.settle()
 }
 
 func (r *report) pg(o options) *pgReport {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -31,7 +32,7 @@ type provider struct {
 
 // startProvider starts the provider process, logging into dir.
 func startProvider(ctx context.Context, dir string) (*provider, error) {
-	p := &provider{Fake: twiliotest.New(accountSID, authToken)}
+	p := &provider{Fake: twiliotest.NewHandler(accountSID, authToken)}
 	p.sink = httptest.NewServer(handsetSink(p.Fake))
 	addr, err := freeAddr()
 	if err != nil {
@@ -49,6 +50,34 @@ func startProvider(ctx context.Context, dir string) (*provider, error) {
 	}
 	p.URL = "http://" + addr
 	return p, nil
+}
+
+// accepted asks the provider process how many messages it accepted.
+func (p *provider) accepted() (int, error) {
+	resp, err := http.Get(p.URL + "/accepted")
+	if err != nil {
+		return 0, err
+	}
+	defer resp.Body.Close()
+	var n int
+	err = json.NewDecoder(resp.Body).Decode(&n)
+	return n, err
+}
+
+// settle waits until the handsets hold every message the provider process
+// accepted (its hand-over is asynchronous), at most 30 s: a check of what
+// was sent reads them after it. A provider served from this process has
+// nothing to wait for.
+func (p *provider) settle() {
+	if p.srv == nil {
+		return
+	}
+	for end := time.Now().Add(30 * time.Second); time.Now().Before(end); time.Sleep(50 * time.Millisecond) {
+		if n, err := p.accepted(); err == nil && len(p.Messages()) >= n {
+			return
+		}
+	}
+	fmt.Fprintln(os.Stderr, "provider: the handsets did not receive every accepted message within 30 s")
 }
 
 func (p *provider) close() {
@@ -80,20 +109,30 @@ func serveProvider(addr, sink string) error {
 	if err != nil {
 		return err
 	}
-	return http.Serve(ln, providerHandler(sink))
+	h, _ := providerHandler(sink)
+	return http.Serve(ln, h)
 }
 
-// providerHandler is the fake Twilio API (and /healthz) of the provider
-// process: each accepted message is handed on to the handsets at sink,
-// with its SID and acceptance time, retried until they take it, by a few
-// goroutines so that a send is answered without waiting for the hand-over.
-func providerHandler(sink string) http.Handler {
-	f := twiliotest.New(accountSID, authToken)
-	f.Close() // served by the returned handler, not on the fake's own listener
-	out := make(chan twiliotest.Message, 1<<16)
-	f.OnAccept = func(m twiliotest.Message) { out <- m }
-	hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 8}}
-	for range 8 {
+// handOvers is how many goroutines hand accepted messages on; one number's
+// messages always go through the same one, so they reach its handset in
+// the order they were accepted (a caller sent two codes enters the last).
+const handOvers = 8
+
+// providerHandler is the fake Twilio API of the provider process, with
+// /healthz and /accepted (how many messages it accepted): each accepted
+// message is handed on to the handsets at sink, with its SID and
+// acceptance time, retried until they take it, by goroutines of their own
+// so that a send is answered without waiting for the hand-over. stop ends
+// those goroutines.
+func providerHandler(sink string) (h http.Handler, stop func()) {
+	f := twiliotest.NewHandler(accountSID, authToken)
+	var outs [handOvers]chan twiliotest.Message
+	for i := range outs {
+		outs[i] = make(chan twiliotest.Message, 1<<13)
+	}
+	f.OnAccept = func(m twiliotest.Message) { outs[fnv32(m.To)%handOvers] <- m }
+	hc := &http.Client{Timeout: 10 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: handOvers}}
+	for _, out := range outs {
 		go func() {
 			for m := range out {
 				body, _ := json.Marshal(m)
@@ -114,6 +153,18 @@ func providerHandler(sink string) http.Handler {
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/healthz", func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) })
+	mux.HandleFunc("/accepted", func(w http.ResponseWriter, r *http.Request) { json.NewEncoder(w).Encode(len(f.Messages())) })
 	mux.Handle("/", f)
-	return mux
+	return mux, func() {
+		for _, out := range outs {
+			close(out)
+		}
+	}
+}
+
+// fnv32 is the FNV-1a hash of s.
+func fnv32(s string) uint32 {
+	h := fnv.New32a()
+	h.Write([]byte(s))
+	return h.Sum32()
 }

@@ -204,7 +204,7 @@ func (r *report) markdown() string {
 		if x.c == nil || len(x.c.ApproachPerStep) == 0 {
 			continue
 		}
-		p("\n## %s: the rush's approach, step by step\n\n%d calls dialled at once, played to the period menu in %.1f s; the code step's webhook is the one that asks for the SMS code\n\n",
+		p("\n## %s: the rush's approach, step by step\n\n%d calls dialled at once, played to the period menu in %.1f s; phone_choice is the webhook that asks for the SMS code, code the one that enters it\n\n",
 			x.name, x.c.Attempts, x.c.ApproachSeconds)
 		stepTable(p, x.c.ApproachLatency, x.c.ApproachPerStep)
 	}

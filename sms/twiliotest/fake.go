@@ -54,6 +54,7 @@ type Fake struct {
 	mu       sync.Mutex
 	messages []Message
 	byPhone  map[string][]int // indexes into messages
+	sidSeen  map[string]bool  // SIDs recorded, so a message handed over twice is kept once
 	// next holds, per number someone waits on, a channel closed at the
 	// next message accepted for it (Next).
 	next     map[string]chan struct{}
@@ -64,9 +65,24 @@ type Fake struct {
 
 // New starts a fake for the account; Close it when done.
 func New(accountSID, authToken string) *Fake {
-	f := &Fake{AccountSID: accountSID, AuthToken: authToken, byPhone: map[string][]int{}, next: map[string]chan struct{}{}}
+	f := NewHandler(accountSID, authToken)
 	f.Server = httptest.NewServer(f)
 	return f
+}
+
+// NewHandler is a fake without a listener of its own, for a server that
+// serves it (the load harness's provider process) or one that only records
+// what another fake accepted (its handsets).
+func NewHandler(accountSID, authToken string) *Fake {
+	return &Fake{AccountSID: accountSID, AuthToken: authToken, byPhone: map[string][]int{}, sidSeen: map[string]bool{},
+		next: map[string]chan struct{}{}}
+}
+
+// Close stops the fake's listener, if it has one.
+func (f *Fake) Close() {
+	if f.Server != nil {
+		f.Server.Close()
+	}
 }
 
 // ServeHTTP makes the fake an http.Handler.
@@ -76,6 +92,10 @@ func (f *Fake) ServeHTTP(w http.ResponseWriter, r *http.Request) { f.serve(w, r)
 func (f *Fake) To(phone string) []Message {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	return f.toLocked(phone)
+}
+
+func (f *Fake) toLocked(phone string) []Message {
 	out := make([]Message, 0, len(f.byPhone[phone]))
 	for _, i := range f.byPhone[phone] {
 		out = append(out, f.messages[i])
@@ -91,16 +111,21 @@ func (f *Fake) To(phone string) []Message {
 func (f *Fake) Next(phone string) ([]Message, <-chan struct{}) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	out := make([]Message, 0, len(f.byPhone[phone]))
-	for _, i := range f.byPhone[phone] {
-		out = append(out, f.messages[i])
-	}
 	ch, ok := f.next[phone]
 	if !ok {
 		ch = make(chan struct{})
 		f.next[phone] = ch
 	}
-	return out, ch
+	return f.toLocked(phone), ch
+}
+
+// Waited reports whether someone asked Next for phone's next message and
+// it has not come yet.
+func (f *Fake) Waited(phone string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, ok := f.next[phone]
+	return ok
 }
 
 // Script queues answers for the next requests; after them every request is
@@ -185,10 +210,17 @@ func (f *Fake) accept(w http.ResponseWriter, r *http.Request) {
 }
 
 // Record keeps m as accepted, as if it had come through the API: the load
-// harness's handsets record what its provider process accepted.
+// harness's handsets record what its provider process accepted. A SID
+// already recorded is ignored (a hand-over retried after a lost answer).
 func (f *Fake) Record(m Message) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if m.SID != "" {
+		if f.sidSeen[m.SID] {
+			return
+		}
+		f.sidSeen[m.SID] = true
+	}
 	f.byPhone[m.To] = append(f.byPhone[m.To], len(f.messages))
 	f.messages = append(f.messages, m)
 	if ch, ok := f.next[m.To]; ok {

@@ -19,8 +19,10 @@ import (
 // its own SAVEPOINT (a Light one without: runLightUnit), and commits once.
 // Each caller's work is still atomic (a domain error rolls back its
 // savepoint only), runs alone on the connection, and is durable when InTx
-// returns. SQLite has one writer goroutine; an engine with several writers
-// (PostgreSQL) has a second one for the outbox (InQueueTx, InOutboxTx).
+// returns. SQLite has one writer goroutine, which takes the outbox's
+// requests (InQueueTx, InOutboxTx) ahead of the others, up to half a
+// batch; an engine with several writers (PostgreSQL) has a second one for
+// the outbox.
 //
 // Re-running. The work of an InTx call may run more than once: when the
 // shared transaction must be abandoned (one caller's internal error or
@@ -142,11 +144,15 @@ func (db *DB) writerLoop(ahead, q chan *writeReq) {
 	var later []*writeReq
 	for {
 		var first *writeReq
+		fromAhead := 0 // requests of this batch taken from ahead
 		if len(later) > 0 {
 			first, later = later[0], later[1:]
-		} else if first = poll(ahead, nil); first == nil {
+		} else if first = poll(ahead); first != nil {
+			fromAhead++
+		} else {
 			select {
 			case first = <-ahead:
+				fromAhead++
 			case first = <-q:
 			case <-db.quit:
 				return
@@ -164,7 +170,24 @@ func (db *DB) writerLoop(ahead, q chan *writeReq) {
 		later = kept
 	collect:
 		for len(batch) < maxBatch && len(later) < maxBatch {
-			r := poll(ahead, q)
+			// What waits ahead goes first, but takes at most half a batch
+			// while the queue has requests too: a flood of outbox work
+			// (the 10:00 reminders at a high send rate) must not keep the
+			// callers' steps out of the commits.
+			var r *writeReq
+			if fromAhead < maxBatch/2 {
+				if r = poll(ahead); r != nil {
+					fromAhead++
+				}
+			}
+			if r == nil {
+				r = poll(q)
+			}
+			if r == nil {
+				if r = poll(ahead); r != nil {
+					fromAhead++
+				}
+			}
 			switch {
 			case r == nil:
 				break collect
@@ -178,14 +201,9 @@ func (db *DB) writerLoop(ahead, q chan *writeReq) {
 	}
 }
 
-// poll takes a request waiting on ahead, else one waiting on q, without
-// waiting; nil when none is (a nil channel has none).
-func poll(ahead, q chan *writeReq) *writeReq {
-	select {
-	case r := <-ahead:
-		return r
-	default:
-	}
+// poll takes a request waiting on q without waiting; nil when none is (a
+// nil channel has none).
+func poll(q chan *writeReq) *writeReq {
 	select {
 	case r := <-q:
 		return r

@@ -25,8 +25,9 @@ type DB struct {
 	keyCheck []byte
 
 	queue chan *writeReq // group commit (group.go)
-	// side is the outbox's writer (InQueueTx, InOutboxTx): the same queue
-	// where the engine has one writer.
+	// side is the outbox's requests (InQueueTx, InOutboxTx): a writer of
+	// their own where the engine has several, else read by the one writer
+	// ahead of queue.
 	side    chan *writeReq
 	quit    chan struct{}
 	stopped chan struct{}
@@ -66,7 +67,11 @@ func (db *DB) InTx(ctx context.Context, fn func(booking.Tx) error) error {
 // does: its own writer where the engine has several, else ahead of the
 // channels' queue.
 func (db *DB) InQueueTx(ctx context.Context, fn func(booking.Tx) error) error {
-	return db.submitTo(db.side, ctx, Queue, fn)
+	iso := Queue
+	if db.oneWriter() {
+		iso = Serial // one writer: every transaction is serial, so the claim shares a commit with the rest
+	}
+	return db.submitTo(db.side, ctx, iso, fn)
 }
 
 // InOutboxTx is InTx for the outbox's bookkeeping (booking.OutboxStore):

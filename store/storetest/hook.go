@@ -35,8 +35,9 @@ func (h *hookStore) InQueueTx(ctx context.Context, fn func(booking.Tx) error) er
 	return st.InTx(ctx, fn)
 }
 
-// InOutboxTx records a send in the current store's outbox transaction, or
-// in InTx when a test's wrapper has none.
+// InOutboxTx runs the outbox's own writes around a send (its record, the
+// China guard's reservation and its undoing) in the current store's outbox
+// transaction, or in InTx when a test's wrapper has none.
 func (h *hookStore) InOutboxTx(ctx context.Context, fn func(booking.Tx) error) error {
 	st := h.get()
 	if o, ok := st.(booking.OutboxStore); ok {
