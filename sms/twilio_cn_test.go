@@ -185,32 +185,7 @@ func TestMainlandGuardDoesNotWaitForTheChannelsWriter(t *testing.T) {
 		}
 		drained <- err
 	}()
-	if storetest.OnPostgres(t) {
-		select {
-		case err := <-drained:
-			if err != nil {
-				t.Fatal(err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Fatal("the send waited for the channels' writer")
-		}
-		if len(fake.To(storetest.Phone(1))) != 1 {
-			t.Fatal("the code did not reach the provider")
-		}
-		free()
-		if err := <-channel; err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	// SQLite: the send waits for the one writer; it only has to go out.
-	free()
-	if err := <-channel; err != nil {
-		t.Fatal(err)
-	}
-	if err := <-drained; err != nil {
-		t.Fatal(err)
-	}
+	storetest.AwaitBesideHeldWriter(t, free, channel, drained, "the send") // SQLite: it only has to go out
 	if len(fake.To(storetest.Phone(1))) != 1 {
 		t.Fatal("the code did not reach the provider")
 	}

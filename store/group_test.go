@@ -239,31 +239,7 @@ func TestOutboxWritesDoNotWaitForTheChannelsWriter(t *testing.T) {
 		}
 		outbox <- err
 	}()
-	if storetest.OnPostgres(t) {
-		select {
-		case err := <-outbox:
-			if err != nil {
-				t.Fatal(err)
-			}
-		case err := <-channel:
-			t.Fatalf("the channels' writer finished first (%v)", err)
-		case <-time.After(30 * time.Second):
-			t.Fatal("the outbox's transactions waited for the channels' writer")
-		}
-		free()
-		if err := <-channel; err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	// SQLite: one writer, so the outbox's transactions commit after it.
-	free()
-	if err := <-channel; err != nil {
-		t.Fatal(err)
-	}
-	if err := <-outbox; err != nil {
-		t.Fatal(err)
-	}
+	storetest.AwaitBesideHeldWriter(t, free, channel, outbox, "the outbox's transactions")
 }
 
 // The outbox's claims and send records go ahead of the call steps queued
@@ -272,16 +248,8 @@ func TestOutboxWritesDoNotWaitForTheChannelsWriter(t *testing.T) {
 // send slots stay taken (on PostgreSQL they have a writer of their own).
 // Here 150 steps queue behind a held transaction, then a send's record.
 func TestOutboxWritesGoAheadOfQueuedSteps(t *testing.T) {
-	s := storetest.Open(t)
-	o, ok := s.(booking.OutboxStore)
-	w, okW := s.(interface{ Waiting() int })
-	if !ok || !okW {
-		t.Fatal("the store has no outbox transactions or no waiting count")
-	}
-	free, held := storetest.HoldWriter(t, s)
-	var mu sync.Mutex
-	var order []string // who ran, in order (on SQLite nothing runs twice)
-	ran := func(who string) { mu.Lock(); order = append(order, who); mu.Unlock() }
+	r := newOrderRig(t)
+	s, o, w, ran := r.s, r.o, r.w, r.ran
 	errs := make(chan error, 200)
 	const steps = 150
 	for i := range steps {
@@ -300,19 +268,9 @@ func TestOutboxWritesGoAheadOfQueuedSteps(t *testing.T) {
 		})
 	}()
 	waitFor(t, func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return w.Waiting() >= steps+1 || len(order) > 0 // PostgreSQL: the outbox's writer already ran it
+		return w.Waiting() >= steps+1 || r.ranSoFar() > 0 // PostgreSQL: the outbox's writer already ran it
 	})
-	free()
-	if err := <-held; err != nil {
-		t.Fatal(err)
-	}
-	for range steps + 1 {
-		if err := <-errs; err != nil {
-			t.Fatal(err)
-		}
-	}
+	order := r.release(t, errs, steps+1)
 	at := slices.Index(order, "outbox")
 	if at < 0 || at >= 64 {
 		t.Fatalf("the send's record ran %dth of %d, after the steps queued before it", at+1, len(order))
@@ -323,16 +281,8 @@ func TestOutboxWritesGoAheadOfQueuedSteps(t *testing.T) {
 // keep the callers' steps out of the commits: on SQLite's one writer what
 // waits ahead takes at most half a batch while steps wait too.
 func TestOutboxFloodLeavesRoomForSteps(t *testing.T) {
-	s := storetest.Open(t)
-	o, ok := s.(booking.OutboxStore)
-	w, okW := s.(interface{ Waiting() int })
-	if !ok || !okW {
-		t.Fatal("the store has no outbox transactions or no waiting count")
-	}
-	free, held := storetest.HoldWriter(t, s)
-	var mu sync.Mutex
-	var order []string
-	ran := func(who string) { mu.Lock(); order = append(order, who); mu.Unlock() }
+	r := newOrderRig(t)
+	s, o, w, ran := r.s, r.o, r.w, r.ran
 	const each = 100
 	errs := make(chan error, 2*each)
 	for i := range each {
@@ -344,9 +294,7 @@ func TestOutboxFloodLeavesRoomForSteps(t *testing.T) {
 		}()
 	}
 	waitFor(t, func() bool {
-		mu.Lock()
-		defer mu.Unlock()
-		return w.Waiting() >= each || len(order) >= each // PostgreSQL: the outbox's writer runs them
+		return w.Waiting() >= each || r.ranSoFar() >= each // PostgreSQL: the outbox's writer runs them
 	})
 	for i := range each {
 		go func() {
@@ -361,21 +309,59 @@ func TestOutboxFloodLeavesRoomForSteps(t *testing.T) {
 		want = each
 	}
 	waitFor(t, func() bool { return w.Waiting() >= want })
-	free()
-	if err := <-held; err != nil {
-		t.Fatal(err)
-	}
-	for range 2 * each {
-		if err := <-errs; err != nil {
-			t.Fatal(err)
-		}
-	}
+	order := r.release(t, errs, 2*each)
 	if storetest.OnPostgres(t) {
 		return // the outbox has a writer of its own: it ran while the steps were held
 	}
 	if at := slices.Index(order, "step"); at < 0 || at >= 64 {
 		t.Fatalf("the first step ran %dth of %d: the outbox's requests filled whole batches", at+1, len(order))
 	}
+}
+
+// orderRig is a store whose channels' writer is held (HoldWriter), with a
+// log of the order in which requests ran (on SQLite nothing runs twice).
+type orderRig struct {
+	s     storetest.DB
+	o     booking.OutboxStore
+	w     interface{ Waiting() int }
+	free  func()
+	held  <-chan error
+	mu    sync.Mutex
+	order []string
+}
+
+func newOrderRig(t *testing.T) *orderRig {
+	r := &orderRig{s: storetest.Open(t)}
+	var okO, okW bool
+	r.o, okO = r.s.(booking.OutboxStore)
+	r.w, okW = r.s.(interface{ Waiting() int })
+	if !okO || !okW {
+		t.Fatal("the store has no outbox transactions or no waiting count")
+	}
+	r.free, r.held = storetest.HoldWriter(t, r.s)
+	return r
+}
+
+func (r *orderRig) ran(who string) { r.mu.Lock(); r.order = append(r.order, who); r.mu.Unlock() }
+
+func (r *orderRig) ranSoFar() int { r.mu.Lock(); defer r.mu.Unlock(); return len(r.order) }
+
+// release frees the writer, checks its transaction and the n results on
+// errs, and returns the order everything ran in.
+func (r *orderRig) release(t *testing.T, errs <-chan error, n int) []string {
+	t.Helper()
+	r.free()
+	if err := <-r.held; err != nil {
+		t.Fatal(err)
+	}
+	for range n {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.order
 }
 
 // waitFor polls cond until it holds, failing the test after 30 s.

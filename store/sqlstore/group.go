@@ -142,14 +142,20 @@ func (db *DB) writerLoop(ahead, q chan *writeReq) {
 	// start the next batches, oldest first, so that steps run lightly and
 	// serially side by side still share commits instead of alternating.
 	var later []*writeReq
+	fromAhead := 0 // requests of the batch being collected taken from ahead
+	takeAhead := func() *writeReq {
+		r := poll(ahead)
+		if r != nil {
+			fromAhead++
+		}
+		return r
+	}
 	for {
+		fromAhead = 0
 		var first *writeReq
-		fromAhead := 0 // requests of this batch taken from ahead
 		if len(later) > 0 {
 			first, later = later[0], later[1:]
-		} else if first = poll(ahead); first != nil {
-			fromAhead++
-		} else {
+		} else if first = takeAhead(); first == nil {
 			select {
 			case first = <-ahead:
 				fromAhead++
@@ -176,17 +182,13 @@ func (db *DB) writerLoop(ahead, q chan *writeReq) {
 			// callers' steps out of the commits.
 			var r *writeReq
 			if fromAhead < maxBatch/2 {
-				if r = poll(ahead); r != nil {
-					fromAhead++
-				}
+				r = takeAhead()
 			}
 			if r == nil {
 				r = poll(q)
 			}
 			if r == nil {
-				if r = poll(ahead); r != nil {
-					fromAhead++
-				}
+				r = takeAhead()
 			}
 			switch {
 			case r == nil:

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"time"
 
 	"yuyue/booking"
 )
@@ -24,4 +25,36 @@ func HoldWriter(t testing.TB, st booking.Store) (free func(), done <-chan error)
 	}()
 	<-held
 	return free, res
+}
+
+// AwaitBesideHeldWriter waits for work, started while HoldWriter holds the
+// channels' writer. On PostgreSQL it must finish while that writer is
+// still held — what the outbox's own writer is for — or the test fails
+// after 30 s saying what waited; then the writer is freed. On SQLite, one
+// writer, it can only finish after it, so the writer is freed first.
+// Either way the held transaction's result is checked.
+func AwaitBesideHeldWriter(t testing.TB, free func(), held, work <-chan error, what string) {
+	t.Helper()
+	if OnPostgres(t) {
+		select {
+		case err := <-work:
+			if err != nil {
+				t.Fatal(err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Fatalf("%s waited for the channels' writer", what)
+		}
+		free()
+		if err := <-held; err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	free()
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-work; err != nil {
+		t.Fatal(err)
+	}
 }
