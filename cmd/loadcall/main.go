@@ -35,6 +35,7 @@ type options struct {
 	modes              string
 	postgres           string
 	nodes              int
+	pgRounds           int
 	sip                bool
 	sipCalls           int
 	sipSpread          time.Duration
@@ -76,9 +77,11 @@ func main() {
 	flag.StringVar(&o.modes, "modes", "latency,throughput,contention,crash", "runs to do; add pg-throughput, pg-contention, pg-crash for PostgreSQL")
 	flag.StringVar(&o.postgres, "postgres", "postgres://postgres@127.0.0.1:5432/postgres", "PostgreSQL server for the pg-* runs (a database is created and dropped per run)")
 	flag.IntVar(&o.nodes, "nodes", 2, "yuyue nodes on one PostgreSQL database in the pg-* runs, behind a round-robin balancer")
+	flag.IntVar(&o.pgRounds, "pg-rounds", 1, "pg-throughput: rounds of one SQLite node, one PostgreSQL node and N nodes in turn; with more than one the scale-out rows compare medians")
 	flag.BoolVar(&o.sip, "sip", false, "instead of the webhook runs: concurrent calls over the SIP trunk (sip-report.md)")
 	flag.IntVar(&o.sipCalls, "sip-calls", 200, "concurrent SIP calls in the --sip run")
 	flag.DurationVar(&o.sipSpread, "sip-spread", 5*time.Second, "SIP calls arrive spread over this long")
+	flag.Float64Var(&nodeCPU, "node-cpu", 0, "pg-throughput: cap every node of the rounds, SQLite's too, at this many cores with a CPU cgroup (0: no cap), so that nodes scale as on machines of their own")
 	flag.Parse()
 	smsConcurrency = o.smsConcurrency
 	if o.yuyue == "" {

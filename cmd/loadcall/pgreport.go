@@ -1,6 +1,9 @@
 package main
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // pgMarkdown adds the PostgreSQL rows: throughput and p99 on 1 and N nodes
 // beside SQLite's from the same run, contention and a node killed under
@@ -12,26 +15,30 @@ func (r *report) pgMarkdown(p func(string, ...any)) {
 	}
 	p("\n## PostgreSQL: %d nodes on one database, every webhook round-robin (no call affinity)\n\n| measure | measured | verdict |\n| --- | --- | --- |\n", g.Nodes)
 	sq := r.Throughput
-	for _, x := range []struct {
-		label string
-		t     *runReport
-	}{{"1 node", g.Throughput1}, {fmt.Sprintf("%d nodes", g.Nodes), g.ThroughputN}} {
-		if x.t == nil {
-			continue
+	if sc := g.Scale; sc != nil && len(sc.One) > 1 && len(sc.N) == len(sc.One) {
+		g.roundsMarkdown(p)
+	} else {
+		for _, x := range []struct {
+			label string
+			t     *runReport
+		}{{"1 node", g.Throughput1}, {fmt.Sprintf("%d nodes", g.Nodes), g.ThroughputN}} {
+			if x.t == nil {
+				continue
+			}
+			vs := ""
+			if sq != nil && sq.StepsPerSec > 0 {
+				vs = fmt.Sprintf(" = %.2f× SQLite's %.0f steps/s (p99 %.2f ms)", x.t.StepsPerSec/sq.StepsPerSec, sq.StepsPerSec, sq.Overall.P99)
+			}
+			p("| throughput, %s | %.0f steps/s, %.2f bookings/s, p99 %.2f ms%s, %d errors | %s |\n", x.label, x.t.StepsPerSec,
+				x.t.BookingsPerSec, x.t.Overall.P99, vs, totalErrors(x.t.Errors), met(totalErrors(x.t.Errors) == 0))
 		}
-		vs := ""
-		if sq != nil && sq.StepsPerSec > 0 {
-			vs = fmt.Sprintf(" = %.2f× SQLite's %.0f steps/s (p99 %.2f ms)", x.t.StepsPerSec/sq.StepsPerSec, sq.StepsPerSec, sq.Overall.P99)
-		}
-		p("| throughput, %s | %.0f steps/s, %.2f bookings/s, p99 %.2f ms%s, %d errors | %s |\n", x.label, x.t.StepsPerSec,
-			x.t.BookingsPerSec, x.t.Overall.P99, vs, totalErrors(x.t.Errors), met(totalErrors(x.t.Errors) == 0))
-	}
-	if one, n := g.Throughput1, g.ThroughputN; one != nil && n != nil && one.StepsPerSec > 0 {
-		r := n.StepsPerSec / one.StepsPerSec
-		p("| scale-out: %d nodes ≥ 1.5× one node | %.0f vs %.0f steps/s = %.2f× | %s |\n", g.Nodes, n.StepsPerSec, one.StepsPerSec, r, met(r >= 1.5))
-		if sq != nil && sq.StepsPerSec > 0 {
-			r := n.StepsPerSec / sq.StepsPerSec
-			p("| … and ≥ 1× one SQLite node | %.0f vs %.0f steps/s = %.2f× | %s |\n", n.StepsPerSec, sq.StepsPerSec, r, met(r >= 1))
+		if one, n := g.Throughput1, g.ThroughputN; one != nil && n != nil && one.StepsPerSec > 0 {
+			r := n.StepsPerSec / one.StepsPerSec
+			p("| scale-out: %d nodes ≥ 1.5× one node | %.0f vs %.0f steps/s = %.2f× | %s |\n", g.Nodes, n.StepsPerSec, one.StepsPerSec, r, met(r >= 1.5))
+			if sq != nil && sq.StepsPerSec > 0 {
+				r := n.StepsPerSec / sq.StepsPerSec
+				p("| … and ≥ 1× one SQLite node | %.0f vs %.0f steps/s = %.2f× | %s |\n", n.StepsPerSec, sq.StepsPerSec, r, met(r >= 1))
+			}
 		}
 	}
 	if c := g.Contention; c != nil {
@@ -53,3 +60,41 @@ func (r *report) pgMarkdown(p func(string, ...any)) {
 			met(c.HeardAfterKill > 0 && c.LostBookings == 0 && c.DuplicateSMS == 0 && c.PendingOutbox == 0))
 	}
 }
+
+// roundsMarkdown writes the scale-out rows from the alternated rounds:
+// medians with their range, the errors of the last round's runs.
+func (g *pgReport) roundsMarkdown(p func(string, ...any)) {
+	sc := g.Scale
+	one, n, sq := spreadOf(sc.One), spreadOf(sc.N), spreadOf(sc.SQLite)
+	how := "every process sharing the machine's two cores"
+	if sc.CPUPerNode > 0 {
+		how = fmt.Sprintf("every node, SQLite's too, capped at %g cores by a CPU cgroup, as on a machine of its own", sc.CPUPerNode)
+	}
+	p("| throughput: medians of %d alternated rounds, 32 callers without pauses (%s) | one SQLite node %s, one PostgreSQL node %s, %d nodes %s steps/s (median (min–max)) | – |\n",
+		len(sc.One), how, sq, one, g.Nodes, n)
+	for _, x := range []struct {
+		label string
+		t     *runReport
+	}{{"1 node", g.Throughput1}, {fmt.Sprintf("%d nodes", g.Nodes), g.ThroughputN}} {
+		if x.t != nil {
+			p("| … the last round's %s | %.0f steps/s, p99 %.2f ms, %d errors | %s |\n", x.label, x.t.StepsPerSec, x.t.Overall.P99, totalErrors(x.t.Errors), met(totalErrors(x.t.Errors) == 0))
+		}
+	}
+	p("| scale-out: %d nodes ≥ 1.5× one node | medians %.0f vs %.0f steps/s = %.2f× | %s |\n", g.Nodes, n.median, one.median, n.median/one.median, met(n.median >= 1.5*one.median))
+	if len(sc.SQLite) == len(sc.One) && sq.median > 0 {
+		p("| … and ≥ 1× one SQLite node | medians %.0f vs %.0f steps/s = %.2f× | %s |\n", n.median, sq.median, n.median/sq.median, met(n.median >= sq.median))
+	}
+}
+
+// spread is a set of samples' median and range, printed "median (min–max)".
+type spread struct{ median, min, max float64 }
+
+func spreadOf(v []float64) spread {
+	if len(v) == 0 {
+		return spread{}
+	}
+	s := slices.Sorted(slices.Values(v))
+	return spread{median(s), s[0], s[len(s)-1]}
+}
+
+func (s spread) String() string { return fmt.Sprintf("%.0f (%.0f–%.0f)", s.median, s.min, s.max) }

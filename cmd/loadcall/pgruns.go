@@ -19,6 +19,7 @@ type pgReport struct {
 	ThroughputN *runReport        `json:"throughput_n_nodes,omitempty"`
 	Contention  *contentionReport `json:"contention_n_nodes,omitempty"`
 	Crash       *pgCrashReport    `json:"crash_n_nodes,omitempty"`
+	Scale       *scaleRounds      `json:"scale_out,omitempty"`
 	// Retries is yuyue_store_retries_total summed over the nodes at the
 	// end of each run: transactions PostgreSQL gave up (serialization
 	// failures, deadlocks) that a node ran again.
@@ -60,22 +61,65 @@ type pgCrashReport struct {
 	RetriedByBalance int64 `json:"requests_passed_to_another_node"`
 }
 
+// scaleRounds are the throughput runs behind the scale-out rows, taken in
+// alternation (one SQLite node, one PostgreSQL node, N nodes, again), so
+// that the machine's drift falls on all three alike; the rows compare
+// their medians.
+type scaleRounds struct {
+	// CPUPerNode is --node-cpu: every node's cap in cores (0: none).
+	CPUPerNode float64   `json:"cpu_per_node,omitempty"`
+	SQLite     []float64 `json:"sqlite_steps_per_s"`
+	One        []float64 `json:"one_node_steps_per_s"`
+	N          []float64 `json:"n_nodes_steps_per_s"`
+}
+
 func pgThroughputRun(ctx context.Context, o options, dir string, fake *provider, rep *report) error {
-	for _, n := range []int{1, o.nodes} {
-		c, err := startCluster(ctx, o, filepath.Join(dir, fmt.Sprint(n)), fake.URL, loadCatalog, n)
-		if err != nil {
-			return err
+	g := rep.pg(o)
+	g.Scale = &scaleRounds{CPUPerNode: nodeCPU}
+	for round := range o.pgRounds {
+		if o.pgRounds > 1 {
+			fmt.Fprintf(os.Stderr, "postgres: round %d of %d, one SQLite node\n", round+1, o.pgRounds)
+			sdir := filepath.Join(dir, fmt.Sprintf("sqlite%d", round))
+			os.MkdirAll(sdir, 0o755)
+			srv, err := spawnYuyue(ctx, o.yuyue, sdir, fake.URL, loadCatalog, "")
+			if err != nil {
+				return err
+			}
+			if err := srv.limit(nodeCPU); err != nil {
+				srv.stop()
+				return err
+			}
+			r := throughputLoad(ctx, o, srv.base, fake, int64(500000+round*100000))
+			srv.stop()
+			g.Scale.SQLite = append(g.Scale.SQLite, r.StepsPerSec)
 		}
-		fmt.Fprintf(os.Stderr, "postgres: throughput on %d node(s)\n", n)
-		wait := profile(o, c.pprof, filepath.Join(o.out, fmt.Sprintf("pg-throughput-%d.node1.cpu.pprof", n)), o.tputTime)
-		r := throughputLoad(ctx, o, c.lb.base, fake, int64(600000+n*20000))
-		wait()
-		rep.pg(o).noteRetries(fmt.Sprintf("throughput_%d_nodes", n), c.retries())
-		c.stop()
-		if n == 1 {
-			rep.pg(o).Throughput1 = r
-		} else {
-			rep.pg(o).ThroughputN = r
+		for _, n := range []int{1, o.nodes} {
+			c, err := startCluster(ctx, o, filepath.Join(dir, fmt.Sprintf("%d-%d", round, n)), fake.URL, loadCatalog, n)
+			if err != nil {
+				return err
+			}
+			for _, s := range c.nodes {
+				if err := s.limit(nodeCPU); err != nil {
+					c.stop()
+					return err
+				}
+			}
+			fmt.Fprintf(os.Stderr, "postgres: throughput on %d node(s)\n", n)
+			wait := func() {}
+			if round == o.pgRounds-1 {
+				wait = profile(o, c.pprof, filepath.Join(o.out, fmt.Sprintf("pg-throughput-%d.node1.cpu.pprof", n)), o.tputTime)
+			}
+			r := throughputLoad(ctx, o, c.lb.base, fake, int64(600000+n*20000+round*100000))
+			wait()
+			g.noteRetries(fmt.Sprintf("throughput_%d_nodes", n), c.retries())
+			c.stop()
+			if n == 1 {
+				g.Throughput1 = r
+				g.Scale.One = append(g.Scale.One, r.StepsPerSec)
+			} else {
+				g.ThroughputN = r
+				g.Scale.N = append(g.Scale.N, r.StepsPerSec)
+			}
 		}
 	}
 	return nil

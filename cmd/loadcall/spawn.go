@@ -25,6 +25,8 @@ type server struct {
 	admin string // yuyue's admin listener (/metrics); empty for the baseline
 	dir   string
 	log   *os.File
+	// uncap removes the process's CPU cgroup (limit) after it exits.
+	uncap func()
 }
 
 func freeAddr() (string, error) {
@@ -74,10 +76,11 @@ func spawnNode(ctx context.Context, bin, dir, fakeURL, catalogYAML, pprofAddr, d
 		"YUYUE_SMS_UNVERIFIED_PER_HOUR": "1000000",
 	}
 	s, err := start(ctx, dir, bin, []string{"serve"}, env, "http://"+addr)
-	if err == nil {
-		s.admin = "http://" + admin
+	if err != nil {
+		return nil, err
 	}
-	return s, err
+	s.admin = "http://" + admin
+	return s, nil
 }
 
 // spawnEmpty starts this binary as the empty-handler baseline server.
@@ -131,7 +134,11 @@ func (s *server) stop() {
 		case <-done:
 		case <-time.After(15 * time.Second):
 			s.cmd.Process.Kill()
+			<-done
 		}
+	}
+	if s.uncap != nil {
+		s.uncap()
 	}
 	s.log.Close()
 }

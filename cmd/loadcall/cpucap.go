@@ -1,0 +1,79 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+)
+
+// nodeCPU is --node-cpu: the CPU each yuyue node of the pg-throughput
+// rounds may use, in cores (0: no cap). On one small machine every node,
+// PostgreSQL and loadcall share the same cores, so a second node can only
+// take CPU from the first; capping each node at a fixed share stands in
+// for nodes on machines of their own, which is what adding a node means
+// in production.
+var nodeCPU float64
+
+// limit caps the running process at cpus cores (0: leaves it as it is)
+// until it stops.
+func (s *server) limit(cpus float64) error {
+	if cpus <= 0 {
+		return nil
+	}
+	pid := s.cmd.Process.Pid
+	_, uncap, err := capCPU(pid, fmt.Sprintf("loadcall-%d-%d", os.Getpid(), pid), cpus)
+	if err != nil {
+		return err
+	}
+	s.uncap = uncap
+	return nil
+}
+
+// capPeriod is the CFS period of the cap: short, so a capped node is
+// paused for milliseconds at a time, not for most of 100 ms.
+const capPeriod = 10 * time.Millisecond
+
+// capCPU puts process pid in a new CPU cgroup limited to cpus cores and
+// returns the group's directory and the function that removes the group
+// once the process has exited. It uses cgroup v2 where the cpu controller
+// is there, else v1's cpu hierarchy.
+func capCPU(pid int, name string, cpus float64) (string, func(), error) {
+	period := capPeriod.Microseconds()
+	quota := int64(cpus * float64(period))
+	type layout struct{ root, limitFile, limit string }
+	var tries []layout
+	if b, err := os.ReadFile("/sys/fs/cgroup/cgroup.controllers"); err == nil && len(b) > 0 {
+		tries = append(tries, layout{"/sys/fs/cgroup", "cpu.max", fmt.Sprintf("%d %d", quota, period)})
+	}
+	tries = append(tries, layout{"/sys/fs/cgroup/cpu", "", ""})
+	var errs []error
+	for _, l := range tries {
+		dir := filepath.Join(l.root, name)
+		if err := os.Mkdir(dir, 0o755); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		var err error
+		if l.limitFile != "" {
+			err = os.WriteFile(filepath.Join(dir, l.limitFile), []byte(l.limit), 0o644)
+		} else {
+			err = os.WriteFile(filepath.Join(dir, "cpu.cfs_period_us"), []byte(strconv.FormatInt(period, 10)), 0o644)
+			if err == nil {
+				err = os.WriteFile(filepath.Join(dir, "cpu.cfs_quota_us"), []byte(strconv.FormatInt(quota, 10)), 0o644)
+			}
+		}
+		if err == nil {
+			err = os.WriteFile(filepath.Join(dir, "cgroup.procs"), []byte(strconv.Itoa(pid)), 0o644)
+		}
+		if err != nil {
+			os.Remove(dir)
+			errs = append(errs, err)
+			continue
+		}
+		return dir, func() { os.Remove(dir) }, nil
+	}
+	return "", nil, fmt.Errorf("--node-cpu needs a writable cgroup cpu controller: %w", errors.Join(errs...))
+}
