@@ -46,27 +46,58 @@ func saveStep(tx Tx, rec CallRecord, prevSeq int, ev CallEvent) error {
 // gets the kinds of the SMS the step queued. An error from fn or a lost
 // compare-and-set rolls everything back.
 func (s *Service) Step(ctx context.Context, prevSeq int, step string, fn func(bound *Service) (CallRecord, CallEvent, error)) error {
+	return s.step(ctx, prevSeq, step, false, fn)
+}
+
+// CodeStep is Step for a step the channel expects to text the caller a
+// code (the caller confirmed the number, keyed another, asked for a new
+// code): it runs serially at once, ahead of the steps waiting for the
+// node's writer (UrgentStore).
+func (s *Service) CodeStep(ctx context.Context, prevSeq int, step string, fn func(bound *Service) (CallRecord, CallEvent, error)) error {
+	return s.step(ctx, prevSeq, step, true, fn)
+}
+
+func (s *Service) step(ctx context.Context, prevSeq int, step string, texts bool, fn func(bound *Service) (CallRecord, CallEvent, error)) error {
+	var last *stepSMS // the latest run's
 	body := func(tx Tx) error {
-		var kinds string
-		rec, ev, err := fn(s.Bound(smsTap{Tx: tx, kinds: &kinds}))
+		last = &stepSMS{}
+		rec, ev, err := fn(s.Bound(smsTap{Tx: tx, sms: last}))
 		if err != nil {
 			return err
 		}
-		ev.SMS = kinds
+		ev.SMS = last.kinds
 		return saveStep(tx, rec, prevSeq, ev)
 	}
-	// Most steps only move the call along and run lightly (LightStore);
-	// a step that just had to run again serially goes serial at once for
-	// a while (lightHints).
+	return s.runStep(ctx, step, texts, body, func() bool { return last != nil && last.code })
+}
+
+// runStep runs a step's body in the store. A step that texts the caller a
+// code runs serially ahead of the steps waiting for the node's writer
+// (UrgentStore): the caller now waits for the text, and in a rush
+// hundreds of steps that only move other calls along wait there. Such a
+// step is known beforehand (texts, from the channel), else by its light
+// attempt, which asked to queue a code (texted, after the attempt). Most
+// other steps only move the call along and run lightly (LightStore); a
+// step that just had to run again serially goes serial at once for a
+// while (lightHints).
+func (s *Service) runStep(ctx context.Context, step string, texts bool, body func(Tx) error, texted func() bool) error {
+	u, urgent := s.store.(UrgentStore)
+	if urgent && texts {
+		return u.InUrgentTx(ctx, body)
+	}
 	l, ok := s.store.(LightStore)
 	if !ok || s.hints.serial(step) {
 		return s.store.InTx(ctx, body)
 	}
-	light, err := l.InLightTx(ctx, body)
-	if !light {
-		s.hints.escalated(step)
+	ran, err := l.TryLightTx(ctx, body)
+	if ran {
+		return err
 	}
-	return err
+	s.hints.escalated(step)
+	if urgent && texted() {
+		return u.InUrgentTx(ctx, body)
+	}
+	return s.store.InTx(ctx, body)
 }
 
 // lightHints remembers, per IVR step, that its last light attempt had to
@@ -106,29 +137,44 @@ func (h *lightHints) escalated(step string) {
 	h.skip[step] = serialRuns
 }
 
-// smsTap is a step's transaction, noting the kinds of the SMS the step
-// queues (a savepoint's only once it succeeded) for the call's journey.
+// stepSMS is what one run of a step asked to text: the kinds queued (a
+// savepoint's only once it succeeded), for the call's journey, and
+// whether it asked to issue a code at all, even where a light attempt was
+// refused the write.
+type stepSMS struct {
+	kinds string
+	code  bool
+}
+
+// smsTap is a step's transaction, noting in sms the SMS the step queues.
 type smsTap struct {
 	Tx
-	kinds *string
+	sms *stepSMS
+}
+
+// InsertCode notes that the step asks to text a code, before the code's
+// row is written: a light attempt is refused that write, before the SMS.
+func (t smsTap) InsertCode(c *VerificationCode) error {
+	t.sms.code = true
+	return t.Tx.InsertCode(c)
 }
 
 func (t smsTap) Enqueue(m Message) error {
 	if err := t.Tx.Enqueue(m); err != nil {
 		return err
 	}
-	if *t.kinds != "" {
-		*t.kinds += ","
+	if t.sms.kinds != "" {
+		t.sms.kinds += ","
 	}
-	*t.kinds += m.Kind
+	t.sms.kinds += m.Kind
 	return nil
 }
 
 func (t smsTap) Savepoint(fn func(Tx) error) error {
-	before := *t.kinds
-	err := t.Tx.Savepoint(func(inner Tx) error { return fn(smsTap{Tx: inner, kinds: t.kinds}) })
+	before := t.sms.kinds
+	err := t.Tx.Savepoint(func(inner Tx) error { return fn(smsTap{Tx: inner, sms: t.sms}) })
 	if err != nil {
-		*t.kinds = before // rolled back: nothing was queued
+		t.sms.kinds = before // rolled back: nothing was queued (but a code was asked for)
 	}
 	return err
 }

@@ -40,12 +40,27 @@ type OutboxStore interface {
 	InOutboxTx(ctx context.Context, fn func(Tx) error) error
 }
 
+// UrgentStore is a Store that can run a call step ahead of the steps
+// waiting for the node's writer: InUrgentTx is InTx (serial, group
+// commit) for a step that hands a caller an SMS code, who then waits for
+// the text while, in a rush, hundreds of steps that only move other calls
+// along wait for the same writer. What goes ahead takes at most half of a
+// shared commit while others wait. A Store without it runs such steps as
+// any other.
+type UrgentStore interface {
+	InUrgentTx(ctx context.Context, fn func(Tx) error) error
+}
+
 // LightStore is a Store that can run a call step lightly first: fn's
 // writes, in that attempt, may only be the call's session and journey
 // rows, under no isolation beyond the session's compare-and-set; any other
-// write ends the attempt and fn runs again as InTx (light is then false).
-// A Store without it runs steps in InTx.
+// write ends the attempt. TryLightTx makes that attempt only: ran is
+// false, and nothing of it remains, when fn must run serially, and the
+// caller chooses how (InTx, or InUrgentTx for a step that texts a code).
+// InLightTx runs fn again as InTx itself (light is then false). A Store
+// without them runs steps in InTx.
 type LightStore interface {
+	TryLightTx(ctx context.Context, fn func(Tx) error) (ran bool, err error)
 	InLightTx(ctx context.Context, fn func(Tx) error) (light bool, err error)
 }
 

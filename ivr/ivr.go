@@ -46,6 +46,7 @@ type call struct {
 	actor  booking.Actor
 	kicked bool              // a code was queued: wake the outbox after commit
 	ev     booking.CallEvent // the journey row this step writes (journey.go)
+	texts  bool              // the input being applied will text a code (textsCode)
 }
 
 func (c *call) note(key string, args ...any) {
@@ -101,7 +102,27 @@ func (c *call) seal() error {
 // one database, and nothing is kept per call in memory.
 func (c *call) applyAndSave(in input) error {
 	c.ev = booking.CallEvent{Kind: booking.CallInput, Keys: journeyKeys(c.step(), in)}
+	c.texts = c.textsCode(in)
+	defer func() { c.texts = false }()
 	return c.inTx(func() error { return c.apply(in) })
+}
+
+// textsCode says whether in, at the call's step, will text the caller a
+// code unless a rule refuses it: the caller confirmed the calling number,
+// keyed another, or asked for a new code. Such a step goes ahead of the
+// others waiting for the node's writer (booking.Service.CodeStep). Codes
+// sent from other steps (a registered caller's, at the menu or after the
+// ID) are found out by the step's light attempt.
+func (c *call) textsCode(in input) bool {
+	switch c.step() {
+	case StepPhoneChoice:
+		return in.digits == "1"
+	case StepPhoneNumber:
+		return in.digits != ""
+	case StepCode:
+		return in.digits == "*"
+	}
+	return false
 }
 
 // inTx runs fn with the call's service and codes bound to one transaction
@@ -110,7 +131,11 @@ func (c *call) inTx(fn func() error) error {
 	prev, from := c.rec.Seq, c.rec.Step
 	rec0, s0, notes0, ev0 := c.rec, c.s.clone(), len(c.notes), c.ev
 	var budgetHit time.Time // a code refused for the unverified budget in the last run
-	err := c.v.Svc.Step(c.ctx, prev, from, func(bound *booking.Service) (booking.CallRecord, booking.CallEvent, error) {
+	run := c.v.Svc.Step
+	if c.texts {
+		run = c.v.Svc.CodeStep
+	}
+	err := run(c.ctx, prev, from, func(bound *booking.Service) (booking.CallRecord, booking.CallEvent, error) {
 		// The store may run this more than once (a transaction the database
 		// gave up runs again): each run starts from the call as it was,
 		// not from what an abandoned run made of it.

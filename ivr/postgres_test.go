@@ -17,6 +17,7 @@ func TestPostgres(t *testing.T) {
 		"TestCallBackWithinResendWaitUsesTheLastCode":              TestCallBackWithinResendWaitUsesTheLastCode,
 		"TestCallsWithoutFromShareOneCallerCap":                    TestCallsWithoutFromShareOneCallerCap,
 		"TestCappedCodeSaysNotSentAndTheCap":                       TestCappedCodeSaysNotSentAndTheCap,
+		"TestCodeStepsGoAheadOfTheQueue":                           TestCodeStepsGoAheadOfTheQueue,
 		"TestConcurrentDeliveriesApplyOnce":                        TestConcurrentDeliveriesApplyOnce,
 		"TestElderCallerHearsTheOperatorHintFirstAndSlowerPrompts": TestElderCallerHearsTheOperatorHintFirstAndSlowerPrompts,
 		"TestElderHintInEnglishAndWithoutOperator":                 TestElderHintInEnglishAndWithoutOperator,

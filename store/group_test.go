@@ -277,6 +277,40 @@ func TestOutboxWritesGoAheadOfQueuedSteps(t *testing.T) {
 	}
 }
 
+// A call step that texts a code (InUrgentTx) does not wait behind the
+// steps queued for the writer before it: the channels' writer (on SQLite
+// the one writer) takes it into its next batch.
+func TestCodeStepGoesAheadOfQueuedSteps(t *testing.T) {
+	r := newOrderRig(t)
+	s, w, ran := r.s, r.w, r.ran
+	u, ok := s.(booking.UrgentStore)
+	if !ok {
+		t.Fatal("the store cannot run a step ahead")
+	}
+	errs := make(chan error, 200)
+	const steps = 150
+	for i := range steps {
+		go func() {
+			errs <- s.InTx(ctx, func(tx booking.Tx) error {
+				ran(fmt.Sprint("step", i))
+				return tx.Enqueue(booking.Message{To: storetest.Phone(i), Kind: booking.MsgConfirmation, Params: map[string]string{}})
+			})
+		}()
+	}
+	waitFor(t, func() bool { return w.Waiting() >= steps })
+	go func() {
+		errs <- u.InUrgentTx(ctx, func(tx booking.Tx) error {
+			ran("code")
+			return tx.Enqueue(booking.Message{To: storetest.Phone(999), Kind: booking.MsgCode, Params: map[string]string{"code": "482913"}})
+		})
+	}()
+	waitFor(t, func() bool { return w.Waiting() >= steps+1 })
+	order := r.release(t, errs, steps+1)
+	if at := slices.Index(order, "code"); at < 0 || at >= 64 {
+		t.Fatalf("the code's step ran %dth of %d, after the steps queued before it", at+1, len(order))
+	}
+}
+
 // A flood of outbox work (the 10:00 reminders at a high send rate) does not
 // keep the callers' steps out of the commits: on SQLite's one writer what
 // waits ahead takes at most half a batch while steps wait too.
@@ -371,5 +405,57 @@ func waitFor(t *testing.T, cond func() bool) {
 		if time.Now().After(end) {
 			t.Fatal("timed out waiting")
 		}
+	}
+}
+
+// On PostgreSQL, batches with steps that text codes take turns across
+// nodes: a code step on a second node waits for the first node's to end
+// and begins after its commit, so it sees what that one wrote (under
+// SERIALIZABLE the two would otherwise run side by side and, with the
+// unverified budget's count, fail each other). SQLite's one writer takes
+// no turns: every write transaction there is serial anyway.
+func TestCodeStepsTakeTurnsAcrossNodes(t *testing.T) {
+	a := storetest.Open(t)
+	if !storetest.OnPostgres(t) {
+		t.Skip("one writer: every write transaction is serial, no turns to take")
+	}
+	b := storetest.Sibling(t, a)
+	ua, ub := a.(booking.UrgentStore), b.(booking.UrgentStore)
+	inA, releaseA := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	release := func() { once.Do(func() { close(releaseA) }) }
+	defer release() // a failed check must not leave the writer held: the stores close at cleanup
+	errs := make(chan error, 2)
+	go func() {
+		errs <- ua.InUrgentTx(ctx, func(tx booking.Tx) error {
+			if err := tx.Enqueue(booking.Message{To: storetest.Phone(1), Kind: booking.MsgCode, Params: map[string]string{"code": "482913"}}); err != nil {
+				return err
+			}
+			close(inA)
+			<-releaseA
+			return nil
+		})
+	}()
+	<-inA
+	var seen booking.OutboxStats
+	go func() {
+		errs <- ub.InUrgentTx(ctx, func(tx booking.Tx) (err error) {
+			seen, err = tx.OutboxStats()
+			return err
+		})
+	}()
+	waitFor(t, func() bool { // b's writer waits for the turn a holds
+		var n int
+		a.Reader().QueryRow(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`).Scan(&n)
+		return n > 0
+	})
+	release()
+	for range 2 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if seen["pending"] != 1 {
+		t.Fatalf("the second node's code step saw the outbox as %v: it ran beside the first's, not after it", seen)
 	}
 }

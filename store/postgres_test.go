@@ -23,6 +23,8 @@ func TestPostgres(t *testing.T) {
 		"TestCloseOfficeDayWith300Bookings":             TestCloseOfficeDayWith300Bookings,
 		"TestClosePeriodOfTwoOfficesWithWaitlist":       TestClosePeriodOfTwoOfficesWithWaitlist,
 		"TestClosureHonouredByOtherNode":                TestClosureHonouredByOtherNode,
+		"TestCodeStepGoesAheadOfQueuedSteps":            TestCodeStepGoesAheadOfQueuedSteps,
+		"TestCodeStepsTakeTurnsAcrossNodes":             TestCodeStepsTakeTurnsAcrossNodes,
 		"TestConsoleStore":                              TestConsoleStore,
 		"TestConstraintViolationKeepsTransaction":       TestConstraintViolationKeepsTransaction,
 		"TestDashboardFiguresMatchCounts":               TestDashboardFiguresMatchCounts,

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strconv"
@@ -19,6 +20,8 @@ import (
 type dialect struct {
 	db   *sql.DB
 	node string
+	// codeTurn is the advisory lock key of CodeTurn.
+	codeTurn int64
 }
 
 // rebound caches Rebind's results: queries are a fixed set of constants.
@@ -91,6 +94,33 @@ func (d *dialect) BeginWrite(ctx context.Context, iso sqlstore.Isolation) (*sql.
 		return nil, fmt.Errorf("begin: %w", err)
 	}
 	return t, nil
+}
+
+// CodeTurn waits until no other writer, on any node, runs a batch with
+// steps that text codes, and holds the turn until release: a session
+// advisory lock on a connection of its own, taken before the batch's
+// transaction begins, so that the batch's snapshot already holds the
+// previous turn's codes. Two such batches on two nodes otherwise always
+// failed each other (the hourly budget of unverified codes counts the
+// codes every other one inserts). The turn only saves those retries:
+// SERIALIZABLE still keeps the rules where a transaction runs without it.
+// A connection lost with the turn held gives it up with its session.
+func (d *dialect) CodeTurn(ctx context.Context) (release func(), err error) {
+	conn, err := d.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", d.codeTurn); err != nil {
+		conn.Raw(func(any) error { return driver.ErrBadConn }) // drop the session and whatever it holds
+		conn.Close()
+		return nil, fmt.Errorf("code turn: %w", err)
+	}
+	return func() {
+		if _, err := conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1)", d.codeTurn); err != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		conn.Close()
+	}, nil
 }
 
 // Retryable is true for a serialization failure (40001) or a deadlock

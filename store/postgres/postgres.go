@@ -59,7 +59,7 @@ func (s *Store) init(ctx context.Context, secret string) error {
 	if err := s.db.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
 		return fmt.Errorf("connect: %w", err)
 	}
-	d := &dialect{db: s.db, node: s.node}
+	d := &dialect{db: s.db, node: s.node, codeTurn: advisoryKey("yuyue code steps " + schema)}
 	s.DB = sqlstore.New(d, s.db, secret)
 	if err := s.migrate(ctx, schema); err != nil {
 		return err

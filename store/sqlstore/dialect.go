@@ -59,6 +59,15 @@ type WithWrites interface {
 	WithWrites() bool
 }
 
+// CodeTurner is a Dialect whose nodes take turns at the batches holding
+// call steps that text codes (InUrgentTx): CodeTurn waits for the turn
+// and holds it until release. Such batches on two nodes conflict with
+// each other under SERIALIZABLE (PostgreSQL), and taking turns costs less
+// than failing and running again. Correctness never rests on the turn.
+type CodeTurner interface {
+	CodeTurn(ctx context.Context) (release func(), err error)
+}
+
 // OneWriter is a Dialect whose write transactions are all serial whatever
 // the Isolation asked (SQLite's single writer).
 type OneWriter interface {

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"time"
 
@@ -20,9 +21,10 @@ import (
 // Each caller's work is still atomic (a domain error rolls back its
 // savepoint only), runs alone on the connection, and is durable when InTx
 // returns. SQLite has one writer goroutine, which takes the outbox's
-// requests (InQueueTx, InOutboxTx) ahead of the others, up to half a
-// batch; an engine with several writers (PostgreSQL) has a second one for
-// the outbox.
+// requests (InQueueTx, InOutboxTx) and the steps that hand out SMS codes
+// (InUrgentTx) ahead of the others, up to half a batch; an engine with
+// several writers (PostgreSQL) has a second one for the outbox, and its
+// channels' writer takes the code-issuing steps ahead in the same way.
 //
 // Re-running. The work of an InTx call may run more than once: when the
 // shared transaction must be abandoned (one caller's internal error or
@@ -54,6 +56,9 @@ type writeReq struct {
 	iso  Isolation
 	fn   func(booking.Tx) error
 	done chan writeResult
+	// texts: a call step that texts a code (InUrgentTx), whose batch runs
+	// in the code turn where the dialect has one (CodeTurner).
+	texts bool
 }
 
 type writeResult struct {
@@ -73,17 +78,21 @@ var errAbortBatch = errors.New("store: batch aborted")
 // SQLite the one writer takes the outbox's requests (side) ahead of the
 // channels' queue: in a rush hundreds of call steps wait there, and a
 // claim or a send's record that waited its turn behind them held the
-// outbox's send slots for seconds while the provider was idle.
+// outbox's send slots for seconds while the provider was idle. The steps
+// that hand out SMS codes (urgent) go ahead of the same queue for the
+// same reason: the caller waits for the text, on two PostgreSQL nodes in
+// a rush seconds longer than the 2 s the code may take.
 func (db *DB) Start() {
 	db.queue = make(chan *writeReq)
 	db.side = make(chan *writeReq)
+	db.urgent = make(chan *writeReq)
 	db.quit = make(chan struct{})
 	db.stopped = make(chan struct{})
 	var loops sync.WaitGroup
 	if db.oneWriter() {
 		loops.Go(func() { db.writerLoop(db.side, db.queue) })
 	} else {
-		loops.Go(func() { db.writerLoop(nil, db.queue) })
+		loops.Go(func() { db.writerLoop(db.urgent, db.queue) })
 		loops.Go(func() { db.writerLoop(nil, db.side) })
 	}
 	go func() { loops.Wait(); close(db.stopped) }()
@@ -114,7 +123,13 @@ func (db *DB) submit(ctx context.Context, iso Isolation, fn func(booking.Tx) err
 
 // submitTo hands fn to the writer reading q and waits for its commit.
 func (db *DB) submitTo(q chan *writeReq, ctx context.Context, iso Isolation, fn func(booking.Tx) error) error {
-	req := &writeReq{ctx: ctx, iso: iso, fn: fn, done: make(chan writeResult, 1)}
+	return db.submitReq(q, &writeReq{ctx: ctx, iso: iso, fn: fn})
+}
+
+// submitReq hands req to the writer reading q and waits for its commit.
+func (db *DB) submitReq(q chan *writeReq, req *writeReq) error {
+	ctx := req.ctx
+	req.done = make(chan writeResult, 1)
 	db.waiting.Add(1)
 	select {
 	case q <- req:
@@ -217,8 +232,15 @@ func poll(q chan *writeReq) *writeReq {
 // runBatch commits the batch together, or each request alone when the
 // shared transaction had to be abandoned. A batch the engine gave up
 // (Retryable) runs again whole, up to batchTries times, before its
-// requests run one by one.
+// requests run one by one. A batch with a step that texts a code runs,
+// retries and all, in the code turn where the dialect has one; without
+// the turn (the database refused it) it runs all the same.
 func (db *DB) runBatch(batch []*writeReq) {
+	if ct, ok := db.d.(CodeTurner); ok && slices.ContainsFunc(batch, func(r *writeReq) bool { return r.texts }) {
+		if release, err := ct.CodeTurn(context.Background()); err == nil {
+			defer release()
+		}
+	}
 	if len(batch) == 1 {
 		res := db.runAlone(batch[0])
 		if db.countUnit(res) {

@@ -96,19 +96,29 @@ func (db *DB) newTx(t *sql.Tx, ctx context.Context, iso Isolation) *Tx {
 	return tx
 }
 
-// InLightTx runs fn as a Light transaction, and again as InTx if it wrote
-// more than the call's session and journey (booking.LightStore); light is
-// false when it ran as InTx. fn may run more than once, as for InTx. Where
-// every write transaction is serial anyway (SQLite's one writer) it is
-// InTx.
-func (db *DB) InLightTx(ctx context.Context, fn func(booking.Tx) error) (light bool, err error) {
+// TryLightTx runs fn once as a Light transaction (booking.LightStore);
+// ran is false, with nothing of the attempt left, when fn wrote more than
+// the call's session and journey and must run serially. Where every write
+// transaction is serial anyway (SQLite's one writer) it is InTx, and ran.
+func (db *DB) TryLightTx(ctx context.Context, fn func(booking.Tx) error) (ran bool, err error) {
 	if db.oneWriter() {
-		return false, db.InTx(ctx, fn)
+		return true, db.InTx(ctx, fn)
 	}
 	err = db.submit(ctx, Light, fn)
-	if !errors.Is(err, errNeedsSerial) {
-		return true, err
+	if errors.Is(err, errNeedsSerial) {
+		db.escalations.Add(1)
+		return false, nil
 	}
-	db.escalations.Add(1)
-	return false, db.submit(ctx, Serial, fn)
+	return true, err
+}
+
+// InLightTx is TryLightTx, then InTx when the light attempt did not do;
+// light is false when fn ran as InTx. fn may run more than once, as for
+// InTx.
+func (db *DB) InLightTx(ctx context.Context, fn func(booking.Tx) error) (light bool, err error) {
+	ran, err := db.TryLightTx(ctx, fn)
+	if ran {
+		return !db.oneWriter(), err
+	}
+	return false, db.InTx(ctx, fn)
 }

@@ -28,7 +28,11 @@ type DB struct {
 	// side is the outbox's requests (InQueueTx, InOutboxTx): a writer of
 	// their own where the engine has several, else read by the one writer
 	// ahead of queue.
-	side    chan *writeReq
+	side chan *writeReq
+	// urgent is the steps that hand out SMS codes (InUrgentTx), read ahead
+	// of queue by the channels' writer where the engine has several
+	// writers; on SQLite's one writer they go on side.
+	urgent  chan *writeReq
 	quit    chan struct{}
 	stopped chan struct{}
 
@@ -83,6 +87,17 @@ func (db *DB) InQueueTx(ctx context.Context, fn func(booking.Tx) error) error {
 // and shares their next commit.
 func (db *DB) InOutboxTx(ctx context.Context, fn func(booking.Tx) error) error {
 	return db.submitTo(db.side, ctx, Serial, fn)
+}
+
+// InUrgentTx is InTx for a call step that hands the caller an SMS code
+// (booking.UrgentStore): the channels' writer takes it ahead of the steps
+// queued for it, up to half of a batch while they wait. On SQLite it goes
+// on the one writer's side queue, with the outbox's requests.
+func (db *DB) InUrgentTx(ctx context.Context, fn func(booking.Tx) error) error {
+	if db.oneWriter() {
+		return db.submitTo(db.side, ctx, Serial, fn)
+	}
+	return db.submitReq(db.urgent, &writeReq{ctx: ctx, iso: Serial, fn: fn, texts: true})
 }
 
 // View runs fn's reads with no transaction, each statement on its own

@@ -46,9 +46,28 @@ func (h *hookStore) InOutboxTx(ctx context.Context, fn func(booking.Tx) error) e
 	return st.InTx(ctx, fn)
 }
 
+// InUrgentTx runs a step that hands out an SMS code ahead of the others
+// where the current store can (booking.UrgentStore), else in InTx.
+func (h *hookStore) InUrgentTx(ctx context.Context, fn func(booking.Tx) error) error {
+	st := h.get()
+	if u, ok := st.(booking.UrgentStore); ok {
+		return u.InUrgentTx(ctx, fn)
+	}
+	return st.InTx(ctx, fn)
+}
+
 // InLightTx runs a call step lightly first where the current store can
 // (booking.LightStore), so that the channels' tests take the path
 // production does; a test's wrapper without it runs the step in InTx.
+func (h *hookStore) TryLightTx(ctx context.Context, fn func(booking.Tx) error) (bool, error) {
+	st := h.get()
+	if l, ok := st.(booking.LightStore); ok {
+		return l.TryLightTx(ctx, fn)
+	}
+	return true, st.InTx(ctx, fn)
+}
+
+// InLightTx is TryLightTx, then InTx, on the current store.
 func (h *hookStore) InLightTx(ctx context.Context, fn func(booking.Tx) error) (bool, error) {
 	st := h.get()
 	if l, ok := st.(booking.LightStore); ok {
