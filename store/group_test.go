@@ -311,6 +311,45 @@ func TestCodeStepGoesAheadOfQueuedSteps(t *testing.T) {
 	}
 }
 
+// A flood of steps that text codes does not keep the other steps out:
+// they go ahead at most half a batch at a time (on PostgreSQL in batches
+// of their own, each followed by one of the queue's while it waits).
+func TestCodeStepFloodLeavesRoomForSteps(t *testing.T) {
+	r := newOrderRig(t)
+	s, w, ran := r.s, r.w, r.ran
+	u := s.(booking.UrgentStore)
+	const codes, steps = 150, 10
+	errs := make(chan error, codes+steps)
+	for i := range steps {
+		go func() {
+			errs <- s.InTx(ctx, func(tx booking.Tx) error {
+				ran("step")
+				return tx.Enqueue(booking.Message{To: storetest.Phone(1000 + i), Kind: booking.MsgConfirmation, Params: map[string]string{}})
+			})
+		}()
+	}
+	waitFor(t, func() bool { return w.Waiting() >= steps })
+	for i := range codes {
+		go func() {
+			errs <- u.InUrgentTx(ctx, func(tx booking.Tx) error {
+				ran("code")
+				return tx.Enqueue(booking.Message{To: storetest.Phone(i), Kind: booking.MsgCode, Params: map[string]string{"code": "482913"}})
+			})
+		}()
+	}
+	waitFor(t, func() bool { return w.Waiting() >= steps+codes })
+	order := r.release(t, errs, codes+steps)
+	last := -1
+	for i, who := range order {
+		if who == "step" {
+			last = i
+		}
+	}
+	if last < 0 || last >= 64 {
+		t.Fatalf("the last queued step ran %dth of %d, behind the code steps that came after it", last+1, len(order))
+	}
+}
+
 // A flood of outbox work (the 10:00 reminders at a high send rate) does not
 // keep the callers' steps out of the commits: on SQLite's one writer what
 // waits ahead takes at most half a batch while steps wait too.

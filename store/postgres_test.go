@@ -23,6 +23,7 @@ func TestPostgres(t *testing.T) {
 		"TestCloseOfficeDayWith300Bookings":             TestCloseOfficeDayWith300Bookings,
 		"TestClosePeriodOfTwoOfficesWithWaitlist":       TestClosePeriodOfTwoOfficesWithWaitlist,
 		"TestClosureHonouredByOtherNode":                TestClosureHonouredByOtherNode,
+		"TestCodeStepFloodLeavesRoomForSteps":           TestCodeStepFloodLeavesRoomForSteps,
 		"TestCodeStepGoesAheadOfQueuedSteps":            TestCodeStepGoesAheadOfQueuedSteps,
 		"TestCodeStepsTakeTurnsAcrossNodes":             TestCodeStepsTakeTurnsAcrossNodes,
 		"TestConsoleStore":                              TestConsoleStore,

@@ -90,10 +90,10 @@ func (db *DB) Start() {
 	db.stopped = make(chan struct{})
 	var loops sync.WaitGroup
 	if db.oneWriter() {
-		loops.Go(func() { db.writerLoop(db.side, db.queue) })
+		loops.Go(func() { db.writerLoop(db.side, db.queue, false) })
 	} else {
-		loops.Go(func() { db.writerLoop(db.urgent, db.queue) })
-		loops.Go(func() { db.writerLoop(nil, db.side) })
+		loops.Go(func() { db.writerLoop(db.urgent, db.queue, true) })
+		loops.Go(func() { db.writerLoop(nil, db.side, false) })
 	}
 	go func() { loops.Wait(); close(db.stopped) }()
 }
@@ -150,8 +150,28 @@ func (db *DB) submitReq(q chan *writeReq, req *writeReq) error {
 
 // writerLoop runs the requests sent on ahead and q in shared transactions
 // until the store stops, taking what waits on first (nil: none) before
-// what waits on q.
-func (db *DB) writerLoop(ahead, q chan *writeReq) {
+// what waits on q. Where apart, ahead's requests (the steps that text
+// codes, on an engine with several writers) run in batches of their own,
+// of at most half a batch, and a batch of them is followed by one of the
+// others when any wait: such a batch holds the code turn (runBatch),
+// which navigation steps sharing it would hold as long.
+func (db *DB) writerLoop(ahead, q chan *writeReq, apart bool) {
+	mixed := ahead // what the mixed batches take from ahead
+	if apart {
+		mixed = nil
+	}
+	aheadBatch := func(first *writeReq) {
+		batch := []*writeReq{first}
+		for len(batch) < maxBatch/2 {
+			r := poll(ahead)
+			if r == nil {
+				break
+			}
+			batch = append(batch, r)
+		}
+		db.runBatch(batch)
+	}
+	lastApart := false
 	// later holds requests taken from the queue while a batch of another
 	// isolation was collected (one transaction has one isolation); they
 	// start the next batches, oldest first, so that steps run lightly and
@@ -159,20 +179,36 @@ func (db *DB) writerLoop(ahead, q chan *writeReq) {
 	var later []*writeReq
 	fromAhead := 0 // requests of the batch being collected taken from ahead
 	takeAhead := func() *writeReq {
-		r := poll(ahead)
+		r := poll(mixed)
 		if r != nil {
 			fromAhead++
 		}
 		return r
 	}
 	for {
+		if apart && !lastApart {
+			if r := poll(ahead); r != nil {
+				aheadBatch(r)
+				lastApart = true
+				continue
+			}
+		}
+		lastApart = false
 		fromAhead = 0
 		var first *writeReq
 		if len(later) > 0 {
 			first, later = later[0], later[1:]
-		} else if first = takeAhead(); first == nil {
+		} else if first = takeAhead(); first == nil && apart {
+			first = poll(q) // the queue's turn: the last batch was ahead's, or none waits there
+		}
+		if first == nil {
 			select {
 			case first = <-ahead:
+				if apart {
+					aheadBatch(first)
+					lastApart = true
+					continue
+				}
 				fromAhead++
 			case first = <-q:
 			case <-db.quit:
