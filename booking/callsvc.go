@@ -93,10 +93,15 @@ func (s *Service) runStep(ctx context.Context, step string, texts bool, body fun
 	if ran {
 		return err
 	}
-	s.hints.escalated(step)
-	if urgent && texted() {
-		return u.InUrgentTx(ctx, body)
+	if texted() {
+		// Not a hint for the step: the menu, say, texts a registered
+		// caller a code but only moves everyone else's call along.
+		if urgent {
+			return u.InUrgentTx(ctx, body)
+		}
+		return s.store.InTx(ctx, body)
 	}
+	s.hints.escalated(step)
 	return s.store.InTx(ctx, body)
 }
 

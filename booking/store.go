@@ -42,11 +42,11 @@ type OutboxStore interface {
 
 // UrgentStore is a Store that can run a call step ahead of the steps
 // waiting for the node's writer: InUrgentTx is InTx (serial, group
-// commit) for a step that hands a caller an SMS code, who then waits for
-// the text while, in a rush, hundreds of steps that only move other calls
-// along wait for the same writer. What goes ahead takes at most half of a
-// shared commit while others wait. A Store without it runs such steps as
-// any other.
+// commit) for a step that texts a caller a code, who then waits for the
+// text while, in a rush, hundreds of steps that only move other calls
+// along wait for the same writer. Such steps never take all the commits
+// while others wait (sqlstore's writer loop says how). A Store without it
+// runs them as any other.
 type UrgentStore interface {
 	InUrgentTx(ctx context.Context, fn func(Tx) error) error
 }

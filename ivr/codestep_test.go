@@ -82,16 +82,21 @@ func TestCodeStepsGoAheadOfTheQueue(t *testing.T) {
 	}
 	p.hangup()
 
-	h.e.Citizen(t, 32)
-	r := h.dial(storetest.Phone(32))
-	ways.take()
-	r.press("1").expect("code")
-	want := []string{"light"}
-	if pg {
-		want = []string{"refused", "urgent"}
+	// Two registered callers in turn: a code sent from the menu is not
+	// taken as a hint that the menu writes (it only moves most calls
+	// along), so the second is found out the same way.
+	for _, n := range []int{32, 33} {
+		h.e.Citizen(t, n)
+		r := h.dial(storetest.Phone(n))
+		ways.take()
+		r.press("1").expect("code")
+		want := []string{"light"}
+		if pg {
+			want = []string{"refused", "urgent"}
+		}
+		if got := ways.take(); !slices.Equal(got, want) {
+			t.Fatalf("registered caller %d: the code from the menu ran as %v, want %v", n, got, want)
+		}
+		r.hangup()
 	}
-	if got := ways.take(); !slices.Equal(got, want) {
-		t.Fatalf("a registered caller's code from the menu ran as %v, want %v", got, want)
-	}
-	r.hangup()
 }

@@ -498,3 +498,39 @@ func TestCodeStepsTakeTurnsAcrossNodes(t *testing.T) {
 		t.Fatalf("the second node's code step saw the outbox as %v: it ran beside the first's, not after it", seen)
 	}
 }
+
+// A node that holds the code turn too long (frozen, or a slow database)
+// does not stop the others: a code step waits for the turn a bounded
+// while, then runs without it, and the miss is counted.
+func TestCodeStepRunsWithoutATurnNotHadInTime(t *testing.T) {
+	a := storetest.Open(t)
+	if !storetest.OnPostgres(t) {
+		t.Skip("one writer: every write transaction is serial, no turns to take")
+	}
+	b := storetest.Sibling(t, a)
+	inA, releaseA := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	release := func() { once.Do(func() { close(releaseA) }) }
+	defer release()
+	errs := make(chan error, 1)
+	go func() {
+		errs <- a.(booking.UrgentStore).InUrgentTx(ctx, func(tx booking.Tx) error {
+			close(inA)
+			<-releaseA
+			return nil
+		})
+	}()
+	<-inA
+	if err := b.(booking.UrgentStore).InUrgentTx(ctx, func(tx booking.Tx) error {
+		return tx.Enqueue(booking.Message{To: storetest.Phone(2), Kind: booking.MsgCode, Params: map[string]string{"code": "482913"}})
+	}); err != nil {
+		t.Fatalf("the code step on the other node: %v", err)
+	}
+	if n := b.(interface{ TurnsMissed() int64 }).TurnsMissed(); n != 1 {
+		t.Fatalf("turns missed: %d, want 1", n)
+	}
+	release()
+	if err := <-errs; err != nil {
+		t.Fatal(err)
+	}
+}

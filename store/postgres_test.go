@@ -25,6 +25,7 @@ func TestPostgres(t *testing.T) {
 		"TestClosureHonouredByOtherNode":                TestClosureHonouredByOtherNode,
 		"TestCodeStepFloodLeavesRoomForSteps":           TestCodeStepFloodLeavesRoomForSteps,
 		"TestCodeStepGoesAheadOfQueuedSteps":            TestCodeStepGoesAheadOfQueuedSteps,
+		"TestCodeStepRunsWithoutATurnNotHadInTime":      TestCodeStepRunsWithoutATurnNotHadInTime,
 		"TestCodeStepsTakeTurnsAcrossNodes":             TestCodeStepsTakeTurnsAcrossNodes,
 		"TestConsoleStore":                              TestConsoleStore,
 		"TestConstraintViolationKeepsTransaction":       TestConstraintViolationKeepsTransaction,

@@ -84,6 +84,10 @@ func main() {
 	flag.Float64Var(&nodeCPU, "node-cpu", 0, "pg-throughput: cap every node of the rounds, SQLite's too, at this many cores with a CPU cgroup (0: no cap), so that nodes scale as on machines of their own")
 	flag.Parse()
 	smsConcurrency = o.smsConcurrency
+	if o.pgRounds < 1 || nodeCPU < 0 || (nodeCPU > 0 && nodeCPU < 0.1) {
+		fmt.Fprintln(os.Stderr, "loadcall: --pg-rounds must be at least 1 and --node-cpu 0 or at least 0.1 cores (the kernel's least quota in a 10 ms period)")
+		os.Exit(2)
+	}
 	if o.yuyue == "" {
 		fmt.Fprintln(os.Stderr, "loadcall: --yuyue is required (go build -o /tmp/yuyue ./cmd/yuyue)")
 		os.Exit(2)

@@ -89,7 +89,7 @@ func pgThroughputRun(ctx context.Context, o options, dir string, fake *provider,
 				srv.stop()
 				return err
 			}
-			r := throughputLoad(ctx, o, srv.base, fake, int64(500000+round*100000))
+			r := throughputLoad(ctx, o, srv.base, fake, int64(1_000_000+round*100_000))
 			srv.stop()
 			g.Scale.SQLite = append(g.Scale.SQLite, r.StepsPerSec)
 		}
@@ -109,7 +109,8 @@ func pgThroughputRun(ctx context.Context, o options, dir string, fake *provider,
 			if round == o.pgRounds-1 {
 				wait = profile(o, c.pprof, filepath.Join(o.out, fmt.Sprintf("pg-throughput-%d.node1.cpu.pprof", n)), o.tputTime)
 			}
-			r := throughputLoad(ctx, o, c.lb.base, fake, int64(600000+n*20000+round*100000))
+			// numbers of their own: the handsets keep every run's texts
+			r := throughputLoad(ctx, o, c.lb.base, fake, int64(2_000_000+round*100_000+n*20_000))
 			wait()
 			g.noteRetries(fmt.Sprintf("throughput_%d_nodes", n), c.retries())
 			c.stop()

@@ -49,6 +49,7 @@ type opsSource interface {
 	CommitStats() (commits, requests int64)
 	RetryStats() int64
 	EscalationStats() int64
+	TurnsMissed() int64
 }
 
 type opsState struct {
@@ -76,6 +77,7 @@ var (
 	descReady     = prometheus.NewDesc("yuyue_ready", "1 when /readyz would answer 200.", nil, nil)
 	descCommits   = prometheus.NewDesc("yuyue_store_commits_total", "Write transactions this process ran, committed or rolled back (a group commit counts once; a batch given up counts once, and each call it then ran alone once more).", nil, nil)
 	descWrites    = prometheus.NewDesc("yuyue_store_write_requests_total", "Units of write work (InTx calls) this process committed; divided by yuyue_store_commits_total it is the mean group-commit batch.", nil, nil)
+	descTurns     = prometheus.NewDesc("yuyue_store_code_turns_missed_total", "Batches of call steps that text codes run without the code turn across PostgreSQL nodes (not had within 2 s, or refused): they still keep every rule, but may fail other nodes' code steps and run again. Rising: a node holds the turn too long or the database is slow; always 0 on SQLite.", nil, nil)
 	descLight     = prometheus.NewDesc("yuyue_store_light_escalations_total", "Call steps run lightly (PostgreSQL READ COMMITTED, writing only the call's session and journey) that wrote more and ran again as serializable transactions; always 0 on SQLite.", nil, nil)
 	descRetries   = prometheus.NewDesc("yuyue_store_retries_total", "Write transactions the database gave up to keep the serial order (PostgreSQL serialization failures and deadlocks) and this process ran again or, after the last try, answered busy; always 0 on SQLite.", nil, nil)
 )
@@ -93,6 +95,7 @@ func (opsCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- descWrites
 	ch <- descRetries
 	ch <- descLight
+	ch <- descTurns
 }
 
 func (opsCollector) Collect(ch chan<- prometheus.Metric) {
@@ -123,4 +126,5 @@ func (opsCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descWrites, prometheus.CounterValue, float64(writes))
 	ch <- prometheus.MustNewConstMetric(descRetries, prometheus.CounterValue, float64(st.src.RetryStats()))
 	ch <- prometheus.MustNewConstMetric(descLight, prometheus.CounterValue, float64(st.src.EscalationStats()))
+	ch <- prometheus.MustNewConstMetric(descTurns, prometheus.CounterValue, float64(st.src.TurnsMissed()))
 }

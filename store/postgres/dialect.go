@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strconv"
@@ -96,31 +95,30 @@ func (d *dialect) BeginWrite(ctx context.Context, iso sqlstore.Isolation) (*sql.
 	return t, nil
 }
 
-// CodeTurn waits until no other writer, on any node, runs a batch with
-// steps that text codes, and holds the turn until release: a session
-// advisory lock on a connection of its own, taken before the batch's
-// transaction begins, so that the batch's snapshot already holds the
-// previous turn's codes. Two such batches on two nodes otherwise always
-// failed each other (the hourly budget of unverified codes counts the
-// codes every other one inserts). The turn only saves those retries:
-// SERIALIZABLE still keeps the rules where a transaction runs without it.
-// A connection lost with the turn held gives it up with its session.
+// CodeTurn waits until no other writer, on any node, runs a batch of
+// steps that text codes, and holds the turn until release: a transaction
+// advisory lock, taken in a transaction of its own on another connection
+// before the batch's transaction begins, so that the batch's snapshot
+// already holds the previous turn's codes. Two such batches on two nodes
+// otherwise always failed each other (the hourly budget of unverified
+// codes counts the codes every other one inserts). The turn only saves
+// those retries: SERIALIZABLE keeps the rules where a batch runs without
+// it. The turn's transaction stays idle while the batch runs, so the
+// server's idle_in_transaction_session_timeout (15 s, Open) ends the turn
+// of a node that froze holding it; a connection lost gives it up too,
+// and the pool never takes back a connection left in a transaction.
 func (d *dialect) CodeTurn(ctx context.Context) (release func(), err error) {
-	conn, err := d.db.Conn(ctx)
+	// Not ctx: database/sql rolls a transaction back when the context it
+	// began with ends, and ctx only bounds the wait.
+	t, err := d.db.BeginTx(context.Background(), nil)
 	if err != nil {
-		return nil, err
-	}
-	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", d.codeTurn); err != nil {
-		conn.Raw(func(any) error { return driver.ErrBadConn }) // drop the session and whatever it holds
-		conn.Close()
 		return nil, fmt.Errorf("code turn: %w", err)
 	}
-	return func() {
-		if _, err := conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1)", d.codeTurn); err != nil {
-			conn.Raw(func(any) error { return driver.ErrBadConn })
-		}
-		conn.Close()
-	}, nil
+	if _, err := t.ExecContext(ctx, "SELECT pg_advisory_xact_lock($1)", d.codeTurn); err != nil {
+		t.Rollback()
+		return nil, fmt.Errorf("code turn: %w", err)
+	}
+	return func() { t.Rollback() }, nil
 }
 
 // Retryable is true for a serialization failure (40001) or a deadlock

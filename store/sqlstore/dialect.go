@@ -102,7 +102,7 @@ const (
 	// SERIALIZABLE would.
 	Queue
 	// Light is a call step's transaction tried first without the
-	// serializable checks (InLightTx): on PostgreSQL READ COMMITTED, and
+	// serializable checks (TryLightTx): on PostgreSQL READ COMMITTED, and
 	// its only writes may be the call's session and journey rows; any
 	// other write makes it run again as Serial.
 	Light

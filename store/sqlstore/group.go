@@ -21,10 +21,11 @@ import (
 // Each caller's work is still atomic (a domain error rolls back its
 // savepoint only), runs alone on the connection, and is durable when InTx
 // returns. SQLite has one writer goroutine, which takes the outbox's
-// requests (InQueueTx, InOutboxTx) and the steps that hand out SMS codes
+// requests (InQueueTx, InOutboxTx) and the steps that text codes
 // (InUrgentTx) ahead of the others, up to half a batch; an engine with
 // several writers (PostgreSQL) has a second one for the outbox, and its
-// channels' writer takes the code-issuing steps ahead in the same way.
+// channels' writer takes the steps that text codes ahead in batches of
+// their own, each followed by one of the queue's while steps wait.
 //
 // Re-running. The work of an InTx call may run more than once: when the
 // shared transaction must be abandoned (one caller's internal error or
@@ -88,6 +89,7 @@ func (db *DB) Start() {
 	db.urgent = make(chan *writeReq)
 	db.quit = make(chan struct{})
 	db.stopped = make(chan struct{})
+	db.life, db.endLife = context.WithCancel(context.Background())
 	var loops sync.WaitGroup
 	if db.oneWriter() {
 		loops.Go(func() { db.writerLoop(db.side, db.queue, false) })
@@ -109,6 +111,7 @@ func (db *DB) Stop() bool {
 	default:
 	}
 	close(db.quit)
+	db.endLife() // a writer waiting for the code turn stops waiting
 	<-db.stopped
 	return true
 }
@@ -265,16 +268,27 @@ func poll(q chan *writeReq) *writeReq {
 	}
 }
 
+// codeTurnWait bounds the wait for the code turn: turns last
+// milliseconds, and a node that froze holding one loses it only after the
+// server's idle-in-transaction timeout.
+const codeTurnWait = 2 * time.Second
+
 // runBatch commits the batch together, or each request alone when the
 // shared transaction had to be abandoned. A batch the engine gave up
 // (Retryable) runs again whole, up to batchTries times, before its
 // requests run one by one. A batch with a step that texts a code runs,
 // retries and all, in the code turn where the dialect has one; without
-// the turn (the database refused it) it runs all the same.
+// the turn (not had within codeTurnWait, the store stopping, the database
+// refused it) it runs all the same, and TurnsMissed counts it.
 func (db *DB) runBatch(batch []*writeReq) {
 	if ct, ok := db.d.(CodeTurner); ok && slices.ContainsFunc(batch, func(r *writeReq) bool { return r.texts }) {
-		if release, err := ct.CodeTurn(context.Background()); err == nil {
+		ctx, cancel := context.WithTimeout(db.life, codeTurnWait)
+		release, err := ct.CodeTurn(ctx)
+		cancel()
+		if err == nil {
 			defer release()
+		} else {
+			db.turnsMissed.Add(1)
 		}
 	}
 	if len(batch) == 1 {

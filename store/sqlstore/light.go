@@ -15,9 +15,10 @@ import (
 // seq compare-and-set) and its journey row. Such a step needs none of the
 // serializable checks, and on PostgreSQL those checks were what made two
 // nodes' transactions fail each other: every step read and wrote the same
-// small hot tables. InLightTx runs a step at READ COMMITTED first, allowed
+// small hot tables. TryLightTx runs a step at READ COMMITTED first, allowed
 // to write only those two tables; the first other write is refused, and the
-// whole step runs again as an ordinary serializable InTx. The rules a step
+// whole step runs again as an ordinary serializable transaction (InTx, or
+// InUrgentTx when it asked to text a code: booking.Service.Step). The rules a step
 // can break are all in the writes it was refused, so a step that commits
 // as Light broke none; the session's compare-and-set and the journey's key
 // hold at any isolation.

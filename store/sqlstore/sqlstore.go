@@ -35,6 +35,10 @@ type DB struct {
 	urgent  chan *writeReq
 	quit    chan struct{}
 	stopped chan struct{}
+	// life ends when the store stops (endLife), for waits the writers make
+	// on the database (the code turn).
+	life    context.Context
+	endLife context.CancelFunc
 
 	commits, requests atomic.Int64
 	// retries counts transactions the engine gave up and withWriteTx ran
@@ -42,6 +46,9 @@ type DB struct {
 	retries atomic.Int64
 	// escalations counts Light transactions run again as Serial.
 	escalations atomic.Int64
+	// turnsMissed counts batches of steps that text codes run without the
+	// code turn (TurnsMissed).
+	turnsMissed atomic.Int64
 	// waiting counts InTx calls not yet taken by the writer (Waiting).
 	waiting atomic.Int64
 	// statements counts what the Tx methods ran (StatementStats).
@@ -89,10 +96,13 @@ func (db *DB) InOutboxTx(ctx context.Context, fn func(booking.Tx) error) error {
 	return db.submitTo(db.side, ctx, Serial, fn)
 }
 
-// InUrgentTx is InTx for a call step that hands the caller an SMS code
-// (booking.UrgentStore): the channels' writer takes it ahead of the steps
-// queued for it, up to half of a batch while they wait. On SQLite it goes
-// on the one writer's side queue, with the outbox's requests.
+// InUrgentTx is InTx for a call step that texts the caller a code
+// (booking.UrgentStore). Where the engine has several writers the
+// channels' writer takes it ahead of the steps queued for it, in batches
+// of such steps only, each followed by one of the queue's while steps
+// wait, and each holding the code turn (CodeTurner). On SQLite it goes on
+// the one writer's side queue with the outbox's requests, ahead of the
+// steps up to half of each batch.
 func (db *DB) InUrgentTx(ctx context.Context, fn func(booking.Tx) error) error {
 	if db.oneWriter() {
 		return db.submitTo(db.side, ctx, Serial, fn)
@@ -152,8 +162,12 @@ func (db *DB) CommitStats() (commits, requests int64) { return db.commits.Load()
 func (db *DB) RetryStats() int64 { return db.retries.Load() }
 
 // EscalationStats counts the call steps that ran lightly first and had to
-// run again serially (InLightTx); always 0 on SQLite.
+// run again serially (TryLightTx); always 0 on SQLite.
 func (db *DB) EscalationStats() int64 { return db.escalations.Load() }
+
+// TurnsMissed counts batches of steps that text codes run without the
+// code turn (CodeTurner: not had in time, or refused); always 0 on SQLite.
+func (db *DB) TurnsMissed() int64 { return db.turnsMissed.Load() }
 
 // Waiting is how many write calls wait for a writer to take them from its
 // queue, over both writers where there are two (those a writer took and

@@ -56,7 +56,7 @@ func (h *hookStore) InUrgentTx(ctx context.Context, fn func(booking.Tx) error) e
 	return st.InTx(ctx, fn)
 }
 
-// InLightTx runs a call step lightly first where the current store can
+// TryLightTx runs a call step's light attempt where the current store can
 // (booking.LightStore), so that the channels' tests take the path
 // production does; a test's wrapper without it runs the step in InTx.
 func (h *hookStore) TryLightTx(ctx context.Context, fn func(booking.Tx) error) (bool, error) {
