@@ -49,6 +49,7 @@ func (r *report) pgMarkdown(p func(string, ...any)) {
 			c.Attempts, c.CodeLatency.P50, c.CodeLatency.P99, c.CodeLatency.Max, c.CodeLatency.Count, c.ServerCodeP99, c.ServerCodes, c.halves(), c.ApproachSeconds,
 			met(c.CodeLatency.Count == c.Attempts && c.CodeLatency.P99 < 2000))
 		p("| … the rush from the moment all press for the period | resolved in %.2f s, step p99 %.1f ms | – |\n", c.Seconds, c.Latency.P99)
+		p("| … batches of code steps run without their turn across nodes (yuyue_store_code_turns_missed_total) | %.0f | – |\n", g.TurnsMissed)
 	}
 	if len(g.Retries) > 0 {
 		p("| transactions PostgreSQL gave up and a node ran again (yuyue_store_retries_total) | %v | — |\n", g.Retries)

@@ -24,14 +24,21 @@ type pgReport struct {
 	// end of each run: transactions PostgreSQL gave up (serialization
 	// failures, deadlocks) that a node ran again.
 	Retries map[string]float64 `json:"store_retries,omitempty"`
+	// TurnsMissed is yuyue_store_code_turns_missed_total summed over the
+	// nodes after the rush: batches of code steps run without the turn.
+	TurnsMissed float64 `json:"code_turns_missed"`
 }
 
 // retries sums yuyue_store_retries_total over the cluster's nodes (a
 // binary without the counter reports 0).
-func (c *cluster) retries() float64 {
+func (c *cluster) retries() float64 { return c.sum("yuyue_store_retries_total") }
+
+// sum adds up one unlabelled counter over the cluster's nodes (a binary
+// without it reports 0).
+func (c *cluster) sum(metric string) float64 {
 	var sum float64
 	for _, n := range c.nodes {
-		if v, err := metricValue(n.admin, "yuyue_store_retries_total"); err == nil {
+		if v, err := metricValue(n.admin, metric); err == nil {
 			sum += v
 		}
 	}
@@ -141,6 +148,7 @@ func pgContentionRun(ctx context.Context, o options, dir string, fake *provider,
 	r.BookingsInDB, err = c.count(`SELECT count(*) FROM bookings WHERE status = 'booked'`)
 	rep.pg(o).Contention = r
 	rep.pg(o).noteRetries("contention", c.retries())
+	rep.pg(o).TurnsMissed = c.sum("yuyue_store_code_turns_missed_total")
 	return err
 }
 
