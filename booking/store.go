@@ -57,11 +57,9 @@ type UrgentStore interface {
 // write ends the attempt. TryLightTx makes that attempt only: ran is
 // false, and nothing of it remains, when fn must run serially, and the
 // caller chooses how (InTx, or InUrgentTx for a step that texts a code).
-// InLightTx runs fn again as InTx itself (light is then false). A Store
-// without them runs steps in InTx.
+// A Store without it runs steps in InTx.
 type LightStore interface {
 	TryLightTx(ctx context.Context, fn func(Tx) error) (ran bool, err error)
-	InLightTx(ctx context.Context, fn func(Tx) error) (light bool, err error)
 }
 
 // PlaceFilter selects places; zero fields do not filter.

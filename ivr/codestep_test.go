@@ -46,10 +46,6 @@ func (w *stepWays) TryLightTx(ctx context.Context, fn func(booking.Tx) error) (b
 	return ran, err
 }
 
-func (w *stepWays) InLightTx(ctx context.Context, fn func(booking.Tx) error) (bool, error) {
-	return w.Store.(booking.LightStore).InLightTx(ctx, fn)
-}
-
 // The outbox's own transactions pass through unnoted.
 func (w *stepWays) InQueueTx(ctx context.Context, fn func(booking.Tx) error) error {
 	return w.Store.(booking.QueueStore).InQueueTx(ctx, fn)

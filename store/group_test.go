@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"context"
 	"database/sql"
 	"errors"
 	"fmt"
@@ -126,7 +127,7 @@ func TestConstraintViolationKeepsTransaction(t *testing.T) {
 // are serial InTx calls, and the same must hold.)
 func TestGroupCommitKeepsEachLightCallAtomic(t *testing.T) {
 	s := storetest.Open(t)
-	ls, ok := s.(booking.LightStore)
+	_, ok := s.(booking.LightStore)
 	if !ok {
 		t.Fatal("the store cannot run light steps")
 	}
@@ -148,7 +149,7 @@ func TestGroupCommitKeepsEachLightCallAtomic(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, results[i] = ls.InLightTx(ctx, func(tx booking.Tx) error {
+			_, results[i] = storetest.LightStep(ctx, s, func(tx booking.Tx) error {
 				switch {
 				case beforeWrite(i):
 					return booking.Errorf(booking.EConflict, "domain error before any write")
@@ -249,24 +250,12 @@ func TestOutboxWritesDoNotWaitForTheChannelsWriter(t *testing.T) {
 // Here 150 steps queue behind a held transaction, then a send's record.
 func TestOutboxWritesGoAheadOfQueuedSteps(t *testing.T) {
 	r := newOrderRig(t)
-	s, o, w, ran := r.s, r.o, r.w, r.ran
+	s, o, w := r.s, r.o, r.w
 	errs := make(chan error, 200)
 	const steps = 150
-	for i := range steps {
-		go func() {
-			errs <- s.InTx(ctx, func(tx booking.Tx) error {
-				ran(fmt.Sprint("step", i))
-				return tx.Enqueue(booking.Message{To: storetest.Phone(i), Kind: booking.MsgConfirmation, Params: map[string]string{}})
-			})
-		}()
-	}
+	r.start(errs, steps, s.InTx, func(i int) string { return fmt.Sprint("step", i) }, booking.MsgConfirmation, 0)
 	waitFor(t, func() bool { return w.Waiting() >= steps })
-	go func() {
-		errs <- o.InOutboxTx(ctx, func(tx booking.Tx) error {
-			ran("outbox")
-			return tx.Enqueue(booking.Message{To: storetest.Phone(999), Kind: booking.MsgCode, Params: map[string]string{"code": "482913"}})
-		})
-	}()
+	r.start(errs, 1, o.InOutboxTx, func(int) string { return "outbox" }, booking.MsgCode, 999)
 	waitFor(t, func() bool {
 		return w.Waiting() >= steps+1 || r.ranSoFar() > 0 // PostgreSQL: the outbox's writer already ran it
 	})
@@ -282,28 +271,16 @@ func TestOutboxWritesGoAheadOfQueuedSteps(t *testing.T) {
 // the one writer) takes it into its next batch.
 func TestCodeStepGoesAheadOfQueuedSteps(t *testing.T) {
 	r := newOrderRig(t)
-	s, w, ran := r.s, r.w, r.ran
+	s, w := r.s, r.w
 	u, ok := s.(booking.UrgentStore)
 	if !ok {
 		t.Fatal("the store cannot run a step ahead")
 	}
 	errs := make(chan error, 200)
 	const steps = 150
-	for i := range steps {
-		go func() {
-			errs <- s.InTx(ctx, func(tx booking.Tx) error {
-				ran(fmt.Sprint("step", i))
-				return tx.Enqueue(booking.Message{To: storetest.Phone(i), Kind: booking.MsgConfirmation, Params: map[string]string{}})
-			})
-		}()
-	}
+	r.start(errs, steps, s.InTx, func(i int) string { return fmt.Sprint("step", i) }, booking.MsgConfirmation, 0)
 	waitFor(t, func() bool { return w.Waiting() >= steps })
-	go func() {
-		errs <- u.InUrgentTx(ctx, func(tx booking.Tx) error {
-			ran("code")
-			return tx.Enqueue(booking.Message{To: storetest.Phone(999), Kind: booking.MsgCode, Params: map[string]string{"code": "482913"}})
-		})
-	}()
+	r.start(errs, 1, u.InUrgentTx, func(int) string { return "code" }, booking.MsgCode, 999)
 	waitFor(t, func() bool { return w.Waiting() >= steps+1 })
 	order := r.release(t, errs, steps+1)
 	if at := slices.Index(order, "code"); at < 0 || at >= 64 {
@@ -316,27 +293,13 @@ func TestCodeStepGoesAheadOfQueuedSteps(t *testing.T) {
 // of their own, each followed by one of the queue's while it waits).
 func TestCodeStepFloodLeavesRoomForSteps(t *testing.T) {
 	r := newOrderRig(t)
-	s, w, ran := r.s, r.w, r.ran
+	s, w := r.s, r.w
 	u := s.(booking.UrgentStore)
 	const codes, steps = 150, 10
 	errs := make(chan error, codes+steps)
-	for i := range steps {
-		go func() {
-			errs <- s.InTx(ctx, func(tx booking.Tx) error {
-				ran("step")
-				return tx.Enqueue(booking.Message{To: storetest.Phone(1000 + i), Kind: booking.MsgConfirmation, Params: map[string]string{}})
-			})
-		}()
-	}
+	r.start(errs, steps, s.InTx, func(int) string { return "step" }, booking.MsgConfirmation, 1000)
 	waitFor(t, func() bool { return w.Waiting() >= steps })
-	for i := range codes {
-		go func() {
-			errs <- u.InUrgentTx(ctx, func(tx booking.Tx) error {
-				ran("code")
-				return tx.Enqueue(booking.Message{To: storetest.Phone(i), Kind: booking.MsgCode, Params: map[string]string{"code": "482913"}})
-			})
-		}()
-	}
+	r.start(errs, codes, u.InUrgentTx, func(int) string { return "code" }, booking.MsgCode, 0)
 	waitFor(t, func() bool { return w.Waiting() >= steps+codes })
 	order := r.release(t, errs, codes+steps)
 	last := -1
@@ -355,28 +318,14 @@ func TestCodeStepFloodLeavesRoomForSteps(t *testing.T) {
 // waits ahead takes at most half a batch while steps wait too.
 func TestOutboxFloodLeavesRoomForSteps(t *testing.T) {
 	r := newOrderRig(t)
-	s, o, w, ran := r.s, r.o, r.w, r.ran
+	s, o, w := r.s, r.o, r.w
 	const each = 100
 	errs := make(chan error, 2*each)
-	for i := range each {
-		go func() {
-			errs <- o.InOutboxTx(ctx, func(tx booking.Tx) error {
-				ran("outbox")
-				return tx.Enqueue(booking.Message{To: storetest.Phone(i), Kind: booking.MsgReminder, Params: map[string]string{}})
-			})
-		}()
-	}
+	r.start(errs, each, o.InOutboxTx, func(int) string { return "outbox" }, booking.MsgReminder, 0)
 	waitFor(t, func() bool {
 		return w.Waiting() >= each || r.ranSoFar() >= each // PostgreSQL: the outbox's writer runs them
 	})
-	for i := range each {
-		go func() {
-			errs <- s.InTx(ctx, func(tx booking.Tx) error {
-				ran("step")
-				return tx.Enqueue(booking.Message{To: storetest.Phone(1000 + i), Kind: booking.MsgConfirmation, Params: map[string]string{}})
-			})
-		}()
-	}
+	r.start(errs, each, s.InTx, func(int) string { return "step" }, booking.MsgConfirmation, 1000)
 	want := 2 * each // SQLite: the outbox's requests wait for the one writer too
 	if storetest.OnPostgres(t) {
 		want = each
@@ -413,6 +362,23 @@ func newOrderRig(t *testing.T) *orderRig {
 	}
 	r.free, r.held = storetest.HoldWriter(t, r.s)
 	return r
+}
+
+// start sends n transactions through submit, each noting who(i) ran and
+// queuing a message of kind to Phone(phone0+i); their results go to errs.
+func (r *orderRig) start(errs chan<- error, n int, submit func(context.Context, func(booking.Tx) error) error, who func(int) string, kind string, phone0 int) {
+	for i := range n {
+		go func() {
+			errs <- submit(ctx, func(tx booking.Tx) error {
+				r.ran(who(i))
+				params := map[string]string{}
+				if kind == booking.MsgCode {
+					params["code"] = "482913"
+				}
+				return tx.Enqueue(booking.Message{To: storetest.Phone(phone0 + i), Kind: kind, Params: params})
+			})
+		}()
+	}
 }
 
 func (r *orderRig) ran(who string) { r.mu.Lock(); r.order = append(r.order, who); r.mu.Unlock() }

@@ -14,7 +14,7 @@ import (
 // exactly once. On SQLite every step is serial the first time.
 func TestLightStepRunsAgainSeriallyForOtherWrites(t *testing.T) {
 	e := storetest.NewEnv(t)
-	ls, ok := e.Store.(booking.LightStore)
+	_, ok := e.Store.(booking.LightStore)
 	if !ok {
 		t.Fatal("the store cannot run light steps")
 	}
@@ -28,12 +28,12 @@ func TestLightStepRunsAgainSeriallyForOtherWrites(t *testing.T) {
 		return tx.UpdateCall(r, seq-1)
 	}
 	runs := 0
-	if _, err := ls.InLightTx(ctx, func(tx booking.Tx) error { runs++; return save(tx, 1) }); err != nil || runs != 1 {
+	if _, err := storetest.LightStep(ctx, e.Store, func(tx booking.Tx) error { runs++; return save(tx, 1) }); err != nil || runs != 1 {
 		t.Fatalf("a step that only saves the call: %v after %d runs, want one run", err, runs)
 	}
 
 	runs = 0
-	light, err := ls.InLightTx(ctx, func(tx booking.Tx) error {
+	light, err := storetest.LightStep(ctx, e.Store, func(tx booking.Tx) error {
 		runs++
 		if err := save(tx, 2); err != nil {
 			return err
@@ -67,7 +67,6 @@ func TestLightStepRunsAgainSeriallyForOtherWrites(t *testing.T) {
 // lightly as well as serially.
 func TestSaveStepKeepsTheCompareAndSet(t *testing.T) {
 	e := storetest.NewEnv(t)
-	ls := e.Store.(booking.LightStore)
 	now := e.Clock.Now()
 	rec := booking.CallRecord{SID: "CAsave", Step: "menu", Seq: 1, Data: []byte("{}"), CreatedAt: now, UpdatedAt: now}
 	if err := e.Store.InTx(ctx, func(tx booking.Tx) error { return tx.InsertCall(rec) }); err != nil {
@@ -77,7 +76,7 @@ func TestSaveStepKeepsTheCompareAndSet(t *testing.T) {
 		r := rec
 		r.Step, r.Seq = "mode", prev+1
 		ev := booking.CallEvent{SID: r.SID, Seq: r.Seq, At: now, Kind: "input", Channel: "ivr", FromStep: "menu", Step: "mode", Keys: "1"}
-		_, err := ls.InLightTx(ctx, func(tx booking.Tx) error {
+		_, err := storetest.LightStep(ctx, e.Store, func(tx booking.Tx) error {
 			ss, ok := tx.(booking.StepSaver)
 			if !ok {
 				t.Fatal("the store's transaction cannot save a step")

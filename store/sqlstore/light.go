@@ -112,14 +112,3 @@ func (db *DB) TryLightTx(ctx context.Context, fn func(booking.Tx) error) (ran bo
 	}
 	return true, err
 }
-
-// InLightTx is TryLightTx, then InTx when the light attempt did not do;
-// light is false when fn ran as InTx. fn may run more than once, as for
-// InTx.
-func (db *DB) InLightTx(ctx context.Context, fn func(booking.Tx) error) (light bool, err error) {
-	ran, err := db.TryLightTx(ctx, fn)
-	if ran {
-		return !db.oneWriter(), err
-	}
-	return false, db.InTx(ctx, fn)
-}

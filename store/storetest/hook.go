@@ -67,15 +67,6 @@ func (h *hookStore) TryLightTx(ctx context.Context, fn func(booking.Tx) error) (
 	return true, st.InTx(ctx, fn)
 }
 
-// InLightTx is TryLightTx, then InTx, on the current store.
-func (h *hookStore) InLightTx(ctx context.Context, fn func(booking.Tx) error) (bool, error) {
-	st := h.get()
-	if l, ok := st.(booking.LightStore); ok {
-		return l.InLightTx(ctx, fn)
-	}
-	return false, st.InTx(ctx, fn)
-}
-
 func (h *hookStore) View(ctx context.Context, fn func(booking.Tx) error) error {
 	return h.get().View(ctx, fn)
 }

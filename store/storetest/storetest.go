@@ -116,3 +116,17 @@ func (e *Env) Node(t testing.TB) *booking.Service {
 	svc.Now, svc.NewReference = e.Svc.Now, e.Svc.NewReference
 	return svc
 }
+
+// LightStep runs fn as booking.Service runs a call step that is not
+// known to text a code: a light attempt first (booking.LightStore), and
+// again serially when that attempt must not do. light is true when the
+// light attempt committed; on SQLite's one writer, where every write
+// transaction is serial, it never is.
+func LightStep(ctx context.Context, s booking.Store, fn func(booking.Tx) error) (light bool, err error) {
+	ran, err := s.(booking.LightStore).TryLightTx(ctx, fn)
+	if !ran {
+		return false, s.InTx(ctx, fn)
+	}
+	_, oneWriter := s.(*store.Store)
+	return !oneWriter, err
+}
