@@ -304,12 +304,13 @@ func (db *DB) runBatch(batch []*writeReq) {
 	var results []*writeResult
 	err := db.withWriteTx(ctx, batch[0].iso, batchTries, func(t *sql.Tx) error {
 		results = make([]*writeResult, len(batch)) // each attempt starts afresh
+		sp := db.newSavepoints(t)
 		for i, r := range batch {
 			if r.ctx.Err() != nil {
 				results[i] = &writeResult{err: r.ctx.Err()}
 				continue
 			}
-			res, keep := db.runInSavepoint(ctx, t, r)
+			res, keep := db.runInSavepoint(ctx, sp, r)
 			if !keep {
 				if res.panicVal != nil {
 					results[i] = &res // delivered as is, never re-run
@@ -357,23 +358,24 @@ func (db *DB) countUnit(res writeResult) (counted bool) {
 // runInSavepoint runs one request inside the shared transaction. keep is
 // false when the transaction can no longer be trusted (a driver error or a
 // panic): the engine may have rolled it back already.
-func (db *DB) runInSavepoint(ctx context.Context, t *sql.Tx, r *writeReq) (res writeResult, keep bool) {
+func (db *DB) runInSavepoint(ctx context.Context, sp *savepoints, r *writeReq) (res writeResult, keep bool) {
 	if r.iso == Light {
-		return db.runLightUnit(ctx, t, r)
+		return db.runLightUnit(ctx, sp, r)
 	}
-	if _, err := t.ExecContext(ctx, "SAVEPOINT w"); err != nil {
+	name, err := sp.open(ctx, "w")
+	if err != nil {
 		return writeResult{err: err}, false
 	}
-	res = call(db.newTx(t, ctx, r.iso), r.fn)
+	res = call(db.newTx(sp, ctx, r.iso), r.fn)
 	if res.panicVal != nil || internalFailure(res.err) {
 		return res, false
 	}
 	if res.err != nil {
-		if _, err := t.ExecContext(ctx, "ROLLBACK TO SAVEPOINT w"); err != nil {
+		if err := sp.rollbackTo(ctx, name); err != nil {
 			return writeResult{err: err}, false
 		}
 	}
-	if _, err := t.ExecContext(ctx, "RELEASE SAVEPOINT w"); err != nil {
+	if err := sp.release(ctx, name); err != nil {
 		return writeResult{err: err}, false
 	}
 	return res, true
@@ -390,8 +392,8 @@ func (db *DB) runInSavepoint(ctx context.Context, t *sql.Tx, r *writeReq) (res w
 // both cases the shared transaction is abandoned and every request in it
 // runs again alone (runBatch), as after any other failure that leaves the
 // transaction in doubt.
-func (db *DB) runLightUnit(ctx context.Context, t *sql.Tx, r *writeReq) (res writeResult, keep bool) {
-	tx := db.newTx(t, ctx, r.iso)
+func (db *DB) runLightUnit(ctx context.Context, sp *savepoints, r *writeReq) (res writeResult, keep bool) {
+	tx := db.newTx(sp, ctx, r.iso)
 	res = call(tx, r.fn)
 	if res.panicVal != nil || tx.light.failed {
 		return res, false
@@ -412,7 +414,7 @@ func internalFailure(err error) bool {
 func (db *DB) runAlone(r *writeReq) writeResult {
 	var res writeResult
 	err := db.withWriteTx(r.ctx, r.iso, maxTries, func(t *sql.Tx) error {
-		res = call(db.newTx(t, r.ctx, r.iso), r.fn)
+		res = call(db.newTx(db.newSavepoints(t), r.ctx, r.iso), r.fn)
 		if res.panicVal != nil {
 			return fmt.Errorf("panic: %v", res.panicVal)
 		}

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"strings"
 	"unicode"
@@ -89,8 +88,8 @@ func (db *DB) oneWriter() bool {
 	return ok && w.OneWriter()
 }
 
-func (db *DB) newTx(t *sql.Tx, ctx context.Context, iso Isolation) *Tx {
-	tx := &Tx{db: db, sqlTx: t, q: t, ctx: ctx}
+func (db *DB) newTx(sp *savepoints, ctx context.Context, iso Isolation) *Tx {
+	tx := &Tx{db: db, sqlTx: sp.t, q: sp.t, ctx: ctx, sp: sp}
 	if iso == Light {
 		tx.light = &lightGuard{}
 	}

@@ -18,6 +18,7 @@ type Tx struct {
 	q     Querier
 	ctx   context.Context
 	light *lightGuard // set in a Light transaction (light.go)
+	sp    *savepoints // the write transaction's (nil in View)
 }
 
 var errReadOnly = errors.New("store: write inside View")
@@ -187,11 +188,12 @@ func (t *Tx) Savepoint(fn func(booking.Tx) error) error {
 	return t.savepoint("n", func() error { return fn(t) })
 }
 
-// savepoint runs fn inside SAVEPOINT name: undone when fn returns an error
+// savepoint runs fn inside a new savepoint named from prefix: undone when fn returns an error
 // or panics (the panic goes on up).
-func (t *Tx) savepoint(name string, fn func() error) (err error) {
+func (t *Tx) savepoint(prefix string, fn func() error) (err error) {
 	t.db.savepoints.Add(1)
-	if _, err := t.sqlTx.ExecContext(t.ctx, "SAVEPOINT "+name); err != nil {
+	name, err := t.sp.open(t.ctx, prefix)
+	if err != nil {
 		return err
 	}
 	var before lightGuard
@@ -200,13 +202,13 @@ func (t *Tx) savepoint(name string, fn func() error) (err error) {
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			t.sqlTx.ExecContext(t.ctx, "ROLLBACK TO SAVEPOINT "+name)
-			t.sqlTx.ExecContext(t.ctx, "RELEASE SAVEPOINT "+name)
+			t.sp.rollbackTo(t.ctx, name)
+			t.sp.release(t.ctx, name)
 			panic(p)
 		}
 	}()
 	if err = fn(); err != nil {
-		if _, rerr := t.sqlTx.ExecContext(t.ctx, "ROLLBACK TO SAVEPOINT "+name); rerr != nil {
+		if rerr := t.sp.rollbackTo(t.ctx, name); rerr != nil {
 			if t.light != nil {
 				t.light.failed = true
 			}
@@ -217,7 +219,7 @@ func (t *Tx) savepoint(name string, fn func() error) (err error) {
 			*t.light = before
 		}
 	}
-	if _, rerr := t.sqlTx.ExecContext(t.ctx, "RELEASE SAVEPOINT "+name); rerr != nil && err == nil {
+	if rerr := t.sp.release(t.ctx, name); rerr != nil && err == nil {
 		return rerr
 	}
 	return err
