@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // database/sql driver "pgx"
 )
@@ -46,7 +47,7 @@ func startCluster(ctx context.Context, o options, dir, fakeURL, catalogYAML stri
 	u.Path = "/" + c.dbName
 	c.dsn = u.String()
 	// the balancer's address is every node's public_url, so it listens first
-	lb, err := newBalancer(nil, o.contention+o.tputCallers)
+	lb, err := newBalancer(nil, o.contention+slices.Max(append(o.pgCallers, o.tputCallers)))
 	if err != nil {
 		c.stop()
 		return nil, err

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -23,6 +24,47 @@ func TestSpreadOf(t *testing.T) {
 		if got := spreadOf(c.in).String(); got != c.want {
 			t.Errorf("spreadOf(%v) = %q, want %q", c.in, got, c.want)
 		}
+	}
+}
+
+// --pg-callers: a list of caller counts, each a positive number; none
+// given means the throughput run's one load.
+func TestCallerLoads(t *testing.T) {
+	for _, c := range []struct {
+		in   string
+		want []int
+	}{{"", []int{32}}, {"64", []int{64}}, {"32, 64,96", []int{32, 64, 96}}} {
+		got, err := callerLoads(c.in, 32)
+		if err != nil || !slices.Equal(got, c.want) {
+			t.Errorf("callerLoads(%q) = %v, %v; want %v", c.in, got, err, c.want)
+		}
+	}
+	for _, bad := range []string{"0", "32,", "x", "-4"} {
+		if got, err := callerLoads(bad, 32); err == nil {
+			t.Errorf("callerLoads(%q) = %v, want an error", bad, got)
+		}
+	}
+}
+
+// Each kind's throughput is its best median over the loads, and the report
+// says at which load; one kind's best load need not be another's.
+func TestScaleRoundsBestLoad(t *testing.T) {
+	sc := &scaleRounds{Loads: []scaleLoad{
+		{Callers: 32, One: []float64{500, 520, 510}, N: []float64{700, 720, 690}},
+		{Callers: 64, One: []float64{505, 490, 515}, N: []float64{800, 760, 780}},
+	}}
+	one, oneAt := sc.best(func(l *scaleLoad) []float64 { return l.One })
+	n, nAt := sc.best(func(l *scaleLoad) []float64 { return l.N })
+	if one.median != 510 || oneAt != 32 {
+		t.Errorf("one node's best = %v at %d callers, want 510 at 32", one, oneAt)
+	}
+	if n.median != 780 || nAt != 64 {
+		t.Errorf("two nodes' best = %v at %d callers, want 780 at 64", n, nAt)
+	}
+	var out strings.Builder
+	(&pgReport{Nodes: 2, Scale: sc}).roundsMarkdown(func(f string, a ...any) { fmt.Fprintf(&out, f, a...) })
+	if !strings.Contains(out.String(), "780 (64 callers) vs 510 (32 callers) steps/s = 1.53×") {
+		t.Errorf("the scale-out row does not compare the best medians:\n%s", out.String())
 	}
 }
 

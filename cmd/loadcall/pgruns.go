@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -71,62 +73,121 @@ type pgCrashReport struct {
 // scaleRounds are the throughput runs behind the scale-out rows, taken in
 // alternation (one SQLite node, one PostgreSQL node, N nodes, again), so
 // that the machine's drift falls on all three alike; the rows compare
-// their medians.
+// their medians. Every configuration runs at every load in Loads: a
+// closed loop of callers that saturates one node can leave N nodes
+// waiting on the callers' own round trips, so each configuration's
+// throughput is its best median over the loads.
 type scaleRounds struct {
 	// CPUPerNode is --node-cpu: every node's cap in cores (0: none).
-	CPUPerNode float64   `json:"cpu_per_node,omitempty"`
-	SQLite     []float64 `json:"sqlite_steps_per_s"`
-	One        []float64 `json:"one_node_steps_per_s"`
-	N          []float64 `json:"n_nodes_steps_per_s"`
+	CPUPerNode float64     `json:"cpu_per_node,omitempty"`
+	Loads      []scaleLoad `json:"loads"`
+}
+
+// scaleLoad is one caller count's rounds: steps/s per round and kind.
+type scaleLoad struct {
+	Callers int       `json:"callers"`
+	SQLite  []float64 `json:"sqlite_steps_per_s"`
+	One     []float64 `json:"one_node_steps_per_s"`
+	N       []float64 `json:"n_nodes_steps_per_s"`
+}
+
+// best is, per kind, the load whose median is highest and that median's
+// spread.
+func (sc *scaleRounds) best(kind func(*scaleLoad) []float64) (spread, int) {
+	var b spread
+	callers := 0
+	for i := range sc.Loads {
+		if s := spreadOf(kind(&sc.Loads[i])); callers == 0 || s.median > b.median {
+			b, callers = s, sc.Loads[i].Callers
+		}
+	}
+	return b, callers
+}
+
+// callerLoads parses --pg-callers ("32,64"); empty means the one load def.
+func callerLoads(v string, def int) ([]int, error) {
+	if strings.TrimSpace(v) == "" {
+		return []int{def}, nil
+	}
+	var loads []int
+	for _, f := range strings.Split(v, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("%q is not a caller count", f)
+		}
+		loads = append(loads, n)
+	}
+	return loads, nil
 }
 
 func pgThroughputRun(ctx context.Context, o options, dir string, fake *provider, rep *report) error {
 	g := rep.pg(o)
 	g.Scale = &scaleRounds{CPUPerNode: nodeCPU}
+	for _, callers := range o.pgCallers {
+		g.Scale.Loads = append(g.Scale.Loads, scaleLoad{Callers: callers})
+	}
+	// numbers of their own for every run: the handsets keep every run's texts
+	number := int64(2_000_000)
+	load := func(base string, callers int) *runReport {
+		lo := o
+		lo.tputCallers = callers
+		r := throughputLoad(ctx, lo, base, fake, number)
+		number = r.lastNumber + 1
+		return r
+	}
 	for round := range o.pgRounds {
-		if o.pgRounds > 1 {
-			fmt.Fprintf(os.Stderr, "postgres: round %d of %d, one SQLite node\n", round+1, o.pgRounds)
-			sdir := filepath.Join(dir, fmt.Sprintf("sqlite%d", round))
-			os.MkdirAll(sdir, 0o755)
-			srv, err := spawnYuyue(ctx, o.yuyue, sdir, fake.URL, loadCatalog, "")
-			if err != nil {
-				return err
-			}
-			if err := srv.limit(nodeCPU); err != nil {
-				srv.stop()
-				return err
-			}
-			r := throughputLoad(ctx, o, srv.base, fake, int64(1_000_000+round*100_000))
-			srv.stop()
-			g.Scale.SQLite = append(g.Scale.SQLite, r.StepsPerSec)
-		}
-		for _, n := range []int{1, o.nodes} {
-			c, err := startCluster(ctx, o, filepath.Join(dir, fmt.Sprintf("%d-%d", round, n)), fake.URL, loadCatalog, n)
-			if err != nil {
-				return err
-			}
-			for _, s := range c.nodes {
-				if err := s.limit(nodeCPU); err != nil {
-					c.stop()
+		for li := range g.Scale.Loads {
+			sl := &g.Scale.Loads[li]
+			last := round == o.pgRounds-1 && li == len(g.Scale.Loads)-1
+			if o.pgRounds > 1 {
+				fmt.Fprintf(os.Stderr, "postgres: round %d of %d, %d callers, one SQLite node\n", round+1, o.pgRounds, sl.Callers)
+				sdir := filepath.Join(dir, fmt.Sprintf("sqlite%d-%d", round, sl.Callers))
+				os.MkdirAll(sdir, 0o755)
+				srv, err := spawnYuyue(ctx, o.yuyue, sdir, fake.URL, loadCatalog, "")
+				if err != nil {
 					return err
 				}
+				if err := srv.limit(nodeCPU); err != nil {
+					srv.stop()
+					return err
+				}
+				r := load(srv.base, sl.Callers)
+				srv.stop()
+				sl.SQLite = append(sl.SQLite, r.StepsPerSec)
 			}
-			fmt.Fprintf(os.Stderr, "postgres: throughput on %d node(s)\n", n)
-			wait := func() {}
-			if round == o.pgRounds-1 {
-				wait = profile(o, c.pprof, filepath.Join(o.out, fmt.Sprintf("pg-throughput-%d.node1.cpu.pprof", n)), o.tputTime)
-			}
-			// numbers of their own: the handsets keep every run's texts
-			r := throughputLoad(ctx, o, c.lb.base, fake, int64(2_000_000+round*100_000+n*20_000))
-			wait()
-			g.noteRetries(fmt.Sprintf("throughput_%d_nodes", n), c.retries())
-			c.stop()
-			if n == 1 {
-				g.Throughput1 = r
-				g.Scale.One = append(g.Scale.One, r.StepsPerSec)
-			} else {
-				g.ThroughputN = r
-				g.Scale.N = append(g.Scale.N, r.StepsPerSec)
+			for _, n := range []int{1, o.nodes} {
+				c, err := startCluster(ctx, o, filepath.Join(dir, fmt.Sprintf("%d-%d-%d", round, sl.Callers, n)), fake.URL, loadCatalog, n)
+				if err != nil {
+					return err
+				}
+				for _, s := range c.nodes {
+					if err := s.limit(nodeCPU); err != nil {
+						c.stop()
+						return err
+					}
+				}
+				fmt.Fprintf(os.Stderr, "postgres: throughput on %d node(s), %d callers\n", n, sl.Callers)
+				wait := func() {}
+				if last {
+					wait = profile(o, c.pprof, filepath.Join(o.out, fmt.Sprintf("pg-throughput-%d.node1.cpu.pprof", n)), o.tputTime)
+				}
+				r := load(c.lb.base, sl.Callers)
+				wait()
+				retries := c.retries()
+				c.stop()
+				if n == 1 {
+					sl.One = append(sl.One, r.StepsPerSec)
+				} else {
+					sl.N = append(sl.N, r.StepsPerSec)
+				}
+				if last { // the report's detailed tables are the last run's
+					g.noteRetries(fmt.Sprintf("throughput_%d_nodes", n), retries)
+					if n == 1 {
+						g.Throughput1 = r
+					} else {
+						g.ThroughputN = r
+					}
+				}
 			}
 		}
 	}

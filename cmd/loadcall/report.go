@@ -23,6 +23,8 @@ type runReport struct {
 	// MeanCommitBatch is write units per commit during the run, from
 	// yuyue's own counters (group commit; 1 means no grouping).
 	MeanCommitBatch float64 `json:"mean_commit_batch,omitempty"`
+	// lastNumber is the last caller number the run dialled from.
+	lastNumber int64
 }
 
 // serverReport is the latency run seen from yuyue's own histogram.

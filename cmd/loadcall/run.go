@@ -262,7 +262,7 @@ func throughputLoad(ctx context.Context, o options, base string, fake *provider,
 	all, per, errs, _ := st.snapshot()
 	return &runReport{Callers: o.tputCallers, Seconds: elapsed.Seconds(), Overall: all, PerStep: per, Errors: errs,
 		Outcomes: outs, StepsPerSec: float64(all.Count) / elapsed.Seconds(),
-		BookingsPerSec: float64(int(next.Load())-int(first)-o.tputCallers) / elapsed.Seconds()}
+		BookingsPerSec: float64(int(next.Load())-int(first)-o.tputCallers) / elapsed.Seconds(), lastNumber: next.Load()}
 }
 
 func contentionRun(ctx context.Context, o options, dir string, fake *provider, rep *report) error {
