@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -76,4 +78,45 @@ func capCPU(pid int, name string, cpus float64) (string, func(), error) {
 		return dir, func() { os.Remove(dir) }, nil
 	}
 	return "", nil, fmt.Errorf("--node-cpu needs a writable cgroup cpu controller: %w", errors.Join(errs...))
+}
+
+// cpuTimes is the machine's CPU time so far from /proc/stat's first line,
+// in clock ticks: busy (user, nice, system, irq, softirq, steal) and all.
+func cpuTimes() (busy, all uint64, err error) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, 0, err
+	}
+	line, _, _ := strings.Cut(string(b), "\n")
+	f := strings.Fields(line)
+	if len(f) < 9 || f[0] != "cpu" {
+		return 0, 0, fmt.Errorf("/proc/stat: unexpected first line %q", line)
+	}
+	for i, v := range f[1:9] {
+		n, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return 0, 0, fmt.Errorf("/proc/stat: %w", err)
+		}
+		all += n
+		if i != 3 && i != 4 { // idle, iowait
+			busy += n
+		}
+	}
+	return busy, all, nil
+}
+
+// machineBusy measures the cores the whole machine keeps busy (every
+// process: the nodes, PostgreSQL, loadcall itself) until the returned
+// function is called; -1 where /proc/stat cannot be read. A node capped
+// to stand for a machine of its own does so only while the machine has
+// cores to spare for what it shares with the others.
+func machineBusy() func() float64 {
+	b0, a0, err := cpuTimes()
+	return func() float64 {
+		b1, a1, err1 := cpuTimes()
+		if err != nil || err1 != nil || a1 <= a0 {
+			return -1
+		}
+		return float64(b1-b0) / float64(a1-a0) * float64(runtime.NumCPU())
+	}
 }

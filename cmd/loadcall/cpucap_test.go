@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -65,6 +66,23 @@ func TestScaleRoundsBestLoad(t *testing.T) {
 	(&pgReport{Nodes: 2, Scale: sc}).roundsMarkdown(func(f string, a ...any) { fmt.Fprintf(&out, f, a...) })
 	if !strings.Contains(out.String(), "780 (64 callers) vs 510 (32 callers) steps/s = 1.53×") {
 		t.Errorf("the scale-out row does not compare the best medians:\n%s", out.String())
+	}
+}
+
+// machineBusy counts every process's CPU: a busy loop keeps about one core
+// busy while it runs, and the figure never exceeds the machine's cores.
+func TestMachineBusyCountsABusyProcess(t *testing.T) {
+	busy := exec.Command("sh", "-c", "while :; do :; done")
+	measure := machineBusy()
+	if err := busy.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(300 * time.Millisecond)
+	got := measure()
+	busy.Process.Kill()
+	busy.Wait()
+	if got < 0.5 || got > float64(runtime.NumCPU())+0.01 {
+		t.Errorf("machine busy %.2f cores with a busy loop running, want at least 0.5 and at most %d", got, runtime.NumCPU())
 	}
 }
 

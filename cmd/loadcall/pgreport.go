@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"runtime"
 	"slices"
 )
 
@@ -72,8 +73,12 @@ func (g *pgReport) roundsMarkdown(p func(string, ...any)) {
 		how = fmt.Sprintf("every node, SQLite's too, capped at %g cores by a CPU cgroup, as on a machine of its own", sc.CPUPerNode)
 	}
 	for _, l := range sc.Loads {
-		p("| throughput: medians of %d alternated rounds, %d callers without pauses (%s) | one SQLite node %s, one PostgreSQL node %s, %d nodes %s steps/s (median (min–max)) | – |\n",
-			len(l.One), l.Callers, how, spreadOf(l.SQLite), spreadOf(l.One), g.Nodes, spreadOf(l.N))
+		busy := ""
+		if b := spreadOf(l.NBusy); b.min >= 0 && len(l.NBusy) > 0 {
+			busy = fmt.Sprintf("; the whole machine kept %.2f (%.2f–%.2f) of its %d cores busy in the %d-node runs", b.median, b.min, b.max, runtime.NumCPU(), g.Nodes)
+		}
+		p("| throughput: medians of %d alternated rounds, %d callers without pauses (%s) | one SQLite node %s, one PostgreSQL node %s, %d nodes %s steps/s (median (min–max))%s | – |\n",
+			len(l.One), l.Callers, how, spreadOf(l.SQLite), spreadOf(l.One), g.Nodes, spreadOf(l.N), busy)
 	}
 	for _, x := range []struct {
 		label string

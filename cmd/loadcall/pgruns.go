@@ -89,6 +89,10 @@ type scaleLoad struct {
 	SQLite  []float64 `json:"sqlite_steps_per_s"`
 	One     []float64 `json:"one_node_steps_per_s"`
 	N       []float64 `json:"n_nodes_steps_per_s"`
+	// NBusy is the cores the whole machine kept busy in each N-node run,
+	// the busiest kind: near the machine's own cores, PostgreSQL and the
+	// callers share too little to stand for servers of their own.
+	NBusy []float64 `json:"n_nodes_machine_busy_cores"`
 }
 
 // best is, per kind, the load whose median is highest and that median's
@@ -179,6 +183,7 @@ func pgThroughputRun(ctx context.Context, o options, dir string, fake *provider,
 					sl.One = append(sl.One, r.StepsPerSec)
 				} else {
 					sl.N = append(sl.N, r.StepsPerSec)
+					sl.NBusy = append(sl.NBusy, r.BusyCores)
 				}
 				if last { // the report's detailed tables are the last run's
 					g.noteRetries(fmt.Sprintf("throughput_%d_nodes", n), retries)

@@ -23,6 +23,9 @@ type runReport struct {
 	// MeanCommitBatch is write units per commit during the run, from
 	// yuyue's own counters (group commit; 1 means no grouping).
 	MeanCommitBatch float64 `json:"mean_commit_batch,omitempty"`
+	// BusyCores is the cores the whole machine kept busy during the run
+	// (-1: unknown).
+	BusyCores float64 `json:"machine_busy_cores,omitempty"`
 	// lastNumber is the last caller number the run dialled from.
 	lastNumber int64
 }

@@ -249,7 +249,7 @@ func throughputLoad(ctx context.Context, o options, base string, fake *provider,
 	var next atomic.Int64
 	next.Store(first)
 	end := time.Now().Add(o.tputTime)
-	start := time.Now()
+	start, busy := time.Now(), machineBusy()
 	outs := crowd(ctx, o.tputCallers, st, "throughput", func(int) (outcome, error) {
 		for time.Now().Before(end) {
 			if _, err := newCaller(int(next.Add(1)), base, cl, st, fake.Fake, 0, 0).run(ctx); err != nil {
@@ -258,9 +258,9 @@ func throughputLoad(ctx context.Context, o options, base string, fake *provider,
 		}
 		return outBooked, nil
 	})
-	elapsed := time.Since(start)
+	elapsed, busyCores := time.Since(start), busy()
 	all, per, errs, _ := st.snapshot()
-	return &runReport{Callers: o.tputCallers, Seconds: elapsed.Seconds(), Overall: all, PerStep: per, Errors: errs,
+	return &runReport{Callers: o.tputCallers, Seconds: elapsed.Seconds(), Overall: all, PerStep: per, Errors: errs, BusyCores: busyCores,
 		Outcomes: outs, StepsPerSec: float64(all.Count) / elapsed.Seconds(),
 		BookingsPerSec: float64(int(next.Load())-int(first)-o.tputCallers) / elapsed.Seconds(), lastNumber: next.Load()}
 }
