@@ -66,7 +66,7 @@ func TestSavepointsUndoWhatTheyHeldAfterAReleaseWaits(t *testing.T) {
 			_, err := tx.(*sqlstore.Tx).Exec(`INSERT INTO key_check (id, checked_at) VALUES (1, 0)`)
 			return err
 		}); err == nil {
-			t.Fatal("a second key_check row with id 1 was taken")
+			t.Fatal("a key_check row without its value was taken")
 		}
 		return audit(tx, "kept-after-failure")
 	})

@@ -81,7 +81,8 @@ func capCPU(pid int, name string, cpus float64) (string, func(), error) {
 }
 
 // cpuTimes is the machine's CPU time so far from /proc/stat's first line,
-// in clock ticks: busy (user, nice, system, irq, softirq, steal) and all.
+// in clock ticks: busy (user, nice, system, irq, softirq) and all (with
+// idle and iowait; steal, time a hypervisor gave elsewhere, is neither).
 func cpuTimes() (busy, all uint64, err error) {
 	b, err := os.ReadFile("/proc/stat")
 	if err != nil {
@@ -92,7 +93,7 @@ func cpuTimes() (busy, all uint64, err error) {
 	if len(f) < 9 || f[0] != "cpu" {
 		return 0, 0, fmt.Errorf("/proc/stat: unexpected first line %q", line)
 	}
-	for i, v := range f[1:9] {
+	for i, v := range f[1:8] {
 		n, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {
 			return 0, 0, fmt.Errorf("/proc/stat: %w", err)

@@ -79,7 +79,7 @@ func main() {
 	flag.StringVar(&o.postgres, "postgres", "postgres://postgres@127.0.0.1:5432/postgres", "PostgreSQL server for the pg-* runs (a database is created and dropped per run)")
 	flag.IntVar(&o.nodes, "nodes", 2, "yuyue nodes on one PostgreSQL database in the pg-* runs, behind a round-robin balancer")
 	flag.IntVar(&o.pgRounds, "pg-rounds", 1, "pg-throughput: rounds of one SQLite node, one PostgreSQL node and N nodes in turn; with more than one the scale-out rows compare medians")
-	pgCallers := flag.String("pg-callers", "", "pg-throughput: comma-separated caller counts every configuration of the rounds runs at (default: --throughput-callers); each one's throughput is its best median, the plateau of its saturated load")
+	pgCallers := flag.String("pg-callers", "", "pg-throughput: comma-separated caller counts every configuration of the rounds runs at (default: --throughput-callers); each one's throughput is its best median over the loads tried")
 	flag.BoolVar(&o.sip, "sip", false, "instead of the webhook runs: concurrent calls over the SIP trunk (sip-report.md)")
 	flag.IntVar(&o.sipCalls, "sip-calls", 200, "concurrent SIP calls in the --sip run")
 	flag.DurationVar(&o.sipSpread, "sip-spread", 5*time.Second, "SIP calls arrive spread over this long")

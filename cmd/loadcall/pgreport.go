@@ -77,8 +77,14 @@ func (g *pgReport) roundsMarkdown(p func(string, ...any)) {
 		if b := spreadOf(l.NBusy); b.min >= 0 && len(l.NBusy) > 0 {
 			busy = fmt.Sprintf("; the whole machine kept %.2f (%.2f–%.2f) of its %d cores busy in the %d-node runs", b.median, b.min, b.max, runtime.NumCPU(), g.Nodes)
 		}
-		p("| throughput: medians of %d alternated rounds, %d callers without pauses (%s) | one SQLite node %s, one PostgreSQL node %s, %d nodes %s steps/s (median (min–max))%s | – |\n",
-			len(l.One), l.Callers, how, spreadOf(l.SQLite), spreadOf(l.One), g.Nodes, spreadOf(l.N), busy)
+		sq, one, n := spreadOf(l.SQLite), spreadOf(l.One), spreadOf(l.N)
+		sqlite, ratios := "", fmt.Sprintf("%.2f× one node", n.median/one.median)
+		if len(l.SQLite) > 0 {
+			sqlite = fmt.Sprintf("one SQLite node %s, ", sq)
+			ratios += fmt.Sprintf(", %.2f× SQLite", n.median/sq.median)
+		}
+		p("| throughput: medians of %d alternated rounds, %d callers without pauses (%s) | %sone PostgreSQL node %s, %d nodes %s steps/s (median (min–max)): %s%s | – |\n",
+			len(l.One), l.Callers, how, sqlite, one, g.Nodes, n, ratios, busy)
 	}
 	for _, x := range []struct {
 		label string
@@ -91,15 +97,19 @@ func (g *pgReport) roundsMarkdown(p func(string, ...any)) {
 	one, oneAt := sc.best(func(l *scaleLoad) []float64 { return l.One })
 	n, nAt := sc.best(func(l *scaleLoad) []float64 { return l.N })
 	sq, sqAt := sc.best(func(l *scaleLoad) []float64 { return l.SQLite })
+	top := slices.MaxFunc(sc.Loads, func(a, b scaleLoad) int { return a.Callers - b.Callers }).Callers
 	at := func(c int) string {
-		if len(sc.Loads) == 1 {
+		switch {
+		case len(sc.Loads) == 1:
 			return ""
+		case c == top: // it might have made more with more callers
+			return fmt.Sprintf(" (%d callers, the most tried)", c)
 		}
 		return fmt.Sprintf(" (%d callers)", c)
 	}
 	kind := "medians"
 	if len(sc.Loads) > 1 {
-		kind = "best medians over the loads"
+		kind = "best medians over the loads tried"
 	}
 	p("| scale-out: %d nodes ≥ 1.5× one node | %s %.0f%s vs %.0f%s steps/s = %.2f× | %s |\n", g.Nodes, kind, n.median, at(nAt), one.median, at(oneAt), n.median/one.median, met(n.median >= 1.5*one.median))
 	if sq.median > 0 {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -74,9 +75,10 @@ type pgCrashReport struct {
 // alternation (one SQLite node, one PostgreSQL node, N nodes, again), so
 // that the machine's drift falls on all three alike; the rows compare
 // their medians. Every configuration runs at every load in Loads: a
-// closed loop of callers that saturates one node can leave N nodes
+// closed loop of callers that keeps one node busy can leave N nodes
 // waiting on the callers' own round trips, so each configuration's
-// throughput is its best median over the loads.
+// throughput is its best median over the loads tried (the rows also give
+// the ratios at each load).
 type scaleRounds struct {
 	// CPUPerNode is --node-cpu: every node's cap in cores (0: none).
 	CPUPerNode float64     `json:"cpu_per_node,omitempty"`
@@ -119,6 +121,9 @@ func callerLoads(v string, def int) ([]int, error) {
 		if err != nil || n < 1 {
 			return nil, fmt.Errorf("%q is not a caller count", f)
 		}
+		if slices.Contains(loads, n) { // the runs' directories are named by it
+			return nil, fmt.Errorf("%d callers given twice", n)
+		}
 		loads = append(loads, n)
 	}
 	return loads, nil
@@ -143,7 +148,7 @@ func pgThroughputRun(ctx context.Context, o options, dir string, fake *provider,
 		for li := range g.Scale.Loads {
 			sl := &g.Scale.Loads[li]
 			last := round == o.pgRounds-1 && li == len(g.Scale.Loads)-1
-			if o.pgRounds > 1 {
+			if o.pgRounds > 1 || len(o.pgCallers) > 1 { // the rows compare medians
 				fmt.Fprintf(os.Stderr, "postgres: round %d of %d, %d callers, one SQLite node\n", round+1, o.pgRounds, sl.Callers)
 				sdir := filepath.Join(dir, fmt.Sprintf("sqlite%d-%d", round, sl.Callers))
 				os.MkdirAll(sdir, 0o755)

@@ -385,7 +385,7 @@ func (db *DB) runInSavepoint(ctx context.Context, sp *savepoints, r *writeReq) (
 }
 
 // runLightUnit runs a Light request in the shared transaction without a
-// savepoint of its own: two round trips fewer on every step that only
+// savepoint of its own: a round trip or two fewer on every step that only
 // moves a call along, which is most of them. A Light request writes only
 // the call's session and journey, and does so last, after everything that
 // can refuse it; when it fails having changed nothing there is nothing of

@@ -28,6 +28,10 @@ import (
 // until then, which changes nothing of what commits. In a two-node rush
 // the releases were 15 % of the statements the nodes sent (38,215 of
 // 249,013, pg_stat_statements); each was a round trip of its own.
+//
+// Sending two statements in one message relies on the driver's simple
+// query protocol: pgx sends an Exec without arguments that way whatever
+// its default mode (the extended protocol would refuse "A; B").
 type savepoints struct {
 	t       *sql.Tx
 	batched bool     // RELEASE waits for the next SAVEPOINT

@@ -142,9 +142,9 @@ func (t *Tx) count(query string) {
 //
 // A statement that cannot violate any constraint (its WHERE clause or its
 // key rules the violation out) goes without: see insertRow and the
-// statements that call Exec directly. The savepoint is a SAVEPOINT and a
-// RELEASE round trip on every such statement, which the steps of a call
-// paid on each webhook.
+// statements that call Exec directly. The savepoint costs a SAVEPOINT
+// round trip on every such statement (its RELEASE waits for the next one:
+// savepoints.go), which the steps of a call paid on each webhook.
 func (t *Tx) guard(fn func() error) error {
 	if t.sqlTx == nil || !t.db.d.GuardStatements() {
 		return fn()
@@ -194,6 +194,9 @@ func (t *Tx) savepoint(prefix string, fn func() error) (err error) {
 	t.db.savepoints.Add(1)
 	name, err := t.sp.open(t.ctx, prefix)
 	if err != nil {
+		if t.light != nil { // on PostgreSQL the transaction is aborted
+			t.light.failed = true
+		}
 		return err
 	}
 	var before lightGuard
