@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"yuyue/booking"
@@ -20,49 +21,43 @@ func TestSavepointsUndoWhatTheyHeldAfterAReleaseWaits(t *testing.T) {
 	audit := func(tx booking.Tx, action string) error {
 		return tx.Audit(booking.AuditEntry{Actor: "savepoints", Action: action})
 	}
+	kept := func(tx booking.Tx, action string) error {
+		return tx.Savepoint(func(tx booking.Tx) error { return audit(tx, action) })
+	}
+	// nested writes outer, then inner in a savepoint of its own (released,
+	// its RELEASE maybe not yet sent), then ends with last; all of it in
+	// one savepoint.
+	nested := func(tx booking.Tx, outer, inner string, last func(booking.Tx) error) error {
+		return tx.Savepoint(func(tx booking.Tx) error {
+			if err := audit(tx, outer); err != nil {
+				return err
+			}
+			if err := kept(tx, inner); err != nil {
+				return err
+			}
+			return last(tx)
+		})
+	}
 	refused := booking.Errorf(booking.EConflict, "refused")
+	refuse := func(booking.Tx) error { return refused }
 	err := s.InTx(ctx, func(tx booking.Tx) error {
 		// outer undone after its inner one was released
-		if err := tx.Savepoint(func(tx booking.Tx) error {
-			if err := audit(tx, "outer-undone"); err != nil {
-				return err
-			}
-			if err := tx.Savepoint(func(tx booking.Tx) error { return audit(tx, "inner-of-undone") }); err != nil {
-				return err
-			}
-			return refused
-		}); !errors.Is(err, refused) {
+		if err := nested(tx, "outer-undone", "inner-of-undone", refuse); !errors.Is(err, refused) {
 			t.Fatalf("outer savepoint: %v, want the refusal", err)
 		}
 		// a released sibling, then one undone with its own inner one
-		if err := tx.Savepoint(func(tx booking.Tx) error { return audit(tx, "kept-sibling") }); err != nil {
+		if err := kept(tx, "kept-sibling"); err != nil {
 			return err
 		}
-		if err := tx.Savepoint(func(tx booking.Tx) error {
-			if err := audit(tx, "sibling-undone"); err != nil {
-				return err
-			}
-			if err := tx.Savepoint(func(tx booking.Tx) error { return audit(tx, "inner-of-sibling-undone") }); err != nil {
-				return err
-			}
-			return refused
-		}); !errors.Is(err, refused) {
+		if err := nested(tx, "sibling-undone", "inner-of-sibling-undone", refuse); !errors.Is(err, refused) {
 			t.Fatalf("sibling savepoint: %v, want the refusal", err)
 		}
 		// a statement that fails (a PostgreSQL transaction is aborted
 		// until the savepoint is rolled back) right after a release
-		if err := tx.Savepoint(func(tx booking.Tx) error { return audit(tx, "kept-before-failure") }); err != nil {
+		if err := kept(tx, "kept-before-failure"); err != nil {
 			return err
 		}
-		if err := tx.Savepoint(func(tx booking.Tx) error {
-			if err := audit(tx, "undone-with-failure"); err != nil {
-				return err
-			}
-			// released, its RELEASE maybe not yet sent when the
-			// statement below fails
-			if err := tx.Savepoint(func(tx booking.Tx) error { return audit(tx, "inner-of-failure") }); err != nil {
-				return err
-			}
+		if err := nested(tx, "undone-with-failure", "inner-of-failure", func(tx booking.Tx) error {
 			_, err := tx.(*sqlstore.Tx).Exec(`INSERT INTO key_check (id, checked_at) VALUES (1, 0)`)
 			return err
 		}); err == nil {
@@ -84,13 +79,7 @@ func TestSavepointsUndoWhatTheyHeldAfterAReleaseWaits(t *testing.T) {
 		rows.Scan(&a)
 		got = append(got, a)
 	}
-	want := []string{"kept-sibling", "kept-before-failure", "kept-after-failure"}
-	if len(got) != len(want) {
+	if want := []string{"kept-sibling", "kept-before-failure", "kept-after-failure"}; !slices.Equal(got, want) {
 		t.Fatalf("committed %q, want %q", got, want)
-	}
-	for i := range want {
-		if got[i] != want[i] {
-			t.Fatalf("committed %q, want %q", got, want)
-		}
 	}
 }

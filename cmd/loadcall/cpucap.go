@@ -7,8 +7,9 @@ import (
 	"path/filepath"
 	"runtime"
 	"strconv"
-	"strings"
 	"time"
+
+	"github.com/prometheus/procfs"
 )
 
 // nodeCPU is --node-cpu: the CPU each yuyue node of the pg-throughput
@@ -80,30 +81,21 @@ func capCPU(pid int, name string, cpus float64) (string, func(), error) {
 	return "", nil, fmt.Errorf("--node-cpu needs a writable cgroup cpu controller: %w", errors.Join(errs...))
 }
 
-// cpuTimes is the machine's CPU time so far from /proc/stat's first line,
-// in clock ticks: busy (user, nice, system, irq, softirq) and all (with
-// idle and iowait; steal, time a hypervisor gave elsewhere, is neither).
-func cpuTimes() (busy, all uint64, err error) {
-	b, err := os.ReadFile("/proc/stat")
+// cpuTimes is the machine's CPU time so far (/proc/stat's first line), in
+// seconds: busy (user, nice, system, irq, softirq) and all (with idle and
+// iowait; steal, time a hypervisor gave elsewhere, is neither).
+func cpuTimes() (busy, all float64, err error) {
+	fs, err := procfs.NewDefaultFS()
 	if err != nil {
 		return 0, 0, err
 	}
-	line, _, _ := strings.Cut(string(b), "\n")
-	f := strings.Fields(line)
-	if len(f) < 9 || f[0] != "cpu" {
-		return 0, 0, fmt.Errorf("/proc/stat: unexpected first line %q", line)
+	st, err := fs.Stat()
+	if err != nil {
+		return 0, 0, err
 	}
-	for i, v := range f[1:8] {
-		n, err := strconv.ParseUint(v, 10, 64)
-		if err != nil {
-			return 0, 0, fmt.Errorf("/proc/stat: %w", err)
-		}
-		all += n
-		if i != 3 && i != 4 { // idle, iowait
-			busy += n
-		}
-	}
-	return busy, all, nil
+	c := st.CPUTotal
+	busy = c.User + c.Nice + c.System + c.IRQ + c.SoftIRQ
+	return busy, busy + c.Idle + c.Iowait, nil
 }
 
 // machineBusy measures the cores the whole machine keeps busy (every
@@ -118,6 +110,6 @@ func machineBusy() func() float64 {
 		if err != nil || err1 != nil || a1 <= a0 {
 			return -1
 		}
-		return float64(b1-b0) / float64(a1-a0) * float64(runtime.NumCPU())
+		return (b1 - b0) / (a1 - a0) * float64(runtime.NumCPU())
 	}
 }

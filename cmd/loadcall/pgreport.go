@@ -16,7 +16,7 @@ func (r *report) pgMarkdown(p func(string, ...any)) {
 	}
 	p("\n## PostgreSQL: %d nodes on one database, every webhook round-robin (no call affinity)\n\n| measure | measured | verdict |\n| --- | --- | --- |\n", g.Nodes)
 	sq := r.Throughput
-	if sc := g.Scale; sc != nil && (len(sc.Loads) > 1 || len(sc.Loads) == 1 && len(sc.Loads[0].One) > 1) {
+	if sc := g.Scale; sc != nil && sc.alternated() {
 		g.roundsMarkdown(p)
 	} else {
 		for _, x := range []struct {

@@ -82,8 +82,14 @@ type pgCrashReport struct {
 type scaleRounds struct {
 	// CPUPerNode is --node-cpu: every node's cap in cores (0: none).
 	CPUPerNode float64     `json:"cpu_per_node,omitempty"`
+	Rounds     int         `json:"rounds"`
 	Loads      []scaleLoad `json:"loads"`
 }
+
+// alternated says whether the rows compare medians of several runs, with a
+// SQLite node run beside the others in every round; otherwise there is one
+// run of each, compared with the throughput mode's SQLite run.
+func (sc *scaleRounds) alternated() bool { return sc.Rounds > 1 || len(sc.Loads) > 1 }
 
 // scaleLoad is one caller count's rounds: steps/s per round and kind.
 type scaleLoad struct {
@@ -131,59 +137,27 @@ func callerLoads(v string, def int) ([]int, error) {
 
 func pgThroughputRun(ctx context.Context, o options, dir string, fake *provider, rep *report) error {
 	g := rep.pg(o)
-	g.Scale = &scaleRounds{CPUPerNode: nodeCPU}
+	g.Scale = &scaleRounds{CPUPerNode: nodeCPU, Rounds: o.pgRounds}
 	for _, callers := range o.pgCallers {
 		g.Scale.Loads = append(g.Scale.Loads, scaleLoad{Callers: callers})
 	}
-	// numbers of their own for every run: the handsets keep every run's texts
-	number := int64(2_000_000)
-	load := func(base string, callers int) *runReport {
-		lo := o
-		lo.tputCallers = callers
-		r := throughputLoad(ctx, lo, base, fake, number)
-		number = r.lastNumber + 1
-		return r
-	}
+	sr := &scaleRun{ctx: ctx, o: o, dir: dir, fake: fake, number: 2_000_000}
 	for round := range o.pgRounds {
 		for li := range g.Scale.Loads {
 			sl := &g.Scale.Loads[li]
 			last := round == o.pgRounds-1 && li == len(g.Scale.Loads)-1
-			if o.pgRounds > 1 || len(o.pgCallers) > 1 { // the rows compare medians
-				fmt.Fprintf(os.Stderr, "postgres: round %d of %d, %d callers, one SQLite node\n", round+1, o.pgRounds, sl.Callers)
-				sdir := filepath.Join(dir, fmt.Sprintf("sqlite%d-%d", round, sl.Callers))
-				os.MkdirAll(sdir, 0o755)
-				srv, err := spawnYuyue(ctx, o.yuyue, sdir, fake.URL, loadCatalog, "")
+			if g.Scale.alternated() {
+				r, err := sr.sqlite(round, sl.Callers)
 				if err != nil {
 					return err
 				}
-				if err := srv.limit(nodeCPU); err != nil {
-					srv.stop()
-					return err
-				}
-				r := load(srv.base, sl.Callers)
-				srv.stop()
 				sl.SQLite = append(sl.SQLite, r.StepsPerSec)
 			}
 			for _, n := range []int{1, o.nodes} {
-				c, err := startCluster(ctx, o, filepath.Join(dir, fmt.Sprintf("%d-%d-%d", round, sl.Callers, n)), fake.URL, loadCatalog, n)
+				r, retries, err := sr.cluster(round, sl.Callers, n, last)
 				if err != nil {
 					return err
 				}
-				for _, s := range c.nodes {
-					if err := s.limit(nodeCPU); err != nil {
-						c.stop()
-						return err
-					}
-				}
-				fmt.Fprintf(os.Stderr, "postgres: throughput on %d node(s), %d callers\n", n, sl.Callers)
-				wait := func() {}
-				if last {
-					wait = profile(o, c.pprof, filepath.Join(o.out, fmt.Sprintf("pg-throughput-%d.node1.cpu.pprof", n)), o.tputTime)
-				}
-				r := load(c.lb.base, sl.Callers)
-				wait()
-				retries := c.retries()
-				c.stop()
 				if n == 1 {
 					sl.One = append(sl.One, r.StepsPerSec)
 				} else {
@@ -202,6 +176,64 @@ func pgThroughputRun(ctx context.Context, o options, dir string, fake *provider,
 		}
 	}
 	return nil
+}
+
+// scaleRun starts the rounds' servers, every one capped at nodeCPU, and
+// runs the throughput load against them; every run dials from numbers of
+// its own (the handsets keep every run's texts).
+type scaleRun struct {
+	ctx    context.Context
+	o      options
+	dir    string
+	fake   *provider
+	number int64 // the next run's first caller number
+}
+
+func (sr *scaleRun) load(base string, callers int) *runReport {
+	o := sr.o
+	o.tputCallers = callers
+	r := throughputLoad(sr.ctx, o, base, sr.fake, sr.number)
+	sr.number = r.lastNumber + 1
+	return r
+}
+
+// sqlite runs the load on one SQLite node.
+func (sr *scaleRun) sqlite(round, callers int) (*runReport, error) {
+	fmt.Fprintf(os.Stderr, "postgres: round %d of %d, %d callers, one SQLite node\n", round+1, sr.o.pgRounds, callers)
+	sdir := filepath.Join(sr.dir, fmt.Sprintf("sqlite%d-%d", round, callers))
+	os.MkdirAll(sdir, 0o755)
+	srv, err := spawnYuyue(sr.ctx, sr.o.yuyue, sdir, sr.fake.URL, loadCatalog, "")
+	if err != nil {
+		return nil, err
+	}
+	defer srv.stop()
+	if err := srv.limit(nodeCPU); err != nil {
+		return nil, err
+	}
+	return sr.load(srv.base, callers), nil
+}
+
+// cluster runs the load on n PostgreSQL nodes and returns the retries
+// they counted; the last run of the rounds is profiled.
+func (sr *scaleRun) cluster(round, callers, n int, last bool) (*runReport, float64, error) {
+	c, err := startCluster(sr.ctx, sr.o, filepath.Join(sr.dir, fmt.Sprintf("%d-%d-%d", round, callers, n)), sr.fake.URL, loadCatalog, n)
+	if err != nil {
+		return nil, 0, err
+	}
+	defer c.stop()
+	for _, s := range c.nodes {
+		if err := s.limit(nodeCPU); err != nil {
+			return nil, 0, err
+		}
+	}
+	fmt.Fprintf(os.Stderr, "postgres: throughput on %d node(s), %d callers\n", n, callers)
+	wait := func() {}
+	if last {
+		wait = profile(sr.o, c.pprof, filepath.Join(sr.o.out, fmt.Sprintf("pg-throughput-%d.node1.cpu.pprof", n)), sr.o.tputTime)
+	}
+	r := sr.load(c.lb.base, callers)
+	wait()
+	return r, c.retries(), nil
 }
 
 func pgContentionRun(ctx context.Context, o options, dir string, fake *provider, rep *report) error {
