@@ -254,10 +254,10 @@ func TestOutboxWritesGoAheadOfQueuedSteps(t *testing.T) {
 	errs := make(chan error, 200)
 	const steps = 150
 	r.start(errs, steps, s.InTx, func(i int) string { return fmt.Sprint("step", i) }, booking.MsgConfirmation, 0)
-	waitFor(t, func() bool { return w.Waiting() >= steps })
+	waitFor(t, func() bool { return storetest.Queued(w, steps) })
 	r.start(errs, 1, o.InOutboxTx, func(int) string { return "outbox" }, booking.MsgCode, 999)
 	waitFor(t, func() bool {
-		return w.Waiting() >= steps+1 || r.ranSoFar() > 0 // PostgreSQL: the outbox's writer already ran it
+		return storetest.Queued(w, steps+1) || r.ranSoFar() > 0 // PostgreSQL: the outbox's writer already ran it
 	})
 	order := r.release(t, errs, steps+1)
 	at := slices.Index(order, "outbox")
@@ -279,9 +279,9 @@ func TestCodeStepGoesAheadOfQueuedSteps(t *testing.T) {
 	errs := make(chan error, 200)
 	const steps = 150
 	r.start(errs, steps, s.InTx, func(i int) string { return fmt.Sprint("step", i) }, booking.MsgConfirmation, 0)
-	waitFor(t, func() bool { return w.Waiting() >= steps })
+	waitFor(t, func() bool { return storetest.Queued(w, steps) })
 	r.start(errs, 1, u.InUrgentTx, func(int) string { return "code" }, booking.MsgCode, 999)
-	waitFor(t, func() bool { return w.Waiting() >= steps+1 })
+	waitFor(t, func() bool { return storetest.Queued(w, steps+1) })
 	order := r.release(t, errs, steps+1)
 	if at := slices.Index(order, "code"); at < 0 || at >= 64 {
 		t.Fatalf("the code's step ran %dth of %d, after the steps queued before it", at+1, len(order))
@@ -299,9 +299,9 @@ func TestCodeStepFloodLeavesRoomForSteps(t *testing.T) {
 	const codes, steps = 150, 10
 	errs := make(chan error, codes+steps)
 	r.start(errs, steps, s.InTx, func(int) string { return "step" }, booking.MsgConfirmation, 1000)
-	waitFor(t, func() bool { return w.Waiting() >= steps })
+	waitFor(t, func() bool { return storetest.Queued(w, steps) })
 	r.start(errs, codes, u.InUrgentTx, func(int) string { return "code" }, booking.MsgCode, 0)
-	waitFor(t, func() bool { return w.Waiting() >= steps+codes })
+	waitFor(t, func() bool { return storetest.Queued(w, steps+codes) })
 	order := r.release(t, errs, codes+steps)
 	last := -1
 	for i, who := range order {
@@ -328,14 +328,14 @@ func TestOutboxFloodLeavesRoomForSteps(t *testing.T) {
 	errs := make(chan error, 2*each)
 	r.start(errs, each, o.InOutboxTx, func(int) string { return "outbox" }, booking.MsgReminder, 0)
 	waitFor(t, func() bool {
-		return w.Waiting() >= each || r.ranSoFar() >= each // PostgreSQL: the outbox's writer runs them
+		return storetest.Queued(w, each) || r.ranSoFar() >= each // PostgreSQL: the outbox's writer runs them
 	})
 	r.start(errs, each, s.InTx, func(int) string { return "step" }, booking.MsgConfirmation, 1000)
 	want := 2 * each // SQLite: the outbox's requests wait for the one writer too
 	if storetest.OnPostgres(t) {
 		want = each
 	}
-	waitFor(t, func() bool { return w.Waiting() >= want })
+	waitFor(t, func() bool { return storetest.Queued(w, want) })
 	order := r.release(t, errs, 2*each)
 	if storetest.OnPostgres(t) {
 		return // the outbox has a writer of its own: it ran while the steps were held

@@ -14,9 +14,10 @@ import (
 	"yuyue/store/storetest"
 )
 
-// waitQueued waits until n InTx calls wait for s's writer.
+// waitQueued waits until n InTx calls wait for s's writer, parked at its
+// channel (storetest.Queued).
 func waitQueued(s *postgres.Store, n int) {
-	for s.Waiting() < n {
+	for !storetest.Queued(s, n) {
 		runtime.Gosched()
 	}
 }
@@ -26,11 +27,10 @@ func waitQueued(s *postgres.Store, n int) {
 // whole batch runs again, every call exactly once more, and commits: each
 // call's work is applied once (the other connection's change is not lost),
 // a call's domain error still undoes only that call, and the retry is
-// counted. The calls are queued colliding one last, but Waiting counts a
-// call a moment before it reaches the writer's channel, so two calls can
-// swap places: the runs each call must have made follow the order the
-// first attempt really ran them in (those after the collision never ran
-// in it).
+// counted. The calls are queued colliding one last, each parked at the
+// writer's channel before the next starts (waitQueued); the runs each
+// call must have made follow the order the first attempt really ran them
+// in all the same (those after the collision never ran in it).
 func TestSerializationFailureReRunsBatchOnce(t *testing.T) {
 	if os.Getenv(storetest.PostgresEnv) == "" {
 		t.Skipf("%s not set", storetest.PostgresEnv)

@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"context"
+	"runtime"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -57,4 +59,39 @@ func AwaitBesideHeldWriter(t testing.TB, free func(), held, work <-chan error, w
 	if err := <-work; err != nil {
 		t.Fatal(err)
 	}
+}
+
+// Queued reports whether n write requests wait for a held writer, each
+// parked at the writer's channel. A store's Waiting counts a request a
+// moment before its goroutine reaches that channel, so a test that wants
+// them in the order it queued them, or all there when the writer is freed,
+// must also see them parked: a goroutine stopped in between sends later
+// and overtakes nothing, or is overtaken. That is what made the retry and
+// flood tests fail about one run in a hundred on a busy machine. Parked
+// counts every store of the process, so the tests that use it have no
+// other writer work waiting.
+func Queued(w interface{ Waiting() int }, n int) bool {
+	return w.Waiting() >= n && parkedSubmitters() >= n
+}
+
+// parkedSubmitters counts goroutines parked in the select of the group
+// writer's submitReq (status "select" in a goroutine dump).
+func parkedSubmitters() int {
+	buf := make([]byte, 1<<20)
+	for {
+		n := runtime.Stack(buf, true)
+		if n < len(buf) {
+			buf = buf[:n]
+			break
+		}
+		buf = make([]byte, 2*len(buf))
+	}
+	parked := 0
+	for _, g := range strings.Split(string(buf), "\n\n") {
+		header, body, _ := strings.Cut(g, "\n")
+		if strings.Contains(header, "[select") && strings.Contains(body, "sqlstore.(*DB).submitReq(") {
+			parked++
+		}
+	}
+	return parked
 }
