@@ -22,21 +22,6 @@ func init() {
 		if _, err := c.Exec("PRAGMA wal_autocheckpoint = 0", nil); err != nil {
 			return err
 		}
-		// Statement journals in memory. Every step of a group commit runs
-		// in a savepoint, and SQLite keeps the pages a savepoint may have
-		// to restore in a journal that spills past 64 KiB to an unlinked
-		// temporary file: under 32 callers the writer made 14,153 writes
-		// to it in 3 s (strace), syscalls on the one writer's path. The
-		// journal only undoes part of a transaction, so keeping it in
-		// memory changes nothing that survives a crash (the WAL does
-		// that), and nothing of the database is written to temporary
-		// files. Sorts and temporary tables of the readers stay in memory
-		// too; they are as big as what a query returns. Alternated
-		// throughput runs: 3,923-4,321 -> 4,179-4,428 steps/s
-		// (scripts/reports/NOTES.md).
-		if _, err := c.Exec("PRAGMA temp_store = MEMORY", nil); err != nil {
-			return err
-		}
 		return c.RegisterFunc("now_ms", func() int64 { return time.Now().UnixMilli() }, false)
 	}})
 }

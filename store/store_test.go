@@ -245,23 +245,3 @@ func TestMigrationsAreRecordedAndRerunnable(t *testing.T) {
 		t.Fatalf("reopened: version %d (was %d), %d records (was %d): %v", v2, v1, again, records, err)
 	}
 }
-
-// Every SQLite connection keeps statement journals and temporary tables in
-// memory (checkpoint.go): the writer's savepoints no longer spill pages to
-// a temporary file on every group commit.
-func TestSQLiteConnectionsKeepTemporaryDataInMemory(t *testing.T) {
-	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "y.db"), storetest.Secret)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	for name, db := range map[string]*sql.DB{"writer": s.Writer(), "reader": s.Reader()} {
-		var mode int
-		if err := db.QueryRow(`PRAGMA temp_store`).Scan(&mode); err != nil {
-			t.Fatal(err)
-		}
-		if mode != 2 { // 0 the build's default (a file), 1 file, 2 memory
-			t.Errorf("%s: temp_store = %d, want 2 (memory)", name, mode)
-		}
-	}
-}
