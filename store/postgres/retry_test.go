@@ -3,10 +3,10 @@ package postgres_test
 import (
 	"errors"
 	"os"
-	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"yuyue/booking"
 	"yuyue/store/postgres"
@@ -16,9 +16,12 @@ import (
 
 // waitQueued waits until n InTx calls wait for s's writer, parked at its
 // channel (storetest.Queued).
-func waitQueued(s *postgres.Store, n int) {
-	for !storetest.Queued(s, n) {
-		runtime.Gosched()
+func waitQueued(t *testing.T, s *postgres.Store, n int) {
+	t.Helper()
+	for end := time.Now().Add(30 * time.Second); !storetest.Queued(s, n); time.Sleep(100 * time.Microsecond) {
+		if time.Now().After(end) {
+			t.Fatalf("waited 30 s for %d calls parked at the writer; %d counted", n, s.Waiting())
+		}
 	}
 }
 
@@ -28,9 +31,10 @@ func waitQueued(s *postgres.Store, n int) {
 // call's work is applied once (the other connection's change is not lost),
 // a call's domain error still undoes only that call, and the retry is
 // counted. The calls are queued colliding one last, each parked at the
-// writer's channel before the next starts (waitQueued); the runs each
-// call must have made follow the order the first attempt really ran them
-// in all the same (those after the collision never ran in it).
+// writer's channel before the next starts (waitQueued), and the batch
+// runs them in that order; the runs each call must have made are checked
+// against the order the first attempt really ran them in all the same
+// (one after the collision would not have run in it).
 func TestSerializationFailureReRunsBatchOnce(t *testing.T) {
 	if os.Getenv(storetest.PostgresEnv) == "" {
 		t.Skipf("%s not set", storetest.PostgresEnv)
@@ -101,7 +105,7 @@ func TestSerializationFailureReRunsBatchOnce(t *testing.T) {
 		}
 		wg.Add(1)
 		go func() { defer wg.Done(); errs[i] = s.InTx(ctx, fn) }()
-		waitQueued(s, i+1) // the queue is FIFO: the colliding call runs last
+		waitQueued(t, s, i+1) // the queue is FIFO: the colliding call runs last
 	}
 	close(release)
 	wg.Wait()
@@ -124,8 +128,10 @@ func TestSerializationFailureReRunsBatchOnce(t *testing.T) {
 				i, first[i].Load(), first[k-1].Load(), errs[i], runs[i].Load(), wantRuns)
 		}
 	}
-	if first[k-1].Load() == 1 {
-		t.Errorf("the colliding call ran first: the batch had nothing to run again")
+	for i := range k {
+		if first[i].Load() != int32(i+1) {
+			t.Errorf("call %d ran %dth in the first attempt, want %dth: the writer did not keep the order the calls queued in", i, first[i].Load(), i+1)
+		}
 	}
 	rows, err := db.Query(`SELECT id, n FROM probe ORDER BY id`)
 	if err != nil {
