@@ -61,7 +61,7 @@ func startCluster(ctx context.Context, o options, dir, fakeURL, catalogYAML stri
 			pp, _ = freeAddr()
 			c.pprof = pp
 		}
-		srv, err := spawnNode(ctx, o.yuyue, ndir, fakeURL, catalogYAML, pp, c.dsn, lb.base)
+		srv, err := spawnNode(ctx, o.yuyue, ndir, fakeURL, catalogYAML, pp, c.dsn, lb.base, o.nodeProcs)
 		if err != nil {
 			c.stop()
 			return nil, err

@@ -3,6 +3,7 @@ package main
 import (
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -19,6 +20,29 @@ import (
 // for nodes on machines of their own, which is what adding a node means
 // in production.
 var nodeCPU float64
+
+// nodeProcsFlag is --node-procs; capProcs turns it into a GOMAXPROCS.
+var nodeProcsFlag int
+
+// capProcs is the GOMAXPROCS of a node capped at cpus cores, given
+// --node-procs flag: 0 (the default) keeps Go's default; -1 is the cap
+// rounded up, the processors a machine of its own with that much CPU
+// would have. Go sizes itself by the cgroup's quota but to no fewer than
+// two processors, while a node capped below a core runs on a share of
+// one. One processor changes the kinds unlike: a PostgreSQL node capped
+// at 0.25 cores made 12-27 % more steps/s, a SQLite node (whose cgo calls
+// hold its one processor) 23-30 % fewer, two PostgreSQL nodes about the
+// same (scripts/reports/postgres/NOTES.md); so the rounds keep Go's
+// default, and the flag is there to measure it. No cap: Go's default.
+func capProcs(cpus float64, flag int) int {
+	switch {
+	case cpus <= 0:
+		return 0
+	case flag >= 0:
+		return flag
+	}
+	return int(math.Ceil(cpus))
+}
 
 // limit caps the running process at cpus cores (0: leaves it as it is)
 // until it stops.

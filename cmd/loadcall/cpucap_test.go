@@ -128,3 +128,26 @@ func throttledPeriods(dir string) (int, error) {
 	}
 	return 0, fmt.Errorf("%s/cpu.stat has no nr_throttled", dir)
 }
+
+// A capped node keeps Go's default processors unless --node-procs sets
+// them (-1: as many as a machine with its share of CPU would have); an
+// uncapped one always keeps Go's default.
+func TestCapProcs(t *testing.T) {
+	for _, c := range []struct {
+		cpus float64
+		flag int
+		want int
+	}{
+		{0.25, -1, 1},
+		{1, -1, 1},
+		{1.5, -1, 2},
+		{0.25, 0, 0},
+		{0.25, 3, 3},
+		{0, -1, 0},
+		{0, 2, 0},
+	} {
+		if got := capProcs(c.cpus, c.flag); got != c.want {
+			t.Errorf("capProcs(%g, %d) = %d, want %d", c.cpus, c.flag, got, c.want)
+		}
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"runtime"
 	"slices"
+	"strings"
 )
 
 // pgMarkdown adds the PostgreSQL rows: throughput and p99 on 1 and N nodes
@@ -71,6 +72,9 @@ func (g *pgReport) roundsMarkdown(p func(string, ...any)) {
 	how := "every process sharing the machine's two cores"
 	if sc.CPUPerNode > 0 {
 		how = fmt.Sprintf("every node, SQLite's too, capped at %g cores by a CPU cgroup, as on a machine of its own", sc.CPUPerNode)
+		if len(sc.Procs) > 0 {
+			how += fmt.Sprintf(", running with GOMAXPROCS %s", strings.Trim(fmt.Sprint(sc.Procs), "[]"))
+		}
 	}
 	for _, l := range sc.Loads {
 		busy := ""

@@ -81,9 +81,12 @@ type pgCrashReport struct {
 // the ratios at each load).
 type scaleRounds struct {
 	// CPUPerNode is --node-cpu: every node's cap in cores (0: none).
-	CPUPerNode float64     `json:"cpu_per_node,omitempty"`
-	Rounds     int         `json:"rounds"`
-	Loads      []scaleLoad `json:"loads"`
+	CPUPerNode float64 `json:"cpu_per_node,omitempty"`
+	// Procs is the GOMAXPROCS the rounds' nodes reported running with
+	// (each value once, sorted): one value unless a node differed.
+	Procs  []int       `json:"gomaxprocs_per_node,omitempty"`
+	Rounds int         `json:"rounds"`
+	Loads  []scaleLoad `json:"loads"`
 }
 
 // alternated says whether the rows compare medians of several runs, with a
@@ -137,11 +140,12 @@ func callerLoads(v string, def int) ([]int, error) {
 
 func pgThroughputRun(ctx context.Context, o options, dir string, fake *provider, rep *report) error {
 	g := rep.pg(o)
+	o.nodeProcs = capProcs(nodeCPU, nodeProcsFlag)
 	g.Scale = &scaleRounds{CPUPerNode: nodeCPU, Rounds: o.pgRounds}
 	for _, callers := range o.pgCallers {
 		g.Scale.Loads = append(g.Scale.Loads, scaleLoad{Callers: callers})
 	}
-	sr := &scaleRun{ctx: ctx, o: o, dir: dir, fake: fake, number: 2_000_000}
+	sr := &scaleRun{ctx: ctx, o: o, dir: dir, fake: fake, number: 2_000_000, scale: g.Scale}
 	for round := range o.pgRounds {
 		for li := range g.Scale.Loads {
 			sl := &g.Scale.Loads[li]
@@ -187,6 +191,28 @@ type scaleRun struct {
 	dir    string
 	fake   *provider
 	number int64 // the next run's first caller number
+	scale  *scaleRounds
+}
+
+// start caps a node started for the rounds and notes the GOMAXPROCS it
+// runs with (go_sched_gomaxprocs_threads), so that the report says what
+// ran, not what was asked for.
+func (sr *scaleRun) start(s *server) error {
+	if err := s.limit(nodeCPU); err != nil {
+		return err
+	}
+	procs, err := metricValue(s.admin, "go_sched_gomaxprocs_threads")
+	if err != nil {
+		return fmt.Errorf("GOMAXPROCS of the node: %w", err)
+	}
+	if want := sr.o.nodeProcs; want > 0 && int(procs) != want {
+		return fmt.Errorf("the node runs with GOMAXPROCS %d, not the %d it was started with", int(procs), want)
+	}
+	if p := int(procs); !slices.Contains(sr.scale.Procs, p) {
+		sr.scale.Procs = append(sr.scale.Procs, p)
+		slices.Sort(sr.scale.Procs)
+	}
+	return nil
 }
 
 func (sr *scaleRun) load(base string, callers int) *runReport {
@@ -202,12 +228,12 @@ func (sr *scaleRun) sqlite(round, callers int) (*runReport, error) {
 	fmt.Fprintf(os.Stderr, "postgres: round %d of %d, %d callers, one SQLite node\n", round+1, sr.o.pgRounds, callers)
 	sdir := filepath.Join(sr.dir, fmt.Sprintf("sqlite%d-%d", round, callers))
 	os.MkdirAll(sdir, 0o755)
-	srv, err := spawnYuyue(sr.ctx, sr.o.yuyue, sdir, sr.fake.URL, loadCatalog, "")
+	srv, err := spawnNode(sr.ctx, sr.o.yuyue, sdir, sr.fake.URL, loadCatalog, "", filepath.Join(sdir, "yuyue.db"), "", sr.o.nodeProcs)
 	if err != nil {
 		return nil, err
 	}
 	defer srv.stop()
-	if err := srv.limit(nodeCPU); err != nil {
+	if err := sr.start(srv); err != nil {
 		return nil, err
 	}
 	return sr.load(srv.base, callers), nil
@@ -222,7 +248,7 @@ func (sr *scaleRun) cluster(round, callers, n int, last bool) (*runReport, float
 	}
 	defer c.stop()
 	for _, s := range c.nodes {
-		if err := s.limit(nodeCPU); err != nil {
+		if err := sr.start(s); err != nil {
 			return nil, 0, err
 		}
 	}

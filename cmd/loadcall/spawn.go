@@ -44,13 +44,13 @@ var smsConcurrency = 64
 // spawnYuyue starts `yuyue serve` on a fresh SQLite database in production
 // mode, its SMS going to the fake Twilio API at fakeURL.
 func spawnYuyue(ctx context.Context, bin, dir, fakeURL, catalogYAML, pprofAddr string) (*server, error) {
-	return spawnNode(ctx, bin, dir, fakeURL, catalogYAML, pprofAddr, filepath.Join(dir, "yuyue.db"), "")
+	return spawnNode(ctx, bin, dir, fakeURL, catalogYAML, pprofAddr, filepath.Join(dir, "yuyue.db"), "", 0)
 }
 
 // spawnNode starts `yuyue serve` on database; public is the URL Twilio
 // (here: the callers) signs against — a load balancer's in front of nodes,
-// else the node's own.
-func spawnNode(ctx context.Context, bin, dir, fakeURL, catalogYAML, pprofAddr, database, public string) (*server, error) {
+// else the node's own; procs, when above 0, is the node's GOMAXPROCS.
+func spawnNode(ctx context.Context, bin, dir, fakeURL, catalogYAML, pprofAddr, database, public string, procs int) (*server, error) {
 	addr, err := freeAddr()
 	if err != nil {
 		return nil, err
@@ -74,6 +74,9 @@ func spawnNode(ctx context.Context, bin, dir, fakeURL, catalogYAML, pprofAddr, d
 		"YUYUE_SMS_POLL_INTERVAL": "50ms", "YUYUE_DEBUG_PPROF_ADDR": pprofAddr,
 		// every simulated caller registers a new number
 		"YUYUE_SMS_UNVERIFIED_PER_HOUR": "1000000",
+	}
+	if procs > 0 {
+		env["GOMAXPROCS"] = strconv.Itoa(procs)
 	}
 	s, err := start(ctx, dir, bin, []string{"serve"}, env, "http://"+addr)
 	if err != nil {
