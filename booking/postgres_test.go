@@ -21,6 +21,7 @@ func TestPostgres(t *testing.T) {
 		"TestCodeExpiresAtExactlyFiveMinutes":                           TestCodeExpiresAtExactlyFiveMinutes,
 		"TestCodeResendAndCaps":                                         TestCodeResendAndCaps,
 		"TestCodeWrongEntriesAndSixthRefused":                           TestCodeWrongEntriesAndSixthRefused,
+		"TestFullPlaceRefusedBeforeAnyWrite":                            TestFullPlaceRefusedBeforeAnyWrite,
 		"TestHoldConfirmRules":                                          TestHoldConfirmRules,
 		"TestHoldExpiryAndWindow":                                       TestHoldExpiryAndWindow,
 		"TestItem5UnknownLoginComparedAtTheRealCost":                    TestItem5UnknownLoginComparedAtTheRealCost,

@@ -61,3 +61,39 @@ func taken(t *testing.T, e *storetest.Env, p booking.Place) int {
 	t.Fatalf("place %d not listed", p.ID)
 	return 0
 }
+
+// A hold on a place with nothing left is refused as full before it writes
+// anything (in a rush most attempts are these, and each one used to insert
+// a booking and undo it), while a switch to the very place the citizen's
+// own hold fills still goes through: the switch gives that unit back first.
+func TestFullPlaceRefusedBeforeAnyWrite(t *testing.T) {
+	e := storetest.NewEnv(t)
+	p := e.Place(t, "FT01", "newborn", "2026-12-01", "09:00")
+	if p.Capacity != 2 || p.Taken != 0 {
+		t.Fatalf("place %+v: the test wants an empty place of 2", p)
+	}
+	e.Book(t, e.Citizen(t, 1), p)
+	c2 := e.Citizen(t, 2)
+	own, err := e.Svc.SwitchHold(ctx, storetest.Actor, c2.ID, p.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c3 := e.Citizen(t, 3)
+	before := e.StatementStats()
+	if _, err := e.Svc.Hold(ctx, storetest.Actor, c3.ID, p.ID); code(err) != booking.EFull {
+		t.Fatalf("hold on a full place: %v, want full", err)
+	}
+	if d := e.StatementStats(); d.Writes != before.Writes {
+		t.Fatalf("the refused hold ran %d writes, want none", d.Writes-before.Writes)
+	}
+	again, err := e.Svc.SwitchHold(ctx, storetest.Actor, c2.ID, p.ID)
+	if err != nil {
+		t.Fatalf("switching to the place the citizen's own hold fills: %v", err)
+	}
+	if old, _ := e.Svc.Booking(ctx, own.ID); old.Status != booking.StatusExpired || again.ID == own.ID {
+		t.Fatalf("old hold %d is %s, new %d: want the old one expired", own.ID, old.Status, again.ID)
+	}
+	if got := taken(t, e, p); got != 2 {
+		t.Fatalf("place taken %d, want 2 (the booking and the new hold)", got)
+	}
+}
