@@ -2,6 +2,7 @@ package booking_test
 
 import (
 	"testing"
+	"time"
 
 	"yuyue/booking"
 	"yuyue/store/storetest"
@@ -62,38 +63,66 @@ func taken(t *testing.T, e *storetest.Env, p booking.Place) int {
 	return 0
 }
 
-// A hold on a place with nothing left is refused as full before it writes
+// A hold on a place with nothing left is refused before it writes
 // anything (in a rush most attempts are these, and each one used to insert
-// a booking and undo it), while a switch to the very place the citizen's
-// own hold fills still goes through: the switch gives that unit back first.
+// a booking and undo it), and says what the whole hold would have said: a
+// citizen who already has an active booking of the business, or waits for
+// one, hears that rather than "full"; a lapsed hold of their own is not
+// one. A switch to the very place the citizen's own hold fills still goes
+// through: the switch gives that unit back first.
 func TestFullPlaceRefusedBeforeAnyWrite(t *testing.T) {
 	e := storetest.NewEnv(t)
 	p := e.Place(t, "FT01", "newborn", "2026-12-01", "09:00")
-	if p.Capacity != 2 || p.Taken != 0 {
-		t.Fatalf("place %+v: the test wants an empty place of 2", p)
+	other := e.Place(t, "FT01", "newborn", "2026-12-01", "14:00")
+	if p.Capacity < 2 || p.Taken != 0 {
+		t.Fatalf("place %+v: the test wants an empty place of at least 2", p)
 	}
-	e.Book(t, e.Citizen(t, 1), p)
-	c2 := e.Citizen(t, 2)
-	own, err := e.Svc.SwitchHold(ctx, storetest.Actor, c2.ID, p.ID)
+	n := 1
+	for range p.Capacity - 1 {
+		n++
+		e.Book(t, e.Citizen(t, n), p)
+	}
+	n++
+	lapsed := e.Citizen(t, n)
+	if _, err := e.Svc.Hold(ctx, storetest.Actor, lapsed.ID, other.ID); err != nil {
+		t.Fatal(err)
+	}
+	e.Clock.Advance(booking.DefaultRules().HoldTTL + time.Minute)
+	n++
+	holder := e.Citizen(t, n)
+	own, err := e.Svc.SwitchHold(ctx, storetest.Actor, holder.ID, p.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c3 := e.Citizen(t, 3)
-	before := e.StatementStats()
-	if _, err := e.Svc.Hold(ctx, storetest.Actor, c3.ID, p.ID); code(err) != booking.EFull {
-		t.Fatalf("hold on a full place: %v, want full", err)
+	n++
+	booked := e.Citizen(t, n)
+	e.Book(t, booked, other)
+	n++
+	for _, c := range []struct {
+		who  string
+		id   int64
+		want booking.Code
+	}{
+		{"a new citizen", e.Citizen(t, n).ID, booking.EFull},
+		{"a citizen with a booking of the business", booked.ID, booking.EActive},
+		{"a citizen whose own hold lapsed", lapsed.ID, booking.EFull},
+	} {
+		before := e.StatementStats()
+		if _, err := e.Svc.Hold(ctx, storetest.Actor, c.id, p.ID); code(err) != c.want {
+			t.Fatalf("%s holding a full place: %v, want %s", c.who, err, c.want)
+		}
+		if d := e.StatementStats(); d.Writes != before.Writes {
+			t.Fatalf("%s: the refused hold ran %d writes, want none", c.who, d.Writes-before.Writes)
+		}
 	}
-	if d := e.StatementStats(); d.Writes != before.Writes {
-		t.Fatalf("the refused hold ran %d writes, want none", d.Writes-before.Writes)
-	}
-	again, err := e.Svc.SwitchHold(ctx, storetest.Actor, c2.ID, p.ID)
+	again, err := e.Svc.SwitchHold(ctx, storetest.Actor, holder.ID, p.ID)
 	if err != nil {
 		t.Fatalf("switching to the place the citizen's own hold fills: %v", err)
 	}
 	if old, _ := e.Svc.Booking(ctx, own.ID); old.Status != booking.StatusExpired || again.ID == own.ID {
 		t.Fatalf("old hold %d is %s, new %d: want the old one expired", own.ID, old.Status, again.ID)
 	}
-	if got := taken(t, e, p); got != 2 {
-		t.Fatalf("place taken %d, want 2 (the booking and the new hold)", got)
+	if got := taken(t, e, p); got != p.Capacity {
+		t.Fatalf("place taken %d, want %d (the bookings and the new hold)", got, p.Capacity)
 	}
 }

@@ -27,12 +27,13 @@ var nodeProcsFlag int
 // capProcs is the GOMAXPROCS of a node capped at cpus cores, given
 // --node-procs flag: 0 (the default) keeps Go's default; -1 is the cap
 // rounded up, the processors a machine of its own with that much CPU
-// would have. Go sizes itself by the cgroup's quota but to no fewer than
-// two processors, while a node capped below a core runs on a share of
-// one. One processor changes the kinds unlike: a PostgreSQL node capped
-// at 0.25 cores made 12-27 % more steps/s, a SQLite node (whose cgo calls
-// hold its one processor) 23-30 % fewer, two PostgreSQL nodes about the
-// same (scripts/reports/postgres/NOTES.md); so the rounds keep Go's
+// would have. A node is moved into its cgroup after it started, and Go
+// reads a cgroup's CPU limit only at start, so by default a capped node
+// runs with as many processors as the machine has, while it only ever
+// gets a share of one. One processor changes the kinds unlike: at 0.25
+// cores a PostgreSQL node made 10-28 % more steps/s, two nodes -3 to
+// +46 %, a SQLite node (whose cgo calls hold its one processor) 23-30 %
+// fewer (scripts/reports/postgres/NOTES.md); so the rounds keep Go's
 // default, and the flag is there to measure it. No cap: Go's default.
 func capProcs(cpus float64, flag int) int {
 	switch {

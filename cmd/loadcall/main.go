@@ -87,11 +87,11 @@ func main() {
 	flag.IntVar(&o.sipCalls, "sip-calls", 200, "concurrent SIP calls in the --sip run")
 	flag.DurationVar(&o.sipSpread, "sip-spread", 5*time.Second, "SIP calls arrive spread over this long")
 	flag.Float64Var(&nodeCPU, "node-cpu", 0, "pg-throughput: cap every node of the rounds, SQLite's too, at this many cores with a CPU cgroup (0: no cap), so that nodes scale as on machines of their own")
-	flag.IntVar(&nodeProcsFlag, "node-procs", 0, "pg-throughput with --node-cpu: GOMAXPROCS of every capped node (0: Go's own default, which is at least 2 whatever the cap; -1: the cap rounded up, as on a machine with that many cores)")
+	flag.IntVar(&nodeProcsFlag, "node-procs", 0, "pg-throughput with --node-cpu: GOMAXPROCS of every capped node (0: Go's own default, the machine's CPUs, since a node is capped after it started; -1: the cap rounded up, as on a machine with that many cores)")
 	flag.Parse()
 	smsConcurrency = o.smsConcurrency
-	if o.pgRounds < 1 || nodeCPU < 0 || (nodeCPU > 0 && nodeCPU < 0.1) || nodeProcsFlag < -1 {
-		fmt.Fprintln(os.Stderr, "loadcall: --pg-rounds must be at least 1, --node-cpu 0 or at least 0.1 cores (the kernel's least quota in a 10 ms period) and --node-procs -1 or more")
+	if o.pgRounds < 1 || nodeCPU < 0 || (nodeCPU > 0 && nodeCPU < 0.1) || nodeProcsFlag < -1 || (nodeProcsFlag != 0 && nodeCPU == 0) {
+		fmt.Fprintln(os.Stderr, "loadcall: --pg-rounds must be at least 1, --node-cpu 0 or at least 0.1 cores (the kernel's least quota in a 10 ms period), and --node-procs -1 or more, with --node-cpu")
 		os.Exit(2)
 	}
 	var err error
