@@ -108,9 +108,8 @@ func (s *Service) hold(ctx context.Context, a Actor, citizenID, placeID int64, s
 			// What the rest would say, without its writes: at 08:00 most
 			// attempts end here, and inserting a booking only for
 			// TakePlace to undo it was most of a rush's writer time. A
-			// switch may free
-			// a unit of this very place (the citizen's own hold), so it
-			// goes the whole way.
+			// switch may free a unit of this very place (the citizen's
+			// own hold), so it goes the whole way.
 			return s.refuseFull(tx, c.ID, p, now)
 		}
 		if err := s.expireOwnHolds(tx, c.ID, p.Business, now); err != nil {
@@ -121,9 +120,8 @@ func (s *Service) hold(ctx context.Context, a Actor, citizenID, placeID int64, s
 				return err
 			}
 		}
-		if ws, err := tx.WaitEntries(WaitFilter{CitizenID: c.ID, Business: p.Business, Statuses: liveWait, Limit: 1}); err != nil || len(ws) > 0 {
-			// a live waitlist entry is the citizen's active request for the business
-			return firstErr(err, Errorf(EActive, "on_waitlist"))
+		if err := refuseWaiting(tx, c.ID, p.Business); err != nil {
+			return err
 		}
 		b = Booking{CitizenID: c.ID, PlaceID: p.ID, Business: p.Business, Office: p.Office, Date: p.Date,
 			Start: p.Start, End: p.End, Status: StatusHeld, HoldExpiresAt: now.Add(s.Rules.HoldTTL),
@@ -146,8 +144,8 @@ func (s *Service) hold(ctx context.Context, a Actor, citizenID, placeID int64, s
 // since choosing another period would not help them; anyone else hears
 // that the place is full.
 func (s *Service) refuseFull(tx Tx, citizenID int64, p Place, now time.Time) error {
-	if ws, err := tx.WaitEntries(WaitFilter{CitizenID: citizenID, Business: p.Business, Statuses: liveWait, Limit: 1}); err != nil || len(ws) > 0 {
-		return firstErr(err, Errorf(EActive, "on_waitlist"))
+	if err := refuseWaiting(tx, citizenID, p.Business); err != nil {
+		return err
 	}
 	bs, err := tx.Bookings(BookingFilter{CitizenID: citizenID, Business: p.Business, Statuses: activeStatuses})
 	if err != nil {
@@ -159,6 +157,16 @@ func (s *Service) refuseFull(tx Tx, citizenID int64, p Place, now time.Time) err
 		}
 	}
 	return Errorf(EFull, "place %d is full", p.ID)
+}
+
+// refuseWaiting is EActive when the citizen has a live waitlist entry for
+// the business: it is their active request for it, as a booking would be.
+func refuseWaiting(tx Tx, citizenID int64, business string) error {
+	ws, err := tx.WaitEntries(WaitFilter{CitizenID: citizenID, Business: business, Statuses: liveWait, Limit: 1})
+	if err != nil || len(ws) > 0 {
+		return firstErr(err, Errorf(EActive, "on_waitlist"))
+	}
+	return nil
 }
 
 func (s *Service) mayBook(c Citizen, now time.Time) error {
