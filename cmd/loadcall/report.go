@@ -118,6 +118,12 @@ func totalErrors(m map[string]int) int {
 	return n
 }
 
+// minStepShare is the floor of the throughput run's steps/s as a share of
+// the raw write loop's tx/s in the same run (SPEC §8): the goal is as many
+// booking steps as bare write transactions, and a fifth is left for a
+// shared, noisy machine, whose raw loop swings by that much within minutes.
+const minStepShare = 0.8
+
 func met(ok bool) string {
 	if ok {
 		return "**met**"
@@ -155,7 +161,7 @@ func (r *report) markdown() string {
 	}
 	if t := r.Throughput; t != nil {
 		ratio := t.StepsPerSec / r.RawTxPerSec
-		p("| steps/s ≥ 50 %% of raw write tx/s | %.0f steps/s = %.0f %% of %.0f tx/s | %s |\n", t.StepsPerSec, 100*ratio, r.RawTxPerSec, met(ratio >= 0.5 && totalErrors(t.Errors) == 0))
+		p("| steps/s ≥ 80 %% of raw write tx/s (the goal: 100 %%) | %.0f steps/s = %.0f %% of %.0f tx/s | %s |\n", t.StepsPerSec, 100*ratio, r.RawTxPerSec, met(ratio >= minStepShare && totalErrors(t.Errors) == 0))
 		if t.MeanCommitBatch > 0 {
 			p("| group commit: mean batch > 1 with %d callers | %.2f write units per commit | %s |\n", t.Callers, t.MeanCommitBatch, met(t.MeanCommitBatch > 1))
 		}
