@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"slices"
 	"sync"
 	"testing"
@@ -454,9 +455,21 @@ func TestCodeStepsTakeTurnsAcrossNodes(t *testing.T) {
 			return err
 		})
 	}()
+	// The turn's lock in pg_locks: this database, the key store/postgres
+	// derives from the schema's name (FNV-1a, 64 bits), split in two
+	// halves; other tests' schemas wait for turns of their own.
+	var schema string
+	if err := a.Reader().QueryRow(`SELECT current_schema()`).Scan(&schema); err != nil {
+		t.Fatal(err)
+	}
+	h := fnv.New64a()
+	h.Write([]byte("yuyue code steps " + schema))
+	key := h.Sum64()
 	waitFor(t, func() bool { // b's writer waits for the turn a holds
 		var n int
-		a.Reader().QueryRow(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`).Scan(&n)
+		a.Reader().QueryRow(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+			AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+			AND classid::bigint = $1 AND objid::bigint = $2 AND objsubid = 1`, int64(key>>32), int64(key&0xffffffff)).Scan(&n)
 		return n > 0
 	})
 	release()
