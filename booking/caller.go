@@ -26,9 +26,16 @@ func CallerNumber(from string) string {
 	if s == "" {
 		return ""
 	}
+	e164, _ := callers.get(s, parseCaller)
+	return e164
+}
+
+var callers phoneMemo
+
+func parseCaller(s string) (string, error) {
 	num, err := phonenumbers.Parse(s, "CN")
 	if err != nil || !phonenumbers.IsValidNumber(num) {
-		return ""
+		return "", nil
 	}
-	return phonenumbers.Format(num, phonenumbers.E164)
+	return phonenumbers.Format(num, phonenumbers.E164), nil
 }

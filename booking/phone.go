@@ -13,6 +13,12 @@ func NormalizeMobile(raw string) (string, error) {
 	if raw == "" {
 		return "", Errorf(EInvalid, "phone number is empty")
 	}
+	return mobiles.get(raw, parseMobile)
+}
+
+var mobiles phoneMemo
+
+func parseMobile(raw string) (string, error) {
 	num, err := phonenumbers.Parse(raw, "CN")
 	if err != nil {
 		return "", Errorf(EInvalid, "phone number cannot be parsed")
