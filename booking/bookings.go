@@ -147,7 +147,17 @@ func (s *Service) refuseFull(tx Tx, citizenID int64, p Place, now time.Time) err
 	if err := refuseWaiting(tx, citizenID, p.Business); err != nil {
 		return err
 	}
-	bs, err := tx.Bookings(BookingFilter{CitizenID: citizenID, Business: p.Business, Statuses: activeStatuses})
+	if err := refuseActive(tx, citizenID, p.Business, now); err != nil {
+		return err
+	}
+	return Errorf(EFull, "place %d is full", p.ID)
+}
+
+// refuseActive is EActive when the citizen has an active booking of the
+// business; a hold that lapsed at now is not one (the next hold expires
+// it). It only reads.
+func refuseActive(tx Tx, citizenID int64, business string, now time.Time) error {
+	bs, err := tx.Bookings(BookingFilter{CitizenID: citizenID, Business: business, Statuses: activeStatuses})
 	if err != nil {
 		return err
 	}
@@ -156,7 +166,7 @@ func (s *Service) refuseFull(tx Tx, citizenID int64, p Place, now time.Time) err
 			return Errorf(EActive, "an active booking for this business exists")
 		}
 	}
-	return Errorf(EFull, "place %d is full", p.ID)
+	return nil
 }
 
 // refuseWaiting is EActive when the citizen has a live waitlist entry for

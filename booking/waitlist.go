@@ -43,12 +43,8 @@ func (s *Service) JoinWaitlist(ctx context.Context, a Actor, citizenID int64, of
 		if err := s.expireOwnHolds(tx, c.ID, business, now); err != nil {
 			return err
 		}
-		bs, err := tx.Bookings(BookingFilter{CitizenID: c.ID, Business: business, Statuses: activeStatuses, Limit: 1})
-		if err != nil {
+		if err := refuseActive(tx, c.ID, business, now); err != nil {
 			return err
-		}
-		if len(bs) > 0 {
-			return Errorf(EActive, "an active booking for this business exists")
 		}
 		if err := tx.InsertWaitEntry(&w); err != nil {
 			return err
