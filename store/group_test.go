@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"hash/fnv"
 	"slices"
 	"sync"
 	"testing"
@@ -455,21 +454,14 @@ func TestCodeStepsTakeTurnsAcrossNodes(t *testing.T) {
 			return err
 		})
 	}()
-	// The turn's lock in pg_locks: this database, the key store/postgres
-	// derives from the schema's name (FNV-1a, 64 bits), split in two
-	// halves; other tests' schemas wait for turns of their own.
-	var schema string
-	if err := a.Reader().QueryRow(`SELECT current_schema()`).Scan(&schema); err != nil {
-		t.Fatal(err)
-	}
-	h := fnv.New64a()
-	h.Write([]byte("yuyue code steps " + schema))
-	key := h.Sum64()
+	// The turn's own lock in this database: other tests' schemas wait for
+	// turns of their own.
+	classid, objid := a.(interface{ CodeTurnLock() (uint32, uint32) }).CodeTurnLock()
 	waitFor(t, func() bool { // b's writer waits for the turn a holds
 		var n int
 		a.Reader().QueryRow(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
 			AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-			AND classid::bigint = $1 AND objid::bigint = $2 AND objsubid = 1`, int64(key>>32), int64(key&0xffffffff)).Scan(&n)
+			AND classid::bigint = $1 AND objid::bigint = $2 AND objsubid = 1`, int64(classid), int64(objid)).Scan(&n)
 		return n > 0
 	})
 	release()

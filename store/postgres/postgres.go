@@ -21,10 +21,11 @@ import (
 // node's lease.
 type Store struct {
 	*sqlstore.DB
-	pool  *pgxpool.Pool
-	db    *sql.DB
-	node  string
-	lease *lease
+	pool     *pgxpool.Pool
+	db       *sql.DB
+	node     string
+	lease    *lease
+	codeTurn int64
 }
 
 // Open connects to the database at dsn, applies the migrations, derives the
@@ -59,7 +60,8 @@ func (s *Store) init(ctx context.Context, secret string) error {
 	if err := s.db.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
 		return fmt.Errorf("connect: %w", err)
 	}
-	d := &dialect{db: s.db, node: s.node, codeTurn: advisoryKey("yuyue code steps " + schema)}
+	s.codeTurn = advisoryKey("yuyue code steps " + schema)
+	d := &dialect{db: s.db, node: s.node, codeTurn: s.codeTurn}
 	s.DB = sqlstore.New(d, s.db, secret)
 	if err := s.migrate(ctx, schema); err != nil {
 		return err
@@ -102,6 +104,13 @@ func (s *Store) Close() error {
 // Ping checks that the database answers a query; used by /readyz.
 func (s *Store) Ping(ctx context.Context) error {
 	return s.db.PingContext(ctx)
+}
+
+// CodeTurnLock is the advisory lock key of the code turn (CodeTurn), as
+// pg_locks shows it for a bigint key: classid the high 32 bits, objid the
+// low, objsubid 1. A node waiting for the turn has that lock not granted.
+func (s *Store) CodeTurnLock() (classid, objid uint32) {
+	return uint32(uint64(s.codeTurn) >> 32), uint32(s.codeTurn)
 }
 
 // Reader exposes the pool for read-only checks in tests and tools; its
