@@ -31,6 +31,7 @@ func TestPostgres(t *testing.T) {
 		"TestConstraintViolationKeepsTransaction":          TestConstraintViolationKeepsTransaction,
 		"TestDashboardFiguresMatchCounts":                  TestDashboardFiguresMatchCounts,
 		"TestDashboardOneOffice":                           TestDashboardOneOffice,
+		"TestFailedReadBeforeAnyWriteCommitsNothing":       TestFailedReadBeforeAnyWriteCommitsNothing,
 		"TestFilesArePrivate":                              TestFilesArePrivate,
 		"TestGroupCommitKeepsEachCallAtomic":               TestGroupCommitKeepsEachCallAtomic,
 		"TestGroupCommitKeepsEachLightCallAtomic":          TestGroupCommitKeepsEachLightCallAtomic,
@@ -52,6 +53,7 @@ func TestPostgres(t *testing.T) {
 		"TestRekey":                                        TestRekey,
 		"TestRolledBackCatalogVersionIsNeverReused":        TestRolledBackCatalogVersionIsNeverReused,
 		"TestSaveStepKeepsTheCompareAndSet":                TestSaveStepKeepsTheCompareAndSet,
+		"TestSavepointsMadeAtTheirFirstWrite":              TestSavepointsMadeAtTheirFirstWrite,
 		"TestSavepointsUndoWhatTheyHeldAfterAReleaseWaits": TestSavepointsUndoWhatTheyHeldAfterAReleaseWaits,
 	})
 }

@@ -83,3 +83,135 @@ func TestSavepointsUndoWhatTheyHeldAfterAReleaseWaits(t *testing.T) {
 		t.Fatalf("committed %q, want %q", got, want)
 	}
 }
+
+// A savepoint costs a round trip only when something is written inside
+// it, and savepoints opened one inside another with no write between
+// them cost one together; what each undoes is still exactly its own
+// writes. A unit that only reads and is refused sends no savepoint at all.
+// (SQLite's one writer is in-process and makes each savepoint at once:
+// there it is one statement per savepoint, and this test checks only the
+// undo.)
+func TestSavepointsMadeAtTheirFirstWrite(t *testing.T) {
+	s := storetest.Open(t)
+	onServer := storetest.OnPostgres(t)
+	audit := func(tx booking.Tx, action string) error {
+		return tx.Audit(booking.AuditEntry{Actor: "lazy-savepoints", Action: action})
+	}
+	refused := booking.Errorf(booking.EConflict, "refused")
+	trips := func() int64 { return s.StatementStats().SavepointTrips }
+	var readOnly, nestedThree int64
+	err := s.InTx(ctx, func(tx booking.Tx) error {
+		before := trips()
+		// reads only, then refused: nothing to undo, nothing sent
+		err := tx.Savepoint(func(tx booking.Tx) error {
+			if _, err := tx.AuditLog(booking.AuditFilter{Limit: 1}); err != nil {
+				return err
+			}
+			return refused
+		})
+		if !errors.Is(err, refused) {
+			t.Fatalf("read-only savepoint: %v, want the refusal", err)
+		}
+		readOnly = trips() - before
+		if err := audit(tx, "kept-before"); err != nil {
+			return err
+		}
+		// three savepoints, one inside another, written in only at the
+		// innermost; the middle one is undone after the innermost was kept
+		before = trips()
+		err = tx.Savepoint(func(tx booking.Tx) error {
+			return tx.Savepoint(func(tx booking.Tx) error {
+				if err := tx.Savepoint(func(tx booking.Tx) error { return audit(tx, "inner-undone") }); err != nil {
+					return err
+				}
+				nestedThree = trips() - before
+				return refused
+			})
+		})
+		if !errors.Is(err, refused) {
+			t.Fatalf("nested savepoints: %v, want the refusal", err)
+		}
+		// a savepoint opened after a write, inside one that was made
+		// before it: undoing the inner one keeps the outer one's write
+		return tx.Savepoint(func(tx booking.Tx) error {
+			if err := audit(tx, "kept-outer"); err != nil {
+				return err
+			}
+			err := tx.Savepoint(func(tx booking.Tx) error {
+				if err := audit(tx, "inner-after-write-undone"); err != nil {
+					return err
+				}
+				return refused
+			})
+			if !errors.Is(err, refused) {
+				t.Fatalf("savepoint after a write: %v, want the refusal", err)
+			}
+			return audit(tx, "kept-last")
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if onServer {
+		if readOnly != 0 {
+			t.Errorf("a savepoint with no write sent %d savepoint statements, want 0", readOnly)
+		}
+		if nestedThree != 1 {
+			t.Errorf("three nested savepoints written in once sent %d savepoint statements, want 1", nestedThree)
+		}
+	}
+	rows, err := s.Reader().Query(`SELECT action FROM audit WHERE actor = 'lazy-savepoints' ORDER BY id`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var a string
+		rows.Scan(&a)
+		got = append(got, a)
+	}
+	if want := []string{"kept-before", "kept-outer", "kept-last"}; !slices.Equal(got, want) {
+		t.Fatalf("committed %q, want %q", got, want)
+	}
+}
+
+// A statement that fails inside a savepoint not yet made (nothing was
+// written in it) leaves a PostgreSQL transaction with no savepoint to
+// return to: whatever the caller makes of the failure, nothing of the
+// transaction commits, and the store is usable afterwards.
+func TestFailedReadBeforeAnyWriteCommitsNothing(t *testing.T) {
+	s := storetest.Open(t)
+	if !storetest.OnPostgres(t) {
+		t.Skip("SQLite goes on after a failed statement; the savepoint is made at once there")
+	}
+	err := s.InTx(ctx, func(tx booking.Tx) error {
+		if err := tx.Audit(booking.AuditEntry{Actor: "failed-read", Action: "before"}); err != nil {
+			return err
+		}
+		failed := tx.Savepoint(func(tx booking.Tx) error {
+			_, err := tx.(*sqlstore.Tx).Query(`SELECT 1 / (SELECT count(*) FROM audit WHERE actor = 'nobody')`)
+			return err
+		})
+		if failed == nil {
+			t.Fatal("division by zero did not fail")
+		}
+		// the caller carries on as if the failure were a refusal
+		return tx.Audit(booking.AuditEntry{Actor: "failed-read", Action: "after"})
+	})
+	if err == nil {
+		t.Fatal("the transaction committed after a failed statement it could not undo")
+	}
+	var n int
+	if err := s.Reader().QueryRow(`SELECT count(*) FROM audit WHERE actor = 'failed-read'`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if n != 0 {
+		t.Fatalf("%d audit rows committed, want 0", n)
+	}
+	if err := s.InTx(ctx, func(tx booking.Tx) error {
+		return tx.Audit(booking.AuditEntry{Actor: "failed-read", Action: "next"})
+	}); err != nil {
+		t.Fatalf("the next transaction: %v", err)
+	}
+}

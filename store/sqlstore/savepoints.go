@@ -3,8 +3,10 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strconv"
 	"strings"
+	"sync/atomic"
 )
 
 // savepoints sends one write transaction's savepoint statements. A
@@ -32,48 +34,136 @@ import (
 // Sending two statements in one message relies on the driver's simple
 // query protocol: pgx sends an Exec without arguments that way whatever
 // its default mode (the extended protocol would refuse "A; B").
+//
+// Where statements are round trips, a savepoint is also made only when it
+// is needed: just before the first write inside it (ready). Until then it
+// is only a name on a stack, and rolling back to it or releasing it sends
+// nothing: nothing was written since it was opened, so there is nothing to
+// undo. Savepoints opened one inside another with no write between them
+// stand at the same point of the transaction, so ready makes one server
+// savepoint for all of them, named after the outermost, and the inner ones
+// roll back to it. A call step that holds a place opened three at once
+// (the step's, the hold's, the insert's guard) and sent each on its own.
+// A read that fails inside a savepoint not yet made leaves a PostgreSQL
+// transaction aborted with no savepoint to return to; such a failure is
+// never a domain refusal, so the unit fails, the shared transaction is
+// abandoned (runBatch) and its units run again alone, and PostgreSQL
+// never commits an aborted transaction in any case.
 type savepoints struct {
 	t       *sql.Tx
-	batched bool     // RELEASE waits for the next SAVEPOINT
+	batched bool     // RELEASE waits for the next SAVEPOINT, SAVEPOINT for the next write
 	depth   int      // savepoints made and neither released nor rolled back past
 	pending []string // RELEASE statements not yet sent, innermost first
+	// opened is the savepoints open when batched, outermost first.
+	opened []openSavepoint
+	trips  *atomic.Int64 // savepoint statements sent (StatementStats.SavepointTrips)
 }
+
+// openSavepoint is a savepoint open when batched: name is the caller's,
+// server the savepoint made for it on the server ("" while none is: no
+// write since it was opened). server is name itself for the outermost of
+// those made together, whose RELEASE alone is sent.
+type openSavepoint struct{ name, server string }
 
 func (db *DB) newSavepoints(t *sql.Tx) *savepoints {
-	return &savepoints{t: t, batched: !db.oneWriter()}
+	return &savepoints{t: t, batched: !db.oneWriter(), trips: &db.savepointTrips}
 }
 
-// open makes a new savepoint and returns its name.
+func (s *savepoints) exec(ctx context.Context, q string) error {
+	s.trips.Add(1)
+	_, err := s.t.ExecContext(ctx, q)
+	return err
+}
+
+// open makes a new savepoint and returns its name; when batched, the
+// server's savepoint waits for the first write inside it (ready).
 func (s *savepoints) open(ctx context.Context, prefix string) (string, error) {
 	s.depth++
 	name := prefix + strconv.Itoa(s.depth)
-	q := "SAVEPOINT " + name
+	if s.batched {
+		s.opened = append(s.opened, openSavepoint{name: name})
+		return name, nil
+	}
+	return name, s.exec(ctx, "SAVEPOINT "+name)
+}
+
+// ready makes, before a write, the server savepoint the savepoints opened
+// since the last write stand for, in one round trip with the releases
+// waiting.
+func (s *savepoints) ready(ctx context.Context) error {
+	if s == nil || !s.batched {
+		return nil
+	}
+	i := len(s.opened)
+	for i > 0 && s.opened[i-1].server == "" {
+		i--
+	}
+	if i == len(s.opened) {
+		return nil
+	}
+	server := s.opened[i].name
+	q := "SAVEPOINT " + server
 	if len(s.pending) > 0 {
 		q = strings.Join(append(s.pending, q), "; ")
-		s.pending = s.pending[:0]
 	}
-	_, err := s.t.ExecContext(ctx, q)
-	return name, err
+	if err := s.exec(ctx, q); err != nil {
+		return err
+	}
+	s.pending = s.pending[:0]
+	for j := i; j < len(s.opened); j++ {
+		s.opened[j].server = server
+	}
+	return nil
 }
 
 // rollbackTo undoes everything since name, the innermost savepoint open,
 // was made; name stays open. The releases waiting were of savepoints made
-// after it, which this ends.
+// after it, which this ends. A savepoint with no write since it was
+// opened has nothing to undo.
 func (s *savepoints) rollbackTo(ctx context.Context, name string) error {
+	server := name
+	if s.batched {
+		i := s.find(name)
+		if i < 0 {
+			return fmt.Errorf("sqlstore: rollback to savepoint %s, which is not open", name)
+		}
+		s.opened, s.depth = s.opened[:i+1], i+1
+		if server = s.opened[i].server; server == "" {
+			return nil
+		}
+	}
 	s.pending = s.pending[:0]
-	_, err := s.t.ExecContext(ctx, "ROLLBACK TO SAVEPOINT "+name)
-	return err
+	return s.exec(ctx, "ROLLBACK TO SAVEPOINT "+server)
 }
 
 // release ends name, the innermost savepoint open, keeping what was done
 // in it.
 func (s *savepoints) release(ctx context.Context, name string) error {
-	s.depth--
-	q := "RELEASE SAVEPOINT " + name
-	if s.batched {
-		s.pending = append(s.pending, q)
-		return nil
+	if !s.batched {
+		s.depth--
+		return s.exec(ctx, "RELEASE SAVEPOINT "+name)
 	}
-	_, err := s.t.ExecContext(ctx, q)
-	return err
+	i := s.find(name)
+	if i < 0 {
+		return fmt.Errorf("sqlstore: release savepoint %s, which is not open", name)
+	}
+	sp := s.opened[i]
+	// Savepoints still open inside it (left by a failure that ended their
+	// caller early) end with it, on the server as here.
+	s.opened, s.depth = s.opened[:i], i
+	if sp.server == sp.name {
+		s.pending = append(s.pending, "RELEASE SAVEPOINT "+name)
+	}
+	return nil
+}
+
+// find is the position of the open savepoint name, the innermost of that
+// name, or -1.
+func (s *savepoints) find(name string) int {
+	for i := len(s.opened) - 1; i >= 0; i-- {
+		if s.opened[i].name == name {
+			return i
+		}
+	}
+	return -1
 }

@@ -53,6 +53,8 @@ type DB struct {
 	waiting atomic.Int64
 	// statements counts what the Tx methods ran (StatementStats).
 	reads, poolReads, writes, savepoints atomic.Int64
+	// savepointTrips counts the savepoint statements sent (StatementStats).
+	savepointTrips atomic.Int64
 }
 
 // New returns a store speaking d, whose reads go to read. Its writer is
@@ -177,15 +179,18 @@ func (db *DB) Waiting() int { return int(db.waiting.Load()) }
 // StatementStats is what the store has run since it opened: statements that
 // read (Query, QueryRow; PoolReads of them in View, on the read pool rather
 // than the writer), that write (Exec, and an insert returning its id),
-// SAVEPOINT statements (guards and nested units), write transactions and
-// the InTx calls they carried.
+// savepoints opened (guards and nested units), write transactions and
+// the InTx calls they carried; SavepointTrips is the savepoint statements
+// sent for all of them and for the units of a shared transaction (a
+// SAVEPOINT with the RELEASEs waiting, a ROLLBACK TO, a RELEASE alone):
+// each is a round trip to a server.
 type StatementStats struct {
-	Reads, PoolReads, Writes, Savepoints, Commits, Requests int64
+	Reads, PoolReads, Writes, Savepoints, SavepointTrips, Commits, Requests int64
 }
 
 // StatementStats reports the counters; the difference between two reads
 // around one webhook is what that step cost the database.
 func (db *DB) StatementStats() StatementStats {
 	return StatementStats{Reads: db.reads.Load(), PoolReads: db.poolReads.Load(), Writes: db.writes.Load(), Savepoints: db.savepoints.Load(),
-		Commits: db.commits.Load(), Requests: db.requests.Load()}
+		SavepointTrips: db.savepointTrips.Load(), Commits: db.commits.Load(), Requests: db.requests.Load()}
 }

@@ -32,6 +32,10 @@ func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
 		return nil, err
 	}
 	t.db.writes.Add(1)
+	if err := t.sp.ready(t.ctx); err != nil {
+		t.light.ran(err, false)
+		return nil, err
+	}
 	query = t.db.d.Rebind(query)
 	var res sql.Result
 	var err error
@@ -58,6 +62,12 @@ func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
 	}
 	t.count(query)
 	write := t.light != nil && isWrite(query)
+	if changes(query) {
+		if err := t.sp.ready(t.ctx); err != nil {
+			t.light.ran(err, false)
+			return nil, err
+		}
+	}
 	query = t.db.d.Rebind(query)
 	var rows *sql.Rows
 	var err error
@@ -81,6 +91,13 @@ func isWrite(query string) bool {
 	return false
 }
 
+// changes is true for a statement that may change rows, before which the
+// savepoints opened since the last write are made (savepoints.ready): a
+// write, or a WITH (SaveStep's writes inside one).
+func changes(query string) bool {
+	return isWrite(query) || verbOf(query) == "WITH"
+}
+
 // QueryRow runs a one-row query.
 func (t *Tx) QueryRow(query string, args ...any) *sql.Row {
 	t.count(query)
@@ -95,6 +112,11 @@ func (t *Tx) queryRow(query string, args ...any) *sql.Row {
 	// A Row's error shows only at Scan: a write is taken as done, and a
 	// failed one fails its step, which then has written (runLightUnit).
 	t.light.ran(nil, t.light != nil && isWrite(query))
+	if changes(query) {
+		// A savepoint that could not be made fails the row's query too:
+		// the transaction is aborted, or its connection gone.
+		t.sp.ready(t.ctx)
+	}
 	query = t.db.d.Rebind(query)
 	if st := t.prepared(query); st != nil {
 		return st.QueryRowContext(t.ctx, args...)
