@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -45,10 +46,16 @@ import (
 // roll back to it. A call step that holds a place opened three at once
 // (the step's, the hold's, the insert's guard) and sent each on its own.
 // A read that fails inside a savepoint not yet made leaves a PostgreSQL
-// transaction aborted with no savepoint to return to; such a failure is
-// never a domain refusal, so the unit fails, the shared transaction is
-// abandoned (runBatch) and its units run again alone, and PostgreSQL
-// never commits an aborted transaction in any case.
+// transaction aborted with no savepoint to return to: rolling back to it
+// then fails (errNoSavepoint), so the unit fails, the shared transaction
+// is abandoned (runBatch) and its units run again alone; such a failure is
+// never a domain refusal, and PostgreSQL never commits an aborted
+// transaction in any case. (A failure seen only at a Row's Scan is not
+// noted here; the statement after it fails, as the transaction is aborted.)
+// A server savepoint made for an inner savepoint that a failure left open
+// when an outer one sharing an older server savepoint was released stays
+// on the server until that one ends; a later savepoint of the same name
+// shadows it, which PostgreSQL allows.
 type savepoints struct {
 	t       *sql.Tx
 	batched bool     // RELEASE waits for the next SAVEPOINT, SAVEPOINT for the next write
@@ -56,6 +63,10 @@ type savepoints struct {
 	pending []string // RELEASE statements not yet sent, innermost first
 	// opened is the savepoints open when batched, outermost first.
 	opened []openSavepoint
+	// failed is set when a statement failed since the last ROLLBACK TO
+	// (a PostgreSQL transaction is aborted then); rolling back to a
+	// savepoint never made cannot undo that, and says so.
+	failed bool
 	trips  *atomic.Int64 // savepoint statements sent (StatementStats.SavepointTrips)
 }
 
@@ -107,6 +118,7 @@ func (s *savepoints) ready(ctx context.Context) error {
 		q = strings.Join(append(s.pending, q), "; ")
 	}
 	if err := s.exec(ctx, q); err != nil {
+		s.failed = true
 		return err
 	}
 	s.pending = s.pending[:0]
@@ -129,11 +141,29 @@ func (s *savepoints) rollbackTo(ctx context.Context, name string) error {
 		}
 		s.opened, s.depth = s.opened[:i+1], i+1
 		if server = s.opened[i].server; server == "" {
+			if s.failed {
+				return errNoSavepoint
+			}
 			return nil
 		}
 	}
 	s.pending = s.pending[:0]
-	return s.exec(ctx, "ROLLBACK TO SAVEPOINT "+server)
+	if err := s.exec(ctx, "ROLLBACK TO SAVEPOINT "+server); err != nil {
+		return err
+	}
+	s.failed = false
+	return nil
+}
+
+// errNoSavepoint is a rollback to a savepoint never made after a statement
+// failed: the transaction stays aborted, and its unit fails.
+var errNoSavepoint = errors.New("store: a statement failed inside a savepoint with nothing written yet, and there is no savepoint to return to")
+
+// noteFailure records that a statement of the transaction failed.
+func (s *savepoints) noteFailure(err error) {
+	if s != nil && err != nil {
+		s.failed = true
+	}
 }
 
 // release ends name, the innermost savepoint open, keeping what was done

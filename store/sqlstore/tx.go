@@ -44,6 +44,7 @@ func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
 	} else {
 		res, err = t.q.ExecContext(t.ctx, query, args...)
 	}
+	t.sp.noteFailure(err)
 	if t.light != nil {
 		changed := true
 		if err == nil {
@@ -76,6 +77,7 @@ func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
 	} else {
 		rows, err = t.q.QueryContext(t.ctx, query, args...)
 	}
+	t.sp.noteFailure(err)
 	t.light.ran(err, write)
 	return rows, err
 }
