@@ -59,9 +59,10 @@ import (
 type savepoints struct {
 	t       *sql.Tx
 	batched bool     // RELEASE waits for the next SAVEPOINT, SAVEPOINT for the next write
-	depth   int      // savepoints made and neither released nor rolled back past
+	depth   int      // when not batched: savepoints made and neither released nor rolled back past
 	pending []string // RELEASE statements not yet sent, innermost first
-	// opened is the savepoints open when batched, outermost first.
+	// opened is the savepoints open when batched, outermost first (their
+	// depth is their place in it).
 	opened []openSavepoint
 	// failed is set when a statement failed since the last ROLLBACK TO
 	// (a PostgreSQL transaction is aborted then); rolling back to a
@@ -89,12 +90,13 @@ func (s *savepoints) exec(ctx context.Context, q string) error {
 // open makes a new savepoint and returns its name; when batched, the
 // server's savepoint waits for the first write inside it (ready).
 func (s *savepoints) open(ctx context.Context, prefix string) (string, error) {
-	s.depth++
-	name := prefix + strconv.Itoa(s.depth)
 	if s.batched {
+		name := prefix + strconv.Itoa(len(s.opened)+1)
 		s.opened = append(s.opened, openSavepoint{name: name})
 		return name, nil
 	}
+	s.depth++
+	name := prefix + strconv.Itoa(s.depth)
 	return name, s.exec(ctx, "SAVEPOINT "+name)
 }
 
@@ -139,7 +141,7 @@ func (s *savepoints) rollbackTo(ctx context.Context, name string) error {
 		if i < 0 {
 			return fmt.Errorf("sqlstore: rollback to savepoint %s, which is not open", name)
 		}
-		s.opened, s.depth = s.opened[:i+1], i+1
+		s.opened = s.opened[:i+1]
 		if server = s.opened[i].server; server == "" {
 			if s.failed {
 				return errNoSavepoint
@@ -180,7 +182,7 @@ func (s *savepoints) release(ctx context.Context, name string) error {
 	sp := s.opened[i]
 	// Savepoints still open inside it (left by a failure that ended their
 	// caller early) end with it, on the server as here.
-	s.opened, s.depth = s.opened[:i], i
+	s.opened = s.opened[:i]
 	if sp.server == sp.name {
 		s.pending = append(s.pending, "RELEASE SAVEPOINT "+name)
 	}

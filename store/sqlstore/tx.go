@@ -32,8 +32,7 @@ func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
 		return nil, err
 	}
 	t.db.writes.Add(1)
-	if err := t.sp.ready(t.ctx); err != nil {
-		t.light.ran(err, false)
+	if err := t.ready(); err != nil {
 		return nil, err
 	}
 	query = t.db.d.Rebind(query)
@@ -64,8 +63,7 @@ func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
 	t.count(query)
 	write := t.light != nil && isWrite(query)
 	if changes(query) {
-		if err := t.sp.ready(t.ctx); err != nil {
-			t.light.ran(err, false)
+		if err := t.ready(); err != nil {
 			return nil, err
 		}
 	}
@@ -91,6 +89,16 @@ func isWrite(query string) bool {
 		return true
 	}
 	return false
+}
+
+// ready makes the savepoints a write is about to need (savepoints.ready);
+// a Light transaction notes a failure as its statement's.
+func (t *Tx) ready() error {
+	err := t.sp.ready(t.ctx)
+	if err != nil {
+		t.light.ran(err, false)
+	}
+	return err
 }
 
 // changes is true for a statement that may change rows, before which the
