@@ -30,8 +30,8 @@ type database interface {
 	// EscalationStats counts call steps run again serially after a light
 	// attempt wrote more than the call's own rows (PostgreSQL).
 	EscalationStats() int64
-	// TurnsMissed counts batches of code-texting steps run without the
-	// code turn (PostgreSQL).
+	// TurnsMissed counts batches run without the turn across nodes they
+	// waited for (PostgreSQL).
 	TurnsMissed() int64
 	// MarkProduction and RanInProduction keep development mode off a
 	// database that has held real callers.

@@ -148,3 +148,140 @@ func TestSerializationFailureReRunsBatchOnce(t *testing.T) {
 		t.Errorf("%d retries counted, want 1", got)
 	}
 }
+
+// After PostgreSQL gives one of a node's transactions up, its next
+// attempts and, for half a second, every serial batch of the node take
+// the turn across nodes before they begin (sqlstore's runBatch): two nodes
+// whose serial batches keep failing each other take turns for a while
+// instead. A node that has not been failed does not wait for the turn but
+// for its code steps. Here node b holds the turn, in a code step's batch,
+// while node a writes.
+func TestSerialBatchesTakeTheTurnAfterAConflict(t *testing.T) {
+	a, b := pgPair(t)
+	db := a.Reader()
+	if _, err := db.Exec(`CREATE TABLE probe (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`INSERT INTO probe VALUES (1, 0)`); err != nil {
+		t.Fatal(err)
+	}
+	add := func(btx booking.Tx) error {
+		_, err := btx.(*sqlstore.Tx).Exec(`UPDATE probe SET n = n + 1 WHERE id = 1`)
+		return err
+	}
+	var runs atomic.Int32
+	collide := func(btx booking.Tx) error {
+		tx := btx.(*sqlstore.Tx)
+		var n int
+		if err := tx.QueryRow(`SELECT n FROM probe WHERE id = 1`).Scan(&n); err != nil {
+			return err
+		}
+		if runs.Add(1) == 1 { // another node changes the row after this transaction's snapshot
+			if _, err := db.Exec(`UPDATE probe SET n = n + 100 WHERE id = 1`); err != nil {
+				return err
+			}
+		}
+		_, err := tx.Exec(`UPDATE probe SET n = ? WHERE id = 1`, n+1)
+		return err
+	}
+	holdTurn := func() (free func(), done <-chan error) {
+		in, rel, out := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+		go func() {
+			out <- b.InUrgentTx(ctx, func(booking.Tx) error { close(in); <-rel; return nil })
+		}()
+		<-in
+		var once sync.Once
+		return func() { once.Do(func() { close(rel) }) }, out
+	}
+	classid, objid := a.CodeTurnLock()
+	waiting := func() bool { // a writer waits for the turn b holds
+		var n int
+		db.QueryRow(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+			AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+			AND classid::bigint = $1 AND objid::bigint = $2 AND objsubid = 1`, int64(classid), int64(objid)).Scan(&n)
+		return n > 0
+	}
+	// runsBesideTheTurn: a serial batch of a's commits while b holds the
+	// turn. Had it asked for the turn it would have waited 2 s for it and
+	// then run without it, counted as missed.
+	runsBesideTheTurn := func(when string) {
+		t.Helper()
+		free, done := holdTurn()
+		defer free()
+		missed := a.TurnsMissed()
+		if err := a.InTx(ctx, add); err != nil {
+			t.Fatalf("%s: %v", when, err)
+		}
+		if a.TurnsMissed() != missed {
+			t.Fatalf("%s: a's serial batch waited for the turn b held", when)
+		}
+		free()
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	runsBesideTheTurn("before any conflict")
+
+	// A's transaction is given up, and its second attempt waits for the
+	// turn b holds.
+	free, done := holdTurn()
+	defer free()
+	retried := make(chan error, 1)
+	go func() { retried <- a.InTx(ctx, collide) }()
+	waitFor(t, waiting)
+	if n := runs.Load(); n != 1 {
+		t.Fatalf("a's transaction ran %d times before the turn was free, want 1", n)
+	}
+	free()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-retried; err != nil || runs.Load() != 2 {
+		t.Fatalf("after the turn: %v, %d runs, want success after 2", err, runs.Load())
+	}
+	conflict := time.Now()
+
+	// Right after, a's next serial batch waits for the turn too, though it
+	// conflicts with nothing.
+	free, done = holdTurn()
+	defer free()
+	added := make(chan error, 1)
+	go func() { added <- a.InTx(ctx, add) }()
+	for !waiting() {
+		select {
+		case err := <-added:
+			t.Fatalf("a's serial batch %v after the conflict ran beside b's turn (%v), want it to wait for the turn", time.Since(conflict), err)
+		case <-time.After(time.Millisecond):
+		}
+	}
+	free()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if err := <-added; err != nil {
+		t.Fatal(err)
+	}
+
+	// Half a second later the node no longer waits.
+	time.Sleep(600 * time.Millisecond)
+	runsBesideTheTurn("600 ms after the conflict")
+
+	var n int
+	if err := db.QueryRow(`SELECT n FROM probe WHERE id = 1`).Scan(&n); err != nil || n != 104 {
+		t.Fatalf("n = %d (%v), want 104: four writes of 1 and the other connection's 100, each once", n, err)
+	}
+	if m := a.TurnsMissed(); m != 0 {
+		t.Fatalf("a missed %d turns", m)
+	}
+}
+
+// waitFor polls cond for up to 30 s.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	for end := time.Now().Add(30 * time.Second); !cond(); time.Sleep(time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatal("timed out waiting")
+		}
+	}
+}

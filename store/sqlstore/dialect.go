@@ -59,11 +59,13 @@ type WithWrites interface {
 	WithWrites() bool
 }
 
-// CodeTurner is a Dialect whose nodes take turns at the batches holding
-// call steps that text codes (InUrgentTx): CodeTurn waits for the turn
-// and holds it until release. Such batches on two nodes conflict with
-// each other under SERIALIZABLE (PostgreSQL), and taking turns costs less
-// than failing and running again. Correctness never rests on the turn.
+// CodeTurner is a Dialect whose nodes take turns at the batches that
+// would otherwise fail each other: those holding call steps that text
+// codes (InUrgentTx), and for a while after a conflict every serial batch
+// (runBatch). CodeTurn waits for the turn and holds it until release.
+// Such batches on two nodes conflict with each other under SERIALIZABLE
+// (PostgreSQL), and taking turns costs less than failing and running
+// again. Correctness never rests on the turn.
 type CodeTurner interface {
 	CodeTurn(ctx context.Context) (release func(), err error)
 }

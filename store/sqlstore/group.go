@@ -271,31 +271,79 @@ func poll(q chan *writeReq) *writeReq {
 	}
 }
 
-// codeTurnWait bounds the wait for the code turn: turns last
-// milliseconds, and a node that froze holding one loses it only after the
-// server's idle-in-transaction timeout.
+// codeTurnWait bounds the wait for the turn: turns last milliseconds, and
+// a node that froze holding one loses it only after the server's
+// idle-in-transaction timeout.
 const codeTurnWait = 2 * time.Second
+
+// turnAfterConflict is how long after the engine gave one of its
+// transactions up (Retryable) a writer takes the turn for every serial
+// batch, not only for those that text codes.
+const turnAfterConflict = 500 * time.Millisecond
+
+// turn is one batch's hold on the turn across nodes (CodeTurner), taken
+// before its transaction begins or, when the engine gave that transaction
+// up, before the next attempt.
+type turn struct {
+	db      *DB
+	ct      CodeTurner
+	release func()
+}
+
+// take waits for the turn unless it is held. Not had within codeTurnWait
+// (the store stopping, the database refused it) the batch runs all the
+// same, and TurnsMissed counts it.
+func (t *turn) take() {
+	if t == nil || t.ct == nil || t.release != nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(t.db.life, codeTurnWait)
+	defer cancel()
+	release, err := t.ct.CodeTurn(ctx)
+	if err != nil {
+		t.db.turnsMissed.Add(1)
+		return
+	}
+	t.release = release
+}
+
+func (t *turn) done() {
+	if t.release != nil {
+		t.release()
+		t.release = nil
+	}
+}
+
+// conflicted notes that the engine gave a transaction up: for the next
+// turnAfterConflict every serial batch takes the turn (runBatch).
+func (db *DB) conflicted() {
+	db.conflictUntil.Store(time.Now().Add(turnAfterConflict).UnixNano())
+}
 
 // runBatch commits the batch together, or each request alone when the
 // shared transaction had to be abandoned. A batch the engine gave up
 // (Retryable) runs again whole, up to batchTries times, before its
-// requests run one by one. A batch with a step that texts a code runs,
-// retries and all, in the code turn where the dialect has one; without
-// the turn (not had within codeTurnWait, the store stopping, the database
-// refused it) it runs all the same, and TurnsMissed counts it.
+// requests run one by one. Where the dialect has a turn across nodes
+// (CodeTurner), a batch takes it before it begins when it holds a step
+// that texts a code, or when it is serial and the engine gave one of this
+// store's transactions up within turnAfterConflict; any batch takes it
+// before it runs again after the engine gave it up. Held, the turn lasts
+// to the end of the batch, its requests run alone included. Two nodes
+// whose serial batches keep failing each other so take turns for a while
+// instead (each failure ran a whole batch again), and a node alone, which
+// no other fails, never waits for the turn but for its codes.
 func (db *DB) runBatch(batch []*writeReq) {
-	if ct, ok := db.d.(CodeTurner); ok && slices.ContainsFunc(batch, func(r *writeReq) bool { return r.texts }) {
-		ctx, cancel := context.WithTimeout(db.life, codeTurnWait)
-		release, err := ct.CodeTurn(ctx)
-		cancel()
-		if err == nil {
-			defer release()
-		} else {
-			db.turnsMissed.Add(1)
+	var tn *turn
+	if ct, ok := db.d.(CodeTurner); ok {
+		tn = &turn{db: db, ct: ct}
+		defer tn.done()
+		if slices.ContainsFunc(batch, func(r *writeReq) bool { return r.texts }) ||
+			batch[0].iso == Serial && time.Now().UnixNano() < db.conflictUntil.Load() {
+			tn.take()
 		}
 	}
 	if len(batch) == 1 {
-		res := db.runAlone(batch[0])
+		res := db.runAlone(batch[0], tn)
 		if db.countUnit(res) {
 			db.commits.Add(1)
 		}
@@ -305,7 +353,7 @@ func (db *DB) runBatch(batch []*writeReq) {
 	db.commits.Add(1)
 	ctx := context.Background()
 	var results []*writeResult
-	err := db.withWriteTx(ctx, batch[0].iso, batchTries, func(t *sql.Tx) error {
+	err := db.withWriteTx(ctx, batch[0].iso, batchTries, tn, func(t *sql.Tx) error {
 		results = make([]*writeResult, len(batch)) // each attempt starts afresh
 		sp := db.newSavepoints(t)
 		for i, r := range batch {
@@ -339,7 +387,7 @@ func (db *DB) runBatch(batch []*writeReq) {
 		case results[i] != nil && results[i].panicVal != nil:
 			res = *results[i]
 		default: // the shared transaction rolled back: nothing of r remains
-			res, alone = db.runAlone(r), true
+			res, alone = db.runAlone(r, tn), true
 		}
 		if db.countUnit(res) && alone {
 			db.commits.Add(1) // a transaction of its own, counted as runBatch counts one alone
@@ -414,9 +462,9 @@ func internalFailure(err error) bool {
 	return err != nil && !errors.Is(err, errNeedsSerial) && booking.ErrorCode(err) == booking.EInternal
 }
 
-func (db *DB) runAlone(r *writeReq) writeResult {
+func (db *DB) runAlone(r *writeReq, tn *turn) writeResult {
 	var res writeResult
-	err := db.withWriteTx(r.ctx, r.iso, maxTries, func(t *sql.Tx) error {
+	err := db.withWriteTx(r.ctx, r.iso, maxTries, tn, func(t *sql.Tx) error {
 		res = call(db.newTx(db.newSavepoints(t), r.ctx, r.iso), r.fn)
 		if res.panicVal != nil {
 			return fmt.Errorf("panic: %v", res.panicVal)
@@ -433,9 +481,9 @@ func (db *DB) runAlone(r *writeReq) writeResult {
 // when fn returns nil and rolled back otherwise. When the engine gave the
 // transaction up (Dialect.Retryable) fn runs again in a new one, at most
 // tries times in all, after a short random pause that grows with each
-// attempt (the nodes that collided should not collide again); then the
-// error wraps ErrBusy.
-func (db *DB) withWriteTx(ctx context.Context, iso Isolation, tries int, fn func(*sql.Tx) error) error {
+// attempt (the nodes that collided should not collide again) and, where
+// tn is not nil, in the turn across nodes; then the error wraps ErrBusy.
+func (db *DB) withWriteTx(ctx context.Context, iso Isolation, tries int, tn *turn, fn func(*sql.Tx) error) error {
 	for attempt := 1; ; attempt++ {
 		t, err := db.d.BeginWrite(ctx, iso)
 		if err == nil {
@@ -445,6 +493,7 @@ func (db *DB) withWriteTx(ctx context.Context, iso Isolation, tries int, fn func
 			return err
 		}
 		db.retries.Add(1)
+		db.conflicted()
 		if ctx.Err() != nil {
 			return ctx.Err()
 		}
@@ -457,6 +506,7 @@ func (db *DB) withWriteTx(ctx context.Context, iso Isolation, tries int, fn func
 		case <-time.After(pause):
 		case <-ctx.Done():
 		}
+		tn.take()
 	}
 }
 

@@ -46,9 +46,12 @@ type DB struct {
 	retries atomic.Int64
 	// escalations counts Light transactions run again as Serial.
 	escalations atomic.Int64
-	// turnsMissed counts batches of steps that text codes run without the
-	// code turn (TurnsMissed).
+	// turnsMissed counts batches run without the turn they waited for
+	// (TurnsMissed).
 	turnsMissed atomic.Int64
+	// conflictUntil: until then (Unix ns) every serial batch takes the
+	// turn (runBatch), since the engine recently gave a transaction up.
+	conflictUntil atomic.Int64
 	// waiting counts InTx calls not yet taken by the writer (Waiting).
 	waiting atomic.Int64
 	// statements counts what the Tx methods ran (StatementStats).
@@ -167,8 +170,10 @@ func (db *DB) RetryStats() int64 { return db.retries.Load() }
 // run again serially (TryLightTx); always 0 on SQLite.
 func (db *DB) EscalationStats() int64 { return db.escalations.Load() }
 
-// TurnsMissed counts batches of steps that text codes run without the
-// code turn (CodeTurner: not had in time, or refused); always 0 on SQLite.
+// TurnsMissed counts batches run without the turn across nodes they
+// waited for (CodeTurner: not had in time, or refused): batches of steps
+// that text codes, and serial batches after a conflict (runBatch); always
+// 0 on SQLite.
 func (db *DB) TurnsMissed() int64 { return db.turnsMissed.Load() }
 
 // Waiting is how many write calls wait for a writer to take them from its
