@@ -338,7 +338,7 @@ func (db *DB) runBatch(batch []*writeReq) {
 		tn = &turn{db: db, ct: ct}
 		defer tn.done()
 		if slices.ContainsFunc(batch, func(r *writeReq) bool { return r.texts }) ||
-			batch[0].iso == Serial && time.Now().UnixNano() < db.conflictUntil.Load() {
+			batch[0].iso == Serial && !db.noConflictTurn.Load() && time.Now().UnixNano() < db.conflictUntil.Load() {
 			tn.take()
 		}
 	}
@@ -506,7 +506,9 @@ func (db *DB) withWriteTx(ctx context.Context, iso Isolation, tries int, tn *tur
 		case <-time.After(pause):
 		case <-ctx.Done():
 		}
-		tn.take()
+		if !db.noConflictTurn.Load() {
+			tn.take()
+		}
 	}
 }
 

@@ -52,6 +52,9 @@ type DB struct {
 	// conflictUntil: until then (Unix ns) every serial batch takes the
 	// turn (runBatch), since the engine recently gave a transaction up.
 	conflictUntil atomic.Int64
+	// noConflictTurn: only batches that text codes take the turn
+	// (SetConflictTurn).
+	noConflictTurn atomic.Bool
 	// waiting counts InTx calls not yet taken by the writer (Waiting).
 	waiting atomic.Int64
 	// statements counts what the Tx methods ran (StatementStats).
@@ -169,6 +172,12 @@ func (db *DB) RetryStats() int64 { return db.retries.Load() }
 // EscalationStats counts the call steps that ran lightly first and had to
 // run again serially (TryLightTx); always 0 on SQLite.
 func (db *DB) EscalationStats() int64 { return db.escalations.Load() }
+
+// SetConflictTurn says whether the writers take the turn across nodes
+// after the engine gave a transaction up (runBatch; on unless set off).
+// Off, only batches that text codes take it: the two-node soak runs so,
+// to show that SERIALIZABLE alone keeps the rules.
+func (db *DB) SetConflictTurn(on bool) { db.noConflictTurn.Store(!on) }
 
 // TurnsMissed counts batches run without the turn across nodes they
 // waited for (CodeTurner: not had in time, or refused): batches of steps
