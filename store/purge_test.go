@@ -137,3 +137,47 @@ func TestPurgeCallSessions(t *testing.T) {
 		t.Fatalf("purged %v, left %v; want the ended and the abandoned call gone", res, left)
 	}
 }
+
+// The China guard's record of recent sends purges hashes older than two
+// days itself, at most once a minute of send times: a send within the
+// minute after a purge writes its row only (one statement, not two), and
+// a purge drops what is older than two days and nothing newer.
+func TestRecordSendPurgesOldHashesOnceAMinute(t *testing.T) {
+	s := storetest.Open(t)
+	t0 := storetest.At("2026-03-02 08:00")
+	record := func(n int, at time.Time, want int64, why string) {
+		t.Helper()
+		before := s.StatementStats().Writes
+		if err := s.InTx(ctx, func(tx booking.Tx) error {
+			_, err := tx.RecordSend(storetest.Phone(n), []byte{byte(n)}, at)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if w := s.StatementStats().Writes - before; w != want {
+			t.Fatalf("send %d wrote %d statements, want %d: %s", n, w, want, why)
+		}
+	}
+	kept := func(want ...bool) {
+		t.Helper()
+		for i, w := range want {
+			var hs [][]byte
+			if err := s.View(ctx, func(tx booking.Tx) (err error) {
+				hs, err = tx.RecentSends(storetest.Phone(i+1), t0.Add(-time.Hour))
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			if (len(hs) == 1) != w {
+				t.Errorf("send %d kept %v, want %v", i+1, len(hs) == 1, w)
+			}
+		}
+	}
+	record(1, t0, 2, "the first send purges")
+	record(2, t0.Add(59*time.Second), 1, "59 s after the last purge")
+	record(3, t0.Add(48*time.Hour+30*time.Second), 2, "two days on")
+	kept(false, true, true) // older than two days at 48 h 30 s: only send 1
+	record(4, t0.Add(48*time.Hour+60*time.Second), 1, "30 s after the last purge")
+	record(5, t0.Add(48*time.Hour+90*time.Second), 2, "60 s after the last purge")
+	kept(false, false, true, true, true)
+}

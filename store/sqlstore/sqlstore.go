@@ -52,6 +52,9 @@ type DB struct {
 	// conflictUntil: until then (Unix ns) every serial batch takes the
 	// turn (runBatch), since the engine recently gave a transaction up.
 	conflictUntil atomic.Int64
+	// sendsPurgedAt: the send time (Unix ms) RecordSend last purged old
+	// hashes at.
+	sendsPurgedAt atomic.Int64
 	// noConflictTurn: only batches that text codes take the turn
 	// (SetConflictTurn).
 	noConflictTurn atomic.Bool
