@@ -19,8 +19,9 @@ import (
 type dialect struct {
 	db   *sql.DB
 	node string
-	// codeTurn is the advisory lock key of CodeTurn.
-	codeTurn int64
+	// turns are the advisory lock keys of the turns (Turn), by
+	// sqlstore.Turn.
+	turns [2]int64
 }
 
 // rebound caches Rebind's results: queries are a fixed set of constants.
@@ -95,15 +96,16 @@ func (d *dialect) BeginWrite(ctx context.Context, iso sqlstore.Isolation) (*sql.
 	return t, nil
 }
 
-// CodeTurn waits until no other writer, on any node, holds the turn, and
-// holds it until release: a transaction advisory lock, taken in a
-// transaction of its own on another connection before the batch's
-// transaction begins, so that the batch's snapshot already holds what the
-// previous turn wrote. Two batches of steps that text codes on two nodes
-// otherwise always failed each other (the hourly budget of unverified
-// codes counts the codes every other one inserts); sqlstore also takes
-// the turn for serial batches after a conflict. The turn only saves
-// retries: SERIALIZABLE keeps the rules where a batch runs without it.
+// Turn waits until no other writer, on any node, holds the turn named,
+// and holds it until release: a transaction advisory lock (a key per
+// turn), taken in a transaction of its own on another connection before
+// the batch's transaction begins, so that the batch's snapshot already
+// holds what the previous turn wrote. Two batches of steps that text
+// codes on two nodes otherwise always failed each other (the hourly
+// budget of unverified codes counts the codes every other one inserts);
+// sqlstore takes the other turn for serial batches after a conflict. A
+// turn only saves retries: SERIALIZABLE keeps the rules where a batch
+// runs without it.
 // The turn's transaction stays idle while the batch runs, so the server's
 // idle_in_transaction_session_timeout (15 s, Open) ends the turn of a
 // node that froze holding it; a connection lost gives it up too, and the
@@ -114,17 +116,17 @@ func (d *dialect) BeginWrite(ctx context.Context, iso sqlstore.Isolation) (*sql.
 // a goroutine of its own, after the batch committed. It used to be three
 // waited for (BEGIN, the lock, ROLLBACK), which made taking the turn for
 // every serial batch after a conflict cost more than the retries it saved.
-func (d *dialect) CodeTurn(ctx context.Context) (release func(), err error) {
+func (d *dialect) Turn(ctx context.Context, which sqlstore.Turn) (release func(), err error) {
 	c, err := d.db.Conn(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("code turn: %w", err)
+		return nil, fmt.Errorf("turn: %w", err)
 	}
 	// Without arguments pgx sends both statements as one simple query. The
 	// key is a number of our own, formatted, not input.
-	if _, err := c.ExecContext(ctx, "BEGIN; SELECT pg_advisory_xact_lock("+strconv.FormatInt(d.codeTurn, 10)+")"); err != nil {
+	if _, err := c.ExecContext(ctx, "BEGIN; SELECT pg_advisory_xact_lock("+strconv.FormatInt(d.turns[which], 10)+")"); err != nil {
 		c.ExecContext(context.Background(), "ROLLBACK")
 		c.Close()
-		return nil, fmt.Errorf("code turn: %w", err)
+		return nil, fmt.Errorf("turn: %w", err)
 	}
 	return func() {
 		go func() {

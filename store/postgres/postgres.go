@@ -21,11 +21,11 @@ import (
 // node's lease.
 type Store struct {
 	*sqlstore.DB
-	pool     *pgxpool.Pool
-	db       *sql.DB
-	node     string
-	lease    *lease
-	codeTurn int64
+	pool  *pgxpool.Pool
+	db    *sql.DB
+	node  string
+	lease *lease
+	turns [2]int64
 }
 
 // Open connects to the database at dsn, applies the migrations, derives the
@@ -60,8 +60,9 @@ func (s *Store) init(ctx context.Context, secret string) error {
 	if err := s.db.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
 		return fmt.Errorf("connect: %w", err)
 	}
-	s.codeTurn = advisoryKey("yuyue code steps " + schema)
-	d := &dialect{db: s.db, node: s.node, codeTurn: s.codeTurn}
+	s.turns[sqlstore.CodeTurn] = advisoryKey("yuyue code steps " + schema)
+	s.turns[sqlstore.ConflictTurn] = advisoryKey("yuyue serial batches after a conflict " + schema)
+	d := &dialect{db: s.db, node: s.node, turns: s.turns}
 	s.DB = sqlstore.New(d, s.db, secret)
 	if err := s.migrate(ctx, schema); err != nil {
 		return err
@@ -106,12 +107,16 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.db.PingContext(ctx)
 }
 
-// CodeTurnLock is the advisory lock key of the code turn (CodeTurn), as
+// CodeTurnLock is the advisory lock key of the code turn (Turn), as
 // pg_locks shows it for a bigint key: classid the high 32 bits, objid the
 // low, objsubid 1. A node waiting for the turn has that lock not granted.
 func (s *Store) CodeTurnLock() (classid, objid uint32) {
-	return uint32(uint64(s.codeTurn) >> 32), uint32(s.codeTurn)
+	return uint32(uint64(s.turns[sqlstore.CodeTurn]) >> 32), uint32(s.turns[sqlstore.CodeTurn])
 }
+
+// ConflictTurnKey is the advisory lock key of the turn serial batches
+// take after a conflict (Turn).
+func (s *Store) ConflictTurnKey() int64 { return s.turns[sqlstore.ConflictTurn] }
 
 // Reader exposes the pool for read-only checks in tests and tools; its
 // queries take PostgreSQL's $1 placeholders (see Rebind).

@@ -2,6 +2,7 @@ package postgres_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -151,13 +152,14 @@ func TestSerializationFailureReRunsBatchOnce(t *testing.T) {
 
 // After PostgreSQL gives one of a node's transactions up, its next
 // attempts and, for half a second, every serial batch of the node take
-// the turn across nodes before they begin (sqlstore's runBatch): two nodes
-// whose serial batches keep failing each other take turns for a while
-// instead. A node that has not been failed does not wait for the turn but
-// for its code steps. Here node b holds the turn, in a code step's batch,
-// while node a writes.
+// the conflict turn across nodes before they begin (sqlstore's runBatch):
+// two nodes whose serial batches keep failing each other take turns for a
+// while instead. A node that has not been failed does not wait for it, a
+// code step never does (it takes the code turn, a lock of its own), and
+// no batch does while a code step waits for a writer. Here another
+// session holds the conflict turn while node a writes.
 func TestSerialBatchesTakeTheTurnAfterAConflict(t *testing.T) {
-	a, b := pgPair(t)
+	a, _ := pgPair(t)
 	db := a.Reader()
 	if _, err := db.Exec(`CREATE TABLE probe (id INTEGER PRIMARY KEY, n INTEGER NOT NULL)`); err != nil {
 		t.Fatal(err)
@@ -184,48 +186,53 @@ func TestSerialBatchesTakeTheTurnAfterAConflict(t *testing.T) {
 		_, err := tx.Exec(`UPDATE probe SET n = ? WHERE id = 1`, n+1)
 		return err
 	}
-	holdTurn := func() (free func(), done <-chan error) {
-		in, rel, out := make(chan struct{}), make(chan struct{}), make(chan error, 1)
-		go func() {
-			out <- b.InUrgentTx(ctx, func(booking.Tx) error { close(in); <-rel; return nil })
-		}()
-		<-in
+	key := a.ConflictTurnKey()
+	holdTurn := func() (free func()) {
+		c, err := db.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := c.ExecContext(ctx, `SELECT pg_advisory_lock($1)`, key); err != nil {
+			t.Fatal(err)
+		}
 		var once sync.Once
-		return func() { once.Do(func() { close(rel) }) }, out
+		return func() {
+			once.Do(func() {
+				c.ExecContext(ctx, `SELECT pg_advisory_unlock($1)`, key)
+				c.Close()
+			})
+		}
 	}
-	classid, objid := a.CodeTurnLock()
-	waiting := func() bool { // a writer waits for the turn b holds
+	waiting := func() bool { // a writer waits for the turn held here
 		var n int
 		db.QueryRow(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
 			AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-			AND classid::bigint = $1 AND objid::bigint = $2 AND objsubid = 1`, int64(classid), int64(objid)).Scan(&n)
+			AND classid::bigint = $1 AND objid::bigint = $2 AND objsubid = 1`,
+			int64(uint64(key)>>32), int64(uint32(key))).Scan(&n)
 		return n > 0
 	}
-	// runsBesideTheTurn: a serial batch of a's commits while b holds the
-	// turn. Had it asked for the turn it would have waited 2 s for it and
-	// then run without it, counted as missed.
-	runsBesideTheTurn := func(when string) {
+	// besideTheTurn: fn commits on a while the conflict turn is held. Had
+	// it asked for that turn it would have waited 2 s for it and then run
+	// without it, counted as missed.
+	besideTheTurn := func(when string, fn func() error) {
 		t.Helper()
-		free, done := holdTurn()
+		free := holdTurn()
 		defer free()
 		missed := a.TurnsMissed()
-		if err := a.InTx(ctx, add); err != nil {
+		if err := fn(); err != nil {
 			t.Fatalf("%s: %v", when, err)
 		}
 		if a.TurnsMissed() != missed {
-			t.Fatalf("%s: a's serial batch waited for the turn b held", when)
-		}
-		free()
-		if err := <-done; err != nil {
-			t.Fatal(err)
+			t.Fatalf("%s: a waited for the conflict turn", when)
 		}
 	}
+	serial := func() error { return a.InTx(ctx, add) }
 
-	runsBesideTheTurn("before any conflict")
+	besideTheTurn("a serial batch before any conflict", serial)
 
 	// A's transaction is given up, and its second attempt waits for the
-	// turn b holds.
-	free, done := holdTurn()
+	// turn.
+	free := holdTurn()
 	defer free()
 	retried := make(chan error, 1)
 	go func() { retried <- a.InTx(ctx, collide) }()
@@ -234,42 +241,70 @@ func TestSerialBatchesTakeTheTurnAfterAConflict(t *testing.T) {
 		t.Fatalf("a's transaction ran %d times before the turn was free, want 1", n)
 	}
 	free()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
 	if err := <-retried; err != nil || runs.Load() != 2 {
 		t.Fatalf("after the turn: %v, %d runs, want success after 2", err, runs.Load())
 	}
 	conflict := time.Now()
 
-	// Right after, a's next serial batch waits for the turn too, though it
-	// conflicts with nothing.
-	free, done = holdTurn()
+	// Right after, a's code steps still go beside the turn,
+	besideTheTurn("a code step right after the conflict", func() error {
+		return a.InUrgentTx(ctx, func(tx booking.Tx) error {
+			return tx.Enqueue(booking.Message{To: storetest.Phone(1), Kind: booking.MsgCode, Params: map[string]string{"code": "482913"}})
+		})
+	})
+	// but its next serial batch waits for the turn, though it conflicts
+	// with nothing.
+	free = holdTurn()
 	defer free()
 	added := make(chan error, 1)
 	go func() { added <- a.InTx(ctx, add) }()
 	for !waiting() {
 		select {
 		case err := <-added:
-			t.Fatalf("a's serial batch %v after the conflict ran beside b's turn (%v), want it to wait for the turn", time.Since(conflict), err)
+			t.Fatalf("a's serial batch %v after the conflict ran beside the turn (%v), want it to wait for it", time.Since(conflict), err)
 		case <-time.After(time.Millisecond):
 		}
 	}
 	free()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
 	if err := <-added; err != nil {
 		t.Fatal(err)
+	}
+	// While a code step waits for a writer, no serial batch waits for the
+	// turn: the writer that would wait is the one the code steps need.
+	// Here the outbox's writer runs the batch while the channels' writer
+	// runs one code step (which takes the code turn, not this one) and
+	// another waits for it.
+	inCode, endCode, first := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	var endOnce sync.Once
+	end := func() { endOnce.Do(func() { close(endCode) }) }
+	defer end()
+	go func() {
+		first <- a.InUrgentTx(ctx, func(booking.Tx) error { close(inCode); <-endCode; return nil })
+	}()
+	<-inCode
+	second := make(chan error, 1)
+	go func() {
+		second <- a.InUrgentTx(ctx, func(tx booking.Tx) error {
+			return tx.Enqueue(booking.Message{To: storetest.Phone(2), Kind: booking.MsgCode, Params: map[string]string{"code": "482913"}})
+		})
+	}()
+	waitQueued(t, a, 1)
+	besideTheTurn(fmt.Sprintf("an outbox batch %v after the conflict, a code step waiting", time.Since(conflict)),
+		func() error { return a.InOutboxTx(ctx, add) })
+	end()
+	for _, c := range []chan error{first, second} {
+		if err := <-c; err != nil {
+			t.Fatal(err)
+		}
 	}
 
 	// Half a second later the node no longer waits.
 	time.Sleep(600 * time.Millisecond)
-	runsBesideTheTurn("600 ms after the conflict")
+	besideTheTurn("a serial batch 600 ms after the conflict", serial)
 
 	var n int
-	if err := db.QueryRow(`SELECT n FROM probe WHERE id = 1`).Scan(&n); err != nil || n != 104 {
-		t.Fatalf("n = %d (%v), want 104: four writes of 1 and the other connection's 100, each once", n, err)
+	if err := db.QueryRow(`SELECT n FROM probe WHERE id = 1`).Scan(&n); err != nil || n != 105 {
+		t.Fatalf("n = %d (%v), want 105: five writes of 1 and the other connection's 100, each once", n, err)
 	}
 	if m := a.TurnsMissed(); m != 0 {
 		t.Fatalf("a missed %d turns", m)

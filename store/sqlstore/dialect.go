@@ -59,16 +59,28 @@ type WithWrites interface {
 	WithWrites() bool
 }
 
-// CodeTurner is a Dialect whose nodes take turns at the batches that
-// would otherwise fail each other: those holding call steps that text
-// codes (InUrgentTx), and for a while after a conflict every serial batch
-// (runBatch). CodeTurn waits for the turn and holds it until release.
-// Such batches on two nodes conflict with each other under SERIALIZABLE
-// (PostgreSQL), and taking turns costs less than failing and running
-// again. Correctness never rests on the turn.
-type CodeTurner interface {
-	CodeTurn(ctx context.Context) (release func(), err error)
+// Turner is a Dialect whose nodes take turns at the batches that would
+// otherwise fail each other: Turn waits for the turn named and holds it
+// until release. Such batches on two nodes conflict with each other under
+// SERIALIZABLE (PostgreSQL), and taking turns costs less than failing and
+// running again. Correctness never rests on a turn.
+type Turner interface {
+	Turn(ctx context.Context, which Turn) (release func(), err error)
 }
+
+// Turn names one of the turns a Turner's nodes take, each a lock of its
+// own.
+type Turn int
+
+const (
+	// CodeTurn is taken by the batches holding call steps that text codes
+	// (InUrgentTx).
+	CodeTurn Turn = iota
+	// ConflictTurn is taken, for a while after a conflict, by every other
+	// serial batch (runBatch): apart from CodeTurn, so that a code step
+	// never waits behind the steps that hold and confirm places.
+	ConflictTurn
+)
 
 // OneWriter is a Dialect whose write transactions are all serial whatever
 // the Isolation asked (SQLite's single writer).

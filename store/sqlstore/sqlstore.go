@@ -58,8 +58,9 @@ type DB struct {
 	// noConflictTurn: only batches that text codes take the turn
 	// (SetConflictTurn).
 	noConflictTurn atomic.Bool
-	// waiting counts InTx calls not yet taken by the writer (Waiting).
-	waiting atomic.Int64
+	// waiting counts InTx calls not yet taken by the writer (Waiting);
+	// codesWaiting those of them that text codes (InUrgentTx).
+	waiting, codesWaiting atomic.Int64
 	// statements counts what the Tx methods ran (StatementStats).
 	reads, poolReads, writes, savepoints atomic.Int64
 	// savepointTrips counts the savepoint statements sent (StatementStats).
@@ -111,7 +112,7 @@ func (db *DB) InOutboxTx(ctx context.Context, fn func(booking.Tx) error) error {
 // (booking.UrgentStore). Where the engine has several writers the
 // channels' writer takes it ahead of the steps queued for it, in batches
 // of such steps only, each followed by one of the queue's while steps
-// wait, and each holding the code turn (CodeTurner). On SQLite it goes on
+// wait, and each holding the code turn (Turner, CodeTurn). On SQLite it goes on
 // the one writer's side queue with the outbox's requests, ahead of the
 // steps up to half of each batch.
 func (db *DB) InUrgentTx(ctx context.Context, fn func(booking.Tx) error) error {
@@ -183,7 +184,7 @@ func (db *DB) EscalationStats() int64 { return db.escalations.Load() }
 func (db *DB) SetConflictTurn(on bool) { db.noConflictTurn.Store(!on) }
 
 // TurnsMissed counts batches run without the turn across nodes they
-// waited for (CodeTurner: not had in time, or refused): batches of steps
+// waited for (Turner: not had in time, or refused): batches of steps
 // that text codes, and serial batches after a conflict (runBatch); always
 // 0 on SQLite.
 func (db *DB) TurnsMissed() int64 { return db.turnsMissed.Load() }
