@@ -171,20 +171,32 @@ func TestSerialBatchesTakeTheTurnAfterAConflict(t *testing.T) {
 		_, err := btx.(*sqlstore.Tx).Exec(`UPDATE probe SET n = n + 1 WHERE id = 1`)
 		return err
 	}
-	var runs atomic.Int32
-	collide := func(btx booking.Tx) error {
-		tx := btx.(*sqlstore.Tx)
-		var n int
-		if err := tx.QueryRow(`SELECT n FROM probe WHERE id = 1`).Scan(&n); err != nil {
-			return err
-		}
-		if runs.Add(1) == 1 { // another node changes the row after this transaction's snapshot
-			if _, err := db.Exec(`UPDATE probe SET n = n + 100 WHERE id = 1`); err != nil {
+	// collideOn adds 1 to the row having read it. In its first run another
+	// node changes the row after the transaction's snapshot, so PostgreSQL
+	// gives the transaction up.
+	collideOn := func(runs *atomic.Int32) func(btx booking.Tx) error {
+		return func(btx booking.Tx) error {
+			tx := btx.(*sqlstore.Tx)
+			var n int
+			if err := tx.QueryRow(`SELECT n FROM probe WHERE id = 1`).Scan(&n); err != nil {
 				return err
 			}
+			if runs.Add(1) == 1 {
+				if _, err := db.Exec(`UPDATE probe SET n = n + 100 WHERE id = 1`); err != nil {
+					return err
+				}
+			}
+			_, err := tx.Exec(`UPDATE probe SET n = ? WHERE id = 1`, n+1)
+			return err
 		}
-		_, err := tx.Exec(`UPDATE probe SET n = ? WHERE id = 1`, n+1)
-		return err
+	}
+	var runs atomic.Int32
+	collide := collideOn(&runs)
+	turnsTaken := func(want int64, when string) {
+		t.Helper()
+		if n := a.ConflictTurns(); n != want {
+			t.Fatalf("%s: %d conflict turns taken, want %d", when, n, want)
+		}
 	}
 	key := a.ConflictTurnKey()
 	holdTurn := func() (free func()) {
@@ -227,8 +239,20 @@ func TestSerialBatchesTakeTheTurnAfterAConflict(t *testing.T) {
 		}
 	}
 	serial := func() error { return a.InTx(ctx, add) }
+	// freshConflict: a transaction of a's is given up now (and its retry
+	// takes the free turn), so that the check after it is surely within
+	// the half second that follows a conflict.
+	freshConflict := func() time.Time {
+		t.Helper()
+		var runs atomic.Int32
+		if err := a.InTx(ctx, collideOn(&runs)); err != nil || runs.Load() != 2 {
+			t.Fatalf("a conflict: %v after %d runs, want success after 2", err, runs.Load())
+		}
+		return time.Now()
+	}
 
 	besideTheTurn("a serial batch before any conflict", serial)
+	turnsTaken(0, "before any conflict")
 
 	// A's transaction is given up, and its second attempt waits for the
 	// turn.
@@ -244,7 +268,7 @@ func TestSerialBatchesTakeTheTurnAfterAConflict(t *testing.T) {
 	if err := <-retried; err != nil || runs.Load() != 2 {
 		t.Fatalf("after the turn: %v, %d runs, want success after 2", err, runs.Load())
 	}
-	conflict := time.Now()
+	turnsTaken(1, "the retry")
 
 	// Right after, a's code steps still go beside the turn,
 	besideTheTurn("a code step right after the conflict", func() error {
@@ -252,8 +276,10 @@ func TestSerialBatchesTakeTheTurnAfterAConflict(t *testing.T) {
 			return tx.Enqueue(booking.Message{To: storetest.Phone(1), Kind: booking.MsgCode, Params: map[string]string{"code": "482913"}})
 		})
 	})
+	turnsTaken(1, "a code step")
 	// but its next serial batch waits for the turn, though it conflicts
 	// with nothing.
+	conflict := freshConflict()
 	free = holdTurn()
 	defer free()
 	added := make(chan error, 1)
@@ -269,11 +295,13 @@ func TestSerialBatchesTakeTheTurnAfterAConflict(t *testing.T) {
 	if err := <-added; err != nil {
 		t.Fatal(err)
 	}
+	turnsTaken(3, "a serial batch after a conflict")
 	// While a code step waits for a writer, no serial batch waits for the
 	// turn: the writer that would wait is the one the code steps need.
 	// Here the outbox's writer runs the batch while the channels' writer
 	// runs one code step (which takes the code turn, not this one) and
 	// another waits for it.
+	conflict = freshConflict()
 	inCode, endCode, first := make(chan struct{}), make(chan struct{}), make(chan error, 1)
 	var endOnce sync.Once
 	end := func() { endOnce.Do(func() { close(endCode) }) }
@@ -297,14 +325,16 @@ func TestSerialBatchesTakeTheTurnAfterAConflict(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	turnsTaken(4, "a batch while a code step waits")
 
 	// Half a second later the node no longer waits.
 	time.Sleep(600 * time.Millisecond)
 	besideTheTurn("a serial batch 600 ms after the conflict", serial)
+	turnsTaken(4, "600 ms after the conflict")
 
 	var n int
-	if err := db.QueryRow(`SELECT n FROM probe WHERE id = 1`).Scan(&n); err != nil || n != 105 {
-		t.Fatalf("n = %d (%v), want 105: five writes of 1 and the other connection's 100, each once", n, err)
+	if err := db.QueryRow(`SELECT n FROM probe WHERE id = 1`).Scan(&n); err != nil || n != 307 {
+		t.Fatalf("n = %d (%v), want 307: seven writes of 1 and the other connection's three of 100, each once", n, err)
 	}
 	if m := a.TurnsMissed(); m != 0 {
 		t.Fatalf("a missed %d turns", m)

@@ -123,6 +123,14 @@ func soakTwoNodes(t *testing.T, soak time.Duration, soaking, turns bool) {
 	if soaking && retries == 0 {
 		t.Fatalf("no transaction was given up and re-run in %d rounds: the retry path went untested", rounds)
 	}
+	turned := a.ConflictTurns() + b.ConflictTurns()
+	t.Logf("%d batches took the conflict turn", turned)
+	switch {
+	case !turns && turned != 0:
+		t.Fatalf("%d batches took the conflict turn with the turns switched off", turned)
+	case turns && soaking && turned == 0:
+		t.Fatalf("no batch took the conflict turn in %d rounds: the turns went untested", rounds)
+	}
 }
 
 // race runs f(i) for i < n at once and returns each one's error code.

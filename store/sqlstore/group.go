@@ -295,21 +295,29 @@ type turn struct {
 	tr      Turner
 	which   Turn
 	release func()
+	// tried: the batch asked for the turn once, had it or not; it waits
+	// for it at most once (codeTurnWait), retries and requests run alone
+	// included, and a miss counts once.
+	tried bool
 }
 
-// take waits for the turn unless it is held. Not had within codeTurnWait
-// (the store stopping, the database refused it) the batch runs all the
-// same, and TurnsMissed counts it.
+// take waits for the turn unless the batch asked for it before. Not had
+// within codeTurnWait (the store stopping, the database refused it) the
+// batch runs all the same, and TurnsMissed counts it.
 func (t *turn) take() {
-	if t == nil || t.release != nil {
+	if t == nil || t.tried {
 		return
 	}
+	t.tried = true
 	ctx, cancel := context.WithTimeout(t.db.life, codeTurnWait)
 	defer cancel()
 	release, err := t.tr.Turn(ctx, t.which)
 	if err != nil {
 		t.db.turnsMissed.Add(1)
 		return
+	}
+	if t.which == ConflictTurn {
+		t.db.conflictTurns.Add(1)
 	}
 	t.release = release
 }
@@ -346,11 +354,13 @@ func (db *DB) conflicted() {
 // before it begins; any other batch takes ConflictTurn before it begins
 // when it is serial and the engine gave one of this store's transactions
 // up within turnAfterConflict, and before it runs again after the engine
-// gave it up. Held, a turn lasts to the end of the batch, its requests
-// run alone included. Two nodes whose serial batches keep failing each
-// other so take turns for a while instead (each failure ran a whole batch
-// again), and a node alone, which no other fails, never waits for a turn
-// but for its codes.
+// gave it up (conflictTurnNow: not while a code step waits for a writer).
+// A batch asks for a turn at most once; held, the turn lasts to the end of
+// the batch, its requests run alone included. Two nodes whose serial
+// batches keep failing each other so take turns for a while instead (each
+// failure ran a whole batch again). A node alone seldom takes the conflict
+// turn (only its own two writers can fail each other), and nobody else
+// holds it then.
 func (db *DB) runBatch(batch []*writeReq) {
 	var tn *turn
 	if tr, ok := db.d.(Turner); ok {
@@ -503,9 +513,9 @@ func (db *DB) runAlone(r *writeReq, tn *turn) writeResult {
 // when fn returns nil and rolled back otherwise. When the engine gave the
 // transaction up (Dialect.Retryable) fn runs again in a new one, at most
 // tries times in all, after a short random pause that grows with each
-// attempt (the nodes that collided should not collide again) and, where
-// tn is the conflict turn and conflictTurnNow, in that turn; then the
-// error wraps ErrBusy.
+// attempt (the nodes that collided should not collide again) and, for a
+// serial transaction where tn is the conflict turn and conflictTurnNow,
+// in that turn; then the error wraps ErrBusy.
 func (db *DB) withWriteTx(ctx context.Context, iso Isolation, tries int, tn *turn, fn func(*sql.Tx) error) error {
 	for attempt := 1; ; attempt++ {
 		t, err := db.d.BeginWrite(ctx, iso)
@@ -528,8 +538,9 @@ func (db *DB) withWriteTx(ctx context.Context, iso Isolation, tries int, tn *tur
 		select {
 		case <-time.After(pause):
 		case <-ctx.Done():
+			return ctx.Err()
 		}
-		if tn != nil && tn.which == ConflictTurn && db.conflictTurnNow() {
+		if iso == Serial && tn != nil && tn.which == ConflictTurn && db.conflictTurnNow() {
 			tn.take()
 		}
 	}

@@ -55,6 +55,8 @@ type DB struct {
 	// sendsPurgedAt: the send time (Unix ms) RecordSend last purged old
 	// hashes at.
 	sendsPurgedAt atomic.Int64
+	// conflictTurns counts the conflict turns taken (ConflictTurns).
+	conflictTurns atomic.Int64
 	// noConflictTurn: only batches that text codes take the turn
 	// (SetConflictTurn).
 	noConflictTurn atomic.Bool
@@ -182,6 +184,10 @@ func (db *DB) EscalationStats() int64 { return db.escalations.Load() }
 // Off, only batches that text codes take it: the two-node soak runs so,
 // to show that SERIALIZABLE alone keeps the rules.
 func (db *DB) SetConflictTurn(on bool) { db.noConflictTurn.Store(!on) }
+
+// ConflictTurns counts the batches that took the conflict turn
+// (runBatch); always 0 on SQLite.
+func (db *DB) ConflictTurns() int64 { return db.conflictTurns.Load() }
 
 // TurnsMissed counts batches run without the turn across nodes they
 // waited for (Turner: not had in time, or refused): batches of steps
