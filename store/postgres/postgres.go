@@ -10,6 +10,7 @@ import (
 	"database/sql"
 	"fmt"
 	"hash/fnv"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -28,6 +29,12 @@ type Store struct {
 	turns [2]int64
 }
 
+// minPoolConns is the pool's size unless the database URL sets
+// pool_max_conns: each of a node's two writers may hold its transaction's
+// connection and a turn's at once, and the reads and the lease renewal
+// need room beside them (pgx's own default is the CPUs, at least 4).
+const minPoolConns = 8
+
 // Open connects to the database at dsn, applies the migrations, derives the
 // ID-number keys from secret and takes this node's lease.
 func Open(ctx context.Context, dsn, secret string) (*Store, error) {
@@ -41,6 +48,9 @@ func Open(ctx context.Context, dsn, secret string) (*Store, error) {
 		// locks, which other nodes' writers wait for; the server ends such
 		// a transaction.
 		rp["idle_in_transaction_session_timeout"] = "15s"
+	}
+	if !strings.Contains(dsn, "pool_max_conns") && cfg.MaxConns < minPoolConns {
+		cfg.MaxConns = minPoolConns
 	}
 	pool, err := pgxpool.NewWithConfig(ctx, cfg)
 	if err != nil {
