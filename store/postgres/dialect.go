@@ -123,17 +123,15 @@ func (d *dialect) Turn(ctx context.Context, which sqlstore.Turn) (release func()
 	}
 	// Without arguments pgx sends both statements as one simple query. The
 	// key is a number of our own, formatted, not input.
-	if _, err := c.ExecContext(ctx, "BEGIN; SELECT pg_advisory_xact_lock("+strconv.FormatInt(d.turns[which], 10)+")"); err != nil {
+	giveBack := func() {
 		c.ExecContext(context.Background(), "ROLLBACK")
 		c.Close()
+	}
+	if _, err := c.ExecContext(ctx, "BEGIN; SELECT pg_advisory_xact_lock("+strconv.FormatInt(d.turns[which], 10)+")"); err != nil {
+		giveBack()
 		return nil, fmt.Errorf("turn: %w", err)
 	}
-	return func() {
-		go func() {
-			c.ExecContext(context.Background(), "ROLLBACK")
-			c.Close()
-		}()
-	}, nil
+	return func() { go giveBack() }, nil
 }
 
 // Retryable is true for a serialization failure (40001) or a deadlock

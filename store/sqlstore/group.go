@@ -133,22 +133,24 @@ func (db *DB) submitTo(q chan *writeReq, ctx context.Context, iso Isolation, fn 
 func (db *DB) submitReq(q chan *writeReq, req *writeReq) error {
 	ctx := req.ctx
 	req.done = make(chan writeResult, 1)
-	codes := int64(0) // codesWaiting counts it too
-	if req.texts {
-		codes = 1
-	}
 	db.waiting.Add(1)
-	db.codesWaiting.Add(codes)
-	taken := func() { db.waiting.Add(-1); db.codesWaiting.Add(-codes) }
+	if req.texts {
+		db.codesWaiting.Add(1)
+	}
+	var err error
 	select {
 	case q <- req:
-		taken()
 	case <-ctx.Done():
-		taken()
-		return ctx.Err()
+		err = ctx.Err()
 	case <-db.quit:
-		taken()
-		return ErrClosed
+		err = ErrClosed
+	}
+	db.waiting.Add(-1)
+	if req.texts {
+		db.codesWaiting.Add(-1)
+	}
+	if err != nil {
+		return err
 	}
 	r := <-req.done
 	if r.panicVal != nil {
@@ -322,6 +324,14 @@ func (t *turn) take() {
 	t.release = release
 }
 
+// takeAfterConflict takes the conflict turn for a serial transaction when
+// conflictTurnNow says so.
+func (t *turn) takeAfterConflict(iso Isolation) {
+	if t != nil && t.which == ConflictTurn && iso == Serial && t.db.conflictTurnNow() {
+		t.take()
+	}
+}
+
 func (t *turn) done() {
 	if t.release != nil {
 		t.release()
@@ -366,13 +376,11 @@ func (db *DB) runBatch(batch []*writeReq) {
 	if tr, ok := db.d.(Turner); ok {
 		tn = &turn{db: db, tr: tr, which: ConflictTurn}
 		defer tn.done()
-		switch {
-		case slices.ContainsFunc(batch, func(r *writeReq) bool { return r.texts }):
+		if slices.ContainsFunc(batch, func(r *writeReq) bool { return r.texts }) {
 			tn.which = CodeTurn
 			tn.take()
-		case batch[0].iso == Serial && db.conflictTurnNow():
-			tn.take()
 		}
+		tn.takeAfterConflict(batch[0].iso)
 	}
 	if len(batch) == 1 {
 		res := db.runAlone(batch[0], tn)
@@ -540,9 +548,7 @@ func (db *DB) withWriteTx(ctx context.Context, iso Isolation, tries int, tn *tur
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		if iso == Serial && tn != nil && tn.which == ConflictTurn && db.conflictTurnNow() {
-			tn.take()
-		}
+		tn.takeAfterConflict(iso)
 	}
 }
 
