@@ -456,13 +456,8 @@ func TestCodeStepsTakeTurnsAcrossNodes(t *testing.T) {
 	}()
 	// The turn's own lock in this database: other tests' schemas wait for
 	// turns of their own.
-	classid, objid := a.(interface{ CodeTurnLock() (uint32, uint32) }).CodeTurnLock()
 	waitFor(t, func() bool { // b's writer waits for the turn a holds
-		var n int
-		a.Reader().QueryRow(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
-			AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-			AND classid::bigint = $1 AND objid::bigint = $2 AND objsubid = 1`, int64(classid), int64(objid)).Scan(&n)
-		return n > 0
+		return a.(interface{ TurnWaited(sqlstore.Turn) bool }).TurnWaited(sqlstore.CodeTurn)
 	})
 	release()
 	for range 2 {

@@ -26,7 +26,7 @@ type Store struct {
 	db    *sql.DB
 	node  string
 	lease *lease
-	turns [2]int64
+	d     *dialect
 }
 
 // minPoolConns is the pool's size unless the database URL sets
@@ -70,10 +70,10 @@ func (s *Store) init(ctx context.Context, secret string) error {
 	if err := s.db.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
 		return fmt.Errorf("connect: %w", err)
 	}
-	s.turns[sqlstore.CodeTurn] = advisoryKey("yuyue code steps " + schema)
-	s.turns[sqlstore.ConflictTurn] = advisoryKey("yuyue serial batches after a conflict " + schema)
-	d := &dialect{db: s.db, node: s.node, turns: s.turns}
-	s.DB = sqlstore.New(d, s.db, secret)
+	s.d = &dialect{db: s.db, node: s.node}
+	s.d.turns[sqlstore.CodeTurn] = advisoryKey("yuyue code steps " + schema)
+	s.d.turns[sqlstore.ConflictTurn] = advisoryKey("yuyue serial batches after a conflict " + schema)
+	s.DB = sqlstore.New(s.d, s.db, secret)
 	if err := s.migrate(ctx, schema); err != nil {
 		return err
 	}
@@ -117,16 +117,20 @@ func (s *Store) Ping(ctx context.Context) error {
 	return s.db.PingContext(ctx)
 }
 
-// CodeTurnLock is the advisory lock key of the code turn (Turn), as
-// pg_locks shows it for a bigint key: classid the high 32 bits, objid the
-// low, objsubid 1. A node waiting for the turn has that lock not granted.
-func (s *Store) CodeTurnLock() (classid, objid uint32) {
-	return uint32(uint64(s.turns[sqlstore.CodeTurn]) >> 32), uint32(s.turns[sqlstore.CodeTurn])
-}
+// TurnKey is the advisory lock key of a turn (Turn).
+func (s *Store) TurnKey(which sqlstore.Turn) int64 { return s.d.turns[which] }
 
-// ConflictTurnKey is the advisory lock key of the turn serial batches
-// take after a conflict (Turn).
-func (s *Store) ConflictTurnKey() int64 { return s.turns[sqlstore.ConflictTurn] }
+// TurnWaited is whether a session waits for the turn: pg_locks shows its
+// bigint key as classid (the high 32 bits) and objid (the low), objsubid
+// 1, not granted.
+func (s *Store) TurnWaited(which sqlstore.Turn) bool {
+	key := uint64(s.TurnKey(which))
+	var n int
+	s.db.QueryRow(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+		AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+		AND classid::bigint = $1 AND objid::bigint = $2 AND objsubid = 1`, int64(key>>32), int64(uint32(key))).Scan(&n)
+	return n > 0
+}
 
 // Reader exposes the pool for read-only checks in tests and tools; its
 // queries take PostgreSQL's $1 placeholders (see Rebind).

@@ -198,7 +198,7 @@ func TestSerialBatchesTakeTheTurnAfterAConflict(t *testing.T) {
 			t.Fatalf("%s: %d conflict turns taken, want %d", when, n, want)
 		}
 	}
-	key := a.ConflictTurnKey()
+	key := a.TurnKey(sqlstore.ConflictTurn)
 	holdTurn := func() (free func()) {
 		c, err := db.Conn(ctx)
 		if err != nil {
@@ -215,14 +215,7 @@ func TestSerialBatchesTakeTheTurnAfterAConflict(t *testing.T) {
 			})
 		}
 	}
-	waiting := func() bool { // a writer waits for the turn held here
-		var n int
-		db.QueryRow(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
-			AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
-			AND classid::bigint = $1 AND objid::bigint = $2 AND objsubid = 1`,
-			int64(uint64(key)>>32), int64(uint32(key))).Scan(&n)
-		return n > 0
-	}
+	waiting := func() bool { return a.TurnWaited(sqlstore.ConflictTurn) } // a writer waits for the turn held here
 	// besideTheTurn: fn commits on a while the conflict turn is held. Had
 	// it asked for that turn it would have waited 2 s for it and then run
 	// without it, counted as missed.
