@@ -72,6 +72,9 @@ type CodeQuota struct {
 	Hour, Day int       // the number's codes in the windows, anonymous requests' not counted
 	CallerDay int       // the caller's codes in the day window
 	Known     bool      // PhoneKnown
+	// Unverified is CountUnverifiedCodes over the hour window, read only
+	// when asked for and the number is not Known (else 0).
+	Unverified int
 }
 
 // SMSTx is what the SMS channel does inside one transaction.
@@ -90,8 +93,9 @@ type SMSTx interface {
 	// CodeQuota reads in one statement what a code for phone asked by a
 	// known caller is checked against (LastCodeAt, PhoneBlock at now, the
 	// number's own codes since hour and since day, the caller's since
-	// day, PhoneKnown).
-	CodeQuota(phone, caller string, now, hour, day time.Time) (CodeQuota, error)
+	// day, PhoneKnown) and, when unverified is set and the number is not
+	// known, CountUnverifiedCodes since hour.
+	CodeQuota(phone, caller string, now, hour, day time.Time, unverified bool) (CodeQuota, error)
 
 	ClaimMessages(now time.Time, limit int) ([]OutboxItem, error)
 	FinishMessage(r SendResult) error

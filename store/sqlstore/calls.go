@@ -33,7 +33,7 @@ func (t *Tx) InsertCall(r booking.CallRecord) error {
 // trip on the node's writer connection. The event row is added only when
 // the compare-and-set updated the session.
 func (t *Tx) SaveStep(r booking.CallRecord, prevSeq int, e booking.CallEvent) error {
-	if w, ok := t.db.d.(WithWrites); !ok || !w.WithWrites() {
+	if !t.db.withWrites() {
 		if err := t.UpdateCall(r, prevSeq); err != nil {
 			return err
 		}

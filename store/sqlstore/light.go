@@ -88,6 +88,13 @@ func (db *DB) oneWriter() bool {
 	return ok && w.OneWriter()
 }
 
+// withWrites is true where the engine runs an UPDATE inside a WITH
+// (WithWrites).
+func (db *DB) withWrites() bool {
+	w, ok := db.d.(WithWrites)
+	return ok && w.WithWrites()
+}
+
 func (db *DB) newTx(sp *savepoints, ctx context.Context, iso Isolation) *Tx {
 	tx := &Tx{db: db, sqlTx: sp.t, q: sp.t, ctx: ctx, sp: sp}
 	if iso == Light {
