@@ -86,11 +86,20 @@ func (s *Service) runStep(ctx context.Context, step string, texts bool, body fun
 		return u.InUrgentTx(ctx, body)
 	}
 	l, ok := s.store.(LightStore)
-	if !ok || s.hints.serial(step) {
+	if !ok {
 		return s.store.InTx(ctx, body)
+	}
+	serial, probe := s.hints.serial(step)
+	if serial {
+		return s.store.InTx(ctx, body)
+	}
+	outcome := probeNoHint // also when the attempt panics: the probe ends
+	if probe {
+		defer func() { s.hints.probed(step, outcome) }()
 	}
 	ran, err := l.TryLightTx(ctx, body)
 	if ran {
+		outcome = probeLight
 		return err
 	}
 	if texted() {
@@ -101,35 +110,80 @@ func (s *Service) runStep(ctx context.Context, step string, texts bool, body fun
 		}
 		return s.store.InTx(ctx, body)
 	}
-	s.hints.escalated(step)
+	outcome = probeEscalated
+	if !probe {
+		s.hints.escalated(step)
+	}
 	return s.store.InTx(ctx, body)
 }
 
 // lightHints remembers, per IVR step, that its last light attempt had to
 // run again serially: the next serialRuns runs of that step skip the
-// light attempt (whose work would be thrown away), then one tries again.
-// A step that only moves the call along always runs lightly; one that
-// always writes more wastes one attempt in serialRuns+1.
+// light attempt (whose work would be thrown away), then one run tries
+// lightly again (the probe) while the others that arrive before it is
+// done go on serially. A step that only moves the call along always runs
+// lightly; one that always writes more wastes one attempt in
+// serialRuns+1, however many callers reach it at once. (Without the
+// probe, every run that began while the first light attempt after the
+// skip was still out tried lightly too: with 64 callers on one
+// PostgreSQL node, a step in fourteen was such an attempt thrown away.)
 type lightHints struct {
-	mu   sync.Mutex
-	skip map[string]int
+	mu      sync.Mutex
+	skip    map[string]int  // steps that escalated: runs left to skip the light attempt
+	probing map[string]bool // steps whose probe is out
 }
 
 const serialRuns = 16
 
-func (h *lightHints) serial(step string) bool {
+// probe outcomes (lightHints.probed)
+const (
+	probeLight     = iota // ran lightly: the step is light again
+	probeNoHint           // asked to text a code, or failed: says nothing of the step
+	probeEscalated        // had to run again serially: skip again
+)
+
+// serial reports whether step skips its light attempt, and probe whether
+// this run is the step's probe, which must end in probed.
+func (h *lightHints) serial(step string) (serial, probe bool) {
 	if h == nil {
-		return false
+		return false, false
 	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if h.skip[step] > 0 {
-		h.skip[step]--
-		return true
+	n, marked := h.skip[step]
+	switch {
+	case !marked:
+		return false, false
+	case h.probing[step]:
+		return true, false
+	case n > 0:
+		h.skip[step] = n - 1
+		return true, false
 	}
-	return false
+	if h.probing == nil {
+		h.probing = map[string]bool{}
+	}
+	h.probing[step] = true
+	return false, true
 }
 
+// probed ends step's probe: one that ran lightly forgets the step's
+// escalation, one that escalated skips again, and one that texted a code
+// (or failed) leaves the next run to probe again.
+func (h *lightHints) probed(step string, outcome int) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	delete(h.probing, step)
+	switch outcome {
+	case probeLight:
+		delete(h.skip, step)
+	case probeEscalated:
+		h.skip[step] = serialRuns
+	}
+}
+
+// escalated notes that a light attempt of step, not its probe, had to run
+// again serially.
 func (h *lightHints) escalated(step string) {
 	if h == nil {
 		return

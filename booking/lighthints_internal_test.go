@@ -7,25 +7,68 @@ import "testing"
 // not affected, and a Service without hints always tries lightly.
 func TestLightHintsSkipAfterAnEscalation(t *testing.T) {
 	h := &lightHints{}
-	if h.serial("period") {
-		t.Fatal("serial before any escalation")
+	if serial, probe := h.serial("period"); serial || probe {
+		t.Fatal("serial (or a probe) before any escalation")
 	}
 	h.escalated("period")
 	for i := range serialRuns {
-		if !h.serial("period") {
+		if serial, _ := h.serial("period"); !serial {
 			t.Fatalf("run %d after the escalation tried lightly", i+1)
 		}
 	}
-	if h.serial("period") {
-		t.Fatalf("still serial after %d runs", serialRuns)
+	if serial, probe := h.serial("period"); serial || !probe {
+		t.Fatalf("after %d runs: serial %v, probe %v; want the light probe", serialRuns, serial, probe)
 	}
 	h.escalated("code")
-	if h.serial("mode") {
+	if serial, _ := h.serial("mode"); serial {
 		t.Fatal("another step's escalation made this one serial")
 	}
 	var none *lightHints
 	none.escalated("period")
-	if none.serial("period") {
+	if serial, _ := none.serial("period"); serial {
 		t.Fatal("a Service without hints went serial")
 	}
+}
+
+// While a step's probe is out, the runs that arrive go serially, however
+// many: only the probe's light attempt can be thrown away. What the probe
+// found decides the next runs.
+func TestLightHintsOneProbeAtATime(t *testing.T) {
+	h := &lightHints{}
+	probeNow := func(why string) {
+		t.Helper()
+		h.escalated("period")
+		for range serialRuns {
+			h.serial("period")
+		}
+		if serial, probe := h.serial("period"); serial || !probe {
+			t.Fatalf("%s: serial %v, probe %v; want the probe", why, serial, probe)
+		}
+		for i := range 3 * serialRuns {
+			if serial, probe := h.serial("period"); !serial || probe {
+				t.Fatalf("%s: run %d while the probe is out: serial %v, probe %v", why, i+1, serial, probe)
+			}
+		}
+	}
+	probeNow("first probe")
+	h.probed("period", probeEscalated)
+	for i := range serialRuns {
+		if serial, _ := h.serial("period"); !serial {
+			t.Fatalf("run %d after an escalated probe tried lightly", i+1)
+		}
+	}
+	if _, probe := h.serial("period"); !probe {
+		t.Fatal("no probe after the skip")
+	}
+	h.probed("period", probeNoHint)
+	if serial, probe := h.serial("period"); serial || !probe {
+		t.Fatalf("after a probe that texted a code: serial %v, probe %v; want another probe", serial, probe)
+	}
+	h.probed("period", probeLight)
+	for i := range 3 {
+		if serial, probe := h.serial("period"); serial || probe {
+			t.Fatalf("run %d after a light probe: serial %v, probe %v; want light, no probe", i+1, serial, probe)
+		}
+	}
+	probeNow("after the step escalated again")
 }
