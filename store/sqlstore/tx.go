@@ -199,6 +199,9 @@ func (t *Tx) insertRow(what, query string, args ...any) (int64, error) {
 	if t.sqlTx == nil {
 		return 0, errReadOnly
 	}
+	if err := t.light.allow(query); err != nil {
+		return 0, err // refused, and not run: not counted
+	}
 	var id int64
 	t.db.writes.Add(1)
 	err := t.queryRow(query+" RETURNING id", args...).Scan(&id)
