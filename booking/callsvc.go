@@ -99,7 +99,9 @@ func (s *Service) runStep(ctx context.Context, step string, texts bool, body fun
 	}
 	ran, err := l.TryLightTx(ctx, body)
 	if ran {
-		outcome = probeLight
+		if err == nil { // a failure (a lost compare-and-set, a timeout) says nothing of the step
+			outcome = probeLight
+		}
 		return err
 	}
 	if texted() {
@@ -171,6 +173,9 @@ func (h *lightHints) serial(step string) (serial, probe bool) {
 // escalation, one that escalated skips again, and one that texted a code
 // (or failed) leaves the next run to probe again.
 func (h *lightHints) probed(step string, outcome int) {
+	if h == nil {
+		return
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	delete(h.probing, step)
