@@ -1,6 +1,9 @@
 package booking
 
-import "testing"
+import (
+	"context"
+	"testing"
+)
 
 // A step whose light attempt had to run again serially goes serial for
 // the next serialRuns runs, then tries lightly once more; other steps are
@@ -71,4 +74,48 @@ func TestLightHintsOneProbeAtATime(t *testing.T) {
 		}
 	}
 	probeNow("after the step escalated again")
+}
+
+// probeStore is a LightStore whose light attempts all run, ending with
+// err; it counts light attempts and serial transactions.
+type probeStore struct {
+	Store // nil: runStep calls only the two methods below
+	err   error
+	light int
+	inTx  int
+}
+
+func (p *probeStore) TryLightTx(context.Context, func(Tx) error) (bool, error) {
+	p.light++
+	return true, p.err
+}
+
+func (p *probeStore) InTx(context.Context, func(Tx) error) error { p.inTx++; return nil }
+
+// A probe whose light attempt failed (a lost compare-and-set, a timeout)
+// says nothing of the step: the next run probes again. One that ran
+// lightly without error makes the step light again.
+func TestLightProbeThatFailsLeavesTheNextRunToProbe(t *testing.T) {
+	st := &probeStore{err: Errorf(EConflict, "call state changed")}
+	s := &Service{store: st, hints: &lightHints{}}
+	s.hints.escalated("period")
+	for range serialRuns {
+		s.hints.serial("period")
+	}
+	run := func() error {
+		return s.runStep(context.Background(), "period", false, func(Tx) error { return nil }, func() bool { return false })
+	}
+	if err := run(); ErrorCode(err) != EConflict || st.light != 1 || st.inTx != 0 {
+		t.Fatalf("the probe: %v, %d light attempts, %d serial; want the conflict from one light attempt", err, st.light, st.inTx)
+	}
+	if _, marked := s.hints.skip["period"]; !marked || s.hints.probing["period"] {
+		t.Fatalf("after a failed probe: marked %v, probing %v; want marked, no probe out", marked, s.hints.probing["period"])
+	}
+	st.err = nil
+	if err := run(); err != nil || st.light != 2 {
+		t.Fatalf("the next run: %v, %d light attempts; want it to probe (2)", err, st.light)
+	}
+	if _, marked := s.hints.skip["period"]; marked {
+		t.Fatal("a probe that ran lightly left the step marked")
+	}
 }
