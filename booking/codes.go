@@ -72,7 +72,7 @@ func (c *Codes) issue(ctx context.Context, phone, purpose, caller string) error 
 		if err != nil {
 			return err
 		}
-		unknown, err := c.unknownWithinBudget(tx, known, unverified, now)
+		unknown, err := c.unknownWithinBudget(known, unverified)
 		if err != nil {
 			return err
 		}
@@ -129,35 +129,39 @@ func (c *Codes) spacing(last time.Time, level string, now time.Time) error {
 
 // allowed applies the number's quota, which anonymous codes do not count
 // against, and the caller cap; anonymous requests have their own budgets.
-// It returns whether the phone is known (PhoneKnown) and, for a known
-// caller, the unverified codes of the hour (CodeQuota.Unverified, when
-// the budget applies and the phone is not known; -1 where not read),
-// read with the quota in one statement: a round trip fewer on every code
-// a new caller asks for, which in a rush all do.
+// It returns whether the phone is known (PhoneKnown) and, for a number
+// not known while the unverified budget applies, the hour's unverified
+// codes (CountUnverifiedCodes; else 0). For a known caller both come with
+// the quota in one statement (CodeQuota): a round trip fewer on every
+// code a new caller asks for, which in a rush all do.
 func (c *Codes) allowed(tx Tx, phone, caller string, now time.Time) (known bool, unverified int, err error) {
+	budget := c.Rules.UnverifiedPerHour > 0
 	if anonymous(caller) {
 		if err := c.allowedAnon(tx, phone, caller, now); err != nil {
-			return false, -1, err
+			return false, 0, err
 		}
-		known, err := tx.PhoneKnown(phone)
-		return known, -1, err
+		if known, err = tx.PhoneKnown(phone); err != nil || known || !budget {
+			return known, 0, err
+		}
+		unverified, err = tx.CountUnverifiedCodes(now.Add(-time.Hour))
+		return false, unverified, err
 	}
-	q, err := tx.CodeQuota(phone, caller, now, now.Add(-time.Hour), now.Add(-24*time.Hour), c.Rules.UnverifiedPerHour > 0)
+	q, err := tx.CodeQuota(phone, caller, now, now.Add(-time.Hour), now.Add(-24*time.Hour), budget)
 	if err != nil {
-		return false, -1, err
+		return false, 0, err
 	}
 	if err := c.spacing(q.Last, q.Block, now); err != nil {
-		return false, -1, err
+		return false, 0, err
 	}
 	// Until is the latest moment the cap can still apply: by then every
 	// code it counted has left its window.
 	switch {
 	case q.Hour >= c.Rules.PerHour:
-		return false, -1, &Error{Code: ERateLimited, Message: "hourly_cap", Until: now.Add(time.Hour)}
+		return false, 0, &Error{Code: ERateLimited, Message: "hourly_cap", Until: now.Add(time.Hour)}
 	case q.Day >= c.Rules.PerDay:
-		return false, -1, &Error{Code: ERateLimited, Message: "daily_cap", Until: now.Add(24 * time.Hour)}
+		return false, 0, &Error{Code: ERateLimited, Message: "daily_cap", Until: now.Add(24 * time.Hour)}
 	case q.CallerDay >= c.Rules.PerCallerDay:
-		return false, -1, &Error{Code: ERateLimited, Message: "caller_cap", Until: now.Add(24 * time.Hour)}
+		return false, 0, &Error{Code: ERateLimited, Message: "caller_cap", Until: now.Add(24 * time.Hour)}
 	}
 	return q.Known, q.Unverified, nil
 }
@@ -174,24 +178,13 @@ func (c *Codes) ownCodes(tx Tx, phone string, since time.Time) (int, error) {
 }
 
 // unknownWithinBudget reports whether the phone never passed a code (not
-// known), and
-// refuses (ERateLimited "unverified_budget") when such codes already used
-// up this hour's budget: n of them, or counted here when n is -1 (not
-// read with the quota).
-func (c *Codes) unknownWithinBudget(tx Tx, known bool, n int, now time.Time) (bool, error) {
+// known), and refuses (ERateLimited "unverified_budget") when such codes,
+// n of them this hour, already used up the hour's budget.
+func (c *Codes) unknownWithinBudget(known bool, n int) (bool, error) {
 	if known {
 		return false, nil
 	}
-	if c.Rules.UnverifiedPerHour <= 0 {
-		return true, nil
-	}
-	if n < 0 {
-		var err error
-		if n, err = tx.CountUnverifiedCodes(now.Add(-time.Hour)); err != nil {
-			return true, err
-		}
-	}
-	if n >= c.Rules.UnverifiedPerHour {
+	if c.Rules.UnverifiedPerHour > 0 && n >= c.Rules.UnverifiedPerHour {
 		return true, Errorf(ERateLimited, budgetRefusal) // BudgetHit is told after the transaction (issue)
 	}
 	return true, nil
