@@ -68,6 +68,7 @@ func (s *Service) step(ctx context.Context, prevSeq int, step string, texts bool
 		ev.SMS = last.kinds
 		return saveStep(tx, rec, prevSeq, ev)
 	}
+	ctx = WithWorkLabel(ctx, "ivr."+step)
 	return s.runStep(ctx, step, texts, body, func() bool { return last != nil && last.code })
 }
 

@@ -112,6 +112,36 @@ func metricValue(admin, metric string) (float64, error) {
 	return 0, fmt.Errorf("%s: no %s", admin, metric)
 }
 
+// metricByLabel reads every series of one counter with one label on a
+// node: value by the label's value (series without it are skipped).
+func metricByLabel(admin, metric, label string) (map[string]float64, error) {
+	resp, err := http.Get(admin + "/metrics")
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	m := map[string]float64{}
+	prefix := metric + "{" + label + `="`
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		rest, ok := strings.CutPrefix(sc.Text(), prefix)
+		if !ok {
+			continue
+		}
+		value, tail, ok := strings.Cut(rest, `"} `)
+		if !ok {
+			continue
+		}
+		v, err := strconv.ParseFloat(tail, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %s: %w", admin, metric, err)
+		}
+		m[value] = v
+	}
+	return m, sc.Err()
+}
+
 // codeBuckets adds the cumulative buckets of one of yuyue's histograms of a
 // code's way out on one node to into: "yuyue_sms_enqueued_to_accepted_seconds"
 // (enqueued → provider accepted) or "yuyue_sms_enqueued_to_claimed_seconds"

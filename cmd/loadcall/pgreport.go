@@ -1,7 +1,9 @@
 package main
 
 import (
+	"cmp"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"strings"
@@ -55,6 +57,9 @@ func (r *report) pgMarkdown(p func(string, ...any)) {
 	}
 	if len(g.Retries) > 0 {
 		p("| transactions PostgreSQL gave up and a node ran again (yuyue_store_retries_total) | %v | — |\n", g.Retries)
+	}
+	for _, run := range slices.Sorted(maps.Keys(g.GivenUp)) {
+		p("| … calls in those transactions by work (yuyue_store_given_up_units_total), %s | %s | — |\n", run, byCount(g.GivenUp[run]))
 	}
 	if c := g.Crash; c != nil {
 		p("| kill -9 one of %d nodes under load: calls go on, every reference heard booked, no SMS twice | killed after %d s; %d references heard (%d after the kill), %d missing; %d SMS sent twice; %d requests passed to another node; outbox: %d in sending when drained, %d s later %d unknown (not re-sent) and %d left pending/sending | %s |\n",
@@ -133,3 +138,13 @@ func spreadOf(v []float64) spread {
 }
 
 func (s spread) String() string { return fmt.Sprintf("%.0f (%.0f–%.0f)", s.median, s.min, s.max) }
+
+// byCount lists a count per name, largest first: "ivr.code 510, other 12".
+func byCount(m map[string]float64) string {
+	names := slices.SortedFunc(maps.Keys(m), func(a, b string) int { return cmp.Or(cmp.Compare(m[b], m[a]), cmp.Compare(a, b)) })
+	parts := make([]string, len(names))
+	for i, n := range names {
+		parts[i] = fmt.Sprintf("%s %.0f", n, m[n])
+	}
+	return strings.Join(parts, ", ")
+}

@@ -27,14 +27,34 @@ type pgReport struct {
 	// end of each run: transactions PostgreSQL gave up (serialization
 	// failures, deadlocks) that a node ran again.
 	Retries map[string]float64 `json:"store_retries,omitempty"`
+	// GivenUp is yuyue_store_given_up_units_total summed over the nodes
+	// at the end of each run, by work (ivr.<step>, other): the calls that
+	// were in those transactions, so which steps collide.
+	GivenUp map[string]map[string]float64 `json:"store_given_up_units,omitempty"`
 	// TurnsMissed is yuyue_store_code_turns_missed_total summed over the
 	// nodes after the rush: batches of code steps run without the turn.
 	TurnsMissed float64 `json:"code_turns_missed"`
 }
 
-// retries sums yuyue_store_retries_total over the cluster's nodes (a
-// binary without the counter reports 0).
-func (c *cluster) retries() float64 { return c.sum("yuyue_store_retries_total") }
+// conflicts is what a cluster's nodes say of the transactions PostgreSQL
+// gave up, summed over the nodes (a binary without a counter reports 0,
+// or no work).
+type conflicts struct {
+	retries float64            // yuyue_store_retries_total
+	givenUp map[string]float64 // yuyue_store_given_up_units_total, by work
+}
+
+func (c *cluster) conflicts() conflicts {
+	cf := conflicts{retries: c.sum("yuyue_store_retries_total"), givenUp: map[string]float64{}}
+	for _, n := range c.nodes {
+		if m, err := metricByLabel(n.admin, "yuyue_store_given_up_units_total", "work"); err == nil {
+			for k, v := range m {
+				cf.givenUp[k] += v
+			}
+		}
+	}
+	return cf
+}
 
 // sum adds up one unlabelled counter over the cluster's nodes (a binary
 // without it reports 0).
@@ -48,11 +68,14 @@ func (c *cluster) sum(metric string) float64 {
 	return sum
 }
 
-func (g *pgReport) noteRetries(run string, v float64) {
+func (g *pgReport) noteRetries(run string, cf conflicts) {
 	if g.Retries == nil {
-		g.Retries = map[string]float64{}
+		g.Retries, g.GivenUp = map[string]float64{}, map[string]map[string]float64{}
 	}
-	g.Retries[run] = v
+	g.Retries[run] = cf.retries
+	if len(cf.givenUp) > 0 {
+		g.GivenUp[run] = cf.givenUp
+	}
 }
 
 // pgCrashReport: one of N nodes is killed with SIGKILL under load; the
@@ -159,7 +182,7 @@ func pgThroughputRun(ctx context.Context, o options, dir string, fake *provider,
 				sl.SQLite = append(sl.SQLite, r.StepsPerSec)
 			}
 			for _, n := range []int{1, o.nodes} {
-				r, retries, err := sr.cluster(round, sl.Callers, n, last)
+				r, cf, err := sr.cluster(round, sl.Callers, n, last)
 				if err != nil {
 					return err
 				}
@@ -170,7 +193,7 @@ func pgThroughputRun(ctx context.Context, o options, dir string, fake *provider,
 					sl.NBusy = append(sl.NBusy, r.BusyCores)
 				}
 				if last { // the report's detailed tables are the last run's
-					g.noteRetries(fmt.Sprintf("throughput_%d_nodes", n), retries)
+					g.noteRetries(fmt.Sprintf("throughput_%d_nodes", n), cf)
 					if n == 1 {
 						g.Throughput1 = r
 					} else {
@@ -244,17 +267,18 @@ func (sr *scaleRun) sqlite(round, callers int) (*runReport, error) {
 	return sr.load(srv.base, callers), nil
 }
 
-// cluster runs the load on n PostgreSQL nodes and returns the retries
-// they counted; the last run of the rounds is profiled.
-func (sr *scaleRun) cluster(round, callers, n int, last bool) (*runReport, float64, error) {
+// cluster runs the load on n PostgreSQL nodes and returns what they
+// counted of the transactions PostgreSQL gave up; the last run of the
+// rounds is profiled.
+func (sr *scaleRun) cluster(round, callers, n int, last bool) (*runReport, conflicts, error) {
 	c, err := startCluster(sr.ctx, sr.o, filepath.Join(sr.dir, fmt.Sprintf("%d-%d-%d", round, callers, n)), sr.fake.URL, loadCatalog, n)
 	if err != nil {
-		return nil, 0, err
+		return nil, conflicts{}, err
 	}
 	defer c.stop()
 	for _, s := range c.nodes {
 		if err := sr.start(s); err != nil {
-			return nil, 0, err
+			return nil, conflicts{}, err
 		}
 	}
 	fmt.Fprintf(os.Stderr, "postgres: throughput on %d node(s), %d callers\n", n, callers)
@@ -264,7 +288,7 @@ func (sr *scaleRun) cluster(round, callers, n int, last bool) (*runReport, float
 	}
 	r := sr.load(c.lb.base, callers)
 	wait()
-	return r, c.retries(), nil
+	return r, c.conflicts(), nil
 }
 
 func pgContentionRun(ctx context.Context, o options, dir string, fake *provider, rep *report) error {
@@ -281,7 +305,7 @@ func pgContentionRun(ctx context.Context, o options, dir string, fake *provider,
 	r := contentionLoad(ctx, o, c.lb.base, admins, fake, 700000)
 	r.BookingsInDB, err = c.count(`SELECT count(*) FROM bookings WHERE status = 'booked'`)
 	rep.pg(o).Contention = r
-	rep.pg(o).noteRetries("contention", c.retries())
+	rep.pg(o).noteRetries("contention", c.conflicts())
 	rep.pg(o).TurnsMissed = c.sum("yuyue_store_code_turns_missed_total")
 	return err
 }

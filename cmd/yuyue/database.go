@@ -27,6 +27,9 @@ type database interface {
 	// RetryStats counts transactions the database gave up and the store
 	// ran again (PostgreSQL's serialization failures).
 	RetryStats() int64
+	// GivenUpStats counts the units of work in those transactions, by
+	// what they were (booking.WorkLabel).
+	GivenUpStats() map[string]int64
 	// EscalationStats counts call steps run again serially after a light
 	// attempt wrote more than the call's own rows (PostgreSQL).
 	EscalationStats() int64

@@ -48,6 +48,7 @@ type opsSource interface {
 	TransfersSince(ctx context.Context, t time.Time) (int, error)
 	CommitStats() (commits, requests int64)
 	RetryStats() int64
+	GivenUpStats() map[string]int64
 	EscalationStats() int64
 	TurnsMissed() int64
 }
@@ -80,6 +81,7 @@ var (
 	descTurns     = prometheus.NewDesc("yuyue_store_code_turns_missed_total", "Batches run without the turn across PostgreSQL nodes they waited for (not had within 2 s, or refused): batches of call steps that text codes, and serial batches in the half second after a transaction was given up. They still keep every rule, but may fail other nodes' batches and run again. Rising: a node holds the turn too long or the database is slow; always 0 on SQLite.", nil, nil)
 	descLight     = prometheus.NewDesc("yuyue_store_light_escalations_total", "Call steps run lightly (PostgreSQL READ COMMITTED, writing only the call's session and journey) that wrote more and ran again as serializable transactions; always 0 on SQLite.", nil, nil)
 	descRetries   = prometheus.NewDesc("yuyue_store_retries_total", "Write transactions the database gave up to keep the serial order (PostgreSQL serialization failures and deadlocks) and this process ran again or, after the last try, answered busy; always 0 on SQLite.", nil, nil)
+	descGivenUp   = prometheus.NewDesc("yuyue_store_given_up_units_total", "Units of write work that were in the transactions yuyue_store_retries_total counts (a batch given up counts each of its calls), by work: ivr.<step> for a call step (the step the input arrived at), other for the rest. Says which steps the nodes' transactions collide in; absent on SQLite.", []string{"work"}, nil)
 )
 
 // opsCollector reads the database at scrape time, so the figures are
@@ -94,6 +96,7 @@ func (opsCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- descCommits
 	ch <- descWrites
 	ch <- descRetries
+	ch <- descGivenUp
 	ch <- descLight
 	ch <- descTurns
 }
@@ -125,6 +128,9 @@ func (opsCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descCommits, prometheus.CounterValue, float64(commits))
 	ch <- prometheus.MustNewConstMetric(descWrites, prometheus.CounterValue, float64(writes))
 	ch <- prometheus.MustNewConstMetric(descRetries, prometheus.CounterValue, float64(st.src.RetryStats()))
+	for work, n := range st.src.GivenUpStats() {
+		ch <- prometheus.MustNewConstMetric(descGivenUp, prometheus.CounterValue, float64(n), work)
+	}
 	ch <- prometheus.MustNewConstMetric(descLight, prometheus.CounterValue, float64(st.src.EscalationStats()))
 	ch <- prometheus.MustNewConstMetric(descTurns, prometheus.CounterValue, float64(st.src.TurnsMissed()))
 }

@@ -33,7 +33,8 @@ func waitQueued(t *testing.T, s *postgres.Store, n int) {
 // a call's domain error still undoes only that call, and the retry is
 // counted. The calls are queued colliding one last, each parked at the
 // writer's channel before the next starts (waitQueued), and the batch
-// runs them in that order.
+// runs them in that order. The calls given up are counted by the work
+// they were (booking.WorkLabel).
 func TestSerializationFailureReRunsBatchOnce(t *testing.T) {
 	if os.Getenv(storetest.PostgresEnv) == "" {
 		t.Skipf("%s not set", storetest.PostgresEnv)
@@ -47,7 +48,7 @@ func TestSerializationFailureReRunsBatchOnce(t *testing.T) {
 	if _, err := db.Exec(`INSERT INTO probe SELECT g, 0 FROM generate_series(0, $1) g`, k-1); err != nil {
 		t.Fatal(err)
 	}
-	retries0 := s.RetryStats()
+	retries0, givenUp0 := s.RetryStats(), s.GivenUpStats()
 	var runs [k]atomic.Int32
 	var seq atomic.Int32
 	var first [k]atomic.Int32 // when each call first ran (1, 2, ...)
@@ -98,12 +99,12 @@ func TestSerializationFailureReRunsBatchOnce(t *testing.T) {
 	<-held
 	errs := make([]error, k)
 	for i := range k {
-		fn := collide
+		fn, cctx := collide, ctx // the colliding call has no label: "other"
 		if i < k-1 {
-			fn = add(i)
+			fn, cctx = add(i), booking.WithWorkLabel(ctx, fmt.Sprintf("probe.%d", i%2))
 		}
 		wg.Add(1)
-		go func() { defer wg.Done(); errs[i] = s.InTx(ctx, fn) }()
+		go func() { defer wg.Done(); errs[i] = s.InTx(cctx, fn) }()
 		waitQueued(t, s, i+1) // the queue is FIFO: the colliding call runs last
 	}
 	close(release)
@@ -147,6 +148,12 @@ func TestSerializationFailureReRunsBatchOnce(t *testing.T) {
 	}
 	if got := s.RetryStats() - retries0; got != 1 {
 		t.Errorf("%d retries counted, want 1", got)
+	}
+	givenUp := s.GivenUpStats()
+	for work, want := range map[string]int64{"probe.0": 3, "probe.1": 2, "other": 1} { // calls 0, 2, 4; 1, 3; the colliding one
+		if got := givenUp[work] - givenUp0[work]; got != want {
+			t.Errorf("given up, %s: %d units counted, want %d (all: %v)", work, got, want, givenUp)
+		}
 	}
 }
 

@@ -393,7 +393,7 @@ func (db *DB) runBatch(batch []*writeReq) {
 	db.commits.Add(1)
 	ctx := context.Background()
 	var results []*writeResult
-	err := db.withWriteTx(ctx, batch[0].iso, batchTries, tn, func(t *sql.Tx) error {
+	err := db.withWriteTx(ctx, batch, batchTries, tn, func(t *sql.Tx) error {
 		results = make([]*writeResult, len(batch)) // each attempt starts afresh
 		sp := db.newSavepoints(t)
 		for i, r := range batch {
@@ -504,7 +504,7 @@ func internalFailure(err error) bool {
 
 func (db *DB) runAlone(r *writeReq, tn *turn) writeResult {
 	var res writeResult
-	err := db.withWriteTx(r.ctx, r.iso, maxTries, tn, func(t *sql.Tx) error {
+	err := db.withWriteTx(r.ctx, []*writeReq{r}, maxTries, tn, func(t *sql.Tx) error {
 		res = call(db.newTx(db.newSavepoints(t), r.ctx, r.iso), r.fn)
 		if res.panicVal != nil {
 			return fmt.Errorf("panic: %v", res.panicVal)
@@ -523,8 +523,11 @@ func (db *DB) runAlone(r *writeReq, tn *turn) writeResult {
 // tries times in all, after a short random pause that grows with each
 // attempt (the nodes that collided should not collide again) and, for a
 // serial transaction where tn is the conflict turn and conflictTurnNow,
-// in that turn; then the error wraps ErrBusy.
-func (db *DB) withWriteTx(ctx context.Context, iso Isolation, tries int, tn *turn, fn func(*sql.Tx) error) error {
+// in that turn; then the error wraps ErrBusy. units are the requests fn
+// runs: the first one's isolation is the transaction's, and each is
+// counted in GivenUpStats whenever the engine gives the transaction up.
+func (db *DB) withWriteTx(ctx context.Context, units []*writeReq, tries int, tn *turn, fn func(*sql.Tx) error) error {
+	iso := units[0].iso
 	for attempt := 1; ; attempt++ {
 		t, err := db.d.BeginWrite(ctx, iso)
 		if err == nil {
@@ -534,6 +537,7 @@ func (db *DB) withWriteTx(ctx context.Context, iso Isolation, tries int, tn *tur
 			return err
 		}
 		db.retries.Add(1)
+		db.countGivenUp(units)
 		db.conflicted()
 		if ctx.Err() != nil {
 			return ctx.Err()

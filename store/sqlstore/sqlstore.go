@@ -9,6 +9,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -44,6 +45,9 @@ type DB struct {
 	// retries counts transactions the engine gave up and withWriteTx ran
 	// again or, after the last try, abandoned (RetryStats).
 	retries atomic.Int64
+	// givenUp counts, by booking.WorkLabel, the units of work in the
+	// transactions behind retries (GivenUpStats): label → *atomic.Int64.
+	givenUp sync.Map
 	// escalations counts Light transactions run again as Serial.
 	escalations atomic.Int64
 	// turnsMissed counts batches run without the turn they waited for
@@ -174,6 +178,31 @@ func (db *DB) CommitStats() (commits, requests int64) { return db.commits.Load()
 // keep the serial order (PostgreSQL's serialization failures and
 // deadlocks); each was run again, or answered ErrBusy after the last try.
 func (db *DB) RetryStats() int64 { return db.retries.Load() }
+
+// GivenUpStats counts the units of write work (InTx calls) that were in
+// the transactions RetryStats counts, by their booking.WorkLabel (a call
+// step's "ivr.<step>", else "other"): a batch given up counts each of its
+// calls. Which steps they were says where the nodes' transactions
+// collide. Empty on SQLite.
+func (db *DB) GivenUpStats() map[string]int64 {
+	m := map[string]int64{}
+	db.givenUp.Range(func(k, v any) bool {
+		m[k.(string)] = v.(*atomic.Int64).Load()
+		return true
+	})
+	return m
+}
+
+// countGivenUp counts the units of a transaction the engine gave up.
+func (db *DB) countGivenUp(units []*writeReq) {
+	for _, r := range units {
+		v, ok := db.givenUp.Load(booking.WorkLabel(r.ctx))
+		if !ok {
+			v, _ = db.givenUp.LoadOrStore(booking.WorkLabel(r.ctx), new(atomic.Int64))
+		}
+		v.(*atomic.Int64).Add(1)
+	}
+}
 
 // EscalationStats counts the call steps that ran lightly first and had to
 // run again serially (TryLightTx); always 0 on SQLite.
