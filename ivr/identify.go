@@ -165,5 +165,9 @@ func (c *call) register() error {
 	}
 	c.s.CitizenID, c.s.SealedID = cz.ID, nil
 	c.markElder(id)
-	return c.startBooking()
+	// Register's citizen is the row as this transaction wrote or found
+	// it: reading it again by id would, on PostgreSQL, lock the end of
+	// citizens' primary key, where every other node's registration
+	// inserts, so two registrations at once would fail each other.
+	return c.startBookingFor(cz)
 }
