@@ -46,18 +46,36 @@ func saveStep(tx Tx, rec CallRecord, prevSeq int, ev CallEvent) error {
 // gets the kinds of the SMS the step queued. An error from fn or a lost
 // compare-and-set rolls everything back.
 func (s *Service) Step(ctx context.Context, prevSeq int, step string, fn func(bound *Service) (CallRecord, CallEvent, error)) error {
-	return s.step(ctx, prevSeq, step, false, fn)
+	return s.step(ctx, prevSeq, step, stepPlain, fn)
 }
+
+// GuardedStep is Step for a step the channel knows keeps its rules on the
+// rows it writes (a code entered: its attempts, the number's verification,
+// a registration): where it must run serially it first runs guarded
+// (GuardedStore), which two nodes do side by side without failing each
+// other on what they merely read.
+func (s *Service) GuardedStep(ctx context.Context, prevSeq int, step string, fn func(bound *Service) (CallRecord, CallEvent, error)) error {
+	return s.step(ctx, prevSeq, step, stepGuarded, fn)
+}
+
+// stepKind is what the channel knows of a step before it runs.
+type stepKind int
+
+const (
+	stepPlain   stepKind = iota
+	stepTexts            // texts a code (CodeStep)
+	stepGuarded          // keeps its rules on its own rows (GuardedStep)
+)
 
 // CodeStep is Step for a step the channel expects to text the caller a
 // code (the caller confirmed the number, keyed another, asked for a new
 // code): it runs serially at once, ahead of the steps waiting for the
 // node's writer (UrgentStore).
 func (s *Service) CodeStep(ctx context.Context, prevSeq int, step string, fn func(bound *Service) (CallRecord, CallEvent, error)) error {
-	return s.step(ctx, prevSeq, step, true, fn)
+	return s.step(ctx, prevSeq, step, stepTexts, fn)
 }
 
-func (s *Service) step(ctx context.Context, prevSeq int, step string, texts bool, fn func(bound *Service) (CallRecord, CallEvent, error)) error {
+func (s *Service) step(ctx context.Context, prevSeq int, step string, kind stepKind, fn func(bound *Service) (CallRecord, CallEvent, error)) error {
 	var last *stepSMS // the latest run's
 	body := func(tx Tx) error {
 		last = &stepSMS{}
@@ -69,7 +87,7 @@ func (s *Service) step(ctx context.Context, prevSeq int, step string, texts bool
 		return saveStep(tx, rec, prevSeq, ev)
 	}
 	ctx = WithWorkLabel(ctx, "ivr."+step)
-	return s.runStep(ctx, step, texts, body, func() bool { return last != nil && last.code })
+	return s.runStep(ctx, step, kind, body, func() bool { return last != nil && last.code })
 }
 
 // runStep runs a step's body in the store. A step that texts the caller a
@@ -81,18 +99,18 @@ func (s *Service) step(ctx context.Context, prevSeq int, step string, texts bool
 // other steps only move the call along and run lightly (LightStore); a
 // step that just had to run again serially goes serial at once for a
 // while (lightHints).
-func (s *Service) runStep(ctx context.Context, step string, texts bool, body func(Tx) error, texted func() bool) error {
+func (s *Service) runStep(ctx context.Context, step string, kind stepKind, body func(Tx) error, texted func() bool) error {
 	u, urgent := s.store.(UrgentStore)
-	if urgent && texts {
+	if urgent && kind == stepTexts {
 		return u.InUrgentTx(ctx, body)
 	}
 	l, ok := s.store.(LightStore)
 	if !ok {
-		return s.store.InTx(ctx, body)
+		return s.serialStep(ctx, kind, body, texted)
 	}
 	serial, probe := s.hints.serial(step)
 	if serial {
-		return s.store.InTx(ctx, body)
+		return s.serialStep(ctx, kind, body, texted)
 	}
 	outcome := probeNoHint // also when the attempt panics: the probe ends
 	if probe {
@@ -116,6 +134,23 @@ func (s *Service) runStep(ctx context.Context, step string, texts bool, body fun
 	outcome = probeEscalated
 	if !probe {
 		s.hints.escalated(step)
+	}
+	return s.serialStep(ctx, kind, body, texted)
+}
+
+// serialStep runs a step that must run with more than a light attempt's
+// writes: guarded first where the channel said it may be and the store
+// can (GuardedStore), else, or when that attempt wrote more, serially —
+// ahead of the queue if it texted a code (UrgentStore).
+func (s *Service) serialStep(ctx context.Context, kind stepKind, body func(Tx) error, texted func() bool) error {
+	if g, ok := s.store.(GuardedStore); ok && kind == stepGuarded {
+		ran, err := g.TryGuardedTx(ctx, body)
+		if ran {
+			return err
+		}
+		if u, ok := s.store.(UrgentStore); ok && texted() {
+			return u.InUrgentTx(ctx, body)
+		}
 	}
 	return s.store.InTx(ctx, body)
 }

@@ -103,7 +103,7 @@ func TestLightProbeThatFailsLeavesTheNextRunToProbe(t *testing.T) {
 		s.hints.serial("period")
 	}
 	run := func() error {
-		return s.runStep(context.Background(), "period", false, func(Tx) error { return nil }, func() bool { return false })
+		return s.runStep(context.Background(), "period", stepPlain, func(Tx) error { return nil }, func() bool { return false })
 	}
 	if err := run(); ErrorCode(err) != EConflict || st.light != 1 || st.inTx != 0 {
 		t.Fatalf("the probe: %v, %d light attempts, %d serial; want the conflict from one light attempt", err, st.light, st.inTx)

@@ -51,6 +51,19 @@ type UrgentStore interface {
 	InUrgentTx(ctx context.Context, fn func(Tx) error) error
 }
 
+// GuardedStore is a Store that can run a call step whose rules are all
+// kept by the rows it writes and by unique indexes (a code entered, a
+// citizen registered) without the serializable checks: on PostgreSQL
+// REPEATABLE READ, whose predicate-free snapshot cannot fail on reads
+// that merely neighbour another node's writes. Only such writes are
+// allowed, and a constraint violation counts as one that is not;
+// either ends the attempt with ran false and nothing of it left, and
+// the caller runs fn serially. A Store without it runs such steps as
+// any other.
+type GuardedStore interface {
+	TryGuardedTx(ctx context.Context, fn func(Tx) error) (ran bool, err error)
+}
+
 // LightStore is a Store that can run a call step lightly first: fn's
 // writes, in that attempt, may only be the call's session and journey
 // rows, under no isolation beyond the session's compare-and-set; any other

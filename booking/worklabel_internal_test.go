@@ -2,6 +2,7 @@ package booking
 
 import (
 	"context"
+	"strings"
 	"testing"
 )
 
@@ -40,5 +41,56 @@ func TestCallStepsCarryTheirWorkLabel(t *testing.T) {
 	}
 	if got := WorkLabel(context.Background()); got != "other" {
 		t.Errorf("unlabelled work: %q, want other", got)
+	}
+}
+
+// guardStore notes which of its transactions a step asked for: every
+// light attempt escalates, and a guarded one runs when ranGuarded.
+type guardStore struct {
+	Store
+	ranGuarded bool
+	got        []string
+}
+
+func (g *guardStore) TryLightTx(context.Context, func(Tx) error) (bool, error) {
+	g.got = append(g.got, "light")
+	return false, nil
+}
+
+func (g *guardStore) TryGuardedTx(context.Context, func(Tx) error) (bool, error) {
+	g.got = append(g.got, "guarded")
+	return g.ranGuarded, nil
+}
+
+func (g *guardStore) InTx(context.Context, func(Tx) error) error {
+	g.got = append(g.got, "serial")
+	return nil
+}
+
+// A step the channel marks guarded that must run with more than a light
+// attempt's writes tries a guarded transaction before a serial one; a
+// plain step never does.
+func TestGuardedStepsTryGuardedBeforeSerial(t *testing.T) {
+	noop := func(*Service) (CallRecord, CallEvent, error) { return CallRecord{}, CallEvent{}, nil }
+	for _, c := range []struct {
+		guarded, ranGuarded bool
+		want                string
+	}{
+		{true, true, "light guarded"},
+		{true, false, "light guarded serial"},
+		{false, true, "light serial"},
+	} {
+		st := &guardStore{ranGuarded: c.ranGuarded}
+		s := &Service{store: st, hints: &lightHints{}}
+		run := s.Step
+		if c.guarded {
+			run = s.GuardedStep
+		}
+		if err := run(context.Background(), 0, "code", noop); err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(st.got, " "); got != c.want {
+			t.Errorf("guarded %v, a guarded run that ran %v: %s, want %s", c.guarded, c.ranGuarded, got, c.want)
+		}
 	}
 }

@@ -132,8 +132,14 @@ func (c *call) inTx(fn func() error) error {
 	rec0, s0, notes0, ev0 := c.rec, c.s.clone(), len(c.notes), c.ev
 	var budgetHit time.Time // a code refused for the unverified budget in the last run
 	run := c.v.Svc.Step
-	if c.texts {
+	switch {
+	case c.texts:
 		run = c.v.Svc.CodeStep
+	case c.step() == StepCode:
+		// A code entered: its attempts, the number's verification and a
+		// registration keep their rules on their own rows (GuardedStep);
+		// what else it may write runs it serially.
+		run = c.v.Svc.GuardedStep
 	}
 	err := run(c.ctx, prev, from, func(bound *booking.Service) (booking.CallRecord, booking.CallEvent, error) {
 		// The store may run this more than once (a transaction the database

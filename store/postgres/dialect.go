@@ -84,10 +84,15 @@ func (dialect) Violation(err error) (sqlstore.Violation, bool) {
 // and the call's seq stay enforced by the schema as well. Queue
 // transactions (the outbox claim) run at READ COMMITTED, where FOR UPDATE
 // SKIP LOCKED skips or re-checks rows other nodes claim.
+// Guarded transactions (a call step whose every write keeps its rule on
+// its own row or a unique index) run at REPEATABLE READ.
 func (d *dialect) BeginWrite(ctx context.Context, iso sqlstore.Isolation) (*sql.Tx, error) {
 	level := sql.LevelSerializable
-	if iso == sqlstore.Queue || iso == sqlstore.Light {
+	switch iso {
+	case sqlstore.Queue, sqlstore.Light:
 		level = sql.LevelReadCommitted
+	case sqlstore.Guarded:
+		level = sql.LevelRepeatableRead
 	}
 	t, err := d.db.BeginTx(ctx, &sql.TxOptions{Isolation: level})
 	if err != nil {

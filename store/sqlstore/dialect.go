@@ -120,6 +120,14 @@ const (
 	// its only writes may be the call's session and journey rows; any
 	// other write makes it run again as Serial.
 	Light
+	// Guarded is a call step whose rules are all kept by the rows it
+	// writes and by unique indexes (TryGuardedTx: a code entered, a
+	// citizen registered): on PostgreSQL REPEATABLE READ, which fails a
+	// transaction that updates a row another changed since its snapshot
+	// but keeps no predicate locks. Its writes may only be those listed
+	// in guardedWrites, and a constraint violation is refused as well;
+	// either makes it run again as Serial.
+	Guarded
 )
 
 // Querier is what *sql.DB, *sql.Tx and SQLite's statement cache share.

@@ -30,14 +30,36 @@ var errNeedsSerial = errors.New("store: a write outside the call's session needs
 // (Tx.SaveStep's one statement for both is allowed as a whole.)
 var lightWrites = []string{"UPDATE call_sessions SET ", "INSERT INTO call_sessions ", "INSERT INTO call_events "}
 
+// guardedWrites are the statements a Guarded transaction may run that
+// change rows, besides the call's session and journey: each keeps its
+// rule by the row it writes or a unique index, which REPEATABLE READ
+// enforces between nodes (an update of a row another transaction changed
+// since the snapshot fails, a duplicate key waits for the other to end
+// and fails). A code's attempts are counted on its own row; a number's
+// verification is its (phone, purpose) row; a citizen's phone and ID
+// number are unique among active citizens; the audit trail has no rule.
+var guardedWrites = []string{
+	"UPDATE sms_codes SET attempts = ?, used_at = ? WHERE id = ?",
+	"INSERT INTO phone_verifications ",
+	"INSERT INTO citizens ",
+	"INSERT INTO audit ",
+}
+
 // ran notes what a statement did: err from running it, changed whether it
-// changed rows (or may have).
+// changed rows (or may have). In a Guarded transaction a constraint
+// violation is a refusal: under SERIALIZABLE a duplicate of a row not yet
+// visible fails the transaction to be run again, and the run again sees
+// the row and gives the domain's answer; REPEATABLE READ reports the
+// duplicate at once, so the step runs again serially instead.
 func (g *lightGuard) ran(err error, changed bool) {
 	if g == nil {
 		return
 	}
 	if err != nil {
 		g.failed = true
+		if g.guarded && g.violation != nil && g.violation(err) {
+			g.refused = true
+		}
 	} else if changed {
 		g.wrote = true
 	}
@@ -48,7 +70,14 @@ func (g *lightGuard) ran(err error, changed bool) {
 // not say: an INSERT … RETURNING); failed that a statement failed, which
 // on PostgreSQL leaves the transaction aborted. A savepoint rolled back
 // undoes both (Tx.savepoint). runLightUnit reads them.
-type lightGuard struct{ refused, wrote, failed bool }
+//
+// A Guarded transaction's guard (guarded) allows guardedWrites as well and
+// refuses a statement that failed on a constraint (violation).
+type lightGuard struct {
+	refused, wrote, failed bool
+	guarded                bool
+	violation              func(error) bool
+}
 
 // allow refuses, and remembers refusing, a statement that writes anything
 // but the call's own rows; nil guard (not Light) allows everything.
@@ -67,6 +96,13 @@ func (g *lightGuard) allow(query string) error {
 	for _, w := range lightWrites {
 		if strings.HasPrefix(q, w) {
 			return nil
+		}
+	}
+	if g.guarded {
+		for _, w := range guardedWrites {
+			if strings.HasPrefix(q, w) {
+				return nil
+			}
 		}
 	}
 	g.refused = true
@@ -97,10 +133,31 @@ func (db *DB) withWrites() bool {
 
 func (db *DB) newTx(sp *savepoints, ctx context.Context, iso Isolation) *Tx {
 	tx := &Tx{db: db, sqlTx: sp.t, q: sp.t, ctx: ctx, sp: sp}
-	if iso == Light {
+	switch iso {
+	case Light:
 		tx.light = &lightGuard{}
+	case Guarded:
+		tx.light = &lightGuard{guarded: true, violation: func(err error) bool { _, ok := db.d.Violation(err); return ok }}
 	}
 	return tx
+}
+
+// TryGuardedTx runs fn once as a Guarded transaction
+// (booking.GuardedStore); ran is false, with nothing of the attempt left,
+// when fn wrote something not in guardedWrites or a statement of it
+// failed on a constraint, and it must run serially. Where every write
+// transaction is serial anyway (SQLite's one writer) it is InTx, and ran.
+// A refusal counts as an escalation, as a Light one does.
+func (db *DB) TryGuardedTx(ctx context.Context, fn func(booking.Tx) error) (ran bool, err error) {
+	if db.oneWriter() {
+		return true, db.InTx(ctx, fn)
+	}
+	err = db.submit(ctx, Guarded, fn)
+	if errors.Is(err, errNeedsSerial) {
+		db.escalations.Add(1)
+		return false, nil
+	}
+	return true, err
 }
 
 // TryLightTx runs fn once as a Light transaction (booking.LightStore);

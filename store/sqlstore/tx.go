@@ -205,6 +205,9 @@ func (t *Tx) insertRow(what, query string, args ...any) (int64, error) {
 	var id int64
 	t.db.writes.Add(1)
 	err := t.queryRow(query+" RETURNING id", args...).Scan(&id)
+	if err != nil {
+		t.light.ran(err, false) // a Row's failure shows only here
+	}
 	return id, t.db.mapError(err, what)
 }
 
