@@ -93,4 +93,14 @@ func TestGuardedStepsTryGuardedBeforeSerial(t *testing.T) {
 			t.Errorf("guarded %v, a guarded run that ran %v: %s, want %s", c.guarded, c.ranGuarded, got, c.want)
 		}
 	}
+	// A step the light hints already send serially goes guarded first too.
+	st := &guardStore{ranGuarded: true}
+	s := &Service{store: st, hints: &lightHints{}}
+	s.hints.escalated("code")
+	if err := s.GuardedStep(context.Background(), 0, "code", noop); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(st.got, " "); got != "guarded" {
+		t.Errorf("a guarded step the hints send serially: %s, want guarded", got)
+	}
 }

@@ -125,6 +125,16 @@ func (c *call) textsCode(in input) bool {
 	return false
 }
 
+// guarded says whether the input being applied keeps its rules on the rows
+// it writes (booking.Service.GuardedStep): a code entered, whose attempts,
+// the number's verification and a registration each live on their own row
+// or a unique index; what else it may write makes it run serially. Not
+// when the step may register a SIP caller under the name they texted
+// (writesName): that name is read from the reply, which an SMS may correct
+// on another node at the same moment, and only a serializable pair of
+// transactions sees that the registration then misses the correction.
+func (c *call) guarded() bool { return c.step() == StepCode && !c.texts && !c.writesName() }
+
 // inTx runs fn with the call's service and codes bound to one transaction
 // and saves the session in it under the seq compare-and-set.
 func (c *call) inTx(fn func() error) error {
@@ -135,10 +145,7 @@ func (c *call) inTx(fn func() error) error {
 	switch {
 	case c.texts:
 		run = c.v.Svc.CodeStep
-	case c.step() == StepCode:
-		// A code entered: its attempts, the number's verification and a
-		// registration keep their rules on their own rows (GuardedStep);
-		// what else it may write runs it serially.
+	case c.guarded():
 		run = c.v.Svc.GuardedStep
 	}
 	err := run(c.ctx, prev, from, func(bound *booking.Service) (booking.CallRecord, booking.CallEvent, error) {
