@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"fmt"
 	"net/http"
 	"sort"
@@ -34,17 +35,9 @@ func serverSide(base string) (p99BoundMS, within10 float64, count float64, err e
 // included) of the lines of one node's /metrics that start with prefix
 // and that keep accepts.
 func histogram(admin, prefix string, keep func(line string) bool, into map[float64]float64) error {
-	resp, err := http.Get(admin + "/metrics")
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		line := sc.Text()
+	return eachLine(admin, func(line string) bool {
 		if !strings.HasPrefix(line, prefix) || !keep(line) {
-			continue
+			return true
 		}
 		i := strings.Index(line, `le="`)
 		j := strings.Index(line[i+4:], `"`)
@@ -53,6 +46,24 @@ func histogram(admin, prefix string, keep func(line string) bool, into map[float
 		if perr == nil && verr == nil {
 			into[le] += v
 		}
+		return true
+	})
+}
+
+// eachLine hands each line of one node's /metrics to fn until fn returns
+// false.
+func eachLine(admin string, fn func(line string) (more bool)) error {
+	resp, err := http.Get(admin + "/metrics")
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	sc := bufio.NewScanner(resp.Body)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		if !fn(sc.Text()) {
+			return nil
+		}
 	}
 	return sc.Err()
 }
@@ -60,15 +71,8 @@ func histogram(admin, prefix string, keep func(line string) bool, into map[float
 // commitCounts reads yuyue's commit counters: commits and the write units
 // (InTx calls) they carried.
 func commitCounts(admin string) (commits, writes float64, err error) {
-	resp, err := http.Get(admin + "/metrics")
-	if err != nil {
-		return 0, 0, err
-	}
-	defer resp.Body.Close()
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		name, val, ok := strings.Cut(sc.Text(), " ")
+	err = eachLine(admin, func(line string) bool {
+		name, val, ok := strings.Cut(line, " ")
 		v, perr := strconv.ParseFloat(val, 64)
 		switch {
 		case !ok || perr != nil:
@@ -77,8 +81,9 @@ func commitCounts(admin string) (commits, writes float64, err error) {
 		case name == "yuyue_store_write_requests_total":
 			writes = v
 		}
-	}
-	return commits, writes, sc.Err()
+		return true
+	})
+	return commits, writes, err
 }
 
 // meanBatch runs load and returns the write units per commit it caused.
@@ -93,53 +98,51 @@ func meanBatch(admin string, load func()) float64 {
 }
 
 // metricValue reads one unlabelled metric from yuyue's /metrics.
-func metricValue(admin, metric string) (float64, error) {
-	resp, err := http.Get(admin + "/metrics")
-	if err != nil {
-		return 0, err
-	}
-	defer resp.Body.Close()
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		if name, val, ok := strings.Cut(sc.Text(), " "); ok && name == metric {
-			return strconv.ParseFloat(val, 64)
+func metricValue(admin, metric string) (v float64, err error) {
+	found := false
+	if err := eachLine(admin, func(line string) bool {
+		if name, val, ok := strings.Cut(line, " "); ok && name == metric {
+			found = true
+			v, err = strconv.ParseFloat(val, 64)
+			return false
 		}
-	}
-	if err := sc.Err(); err != nil {
+		return true
+	}); err != nil {
 		return 0, err
 	}
-	return 0, fmt.Errorf("%s: no %s", admin, metric)
+	if !found {
+		return 0, fmt.Errorf("%s: no %s", admin, metric)
+	}
+	return v, err
 }
 
 // metricByLabel reads every series of one counter with one label on a
 // node: value by the label's value (series without it are skipped).
 func metricByLabel(admin, metric, label string) (map[string]float64, error) {
-	resp, err := http.Get(admin + "/metrics")
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
 	m := map[string]float64{}
 	prefix := metric + "{" + label + `="`
-	sc := bufio.NewScanner(resp.Body)
-	sc.Buffer(make([]byte, 1<<20), 1<<20)
-	for sc.Scan() {
-		rest, ok := strings.CutPrefix(sc.Text(), prefix)
+	var perr error
+	err := eachLine(admin, func(line string) bool {
+		rest, ok := strings.CutPrefix(line, prefix)
 		if !ok {
-			continue
+			return true
 		}
 		value, tail, ok := strings.Cut(rest, `"} `)
 		if !ok {
-			continue
+			return true
 		}
 		v, err := strconv.ParseFloat(tail, 64)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %s: %w", admin, metric, err)
+			perr = fmt.Errorf("%s: %s: %w", admin, metric, err)
+			return false
 		}
 		m[value] = v
+		return true
+	})
+	if err = cmp.Or(err, perr); err != nil {
+		return nil, err
 	}
-	return m, sc.Err()
+	return m, nil
 }
 
 // codeBuckets adds the cumulative buckets of one of yuyue's histograms of a
