@@ -149,15 +149,7 @@ func (db *DB) newTx(sp *savepoints, ctx context.Context, iso Isolation) *Tx {
 // transaction is serial anyway (SQLite's one writer) it is InTx, and ran.
 // A refusal counts as an escalation, as a Light one does.
 func (db *DB) TryGuardedTx(ctx context.Context, fn func(booking.Tx) error) (ran bool, err error) {
-	if db.oneWriter() {
-		return true, db.InTx(ctx, fn)
-	}
-	err = db.submit(ctx, Guarded, fn)
-	if errors.Is(err, errNeedsSerial) {
-		db.escalations.Add(1)
-		return false, nil
-	}
-	return true, err
+	return db.tryTx(ctx, Guarded, fn)
 }
 
 // TryLightTx runs fn once as a Light transaction (booking.LightStore);
@@ -165,10 +157,17 @@ func (db *DB) TryGuardedTx(ctx context.Context, fn func(booking.Tx) error) (ran 
 // the call's session and journey and must run serially. Where every write
 // transaction is serial anyway (SQLite's one writer) it is InTx, and ran.
 func (db *DB) TryLightTx(ctx context.Context, fn func(booking.Tx) error) (ran bool, err error) {
+	return db.tryTx(ctx, Light, fn)
+}
+
+// tryTx makes TryLightTx's and TryGuardedTx's one attempt at iso: InTx
+// where every transaction is serial anyway; a refusal (errNeedsSerial)
+// is ran false, counted as an escalation.
+func (db *DB) tryTx(ctx context.Context, iso Isolation, fn func(booking.Tx) error) (ran bool, err error) {
 	if db.oneWriter() {
 		return true, db.InTx(ctx, fn)
 	}
-	err = db.submit(ctx, Light, fn)
+	err = db.submit(ctx, iso, fn)
 	if errors.Is(err, errNeedsSerial) {
 		db.escalations.Add(1)
 		return false, nil
