@@ -39,7 +39,7 @@ var lightWrites = []string{"UPDATE call_sessions SET ", "INSERT INTO call_sessio
 // verification is its (phone, purpose) row; a citizen's phone and ID
 // number are unique among active citizens; the audit trail has no rule.
 var guardedWrites = []string{
-	"UPDATE sms_codes SET attempts = ?, used_at = ? WHERE id = ?",
+	updateCode,
 	"INSERT INTO phone_verifications ",
 	"INSERT INTO citizens ",
 	"INSERT INTO audit ",
@@ -57,8 +57,10 @@ func (g *lightGuard) ran(err error, changed bool) {
 	}
 	if err != nil {
 		g.failed = true
-		if g.guarded && g.violation != nil && g.violation(err) {
-			g.refused = true
+		if g.guarded != nil {
+			if _, ok := g.guarded.Violation(err); ok {
+				g.refused = true
+			}
 		}
 	} else if changed {
 		g.wrote = true
@@ -71,12 +73,12 @@ func (g *lightGuard) ran(err error, changed bool) {
 // on PostgreSQL leaves the transaction aborted. A savepoint rolled back
 // undoes both (Tx.savepoint). runLightUnit reads them.
 //
-// A Guarded transaction's guard (guarded) allows guardedWrites as well and
-// refuses a statement that failed on a constraint (violation).
+// A Guarded transaction's guard (guarded: its dialect, which tells
+// constraint violations) allows guardedWrites as well and refuses a
+// statement that failed on a constraint.
 type lightGuard struct {
 	refused, wrote, failed bool
-	guarded                bool
-	violation              func(error) bool
+	guarded                Dialect
 }
 
 // allow refuses, and remembers refusing, a statement that writes anything
@@ -98,7 +100,7 @@ func (g *lightGuard) allow(query string) error {
 			return nil
 		}
 	}
-	if g.guarded {
+	if g.guarded != nil {
 		for _, w := range guardedWrites {
 			if strings.HasPrefix(q, w) {
 				return nil
@@ -137,7 +139,7 @@ func (db *DB) newTx(sp *savepoints, ctx context.Context, iso Isolation) *Tx {
 	case Light:
 		tx.light = &lightGuard{}
 	case Guarded:
-		tx.light = &lightGuard{guarded: true, violation: func(err error) bool { _, ok := db.d.Violation(err); return ok }}
+		tx.light = &lightGuard{guarded: db.d}
 	}
 	return tx
 }

@@ -38,7 +38,10 @@ func (t *Tx) InsertCode(c *booking.VerificationCode) error {
 
 const (
 	replaceCodes = `UPDATE sms_codes SET used_at = ? WHERE phone = ? AND purpose = ? AND used_at = 0`
-	insertCode   = `INSERT INTO sms_codes (phone, purpose, caller, code_hash, created_at, expires_at, unverified) VALUES (?, ?, ?, ?, ?, ?, ?)`
+	// updateCode counts a code's attempts on its own row: a write a
+	// Guarded transaction may make (guardedWrites).
+	updateCode = `UPDATE sms_codes SET attempts = ?, used_at = ? WHERE id = ?`
+	insertCode = `INSERT INTO sms_codes (phone, purpose, caller, code_hash, created_at, expires_at, unverified) VALUES (?, ?, ?, ?, ?, ?, ?)`
 )
 
 func (t *Tx) LatestCode(phone, purpose string) (booking.VerificationCode, error) {
@@ -52,7 +55,7 @@ func (t *Tx) LatestCode(phone, purpose string) (booking.VerificationCode, error)
 }
 
 func (t *Tx) UpdateCode(c booking.VerificationCode) error {
-	_, err := t.Exec(`UPDATE sms_codes SET attempts = ?, used_at = ? WHERE id = ?`, c.Attempts, ms(c.UsedAt), c.ID)
+	_, err := t.Exec(updateCode, c.Attempts, ms(c.UsedAt), c.ID)
 	return err
 }
 

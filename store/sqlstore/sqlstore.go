@@ -196,9 +196,10 @@ func (db *DB) GivenUpStats() map[string]int64 {
 // countGivenUp counts the units of a transaction the engine gave up.
 func (db *DB) countGivenUp(units []*writeReq) {
 	for _, r := range units {
-		v, ok := db.givenUp.Load(booking.WorkLabel(r.ctx))
+		label := booking.WorkLabel(r.ctx)
+		v, ok := db.givenUp.Load(label)
 		if !ok {
-			v, _ = db.givenUp.LoadOrStore(booking.WorkLabel(r.ctx), new(atomic.Int64))
+			v, _ = db.givenUp.LoadOrStore(label, new(atomic.Int64))
 		}
 		v.(*atomic.Int64).Add(1)
 	}
