@@ -126,10 +126,7 @@ func (s *Service) runStep(ctx context.Context, step string, kind stepKind, body 
 	if texted() {
 		// Not a hint for the step: the menu, say, texts a registered
 		// caller a code but only moves everyone else's call along.
-		if urgent {
-			return u.InUrgentTx(ctx, body)
-		}
-		return s.store.InTx(ctx, body)
+		return s.serialTx(ctx, body, texted)
 	}
 	outcome = probeEscalated
 	if !probe {
@@ -144,13 +141,19 @@ func (s *Service) runStep(ctx context.Context, step string, kind stepKind, body 
 // ahead of the queue if it texted a code (UrgentStore).
 func (s *Service) serialStep(ctx context.Context, kind stepKind, body func(Tx) error, texted func() bool) error {
 	if g, ok := s.store.(GuardedStore); ok && kind == stepGuarded {
-		ran, err := g.TryGuardedTx(ctx, body)
-		if ran {
+		if ran, err := g.TryGuardedTx(ctx, body); ran {
 			return err
 		}
-		if u, ok := s.store.(UrgentStore); ok && texted() {
-			return u.InUrgentTx(ctx, body)
-		}
+		return s.serialTx(ctx, body, texted)
+	}
+	return s.store.InTx(ctx, body)
+}
+
+// serialTx runs a step serially after an attempt that was refused: ahead
+// of the queue when that attempt texted a code (UrgentStore).
+func (s *Service) serialTx(ctx context.Context, body func(Tx) error, texted func() bool) error {
+	if u, ok := s.store.(UrgentStore); ok && texted() {
+		return u.InUrgentTx(ctx, body)
 	}
 	return s.store.InTx(ctx, body)
 }
