@@ -80,7 +80,7 @@ func Open(ctx context.Context, path, secret string) (*Store, error) {
 }
 
 func (s *Store) open(ctx context.Context, secret string) (err error) {
-	if s.writer, err = sql.Open(driverName, dsn(s.Path, true)); err != nil {
+	if s.writer, err = sql.Open(writerDriver, dsn(s.Path, true)); err != nil {
 		return fmt.Errorf("open database: %w", err)
 	}
 	// One writer connection: SQLite has one writer at a time anyway, and

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 
@@ -243,5 +244,55 @@ func TestMigrationsAreRecordedAndRerunnable(t *testing.T) {
 	second.Reader().QueryRow(`SELECT count(*) FROM schema_migrations`).Scan(&again)
 	if err != nil || v2 != v1 || again != records {
 		t.Fatalf("reopened: version %d (was %d), %d records (was %d): %v", v2, v1, again, records, err)
+	}
+}
+
+// The writer keeps a savepoint's journal in memory (temp_store =
+// MEMORY): group commit runs every unit of a batch inside a savepoint,
+// and a journal past 64 KiB spilled into a temporary file, written page
+// by page, while the batch ran. A savepoint that changes about 300 KiB of
+// pages the database already had opens no file.
+func TestSQLiteWriterKeepsSavepointJournalsInMemory(t *testing.T) {
+	s, err := store.Open(ctx, filepath.Join(t.TempDir(), "y.db"), storetest.Secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	w := s.Writer()
+	if _, err := w.Exec(`CREATE TABLE journal_probe (v BLOB NOT NULL)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Exec(`WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300)
+		INSERT INTO journal_probe SELECT randomblob(1024) FROM n`); err != nil {
+		t.Fatal(err)
+	}
+	// deletedFiles counts this process's open files already unlinked: a
+	// temporary file SQLite makes is one.
+	deletedFiles := func() int {
+		fds, err := os.ReadDir("/proc/self/fd")
+		if err != nil {
+			t.Skipf("no /proc/self/fd: %v", err)
+		}
+		n := 0
+		for _, fd := range fds {
+			if l, err := os.Readlink("/proc/self/fd/" + fd.Name()); err == nil && strings.HasSuffix(l, " (deleted)") {
+				n++
+			}
+		}
+		return n
+	}
+	tx, err := w.Begin()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tx.Rollback()
+	before := deletedFiles()
+	for _, q := range []string{`SAVEPOINT probe`, `UPDATE journal_probe SET v = randomblob(1024)`} {
+		if _, err := tx.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if during := deletedFiles(); during != before {
+		t.Fatalf("a savepoint changing 300 KiB opened %d temporary file(s): its journal spilled to disk", during-before)
 	}
 }
