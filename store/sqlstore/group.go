@@ -453,10 +453,7 @@ func (db *DB) runInSavepoint(ctx context.Context, sp *savepoints, r *writeReq) (
 	if r.iso == Light {
 		return db.runLightUnit(ctx, sp, r)
 	}
-	name, err := sp.open(ctx, "w")
-	if err != nil {
-		return writeResult{err: err}, false
-	}
+	name := sp.open("w")
 	res = call(db.newTx(sp, ctx, r.iso), r.fn)
 	if res.panicVal != nil || internalFailure(res.err) {
 		return res, false
@@ -466,7 +463,7 @@ func (db *DB) runInSavepoint(ctx context.Context, sp *savepoints, r *writeReq) (
 			return writeResult{err: err}, false
 		}
 	}
-	if err := sp.release(ctx, name); err != nil {
+	if err := sp.release(name); err != nil {
 		return writeResult{err: err}, false
 	}
 	return res, true

@@ -18,36 +18,39 @@ import (
 // the server's statement statistics (pg_stat_statements) to a handful of
 // entries.
 //
-// Where each statement is a round trip to a server (every dialect but
-// SQLite's one in-process writer: OneWriter), a RELEASE is not sent on its
-// own. It waits and goes in one round trip with the next SAVEPOINT, or
-// never: a ROLLBACK TO destroys it, and COMMIT (or ROLLBACK) ends it with
-// the transaction. That is safe because savepoints nest: one released
-// while another is still open was made after that one, so rolling back to
-// the open one undoes it anyway; and the releases waiting are sent before
-// any new savepoint is made, so a ROLLBACK TO cannot land on a savepoint
-// released but not yet told that has the same name. Work done between a
-// release and the next SAVEPOINT stays inside the released savepoint
-// until then, which changes nothing of what commits. In a two-node rush
-// the releases were 15 % of the statements the nodes sent (38,215 of
-// 249,013, pg_stat_statements); each was a round trip of its own.
+// A RELEASE is not sent on its own. It waits and goes in one statement
+// with the next SAVEPOINT, or never: a ROLLBACK TO destroys it, and COMMIT
+// (or ROLLBACK) ends it with the transaction. That is safe because
+// savepoints nest: one released while another is still open was made
+// after that one, so rolling back to the open one undoes it anyway; and
+// the releases waiting are sent before any new savepoint is made, so a
+// ROLLBACK TO cannot land on a savepoint released but not yet told that
+// has the same name. Work done between a release and the next SAVEPOINT
+// stays inside the released savepoint until then, which changes nothing of
+// what commits. On PostgreSQL each statement is a round trip: in a
+// two-node rush the releases were 15 % of the statements the nodes sent
+// (38,215 of 249,013, pg_stat_statements). On SQLite each is a call into
+// the library that parses it again; a group-commit batch runs every unit
+// in a savepoint, and sending them all cost its one writer about a tenth
+// of its steps a second (scripts/reports/NOTES.md).
 //
 // Sending two statements in one message relies on the driver's simple
 // query protocol: pgx sends an Exec without arguments that way whatever
 // its default mode (the extended protocol would refuse "A; B").
 //
-// Where statements are round trips, a savepoint is also made only when it
-// is needed: just before the first write inside it (ready). Until then it
-// is only a name on a stack, and rolling back to it or releasing it sends
-// nothing: nothing was written since it was opened, so there is nothing to
-// undo. Savepoints opened one inside another with no write between them
-// stand at the same point of the transaction, so ready makes one server
-// savepoint for all of them, named after the outermost, and the inner ones
-// roll back to it. A call step that holds a place opened three at once
-// (the step's, the hold's, the insert's guard) and sent each on its own.
+// A savepoint is also made only when it is needed: just before the first
+// write inside it (ready). Until then it is only a name on a stack, and
+// rolling back to it or releasing it sends nothing: nothing was written
+// since it was opened, so there is nothing to undo. Savepoints opened one
+// inside another with no write between them stand at the same point of
+// the transaction, so ready makes one server savepoint for all of them,
+// named after the outermost, and the inner ones roll back to it. A call
+// step that holds a place opened three at once (the step's, the hold's,
+// the insert's guard) and sent each on its own.
+//
 // A read that fails inside a savepoint not yet made leaves a PostgreSQL
-// transaction aborted with no savepoint to return to: rolling back to it
-// then fails (errNoSavepoint), so the unit fails, the shared transaction
+// transaction aborted with no savepoint to return to (aborts): rolling
+// back to it then fails (errNoSavepoint), so the unit fails, the shared transaction
 // is abandoned (runBatch) and its units run again alone; such a failure is
 // never a domain refusal, and PostgreSQL never commits an aborted
 // transaction in any case. (A failure seen only at a Row's Scan is not
@@ -55,30 +58,34 @@ import (
 // A server savepoint made for an inner savepoint that a failure left open
 // when an outer one sharing an older server savepoint was released stays
 // on the server until that one ends; a later savepoint of the same name
-// shadows it, which PostgreSQL allows.
+// shadows it, which both engines allow. A failed statement on SQLite
+// undoes only itself and the transaction goes on, so there a rollback to a
+// savepoint never made is nothing to undo whatever failed inside it.
 type savepoints struct {
 	t       *sql.Tx
-	batched bool     // RELEASE waits for the next SAVEPOINT, SAVEPOINT for the next write
-	depth   int      // when not batched: savepoints made and neither released nor rolled back past
 	pending []string // RELEASE statements not yet sent, innermost first
-	// opened is the savepoints open when batched, outermost first (their
-	// depth is their place in it).
+	// opened is the savepoints open, outermost first (their depth is their
+	// place in it).
 	opened []openSavepoint
 	// failed is set when a statement failed since the last ROLLBACK TO
 	// (a PostgreSQL transaction is aborted then); rolling back to a
 	// savepoint never made cannot undo that, and says so.
 	failed bool
+	// aborts is true where a failed statement aborts the transaction
+	// (Dialect.GuardStatements); elsewhere a failure undoes only its own
+	// statement, so failed is never set by one.
+	aborts bool
 	trips  *atomic.Int64 // savepoint statements sent (StatementStats.SavepointTrips)
 }
 
-// openSavepoint is a savepoint open when batched: name is the caller's,
+// openSavepoint is a savepoint open: name is the caller's,
 // server the savepoint made for it on the server ("" while none is: no
 // write since it was opened). server is name itself for the outermost of
 // those made together, whose RELEASE alone is sent.
 type openSavepoint struct{ name, server string }
 
 func (db *DB) newSavepoints(t *sql.Tx) *savepoints {
-	return &savepoints{t: t, batched: !db.oneWriter(), trips: &db.savepointTrips}
+	return &savepoints{t: t, aborts: db.d.GuardStatements(), trips: &db.savepointTrips}
 }
 
 func (s *savepoints) exec(ctx context.Context, q string) error {
@@ -87,24 +94,19 @@ func (s *savepoints) exec(ctx context.Context, q string) error {
 	return err
 }
 
-// open makes a new savepoint and returns its name; when batched, the
-// server's savepoint waits for the first write inside it (ready).
-func (s *savepoints) open(ctx context.Context, prefix string) (string, error) {
-	if s.batched {
-		name := prefix + strconv.Itoa(len(s.opened)+1)
-		s.opened = append(s.opened, openSavepoint{name: name})
-		return name, nil
-	}
-	s.depth++
-	name := prefix + strconv.Itoa(s.depth)
-	return name, s.exec(ctx, "SAVEPOINT "+name)
+// open opens a new savepoint and returns its name; the server's savepoint
+// waits for the first write inside it (ready).
+func (s *savepoints) open(prefix string) string {
+	name := prefix + strconv.Itoa(len(s.opened)+1)
+	s.opened = append(s.opened, openSavepoint{name: name})
+	return name
 }
 
 // ready makes, before a write, the server savepoint the savepoints opened
 // since the last write stand for, in one round trip with the releases
 // waiting.
 func (s *savepoints) ready(ctx context.Context) error {
-	if s == nil || !s.batched {
+	if s == nil {
 		return nil
 	}
 	i := len(s.opened)
@@ -135,19 +137,17 @@ func (s *savepoints) ready(ctx context.Context) error {
 // after it, which this ends. A savepoint with no write since it was
 // opened has nothing to undo.
 func (s *savepoints) rollbackTo(ctx context.Context, name string) error {
-	server := name
-	if s.batched {
-		i := s.find(name)
-		if i < 0 {
-			return fmt.Errorf("sqlstore: rollback to savepoint %s, which is not open", name)
+	i := s.find(name)
+	if i < 0 {
+		return fmt.Errorf("sqlstore: rollback to savepoint %s, which is not open", name)
+	}
+	s.opened = s.opened[:i+1]
+	server := s.opened[i].server
+	if server == "" {
+		if s.failed {
+			return errNoSavepoint
 		}
-		s.opened = s.opened[:i+1]
-		if server = s.opened[i].server; server == "" {
-			if s.failed {
-				return errNoSavepoint
-			}
-			return nil
-		}
+		return nil
 	}
 	s.pending = s.pending[:0]
 	if err := s.exec(ctx, "ROLLBACK TO SAVEPOINT "+server); err != nil {
@@ -163,18 +163,14 @@ var errNoSavepoint = errors.New("store: a statement failed inside a savepoint wi
 
 // noteFailure records that a statement of the transaction failed.
 func (s *savepoints) noteFailure(err error) {
-	if s != nil && err != nil {
+	if s != nil && err != nil && s.aborts {
 		s.failed = true
 	}
 }
 
 // release ends name, the innermost savepoint open, keeping what was done
 // in it.
-func (s *savepoints) release(ctx context.Context, name string) error {
-	if !s.batched {
-		s.depth--
-		return s.exec(ctx, "RELEASE SAVEPOINT "+name)
-	}
+func (s *savepoints) release(name string) error {
 	i := s.find(name)
 	if i < 0 {
 		return fmt.Errorf("sqlstore: release savepoint %s, which is not open", name)

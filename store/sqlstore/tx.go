@@ -230,13 +230,7 @@ func (t *Tx) Savepoint(fn func(booking.Tx) error) error {
 // or panics (the panic goes on up).
 func (t *Tx) savepoint(prefix string, fn func() error) (err error) {
 	t.db.savepoints.Add(1)
-	name, err := t.sp.open(t.ctx, prefix)
-	if err != nil {
-		if t.light != nil { // on PostgreSQL the transaction is aborted
-			t.light.failed = true
-		}
-		return err
-	}
+	name := t.sp.open(prefix)
 	var before lightGuard
 	if t.light != nil {
 		before = *t.light
@@ -244,7 +238,7 @@ func (t *Tx) savepoint(prefix string, fn func() error) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			t.sp.rollbackTo(t.ctx, name)
-			t.sp.release(t.ctx, name)
+			t.sp.release(name)
 			panic(p)
 		}
 	}()
@@ -260,7 +254,7 @@ func (t *Tx) savepoint(prefix string, fn func() error) (err error) {
 			*t.light = before
 		}
 	}
-	if rerr := t.sp.release(t.ctx, name); rerr != nil && err == nil {
+	if rerr := t.sp.release(name); rerr != nil && err == nil {
 		return rerr
 	}
 	return err
