@@ -74,6 +74,25 @@ func (dialect) Retryable(error) bool { return false }
 // transaction usable.
 func (dialect) GuardStatements() bool { return false }
 
+// EndsTx is true for the failures after which SQLite may have rolled the
+// whole transaction back and gone on in autocommit mode (its "errors that
+// can cause an automatic rollback", with an interrupt and a corrupt file):
+// the writer then refuses every later write of the transaction
+// (sqlstore.TxEnder). A constraint, a type or an SQL error undoes only its
+// statement.
+func (dialect) EndsTx(err error) bool {
+	var se sqlite3.Error
+	if !errors.As(err, &se) {
+		return false // not the library's: no statement ran
+	}
+	switch se.Code {
+	case sqlite3.ErrIoErr, sqlite3.ErrFull, sqlite3.ErrNomem, sqlite3.ErrBusy,
+		sqlite3.ErrInterrupt, sqlite3.ErrCorrupt, sqlite3.ErrNotADB:
+		return true
+	}
+	return false
+}
+
 // ClaimOutbox: one process owns an SQLite database (the file lease), so
 // claiming needs no row locks.
 func (dialect) ClaimOutbox(now int64, limit int) (string, []any) {

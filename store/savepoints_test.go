@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"database/sql"
 	"errors"
 	"slices"
 	"testing"
@@ -72,13 +73,11 @@ func TestSavepointsUndoWhatTheyHeldAfterAReleaseWaits(t *testing.T) {
 	}
 }
 
-// A savepoint costs a round trip only when something is written inside
-// it, and savepoints opened one inside another with no write between
-// them cost one together; what each undoes is still exactly its own
-// writes. A unit that only reads and is refused sends no savepoint at all.
-// (SQLite's one writer is in-process and makes each savepoint at once:
-// there it is one statement per savepoint, and this test checks only the
-// undo.)
+// A savepoint costs a statement (on PostgreSQL a round trip) only when
+// something is written inside it, and savepoints opened one inside another
+// with no write between them cost one together; what each undoes is still
+// exactly its own writes. A unit that only reads and is refused sends no
+// savepoint at all. Both engines.
 func TestSavepointsMadeAtTheirFirstWrite(t *testing.T) {
 	s := storetest.Open(t)
 	audit := auditAs("lazy-savepoints")
@@ -221,4 +220,59 @@ func committedActions(t *testing.T, s storetest.DB, actor string) []string {
 		t.Fatal(err)
 	}
 	return got
+}
+
+// Some failures end a whole SQLite transaction, not just their statement:
+// an I/O error, a full disk, no memory. One inside a savepoint not yet
+// made (a read) leaves nothing to return to, as on PostgreSQL: whatever
+// the caller makes of it, no later write runs in a transaction of its own
+// and nothing commits. Without that, the next SAVEPOINT began a new
+// transaction and committed the write after the failure alone, the one
+// before it lost. The failure is out of memory here, under a heap limit
+// (process-wide, lifted at once).
+func TestSQLiteReadThatEndsTheTransactionCommitsNothing(t *testing.T) {
+	s := storetest.Open(t)
+	r := s.(interface{ Reader() *sql.DB }).Reader()
+	if _, err := r.Exec(`PRAGMA hard_heap_limit = 100000000`); err != nil {
+		t.Fatal(err)
+	}
+	lifted := false
+	lift := func() {
+		if !lifted {
+			if _, err := r.Exec(`PRAGMA hard_heap_limit = 0`); err != nil {
+				t.Error(err)
+			}
+			lifted = true
+		}
+	}
+	defer lift()
+	var readErr error
+	err := s.InTx(ctx, func(tx booking.Tx) error {
+		if err := tx.Audit(booking.AuditEntry{Actor: "ended", Action: "before"}); err != nil {
+			return err
+		}
+		readErr = tx.Savepoint(func(tx booking.Tx) error {
+			var n int
+			return tx.(*sqlstore.Tx).QueryRow(`SELECT length(randomblob(300000000)) FROM audit LIMIT 1`).Scan(&n)
+		})
+		lift()
+		// the caller carries on as if the failure were a refusal
+		return tx.Savepoint(func(tx booking.Tx) error {
+			return tx.Audit(booking.AuditEntry{Actor: "ended", Action: "after"})
+		})
+	})
+	if readErr == nil {
+		t.Fatal("a 300 MB blob under a 100 MB heap limit did not fail")
+	}
+	if err == nil {
+		t.Fatal("the transaction reported success after a failure that ended it")
+	}
+	if got := committedActions(t, s, "ended"); len(got) != 0 {
+		t.Fatalf("%d audit rows committed (%q), want 0", len(got), got)
+	}
+	if err := s.InTx(ctx, func(tx booking.Tx) error {
+		return tx.Audit(booking.AuditEntry{Actor: "ended", Action: "next"})
+	}); err != nil {
+		t.Fatalf("the next transaction: %v", err)
+	}
 }

@@ -88,6 +88,14 @@ type OneWriter interface {
 	OneWriter() bool
 }
 
+// TxEnder is a Dialect where only some failed statements end the
+// transaction (SQLite rolls it back whole on an I/O error, a full disk or
+// no memory, and undoes any other failed statement alone). EndsTx says
+// which; without it, GuardStatements does for every failure.
+type TxEnder interface {
+	EndsTx(err error) bool
+}
+
 // StmtPreparer is a Dialect whose driver parses every statement it is given
 // as text (go-sqlite3 has no statement cache of its own; pgx caches
 // prepared statements per connection already). Prepared returns query

@@ -32,7 +32,7 @@ import (
 // (38,215 of 249,013, pg_stat_statements). On SQLite each is a call into
 // the library that parses it again; a group-commit batch runs every unit
 // in a savepoint, and sending them all cost its one writer about a tenth
-// of its steps a second (scripts/reports/NOTES.md).
+// of its steps a second (docs/architecture.md).
 //
 // Sending two statements in one message relies on the driver's simple
 // query protocol: pgx sends an Exec without arguments that way whatever
@@ -58,9 +58,13 @@ import (
 // A server savepoint made for an inner savepoint that a failure left open
 // when an outer one sharing an older server savepoint was released stays
 // on the server until that one ends; a later savepoint of the same name
-// shadows it, which both engines allow. A failed statement on SQLite
-// undoes only itself and the transaction goes on, so there a rollback to a
-// savepoint never made is nothing to undo whatever failed inside it.
+// shadows it, which both engines allow. Most failed statements on SQLite
+// undo only themselves and the transaction goes on, so there a rollback to
+// a savepoint never made has nothing to undo; but an I/O error, a full
+// disk or no memory rolls the whole transaction back (aborts, TxEnder),
+// and then, as on PostgreSQL, nothing more of it may run: ready refuses
+// every later write, which would otherwise run outside any transaction
+// and commit alone.
 type savepoints struct {
 	t       *sql.Tx
 	pending []string // RELEASE statements not yet sent, innermost first
@@ -71,10 +75,11 @@ type savepoints struct {
 	// (a PostgreSQL transaction is aborted then); rolling back to a
 	// savepoint never made cannot undo that, and says so.
 	failed bool
-	// aborts is true where a failed statement aborts the transaction
-	// (Dialect.GuardStatements); elsewhere a failure undoes only its own
-	// statement, so failed is never set by one.
-	aborts bool
+	// aborts says whether a failed statement's error ended or aborted
+	// the transaction: every one on PostgreSQL (Dialect.GuardStatements),
+	// only some on SQLite (TxEnder: an I/O error, a full disk, no
+	// memory), where the others undo only their own statement.
+	aborts func(error) bool
 	trips  *atomic.Int64 // savepoint statements sent (StatementStats.SavepointTrips)
 }
 
@@ -85,7 +90,13 @@ type savepoints struct {
 type openSavepoint struct{ name, server string }
 
 func (db *DB) newSavepoints(t *sql.Tx) *savepoints {
-	return &savepoints{t: t, aborts: db.d.GuardStatements(), trips: &db.savepointTrips}
+	aborts := func(error) bool { return true }
+	if e, ok := db.d.(TxEnder); ok {
+		aborts = e.EndsTx
+	} else if !db.d.GuardStatements() {
+		aborts = func(error) bool { return false }
+	}
+	return &savepoints{t: t, aborts: aborts, trips: &db.savepointTrips}
 }
 
 func (s *savepoints) exec(ctx context.Context, q string) error {
@@ -104,10 +115,17 @@ func (s *savepoints) open(prefix string) string {
 
 // ready makes, before a write, the server savepoint the savepoints opened
 // since the last write stand for, in one round trip with the releases
-// waiting.
+// waiting. After a failure that aborted the transaction and no rollback
+// to a savepoint made before it, it refuses: PostgreSQL would refuse the
+// write anyway, and an SQLite transaction that ended would otherwise run
+// the write outside it (a SAVEPOINT then begins a new transaction, a
+// write with none commits at once).
 func (s *savepoints) ready(ctx context.Context) error {
 	if s == nil {
 		return nil
+	}
+	if s.failed {
+		return errNoSavepoint
 	}
 	i := len(s.opened)
 	for i > 0 && s.opened[i-1].server == "" {
@@ -163,7 +181,7 @@ var errNoSavepoint = errors.New("store: a statement failed inside a savepoint wi
 
 // noteFailure records that a statement of the transaction failed.
 func (s *savepoints) noteFailure(err error) {
-	if s != nil && err != nil && s.aborts {
+	if s != nil && err != nil && s.aborts(err) {
 		s.failed = true
 	}
 }

@@ -128,10 +128,14 @@ func (t *Tx) queryRow(query string, args ...any) *sql.Row {
 		t.sp.ready(t.ctx)
 	}
 	query = t.db.d.Rebind(query)
+	var row *sql.Row
 	if st := t.prepared(query); st != nil {
-		return st.QueryRowContext(t.ctx, args...)
+		row = st.QueryRowContext(t.ctx, args...)
+	} else {
+		row = t.q.QueryRowContext(t.ctx, query, args...)
 	}
-	return t.q.QueryRowContext(t.ctx, query, args...)
+	t.sp.noteFailure(row.Err()) // what the query itself returned; a failure at Scan shows only there
+	return row
 }
 
 // prepared is query's statement prepared on the writer connection, bound
