@@ -11,6 +11,9 @@ type PurgePolicy struct {
 	MessagesBefore   time.Time // sent or failed SMS, inbound replies, dev inbox
 	AuditBefore      time.Time
 	KeepNoShowsSince time.Time // no-shows that still count towards a ban
+	// Limit bounds the rows of each kind (the calls, for journeys) one
+	// transaction deletes; 0 takes them all at once.
+	Limit int
 }
 
 // PurgeResult counts deleted rows per kind.

@@ -21,10 +21,32 @@ func (s *Service) FinishFire(ctx context.Context, job string, fireAt time.Time, 
 	return s.store.InTx(ctx, func(tx Tx) error { return tx.FinishFire(job, fireAt, s.Now(), result, errText) })
 }
 
-// Purge deletes the personal data p says is old enough, in one transaction.
-func (s *Service) Purge(ctx context.Context, p PurgePolicy) (r PurgeResult, err error) {
-	err = s.store.InTx(ctx, func(tx Tx) (err error) { r, err = tx.Purge(p); return err })
-	return r, err
+// Purge deletes the personal data p says is old enough. With p.Limit set
+// it runs transactions of at most that many rows of each kind until one
+// finds fewer of every kind, so no transaction holds more than a bounded
+// amount of the writer's memory and time (SQLite keeps what a savepoint
+// changed in memory); what committed before a failure stays deleted, and
+// the next run goes on. A dry run, rolled back, counts all in one.
+func (s *Service) Purge(ctx context.Context, p PurgePolicy) (PurgeResult, error) {
+	if _, dry := s.store.(dryStore); dry {
+		p.Limit = 0
+	}
+	total := PurgeResult{}
+	for {
+		var r PurgeResult
+		err := s.store.InTx(ctx, func(tx Tx) (err error) { r, err = tx.Purge(p); return err })
+		if err != nil {
+			return total, err
+		}
+		more := false
+		for kind, n := range r {
+			total[kind] += n
+			more = more || p.Limit > 0 && n >= p.Limit
+		}
+		if !more {
+			return total, nil
+		}
+	}
 }
 
 // PurgeConsole deletes console sessions expired or idle since idleBefore

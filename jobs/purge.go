@@ -13,6 +13,11 @@ import (
 // still be recognised and not applied again.
 type Purge struct{ Retention Retention }
 
+// purgeBatch bounds the rows of each kind one purge transaction deletes:
+// the first run after retention is shortened may have millions, and the
+// writer keeps what a transaction's savepoint changed in memory.
+const purgeBatch = 1000
+
 // Name is the job's name in config, logs and the CLI.
 func (Purge) Name() string { return "purge" }
 
@@ -27,6 +32,7 @@ func (j Purge) Run(ctx context.Context, svc *booking.Service) (Result, error) {
 		MessagesBefore:   now.Add(-j.Retention.Messages),
 		AuditBefore:      now.Add(-j.Retention.Audit),
 		KeepNoShowsSince: now.AddDate(0, -svc.Rules.BanMonths, 0),
+		Limit:            purgeBatch,
 	}
 	r, err := svc.Purge(ctx, p)
 	if err != nil {

@@ -13,6 +13,7 @@ import (
 func TestPostgres(t *testing.T) {
 	storetest.RunPostgres(t, "store_test", map[string]func(*testing.T){
 		"TestAccountsAndTokens":                                   TestAccountsAndTokens,
+		"TestBoundedPurgeTakesEverythingInRounds":                 TestBoundedPurgeTakesEverythingInRounds,
 		"TestCallJourneysSearchAuditPurge":                        TestCallJourneysSearchAuditPurge,
 		"TestCapacityAcrossNodes":                                 TestCapacityAcrossNodes,
 		"TestCapacityChangeNeverBelowBooked":                      TestCapacityChangeNeverBelowBooked,

@@ -181,3 +181,77 @@ func TestRecordSendPurgesOldHashesOnceAMinute(t *testing.T) {
 	record(5, t0.Add(48*time.Hour+90*time.Second), 2, "60 s after the last purge")
 	kept(false, false, true, true, true)
 }
+
+// A bounded purge (PurgePolicy.Limit, as the nightly job runs it) takes
+// what one unbounded transaction would, over several transactions: every
+// old audit row, every old call journey whole (a call's rows never split
+// between transactions, so none is left without its start), and a
+// deregistered citizen whose tokens outnumber the limit, once they are
+// gone. Each transaction deletes at most the limit of each kind.
+func TestBoundedPurgeTakesEverythingInRounds(t *testing.T) {
+	e := storetest.NewEnv(t)
+	c := e.Citizen(t, 1)
+	now := e.Clock.Now()
+	old := now.Add(-400 * 24 * time.Hour)
+	err := e.Store.InTx(ctx, func(tx booking.Tx) error {
+		for i := range 5 {
+			if err := tx.Audit(booking.AuditEntry{Actor: "bounded", Action: "old", At: old.Add(time.Duration(i) * time.Second)}); err != nil {
+				return err
+			}
+		}
+		for i := range 3 { // three journeys of four rows
+			sid := "CAold" + string(rune('a'+i))
+			for seq := 1; seq <= 4; seq++ {
+				ev := booking.CallEvent{SID: sid, Seq: seq, At: old.Add(time.Duration(seq) * time.Second), Kind: "input", Step: "menu"}
+				if seq == 1 {
+					ev.Kind = "start"
+				}
+				if err := tx.AddCallEvent(ev); err != nil {
+					return err
+				}
+			}
+		}
+		for i := range 3 {
+			tok := booking.CitizenToken{TokenHash: []byte{'t', byte(i)}, CitizenID: c.ID, Channel: "web", CSRF: "csrf",
+				CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
+			if err := tx.InsertCitizenToken(tok); err != nil {
+				return err
+			}
+		}
+		c.Active = false
+		return tx.UpdateCitizen(c)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, _ := e.Store.CommitStats()
+	// updated_at is the database's own clock (now_ms()), not the test clock.
+	res, err := e.Svc.Purge(ctx, booking.PurgePolicy{Now: now, AuditBefore: now.Add(-time.Hour), JourneysBefore: now.Add(-time.Hour),
+		BookingsBefore: time.Now().Add(time.Hour), Limit: 2})
+	if err != nil {
+		t.Fatalf("bounded purge: %v", err)
+	}
+	after, _ := e.Store.CommitStats()
+	left := map[string]int{}
+	for q, n := range map[string]string{`SELECT count(*) FROM audit WHERE actor = 'bounded'`: "audit",
+		`SELECT count(*) FROM call_events WHERE call_sid LIKE 'CAold%'`: "call_events",
+		`SELECT count(*) FROM citizen_tokens`:                           "tokens", `SELECT count(*) FROM citizens`: "citizens"} {
+		var v int
+		if err := e.QueryRow(q).Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		left[n] = v
+	}
+	for kind, n := range left {
+		if n != 0 {
+			t.Errorf("%d %s rows left after the bounded purge, want 0", n, kind)
+		}
+	}
+	if res["audit"] < 5 || res["call_events"] != 12 || res["account_tokens"] != 3 || res["citizens"] != 1 {
+		t.Errorf("purged %v; want at least 5 audit rows, 12 journey rows, 3 tokens, 1 citizen", res)
+	}
+	// 5 audit rows two at a time: at least three transactions
+	if runs := after - before; runs < 3 {
+		t.Errorf("the bounded purge ran %d transactions, want at least 3 for 5 rows two at a time", runs)
+	}
+}
