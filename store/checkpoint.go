@@ -22,10 +22,13 @@ const driverName = "sqlite3_yuyue"
 // into a temporary file, so a batch of call steps wrote most of its pages
 // twice with a system call each (about 90 of a batch's 200 writes, and a
 // temporary file opened every few batches). In memory, the same load ran
-// 30 % more steps a second (scripts/reports/NOTES.md). The journal only
-// ever holds what one transaction changed inside savepoints; crash safety
-// is the WAL's, which this does not touch. The readers never write, so
-// they keep SQLite's default and sort a large console query on disk.
+// 30 % more steps a second (scripts/reports/NOTES.md). What stays in
+// memory is what one transaction's savepoints and multi-row statements
+// changed, and the writer's sorts, with no cap: so the purge deletes in
+// bounded transactions (booking.PurgePolicy.Limit), and migrations run
+// with the default (Store.open). Crash safety is the WAL's, which this
+// does not touch. The readers never write, so they keep SQLite's default
+// and sort a large console query on disk.
 const writerDriver = "sqlite3_yuyue_writer"
 
 // The hook also defines now_ms(), the wall clock in Unix milliseconds, which

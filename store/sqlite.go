@@ -97,8 +97,17 @@ func (s *Store) open(ctx context.Context, secret string) (err error) {
 	s.reader.SetMaxOpenConns(n)
 	s.reader.SetMaxIdleConns(n)
 	s.DB = sqlstore.New(dialect{writer: s.writer, writerStmts: &writerStmts{db: s.writer}}, &stmtCache{db: s.reader}, secret)
+	// Migrations may build an index on a big table: that sort goes to a
+	// temporary file as SQLite's default has it, not into the writer's
+	// memory (writerDriver).
+	if _, err := s.writer.ExecContext(ctx, `PRAGMA temp_store = DEFAULT`); err != nil {
+		return fmt.Errorf("temp_store: %w", err)
+	}
 	if err := s.migrate(ctx); err != nil {
 		return err
+	}
+	if _, err := s.writer.ExecContext(ctx, `PRAGMA temp_store = MEMORY`); err != nil {
+		return fmt.Errorf("temp_store: %w", err)
 	}
 	if err := s.DB.CheckKey(ctx, s.writer); err != nil {
 		return err
