@@ -3,6 +3,7 @@ package store_test
 import (
 	"database/sql"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 
@@ -256,10 +257,21 @@ func TestSQLiteReadThatEndsTheTransactionCommitsNothing(t *testing.T) {
 			return tx.(*sqlstore.Tx).QueryRow(`SELECT length(randomblob(300000000)) FROM audit LIMIT 1`).Scan(&n)
 		})
 		lift()
-		// the caller carries on as if the failure were a refusal
-		return tx.Savepoint(func(tx booking.Tx) error {
+		// the caller carries on as if the failure were a refusal: a write
+		// through Exec, and one returning a row (as every insert of an id
+		// does), each refused
+		afterExec := tx.Savepoint(func(tx booking.Tx) error {
 			return tx.Audit(booking.AuditEntry{Actor: "ended", Action: "after"})
 		})
+		var id int64
+		afterRow := tx.Savepoint(func(tx booking.Tx) error {
+			return tx.(*sqlstore.Tx).QueryRow(`INSERT INTO audit (at, actor, channel, action, citizen_id, booking_id, detail)
+				VALUES (0, 'ended', '', 'returning', 0, 0, '') RETURNING id`).Scan(&id)
+		})
+		if afterExec == nil || afterRow == nil {
+			return fmt.Errorf("writes after the transaction ended were not refused: %v, %v", afterExec, afterRow)
+		}
+		return errors.Join(afterExec, afterRow)
 	})
 	if readErr == nil {
 		t.Fatal("a 300 MB blob under a 100 MB heap limit did not fail")

@@ -1,7 +1,6 @@
 package sqlstore
 
 import (
-	"database/sql"
 	"fmt"
 
 	"yuyue/booking"
@@ -9,7 +8,7 @@ import (
 
 const citizenCols = `id, name, id_enc, id_masked, phone, active, banned_until, strikes_since, no_reminders, created_at`
 
-func (t *Tx) scanCitizen(row *sql.Row) (booking.Citizen, error) {
+func (t *Tx) scanCitizen(row scanner) (booking.Citizen, error) {
 	var c booking.Citizen
 	var enc []byte
 	var banned, since, created int64

@@ -109,23 +109,49 @@ func changes(query string) bool {
 }
 
 // QueryRow runs a one-row query.
-func (t *Tx) QueryRow(query string, args ...any) *sql.Row {
+func (t *Tx) QueryRow(query string, args ...any) *Row {
 	t.count(query)
 	return t.queryRow(query, args...)
 }
 
+// Row is a one-row query's result, as *sql.Row, or the refusal of a
+// write that was never sent: its Scan returns that refusal.
+type Row struct {
+	*sql.Row
+	refused error
+}
+
+// Scan copies the row's columns into dest, or returns the refusal.
+func (r *Row) Scan(dest ...any) error {
+	if r.refused != nil {
+		return r.refused
+	}
+	return r.Row.Scan(dest...)
+}
+
+// Err is the query's error, or the refusal, without scanning.
+func (r *Row) Err() error {
+	if r.refused != nil {
+		return r.refused
+	}
+	return r.Row.Err()
+}
+
 // queryRow runs a one-row query uncounted (the caller counts it).
-func (t *Tx) queryRow(query string, args ...any) *sql.Row {
+func (t *Tx) queryRow(query string, args ...any) *Row {
 	if t.light.allow(query) != nil { // a Row carries no error of ours: this one finds nothing
-		return t.q.QueryRowContext(t.ctx, "SELECT 1 WHERE 1 = 0")
+		return &Row{Row: t.q.QueryRowContext(t.ctx, "SELECT 1 WHERE 1 = 0")}
 	}
 	// A Row's error shows only at Scan: a write is taken as done, and a
 	// failed one fails its step, which then has written (runLightUnit).
 	t.light.ran(nil, t.light != nil && isWrite(query))
 	if changes(query) {
-		// A savepoint that could not be made fails the row's query too:
-		// the transaction is aborted, or its connection gone.
-		t.sp.ready(t.ctx)
+		// A write the savepoints refuse is not sent: the transaction is
+		// aborted, ended, or its connection gone, and on SQLite a write
+		// after the transaction ended would commit alone.
+		if err := t.sp.ready(t.ctx); err != nil {
+			return &Row{refused: err}
+		}
 	}
 	query = t.db.d.Rebind(query)
 	var row *sql.Row
@@ -135,7 +161,7 @@ func (t *Tx) queryRow(query string, args ...any) *sql.Row {
 		row = t.q.QueryRowContext(t.ctx, query, args...)
 	}
 	t.sp.noteFailure(row.Err()) // what the query itself returned; a failure at Scan shows only there
-	return row
+	return &Row{Row: row}
 }
 
 // prepared is query's statement prepared on the writer connection, bound
