@@ -109,12 +109,22 @@ func (s *Service) UpdateCitizen(ctx context.Context, a Actor, citizenID int64, c
 }
 
 // Deregister ends a registration: the phone and ID become free again. Active
-// bookings are cancelled first, so a deregistered citizen holds no place.
+// bookings are cancelled first, so a deregistered citizen holds no place,
+// and live waitlist entries end, so none is offered one later.
 func (s *Service) Deregister(ctx context.Context, a Actor, citizenID int64, note string) error {
 	return s.store.InTx(ctx, func(tx Tx) error {
 		c, err := tx.CitizenByID(citizenID)
 		if err != nil {
 			return err
+		}
+		ws, err := tx.WaitEntries(WaitFilter{CitizenID: c.ID, Statuses: liveWait})
+		if err != nil {
+			return err
+		}
+		for _, w := range ws {
+			if err := s.endEntry(tx, a, &w, WaitEnded, "citizen deregistered"); err != nil {
+				return err
+			}
 		}
 		bs, err := tx.Bookings(BookingFilter{CitizenID: c.ID, Statuses: []Status{StatusHeld, StatusBooked}})
 		if err != nil {

@@ -51,6 +51,7 @@ func TestPostgres(t *testing.T) {
 		"TestOutboxWritesDoNotWaitForTheChannelsWriter":           TestOutboxWritesDoNotWaitForTheChannelsWriter,
 		"TestOutboxWritesGoAheadOfQueuedSteps":                    TestOutboxWritesGoAheadOfQueuedSteps,
 		"TestPurgeCallSessions":                                   TestPurgeCallSessions,
+		"TestPurgeDeregisteredCitizenOnTheWaitlist":               TestPurgeDeregisteredCitizenOnTheWaitlist,
 		"TestPurgeDeregisteredCitizenWithAccount":                 TestPurgeDeregisteredCitizenWithAccount,
 		"TestPurgeDropsDeadCitizenTokens":                         TestPurgeDropsDeadCitizenTokens,
 		"TestRecordSendPurgesOldHashesOnceAMinute":                TestRecordSendPurgesOldHashesOnceAMinute,

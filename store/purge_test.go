@@ -255,3 +255,40 @@ func TestBoundedPurgeTakesEverythingInRounds(t *testing.T) {
 		t.Errorf("the bounded purge ran %d transactions, want at least 3 for 5 rows two at a time", runs)
 	}
 }
+
+// A citizen deregistered while on the waitlist: the entry ends with the
+// registration (no place is offered to them later), and the purge takes
+// the entry and then the citizen. An entry left behind stopped the whole
+// purge on its foreign key, every night.
+func TestPurgeDeregisteredCitizenOnTheWaitlist(t *testing.T) {
+	e := storetest.NewEnv(t)
+	p := e.Place(t, "FT01", "newborn", "2026-12-02", "09:00")
+	e.Book(t, e.Citizen(t, 1), p)
+	e.Book(t, e.Citizen(t, 2), p)
+	c := e.Citizen(t, 3)
+	w, err := e.Svc.JoinWaitlist(ctx, storetest.Actor, c.ID, "FT01", "newborn", booking.MustDate("2026-12-02"), "09:00")
+	if err != nil || w.Status != booking.WaitWaiting {
+		t.Fatalf("join: %+v, %v", w, err)
+	}
+	if err := e.Svc.Deregister(ctx, storetest.Actor, c.ID, "moved away"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := e.Svc.WaitEntry(ctx, c.ID, w.ID); err != nil || got.Status != booking.WaitEnded {
+		t.Fatalf("entry after deregistration: %+v, %v; want ended", got, err)
+	}
+	// updated_at is the database's own clock (now_ms()), not the test clock.
+	res, err := e.Svc.Purge(ctx, booking.PurgePolicy{Now: e.Clock.Now(), BookingsBefore: time.Now().Add(time.Hour), Limit: 1000})
+	if err != nil {
+		t.Fatalf("purge: %v", err)
+	}
+	var entries, citizens int
+	if err := e.QueryRow(`SELECT count(*) FROM waitlist WHERE citizen_id = $1`, c.ID).Scan(&entries); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.QueryRow(`SELECT count(*) FROM citizens WHERE id = $1`, c.ID).Scan(&citizens); err != nil {
+		t.Fatal(err)
+	}
+	if res["waitlist"] != 1 || entries != 0 || citizens != 0 {
+		t.Fatalf("purged %v; left %d entries and %d citizen rows: want both gone", res, entries, citizens)
+	}
+}

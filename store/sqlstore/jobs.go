@@ -70,15 +70,21 @@ var purges = []struct {
 	// A deregistered citizen's web account and tokens go with them: they
 	// reference the citizen, and one left behind would stop the whole purge
 	// on the foreign key every night.
+	// Their ended waitlist entries too (a live one keeps its citizen):
+	// left behind, they stopped the whole purge on the foreign key.
+	{"waitlist", `DELETE FROM waitlist WHERE id IN (SELECT id FROM waitlist
+		WHERE status NOT IN ('waiting', 'offered') AND citizen_id IN (` + purgeableCitizens + `){limit})`,
+		func(p booking.PurgePolicy) []any { return []any{ms(p.BookingsBefore)} }},
 	{"accounts", `DELETE FROM citizen_accounts WHERE citizen_id IN (SELECT citizen_id FROM citizen_accounts
 		WHERE citizen_id IN (` + purgeableCitizens + `){limit})`,
 		func(p booking.PurgePolicy) []any { return []any{ms(p.BookingsBefore)} }},
 	{"account_tokens", `DELETE FROM citizen_tokens WHERE token_hash IN (SELECT token_hash FROM citizen_tokens
 		WHERE citizen_id IN (` + purgeableCitizens + `){limit})`,
 		func(p booking.PurgePolicy) []any { return []any{ms(p.BookingsBefore)} }},
-	// A citizen whose account or tokens a bounded run has not reached yet
-	// waits for the next run.
+	// A citizen whose account, tokens or waitlist entries a bounded run
+	// has not reached yet (or with a live entry) waits for the next run.
 	{"citizens", `DELETE FROM citizens WHERE id IN (` + purgeableCitizens + `
+		AND NOT EXISTS (SELECT 1 FROM waitlist w WHERE w.citizen_id = citizens.id)
 		AND NOT EXISTS (SELECT 1 FROM citizen_accounts a WHERE a.citizen_id = citizens.id)
 		AND NOT EXISTS (SELECT 1 FROM citizen_tokens k WHERE k.citizen_id = citizens.id){limit})`,
 		func(p booking.PurgePolicy) []any { return []any{ms(p.BookingsBefore)} }},
