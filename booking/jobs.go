@@ -14,6 +14,10 @@ type PurgePolicy struct {
 	// Limit bounds the rows of each kind (the calls, for journeys) one
 	// transaction deletes; 0 takes them all at once.
 	Limit int
+	// Again, when set, names the kinds a bounded run left more of: only
+	// they run (and, with any deletion a citizen's purge waits on, all of
+	// those), not every kind's search again.
+	Again map[string]bool
 }
 
 // PurgeResult counts deleted rows per kind.

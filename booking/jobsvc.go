@@ -38,14 +38,17 @@ func (s *Service) Purge(ctx context.Context, p PurgePolicy) (PurgeResult, error)
 		if err != nil {
 			return total, err
 		}
-		more := false
+		again := map[string]bool{}
 		for kind, n := range r {
 			total[kind] += n
-			more = more || p.Limit > 0 && n >= p.Limit
+			if p.Limit > 0 && n >= p.Limit {
+				again[kind] = true
+			}
 		}
-		if !more {
+		if len(again) == 0 {
 			return total, nil
 		}
+		p.Again = again
 	}
 }
 
