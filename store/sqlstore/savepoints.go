@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"sync/atomic"
 )
 
 // savepoints sends one write transaction's savepoint statements. A
@@ -49,7 +48,7 @@ import (
 // the insert's guard) and sent each on its own.
 //
 // A read that fails inside a savepoint not yet made leaves a PostgreSQL
-// transaction aborted with no savepoint to return to (aborts): rolling
+// transaction aborted with no savepoint to return to (abortsTx): rolling
 // back to it then fails (errNoSavepoint), so the unit fails, the shared transaction
 // is abandoned (runBatch) and its units run again alone; such a failure is
 // never a domain refusal, and PostgreSQL never commits an aborted
@@ -61,7 +60,7 @@ import (
 // shadows it, which both engines allow. Most failed statements on SQLite
 // undo only themselves and the transaction goes on, so there a rollback to
 // a savepoint never made has nothing to undo; but an I/O error, a full
-// disk or no memory rolls the whole transaction back (aborts, TxEnder),
+// disk or no memory rolls the whole transaction back (abortsTx, TxEnder),
 // and then, as on PostgreSQL, nothing more of it may run: ready refuses
 // every later write, which would otherwise run outside any transaction
 // and commit alone.
@@ -71,16 +70,11 @@ type savepoints struct {
 	// opened is the savepoints open, outermost first (their depth is their
 	// place in it).
 	opened []openSavepoint
-	// failed is set when a statement failed since the last ROLLBACK TO
-	// (a PostgreSQL transaction is aborted then); rolling back to a
-	// savepoint never made cannot undo that, and says so.
+	// failed is set when a statement failed, in a way that aborted or
+	// ended the transaction (DB.abortsTx), since the last ROLLBACK TO;
+	// rolling back to a savepoint never made cannot undo that, and says so.
 	failed bool
-	// aborts says whether a failed statement's error ended or aborted
-	// the transaction: every one on PostgreSQL (Dialect.GuardStatements),
-	// only some on SQLite (TxEnder: an I/O error, a full disk, no
-	// memory), where the others undo only their own statement.
-	aborts func(error) bool
-	trips  *atomic.Int64 // savepoint statements sent (StatementStats.SavepointTrips)
+	db     *DB // its savepointTrips count the statements sent
 }
 
 // openSavepoint is a savepoint open: name is the caller's,
@@ -90,17 +84,22 @@ type savepoints struct {
 type openSavepoint struct{ name, server string }
 
 func (db *DB) newSavepoints(t *sql.Tx) *savepoints {
-	aborts := func(error) bool { return true }
+	return &savepoints{t: t, db: db}
+}
+
+// abortsTx says whether err, a failed statement's, ended or aborted the
+// transaction: every one on PostgreSQL (Dialect.GuardStatements), only
+// some on SQLite (TxEnder: an I/O error, a full disk, no memory), where
+// the others undo only their own statement.
+func (db *DB) abortsTx(err error) bool {
 	if e, ok := db.d.(TxEnder); ok {
-		aborts = e.EndsTx
-	} else if !db.d.GuardStatements() {
-		aborts = func(error) bool { return false }
+		return e.EndsTx(err)
 	}
-	return &savepoints{t: t, aborts: aborts, trips: &db.savepointTrips}
+	return db.d.GuardStatements()
 }
 
 func (s *savepoints) exec(ctx context.Context, q string) error {
-	s.trips.Add(1)
+	s.db.savepointTrips.Add(1)
 	_, err := s.t.ExecContext(ctx, q)
 	return err
 }
@@ -181,7 +180,7 @@ var errNoSavepoint = errors.New("store: a statement failed inside a savepoint wi
 
 // noteFailure records that a statement of the transaction failed.
 func (s *savepoints) noteFailure(err error) {
-	if s != nil && err != nil && s.aborts(err) {
+	if s != nil && err != nil && s.db.abortsTx(err) {
 		s.failed = true
 	}
 }

@@ -114,10 +114,10 @@ func (t *Tx) QueryRow(query string, args ...any) *Row {
 	return t.queryRow(query, args...)
 }
 
-// Row is a one-row query's result, as *sql.Row, or the refusal of a
-// write that was never sent: its Scan returns that refusal.
+// Row is a one-row query's result, or the refusal of a write that was
+// never sent: its Scan returns that refusal.
 type Row struct {
-	*sql.Row
+	row     *sql.Row
 	refused error
 }
 
@@ -126,21 +126,13 @@ func (r *Row) Scan(dest ...any) error {
 	if r.refused != nil {
 		return r.refused
 	}
-	return r.Row.Scan(dest...)
-}
-
-// Err is the query's error, or the refusal, without scanning.
-func (r *Row) Err() error {
-	if r.refused != nil {
-		return r.refused
-	}
-	return r.Row.Err()
+	return r.row.Scan(dest...)
 }
 
 // queryRow runs a one-row query uncounted (the caller counts it).
 func (t *Tx) queryRow(query string, args ...any) *Row {
 	if t.light.allow(query) != nil { // a Row carries no error of ours: this one finds nothing
-		return &Row{Row: t.q.QueryRowContext(t.ctx, "SELECT 1 WHERE 1 = 0")}
+		return &Row{row: t.q.QueryRowContext(t.ctx, "SELECT 1 WHERE 1 = 0")}
 	}
 	// A Row's error shows only at Scan: a write is taken as done, and a
 	// failed one fails its step, which then has written (runLightUnit).
@@ -161,7 +153,7 @@ func (t *Tx) queryRow(query string, args ...any) *Row {
 		row = t.q.QueryRowContext(t.ctx, query, args...)
 	}
 	t.sp.noteFailure(row.Err()) // what the query itself returned; a failure at Scan shows only there
-	return &Row{Row: row}
+	return &Row{row: row}
 }
 
 // prepared is query's statement prepared on the writer connection, bound
