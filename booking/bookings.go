@@ -53,8 +53,16 @@ func slotClosed(closed []ClosedSlot, p Place) bool {
 // transaction) or a closed office or period. Every channel's hold passes
 // here, so a closure stops all of them at once.
 func (s *Service) bookable(tx Tx, p Place, now time.Time) error {
-	v, err := s.calendarVersion(tx)
+	v, err := tx.CatalogVersion()
 	if err != nil {
+		return err
+	}
+	return s.bookableAt(tx, v, p, now)
+}
+
+// bookableAt is bookable with the catalog version v already read in tx.
+func (s *Service) bookableAt(tx Tx, v int64, p Place, now time.Time) error {
+	if err := s.syncCalendar(tx, v); err != nil {
 		return err
 	}
 	if !s.Catalog.Calendar.InWindow(now, s.Rules.WindowDays, p.Date) {
@@ -90,18 +98,15 @@ func (s *Service) hold(ctx context.Context, a Actor, citizenID, placeID int64, s
 	now := s.Now()
 	var b Booking
 	err := s.store.InTx(ctx, func(tx Tx) error {
-		c, err := tx.CitizenByID(citizenID)
+		f, err := s.holdFacts(tx, citizenID, placeID, now)
 		if err != nil {
 			return err
 		}
+		c, p := f.Citizen, f.Place
 		if err := s.mayBook(c, now); err != nil {
 			return err
 		}
-		p, err := tx.Place(placeID)
-		if err != nil {
-			return err
-		}
-		if err := s.bookable(tx, p, now); err != nil {
+		if err := s.bookableAt(tx, f.CatalogVersion, p, now); err != nil {
 			return err
 		}
 		if !switching && p.Taken >= p.Capacity {
@@ -110,18 +115,20 @@ func (s *Service) hold(ctx context.Context, a Actor, citizenID, placeID int64, s
 			// TakePlace to undo it was most of a rush's writer time. A
 			// switch may free a unit of this very place (the citizen's
 			// own hold), so it goes the whole way.
-			return s.refuseFull(tx, c.ID, p, now)
+			return refuseFull(f)
 		}
-		if err := s.expireOwnHolds(tx, c.ID, p.Business, now); err != nil {
-			return err
+		if f.Lapsed {
+			if err := s.expireOwnHolds(tx, c.ID, p.Business, now); err != nil {
+				return err
+			}
 		}
 		if switching {
 			if err := s.releaseOwnHolds(tx, a, c.ID, p.Business); err != nil {
 				return err
 			}
 		}
-		if err := refuseWaiting(tx, c.ID, p.Business); err != nil {
-			return err
+		if f.Waiting {
+			return Errorf(EActive, "on_waitlist")
 		}
 		b = Booking{CitizenID: c.ID, PlaceID: p.ID, Business: p.Business, Office: p.Office, Date: p.Date,
 			Start: p.Start, End: p.End, Status: StatusHeld, HoldExpiresAt: now.Add(s.Rules.HoldTTL),
@@ -137,20 +144,39 @@ func (s *Service) hold(ctx context.Context, a Actor, citizenID, placeID int64, s
 	return b, err
 }
 
-// refuseFull answers a hold on place p, which has nothing left, as the
-// whole hold would have, by reads alone: a citizen with a live waitlist
-// entry or an active booking of the business (a lapsed hold is not one:
-// the next hold expires it) hears that first, as before the shortcut,
-// since choosing another period would not help them; anyone else hears
-// that the place is full.
-func (s *Service) refuseFull(tx Tx, citizenID int64, p Place, now time.Time) error {
-	if err := refuseWaiting(tx, citizenID, p.Business); err != nil {
-		return err
+// holdFacts is tx.HoldFacts; when the citizen or the place does not
+// exist, the single reads say which, in the order the checks come: a
+// missing citizen, then a citizen who may not book, then a missing place.
+func (s *Service) holdFacts(tx Tx, citizenID, placeID int64, now time.Time) (HoldFacts, error) {
+	f, err := tx.HoldFacts(citizenID, placeID, now)
+	if ErrorCode(err) != ENotFound {
+		return f, err
 	}
-	if err := refuseActive(tx, citizenID, p.Business, now); err != nil {
-		return err
+	c, err := tx.CitizenByID(citizenID)
+	if err != nil {
+		return f, err
 	}
-	return Errorf(EFull, "place %d is full", p.ID)
+	if err := s.mayBook(c, now); err != nil {
+		return f, err
+	}
+	_, err = tx.Place(placeID)
+	return f, firstErr(err, Errorf(ENotFound, "place not found"))
+}
+
+// refuseFull answers a hold on a place that has nothing left, as the
+// whole hold would have, from what the hold read: a citizen with a live
+// waitlist entry or an active booking of the business (a lapsed hold is
+// not one: the next hold expires it) hears that first, as before the
+// shortcut, since choosing another period would not help them; anyone
+// else hears that the place is full.
+func refuseFull(f HoldFacts) error {
+	switch {
+	case f.Waiting:
+		return Errorf(EActive, "on_waitlist")
+	case f.Active:
+		return Errorf(EActive, "an active booking for this business exists")
+	}
+	return Errorf(EFull, "place %d is full", f.Place.ID)
 }
 
 // refuseActive is EActive when the citizen has an active booking of the
@@ -165,16 +191,6 @@ func refuseActive(tx Tx, citizenID int64, business string, now time.Time) error 
 		if b.Status != StatusHeld || !b.HoldExpiresAt.Before(now) {
 			return Errorf(EActive, "an active booking for this business exists")
 		}
-	}
-	return nil
-}
-
-// refuseWaiting is EActive when the citizen has a live waitlist entry for
-// the business: it is their active request for it, as a booking would be.
-func refuseWaiting(tx Tx, citizenID int64, business string) error {
-	ws, err := tx.WaitEntries(WaitFilter{CitizenID: citizenID, Business: business, Statuses: liveWait, Limit: 1})
-	if err != nil || len(ws) > 0 {
-		return firstErr(err, Errorf(EActive, "on_waitlist"))
 	}
 	return nil
 }
@@ -263,7 +279,8 @@ func (s *Service) Confirm(ctx context.Context, a Actor, holdID int64) (Booking, 
 // proved itself otherwise (an SMS reply from it).
 func (s *Service) confirmTx(tx Tx, a Actor, holdID int64, needCode bool) (Booking, error) {
 	now := s.Now()
-	b, err := tx.Booking(holdID)
+	f, err := tx.ConfirmFacts(holdID, PurposeBooking, now)
+	b, c := f.Booking, f.Citizen
 	if err != nil {
 		return b, err
 	}
@@ -273,15 +290,11 @@ func (s *Service) confirmTx(tx Tx, a Actor, holdID int64, needCode bool) (Bookin
 	if b.Status != StatusHeld || !now.Before(b.HoldExpiresAt) {
 		return b, Errorf(EExpired, "the hold has expired")
 	}
-	c, err := tx.CitizenByID(b.CitizenID)
-	if err != nil {
-		return b, err
-	}
 	if err := s.mayBook(c, now); err != nil {
 		return b, err
 	}
-	if ok, err := tx.PhoneVerified(c.Phone, PurposeBooking, now); needCode && (err != nil || !ok) {
-		return b, firstErr(err, Errorf(ENotVerified, "the phone has not passed the SMS code"))
+	if needCode && !f.Verified {
+		return b, Errorf(ENotVerified, "the phone has not passed the SMS code")
 	}
 	if b.Reference, err = s.freshReference(tx); err != nil {
 		return b, err

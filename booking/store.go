@@ -106,6 +106,32 @@ type AuditFilter struct {
 	Offset    int // for paging, with Limit
 }
 
+// HoldFacts is what a hold reads before it writes (Tx.HoldFacts).
+type HoldFacts struct {
+	Citizen        Citizen
+	Place          Place
+	CatalogVersion int64 // CatalogVersion
+	// Lapsed: the citizen has holds of the place's business that lapsed at
+	// the time asked (held, hold_expires_at at or before it), which
+	// expireOwnHolds ends.
+	Lapsed bool
+	// Active: the citizen has an active booking of the business that is
+	// not a hold lapsed before the time asked (refuseActive).
+	Active bool
+	// Waiting: the citizen has a live waitlist entry for the business.
+	Waiting bool
+}
+
+// ConfirmFacts is what a confirmation reads before it writes
+// (Tx.ConfirmFacts).
+type ConfirmFacts struct {
+	Booking Booking
+	Citizen Citizen // the booking's citizen
+	// Verified: the citizen's phone passed a code of the purpose asked,
+	// still valid at the time asked (PhoneVerified).
+	Verified bool
+}
+
 // Tx is what the Service may do inside one transaction.
 type Tx interface {
 	// Savepoint runs fn as a nested atomic unit: its writes are undone if
@@ -123,6 +149,17 @@ type Tx interface {
 	UpsertPlaces(ps []Place) (int, error) // opens new places, never shrinks below taken
 	TakePlace(id int64) error             // EFull when no capacity is left
 	ReturnPlace(id int64) error
+
+	// HoldFacts reads in one statement what a hold of place placeID by
+	// citizen citizenID checks first (CitizenByID, Place, CatalogVersion,
+	// and the citizen's lapsed holds, active bookings and live waitlist
+	// entries of the place's business at now); ENotFound when the
+	// citizen or the place does not exist.
+	HoldFacts(citizenID, placeID int64, now time.Time) (HoldFacts, error)
+	// ConfirmFacts reads in one statement a booking, its citizen and
+	// whether the citizen's phone is verified for purpose at now;
+	// ENotFound when the booking does not exist.
+	ConfirmFacts(bookingID int64, purpose string, now time.Time) (ConfirmFacts, error)
 
 	InsertBooking(b *Booking) error // EActive when one is active for the business
 	Booking(id int64) (Booking, error)

@@ -10,20 +10,37 @@ const bookingCols = `id, coalesce(reference, ''), citizen_id, place_id, business
 	status, hold_expires_at, created_at, confirmed_at, cancelled_at, checked_in_at, noshow_at, completed_at,
 	queue_no, returned, attending, reminded_at, channel`
 
-func scanBooking(sc scanner) (booking.Booking, error) {
-	var b booking.Booking
-	var d string
-	var hold, created, confirmed, cancelled, checked, noshow, completed, reminded int64
-	err := sc.Scan(&b.ID, &b.Reference, &b.CitizenID, &b.PlaceID, &b.Business, &b.Office, &d, &b.Start, &b.End,
-		&b.Status, &hold, &created, &confirmed, &cancelled, &checked, &noshow, &completed,
-		&b.QueueNo, &b.Returned, &b.Attending, &reminded, &b.Channel)
-	if err != nil {
-		return b, err
-	}
-	b.HoldExpiresAt, b.CreatedAt, b.ConfirmedAt, b.CancelledAt = fromMS(hold), fromMS(created), fromMS(confirmed), fromMS(cancelled)
-	b.CheckedInAt, b.NoShowAt, b.CompletedAt, b.RemindedAt = fromMS(checked), fromMS(noshow), fromMS(completed), fromMS(reminded)
-	b.Date, err = booking.ParseDate(d)
+// bookingRow is where a row of bookingCols is scanned (dest), before
+// booking turns it into a Booking.
+type bookingRow struct {
+	b                                                               booking.Booking
+	d                                                               string
+	hold, created, confirmed, cancelled, checked, noshow, completed int64
+	reminded                                                        int64
+}
+
+func (r *bookingRow) dest() []any {
+	b := &r.b
+	return []any{&b.ID, &b.Reference, &b.CitizenID, &b.PlaceID, &b.Business, &b.Office, &r.d, &b.Start, &b.End,
+		&b.Status, &r.hold, &r.created, &r.confirmed, &r.cancelled, &r.checked, &r.noshow, &r.completed,
+		&b.QueueNo, &b.Returned, &b.Attending, &r.reminded, &b.Channel}
+}
+
+func (r *bookingRow) booking() (booking.Booking, error) {
+	b := r.b
+	b.HoldExpiresAt, b.CreatedAt, b.ConfirmedAt, b.CancelledAt = fromMS(r.hold), fromMS(r.created), fromMS(r.confirmed), fromMS(r.cancelled)
+	b.CheckedInAt, b.NoShowAt, b.CompletedAt, b.RemindedAt = fromMS(r.checked), fromMS(r.noshow), fromMS(r.completed), fromMS(r.reminded)
+	var err error
+	b.Date, err = booking.ParseDate(r.d)
 	return b, err
+}
+
+func scanBooking(sc scanner) (booking.Booking, error) {
+	var r bookingRow
+	if err := sc.Scan(r.dest()...); err != nil {
+		return r.b, err
+	}
+	return r.booking()
 }
 
 func (t *Tx) InsertBooking(b *booking.Booking) error {

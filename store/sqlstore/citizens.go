@@ -8,19 +8,34 @@ import (
 
 const citizenCols = `id, name, id_enc, id_masked, phone, active, banned_until, strikes_since, no_reminders, created_at`
 
-func (t *Tx) scanCitizen(row scanner) (booking.Citizen, error) {
-	var c booking.Citizen
-	var enc []byte
-	var banned, since, created int64
-	err := row.Scan(&c.ID, &c.Name, &enc, &c.IDMasked, &c.Phone, &c.Active, &banned, &since, &c.NoReminders, &created)
-	if err != nil {
-		return c, t.db.mapError(err, "citizen")
-	}
-	if c.IDNumber, err = t.db.keys.Open(enc); err != nil {
+// citizenRow is where a row of citizenCols is scanned (dest), before
+// citizenOf turns it into a Citizen.
+type citizenRow struct {
+	c                      booking.Citizen
+	enc                    []byte
+	banned, since, created int64
+}
+
+func (r *citizenRow) dest() []any {
+	return []any{&r.c.ID, &r.c.Name, &r.enc, &r.c.IDMasked, &r.c.Phone, &r.c.Active, &r.banned, &r.since, &r.c.NoReminders, &r.created}
+}
+
+func (t *Tx) citizenOf(r *citizenRow) (booking.Citizen, error) {
+	c := r.c
+	var err error
+	if c.IDNumber, err = t.db.keys.Open(r.enc); err != nil {
 		return c, fmt.Errorf("citizen %d: %w", c.ID, err)
 	}
-	c.BannedUntil, c.StrikesSince, c.CreatedAt = fromMS(banned), fromMS(since), fromMS(created)
+	c.BannedUntil, c.StrikesSince, c.CreatedAt = fromMS(r.banned), fromMS(r.since), fromMS(r.created)
 	return c, nil
+}
+
+func (t *Tx) scanCitizen(row scanner) (booking.Citizen, error) {
+	var r citizenRow
+	if err := row.Scan(r.dest()...); err != nil {
+		return r.c, t.db.mapError(err, "citizen")
+	}
+	return t.citizenOf(&r)
 }
 
 func (t *Tx) CitizenByID(id int64) (booking.Citizen, error) {

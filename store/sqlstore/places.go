@@ -4,15 +4,30 @@ import "yuyue/booking"
 
 const placeCols = `id, office, business, date, start_time, end_time, capacity, taken`
 
-func scanPlace(sc scanner) (booking.Place, error) {
-	var p booking.Place
-	var d string
-	if err := sc.Scan(&p.ID, &p.Office, &p.Business, &d, &p.Start, &p.End, &p.Capacity, &p.Taken); err != nil {
-		return p, err
-	}
+// placeRow is where a row of placeCols is scanned (dest), before
+// place turns it into a Place.
+type placeRow struct {
+	p booking.Place
+	d string
+}
+
+func (r *placeRow) dest() []any {
+	return []any{&r.p.ID, &r.p.Office, &r.p.Business, &r.d, &r.p.Start, &r.p.End, &r.p.Capacity, &r.p.Taken}
+}
+
+func (r *placeRow) place() (booking.Place, error) {
+	p := r.p
 	var err error
-	p.Date, err = booking.ParseDate(d)
+	p.Date, err = booking.ParseDate(r.d)
 	return p, err
+}
+
+func scanPlace(sc scanner) (booking.Place, error) {
+	var r placeRow
+	if err := sc.Scan(r.dest()...); err != nil {
+		return r.p, err
+	}
+	return r.place()
 }
 
 func (t *Tx) Place(id int64) (booking.Place, error) {

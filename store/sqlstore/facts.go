@@ -1,0 +1,98 @@
+package sqlstore
+
+import (
+	"regexp"
+	"strings"
+	"time"
+
+	"yuyue/booking"
+)
+
+// A step that holds or confirms reads several rows before it writes. Each
+// read is a round trip on PostgreSQL's writer connection, and the steps
+// that hold and confirm read the most, so HoldFacts and ConfirmFacts read
+// what they check in one statement each. The conditions are the ones the
+// single reads use (CitizenByID, Place, CatalogVersion, Bookings with the
+// citizen's index, WaitEntries, PhoneVerified), so that the same rows and
+// index ranges are read: on PostgreSQL the same predicate locks.
+
+// qualifyRe matches a column name of a column list (a word not followed
+// by an opening parenthesis: coalesce is a function).
+var qualifyRe = regexp.MustCompile(`\b[a-z_]+\b(?:\s*\()?`)
+
+// qualify prefixes every column of a column list with alias and a dot.
+func qualify(alias, cols string) string {
+	return qualifyRe.ReplaceAllStringFunc(cols, func(w string) string {
+		if strings.HasSuffix(w, "(") {
+			return w
+		}
+		return alias + "." + w
+	})
+}
+
+// statusList is "?, ?, …" for ss, and ss as arguments.
+func statusList[S ~string](ss ...S) (string, []any) {
+	args := make([]any, len(ss))
+	for i, s := range ss {
+		args[i] = string(s)
+	}
+	return strings.TrimSuffix(strings.Repeat("?, ", len(ss)), ", "), args
+}
+
+var (
+	activeList, activeArgs = statusList(booking.StatusHeld, booking.StatusBooked, booking.StatusCheckedIn)
+	liveList, liveArgs     = statusList(booking.WaitWaiting, booking.WaitOffered)
+
+	// holdFactsQuery: the citizen's bookings are found through
+	// bookings_citizen, hence (status || ''), as in bookingWhere.
+	holdFactsQuery = `SELECT ` + qualify("c", citizenCols) + `, ` + qualify("p", placeCols) + `,
+		(SELECT version FROM catalog_version WHERE id = 1),
+		EXISTS (SELECT 1 FROM bookings b WHERE b.citizen_id = c.id AND b.business = p.business
+			AND (b.status || '') = ? AND b.hold_expires_at <= ?),
+		EXISTS (SELECT 1 FROM bookings b WHERE b.citizen_id = c.id AND b.business = p.business
+			AND (b.status || '') IN (` + activeList + `) AND NOT ((b.status || '') = ? AND b.hold_expires_at < ?)),
+		EXISTS (SELECT 1 FROM waitlist w WHERE w.citizen_id = c.id AND w.business = p.business
+			AND w.status IN (` + liveList + `))
+		FROM citizens c, places p WHERE c.id = ? AND p.id = ?`
+
+	confirmFactsQuery = `SELECT ` + qualify("b", bookingCols) + `, ` + qualify("c", citizenCols) + `,
+		EXISTS (SELECT 1 FROM phone_verifications v WHERE v.phone = c.phone AND v.purpose = ? AND v.verified_until > ?)
+		FROM bookings b JOIN citizens c ON c.id = b.citizen_id WHERE b.id = ?`
+)
+
+func (t *Tx) HoldFacts(citizenID, placeID int64, now time.Time) (booking.HoldFacts, error) {
+	var f booking.HoldFacts
+	var cr citizenRow
+	var pr placeRow
+	dest := append(append(cr.dest(), pr.dest()...), &f.CatalogVersion, &f.Lapsed, &f.Active, &f.Waiting)
+	args := []any{string(booking.StatusHeld), ms(now)}
+	args = append(args, activeArgs...)
+	args = append(args, string(booking.StatusHeld), ms(now))
+	args = append(args, liveArgs...)
+	args = append(args, citizenID, placeID)
+	if err := t.QueryRow(holdFactsQuery, args...).Scan(dest...); err != nil {
+		return f, t.db.mapError(err, "citizen or place")
+	}
+	var err error
+	if f.Citizen, err = t.citizenOf(&cr); err != nil {
+		return f, err
+	}
+	f.Place, err = pr.place()
+	return f, err
+}
+
+func (t *Tx) ConfirmFacts(bookingID int64, purpose string, now time.Time) (booking.ConfirmFacts, error) {
+	var f booking.ConfirmFacts
+	var br bookingRow
+	var cr citizenRow
+	dest := append(append(br.dest(), cr.dest()...), &f.Verified)
+	if err := t.QueryRow(confirmFactsQuery, purpose, ms(now), bookingID).Scan(dest...); err != nil {
+		return f, t.db.mapError(err, "booking")
+	}
+	var err error
+	if f.Booking, err = br.booking(); err != nil {
+		return f, err
+	}
+	f.Citizen, err = t.citizenOf(&cr)
+	return f, err
+}
