@@ -37,6 +37,7 @@ func TestPostgres(t *testing.T) {
 		"TestFilesArePrivate":                                     TestFilesArePrivate,
 		"TestGroupCommitKeepsEachCallAtomic":                      TestGroupCommitKeepsEachCallAtomic,
 		"TestGroupCommitKeepsEachLightCallAtomic":                 TestGroupCommitKeepsEachLightCallAtomic,
+		"TestHoldAndConfirmFactsMatchTheSingleReads":              TestHoldAndConfirmFactsMatchTheSingleReads,
 		"TestHolidayHonouredByOtherNode":                          TestHolidayHonouredByOtherNode,
 		"TestIDNumberNotInDatabaseFiles":                          TestIDNumberNotInDatabaseFiles,
 		"TestInTxAfterCloseFails":                                 TestInTxAfterCloseFails,
