@@ -279,7 +279,13 @@ func (s *Service) Confirm(ctx context.Context, a Actor, holdID int64) (Booking, 
 // proved itself otherwise (an SMS reply from it).
 func (s *Service) confirmTx(tx Tx, a Actor, holdID int64, needCode bool) (Booking, error) {
 	now := s.Now()
-	f, err := tx.ConfirmFacts(holdID, PurposeBooking, now)
+	// The booking's reference is drawn before the read, which says
+	// whether it is taken: almost never, and then more are drawn.
+	ref, err := s.NewReference()
+	if err != nil {
+		return Booking{}, err
+	}
+	f, err := tx.ConfirmFacts(holdID, PurposeBooking, now, ref)
 	b, c := f.Booking, f.Citizen
 	if err != nil {
 		return b, err
@@ -296,8 +302,11 @@ func (s *Service) confirmTx(tx Tx, a Actor, holdID int64, needCode bool) (Bookin
 	if needCode && !f.Verified {
 		return b, Errorf(ENotVerified, "the phone has not passed the SMS code")
 	}
-	if b.Reference, err = s.freshReference(tx); err != nil {
-		return b, err
+	b.Reference = ref
+	if f.ReferenceTaken {
+		if b.Reference, err = s.freshReference(tx); err != nil {
+			return b, err
+		}
 	}
 	b.Status, b.ConfirmedAt = StatusBooked, now
 	if err := tx.UpdateBooking(b); err != nil {

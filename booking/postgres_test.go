@@ -21,6 +21,7 @@ func TestPostgres(t *testing.T) {
 		"TestCodeExpiresAtExactlyFiveMinutes":                           TestCodeExpiresAtExactlyFiveMinutes,
 		"TestCodeResendAndCaps":                                         TestCodeResendAndCaps,
 		"TestCodeWrongEntriesAndSixthRefused":                           TestCodeWrongEntriesAndSixthRefused,
+		"TestConfirmDrawsAgainWhileTheReferenceIsTaken":                 TestConfirmDrawsAgainWhileTheReferenceIsTaken,
 		"TestFullPlaceRefusedBeforeAnyWrite":                            TestFullPlaceRefusedBeforeAnyWrite,
 		"TestHoldConfirmRules":                                          TestHoldConfirmRules,
 		"TestHoldExpiryAndWindow":                                       TestHoldExpiryAndWindow,

@@ -92,6 +92,49 @@ func TestHoldConfirmRules(t *testing.T) {
 	}
 }
 
+// A confirmation's reference is drawn until one is unused: the first draw
+// is checked in the read that finds the hold (ConfirmFacts), later ones
+// one by one (freshReference), and ten taken draws give up.
+func TestConfirmDrawsAgainWhileTheReferenceIsTaken(t *testing.T) {
+	e := storetest.NewEnv(t)
+	first := e.Book(t, e.Citizen(t, 1), e.Place(t, "FT01", "newborn", "2026-12-01", "09:00"))
+	draws := 0
+	e.Svc.NewReference = func() (string, error) {
+		if draws++; draws < 3 {
+			return first.Reference, nil
+		}
+		return booking.NewReference()
+	}
+	c := e.Citizen(t, 2)
+	e.Verify(t, c)
+	h, err := e.Svc.Hold(ctx, storetest.Actor, c.ID, e.Place(t, "FT01", "newborn", "2026-12-01", "14:00").ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := e.Svc.Confirm(ctx, storetest.Actor, h.ID)
+	if err != nil || draws != 3 || b.Reference == first.Reference || !booking.ValidReference(b.Reference) {
+		t.Fatalf("confirm after two taken draws: %+v, %v, %d draws", b, err, draws)
+	}
+	if got, err := e.Svc.BookingByReference(ctx, b.Reference); err != nil || got.ID != h.ID {
+		t.Fatalf("the new reference finds %+v, %v", got, err)
+	}
+
+	e.Svc.NewReference = func() (string, error) { draws++; return first.Reference, nil }
+	draws = 0
+	c3 := e.Citizen(t, 3)
+	e.Verify(t, c3)
+	h3, err := e.Svc.Hold(ctx, storetest.Actor, c3.ID, e.Place(t, "NS01", "newborn", "2026-12-02", "14:00").ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Svc.Confirm(ctx, storetest.Actor, h3.ID); code(err) != booking.EInternal || draws != 11 {
+		t.Fatalf("every draw taken: %v after %d draws, want internal after 11", err, draws)
+	}
+	if got, _ := e.Svc.Booking(ctx, h3.ID); got.Status != booking.StatusHeld || got.Reference != "" {
+		t.Fatalf("the hold after a failed confirmation: %+v", got)
+	}
+}
+
 func TestHoldExpiryAndWindow(t *testing.T) {
 	e := storetest.NewEnv(t)
 	c := e.Citizen(t, 1)

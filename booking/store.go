@@ -130,6 +130,9 @@ type ConfirmFacts struct {
 	// Verified: the citizen's phone passed a code of the purpose asked,
 	// still valid at the time asked (PhoneVerified).
 	Verified bool
+	// ReferenceTaken: the reference asked about is already a booking's
+	// (BookingByReference finds it).
+	ReferenceTaken bool
 }
 
 // Tx is what the Service may do inside one transaction.
@@ -156,10 +159,11 @@ type Tx interface {
 	// entries of the place's business at now); ENotFound when the
 	// citizen or the place does not exist.
 	HoldFacts(citizenID, placeID int64, now time.Time) (HoldFacts, error)
-	// ConfirmFacts reads in one statement a booking, its citizen and
-	// whether the citizen's phone is verified for purpose at now;
-	// ENotFound when the booking does not exist.
-	ConfirmFacts(bookingID int64, purpose string, now time.Time) (ConfirmFacts, error)
+	// ConfirmFacts reads in one statement a booking, its citizen,
+	// whether the citizen's phone is verified for purpose at now and
+	// whether reference is taken; ENotFound when the booking does not
+	// exist.
+	ConfirmFacts(bookingID int64, purpose string, now time.Time, reference string) (ConfirmFacts, error)
 
 	InsertBooking(b *Booking) error // EActive when one is active for the business
 	Booking(id int64) (Booking, error)

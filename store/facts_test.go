@@ -32,7 +32,7 @@ func TestHoldAndConfirmFactsMatchTheSingleReads(t *testing.T) {
 			return err
 		}
 		booked = booking.Booking{CitizenID: other.ID, PlaceID: idcard.ID, Business: "idcard", Office: "FT01", Date: idcard.Date,
-			Start: idcard.Start, End: idcard.End, Status: booking.StatusBooked, CreatedAt: lapse, Channel: "ivr"}
+			Start: idcard.Start, End: idcard.End, Status: booking.StatusBooked, CreatedAt: lapse, Channel: "ivr", Reference: "B12345678"}
 		if err := tx.InsertBooking(&booked); err != nil {
 			return err
 		}
@@ -90,15 +90,21 @@ func TestHoldAndConfirmFactsMatchTheSingleReads(t *testing.T) {
 
 	for _, now := range []time.Time{lapse.Add(-time.Millisecond), lapse} {
 		err := e.View(ctx, func(tx booking.Tx) error {
-			f, err := tx.ConfirmFacts(held.ID, booking.PurposeBooking, now)
-			if err != nil {
-				return err
-			}
-			b, _ := tx.Booking(held.ID)
-			cz, _ := tx.CitizenByID(c.ID)
-			ok, _ := tx.PhoneVerified(c.Phone, booking.PurposeBooking, now)
-			if !reflect.DeepEqual(f.Booking, b) || !reflect.DeepEqual(f.Citizen, cz) || f.Verified != ok || ok != now.Before(lapse) {
-				t.Errorf("at lapse%+v ConfirmFacts %+v; single reads %+v, %+v, verified %v", now.Sub(lapse), f, b, cz, ok)
+			for _, ref := range []string{"", booked.Reference, "B00000000"} {
+				f, err := tx.ConfirmFacts(held.ID, booking.PurposeBooking, now, ref)
+				if err != nil {
+					return err
+				}
+				b, _ := tx.Booking(held.ID)
+				cz, _ := tx.CitizenByID(c.ID)
+				ok, _ := tx.PhoneVerified(c.Phone, booking.PurposeBooking, now)
+				_, err = tx.BookingByReference(ref)
+				taken := err == nil
+				if !reflect.DeepEqual(f.Booking, b) || !reflect.DeepEqual(f.Citizen, cz) || f.Verified != ok || ok != now.Before(lapse) ||
+					f.ReferenceTaken != taken || taken != (ref == booked.Reference) {
+					t.Errorf("at lapse%+v, reference %q: ConfirmFacts %+v; single reads %+v, %+v, verified %v, taken %v",
+						now.Sub(lapse), ref, f, b, cz, ok, taken)
+				}
 			}
 			return nil
 		})
@@ -114,7 +120,7 @@ func TestHoldAndConfirmFactsMatchTheSingleReads(t *testing.T) {
 		if _, err := tx.HoldFacts(1<<40, newborn.ID, lapse); booking.ErrorCode(err) != booking.ENotFound {
 			t.Errorf("HoldFacts of a missing citizen: %v, want ENotFound", err)
 		}
-		if _, err := tx.ConfirmFacts(1<<40, booking.PurposeBooking, lapse); booking.ErrorCode(err) != booking.ENotFound {
+		if _, err := tx.ConfirmFacts(1<<40, booking.PurposeBooking, lapse, ""); booking.ErrorCode(err) != booking.ENotFound {
 			t.Errorf("ConfirmFacts of a missing booking: %v, want ENotFound", err)
 		}
 		return nil

@@ -13,7 +13,7 @@ import (
 // that hold and confirm read the most, so HoldFacts and ConfirmFacts read
 // what they check in one statement each. The conditions are the ones the
 // single reads use (CitizenByID, Place, CatalogVersion, Bookings with the
-// citizen's index, WaitEntries, PhoneVerified), so that the same rows and
+// citizen's index, WaitEntries, PhoneVerified, BookingByReference), so that the same rows and
 // index ranges are read: on PostgreSQL the same predicate locks.
 
 // qualifyRe matches a column name of a column list (a word not followed
@@ -56,7 +56,8 @@ var (
 		FROM citizens c, places p WHERE c.id = ? AND p.id = ?`
 
 	confirmFactsQuery = `SELECT ` + qualify("b", bookingCols) + `, ` + qualify("c", citizenCols) + `,
-		EXISTS (SELECT 1 FROM phone_verifications v WHERE v.phone = c.phone AND v.purpose = ? AND v.verified_until > ?)
+		EXISTS (SELECT 1 FROM phone_verifications v WHERE v.phone = c.phone AND v.purpose = ? AND v.verified_until > ?),
+		EXISTS (SELECT 1 FROM bookings r WHERE r.reference = ?)
 		FROM bookings b JOIN citizens c ON c.id = b.citizen_id WHERE b.id = ?`
 )
 
@@ -81,12 +82,12 @@ func (t *Tx) HoldFacts(citizenID, placeID int64, now time.Time) (booking.HoldFac
 	return f, err
 }
 
-func (t *Tx) ConfirmFacts(bookingID int64, purpose string, now time.Time) (booking.ConfirmFacts, error) {
+func (t *Tx) ConfirmFacts(bookingID int64, purpose string, now time.Time, reference string) (booking.ConfirmFacts, error) {
 	var f booking.ConfirmFacts
 	var br bookingRow
 	var cr citizenRow
-	dest := append(append(br.dest(), cr.dest()...), &f.Verified)
-	if err := t.QueryRow(confirmFactsQuery, purpose, ms(now), bookingID).Scan(dest...); err != nil {
+	dest := append(append(br.dest(), cr.dest()...), &f.Verified, &f.ReferenceTaken)
+	if err := t.QueryRow(confirmFactsQuery, purpose, ms(now), reference, bookingID).Scan(dest...); err != nil {
 		return f, t.db.mapError(err, "booking")
 	}
 	var err error
