@@ -122,12 +122,21 @@ func (s *Service) hold(ctx context.Context, a Actor, citizenID, placeID int64, s
 				return err
 			}
 		}
+		waiting := f.Waiting
 		if switching {
 			if err := s.releaseOwnHolds(tx, a, c.ID, p.Business); err != nil {
 				return err
 			}
+			// The hold released may have been the waitlist's offer,
+			// whose entry the release ended (declinedTx): read again.
+			if waiting {
+				if err := refuseWaiting(tx, c.ID, p.Business); err != nil {
+					return err
+				}
+				waiting = false
+			}
 		}
-		if f.Waiting {
+		if waiting {
 			return Errorf(EActive, "on_waitlist")
 		}
 		b = Booking{CitizenID: c.ID, PlaceID: p.ID, Business: p.Business, Office: p.Office, Date: p.Date,
@@ -191,6 +200,16 @@ func refuseActive(tx Tx, citizenID int64, business string, now time.Time) error 
 		if b.Status != StatusHeld || !b.HoldExpiresAt.Before(now) {
 			return Errorf(EActive, "an active booking for this business exists")
 		}
+	}
+	return nil
+}
+
+// refuseWaiting is EActive when the citizen has a live waitlist entry for
+// the business: it is their active request for it, as a booking would be.
+func refuseWaiting(tx Tx, citizenID int64, business string) error {
+	ws, err := tx.WaitEntries(WaitFilter{CitizenID: citizenID, Business: business, Statuses: liveWait, Limit: 1})
+	if err != nil || len(ws) > 0 {
+		return firstErr(err, Errorf(EActive, "on_waitlist"))
 	}
 	return nil
 }

@@ -126,3 +126,37 @@ func TestFullPlaceRefusedBeforeAnyWrite(t *testing.T) {
 		t.Fatalf("place taken %d, want %d (the bookings and the new hold)", got, p.Capacity)
 	}
 }
+
+// A citizen whose live hold is the waitlist's offer may still choose
+// another time on the web or in the app (SwitchHold): the switch releases
+// the offered hold, which ends the entry (the offer was declined), and the
+// new hold goes through. A plain Hold beside the offer is refused, since
+// the entry is still their active request for the business.
+func TestSwitchAwayFromAWaitlistOffer(t *testing.T) {
+	e := storetest.NewEnv(t)
+	p := e.Place(t, "FT01", "newborn", "2026-12-02", "09:00")
+	b1 := e.Book(t, e.Citizen(t, 1), p)
+	e.Book(t, e.Citizen(t, 2), p)
+	c3 := e.Citizen(t, 3)
+	w := join(t, e, c3, "FT01", "newborn", "2026-12-02", "09:00")
+	if _, err := e.Svc.Cancel(ctx, storetest.Actor, b1.ID); err != nil {
+		t.Fatal(err)
+	}
+	if w = entry(t, e, w); w.Status != booking.WaitOffered {
+		t.Fatalf("after a cancel: %+v, want offered", w)
+	}
+	free := e.Place(t, "FT01", "newborn", "2026-12-03", "09:00")
+	if _, err := e.Svc.Hold(ctx, storetest.Actor, c3.ID, free.ID); code(err) != booking.EActive {
+		t.Fatalf("plain hold beside the offer: %v, want active", err)
+	}
+	h, err := e.Svc.SwitchHold(ctx, storetest.Actor, c3.ID, free.ID)
+	if err != nil || h.PlaceID != free.ID {
+		t.Fatalf("switch away from the offer: %+v, %v", h, err)
+	}
+	if w = entry(t, e, w); w.Live() {
+		t.Fatalf("entry after the switch: %+v, want ended", w)
+	}
+	if offered, _ := e.Svc.Booking(ctx, w.OfferBookingID); offered.Status != booking.StatusExpired {
+		t.Fatalf("the offered hold after the switch: %s, want expired", offered.Status)
+	}
+}
