@@ -2,6 +2,7 @@ package booking_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -132,6 +133,31 @@ func TestConfirmDrawsAgainWhileTheReferenceIsTaken(t *testing.T) {
 	}
 	if got, _ := e.Svc.Booking(ctx, h3.ID); got.Status != booking.StatusHeld || got.Reference != "" {
 		t.Fatalf("the hold after a failed confirmation: %+v", got)
+	}
+}
+
+// A hold reads the citizen and the place in one statement; when either is
+// missing it says which, in the order the checks come: a missing citizen,
+// then a citizen who may not book, then a missing place.
+func TestHoldOfAMissingCitizenOrPlace(t *testing.T) {
+	e := storetest.NewEnv(t)
+	p := e.Place(t, "FT01", "newborn", "2026-12-01", "09:00")
+	if _, err := e.Svc.Hold(ctx, storetest.Actor, 1<<40, p.ID); code(err) != booking.ENotFound || !strings.Contains(err.Error(), "citizen") {
+		t.Fatalf("hold by a missing citizen: %v, want citizen not found", err)
+	}
+	c := e.Citizen(t, 1)
+	if _, err := e.Svc.Hold(ctx, storetest.Actor, c.ID, 1<<40); code(err) != booking.ENotFound || !strings.Contains(err.Error(), "place") {
+		t.Fatalf("hold of a missing place: %v, want place not found", err)
+	}
+	c.BannedUntil = e.Clock.Now().Add(24 * time.Hour)
+	if err := e.InTx(ctx, func(tx booking.Tx) error { return tx.UpdateCitizen(c) }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Svc.Hold(ctx, storetest.Actor, c.ID, 1<<40); code(err) != booking.EBlacklisted {
+		t.Fatalf("a blacklisted citizen's hold of a missing place: %v, want blacklisted", err)
+	}
+	if _, err := e.Svc.Hold(ctx, storetest.Actor, c.ID, p.ID); code(err) != booking.EBlacklisted {
+		t.Fatalf("a blacklisted citizen's hold: %v, want blacklisted", err)
 	}
 }
 

@@ -57,6 +57,7 @@ func TestHoldAndConfirmFactsMatchTheSingleReads(t *testing.T) {
 	}{
 		{c, newborn, lapse.Add(-time.Millisecond), facts{active: true}},
 		{c, newborn, lapse, facts{lapsed: true, active: true}},
+		{c, newborn, lapse.Add(500 * time.Microsecond), facts{lapsed: true}},
 		{c, newborn, lapse.Add(time.Millisecond), facts{lapsed: true}},
 		{c, idcard, lapse.Add(time.Millisecond), facts{}},
 		{other, idcard, lapse, facts{active: true, waiting: true}},
@@ -111,6 +112,19 @@ func TestHoldAndConfirmFactsMatchTheSingleReads(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+	}
+
+	// The verification is the booking's citizen's phone's: c's phone
+	// verified says nothing of the other citizen's booking.
+	err = e.View(ctx, func(tx booking.Tx) error {
+		f, err := tx.ConfirmFacts(booked.ID, booking.PurposeBooking, lapse.Add(-time.Millisecond), "")
+		if err != nil || f.Verified || f.Citizen.ID != other.ID {
+			t.Errorf("the other citizen's booking: %+v, %v; want their citizen, not verified", f, err)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 
 	err = e.View(ctx, func(tx booking.Tx) error {

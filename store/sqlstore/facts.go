@@ -16,18 +16,34 @@ import (
 // citizen's index, WaitEntries, PhoneVerified, BookingByReference), so that the same rows and
 // index ranges are read: on PostgreSQL the same predicate locks.
 
-// qualifyRe matches a column name of a column list (a word not followed
-// by an opening parenthesis: coalesce is a function).
-var qualifyRe = regexp.MustCompile(`\b[a-z_]+\b(?:\s*\()?`)
+// qualifyRe matches a name in a column list, with the parenthesis that
+// makes it a function's (coalesce) rather than a column's.
+var qualifyRe = regexp.MustCompile(`\b[a-z_][a-z0-9_]*\b(?:\s*\()?`)
 
-// qualify prefixes every column of a column list with alias and a dot.
+// qualify prefixes every column of a column list with alias and a dot:
+// every name not called as a function, outside string literals.
 func qualify(alias, cols string) string {
-	return qualifyRe.ReplaceAllStringFunc(cols, func(w string) string {
-		if strings.HasSuffix(w, "(") {
-			return w
-		}
-		return alias + "." + w
-	})
+	parts := strings.Split(cols, "'")
+	for i := 0; i < len(parts); i += 2 { // odd parts are inside quotes
+		parts[i] = qualifyRe.ReplaceAllStringFunc(parts[i], func(w string) string {
+			if strings.HasSuffix(w, "(") {
+				return w
+			}
+			return alias + "." + w
+		})
+	}
+	return strings.Join(parts, "'")
+}
+
+// msAfter is t in Unix milliseconds, rounded up: a time kept in whole
+// milliseconds is before t exactly when it is before msAfter(t), as
+// time.Before compares it in Go (refuseActive).
+func msAfter(t time.Time) int64 {
+	m := ms(t)
+	if t.After(time.UnixMilli(m)) {
+		m++
+	}
+	return m
 }
 
 // statusList is "?, ?, …" for ss, and ss as arguments.
@@ -68,7 +84,7 @@ func (t *Tx) HoldFacts(citizenID, placeID int64, now time.Time) (booking.HoldFac
 	dest := append(append(cr.dest(), pr.dest()...), &f.CatalogVersion, &f.Lapsed, &f.Active, &f.Waiting)
 	args := []any{string(booking.StatusHeld), ms(now)}
 	args = append(args, activeArgs...)
-	args = append(args, string(booking.StatusHeld), ms(now))
+	args = append(args, string(booking.StatusHeld), msAfter(now))
 	args = append(args, liveArgs...)
 	args = append(args, citizenID, placeID)
 	if err := t.QueryRow(holdFactsQuery, args...).Scan(dest...); err != nil {
