@@ -122,22 +122,20 @@ func (s *Service) hold(ctx context.Context, a Actor, citizenID, placeID int64, s
 				return err
 			}
 		}
-		waiting := f.Waiting
 		if switching {
 			if err := s.releaseOwnHolds(tx, a, c.ID, p.Business); err != nil {
 				return err
 			}
-			// The hold released may have been the waitlist's offer,
-			// whose entry the release ended (declinedTx): read again.
-			if waiting {
-				if err := refuseWaiting(tx, c.ID, p.Business); err != nil {
-					return err
-				}
-				waiting = false
-			}
 		}
-		if waiting {
-			return Errorf(EActive, "on_waitlist")
+		if f.Waiting {
+			if !switching {
+				return errOnWaitlist()
+			}
+			// The hold the switch released may have been the waitlist's
+			// offer, whose entry the release ended (declinedTx): read again.
+			if err := refuseWaiting(tx, c.ID, p.Business); err != nil {
+				return err
+			}
 		}
 		b = Booking{CitizenID: c.ID, PlaceID: p.ID, Business: p.Business, Office: p.Office, Date: p.Date,
 			Start: p.Start, End: p.End, Status: StatusHeld, HoldExpiresAt: now.Add(s.Rules.HoldTTL),
@@ -181,9 +179,9 @@ func (s *Service) holdFacts(tx Tx, citizenID, placeID int64, now time.Time) (Hol
 func refuseFull(f HoldFacts) error {
 	switch {
 	case f.Waiting:
-		return Errorf(EActive, "on_waitlist")
+		return errOnWaitlist()
 	case f.Active:
-		return Errorf(EActive, "an active booking for this business exists")
+		return errActiveBooking()
 	}
 	return Errorf(EFull, "place %d is full", f.Place.ID)
 }
@@ -192,24 +190,30 @@ func refuseFull(f HoldFacts) error {
 // business; a hold that lapsed at now is not one (the next hold expires
 // it). It only reads.
 func refuseActive(tx Tx, citizenID int64, business string, now time.Time) error {
-	bs, err := tx.Bookings(BookingFilter{CitizenID: citizenID, Business: business, Statuses: activeStatuses})
+	bs, err := tx.Bookings(BookingFilter{CitizenID: citizenID, Business: business, Statuses: ActiveStatuses})
 	if err != nil {
 		return err
 	}
 	for _, b := range bs {
 		if b.Status != StatusHeld || !b.HoldExpiresAt.Before(now) {
-			return Errorf(EActive, "an active booking for this business exists")
+			return errActiveBooking()
 		}
 	}
 	return nil
 }
 
+// errOnWaitlist and errActiveBooking are the EActive refusals of a hold
+// for a citizen with a live waitlist entry or an active booking of the
+// business.
+func errOnWaitlist() error    { return Errorf(EActive, "on_waitlist") }
+func errActiveBooking() error { return Errorf(EActive, "an active booking for this business exists") }
+
 // refuseWaiting is EActive when the citizen has a live waitlist entry for
 // the business: it is their active request for it, as a booking would be.
 func refuseWaiting(tx Tx, citizenID int64, business string) error {
-	ws, err := tx.WaitEntries(WaitFilter{CitizenID: citizenID, Business: business, Statuses: liveWait, Limit: 1})
+	ws, err := tx.WaitEntries(WaitFilter{CitizenID: citizenID, Business: business, Statuses: LiveWait, Limit: 1})
 	if err != nil || len(ws) > 0 {
-		return firstErr(err, Errorf(EActive, "on_waitlist"))
+		return firstErr(err, errOnWaitlist())
 	}
 	return nil
 }

@@ -117,7 +117,7 @@ func (s *Service) Deregister(ctx context.Context, a Actor, citizenID int64, note
 		if err != nil {
 			return err
 		}
-		ws, err := tx.WaitEntries(WaitFilter{CitizenID: c.ID, Statuses: liveWait})
+		ws, err := tx.WaitEntries(WaitFilter{CitizenID: c.ID, Statuses: LiveWait})
 		if err != nil {
 			return err
 		}

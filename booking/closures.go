@@ -102,7 +102,7 @@ func (s *Service) PreviewClosure(ctx context.Context, r ClosureRequest, scope st
 func (s *Service) closureWaitlist(tx Tx, r ClosureRequest) (int, error) {
 	n := 0
 	for _, o := range r.Offices {
-		ws, err := tx.WaitEntries(WaitFilter{Office: o, From: r.Date, To: r.Date, Statuses: liveWait})
+		ws, err := tx.WaitEntries(WaitFilter{Office: o, From: r.Date, To: r.Date, Statuses: LiveWait})
 		if err != nil {
 			return 0, err
 		}
@@ -196,7 +196,7 @@ func (s *Service) closeWaitlist(tx Tx, a Actor, c Closure, r ClosureRequest) err
 	}
 	for _, code := range r.Offices {
 		o, _ := s.Catalog.Office(code)
-		ws, err := tx.WaitEntries(WaitFilter{Office: code, From: r.Date, To: r.Date, Statuses: liveWait})
+		ws, err := tx.WaitEntries(WaitFilter{Office: code, From: r.Date, To: r.Date, Statuses: LiveWait})
 		if err != nil {
 			return err
 		}

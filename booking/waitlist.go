@@ -5,11 +5,13 @@ import (
 	"time"
 )
 
-// liveWait are the statuses of an entry still in the list.
-var liveWait = []WaitStatus{WaitWaiting, WaitOffered}
+// LiveWait are the statuses of an entry still in the list (the store's
+// one-read hold checks them too, Tx.HoldFacts).
+var LiveWait = []WaitStatus{WaitWaiting, WaitOffered}
 
-// activeStatuses hold a place and block a second booking of a business.
-var activeStatuses = []Status{StatusHeld, StatusBooked, StatusCheckedIn}
+// ActiveStatuses hold a place and block a second booking of a business
+// (the store's one-read hold checks them too, Tx.HoldFacts).
+var ActiveStatuses = []Status{StatusHeld, StatusBooked, StatusCheckedIn}
 
 // JoinWaitlist puts the citizen in the waitlist (候补) of an office,
 // business and date, for one period (start "HH:MM") or any (start ""). A
@@ -114,7 +116,7 @@ func (s *Service) endEntry(tx Tx, a Actor, w *WaitEntry, st WaitStatus, why stri
 func (s *Service) Waitlist(ctx context.Context, citizenID int64) ([]WaitEntry, error) {
 	var out []WaitEntry
 	err := s.store.View(ctx, func(tx Tx) (err error) {
-		out, err = tx.WaitEntries(WaitFilter{CitizenID: citizenID, Statuses: liveWait})
+		out, err = tx.WaitEntries(WaitFilter{CitizenID: citizenID, Statuses: LiveWait})
 		return err
 	})
 	return out, err

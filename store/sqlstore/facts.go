@@ -46,18 +46,17 @@ func msAfter(t time.Time) int64 {
 	return m
 }
 
-// statusList is "?, ?, …" for ss, and ss as arguments.
-func statusList[S ~string](ss ...S) (string, []any) {
-	args := make([]any, len(ss))
-	for i, s := range ss {
-		args[i] = string(s)
-	}
-	return strings.TrimSuffix(strings.Repeat("?, ", len(ss)), ", "), args
+// inList is inStatuses' condition "col IN (?, …)" alone, with its
+// arguments.
+func inList[S ~string](col string, ss []S) (string, []any) {
+	var w where
+	inStatuses(&w, col, ss)
+	return w.conds[0], w.args
 }
 
 var (
-	activeList, activeArgs = statusList(booking.StatusHeld, booking.StatusBooked, booking.StatusCheckedIn)
-	liveList, liveArgs     = statusList(booking.WaitWaiting, booking.WaitOffered)
+	activeIn, activeArgs = inList("(b.status || '')", booking.ActiveStatuses)
+	liveIn, liveArgs     = inList("w.status", booking.LiveWait)
 
 	// holdFactsQuery: the citizen's bookings are found through
 	// bookings_citizen, hence (status || ''), as in bookingWhere.
@@ -66,9 +65,9 @@ var (
 		EXISTS (SELECT 1 FROM bookings b WHERE b.citizen_id = c.id AND b.business = p.business
 			AND (b.status || '') = ? AND b.hold_expires_at <= ?),
 		EXISTS (SELECT 1 FROM bookings b WHERE b.citizen_id = c.id AND b.business = p.business
-			AND (b.status || '') IN (` + activeList + `) AND NOT ((b.status || '') = ? AND b.hold_expires_at < ?)),
+			AND ` + activeIn + ` AND NOT ((b.status || '') = ? AND b.hold_expires_at < ?)),
 		EXISTS (SELECT 1 FROM waitlist w WHERE w.citizen_id = c.id AND w.business = p.business
-			AND w.status IN (` + liveList + `))
+			AND ` + liveIn + `)
 		FROM citizens c, places p WHERE c.id = ? AND p.id = ?`
 
 	confirmFactsQuery = `SELECT ` + qualify("b", bookingCols) + `, ` + qualify("c", citizenCols) + `,
