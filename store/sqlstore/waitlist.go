@@ -39,8 +39,12 @@ func (t *Tx) WaitEntry(id int64) (booking.WaitEntry, error) {
 	return w, t.db.mapError(err, "waitlist entry")
 }
 
+// WaitEntryByOffer finds the entry through waitlist_offer, whose condition
+// (offer_booking_id > 0) the query writes out: SQLite's planner does not
+// infer it from the bound id (store/qpsg.go).
 func (t *Tx) WaitEntryByOffer(bookingID int64) (booking.WaitEntry, error) {
-	w, err := scanWait(t.QueryRow(`SELECT `+waitCols+` FROM waitlist WHERE offer_booking_id = ? ORDER BY id DESC LIMIT 1`, bookingID))
+	w, err := scanWait(t.QueryRow(`SELECT `+waitCols+` FROM waitlist WHERE offer_booking_id = ? AND offer_booking_id > 0
+		ORDER BY id DESC LIMIT 1`, bookingID))
 	return w, t.db.mapError(err, "waitlist entry")
 }
 
