@@ -73,7 +73,10 @@ func (t *Tx) UpdateCall(r booking.CallRecord, prevSeq int) error {
 }
 
 func (t *Tx) Transfers(since time.Time) ([]booking.CallRecord, error) {
-	rows, err := t.Query(`SELECT `+callCols+` FROM call_sessions WHERE transferred_at >= ? ORDER BY transferred_at DESC`, ms(since))
+	// transferred_at > 0 is call_sessions_transferred's condition, written
+	// out for the planner (TransfersSince).
+	rows, err := t.Query(`SELECT `+callCols+` FROM call_sessions WHERE transferred_at >= ? AND transferred_at > 0
+		ORDER BY transferred_at DESC`, ms(since))
 	if err != nil {
 		return nil, err
 	}

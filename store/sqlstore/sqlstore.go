@@ -162,10 +162,13 @@ func (db *DB) OutboxBacklog(ctx context.Context) (int, time.Time, error) {
 	return n, fromMS(oldest.Int64), err
 }
 
-// TransfersSince counts calls handed to an operator since t.
+// TransfersSince counts calls handed to an operator since t. The query
+// writes out call_sessions_transferred's condition (transferred_at > 0),
+// which the planner cannot infer from the bound time: without it, every
+// call session is read.
 func (db *DB) TransfersSince(ctx context.Context, t time.Time) (int, error) {
 	var n int
-	err := db.read.QueryRowContext(ctx, db.d.Rebind(`SELECT count(*) FROM call_sessions WHERE transferred_at >= ?`), ms(t)).Scan(&n)
+	err := db.read.QueryRowContext(ctx, db.d.Rebind(`SELECT count(*) FROM call_sessions WHERE transferred_at >= ? AND transferred_at > 0`), ms(t)).Scan(&n)
 	return n, err
 }
 

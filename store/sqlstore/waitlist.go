@@ -41,7 +41,7 @@ func (t *Tx) WaitEntry(id int64) (booking.WaitEntry, error) {
 
 // WaitEntryByOffer finds the entry through waitlist_offer, whose condition
 // (offer_booking_id > 0) the query writes out: SQLite's planner does not
-// infer it from the bound id (store/qpsg.go).
+// infer it from offer_booking_id = ?, and read the whole waitlist.
 func (t *Tx) WaitEntryByOffer(bookingID int64) (booking.WaitEntry, error) {
 	w, err := scanWait(t.QueryRow(`SELECT `+waitCols+` FROM waitlist WHERE offer_booking_id = ? AND offer_booking_id > 0
 		ORDER BY id DESC LIMIT 1`, bookingID))
