@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/twilio/twilio-go/twiml"
 )
@@ -42,27 +43,31 @@ func (v *Voice) says(lang string, lines []string, rate int) []twiml.Element {
 }
 
 // segments splits text into runs of one language. Digits, spaces and
-// punctuation belong to the run they follow (or the first run).
+// punctuation belong to the run they follow (or the first run). A run is
+// a stretch of text as it stands: the neutral text before the first run,
+// the run's words and the neutral words after them, up to the next word
+// of another language.
 func segments(lang string, text string) []segment {
 	var out []segment
-	var pending strings.Builder // neutral text before the first run
-	cur := -1
-	for _, word := range splitWords(text) {
-		wl := wordLang(lang, word)
+	runStart := -1 // where the current run began in text
+	runLang := ""
+	forEachWord(text, func(start, end int, class int) {
+		wl := wordLang(lang, class, text[start:end])
 		switch {
-		case wl == "" && cur < 0:
-			pending.WriteString(word)
-			continue
-		case cur >= 0 && (wl == "" || wl == out[cur].lang):
-			out[cur].text += word
-			continue
+		case wl == "" || wl == runLang:
+			return // neutral (before the first run too), or the same language
+		case runStart >= 0:
+			out = append(out, segment{lang: runLang, text: text[runStart:start]})
+		default:
+			start = 0 // the first run takes the neutral text before it
 		}
-		out = append(out, segment{lang: wl, text: pending.String() + word})
-		pending.Reset()
-		cur = len(out) - 1
-	}
-	if cur < 0 && hasSpeech(pending.String()) {
-		out = append(out, segment{lang: lang, text: pending.String()})
+		runStart, runLang = start, wl
+	})
+	switch {
+	case runStart >= 0:
+		out = append(out, segment{lang: runLang, text: text[runStart:]})
+	case hasSpeech(text):
+		out = append(out, segment{lang: lang, text: text})
 	}
 	for i := range out {
 		out[i].text = strings.TrimSpace(out[i].text)
@@ -70,23 +75,22 @@ func segments(lang string, text string) []segment {
 	return out
 }
 
-// splitWords cuts text where the script changes: each Han character is a
-// word, so is each run of Latin letters and each run of anything else.
-func splitWords(text string) []string {
-	var words []string
+// forEachWord cuts text where the script changes and calls fn with each
+// word's bounds and class: each Han character is a word, so is each run of
+// Latin letters and each run of anything else.
+func forEachWord(text string, fn func(start, end, class int)) {
 	start, prev := 0, -1
 	for i, r := range text {
 		c := runeClass(r)
 		if i > start && (c != prev || c == classHan) {
-			words = append(words, text[start:i])
+			fn(start, i, prev)
 			start = i
 		}
 		prev = c
 	}
 	if start < len(text) {
-		words = append(words, text[start:])
+		fn(start, len(text), prev)
 	}
-	return words
 }
 
 const (
@@ -105,16 +109,15 @@ func runeClass(r rune) int {
 	return classNeutral
 }
 
-// wordLang is the language a word must be spoken in, or "" for neutral
-// text. A single Latin letter (the X of an ID number) goes with the
-// surrounding Chinese in Mandarin mode.
-func wordLang(lang, word string) string {
-	r := []rune(word)
-	switch runeClass(r[0]) {
+// wordLang is the language a word of class must be spoken in, or "" for
+// neutral text. A single Latin letter (the X of an ID number) goes with
+// the surrounding Chinese in Mandarin mode.
+func wordLang(lang string, class int, word string) string {
+	switch class {
 	case classHan:
 		return LangZH
 	case classLatin:
-		if len(r) == 1 && lang == LangZH {
+		if lang == LangZH && utf8.RuneCountInString(word) == 1 {
 			return ""
 		}
 		return LangEN
