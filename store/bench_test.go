@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"testing"
 
@@ -56,16 +57,22 @@ func BenchmarkRawWriteTx(b *testing.B) {
 	})
 }
 
+// benchPlace is a catalog of one office with one period of capacity, and
+// that period's place on a working day.
+func benchPlace(b *testing.B, st storetest.DB, capacity int) (*storetest.Env, booking.Place) {
+	e := storetest.NewEnvOn(b, st, fmt.Sprintf(`
+businesses: [{code: newborn, name: 新生儿入户}]
+districts: [{code: futian, name: 福田区}]
+offices: [{code: FT01, name: 福田, district: futian, periods: [{start: "09:00", end: "10:00", capacity: %d}]}]
+`, capacity))
+	return e, e.Place(b, "FT01", "newborn", "2026-12-01", "09:00")
+}
+
 // BenchmarkHoldConfirm measures one hold and its confirmation (two write
 // transactions with their reads, audit and outbox rows).
 func BenchmarkHoldConfirm(b *testing.B) {
 	engines(b, func(b *testing.B, st storetest.DB) {
-		e := storetest.NewEnvOn(b, st, `
-businesses: [{code: newborn, name: 新生儿入户}]
-districts: [{code: futian, name: 福田区}]
-offices: [{code: FT01, name: 福田, district: futian, periods: [{start: "09:00", end: "10:00", capacity: 1000000}]}]
-`)
-		p := e.Place(b, "FT01", "newborn", "2026-12-01", "09:00")
+		e, p := benchPlace(b, st, 1000000)
 		citizens := make([]booking.Citizen, 0, 1024)
 		for i := 0; b.Loop(); i++ {
 			b.StopTimer()
@@ -92,12 +99,7 @@ offices: [{code: FT01, name: 福田, district: futian, periods: [{start: "09:00"
 // join with correlated sub-selects) and writes nothing.
 func BenchmarkHoldOfAFullPlace(b *testing.B) {
 	engines(b, func(b *testing.B, st storetest.DB) {
-		e := storetest.NewEnvOn(b, st, `
-businesses: [{code: newborn, name: 新生儿入户}]
-districts: [{code: futian, name: 福田区}]
-offices: [{code: FT01, name: 福田, district: futian, periods: [{start: "09:00", end: "10:00", capacity: 1}]}]
-`)
-		p := e.Place(b, "FT01", "newborn", "2026-12-01", "09:00")
+		e, p := benchPlace(b, st, 1)
 		first := e.Citizen(b, 1)
 		e.Verify(b, first)
 		e.Book(b, first, p)
