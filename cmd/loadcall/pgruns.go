@@ -34,6 +34,75 @@ type pgReport struct {
 	// TurnsMissed is yuyue_store_code_turns_missed_total summed over the
 	// nodes after the rush: batches of code steps run without the turn.
 	TurnsMissed float64 `json:"code_turns_missed"`
+	// Trips is what the nodes sent PostgreSQL in each run, per webhook
+	// answered (the last round's runs, and the rush).
+	Trips map[string]*roundTrips `json:"round_trips_per_step,omitempty"`
+}
+
+// roundTrips is what a run's nodes sent the database, summed over the
+// nodes (yuyue_store_statements_total, yuyue_store_commits_total,
+// yuyue_store_turns_total) and divided by the webhooks the callers had
+// answered: everything a node did counts, its outbox's sends and claims
+// included. Each statement is a round trip, and so are each transaction's
+// BEGIN and COMMIT and each turn's lock and release.
+type roundTrips struct {
+	Steps         int     `json:"steps"`
+	Reads         float64 `json:"reads"`      // in write transactions
+	PoolReads     float64 `json:"pool_reads"` // outside them
+	Writes        float64 `json:"writes"`
+	Savepoints    float64 `json:"savepoint_statements"`
+	Transactions  float64 `json:"transactions"`
+	Units         float64 `json:"write_units"`
+	CodeTurns     float64 `json:"code_turns"`
+	ConflictTurns float64 `json:"conflict_turns"`
+}
+
+// Total is the round trips per step.
+func (t *roundTrips) Total() float64 {
+	return t.Reads + t.PoolReads + t.Writes + t.Savepoints + 2*t.Transactions + 2*(t.CodeTurns+t.ConflictTurns)
+}
+
+// trips reads the cluster's counters for a run whose callers had steps
+// answered; nil when the binary has no statement counter or no step was.
+func (c *cluster) trips(steps int) *roundTrips {
+	if steps == 0 {
+		return nil
+	}
+	t := &roundTrips{Steps: steps}
+	var seen bool
+	for _, n := range c.nodes {
+		st, err := metricByLabel(n.admin, "yuyue_store_statements_total", "kind")
+		if err != nil || len(st) == 0 {
+			continue
+		}
+		seen = true
+		t.Reads += st["read"]
+		t.PoolReads += st["pool_read"]
+		t.Writes += st["write"]
+		t.Savepoints += st["savepoint"]
+		if tu, err := metricByLabel(n.admin, "yuyue_store_turns_total", "turn"); err == nil {
+			t.CodeTurns += tu["code"]
+			t.ConflictTurns += tu["conflict"]
+		}
+	}
+	if !seen {
+		return nil
+	}
+	t.Transactions, t.Units = c.sum("yuyue_store_commits_total"), c.sum("yuyue_store_write_requests_total")
+	for _, v := range []*float64{&t.Reads, &t.PoolReads, &t.Writes, &t.Savepoints, &t.Transactions, &t.Units, &t.CodeTurns, &t.ConflictTurns} {
+		*v /= float64(steps)
+	}
+	return t
+}
+
+func (g *pgReport) noteTrips(run string, t *roundTrips) {
+	if t == nil {
+		return
+	}
+	if g.Trips == nil {
+		g.Trips = map[string]*roundTrips{}
+	}
+	g.Trips[run] = t
 }
 
 // conflicts is what a cluster's nodes say of the transactions PostgreSQL
@@ -182,7 +251,7 @@ func pgThroughputRun(ctx context.Context, o options, dir string, fake *provider,
 				sl.SQLite = append(sl.SQLite, r.StepsPerSec)
 			}
 			for _, n := range []int{1, o.nodes} {
-				r, cf, err := sr.cluster(round, sl.Callers, n, last)
+				r, cf, trips, err := sr.cluster(round, sl.Callers, n, last)
 				if err != nil {
 					return err
 				}
@@ -194,6 +263,7 @@ func pgThroughputRun(ctx context.Context, o options, dir string, fake *provider,
 				}
 				if last { // the report's detailed tables are the last run's
 					g.noteRetries(fmt.Sprintf("throughput_%d_nodes", n), cf)
+					g.noteTrips(fmt.Sprintf("throughput_%d_nodes", n), trips)
 					if n == 1 {
 						g.Throughput1 = r
 					} else {
@@ -268,17 +338,17 @@ func (sr *scaleRun) sqlite(round, callers int) (*runReport, error) {
 }
 
 // cluster runs the load on n PostgreSQL nodes and returns what they
-// counted of the transactions PostgreSQL gave up; the last run of the
-// rounds is profiled.
-func (sr *scaleRun) cluster(round, callers, n int, last bool) (*runReport, conflicts, error) {
+// counted of the transactions PostgreSQL gave up and of the round trips
+// they made; the last run of the rounds is profiled.
+func (sr *scaleRun) cluster(round, callers, n int, last bool) (*runReport, conflicts, *roundTrips, error) {
 	c, err := startCluster(sr.ctx, sr.o, filepath.Join(sr.dir, fmt.Sprintf("%d-%d-%d", round, callers, n)), sr.fake.URL, loadCatalog, n)
 	if err != nil {
-		return nil, conflicts{}, err
+		return nil, conflicts{}, nil, err
 	}
 	defer c.stop()
 	for _, s := range c.nodes {
 		if err := sr.start(s); err != nil {
-			return nil, conflicts{}, err
+			return nil, conflicts{}, nil, err
 		}
 	}
 	fmt.Fprintf(os.Stderr, "postgres: throughput on %d node(s), %d callers\n", n, callers)
@@ -288,7 +358,7 @@ func (sr *scaleRun) cluster(round, callers, n int, last bool) (*runReport, confl
 	}
 	r := sr.load(c.lb.base, callers)
 	wait()
-	return r, c.conflicts(), nil
+	return r, c.conflicts(), c.trips(r.Overall.Count), nil
 }
 
 func pgContentionRun(ctx context.Context, o options, dir string, fake *provider, rep *report) error {
@@ -306,6 +376,7 @@ func pgContentionRun(ctx context.Context, o options, dir string, fake *provider,
 	r.BookingsInDB, err = c.count(`SELECT count(*) FROM bookings WHERE status = 'booked'`)
 	rep.pg(o).Contention = r
 	rep.pg(o).noteRetries("contention", c.conflicts())
+	rep.pg(o).noteTrips("contention", c.trips(r.ApproachLatency.Count+r.Latency.Count))
 	rep.pg(o).TurnsMissed = c.sum("yuyue_store_code_turns_missed_total")
 	return err
 }

@@ -9,6 +9,7 @@ import (
 	"yuyue/config"
 	"yuyue/store"
 	"yuyue/store/postgres"
+	"yuyue/store/sqlstore"
 )
 
 // database is what the commands need of a store, whichever it is.
@@ -36,6 +37,10 @@ type database interface {
 	// TurnsMissed counts batches run without the turn across nodes they
 	// waited for (PostgreSQL).
 	TurnsMissed() int64
+	// StatementStats and TurnStats count what the store sent the
+	// database: statements by kind, and turns across nodes held.
+	StatementStats() sqlstore.StatementStats
+	TurnStats() (code, conflict int64)
 	// MarkProduction and RanInProduction keep development mode off a
 	// database that has held real callers.
 	MarkProduction(ctx context.Context, at time.Time) error

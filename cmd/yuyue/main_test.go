@@ -161,6 +161,16 @@ func TestServeHealthReadyAndMetricsOnTheAdminListener(t *testing.T) {
 	if commits < 1 || writes < commits {
 		t.Fatalf("commit counters: %v commits, %v write units; want ≥ 1 and writes ≥ commits", commits, writes)
 	}
+	// …and that write was a statement the store counts; SQLite has no
+	// turns across nodes.
+	var written float64
+	for _, line := range strings.Split(body, "\n") {
+		fmt.Sscanf(line, `yuyue_store_statements_total{kind="write"} %g`, &written)
+	}
+	if written < 1 || !strings.Contains(body, `yuyue_store_statements_total{kind="pool_read"}`) ||
+		!strings.Contains(body, `yuyue_store_turns_total{turn="code"} 0`) || !strings.Contains(body, `yuyue_store_turns_total{turn="conflict"} 0`) {
+		t.Fatalf("statement and turn counters: %v writes counted, want ≥ 1, and every kind and turn shown:\n%s", written, grepLines(body, "yuyue_store_"))
+	}
 	if code, body := get(t, s.base+"/no-such-page"); code != 404 || !strings.Contains(body, "页面不存在") || !strings.Contains(body, `href="/query"`) || strings.Contains(body, "/console") {
 		t.Fatalf("unknown page = %d %q, want the 404 signpost page", code, body)
 	}
@@ -272,4 +282,15 @@ func TestServeSMSWebhookSigned(t *testing.T) {
 	if code != 200 || !strings.Contains(body, "<Message>") {
 		t.Fatalf("signed: %d %s", code, body)
 	}
+}
+
+// grepLines keeps the lines of s that contain sub.
+func grepLines(s, sub string) string {
+	var keep []string
+	for _, l := range strings.Split(s, "\n") {
+		if strings.Contains(l, sub) {
+			keep = append(keep, l)
+		}
+	}
+	return strings.Join(keep, "\n")
 }

@@ -326,6 +326,12 @@ func TestSerialBatchesTakeTheTurnAfterAConflict(t *testing.T) {
 		}
 	}
 	turnsTaken(4, "a batch while a code step waits")
+	// The three code steps ran in three batches (the one right after the
+	// conflict, then two, the second queued while the first ran), each
+	// holding the code turn.
+	if code, conflict := a.TurnStats(); code != 3 || conflict != 4 {
+		t.Fatalf("turns held: %d code, %d conflict; want 3 and 4", code, conflict)
+	}
 
 	// Half a second later the node no longer waits.
 	time.Sleep(600 * time.Millisecond)

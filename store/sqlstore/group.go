@@ -320,6 +320,8 @@ func (t *turn) take() {
 	}
 	if t.which == ConflictTurn {
 		t.db.conflictTurns.Add(1)
+	} else {
+		t.db.codeTurns.Add(1)
 	}
 	t.release = release
 }

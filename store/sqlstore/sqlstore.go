@@ -59,8 +59,9 @@ type DB struct {
 	// sendsPurgedAt: the send time (Unix ms) RecordSend last purged old
 	// hashes at.
 	sendsPurgedAt atomic.Int64
-	// conflictTurns counts the conflict turns taken (ConflictTurns).
-	conflictTurns atomic.Int64
+	// conflictTurns counts the conflict turns taken (ConflictTurns);
+	// codeTurns the code turns (TurnStats).
+	conflictTurns, codeTurns atomic.Int64
 	// noConflictTurn: only batches that text codes take the turn
 	// (SetConflictTurn).
 	noConflictTurn atomic.Bool
@@ -221,6 +222,13 @@ func (db *DB) SetConflictTurn(on bool) { db.noConflictTurn.Store(!on) }
 // ConflictTurns counts the batches that took the conflict turn
 // (runBatch); always 0 on SQLite.
 func (db *DB) ConflictTurns() int64 { return db.conflictTurns.Load() }
+
+// TurnStats counts the turns across nodes held by this store's batches:
+// code turns (a batch with a step that texts a code) and conflict turns
+// (a serial batch after the engine gave a transaction up). Each costs two
+// round trips on a connection of its own (the lock, then its release);
+// always 0 on SQLite.
+func (db *DB) TurnStats() (code, conflict int64) { return db.codeTurns.Load(), db.conflictTurns.Load() }
 
 // TurnsMissed counts batches run without the turn across nodes they
 // waited for (Turner: not had in time, or refused): batches of steps
