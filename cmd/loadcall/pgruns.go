@@ -40,18 +40,21 @@ type pgReport struct {
 }
 
 // roundTrips is what a run's nodes sent the database, summed over the
-// nodes (yuyue_store_statements_total, yuyue_store_commits_total,
+// nodes (yuyue_store_statements_total, yuyue_store_transactions_total,
 // yuyue_store_turns_total) and divided by the webhooks the callers had
-// answered: everything a node did counts, its outbox's sends and claims
-// included. Each statement is a round trip, and so are each transaction's
-// BEGIN and COMMIT and each turn's lock and release.
+// answered: everything the store's transactions and reads did counts, its
+// outbox's sends and claims and the nodes' background work included, and
+// what runs outside them (the lease's renewal) does not. Each statement
+// is a round trip, and so are each transaction's BEGIN and its COMMIT or
+// ROLLBACK, and each turn's lock and release.
 type roundTrips struct {
 	Steps         int     `json:"steps"`
 	Reads         float64 `json:"reads"`      // in write transactions
 	PoolReads     float64 `json:"pool_reads"` // outside them
 	Writes        float64 `json:"writes"`
 	Savepoints    float64 `json:"savepoint_statements"`
-	Transactions  float64 `json:"transactions"`
+	Transactions  float64 `json:"transactions"` // begun, every attempt
+	Commits       float64 `json:"commits"`      // as yuyue_store_commits_total counts them
 	Units         float64 `json:"write_units"`
 	CodeTurns     float64 `json:"code_turns"`
 	ConflictTurns float64 `json:"conflict_turns"`
@@ -63,33 +66,39 @@ func (t *roundTrips) Total() float64 {
 }
 
 // trips reads the cluster's counters for a run whose callers had steps
-// answered; nil when the binary has no statement counter or no step was.
+// answered; nil when no step was, or when a node did not answer (a binary
+// without the counters included): a sum missing a node would be low.
 func (c *cluster) trips(steps int) *roundTrips {
 	if steps == 0 {
 		return nil
 	}
 	t := &roundTrips{Steps: steps}
-	var seen bool
 	for _, n := range c.nodes {
 		st, err := metricByLabel(n.admin, "yuyue_store_statements_total", "kind")
 		if err != nil || len(st) == 0 {
-			continue
+			return nil
 		}
-		seen = true
+		tu, err := metricByLabel(n.admin, "yuyue_store_turns_total", "turn")
+		if err != nil {
+			return nil
+		}
+		var one [3]float64
+		for i, m := range []string{"yuyue_store_transactions_total", "yuyue_store_commits_total", "yuyue_store_write_requests_total"} {
+			if one[i], err = metricValue(n.admin, m); err != nil {
+				return nil
+			}
+		}
 		t.Reads += st["read"]
 		t.PoolReads += st["pool_read"]
 		t.Writes += st["write"]
 		t.Savepoints += st["savepoint"]
-		if tu, err := metricByLabel(n.admin, "yuyue_store_turns_total", "turn"); err == nil {
-			t.CodeTurns += tu["code"]
-			t.ConflictTurns += tu["conflict"]
-		}
+		t.CodeTurns += tu["code"]
+		t.ConflictTurns += tu["conflict"]
+		t.Transactions += one[0]
+		t.Commits += one[1]
+		t.Units += one[2]
 	}
-	if !seen {
-		return nil
-	}
-	t.Transactions, t.Units = c.sum("yuyue_store_commits_total"), c.sum("yuyue_store_write_requests_total")
-	for _, v := range []*float64{&t.Reads, &t.PoolReads, &t.Writes, &t.Savepoints, &t.Transactions, &t.Units, &t.CodeTurns, &t.ConflictTurns} {
+	for _, v := range []*float64{&t.Reads, &t.PoolReads, &t.Writes, &t.Savepoints, &t.Transactions, &t.Commits, &t.Units, &t.CodeTurns, &t.ConflictTurns} {
 		*v /= float64(steps)
 	}
 	return t

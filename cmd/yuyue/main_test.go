@@ -161,15 +161,22 @@ func TestServeHealthReadyAndMetricsOnTheAdminListener(t *testing.T) {
 	if commits < 1 || writes < commits {
 		t.Fatalf("commit counters: %v commits, %v write units; want ≥ 1 and writes ≥ commits", commits, writes)
 	}
-	// …and that write was a statement the store counts; SQLite has no
-	// turns across nodes.
-	var written float64
+	// …and that write was a statement in a transaction begun, both
+	// counted; every kind of statement is shown, and SQLite has no turns
+	// across nodes.
+	var written, begun float64
 	for _, line := range strings.Split(body, "\n") {
 		fmt.Sscanf(line, `yuyue_store_statements_total{kind="write"} %g`, &written)
+		fmt.Sscanf(line, "yuyue_store_transactions_total %g", &begun)
 	}
-	if written < 1 || !strings.Contains(body, `yuyue_store_statements_total{kind="pool_read"}`) ||
+	shown := true
+	for _, kind := range []string{"read", "pool_read", "write", "savepoint"} {
+		shown = shown && strings.Contains(body, `yuyue_store_statements_total{kind="`+kind+`"} `)
+	}
+	if written < 1 || begun < commits || !shown ||
 		!strings.Contains(body, `yuyue_store_turns_total{turn="code"} 0`) || !strings.Contains(body, `yuyue_store_turns_total{turn="conflict"} 0`) {
-		t.Fatalf("statement and turn counters: %v writes counted, want ≥ 1, and every kind and turn shown:\n%s", written, grepLines(body, "yuyue_store_"))
+		t.Fatalf("statement and turn counters: %v writes, %v transactions begun for %v commits; want ≥ 1 and ≥ the commits, and every kind and turn shown:\n%s",
+			written, begun, commits, grepLines(body, "yuyue_store_"))
 	}
 	if code, body := get(t, s.base+"/no-such-page"); code != 404 || !strings.Contains(body, "页面不存在") || !strings.Contains(body, `href="/query"`) || strings.Contains(body, "/console") {
 		t.Fatalf("unknown page = %d %q, want the 404 signpost page", code, body)

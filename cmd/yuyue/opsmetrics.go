@@ -85,8 +85,9 @@ var (
 	descTurns     = prometheus.NewDesc("yuyue_store_code_turns_missed_total", "Batches run without the turn across PostgreSQL nodes they waited for (not had within 2 s, or refused): batches of call steps that text codes, and serial batches in the half second after a transaction was given up. They still keep every rule, but may fail other nodes' batches and run again. Rising: a node holds the turn too long or the database is slow; always 0 on SQLite.", nil, nil)
 	descLight     = prometheus.NewDesc("yuyue_store_light_escalations_total", "Call steps run lightly (PostgreSQL READ COMMITTED, writing only the call's session and journey) or guarded (REPEATABLE READ, writing only rows that keep their own rules) that wrote more, or broke a constraint, and ran again as serializable transactions; always 0 on SQLite.", nil, nil)
 	descRetries   = prometheus.NewDesc("yuyue_store_retries_total", "Write transactions the database gave up to keep the serial order (PostgreSQL serialization failures and deadlocks) and this process ran again or, after the last try, answered busy; always 0 on SQLite.", nil, nil)
-	descStmts     = prometheus.NewDesc("yuyue_store_statements_total", "Statements this process sent the database, by kind: read (in write transactions), pool_read (outside them, on the read pool), write, savepoint (each SAVEPOINT, ROLLBACK TO or lone RELEASE message). On PostgreSQL each is a round trip, and so are every write transaction's BEGIN and COMMIT (yuyue_store_commits_total) and each turn's lock and release (yuyue_store_turns_total); divided by the webhooks answered, it is what one step costs the database.", []string{"kind"}, nil)
-	descTurnsHeld = prometheus.NewDesc("yuyue_store_turns_total", "Turns across PostgreSQL nodes this process's batches held, by turn: code (a batch with a step that texts a code) and conflict (a serial batch in the half second after a transaction was given up); each is two round trips on a connection of its own. Always 0 on SQLite.", []string{"turn"}, nil)
+	descStmts     = prometheus.NewDesc("yuyue_store_statements_total", "Statements the store's transactions and reads sent the database, by kind: read (inside write transactions), pool_read (outside them, on the read pool), write, savepoint (each SAVEPOINT message, carrying any RELEASEs waiting, and each ROLLBACK TO). Not counted: migrations, the node lease's renewal, the metrics' own reads. On PostgreSQL each is a round trip; with yuyue_store_transactions_total and yuyue_store_turns_total, their rate over the webhooks' (yuyue_http_request_duration_seconds_count) under load is the round trips one step costs, background work (outbox polls, readiness checks) included.", []string{"kind"}, nil)
+	descBegins    = prometheus.NewDesc("yuyue_store_transactions_total", "Write transactions begun, every attempt: one the database gave up and that ran again, and a light or guarded attempt that then ran serially, each count again (yuyue_store_commits_total counts a batch once). Each is two round trips on PostgreSQL: its BEGIN and its COMMIT or ROLLBACK.", nil, nil)
+	descTurnsHeld = prometheus.NewDesc("yuyue_store_turns_total", "Turns across PostgreSQL nodes this process's batches held, by turn: code (a batch with a step that texts a code) and conflict (a serial batch in the half second after a transaction was given up). Each is two round trips on a connection of its own, as is a turn waited for in vain (yuyue_store_code_turns_missed_total, not counted here). Always 0 on SQLite.", []string{"turn"}, nil)
 	descGivenUp   = prometheus.NewDesc("yuyue_store_given_up_units_total", "Units of write work that were in the transactions yuyue_store_retries_total counts (a batch given up counts each of its calls), by work: ivr.<step> for a call step (the step the input arrived at), other for the rest. Says which steps the nodes' transactions collide in; absent on SQLite.", []string{"work"}, nil)
 )
 
@@ -106,6 +107,7 @@ func (opsCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- descLight
 	ch <- descTurns
 	ch <- descStmts
+	ch <- descBegins
 	ch <- descTurnsHeld
 }
 
@@ -142,9 +144,10 @@ func (opsCollector) Collect(ch chan<- prometheus.Metric) {
 	ch <- prometheus.MustNewConstMetric(descLight, prometheus.CounterValue, float64(st.src.EscalationStats()))
 	ch <- prometheus.MustNewConstMetric(descTurns, prometheus.CounterValue, float64(st.src.TurnsMissed()))
 	ss := st.src.StatementStats()
-	for kind, n := range map[string]int64{"read": ss.Reads - ss.PoolReads, "pool_read": ss.PoolReads, "write": ss.Writes, "savepoint": ss.SavepointTrips} {
+	for kind, n := range map[string]int64{"read": ss.TxReads, "pool_read": ss.PoolReads, "write": ss.Writes, "savepoint": ss.SavepointTrips} {
 		ch <- prometheus.MustNewConstMetric(descStmts, prometheus.CounterValue, float64(n), kind)
 	}
+	ch <- prometheus.MustNewConstMetric(descBegins, prometheus.CounterValue, float64(ss.Begins))
 	code, conflict := st.src.TurnStats()
 	ch <- prometheus.MustNewConstMetric(descTurnsHeld, prometheus.CounterValue, float64(code), "code")
 	ch <- prometheus.MustNewConstMetric(descTurnsHeld, prometheus.CounterValue, float64(conflict), "conflict")

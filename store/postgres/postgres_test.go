@@ -120,3 +120,28 @@ func TestConcurrentMigration(t *testing.T) {
 		t.Fatalf("%d migration records for %d files", rows, files)
 	}
 }
+
+// A read in View counts as a pool read and one in a write transaction as a
+// transaction's; Reads is their sum, and each kind only grows.
+func TestReadsCountedByWhereTheyRan(t *testing.T) {
+	a, _ := pgPair(t)
+	read := func(tx booking.Tx) error { _, err := tx.OutboxStats(); return err }
+	before := a.StatementStats()
+	if err := a.View(ctx, read); err != nil {
+		t.Fatal(err)
+	}
+	mid := a.StatementStats()
+	if err := a.InTx(ctx, read); err != nil {
+		t.Fatal(err)
+	}
+	after := a.StatementStats()
+	if mid.PoolReads-before.PoolReads != 1 || mid.TxReads != before.TxReads {
+		t.Errorf("a View read: %d pool reads, %d transaction reads; want 1 and 0", mid.PoolReads-before.PoolReads, mid.TxReads-before.TxReads)
+	}
+	if after.TxReads-mid.TxReads != 1 || after.PoolReads != mid.PoolReads {
+		t.Errorf("a read in InTx: %d transaction reads, %d pool reads; want 1 and 0", after.TxReads-mid.TxReads, after.PoolReads-mid.PoolReads)
+	}
+	if after.Reads-before.Reads != 2 {
+		t.Errorf("%d reads in all, want 2", after.Reads-before.Reads)
+	}
+}

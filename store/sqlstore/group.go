@@ -530,6 +530,7 @@ func (db *DB) withWriteTx(ctx context.Context, units []*writeReq, tries int, tn 
 	for attempt := 1; ; attempt++ {
 		t, err := db.d.BeginWrite(ctx, iso)
 		if err == nil {
+			db.begins.Add(1)
 			err = RunTx(t, fn)
 		}
 		if err == nil || !db.d.Retryable(err) {

@@ -68,8 +68,13 @@ type DB struct {
 	// waiting counts InTx calls not yet taken by the writer (Waiting);
 	// codesWaiting those of them that text codes (InUrgentTx).
 	waiting, codesWaiting atomic.Int64
-	// statements counts what the Tx methods ran (StatementStats).
-	reads, poolReads, writes, savepoints atomic.Int64
+	// statements counts what the Tx methods ran (StatementStats): reads
+	// in all, those outside a write transaction (poolReads) and inside
+	// one (txReads), each series a counter of its own.
+	reads, poolReads, txReads, writes, savepoints atomic.Int64
+	// begins counts the write transactions begun, every attempt
+	// (StatementStats).
+	begins atomic.Int64
 	// savepointTrips counts the savepoint statements sent (StatementStats).
 	savepointTrips atomic.Int64
 }
@@ -226,8 +231,9 @@ func (db *DB) ConflictTurns() int64 { return db.conflictTurns.Load() }
 // TurnStats counts the turns across nodes held by this store's batches:
 // code turns (a batch with a step that texts a code) and conflict turns
 // (a serial batch after the engine gave a transaction up). Each costs two
-// round trips on a connection of its own (the lock, then its release);
-// always 0 on SQLite.
+// round trips on a connection of its own (the lock, then its release), as
+// does a turn waited for in vain (TurnsMissed, not counted here); always 0
+// on SQLite.
 func (db *DB) TurnStats() (code, conflict int64) { return db.codeTurns.Load(), db.conflictTurns.Load() }
 
 // TurnsMissed counts batches run without the turn across nodes they
@@ -241,21 +247,28 @@ func (db *DB) TurnsMissed() int64 { return db.turnsMissed.Load() }
 // holds for a batch of another isolation are not counted).
 func (db *DB) Waiting() int { return int(db.waiting.Load()) }
 
-// StatementStats is what the store has run since it opened: statements that
-// read (Query, QueryRow; PoolReads of them in View, on the read pool rather
-// than the writer), that write (Exec, and an insert returning its id),
-// savepoints opened (guards and nested units), write transactions and
-// the InTx calls they carried; SavepointTrips is the savepoint statements
-// sent for all of them and for the units of a shared transaction (a
-// SAVEPOINT with the RELEASEs waiting, a ROLLBACK TO, a RELEASE alone):
-// each is a round trip to a server.
+// StatementStats is what the store's Tx methods have run since it opened:
+// statements that read (Query, QueryRow; PoolReads of them in View, on the
+// read pool, TxReads in a write transaction), that write (Exec, and an
+// insert returning its id), savepoints opened (guards and nested units),
+// write transactions (Commits, as CommitStats counts them) and the InTx
+// calls they carried; SavepointTrips is the savepoint statements sent for
+// all of them and for the units of a shared transaction (a SAVEPOINT with
+// the RELEASEs waiting, a ROLLBACK TO), and Begins every write
+// transaction begun, each attempt of one the engine gave up and each
+// light or guarded attempt that then ran serially included: on a server
+// each is a round trip, and so is each transaction's COMMIT or ROLLBACK.
+// Not counted: what runs outside the Tx methods (migrations, the node
+// lease's renewal, the operations metrics' own reads) and the turns
+// across nodes (TurnStats).
 type StatementStats struct {
-	Reads, PoolReads, Writes, Savepoints, SavepointTrips, Commits, Requests int64
+	Reads, PoolReads, TxReads, Writes, Savepoints, SavepointTrips, Commits, Requests, Begins int64
 }
 
 // StatementStats reports the counters; the difference between two reads
 // around one webhook is what that step cost the database.
 func (db *DB) StatementStats() StatementStats {
-	return StatementStats{Reads: db.reads.Load(), PoolReads: db.poolReads.Load(), Writes: db.writes.Load(), Savepoints: db.savepoints.Load(),
-		SavepointTrips: db.savepointTrips.Load(), Commits: db.commits.Load(), Requests: db.requests.Load()}
+	return StatementStats{Reads: db.reads.Load(), PoolReads: db.poolReads.Load(), TxReads: db.txReads.Load(), Writes: db.writes.Load(),
+		Savepoints: db.savepoints.Load(), SavepointTrips: db.savepointTrips.Load(), Commits: db.commits.Load(), Requests: db.requests.Load(),
+		Begins: db.begins.Load()}
 }

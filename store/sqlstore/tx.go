@@ -186,6 +186,8 @@ func (t *Tx) count(query string) {
 	t.db.reads.Add(1)
 	if t.sqlTx == nil {
 		t.db.poolReads.Add(1)
+	} else {
+		t.db.txReads.Add(1)
 	}
 }
 
