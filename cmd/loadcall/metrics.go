@@ -68,6 +68,21 @@ func eachLine(admin string, fn func(line string) (more bool)) error {
 	return sc.Err()
 }
 
+// samples reads every sample of one node's /metrics in one scrape: value
+// by series as written there (name and labels, `a_total{k="v"}`).
+func samples(admin string) (map[string]float64, error) {
+	m := map[string]float64{}
+	err := eachLine(admin, func(line string) bool {
+		if series, val, ok := strings.Cut(line, " "); ok && !strings.HasPrefix(line, "#") {
+			if v, err := strconv.ParseFloat(val, 64); err == nil {
+				m[series] = v
+			}
+		}
+		return true
+	})
+	return m, err
+}
+
 // commitCounts reads yuyue's commit counters: commits and the write units
 // (InTx calls) they carried.
 func commitCounts(admin string) (commits, writes float64, err error) {

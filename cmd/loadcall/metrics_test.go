@@ -40,7 +40,9 @@ yuyue_store_retries_total 7
 func TestTripsSumTheNodesPerStep(t *testing.T) {
 	node := func(reads, pool, writes, sps, begun, commits, units, code, conflict int) *server {
 		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
-			fmt.Fprintf(w, `yuyue_store_statements_total{kind="read"} %d
+			fmt.Fprintf(w, `# HELP yuyue_store_statements_total Statements.
+# TYPE yuyue_store_statements_total counter
+yuyue_store_statements_total{kind="read"} %d
 yuyue_store_statements_total{kind="pool_read"} %d
 yuyue_store_statements_total{kind="write"} %d
 yuyue_store_statements_total{kind="savepoint"} %d

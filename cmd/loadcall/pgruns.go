@@ -74,29 +74,23 @@ func (c *cluster) trips(steps int) *roundTrips {
 	}
 	t := &roundTrips{Steps: steps}
 	for _, n := range c.nodes {
-		st, err := metricByLabel(n.admin, "yuyue_store_statements_total", "kind")
-		if err != nil || len(st) == 0 {
-			return nil
-		}
-		tu, err := metricByLabel(n.admin, "yuyue_store_turns_total", "turn")
+		m, err := samples(n.admin) // one scrape: each scrape runs a readiness write
 		if err != nil {
 			return nil
 		}
-		var one [3]float64
-		for i, m := range []string{"yuyue_store_transactions_total", "yuyue_store_commits_total", "yuyue_store_write_requests_total"} {
-			if one[i], err = metricValue(n.admin, m); err != nil {
+		for v, series := range map[*float64]string{
+			&t.Reads: `yuyue_store_statements_total{kind="read"}`, &t.PoolReads: `yuyue_store_statements_total{kind="pool_read"}`,
+			&t.Writes: `yuyue_store_statements_total{kind="write"}`, &t.Savepoints: `yuyue_store_statements_total{kind="savepoint"}`,
+			&t.Transactions: "yuyue_store_transactions_total", &t.Commits: "yuyue_store_commits_total",
+			&t.Units:     "yuyue_store_write_requests_total",
+			&t.CodeTurns: `yuyue_store_turns_total{turn="code"}`, &t.ConflictTurns: `yuyue_store_turns_total{turn="conflict"}`,
+		} {
+			x, ok := m[series]
+			if !ok {
 				return nil
 			}
+			*v += x
 		}
-		t.Reads += st["read"]
-		t.PoolReads += st["pool_read"]
-		t.Writes += st["write"]
-		t.Savepoints += st["savepoint"]
-		t.CodeTurns += tu["code"]
-		t.ConflictTurns += tu["conflict"]
-		t.Transactions += one[0]
-		t.Commits += one[1]
-		t.Units += one[2]
 	}
 	for _, v := range []*float64{&t.Reads, &t.PoolReads, &t.Writes, &t.Savepoints, &t.Transactions, &t.Commits, &t.Units, &t.CodeTurns, &t.ConflictTurns} {
 		*v /= float64(steps)

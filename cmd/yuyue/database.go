@@ -37,10 +37,11 @@ type database interface {
 	// TurnsMissed counts batches run without the turn across nodes they
 	// waited for (PostgreSQL).
 	TurnsMissed() int64
-	// StatementStats and TurnStats count what the store sent the
-	// database: statements by kind, and turns across nodes held.
+	// StatementStats, CodeTurns and ConflictTurns count what the store
+	// sent the database: statements by kind, and turns across nodes held.
 	StatementStats() sqlstore.StatementStats
-	TurnStats() (code, conflict int64)
+	CodeTurns() int64
+	ConflictTurns() int64
 	// MarkProduction and RanInProduction keep development mode off a
 	// database that has held real callers.
 	MarkProduction(ctx context.Context, at time.Time) error

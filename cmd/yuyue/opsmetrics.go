@@ -54,7 +54,8 @@ type opsSource interface {
 	EscalationStats() int64
 	TurnsMissed() int64
 	StatementStats() sqlstore.StatementStats
-	TurnStats() (code, conflict int64)
+	CodeTurns() int64
+	ConflictTurns() int64
 }
 
 type opsState struct {
@@ -148,7 +149,6 @@ func (opsCollector) Collect(ch chan<- prometheus.Metric) {
 		ch <- prometheus.MustNewConstMetric(descStmts, prometheus.CounterValue, float64(n), kind)
 	}
 	ch <- prometheus.MustNewConstMetric(descBegins, prometheus.CounterValue, float64(ss.Begins))
-	code, conflict := st.src.TurnStats()
-	ch <- prometheus.MustNewConstMetric(descTurnsHeld, prometheus.CounterValue, float64(code), "code")
-	ch <- prometheus.MustNewConstMetric(descTurnsHeld, prometheus.CounterValue, float64(conflict), "conflict")
+	ch <- prometheus.MustNewConstMetric(descTurnsHeld, prometheus.CounterValue, float64(st.src.CodeTurns()), "code")
+	ch <- prometheus.MustNewConstMetric(descTurnsHeld, prometheus.CounterValue, float64(st.src.ConflictTurns()), "conflict")
 }

@@ -337,7 +337,7 @@ func TestSerialBatchesTakeTheTurnAfterAConflict(t *testing.T) {
 	// The three code steps ran in three batches (the one right after the
 	// conflict, then two, the second queued while the first ran), each
 	// holding the code turn.
-	if code, _ := a.TurnStats(); code != 3 {
+	if code := a.CodeTurns(); code != 3 {
 		t.Fatalf("code turns held: %d, want 3", code)
 	}
 

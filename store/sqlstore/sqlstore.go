@@ -60,7 +60,7 @@ type DB struct {
 	// hashes at.
 	sendsPurgedAt atomic.Int64
 	// conflictTurns counts the conflict turns taken (ConflictTurns);
-	// codeTurns the code turns (TurnStats).
+	// codeTurns the code turns (CodeTurns).
 	conflictTurns, codeTurns atomic.Int64
 	// noConflictTurn: only batches that text codes take the turn
 	// (SetConflictTurn).
@@ -69,9 +69,9 @@ type DB struct {
 	// codesWaiting those of them that text codes (InUrgentTx).
 	waiting, codesWaiting atomic.Int64
 	// statements counts what the Tx methods ran (StatementStats): reads
-	// in all, those outside a write transaction (poolReads) and inside
-	// one (txReads), each series a counter of its own.
-	reads, poolReads, txReads, writes, savepoints atomic.Int64
+	// outside a write transaction (poolReads) and inside one (txReads),
+	// writes and savepoints opened.
+	poolReads, txReads, writes, savepoints atomic.Int64
 	// begins counts the write transactions begun, every attempt
 	// (StatementStats).
 	begins atomic.Int64
@@ -228,13 +228,12 @@ func (db *DB) SetConflictTurn(on bool) { db.noConflictTurn.Store(!on) }
 // (runBatch); always 0 on SQLite.
 func (db *DB) ConflictTurns() int64 { return db.conflictTurns.Load() }
 
-// TurnStats counts the turns across nodes held by this store's batches:
-// code turns (a batch with a step that texts a code) and conflict turns
-// (a serial batch after the engine gave a transaction up). Each costs two
-// round trips on a connection of its own (the lock, then its release), as
-// does a turn waited for in vain (TurnsMissed, not counted here); always 0
-// on SQLite.
-func (db *DB) TurnStats() (code, conflict int64) { return db.codeTurns.Load(), db.conflictTurns.Load() }
+// CodeTurns counts the batches that took the code turn (runBatch: a
+// batch with a step that texts a code). A turn held, code or conflict,
+// costs two round trips on a connection of its own (the lock, then its
+// release), as does one waited for in vain (TurnsMissed); always 0 on
+// SQLite.
+func (db *DB) CodeTurns() int64 { return db.codeTurns.Load() }
 
 // TurnsMissed counts batches run without the turn across nodes they
 // waited for (Turner: not had in time, or refused): batches of steps
@@ -260,7 +259,7 @@ func (db *DB) Waiting() int { return int(db.waiting.Load()) }
 // each is a round trip, and so is each transaction's COMMIT or ROLLBACK.
 // Not counted: what runs outside the Tx methods (migrations, the node
 // lease's renewal, the operations metrics' own reads) and the turns
-// across nodes (TurnStats).
+// across nodes (CodeTurns, ConflictTurns).
 type StatementStats struct {
 	Reads, PoolReads, TxReads, Writes, Savepoints, SavepointTrips, Commits, Requests, Begins int64
 }
@@ -268,7 +267,8 @@ type StatementStats struct {
 // StatementStats reports the counters; the difference between two reads
 // around one webhook is what that step cost the database.
 func (db *DB) StatementStats() StatementStats {
-	return StatementStats{Reads: db.reads.Load(), PoolReads: db.poolReads.Load(), TxReads: db.txReads.Load(), Writes: db.writes.Load(),
+	pool, tx := db.poolReads.Load(), db.txReads.Load()
+	return StatementStats{Reads: pool + tx, PoolReads: pool, TxReads: tx, Writes: db.writes.Load(),
 		Savepoints: db.savepoints.Load(), SavepointTrips: db.savepointTrips.Load(), Commits: db.commits.Load(), Requests: db.requests.Load(),
 		Begins: db.begins.Load()}
 }

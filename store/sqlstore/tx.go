@@ -183,7 +183,6 @@ func (t *Tx) count(query string) {
 		t.db.writes.Add(1)
 		return
 	}
-	t.db.reads.Add(1)
 	if t.sqlTx == nil {
 		t.db.poolReads.Add(1)
 	} else {
