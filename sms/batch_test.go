@@ -77,3 +77,39 @@ func TestWorkerClaimsInBatchesCodesFirst(t *testing.T) {
 		t.Fatalf("outbox after drain: %v", st)
 	}
 }
+
+// A claim that finds fewer rows than the worker has slots for took every
+// due row: the drain ends there, without a further claim (an empty write
+// transaction) to learn that none is left.
+func TestWorkerDrainEndsAfterAShortClaim(t *testing.T) {
+	e := storetest.NewEnv(t)
+	fake := twiliotest.New(accountSID, authToken)
+	defer fake.Close()
+	for i := range 3 {
+		msg := booking.Message{To: storetest.Phone(i + 1), Kind: booking.MsgCode, Params: map[string]string{"code": "48291" + string(rune('0'+i))}}
+		if err := e.InTx(ctx, func(tx booking.Tx) error { return tx.Enqueue(msg) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	w := newWorker(t, e, fake, time.Second, &lockedBuffer{})
+	w.Concurrency = 8
+	log := &claimLog{}
+	e.WrapStore(func(st booking.Store) booking.Store { log.next = st; return log })
+	if n, err := w.Drain(ctx); err != nil || n != 3 {
+		t.Fatalf("drain: %d %v", n, err)
+	}
+	if len(log.limits) != 1 || len(log.got[0]) != 3 {
+		t.Fatalf("claims asked for %v; want one claim that took all 3 rows", log.limits)
+	}
+	if len(fake.Messages()) != 3 {
+		t.Fatalf("%d messages sent, want 3", len(fake.Messages()))
+	}
+	// A message queued after the drain is the next drain's.
+	msg := booking.Message{To: storetest.Phone(9), Kind: booking.MsgCode, Params: map[string]string{"code": "771203"}}
+	if err := e.InTx(ctx, func(tx booking.Tx) error { return tx.Enqueue(msg) }); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := w.Drain(ctx); err != nil || n != 1 || len(log.limits) != 2 {
+		t.Fatalf("second drain: %d %v, claims %v", n, err, log.limits)
+	}
+}
