@@ -145,3 +145,43 @@ func TestReadsCountedByWhereTheyRan(t *testing.T) {
 		t.Errorf("%d reads in all, want 2", after.Reads-before.Reads)
 	}
 }
+
+// The record of a message sent takes the delivery statuses that came
+// before it in the same statement: one write, no read, and a status that
+// arrived first still lands on the row.
+func TestSendRecordIsOneStatement(t *testing.T) {
+	a, _ := pgPair(t)
+	items := enqueueAndClaim(t, a, 2)
+	finish := func(id int64, sid string) {
+		t.Helper()
+		err := a.InTx(ctx, func(tx booking.Tx) error {
+			return tx.FinishMessage(booking.SendResult{ID: id, Outcome: booking.SendSent, SID: sid, At: time.Now(), Provider: "twilio"})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := a.StatementStats()
+	finish(items[0].ID, "SM0001")
+	after := a.StatementStats()
+	if w, r := after.Writes-before.Writes, after.Reads-before.Reads; w != 1 || r != 0 {
+		t.Errorf("recording a send: %d writes and %d reads, want 1 and 0", w, r)
+	}
+	err := a.InTx(ctx, func(tx booking.Tx) error {
+		_, err := tx.SetDeliveryStatus("SM0002", "delivered", "")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	finish(items[1].ID, "SM0002")
+	var status string
+	if err := a.Reader().QueryRow(`SELECT delivery_status FROM outbox WHERE id = $1`, items[1].ID).Scan(&status); err != nil || status != "delivered" {
+		t.Fatalf("the status that came first: %q %v, want delivered", status, err)
+	}
+	var left int
+	a.Reader().QueryRow(`SELECT count(*) FROM sms_early_status`).Scan(&left)
+	if left != 0 {
+		t.Errorf("%d early statuses left, want 0", left)
+	}
+}

@@ -64,9 +64,12 @@ func (t *Tx) SetDeliveryReport(sid string, outboxID int64, status, errorCode str
 	return err == nil, err
 }
 
-// applyEarly applies the statuses kept for sid now that a row holds it.
-func (t *Tx) applyEarly(sid string) error {
-	rows, err := t.Query(`DELETE FROM sms_early_status WHERE sid = ? RETURNING status, error_code`, sid)
+// applyEarly applies the statuses kept for a message now that its row
+// holds its provider id: query takes them (takeEarly, alone or after the
+// record of the send), its last argument the id.
+func (t *Tx) applyEarly(query string, args ...any) error {
+	sid := args[len(args)-1].(string)
+	rows, err := t.Query(query, args...)
 	if err != nil {
 		return err
 	}

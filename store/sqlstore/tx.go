@@ -176,10 +176,10 @@ func (t *Tx) prepared(query string) *sql.Stmt {
 }
 
 // count adds a query to StatementStats: a write when it changes rows (an
-// UPDATE … RETURNING runs through Query too), else a read, on the read
-// pool when in View.
+// UPDATE … RETURNING runs through Query too, and every WITH here holds a
+// write), else a read, on the read pool when in View.
 func (t *Tx) count(query string) {
-	if isWrite(query) {
+	if changes(query) {
 		t.db.writes.Add(1)
 		return
 	}
