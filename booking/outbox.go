@@ -113,21 +113,26 @@ func (s *Service) DevMessages(ctx context.Context, to string, limit int) (ms []D
 // ReserveMainlandSend applies Twilio's China rules to a send to to of a
 // body with hash: rule (a name of the rule broken, from the function the
 // channel gives) comes back non-empty and nothing is recorded when it may
-// not go; else the send is recorded, in the same transaction as the check,
-// so two workers cannot both take the last place. id undoes it
-// (ForgetMainlandSend) when the send surely did not go.
+// not go (a record made is dropped again); else the send is recorded, in
+// the same transaction as the check, so two workers cannot both take the
+// last place. id undoes it (ForgetMainlandSend) when the send surely did
+// not go.
 func (s *Service) ReserveMainlandSend(ctx context.Context, to string, hash []byte, now time.Time,
 	rule func(sent [][]byte) string) (id int64, broken string, err error) {
 	err = s.inOutboxTx(ctx, func(tx Tx) error {
-		sent, err := tx.RecentSends(to, now.Add(-24*time.Hour))
+		// Recorded first, with the sends before it read in the same
+		// statement where the store can (RecordSend), and dropped again
+		// when it may not go: refusals are rare, sends are not.
+		rec, sent, err := tx.RecordSend(to, hash, now, now.Add(-24*time.Hour))
 		if err != nil {
 			return err
 		}
+		id = rec
 		if broken = rule(sent); broken != "" {
-			return nil
+			id = 0
+			return tx.ForgetSend(rec)
 		}
-		id, err = tx.RecordSend(to, hash, now)
-		return err
+		return nil
 	})
 	return id, broken, err
 }

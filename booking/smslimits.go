@@ -18,8 +18,9 @@ type SMSLimitsTx interface {
 	PendingUps(staleBefore, since time.Time, limit int) ([]string, error)
 	// RecentSends returns the body hashes sent to to since since.
 	RecentSends(to string, since time.Time) ([][]byte, error)
-	// RecordSend keeps one send's body hash; ForgetSend drops it again
-	// when the send surely did not go.
-	RecordSend(to string, hash []byte, at time.Time) (int64, error)
+	// RecordSend keeps one send's body hash and returns the hashes sent
+	// to to after since, before it; ForgetSend drops it again when the
+	// send surely did not go, or may not go.
+	RecordSend(to string, hash []byte, at, since time.Time) (id int64, sent [][]byte, err error)
 	ForgetSend(id int64) error
 }

@@ -149,7 +149,7 @@ func TestRecordSendPurgesOldHashesOnceAMinute(t *testing.T) {
 		t.Helper()
 		before := s.StatementStats().Writes
 		if err := s.InTx(ctx, func(tx booking.Tx) error {
-			_, err := tx.RecordSend(storetest.Phone(n), []byte{byte(n)}, at)
+			_, _, err := tx.RecordSend(storetest.Phone(n), []byte{byte(n)}, at, at.Add(-24*time.Hour))
 			return err
 		}); err != nil {
 			t.Fatal(err)

@@ -185,3 +185,35 @@ func TestSendRecordIsOneStatement(t *testing.T) {
 		t.Errorf("%d early statuses left, want 0", left)
 	}
 }
+
+// The China guard's record of a send reads the sends before it in the
+// same statement: one write and no read once the minute's purge ran, and
+// the hashes it returns are those before it, not its own.
+func TestRecordSendReadsInTheSameStatement(t *testing.T) {
+	a, _ := pgPair(t)
+	at := time.Now()
+	record := func(hash byte, at time.Time) [][]byte {
+		t.Helper()
+		var sent [][]byte
+		err := a.InTx(ctx, func(tx booking.Tx) (err error) {
+			_, sent, err = tx.RecordSend(storetest.Phone(1), []byte{hash}, at, at.Add(-24*time.Hour))
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sent
+	}
+	if sent := record(1, at); len(sent) != 0 {
+		t.Fatalf("the first send found %d before it, want none", len(sent))
+	}
+	before := a.StatementStats()
+	sent := record(2, at.Add(time.Second))
+	after := a.StatementStats()
+	if len(sent) != 1 || len(sent[0]) != 1 || sent[0][0] != 1 {
+		t.Fatalf("the second send found %v before it, want the first's hash only", sent)
+	}
+	if w, r := after.Writes-before.Writes, after.Reads-before.Reads; w != 1 || r != 0 {
+		t.Errorf("recording a send: %d writes and %d reads, want 1 and 0", w, r)
+	}
+}

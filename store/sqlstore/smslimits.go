@@ -49,23 +49,63 @@ func (t *Tx) RecentSends(to string, since time.Time) ([][]byte, error) {
 	})
 }
 
-// RecordSend also drops hashes older than two days, at most once a
-// minute of send times per process: only the last day counts, so the
-// table stays small without a purge job. Run on every send, the purge was
-// a statement more in each send's transaction and, on PostgreSQL, a read
-// of the table's oldest rows that two nodes' sends failed each other on.
-// A purge undone with its transaction waits for the next minute.
-func (t *Tx) RecordSend(to string, hash []byte, at time.Time) (int64, error) {
+// RecordSend keeps one send's body hash and returns the hashes sent to to
+// after since, before this one. It also drops hashes older than two days,
+// at most once a minute of send times per process: only the last day
+// counts, so the table stays small without a purge job. Run on every send,
+// the purge was a statement more in each send's transaction and, on
+// PostgreSQL, a read of the table's oldest rows that two nodes' sends
+// failed each other on. A purge undone with its transaction waits for the
+// next minute.
+//
+// Where the engine runs an INSERT inside a WITH (WithWrites) the read and
+// the record are one statement, a round trip fewer for every send the
+// China guard checks. Every part of one PostgreSQL statement reads the
+// same snapshot, so the hashes read do not include the row inserted, as
+// when the read ran first.
+func (t *Tx) RecordSend(to string, hash []byte, at, since time.Time) (int64, [][]byte, error) {
 	if last := t.db.sendsPurgedAt.Load(); at.UnixMilli()-last >= time.Minute.Milliseconds() || at.UnixMilli() < last {
 		if _, err := t.Exec(`DELETE FROM sms_recent_sends WHERE sent_at < ?`, ms(at.Add(-48*time.Hour))); err != nil {
-			return 0, err
+			return 0, nil, err
 		}
 		t.db.sendsPurgedAt.Store(at.UnixMilli())
 	}
+	if t.db.withWrites() {
+		return t.recordSendWith(to, hash, at, since)
+	}
+	sent, err := t.RecentSends(to, since)
+	if err != nil {
+		return 0, nil, err
+	}
 	var id int64
-	err := t.QueryRow(`INSERT INTO sms_recent_sends (to_phone, body_hash, sent_at) VALUES (?, ?, ?) RETURNING id`,
-		to, hash, ms(at)).Scan(&id)
-	return id, err
+	err = t.QueryRow(recordSend+` RETURNING id`, to, hash, ms(at)).Scan(&id)
+	return id, sent, err
+}
+
+// recordSend is RecordSend's INSERT.
+const recordSend = `INSERT INTO sms_recent_sends (to_phone, body_hash, sent_at) VALUES (?, ?, ?)`
+
+// recordSendWith is RecordSend's read and record in one statement: a row
+// per hash read, or one with no hash when there is none.
+func (t *Tx) recordSendWith(to string, hash []byte, at, since time.Time) (int64, [][]byte, error) {
+	rows, err := t.Query(`WITH added AS (`+recordSend+` RETURNING id),
+		sent AS (SELECT body_hash FROM sms_recent_sends WHERE to_phone = ? AND sent_at > ?)
+		SELECT added.id, sent.body_hash FROM added LEFT JOIN sent ON true`,
+		to, hash, ms(at), to, ms(since))
+	if err != nil {
+		return 0, nil, err
+	}
+	var id int64
+	var sent [][]byte
+	_, err = collect(rows, func(sc scanner) (struct{}, error) {
+		var h []byte
+		err := sc.Scan(&id, &h)
+		if h != nil {
+			sent = append(sent, h)
+		}
+		return struct{}{}, err
+	})
+	return id, sent, err
 }
 
 func (t *Tx) ForgetSend(id int64) error {
