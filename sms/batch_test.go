@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"yuyue/booking"
+	"yuyue/sms"
 	"yuyue/sms/twiliotest"
 	"yuyue/store/storetest"
 )
@@ -111,5 +112,68 @@ func TestWorkerDrainEndsAfterAShortClaim(t *testing.T) {
 	}
 	if n, err := w.Drain(ctx); err != nil || n != 1 || len(log.limits) != 2 {
 		t.Fatalf("second drain: %d %v, claims %v", n, err, log.limits)
+	}
+}
+
+// heldSender holds every send until released, so a test can act while
+// sends are in flight.
+type heldSender struct {
+	next    sms.Sender
+	started chan struct{}
+	release chan struct{}
+}
+
+func (h heldSender) Send(ctx context.Context, m booking.OutboxItem, body string) (string, booking.SendOutcome, error) {
+	h.started <- struct{}{}
+	<-h.release
+	return h.next.Send(ctx, m, body)
+}
+
+// A message queued while the drain's sends are in flight, with its Kick,
+// is claimed by the same drain, not left for the next one; a drain whose
+// sends end with no Kick ends there.
+func TestWorkerDrainClaimsAgainWhenKickedDuringSends(t *testing.T) {
+	e := storetest.NewEnv(t)
+	fake := twiliotest.New(accountSID, authToken)
+	defer fake.Close()
+	enqueue := func(n int) {
+		t.Helper()
+		msg := booking.Message{To: storetest.Phone(n), Kind: booking.MsgCode, Params: map[string]string{"code": "55012" + string(rune('0'+n))}}
+		if err := e.InTx(ctx, func(tx booking.Tx) error { return tx.Enqueue(msg) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	enqueue(1)
+	w := newWorker(t, e, fake, time.Second, &lockedBuffer{})
+	w.Concurrency = 8
+	held := heldSender{next: w.Sender, started: make(chan struct{}, 8), release: make(chan struct{})}
+	w.Sender = held
+	log := &claimLog{}
+	e.WrapStore(func(st booking.Store) booking.Store { log.next = st; return log })
+	type result struct {
+		n   int
+		err error
+	}
+	done := make(chan result, 1)
+	go func() { n, err := w.Drain(ctx); done <- result{n, err} }()
+	<-held.started // the first send is in flight
+	enqueue(2)
+	w.Kick()
+	select {
+	case <-held.started: // the second, claimed by the same drain
+	case <-time.After(10 * time.Second):
+		close(held.release)
+		t.Fatal("the message queued and kicked during a send was not claimed by the drain")
+	}
+	close(held.release)
+	r := <-done
+	if r.err != nil || r.n != 2 {
+		t.Fatalf("drain: %d %v, want both messages", r.n, r.err)
+	}
+	if len(log.got) < 2 || len(log.got[0]) != 1 || len(log.got[1]) != 1 {
+		t.Fatalf("claims asked for %v; want the first two to take one row each", log.limits)
+	}
+	if len(fake.Messages()) != 2 {
+		t.Fatalf("%d messages sent, want 2", len(fake.Messages()))
 	}
 }

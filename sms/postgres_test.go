@@ -59,6 +59,7 @@ func TestPostgres(t *testing.T) {
 		"TestTwilioToMainlandNeverAsksForReply":                      TestTwilioToMainlandNeverAsksForReply,
 		"TestWorkerClaimsInBatchesCodesFirst":                        TestWorkerClaimsInBatchesCodesFirst,
 		"TestWorkerCrashMidSendMarksUnknown":                         TestWorkerCrashMidSendMarksUnknown,
+		"TestWorkerDrainClaimsAgainWhenKickedDuringSends":            TestWorkerDrainClaimsAgainWhenKickedDuringSends,
 		"TestWorkerDrainEndsAfterAShortClaim":                        TestWorkerDrainEndsAfterAShortClaim,
 		"TestWorkerRetries429ThenSendsOnce":                          TestWorkerRetries429ThenSendsOnce,
 		"TestWorkerSendsConfirmationWithTwilioGo":                    TestWorkerSendsConfirmationWithTwilioGo,

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -83,16 +84,21 @@ func (w *Worker) Run(ctx context.Context) error {
 // are free sender slots and send-rate tokens (codes first), so after a
 // crash "unknown" still covers just the messages in flight, and a rush no
 // longer waits for one fsync'd commit per message. Finishes run as
-// concurrent FinishSend calls, which the store's group commit shares. A
-// claim that returns fewer rows than it asked for is the drain's last:
-// the empty claim that used to end every drain was a write transaction
-// (three round trips on PostgreSQL) for each batch of sends, and on two
-// nodes nearly one per message.
+// concurrent FinishSend calls, which the store's group commit shares.
+//
+// A claim that returns fewer rows than it asked for took every row due (or
+// another node's worker holds the rest), so another claim now would find
+// none: the drain claims again only when woken (Kick: a message was
+// queued), and ends once the sends in flight are done. It used to claim
+// until a claim came back empty, and that last claim was a write
+// transaction of its own (three round trips on PostgreSQL) on every
+// drain; on two nodes, about one per message.
 func (w *Worker) Drain(ctx context.Context) (int, error) {
 	w.init()
 	sem := make(chan struct{}, max(1, w.Concurrency))
 	var wg sync.WaitGroup
 	defer wg.Wait()
+	var flight inFlight
 	total := 0
 	for {
 		grant, ok := w.acquire(ctx, sem)
@@ -111,20 +117,55 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 				smsWaited.WithLabelValues(it.Kind).Observe(time.Since(it.CreatedAt).Seconds()) // created_at is the database clock
 			}
 			wg.Add(1)
+			flight.start()
 			go func() {
-				defer func() { <-sem; wg.Done() }()
+				defer func() { <-sem; flight.end(); wg.Done() }()
 				r, rf := w.sendOne(ctx, it)
 				w.finish(context.WithoutCancel(ctx), it, r, rf)
 			}()
 		}
-		if len(items) < asked {
-			// Every row due when the claim ran is claimed (or another
-			// node's): another claim now would find none. A message
-			// queued since kicks the worker (Kick) or waits for the
-			// poll, as one queued after an empty claim always did.
+		if len(items) < asked && !w.wokenBefore(ctx, &flight) {
 			return total, nil
 		}
 	}
+}
+
+// inFlight counts a drain's sends not yet recorded; ended is signalled
+// after each one ends.
+type inFlight struct {
+	n     atomic.Int64
+	ended chan struct{}
+}
+
+func (f *inFlight) start() {
+	if f.ended == nil {
+		f.ended = make(chan struct{}, 1)
+	}
+	f.n.Add(1)
+}
+
+func (f *inFlight) end() {
+	f.n.Add(-1)
+	select {
+	case f.ended <- struct{}{}:
+	default: // a signal waits already: its reader looks at the count again
+	}
+}
+
+// wokenBefore waits for a Kick while the drain's sends are in flight: true
+// when one came (claim again), false when they all ended first or ctx did.
+// A message queued once the drain returned wakes Run instead.
+func (w *Worker) wokenBefore(ctx context.Context, f *inFlight) bool {
+	for f.n.Load() > 0 {
+		select {
+		case <-w.kick:
+			return true
+		case <-f.ended:
+		case <-ctx.Done():
+			return false
+		}
+	}
+	return false
 }
 
 func (w *Worker) sendOne(ctx context.Context, it booking.OutboxItem) (booking.SendResult, *Refusal) {
