@@ -2,6 +2,7 @@ package sms_test
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -19,6 +20,8 @@ type claimLog struct {
 	mu     sync.Mutex
 	limits []int
 	got    [][]booking.OutboxItem
+	// claimed, when set, is sent each claim's row count.
+	claimed chan int
 }
 
 func (c *claimLog) InTx(ctx context.Context, fn func(booking.Tx) error) error {
@@ -39,6 +42,9 @@ func (t claimTx) ClaimMessages(now time.Time, limit int) ([]booking.OutboxItem, 
 	t.log.mu.Lock()
 	t.log.limits, t.log.got = append(t.log.limits, limit), append(t.log.got, items)
 	t.log.mu.Unlock()
+	if t.log.claimed != nil && err == nil {
+		t.log.claimed <- len(items)
+	}
 	return items, err
 }
 
@@ -131,8 +137,16 @@ func (h heldSender) Send(ctx context.Context, m booking.OutboxItem, body string)
 
 // A message queued while the drain's sends are in flight, with its Kick,
 // is claimed by the same drain, not left for the next one; a drain whose
-// sends end with no Kick ends there.
+// sends end with no Kick ends there. With stale set, a Kick waits when
+// the drain starts (its message is the one the first claim takes), so
+// the claim after it comes back empty: the drain goes on waiting for a
+// Kick all the same.
 func TestWorkerDrainClaimsAgainWhenKickedDuringSends(t *testing.T) {
+	t.Run("kicked", func(t *testing.T) { drainKickedDuringSends(t, false) })
+	t.Run("stale kick", func(t *testing.T) { drainKickedDuringSends(t, true) })
+}
+
+func drainKickedDuringSends(t *testing.T, stale bool) {
 	e := storetest.NewEnv(t)
 	fake := twiliotest.New(accountSID, authToken)
 	defer fake.Close()
@@ -148,8 +162,11 @@ func TestWorkerDrainClaimsAgainWhenKickedDuringSends(t *testing.T) {
 	w.Concurrency = 8
 	held := heldSender{next: w.Sender, started: make(chan struct{}, 8), release: make(chan struct{})}
 	w.Sender = held
-	log := &claimLog{}
+	log := &claimLog{claimed: make(chan int, 16)}
 	e.WrapStore(func(st booking.Store) booking.Store { log.next = st; return log })
+	if stale {
+		w.Kick()
+	}
 	type result struct {
 		n   int
 		err error
@@ -157,6 +174,12 @@ func TestWorkerDrainClaimsAgainWhenKickedDuringSends(t *testing.T) {
 	done := make(chan result, 1)
 	go func() { n, err := w.Drain(ctx); done <- result{n, err} }()
 	<-held.started // the first send is in flight
+	if stale {
+		<-log.claimed // the first claim's row
+		if n := <-log.claimed; n != 0 {
+			t.Fatalf("the claim after the stale Kick took %d rows, want none", n)
+		}
+	}
 	enqueue(2)
 	w.Kick()
 	select {
@@ -170,8 +193,18 @@ func TestWorkerDrainClaimsAgainWhenKickedDuringSends(t *testing.T) {
 	if r.err != nil || r.n != 2 {
 		t.Fatalf("drain: %d %v, want both messages", r.n, r.err)
 	}
-	if len(log.got) < 2 || len(log.got[0]) != 1 || len(log.got[1]) != 1 {
-		t.Fatalf("claims asked for %v; want the first two to take one row each", log.limits)
+	var rows []int
+	for _, g := range log.got {
+		rows = append(rows, len(g))
+	}
+	// A claim that took all it asked for (the send rate may grant one
+	// row) is followed by one more, which finds none.
+	want := []int{1, 1}
+	if stale {
+		want = []int{1, 0, 1}
+	}
+	if len(rows) < len(want) || len(rows) > len(want)+1 || !slices.Equal(rows[:len(want)], want) || (len(rows) > len(want) && rows[len(want)] != 0) {
+		t.Fatalf("claims took %v rows; want %v, and at most one empty claim after", rows, want)
 	}
 	if len(fake.Messages()) != 2 {
 		t.Fatalf("%d messages sent, want 2", len(fake.Messages()))

@@ -108,7 +108,7 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 		asked := grant.n()
 		items, err := w.Svc.ClaimMessages(ctx, w.Now(), asked)
 		grant.keep(len(items))
-		if err != nil || len(items) == 0 {
+		if err != nil {
 			return total, err
 		}
 		total += len(items)
@@ -124,6 +124,9 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 				w.finish(context.WithoutCancel(ctx), it, r, rf)
 			}()
 		}
+		// An empty claim is a short one too: it can follow a Kick for a
+		// message the claim before took, or a full claim when the rate
+		// grants one row at a time.
 		if len(items) < asked && !w.wokenBefore(ctx, &flight) {
 			return total, nil
 		}
