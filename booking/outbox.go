@@ -120,6 +120,7 @@ func (s *Service) DevMessages(ctx context.Context, to string, limit int) (ms []D
 func (s *Service) ReserveMainlandSend(ctx context.Context, to string, hash []byte, now time.Time,
 	rule func(sent [][]byte) string) (id int64, broken string, err error) {
 	err = s.inOutboxTx(ctx, func(tx Tx) error {
+		id, broken = 0, "" // what an attempt rolled back set
 		// Recorded first, with the sends before it read in the same
 		// statement where the store can (RecordSend), and dropped again
 		// when it may not go: refusals are rare, sends are not.
