@@ -64,11 +64,9 @@ func (t *Tx) SetDeliveryReport(sid string, outboxID int64, status, errorCode str
 	return err == nil, err
 }
 
-// applyEarly applies the statuses kept for a message now that its row
-// holds its provider id: query takes them (takeEarly, alone or after the
-// record of the send), its last argument the id.
-func (t *Tx) applyEarly(query string, args ...any) error {
-	sid := args[len(args)-1].(string)
+// applyEarly applies the statuses kept for sid now that a row holds it:
+// query takes them (takeEarly, alone or after the record of the send).
+func (t *Tx) applyEarly(sid, query string, args ...any) error {
 	rows, err := t.Query(query, args...)
 	if err != nil {
 		return err

@@ -178,12 +178,12 @@ func (t *Tx) FinishMessage(r booking.SendResult) error {
 	case booking.SendSent:
 		sent := []any{r.SID, ms(r.At), r.Provider, r.ID}
 		if t.db.withWrites() {
-			err = t.applyEarly(`WITH sent AS (`+markSent+`) `+takeEarly, append(sent, r.SID)...)
+			err = t.applyEarly(r.SID, `WITH sent AS (`+markSent+`) `+takeEarly, append(sent, r.SID)...)
 			break
 		}
 		_, err = t.Exec(markSent, sent...)
 		if err == nil {
-			err = t.applyEarly(takeEarly, r.SID)
+			err = t.applyEarly(r.SID, takeEarly, r.SID)
 		}
 	case booking.SendRetry:
 		_, err = t.Exec(`UPDATE outbox SET status = 'pending', next_attempt_at = ?, last_error = ?, provider = ? WHERE id = ?`,

@@ -95,17 +95,23 @@ func (t *Tx) recordSendWith(to string, hash []byte, at, since time.Time) (int64,
 	if err != nil {
 		return 0, nil, err
 	}
+	type row struct {
+		id   int64
+		hash []byte // nil on the one row when nothing was sent before
+	}
+	rs, err := collect(rows, func(sc scanner) (r row, err error) { return r, sc.Scan(&r.id, &r.hash) })
+	if err != nil {
+		return 0, nil, err
+	}
 	var id int64
 	var sent [][]byte
-	_, err = collect(rows, func(sc scanner) (struct{}, error) {
-		var h []byte
-		err := sc.Scan(&id, &h)
-		if h != nil {
-			sent = append(sent, h)
+	for _, r := range rs {
+		id = r.id // the same on every row
+		if r.hash != nil {
+			sent = append(sent, r.hash)
 		}
-		return struct{}{}, err
-	})
-	return id, sent, err
+	}
+	return id, sent, nil
 }
 
 func (t *Tx) ForgetSend(id int64) error {
