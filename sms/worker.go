@@ -96,9 +96,8 @@ func (w *Worker) Run(ctx context.Context) error {
 func (w *Worker) Drain(ctx context.Context) (int, error) {
 	w.init()
 	sem := make(chan struct{}, max(1, w.Concurrency))
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	var flight inFlight
+	flight := inFlight{ended: make(chan struct{}, 1)}
+	defer flight.wait()
 	total := 0
 	for {
 		grant, ok := w.acquire(ctx, sem)
@@ -116,10 +115,9 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 			if it.Attempts == 1 && !it.CreatedAt.IsZero() { // a retry's wait is its backoff, not a backlog
 				smsWaited.WithLabelValues(it.Kind).Observe(time.Since(it.CreatedAt).Seconds()) // created_at is the database clock
 			}
-			wg.Add(1)
-			flight.start()
+			flight.n.Add(1)
 			go func() {
-				defer func() { <-sem; flight.end(); wg.Done() }()
+				defer func() { <-sem; flight.end() }()
 				r, rf := w.sendOne(ctx, it)
 				w.finish(context.WithoutCancel(ctx), it, r, rf)
 			}()
@@ -133,18 +131,11 @@ func (w *Worker) Drain(ctx context.Context) (int, error) {
 	}
 }
 
-// inFlight counts a drain's sends not yet recorded; ended is signalled
-// after each one ends.
+// inFlight counts a drain's sends not yet recorded (n, added to before
+// each starts); ended is signalled after each one ends.
 type inFlight struct {
 	n     atomic.Int64
 	ended chan struct{}
-}
-
-func (f *inFlight) start() {
-	if f.ended == nil {
-		f.ended = make(chan struct{}, 1)
-	}
-	f.n.Add(1)
 }
 
 func (f *inFlight) end() {
@@ -152,6 +143,13 @@ func (f *inFlight) end() {
 	select {
 	case f.ended <- struct{}{}:
 	default: // a signal waits already: its reader looks at the count again
+	}
+}
+
+// wait returns once every send of the drain is recorded.
+func (f *inFlight) wait() {
+	for f.n.Load() > 0 {
+		<-f.ended
 	}
 }
 
