@@ -120,20 +120,20 @@ func (s *Service) DevMessages(ctx context.Context, to string, limit int) (ms []D
 func (s *Service) ReserveMainlandSend(ctx context.Context, to string, hash []byte, now time.Time,
 	rule func(sent [][]byte) string) (id int64, broken string, err error) {
 	err = s.inOutboxTx(ctx, func(tx Tx) error {
-		id, broken = 0, "" // what an attempt rolled back set
 		// Recorded first, with the sends before it read in the same
 		// statement where the store can (RecordSend), and dropped again
-		// when it may not go: refusals are rare, sends are not.
-		rec, sent, err := tx.RecordSend(to, hash, now, now.Add(-24*time.Hour))
-		if err != nil {
+		// when it may not go: refusals are rare, sends are not. Both
+		// outputs are set on every attempt (one rolled back may re-run).
+		var sent [][]byte
+		var err error
+		broken = ""
+		if id, sent, err = tx.RecordSend(to, hash, now, now.Add(-24*time.Hour)); err != nil {
 			return err
 		}
-		id = rec
 		if broken = rule(sent); broken != "" {
-			id = 0
-			return tx.ForgetSend(rec)
+			err, id = tx.ForgetSend(id), 0
 		}
-		return nil
+		return err
 	})
 	return id, broken, err
 }
