@@ -48,6 +48,21 @@ func (t claimTx) ClaimMessages(now time.Time, limit int) ([]booking.OutboxItem, 
 	return items, err
 }
 
+// enqueueCode queues a code message to storetest.Phone(n).
+func enqueueCode(t *testing.T, e *storetest.Env, n int, code string) {
+	t.Helper()
+	msg := booking.Message{To: storetest.Phone(n), Kind: booking.MsgCode, Params: map[string]string{"code": code}}
+	if err := e.InTx(ctx, func(tx booking.Tx) error { return tx.Enqueue(msg) }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// logClaims wraps e's store in log, which it returns.
+func logClaims(e *storetest.Env, log *claimLog) *claimLog {
+	e.WrapStore(func(st booking.Store) booking.Store { log.next = st; return log })
+	return log
+}
+
 // One write transaction claims as many messages as the worker has sender
 // slots, codes first: a caller waiting for a code is not queued behind
 // confirmations, nor behind one fsync'd commit per message.
@@ -58,14 +73,10 @@ func TestWorkerClaimsInBatchesCodesFirst(t *testing.T) {
 	for i := range 3 {
 		e.Book(t, e.Citizen(t, i+1), e.Place(t, "FT01", "newborn", []string{"2026-12-02", "2026-12-03", "2026-12-03"}[i], []string{"14:00", "09:00", "14:00"}[i]))
 	}
-	code := booking.Message{To: storetest.Phone(9), Kind: booking.MsgCode, Params: map[string]string{"code": "482913"}}
-	if err := e.InTx(ctx, func(tx booking.Tx) error { return tx.Enqueue(code) }); err != nil {
-		t.Fatal(err)
-	}
+	enqueueCode(t, e, 9, "482913")
 	w := newWorker(t, e, fake, time.Second, &lockedBuffer{})
 	w.Concurrency = 4
-	log := &claimLog{}
-	e.WrapStore(func(st booking.Store) booking.Store { log.next = st; return log })
+	log := logClaims(e, &claimLog{})
 	if n, err := w.Drain(ctx); err != nil || n != 4 {
 		t.Fatalf("drain: %d %v", n, err)
 	}
@@ -93,15 +104,11 @@ func TestWorkerDrainEndsAfterAShortClaim(t *testing.T) {
 	fake := twiliotest.New(accountSID, authToken)
 	defer fake.Close()
 	for i := range 3 {
-		msg := booking.Message{To: storetest.Phone(i + 1), Kind: booking.MsgCode, Params: map[string]string{"code": "48291" + string(rune('0'+i))}}
-		if err := e.InTx(ctx, func(tx booking.Tx) error { return tx.Enqueue(msg) }); err != nil {
-			t.Fatal(err)
-		}
+		enqueueCode(t, e, i+1, "48291"+string(rune('0'+i)))
 	}
 	w := newWorker(t, e, fake, time.Second, &lockedBuffer{})
 	w.Concurrency = 8
-	log := &claimLog{}
-	e.WrapStore(func(st booking.Store) booking.Store { log.next = st; return log })
+	log := logClaims(e, &claimLog{})
 	if n, err := w.Drain(ctx); err != nil || n != 3 {
 		t.Fatalf("drain: %d %v", n, err)
 	}
@@ -112,10 +119,7 @@ func TestWorkerDrainEndsAfterAShortClaim(t *testing.T) {
 		t.Fatalf("%d messages sent, want 3", len(fake.Messages()))
 	}
 	// A message queued after the drain is the next drain's.
-	msg := booking.Message{To: storetest.Phone(9), Kind: booking.MsgCode, Params: map[string]string{"code": "771203"}}
-	if err := e.InTx(ctx, func(tx booking.Tx) error { return tx.Enqueue(msg) }); err != nil {
-		t.Fatal(err)
-	}
+	enqueueCode(t, e, 9, "771203")
 	if n, err := w.Drain(ctx); err != nil || n != 1 || len(log.limits) != 2 {
 		t.Fatalf("second drain: %d %v, claims %v", n, err, log.limits)
 	}
@@ -150,20 +154,13 @@ func drainKickedDuringSends(t *testing.T, stale bool) {
 	e := storetest.NewEnv(t)
 	fake := twiliotest.New(accountSID, authToken)
 	defer fake.Close()
-	enqueue := func(n int) {
-		t.Helper()
-		msg := booking.Message{To: storetest.Phone(n), Kind: booking.MsgCode, Params: map[string]string{"code": "55012" + string(rune('0'+n))}}
-		if err := e.InTx(ctx, func(tx booking.Tx) error { return tx.Enqueue(msg) }); err != nil {
-			t.Fatal(err)
-		}
-	}
+	enqueue := func(n int) { t.Helper(); enqueueCode(t, e, n, "55012"+string(rune('0'+n))) }
 	enqueue(1)
 	w := newWorker(t, e, fake, time.Second, &lockedBuffer{})
 	w.Concurrency = 8
 	held := heldSender{next: w.Sender, started: make(chan struct{}, 8), release: make(chan struct{})}
 	w.Sender = held
-	log := &claimLog{claimed: make(chan int, 16)}
-	e.WrapStore(func(st booking.Store) booking.Store { log.next = st; return log })
+	log := logClaims(e, &claimLog{claimed: make(chan int, 16)})
 	if stale {
 		w.Kick()
 	}
