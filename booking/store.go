@@ -25,8 +25,10 @@ type Store interface {
 // its own kind: fn's only rule is the row lock of a claim that skips rows
 // other workers hold (the outbox's FOR UPDATE SKIP LOCKED), so it need not
 // be serial with every other writer — on PostgreSQL it runs at READ
-// COMMITTED, and the nodes' workers claim side by side. A Store without it
-// claims in InTx.
+// COMMITTED, and the nodes' workers claim side by side. fn refuses
+// nothing: any error it returns, as InOutboxTx's, makes the transaction it
+// shared run again without it (each of its calls alone), so it is kept for
+// failures. A Store without it claims in InTx.
 type QueueStore interface {
 	InQueueTx(ctx context.Context, fn func(Tx) error) error
 }
@@ -34,8 +36,11 @@ type QueueStore interface {
 // OutboxStore is a Store that runs the outbox's own writes around a send
 // (FinishSend, and the Twilio China guard's ReserveMainlandSend and
 // ForgetMainlandSend) in InOutboxTx: a transaction as serial as InTx, run
-// by a writer that does not queue behind the channels' writes. A Store
-// without it uses InTx.
+// by a writer that does not queue behind the channels' writes. Its
+// calls share commits without a savepoint each, since this work has no
+// domain refusal to undo alone: an error from fn abandons the shared
+// transaction, whose calls then run again each alone. A Store without it
+// uses InTx.
 type OutboxStore interface {
 	InOutboxTx(ctx context.Context, fn func(Tx) error) error
 }

@@ -505,3 +505,100 @@ func TestCodeStepRunsWithoutATurnNotHadInTime(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// The outbox's own requests (its claims, the records around a send) share
+// a commit without a savepoint each: they have no refusal to undo alone.
+// One that fails abandons the shared transaction instead; the others then
+// run again alone and commit, and nothing of the failed one is kept.
+func TestOutboxWritesShareACommitWithoutSavepoints(t *testing.T) {
+	s := storetest.Open(t)
+	o, okO := s.(booking.OutboxStore)
+	w, okW := s.(interface{ Waiting() int })
+	if !okO || !okW {
+		t.Fatal("the store has no outbox transactions or no waiting count")
+	}
+	stats, ok := s.(interface {
+		StatementStats() sqlstore.StatementStats
+	})
+	if !ok {
+		t.Fatal("the store has no statement counts")
+	}
+	rows := func(first, n int) (kept int) {
+		t.Helper()
+		for i := first; i < first+n; i++ {
+			var c int
+			// $1: both engines read it
+			if err := s.Reader().QueryRow(`SELECT count(*) FROM outbox WHERE to_phone = $1`, storetest.Phone(i)).Scan(&c); err != nil {
+				t.Fatal(err)
+			}
+			kept += c
+		}
+		return kept
+	}
+	// batch queues n records behind a held outbox writer (on SQLite the one
+	// writer), the failing one's failing after its write, and returns each
+	// one's result once the writer is freed.
+	batch := func(first, n, failing int) []error {
+		t.Helper()
+		held, release := make(chan struct{}), make(chan struct{})
+		heldDone := make(chan error, 1)
+		go func() {
+			heldDone <- o.InOutboxTx(ctx, func(booking.Tx) error { close(held); <-release; return nil })
+		}()
+		<-held
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Go(func() {
+				errs[i] = o.InOutboxTx(ctx, func(tx booking.Tx) error {
+					if err := tx.Enqueue(booking.Message{To: storetest.Phone(first + i), Kind: booking.MsgConfirmation, Params: map[string]string{}}); err != nil {
+						return err
+					}
+					if i == failing {
+						return errors.New("the record failed after its write")
+					}
+					return nil
+				})
+			})
+		}
+		waitFor(t, func() bool { return storetest.Queued(w, n) })
+		close(release)
+		if err := <-heldDone; err != nil {
+			t.Fatal(err)
+		}
+		wg.Wait()
+		return errs
+	}
+
+	const n = 12
+	before := stats.StatementStats()
+	for i, err := range batch(0, n, -1) {
+		if err != nil {
+			t.Fatalf("record %d: %v", i, err)
+		}
+	}
+	after := stats.StatementStats()
+	if got := after.SavepointTrips - before.SavepointTrips; got != 0 {
+		t.Errorf("%d records in one batch sent %d savepoint statements, want none", n, got)
+	}
+	if got := after.Commits - before.Commits; got >= n {
+		t.Errorf("%d records took %d commits: they did not share one", n, got)
+	}
+	if got := rows(0, n); got != n {
+		t.Fatalf("%d records kept, want %d", got, n)
+	}
+
+	const failing = 5
+	errs := batch(n, n, failing)
+	for i, err := range errs {
+		if (i == failing) != (err != nil) {
+			t.Fatalf("record %d: %v", i, err)
+		}
+	}
+	if booking.ErrorCode(errs[failing]) != booking.EInternal {
+		t.Errorf("the failed record's error: %v, want an internal one", errs[failing])
+	}
+	if got := rows(n, n); got != n-1 {
+		t.Fatalf("%d records kept after one failed, want %d (all but the failed one)", got, n-1)
+	}
+}

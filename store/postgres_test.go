@@ -51,6 +51,7 @@ func TestPostgres(t *testing.T) {
 		"TestOutboxFloodLeavesRoomForSteps":                       TestOutboxFloodLeavesRoomForSteps,
 		"TestOutboxWritesDoNotWaitForTheChannelsWriter":           TestOutboxWritesDoNotWaitForTheChannelsWriter,
 		"TestOutboxWritesGoAheadOfQueuedSteps":                    TestOutboxWritesGoAheadOfQueuedSteps,
+		"TestOutboxWritesShareACommitWithoutSavepoints":           TestOutboxWritesShareACommitWithoutSavepoints,
 		"TestPurgeCallSessions":                                   TestPurgeCallSessions,
 		"TestPurgeDeregisteredCitizenOnTheWaitlist":               TestPurgeDeregisteredCitizenOnTheWaitlist,
 		"TestPurgeDeregisteredCitizenWithAccount":                 TestPurgeDeregisteredCitizenWithAccount,

@@ -60,6 +60,10 @@ type writeReq struct {
 	// texts: a call step that texts a code (InUrgentTx), whose batch runs
 	// in the code turn where the dialect has one (Turner, CodeTurn).
 	texts bool
+	// bare: the outbox's own work (InQueueTx, InOutboxTx), which refuses
+	// nothing, shares its batch's transaction without a savepoint of its
+	// own (runBareUnit).
+	bare bool
 }
 
 type writeResult struct {
@@ -455,6 +459,9 @@ func (db *DB) runInSavepoint(ctx context.Context, sp *savepoints, r *writeReq) (
 	if r.iso == Light {
 		return db.runLightUnit(ctx, sp, r)
 	}
+	if r.bare {
+		return db.runBareUnit(sp, ctx, r)
+	}
 	name := sp.open("w")
 	res = call(db.newTx(sp, ctx, r.iso), r.fn)
 	if res.panicVal != nil || internalFailure(res.err) {
@@ -492,6 +499,21 @@ func (db *DB) runLightUnit(ctx context.Context, sp *savepoints, r *writeReq) (re
 		return res, false
 	}
 	return res, true
+}
+
+// runBareUnit runs one of the outbox's own requests (InQueueTx,
+// InOutboxTx) in the shared transaction without a savepoint: a claim, the
+// China guard's record before a send, the record after it. Such work has
+// no domain answer to give: it returns an error only when a statement
+// failed or the store did, which leaves the shared transaction in doubt
+// anyway. So any error abandons the transaction and every request in it
+// runs again alone (runBatch), where this one's error, if it fails again,
+// is its caller's. Each savepoint was a statement (on PostgreSQL a round
+// trip: a quarter of one per webhook answered under load,
+// docs/architecture.md) on every such request that shared a batch.
+func (db *DB) runBareUnit(sp *savepoints, ctx context.Context, r *writeReq) (res writeResult, keep bool) {
+	res = call(db.newTx(sp, ctx, r.iso), r.fn)
+	return res, res.panicVal == nil && res.err == nil
 }
 
 // internalFailure is a request's error that leaves the shared transaction

@@ -106,7 +106,7 @@ func (db *DB) InQueueTx(ctx context.Context, fn func(booking.Tx) error) error {
 	if db.oneWriter() {
 		iso = Serial // one writer: every transaction is serial, so the claim shares a commit with the rest
 	}
-	return db.submitTo(db.side, ctx, iso, fn)
+	return db.submitReq(db.side, &writeReq{ctx: ctx, iso: iso, fn: fn, bare: true})
 }
 
 // InOutboxTx is InTx for the outbox's bookkeeping (booking.OutboxStore):
@@ -117,7 +117,7 @@ func (db *DB) InQueueTx(ctx context.Context, fn func(booking.Tx) error) error {
 // idle. On SQLite's one writer it goes ahead of the steps queued there
 // and shares their next commit.
 func (db *DB) InOutboxTx(ctx context.Context, fn func(booking.Tx) error) error {
-	return db.submitTo(db.side, ctx, Serial, fn)
+	return db.submitReq(db.side, &writeReq{ctx: ctx, iso: Serial, fn: fn, bare: true})
 }
 
 // InUrgentTx is InTx for a call step that texts the caller a code
