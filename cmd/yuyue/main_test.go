@@ -170,7 +170,7 @@ func TestServeHealthReadyAndMetricsOnTheAdminListener(t *testing.T) {
 		fmt.Sscanf(line, "yuyue_store_transactions_total %g", &begun)
 	}
 	shown := true
-	for _, kind := range []string{"read", "pool_read", "write", "savepoint", "savepoint_ahead"} {
+	for _, kind := range []string{"read", "pool_read", "write", "savepoint"} {
 		shown = shown && strings.Contains(body, `yuyue_store_statements_total{kind="`+kind+`"} `)
 	}
 	if written < 1 || begun < commits || !shown ||

@@ -10,7 +10,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"yuyue/store/sqlstore"
@@ -138,26 +137,6 @@ func (d *dialect) Turn(ctx context.Context, which sqlstore.Turn) (release func()
 		return nil, fmt.Errorf("turn: %w", err)
 	}
 	return func() { go giveBack() }, nil
-}
-
-// Fold sends the savepoint statements ahead of a write in one simple
-// query (sqlstore.Folder): pgx quotes the write's arguments into its text
-// (its simple protocol, which pgx runs only with standard_conforming_strings
-// on, as the server's default is), and the server runs the statements in
-// order, stopping at the first that fails. A write so sent is parsed and
-// planned by the server each time instead of from pgx's prepared
-// statement; that costs the server a little and saves the node a round
-// trip, which is what a node's CPU goes on (docs/architecture.md).
-func (*dialect) Fold(ahead, query string, args []any) (string, []any) {
-	return ahead + "; " + query, append([]any{pgx.QueryExecModeSimpleProtocol}, args...)
-}
-
-// RanAhead is true when a folded write failed on a constraint (class 23):
-// only the write itself fails so, and it ran after the statements ahead of
-// it had. Any other failure may have been one of theirs.
-func (*dialect) RanAhead(err error) bool {
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && strings.HasPrefix(pe.Code, "23")
 }
 
 // Retryable is true for a serialization failure (40001) or a deadlock

@@ -59,20 +59,6 @@ type WithWrites interface {
 	WithWrites() bool
 }
 
-// Folder is a Dialect whose driver can send statements without arguments
-// (the savepoint statements) ahead of a write, in the write's own round
-// trip: Fold returns the write as one message that runs ahead first, then
-// query with its args (PostgreSQL's simple query protocol, its arguments
-// quoted into the text by the driver). RanAhead says, of an error the
-// folded write returned, whether the statements ahead surely ran: the
-// error is the write's own (a constraint it broke), not theirs or the
-// connection's. A write the dialect runs as a prepared statement
-// (StmtPreparer) is not folded.
-type Folder interface {
-	Fold(ahead, query string, args []any) (string, []any)
-	RanAhead(err error) bool
-}
-
 // Turner is a Dialect whose nodes take turns at the batches that would
 // otherwise fail each other: Turn waits for the turn named and holds it
 // until release. Such batches on two nodes conflict with each other under

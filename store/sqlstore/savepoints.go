@@ -120,76 +120,33 @@ func (s *savepoints) open(prefix string) string {
 // the write outside it (a SAVEPOINT then begins a new transaction, a
 // write with none commits at once).
 func (s *savepoints) ready(ctx context.Context) error {
-	q, from, err := s.due()
-	if q == "" || err != nil {
-		return err
-	}
-	if err := s.exec(ctx, q); err != nil {
-		s.failed = true
-		return err
-	}
-	s.made(from)
-	return nil
-}
-
-// due is the statement ready would send (the releases waiting and the
-// SAVEPOINT), "" when there is none, and from, the first savepoint open
-// it makes on the server (made).
-func (s *savepoints) due() (q string, from int, err error) {
 	if s == nil {
-		return "", 0, nil
+		return nil
 	}
 	if s.failed {
-		return "", 0, errNoSavepoint
+		return errNoSavepoint
 	}
 	i := len(s.opened)
 	for i > 0 && s.opened[i-1].server == "" {
 		i--
 	}
 	if i == len(s.opened) {
-		return "", 0, nil
+		return nil
 	}
-	q = "SAVEPOINT " + s.opened[i].name
+	server := s.opened[i].name
+	q := "SAVEPOINT " + server
 	if len(s.pending) > 0 {
 		q = strings.Join(append(s.pending, q), "; ")
 	}
-	return q, i, nil
-}
-
-// made notes that due's statement ran: the releases waiting are sent, and
-// the savepoints open from from on stand for the one it made.
-func (s *savepoints) made(from int) {
+	if err := s.exec(ctx, q); err != nil {
+		s.failed = true
+		return err
+	}
 	s.pending = s.pending[:0]
-	server := s.opened[from].name
-	for j := from; j < len(s.opened); j++ {
+	for j := i; j < len(s.opened); j++ {
 		s.opened[j].server = server
 	}
-}
-
-// ahead is ready for a write whose round trip can carry the savepoint
-// statement (Folder): it returns that statement, or "" when none is due,
-// and takes it as sent. When the write comes back failed, its caller says
-// whether the statement surely ran (unless): if not, the savepoints it
-// was to make are taken as never made and the transaction as failed, so
-// that rolling back to one of them fails its unit (errNoSavepoint), which
-// abandons the shared transaction, instead of rolling back to an older
-// savepoint of the same name.
-func (s *savepoints) ahead() (q string, unless func(ran bool), err error) {
-	q, from, err := s.due()
-	if q == "" || err != nil {
-		return "", nil, err
-	}
-	s.made(from)
-	s.db.savepointsAhead.Add(1)
-	return q, func(ran bool) {
-		if ran {
-			return
-		}
-		s.failed = true
-		for j := from; j < len(s.opened); j++ {
-			s.opened[j].server = ""
-		}
-	}, nil
+	return nil
 }
 
 // rollbackTo undoes everything since name, the innermost savepoint open,

@@ -75,9 +75,8 @@ type DB struct {
 	// begins counts the write transactions begun, every attempt
 	// (StatementStats).
 	begins atomic.Int64
-	// savepointTrips counts the savepoint statements sent on their own,
-	// savepointsAhead those sent ahead of a write (Folder; StatementStats).
-	savepointTrips, savepointsAhead atomic.Int64
+	// savepointTrips counts the savepoint statements sent (StatementStats).
+	savepointTrips atomic.Int64
 }
 
 // New returns a store speaking d, whose reads go to read. Its writer is
@@ -254,17 +253,15 @@ func (db *DB) Waiting() int { return int(db.waiting.Load()) }
 // write transactions (Commits, as CommitStats counts them) and the InTx
 // calls they carried; SavepointTrips is the savepoint statements sent for
 // all of them and for the units of a shared transaction (a SAVEPOINT with
-// the RELEASEs waiting, a ROLLBACK TO) on their own, and Begins every
-// write transaction begun, each attempt of one the engine gave up and
-// each light or guarded attempt that then ran serially included: on a
-// server each of those is a round trip, and so is each transaction's
-// COMMIT or ROLLBACK. SavepointsAhead is the savepoint statements sent
-// ahead of a write in the write's round trip (Folder), which cost none.
+// the RELEASEs waiting, a ROLLBACK TO), and Begins every write
+// transaction begun, each attempt of one the engine gave up and each
+// light or guarded attempt that then ran serially included: on a server
+// each is a round trip, and so is each transaction's COMMIT or ROLLBACK.
 // Not counted: what runs outside the Tx methods (migrations, the node
 // lease's renewal, the operations metrics' own reads) and the turns
 // across nodes (CodeTurns, ConflictTurns).
 type StatementStats struct {
-	Reads, PoolReads, TxReads, Writes, Savepoints, SavepointTrips, SavepointsAhead, Commits, Requests, Begins int64
+	Reads, PoolReads, TxReads, Writes, Savepoints, SavepointTrips, Commits, Requests, Begins int64
 }
 
 // StatementStats reports the counters; the difference between two reads
@@ -272,7 +269,6 @@ type StatementStats struct {
 func (db *DB) StatementStats() StatementStats {
 	pool, tx := db.poolReads.Load(), db.txReads.Load()
 	return StatementStats{Reads: pool + tx, PoolReads: pool, TxReads: tx, Writes: db.writes.Load(),
-		Savepoints: db.savepoints.Load(), SavepointTrips: db.savepointTrips.Load(),
-		SavepointsAhead: db.savepointsAhead.Load(), Commits: db.commits.Load(), Requests: db.requests.Load(),
+		Savepoints: db.savepoints.Load(), SavepointTrips: db.savepointTrips.Load(), Commits: db.commits.Load(), Requests: db.requests.Load(),
 		Begins: db.begins.Load()}
 }

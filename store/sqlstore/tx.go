@@ -32,33 +32,16 @@ func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
 		return nil, err
 	}
 	t.db.writes.Add(1)
-	query = t.db.d.Rebind(query)
-	st := t.prepared(query)
-	f, folds := t.db.d.(Folder)
-	var unless func(ran bool)
-	if folds && st == nil {
-		// The savepoint goes in the write's own round trip.
-		var ahead string
-		var err error
-		if ahead, unless, err = t.sp.ahead(); err != nil {
-			t.light.ran(err, false)
-			return nil, err
-		}
-		if ahead != "" {
-			query, args = f.Fold(ahead, query, args)
-		}
-	} else if err := t.ready(); err != nil {
+	if err := t.ready(); err != nil {
 		return nil, err
 	}
+	query = t.db.d.Rebind(query)
 	var res sql.Result
 	var err error
-	if st != nil {
+	if st := t.prepared(query); st != nil {
 		res, err = st.ExecContext(t.ctx, args...)
 	} else {
 		res, err = t.q.ExecContext(t.ctx, query, args...)
-	}
-	if err != nil && unless != nil {
-		unless(f.RanAhead(err))
 	}
 	t.sp.noteFailure(err)
 	if t.light != nil {
