@@ -460,7 +460,7 @@ func (db *DB) runInSavepoint(ctx context.Context, sp *savepoints, r *writeReq) (
 		return db.runLightUnit(ctx, sp, r)
 	}
 	if r.bare {
-		return db.runBareUnit(sp, ctx, r)
+		return db.runBareUnit(ctx, sp, r)
 	}
 	name := sp.open("w")
 	res = call(db.newTx(sp, ctx, r.iso), r.fn)
@@ -511,7 +511,7 @@ func (db *DB) runLightUnit(ctx context.Context, sp *savepoints, r *writeReq) (re
 // is its caller's. Each savepoint was a statement (on PostgreSQL a round
 // trip: a quarter of one per webhook answered under load,
 // docs/architecture.md) on every such request that shared a batch.
-func (db *DB) runBareUnit(sp *savepoints, ctx context.Context, r *writeReq) (res writeResult, keep bool) {
+func (db *DB) runBareUnit(ctx context.Context, sp *savepoints, r *writeReq) (res writeResult, keep bool) {
 	res = call(db.newTx(sp, ctx, r.iso), r.fn)
 	return res, res.panicVal == nil && res.err == nil
 }
