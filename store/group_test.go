@@ -540,12 +540,7 @@ func TestOutboxWritesShareACommitWithoutSavepoints(t *testing.T) {
 	// one's result once the writer is freed.
 	batch := func(first, n, failing int) []error {
 		t.Helper()
-		held, release := make(chan struct{}), make(chan struct{})
-		heldDone := make(chan error, 1)
-		go func() {
-			heldDone <- o.InOutboxTx(ctx, func(booking.Tx) error { close(held); <-release; return nil })
-		}()
-		<-held
+		free, heldDone := storetest.Hold(t, o.InOutboxTx)
 		errs := make([]error, n)
 		var wg sync.WaitGroup
 		for i := range n {
@@ -562,7 +557,7 @@ func TestOutboxWritesShareACommitWithoutSavepoints(t *testing.T) {
 			})
 		}
 		waitFor(t, func() bool { return storetest.Queued(w, n) })
-		close(release)
+		free()
 		if err := <-heldDone; err != nil {
 			t.Fatal(err)
 		}

@@ -17,13 +17,21 @@ import (
 // done yields the held transaction's result after free.
 func HoldWriter(t testing.TB, st booking.Store) (free func(), done <-chan error) {
 	t.Helper()
+	return Hold(t, st.InTx)
+}
+
+// Hold is HoldWriter for the writer submit hands its transactions to (an
+// OutboxStore's InOutboxTx holds the outbox's writer, on SQLite the one
+// writer).
+func Hold(t testing.TB, submit func(context.Context, func(booking.Tx) error) error) (free func(), done <-chan error) {
+	t.Helper()
 	held, release := make(chan struct{}), make(chan struct{})
 	var once sync.Once
 	free = func() { once.Do(func() { close(release) }) }
 	t.Cleanup(free)
 	res := make(chan error, 1)
 	go func() {
-		res <- st.InTx(context.Background(), func(booking.Tx) error { close(held); <-release; return nil })
+		res <- submit(context.Background(), func(booking.Tx) error { close(held); <-release; return nil })
 	}()
 	<-held
 	return free, res
