@@ -131,7 +131,8 @@ func (s *Service) ReserveMainlandSend(ctx context.Context, to string, hash []byt
 			return err
 		}
 		if broken = rule(sent); broken != "" {
-			err, id = tx.ForgetSend(id), 0
+			err = tx.ForgetSend(id)
+			id = 0
 		}
 		return err
 	})
