@@ -12,6 +12,8 @@ import (
 
 	"yuyue/booking"
 	"yuyue/catalog"
+	"yuyue/config"
+	"yuyue/internal/procs"
 	"yuyue/operator"
 	"yuyue/signpost"
 )
@@ -42,6 +44,16 @@ func serve(ctx context.Context, g *globals, e env) error {
 	cfg, log, err := loadConfig(g, e)
 	if err != nil {
 		return err
+	}
+	// A PostgreSQL node capped below one core runs one processor
+	// (internal/procs); the cap may come after the start, so it looks
+	// again every second.
+	if config.IsPostgres(cfg.Database) {
+		if t := procs.NewTuner(true, log); t != nil {
+			tuneCtx, stopTune := context.WithCancel(ctx)
+			defer stopTune()
+			go t.Run(tuneCtx, time.Second)
+		}
 	}
 	lns, err := listen(cfg.HTTP.Addr, cfg.HTTP.AdminAddr)
 	if err != nil {
