@@ -24,17 +24,18 @@ var nodeCPU float64
 // nodeProcsFlag is --node-procs; capProcs turns it into a GOMAXPROCS.
 var nodeProcsFlag int
 
-// capProcs is the GOMAXPROCS of a node capped at cpus cores, given
-// --node-procs flag: 0 (the default) keeps Go's default; -1 is the cap
+// capProcs is the GOMAXPROCS a node capped at cpus cores is started with
+// (the GOMAXPROCS environment variable), given --node-procs flag: 0 (the
+// default) sets none and leaves the choice to the node; -1 is the cap
 // rounded up, the processors a machine of its own with that much CPU
-// would have. A node is moved into its cgroup after it started, and Go
-// reads a cgroup's CPU limit only at start, so by default a capped node
-// runs with as many processors as the machine has, while it only ever
-// gets a share of one. One processor changes the kinds unlike: at 0.25
-// cores a PostgreSQL node made 10-28 % more steps/s, two nodes -3 to
-// +46 %, a SQLite node (whose cgo calls hold its one processor) 23-30 %
-// fewer (scripts/reports/postgres/NOTES.md); so the rounds keep Go's
-// default, and the flag is there to measure it. No cap: Go's default.
+// would have. Left to itself, a node keeps Go's default (at least two
+// processors), except a PostgreSQL node whose cgroup limits it below one
+// core, which runs one (yuyue's internal/procs, which looks at the limit
+// every second, so it sees a cap put on after the start): at 0.25 cores
+// one processor gave a PostgreSQL node 10-28 % more steps/s and a SQLite
+// node, whose cgo calls hold its one processor, 23-30 % fewer
+// (scripts/reports/postgres/NOTES.md). A GOMAXPROCS set in the
+// environment is the node's, whatever its store. No cap: Go's default.
 func capProcs(cpus float64, flag int) int {
 	switch {
 	case cpus <= 0:

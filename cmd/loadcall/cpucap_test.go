@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"os/exec"
@@ -11,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"yuyue/internal/devserver"
 )
 
 func TestSpreadOf(t *testing.T) {
@@ -149,5 +152,63 @@ func TestCapProcs(t *testing.T) {
 		if got := capProcs(c.cpus, c.flag); got != c.want {
 			t.Errorf("capProcs(%g, %d) = %d, want %d", c.cpus, c.flag, got, c.want)
 		}
+	}
+}
+
+// A node capped below one core chooses its processors by its store
+// (yuyue's internal/procs): a PostgreSQL node runs one once it has seen
+// the cap, a SQLite node keeps Go's default. Real `yuyue serve` processes,
+// capped after they started as the rounds cap them, are asked what they
+// run with (go_sched_gomaxprocs_threads).
+func TestCappedNodesChooseTheirProcessors(t *testing.T) {
+	dsn := os.Getenv("YUYUE_TEST_POSTGRES")
+	if dsn == "" {
+		t.Skip("YUYUE_TEST_POSTGRES is not set")
+	}
+	ctx := context.Background()
+	bin := devserver.Build(t, "yuyue/cmd/yuyue", t.TempDir())
+	dir := t.TempDir()
+	const noProvider = "http://127.0.0.1:9" // nothing is texted
+	o := options{postgres: dsn, yuyue: bin, tputCallers: 1, pgCallers: []int{1}, contention: 1}
+	c, err := startCluster(ctx, o, dir, noProvider, loadCatalog, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.stop()
+	sdir := filepath.Join(dir, "sqlite")
+	os.MkdirAll(sdir, 0o755)
+	lite, err := spawnYuyue(ctx, bin, sdir, noProvider, loadCatalog, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lite.stop()
+	const metric = "go_sched_gomaxprocs_threads"
+	pg := c.nodes[0]
+	uncapped, err := metricValue(pg.admin, metric)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if uncapped != float64(runtime.GOMAXPROCS(0)) {
+		t.Fatalf("an uncapped PostgreSQL node runs %v processors, want Go's default here, %d", uncapped, runtime.GOMAXPROCS(0))
+	}
+	for _, s := range []*server{pg, lite} {
+		if err := s.limit(0.25); err != nil {
+			t.Skipf("no writable CPU cgroup here (loadcall --node-cpu cannot run either): %v", err)
+		}
+	}
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		v, err := metricValue(pg.admin, metric)
+		if err == nil && v == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a PostgreSQL node capped at 0.25 cores still runs %v processors (%v)", v, err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	// the SQLite node has had as long to see its cap
+	if v, err := metricValue(lite.admin, metric); err != nil || v != uncapped {
+		t.Errorf("a SQLite node capped at 0.25 cores runs %v processors (%v), want Go's default, %v", v, err, uncapped)
 	}
 }

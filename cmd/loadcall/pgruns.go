@@ -279,6 +279,10 @@ func pgThroughputRun(ctx context.Context, o options, dir string, fake *provider,
 	return nil
 }
 
+// procsSettle is how long a node is given to see its cap before the load:
+// twice the interval yuyue looks at its cgroup's limit in.
+const procsSettle = 2 * time.Second
+
 // scaleRun starts the rounds' servers, every one capped at nodeCPU, and
 // runs the throughput load against them; every run dials from numbers of
 // its own (the handsets keep every run's texts).
@@ -298,6 +302,10 @@ func (sr *scaleRun) start(s *server) error {
 	if err := s.limit(nodeCPU); err != nil {
 		return err
 	}
+	// A PostgreSQL node looks at its cgroup's limit every second and then
+	// runs one processor below a core (yuyue's internal/procs): the load
+	// starts once it has seen the cap, and the report says what it chose.
+	time.Sleep(procsSettle)
 	procs, err := metricValue(s.admin, "go_sched_gomaxprocs_threads")
 	want := sr.o.nodeProcs
 	if err != nil {
