@@ -66,6 +66,47 @@ func TestQuotaSkipsParentsWithoutTheController(t *testing.T) {
 	}
 }
 
+// Docker on cgroup v1 with cpu and cpuacct mounted together, the
+// container seeing its own cgroup as the mount's root; and a mount point
+// with a space, which mountinfo escapes.
+func TestQuotaInADockerContainerOnV1(t *testing.T) {
+	root := fstest.MapFS{
+		"proc/self/cgroup": {Data: []byte("5:cpu,cpuacct:/docker/abc\n")},
+		"proc/self/mountinfo": {Data: []byte(
+			"40 35 0:30 /docker/abc /sys/fs/cgroup/cpu,cpuacct ro,nosuid - cgroup cgroup rw,cpu,cpuacct\n")},
+		"sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us":  {Data: []byte("50000\n")},
+		"sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us": {Data: []byte("100000\n")},
+	}
+	if cores, limited, err := Quota(root); err != nil || !limited || cores != 0.5 {
+		t.Errorf("Quota = %v, %v, %v; want 0.5, true", cores, limited, err)
+	}
+	spaced := fstest.MapFS{
+		"proc/self/cgroup":        {Data: []byte("0::/a\n")},
+		"proc/self/mountinfo":     {Data: []byte("30 22 0:26 / /mnt/my\\040cgroup rw - cgroup2 cgroup2 rw\n")},
+		"mnt/my cgroup/a/cpu.max": {Data: []byte("25000 100000\n")},
+	}
+	if cores, limited, err := Quota(spaced); err != nil || !limited || cores != 0.25 {
+		t.Errorf("an escaped mount point: Quota = %v, %v, %v; want 0.25, true", cores, limited, err)
+	}
+}
+
+// A process whose cgroup lies outside its cgroup namespace ("/..") or
+// whose own cgroup directory is not there reads no limit at all, rather
+// than some other cgroup's.
+func TestQuotaRefusesACgroupItCannotSee(t *testing.T) {
+	outside := v2Container("25000 100000", "max 100000")
+	outside["proc/self/cgroup"] = &fstest.MapFile{Data: []byte("0::/../other\n")}
+	outside["proc/self/mountinfo"] = &fstest.MapFile{Data: []byte("30 22 0:26 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n")}
+	if cores, limited, err := Quota(outside); err == nil {
+		t.Errorf("a cgroup outside the namespace: Quota = %v, %v, want an error", cores, limited)
+	}
+	gone := v1Machine("2500")
+	gone["proc/self/cgroup"] = &fstest.MapFile{Data: []byte("3:cpu:/elsewhere\n")}
+	if cores, limited, err := Quota(gone); err == nil {
+		t.Errorf("an own cgroup not mounted here: Quota = %v, %v, want an error", cores, limited)
+	}
+}
+
 func TestQuotaWithoutACPUCgroup(t *testing.T) {
 	root := fstest.MapFS{
 		"proc/self/cgroup":    {Data: []byte("1:name=systemd:/\n")},
@@ -134,9 +175,27 @@ func TestTunerFollowsTheLimit(t *testing.T) {
 	}
 }
 
-func TestNewTunerKeepsAnOperatorsGOMAXPROCS(t *testing.T) {
-	t.Setenv("GOMAXPROCS", "3")
-	if NewTuner(true, nil) != nil {
-		t.Error("NewTuner would override GOMAXPROCS from the environment")
+// An operator's choice is kept: GOMAXPROCS as the runtime reads it (a
+// positive number; anything else the runtime ignores, and so does this),
+// or GODEBUG turning Go's container-aware default off.
+func TestNewTunerKeepsAnOperatorsChoice(t *testing.T) {
+	for _, c := range []struct {
+		gomaxprocs, godebug string
+		tunes               bool
+	}{
+		{"", "", true},
+		{"3", "", false},
+		{"1", "", false},
+		{"0", "", true},
+		{"lots", "", true},
+		{"", "updatemaxprocs=0", false},
+		{"", "http2debug=1,containermaxprocs=0", false},
+		{"", "containermaxprocs=1", true},
+	} {
+		t.Setenv("GOMAXPROCS", c.gomaxprocs)
+		t.Setenv("GODEBUG", c.godebug)
+		if got := NewTuner(true, nil) != nil; got != c.tunes {
+			t.Errorf("GOMAXPROCS=%q GODEBUG=%q: tunes %v, want %v", c.gomaxprocs, c.godebug, got, c.tunes)
+		}
 	}
 }

@@ -1,8 +1,9 @@
 // Package procs chooses how many processors (GOMAXPROCS) a yuyue node
 // runs with when its CPU is capped below one core.
 //
-// Go's own default is the machine's CPUs, or a cgroup's CPU limit rounded
-// up but never below two. Two processors on a quarter of a core cost a
+// Go's own default is the CPUs the process may run on, or a cgroup's CPU
+// limit rounded up but never below two, so on a machine with two CPUs or
+// more it is at least two whatever the limit. Two processors on a quarter of a core cost a
 // PostgreSQL node a fifth of its steps: each step waits on several round
 // trips to the database, and every wait hands the work between two
 // threads that the cap lets run only a quarter of the time (context
@@ -44,9 +45,16 @@ func Quota(root fs.FS) (cores float64, limited bool, err error) {
 	if err != nil {
 		return 0, false, err
 	}
+	own := strings.TrimPrefix(path.Join(dir.mount, dir.path), "/")
+	if _, err := fs.Stat(root, own); err != nil {
+		return 0, false, err // the process's own cgroup must be there to be read
+	}
 	cores = math.Inf(1)
 	for d := dir.path; ; d = path.Dir(d) {
 		c, ok, err := limitIn(root, path.Join(dir.mount, d), v2)
+		if errors.Is(err, fs.ErrPermission) && d != dir.path {
+			ok, err = false, nil // a parent it may not read: unknown there
+		}
 		if err != nil {
 			return 0, false, err
 		}
@@ -106,7 +114,7 @@ func cpuCgroupDir(cg, mi []byte) (cgroupDir, bool, error) {
 		if len(pf) < 5 || len(qf) < 3 {
 			continue
 		}
-		mroot, mount := pf[3], pf[4]
+		mroot, mount := unescape(pf[3]), unescape(pf[4])
 		switch qf[0] {
 		case "cgroup":
 			if !haveV1 || !hasOption(qf[2], "cpu") {
@@ -127,6 +135,25 @@ func cpuCgroupDir(cg, mi []byte) (cgroupDir, bool, error) {
 	return cgroupDir{}, false, errNoCPUCgroup
 }
 
+// unescape decodes mountinfo's octal escapes (\040 is a space).
+func unescape(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+3 < len(s) {
+			if n, err := strconv.ParseUint(s[i+1:i+4], 8, 8); err == nil {
+				b.WriteByte(byte(n))
+				i += 3
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
 // hasOption says whether a mount's comma-separated options include opt.
 func hasOption(opts, opt string) bool {
 	for o := range strings.SplitSeq(opts, ",") {
@@ -141,6 +168,9 @@ func hasOption(opts, opt string) bool {
 // root is mroot (a container sees its own cgroup as the mount's root):
 // false when the cgroup is outside what the mount shows.
 func below(p, mroot string) (string, bool) {
+	if p == "/.." || strings.HasPrefix(p, "/../") {
+		return "", false // outside the process's cgroup namespace: not readable here
+	}
 	if mroot == "/" {
 		return p, true
 	}

@@ -2,10 +2,13 @@ package procs
 
 import (
 	"context"
+	"errors"
 	"io/fs"
 	"log/slog"
 	"os"
 	"runtime"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -26,21 +29,31 @@ func Choose(postgres bool, cores float64, limited bool) int {
 // its own default.
 type Tuner struct {
 	Postgres bool
-	Root     fs.FS // where /proc and the cgroup mounts are read; os.DirFS("/")
+	Root     fs.FS // where /proc and the cgroup mounts are read (nil: os.DirFS("/"))
 	Log      *slog.Logger
 	// set changes GOMAXPROCS: n > 0 that many, 0 back to Go's default
-	// (which Go then keeps following the limit itself).
+	// (which Go then keeps following the limit itself); nil is the
+	// runtime's.
 	set  func(n int)
 	have int // what it set last: 0 is Go's default
+	// unreadable: a failure to read the limit was logged (once).
+	unreadable bool
 }
 
 // NewTuner returns a Tuner for a node on PostgreSQL or not, or nil when
-// the environment sets GOMAXPROCS: an operator's choice is kept.
+// the operator chose: GOMAXPROCS set to a number of processors (what the
+// runtime itself honours), or GODEBUG turning Go's container-aware
+// default off.
 func NewTuner(postgres bool, log *slog.Logger) *Tuner {
-	if os.Getenv("GOMAXPROCS") != "" {
+	if n, err := strconv.Atoi(os.Getenv("GOMAXPROCS")); err == nil && n > 0 {
 		return nil
 	}
-	return &Tuner{Postgres: postgres, Root: os.DirFS("/"), Log: log, set: setProcs}
+	for s := range strings.SplitSeq(os.Getenv("GODEBUG"), ",") {
+		if s == "containermaxprocs=0" || s == "updatemaxprocs=0" {
+			return nil
+		}
+	}
+	return &Tuner{Postgres: postgres, Log: log}
 }
 
 func setProcs(n int) {
@@ -55,15 +68,34 @@ func setProcs(n int) {
 // changed; it returns what the node now runs with (0: Go's default). A
 // limit it cannot read changes nothing.
 func (t *Tuner) Check() int {
-	cores, limited, err := Quota(t.Root)
-	if err != nil {
-		return t.have
+	_, _ = t.check()
+	return t.have
+}
+
+// check is Check, with the error that kept it from reading the limit.
+func (t *Tuner) check() (int, error) {
+	root := t.Root
+	if root == nil {
+		root = os.DirFS("/")
 	}
+	cores, limited, err := Quota(root)
+	if err != nil {
+		if !t.unreadable && t.Log != nil && !errors.Is(err, errNoCPUCgroup) {
+			t.Log.Warn("cannot read the CPU limit; processors left as they are", "gomaxprocs", runtime.GOMAXPROCS(0), "err", err)
+		}
+		t.unreadable = true
+		return t.have, err
+	}
+	t.unreadable = false
 	want := Choose(t.Postgres, cores, limited)
 	if want == t.have {
-		return want
+		return want, nil
 	}
-	t.set(want)
+	set := t.set
+	if set == nil {
+		set = setProcs
+	}
+	set(want)
 	t.have = want
 	if t.Log != nil {
 		if want > 0 {
@@ -72,12 +104,16 @@ func (t *Tuner) Check() int {
 			t.Log.Info("CPU limit of a core or more, or none: back to Go's default processors", "gomaxprocs", runtime.GOMAXPROCS(0))
 		}
 	}
-	return want
+	return want, nil
 }
 
-// Run checks at start and then every interval until ctx ends.
+// Run checks at start and then every interval until ctx ends. On a
+// machine without a cpu cgroup there is no limit to follow, and it stops
+// after the first look.
 func (t *Tuner) Run(ctx context.Context, interval time.Duration) {
-	t.Check()
+	if _, err := t.check(); errors.Is(err, errNoCPUCgroup) {
+		return
+	}
 	tick := time.NewTicker(interval)
 	defer tick.Stop()
 	for {
