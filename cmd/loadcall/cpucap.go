@@ -28,9 +28,10 @@ var nodeProcsFlag int
 // (the GOMAXPROCS environment variable), given --node-procs flag: 0 (the
 // default) sets none and leaves the choice to the node; -1 is the cap
 // rounded up, the processors a machine of its own with that much CPU
-// would have. Left to itself, a node keeps Go's default (at least two
-// processors), except a PostgreSQL node whose cgroup limits it below one
-// core, which runs one (yuyue's internal/procs, which looks at the limit
+// would have. Left to itself, a node keeps Go's default (the machine's
+// CPUs, since it is capped after it started; Go would choose at least two
+// on this machine even had it started capped), except a PostgreSQL node
+// whose cgroup limits it below one core, which runs one (yuyue's internal/procs, which looks at the limit
 // every second, so it sees a cap put on after the start): at 0.25 cores
 // one processor gave a PostgreSQL node 10-28 % more steps/s and a SQLite
 // node, whose cgo calls hold its one processor, 23-30 % fewer

@@ -165,6 +165,9 @@ func TestCappedNodesChooseTheirProcessors(t *testing.T) {
 	if dsn == "" {
 		t.Skip("YUYUE_TEST_POSTGRES is not set")
 	}
+	if os.Getenv("GOMAXPROCS") != "" {
+		t.Skip("GOMAXPROCS is set, and the nodes inherit it: the operator's choice, which they keep")
+	}
 	ctx := context.Background()
 	bin := devserver.Build(t, "yuyue/cmd/yuyue", t.TempDir())
 	dir := t.TempDir()
@@ -184,12 +187,17 @@ func TestCappedNodesChooseTheirProcessors(t *testing.T) {
 	defer lite.stop()
 	const metric = "go_sched_gomaxprocs_threads"
 	pg := c.nodes[0]
-	uncapped, err := metricValue(pg.admin, metric)
-	if err != nil {
-		t.Fatal(err)
+	procs := func(s *server) float64 {
+		t.Helper()
+		v, err := metricValue(s.admin, metric)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
 	}
-	if uncapped != float64(runtime.GOMAXPROCS(0)) {
-		t.Fatalf("an uncapped PostgreSQL node runs %v processors, want Go's default here, %d", uncapped, runtime.GOMAXPROCS(0))
+	uncapped, liteUncapped := procs(pg), procs(lite)
+	if uncapped < 2 || liteUncapped < 2 {
+		t.Skipf("uncapped nodes run %v and %v processors here: nothing to choose between", uncapped, liteUncapped)
 	}
 	for _, s := range []*server{pg, lite} {
 		if err := s.limit(0.25); err != nil {
@@ -197,18 +205,17 @@ func TestCappedNodesChooseTheirProcessors(t *testing.T) {
 		}
 	}
 	deadline := time.Now().Add(15 * time.Second)
-	for {
-		v, err := metricValue(pg.admin, metric)
-		if err == nil && v == 1 {
-			break
-		}
+	for procs(pg) != 1 {
 		if time.Now().After(deadline) {
-			t.Fatalf("a PostgreSQL node capped at 0.25 cores still runs %v processors (%v)", v, err)
+			t.Fatalf("a PostgreSQL node capped at 0.25 cores still runs %v processors", procs(pg))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	// the SQLite node has had as long to see its cap
-	if v, err := metricValue(lite.admin, metric); err != nil || v != uncapped {
-		t.Errorf("a SQLite node capped at 0.25 cores runs %v processors (%v), want Go's default, %v", v, err, uncapped)
+	// The SQLite node has had as long to see its cap; it keeps Go's
+	// default through two more of the intervals a node looks in.
+	for end := time.Now().Add(2500 * time.Millisecond); time.Now().Before(end); time.Sleep(100 * time.Millisecond) {
+		if v := procs(lite); v != liteUncapped {
+			t.Fatalf("a SQLite node capped at 0.25 cores runs %v processors, want Go's default, %v", v, liteUncapped)
+		}
 	}
 }

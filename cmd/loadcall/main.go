@@ -37,8 +37,8 @@ type options struct {
 	nodes              int
 	pgRounds           int
 	pgCallers          []int
-	// nodeProcs is the GOMAXPROCS of the nodes started (0: Go's default);
-	// only the capped rounds set it (capProcs).
+	// nodeProcs is the GOMAXPROCS the nodes are started with (0: none set,
+	// each node's own choice); only the capped rounds set it (capProcs).
 	nodeProcs int
 	sip       bool
 	sipCalls  int
@@ -87,7 +87,7 @@ func main() {
 	flag.IntVar(&o.sipCalls, "sip-calls", 200, "concurrent SIP calls in the --sip run")
 	flag.DurationVar(&o.sipSpread, "sip-spread", 5*time.Second, "SIP calls arrive spread over this long")
 	flag.Float64Var(&nodeCPU, "node-cpu", 0, "pg-throughput: cap every node of the rounds, SQLite's too, at this many cores with a CPU cgroup (0: no cap), so that nodes scale as on machines of their own")
-	flag.IntVar(&nodeProcsFlag, "node-procs", 0, "pg-throughput with --node-cpu: GOMAXPROCS of every capped node (0: Go's own default, the machine's CPUs, since a node is capped after it started; -1: the cap rounded up, as on a machine with that many cores)")
+	flag.IntVar(&nodeProcsFlag, "node-procs", 0, "pg-throughput with --node-cpu: GOMAXPROCS of every capped node, set in its environment (0: none, the node's own choice: one for a PostgreSQL node capped below a core, else Go's default, the machine's CPUs, since a node is capped after it started; -1: the cap rounded up, as on a machine with that many cores)")
 	flag.Parse()
 	smsConcurrency = o.smsConcurrency
 	if o.pgRounds < 1 || nodeCPU < 0 || (nodeCPU > 0 && nodeCPU < 0.1) || nodeProcsFlag < -1 || (nodeProcsFlag != 0 && nodeCPU == 0) {

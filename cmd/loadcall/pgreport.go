@@ -82,8 +82,12 @@ func (g *pgReport) roundsMarkdown(p func(string, ...any)) {
 	how := "every process sharing the machine's two cores"
 	if sc.CPUPerNode > 0 {
 		how = fmt.Sprintf("every node, SQLite's too, capped at %g cores by a CPU cgroup, as on a machine of its own", sc.CPUPerNode)
-		if len(sc.Procs) > 0 {
-			how += fmt.Sprintf(", running with GOMAXPROCS %s", strings.Trim(fmt.Sprint(sc.Procs), "[]"))
+		procs := func(p []int) string { return strings.Trim(fmt.Sprint(p), "[]") }
+		switch {
+		case len(sc.Procs) > 0 && len(sc.SQLiteProcs) > 0:
+			how += fmt.Sprintf(", running with GOMAXPROCS %s (PostgreSQL nodes) and %s (SQLite's)", procs(sc.Procs), procs(sc.SQLiteProcs))
+		case len(sc.Procs) > 0:
+			how += fmt.Sprintf(", running with GOMAXPROCS %s", procs(sc.Procs))
 		}
 	}
 	for _, l := range sc.Loads {

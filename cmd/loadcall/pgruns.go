@@ -177,12 +177,14 @@ type pgCrashReport struct {
 type scaleRounds struct {
 	// CPUPerNode is --node-cpu: every node's cap in cores (0: none).
 	CPUPerNode float64 `json:"cpu_per_node,omitempty"`
-	// Procs is the GOMAXPROCS the rounds' nodes reported running with,
-	// each value once, sorted (one value unless nodes differed); empty
-	// when the binary does not report it.
-	Procs  []int       `json:"gomaxprocs_per_node,omitempty"`
-	Rounds int         `json:"rounds"`
-	Loads  []scaleLoad `json:"loads"`
+	// Procs is the GOMAXPROCS the rounds' PostgreSQL nodes reported
+	// running with, SQLiteProcs the SQLite nodes', each value once, sorted
+	// (one value unless nodes differed); empty when the binary does not
+	// report it.
+	Procs       []int       `json:"gomaxprocs_per_node,omitempty"`
+	SQLiteProcs []int       `json:"gomaxprocs_sqlite_node,omitempty"`
+	Rounds      int         `json:"rounds"`
+	Loads       []scaleLoad `json:"loads"`
 }
 
 // alternated says whether the rows compare medians of several runs, with a
@@ -279,9 +281,9 @@ func pgThroughputRun(ctx context.Context, o options, dir string, fake *provider,
 	return nil
 }
 
-// procsSettle is how long a node is given to see its cap before the load:
-// twice the interval yuyue looks at its cgroup's limit in.
-const procsSettle = 2 * time.Second
+// procsSettle bounds the wait for a capped PostgreSQL node to choose its
+// processors: five times the interval it looks at its cgroup's limit in.
+const procsSettle = 5 * time.Second
 
 // scaleRun starts the rounds' servers, every one capped at nodeCPU, and
 // runs the throughput load against them; every run dials from numbers of
@@ -298,16 +300,23 @@ type scaleRun struct {
 // start caps a node started for the rounds and notes the GOMAXPROCS it
 // runs with (go_sched_gomaxprocs_threads), so that the report says what
 // ran, not what was asked for.
-func (sr *scaleRun) start(s *server) error {
+func (sr *scaleRun) start(s *server, postgres bool) error {
 	if err := s.limit(nodeCPU); err != nil {
 		return err
 	}
-	// A PostgreSQL node looks at its cgroup's limit every second and then
-	// runs one processor below a core (yuyue's internal/procs): the load
-	// starts once it has seen the cap, and the report says what it chose.
-	time.Sleep(procsSettle)
-	procs, err := metricValue(s.admin, "go_sched_gomaxprocs_threads")
+	const metric = "go_sched_gomaxprocs_threads"
+	procs, err := metricValue(s.admin, metric)
 	want := sr.o.nodeProcs
+	if postgres && want == 0 && nodeCPU > 0 && nodeCPU < 1 {
+		// A PostgreSQL node looks at its cgroup's limit every second and
+		// runs one processor below a core (yuyue's internal/procs): the
+		// load starts once it has seen the cap, or after procsSettle (a
+		// binary without that choice), and the report says what it ran.
+		for deadline := time.Now().Add(procsSettle); (err != nil || procs != 1) && time.Now().Before(deadline); {
+			time.Sleep(100 * time.Millisecond)
+			procs, err = metricValue(s.admin, metric)
+		}
+	}
 	if err != nil {
 		if want > 0 {
 			return fmt.Errorf("GOMAXPROCS of the node, started with %d: %w", want, err)
@@ -317,9 +326,13 @@ func (sr *scaleRun) start(s *server) error {
 	if want > 0 && int(procs) != want {
 		return fmt.Errorf("the node runs with GOMAXPROCS %d, not the %d it was started with", int(procs), want)
 	}
-	if p := int(procs); !slices.Contains(sr.scale.Procs, p) {
-		sr.scale.Procs = append(sr.scale.Procs, p)
-		slices.Sort(sr.scale.Procs)
+	seen := &sr.scale.Procs
+	if !postgres {
+		seen = &sr.scale.SQLiteProcs
+	}
+	if p := int(procs); !slices.Contains(*seen, p) {
+		*seen = append(*seen, p)
+		slices.Sort(*seen)
 	}
 	return nil
 }
@@ -342,7 +355,7 @@ func (sr *scaleRun) sqlite(round, callers int) (*runReport, error) {
 		return nil, err
 	}
 	defer srv.stop()
-	if err := sr.start(srv); err != nil {
+	if err := sr.start(srv, false); err != nil {
 		return nil, err
 	}
 	return sr.load(srv.base, callers), nil
@@ -358,7 +371,7 @@ func (sr *scaleRun) cluster(round, callers, n int, last bool) (*runReport, confl
 	}
 	defer c.stop()
 	for _, s := range c.nodes {
-		if err := sr.start(s); err != nil {
+		if err := sr.start(s, true); err != nil {
 			return nil, conflicts{}, nil, err
 		}
 	}
