@@ -3,15 +3,16 @@
 //
 // Go's own default is the CPUs the process may run on, or a cgroup's CPU
 // limit rounded up but never below two, so on a machine with two CPUs or
-// more it is at least two whatever the limit. Two processors on a quarter of a core cost a
-// PostgreSQL node a fifth of its steps: each step waits on several round
-// trips to the database, and every wait hands the work between two
-// threads that the cap lets run only a quarter of the time (context
-// switches, the runtime's monitor waking to take back processors frozen in
-// system calls). A SQLite node is the other way round: its cgo calls hold
-// a processor, and with one it made a quarter fewer steps. So only a
-// PostgreSQL node under a limit below one core runs one processor
-// (Choose); the figures are in scripts/reports/postgres/NOTES.md.
+// more it is at least two whatever the limit. On a quarter of a core a
+// PostgreSQL node made 10-28 % more steps with one processor than with
+// two; it spends its steps waiting on round trips to the database, and
+// its context switches a step stayed the same, so the second processor
+// costs it CPU elsewhere (most likely its thread looking for work, which
+// the cap charges like work; not measured). A SQLite node is the other
+// way round: its cgo calls hold a processor, and with one it made a
+// quarter fewer steps. So only a PostgreSQL node under a limit below one
+// core runs one processor (Choose); the figures are in
+// scripts/reports/postgres/NOTES.md.
 package procs
 
 import (
