@@ -185,11 +185,10 @@ func TestCappedNodesChooseTheirProcessors(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer lite.stop()
-	const metric = "go_sched_gomaxprocs_threads"
 	pg := c.nodes[0]
 	procs := func(s *server) float64 {
 		t.Helper()
-		v, err := metricValue(s.admin, metric)
+		v, err := metricValue(s.admin, procsMetric)
 		if err != nil {
 			t.Fatal(err)
 		}

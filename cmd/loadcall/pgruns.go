@@ -281,6 +281,9 @@ func pgThroughputRun(ctx context.Context, o options, dir string, fake *provider,
 	return nil
 }
 
+// procsMetric is the metric a node reports its GOMAXPROCS in.
+const procsMetric = "go_sched_gomaxprocs_threads"
+
 // procsSettle bounds the wait for a capped PostgreSQL node to choose its
 // processors: five times the interval it looks at its cgroup's limit in.
 const procsSettle = 5 * time.Second
@@ -304,8 +307,7 @@ func (sr *scaleRun) start(s *server, postgres bool) error {
 	if err := s.limit(nodeCPU); err != nil {
 		return err
 	}
-	const metric = "go_sched_gomaxprocs_threads"
-	procs, err := metricValue(s.admin, metric)
+	procs, err := metricValue(s.admin, procsMetric)
 	want := sr.o.nodeProcs
 	if postgres && want == 0 && nodeCPU > 0 && nodeCPU < 1 {
 		// A PostgreSQL node looks at its cgroup's limit every second and
@@ -314,7 +316,7 @@ func (sr *scaleRun) start(s *server, postgres bool) error {
 		// binary without that choice), and the report says what it ran.
 		for deadline := time.Now().Add(procsSettle); (err != nil || procs != 1) && time.Now().Before(deadline); {
 			time.Sleep(100 * time.Millisecond)
-			procs, err = metricValue(s.admin, metric)
+			procs, err = metricValue(s.admin, procsMetric)
 		}
 	}
 	if err != nil {

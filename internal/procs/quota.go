@@ -16,7 +16,6 @@
 package procs
 
 import (
-	"bufio"
 	"bytes"
 	"errors"
 	"io/fs"
@@ -102,12 +101,11 @@ func cpuCgroupDir(cg, mi []byte) (cgroupDir, bool, error) {
 			}
 		}
 	}
-	sc := bufio.NewScanner(bytes.NewReader(mi))
 	var v2Mount cgroupDir
 	foundV2 := false
-	for sc.Scan() {
+	for line := range bytes.Lines(mi) {
 		// id parent major:minor root mount-point options [optional...] - fstype source super-options
-		pre, post, ok := strings.Cut(sc.Text(), " - ")
+		pre, post, ok := strings.Cut(strings.TrimSpace(string(line)), " - ")
 		if !ok {
 			continue
 		}

@@ -66,14 +66,8 @@ func setProcs(n int) {
 
 // Check reads the limit once and sets GOMAXPROCS when Choose's answer
 // changed; it returns what the node now runs with (0: Go's default). A
-// limit it cannot read changes nothing.
-func (t *Tuner) Check() int {
-	_, _ = t.check()
-	return t.have
-}
-
-// check is Check, with the error that kept it from reading the limit.
-func (t *Tuner) check() (int, error) {
+// limit it cannot read changes nothing, and Check returns why.
+func (t *Tuner) Check() (int, error) {
 	root := t.Root
 	if root == nil {
 		root = os.DirFS("/")
@@ -111,7 +105,7 @@ func (t *Tuner) check() (int, error) {
 // machine without a cpu cgroup there is no limit to follow, and it stops
 // after the first look.
 func (t *Tuner) Run(ctx context.Context, interval time.Duration) {
-	if _, err := t.check(); errors.Is(err, errNoCPUCgroup) {
+	if _, err := t.Check(); errors.Is(err, errNoCPUCgroup) {
 		return
 	}
 	tick := time.NewTicker(interval)
