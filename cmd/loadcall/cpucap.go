@@ -21,6 +21,14 @@ import (
 // in production.
 var nodeCPU float64
 
+// rushNodeCPU is --rush-node-cpu: the cap of each node in the
+// pg-contention rush, in cores (0: none).
+var rushNodeCPU float64
+
+// capOK says whether a cap in cores is one the kernel can keep in
+// capPeriod: none, or at least 0.1 cores.
+func capOK(cpus float64) bool { return cpus == 0 || cpus >= 0.1 }
+
 // nodeProcsFlag is --node-procs; capProcs turns it into a GOMAXPROCS.
 var nodeProcsFlag int
 

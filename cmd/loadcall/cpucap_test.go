@@ -158,8 +158,8 @@ func TestCapProcs(t *testing.T) {
 // A node capped below one core chooses its processors by its store
 // (yuyue's internal/procs): a PostgreSQL node runs one once it has seen
 // the cap, a SQLite node keeps Go's default. Real `yuyue serve` processes,
-// capped after they started as the rounds cap them, are asked what they
-// run with (go_sched_gomaxprocs_threads).
+// capped after they started as the rounds and the rush cap them, are asked
+// what they run with (go_sched_gomaxprocs_threads).
 func TestCappedNodesChooseTheirProcessors(t *testing.T) {
 	dsn := os.Getenv("YUYUE_TEST_POSTGRES")
 	if dsn == "" {
@@ -198,17 +198,17 @@ func TestCappedNodesChooseTheirProcessors(t *testing.T) {
 	if uncapped < 2 || liteUncapped < 2 {
 		t.Skipf("uncapped nodes run %v and %v processors here: nothing to choose between", uncapped, liteUncapped)
 	}
-	for _, s := range []*server{pg, lite} {
-		if err := s.limit(0.25); err != nil {
-			t.Skipf("no writable CPU cgroup here (loadcall --node-cpu cannot run either): %v", err)
-		}
+	if err := lite.limit(0.25); err != nil {
+		t.Skipf("no writable CPU cgroup here (loadcall --node-cpu cannot run either): %v", err)
 	}
-	deadline := time.Now().Add(15 * time.Second)
-	for procs(pg) != 1 {
-		if time.Now().After(deadline) {
-			t.Fatalf("a PostgreSQL node capped at 0.25 cores still runs %v processors", procs(pg))
-		}
-		time.Sleep(100 * time.Millisecond)
+	// As the rounds and the rush cap a node: capNode waits for a capped
+	// PostgreSQL node's choice (procsSettle), then says what it runs.
+	got, known, err := capNode(pg, 0.25, true, 0)
+	if err != nil || !known {
+		t.Fatalf("capping the PostgreSQL node: known %v, %v", known, err)
+	}
+	if got != 1 || procs(pg) != 1 {
+		t.Fatalf("a PostgreSQL node capped at 0.25 cores still runs %d processors", got)
 	}
 	// The SQLite node has had as long to see its cap; it keeps Go's
 	// default through two more of the intervals a node looks in.

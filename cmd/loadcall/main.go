@@ -88,10 +88,11 @@ func main() {
 	flag.DurationVar(&o.sipSpread, "sip-spread", 5*time.Second, "SIP calls arrive spread over this long")
 	flag.Float64Var(&nodeCPU, "node-cpu", 0, "pg-throughput: cap every node of the rounds, SQLite's too, at this many cores with a CPU cgroup (0: no cap), so that nodes scale as on machines of their own")
 	flag.IntVar(&nodeProcsFlag, "node-procs", 0, "pg-throughput with --node-cpu: GOMAXPROCS of every capped node, set in its environment (0: none, the node's own choice: one for a PostgreSQL node capped below a core, else Go's default, the machine's CPUs, since a node is capped after it started; -1: the cap rounded up, as on a machine with that many cores)")
+	flag.Float64Var(&rushNodeCPU, "rush-node-cpu", 0, "pg-contention: cap each node of the rush at this many cores with a CPU cgroup (0: no cap); a PostgreSQL node then chooses its processors as it does in production (one below a core) unless --node-procs or GOMAXPROCS says otherwise")
 	flag.Parse()
 	smsConcurrency = o.smsConcurrency
-	if o.pgRounds < 1 || nodeCPU < 0 || (nodeCPU > 0 && nodeCPU < 0.1) || nodeProcsFlag < -1 || (nodeProcsFlag != 0 && nodeCPU == 0) {
-		fmt.Fprintln(os.Stderr, "loadcall: --pg-rounds must be at least 1, --node-cpu 0 or at least 0.1 cores (the kernel's least quota in a 10 ms period), and --node-procs -1 or more, with --node-cpu")
+	if o.pgRounds < 1 || !capOK(nodeCPU) || !capOK(rushNodeCPU) || nodeProcsFlag < -1 || (nodeProcsFlag != 0 && nodeCPU == 0) {
+		fmt.Fprintln(os.Stderr, "loadcall: --pg-rounds must be at least 1, --node-cpu and --rush-node-cpu 0 or at least 0.1 cores (the kernel's least quota in a 10 ms period), and --node-procs -1 or more, with --node-cpu")
 		os.Exit(2)
 	}
 	var err error

@@ -46,8 +46,16 @@ func (r *report) pgMarkdown(p func(string, ...any)) {
 		}
 	}
 	if c := g.Contention; c != nil {
-		p("| %d attempts on %d places across %d nodes → exactly %d bookings | %d bookings in the database (%d calls booked, %d told full), %d errors, %.1f s | %s |\n",
-			c.Attempts, c.Places, g.Nodes, c.Places, c.BookingsInDB, c.BookedCalls, c.FullCalls, totalErrors(c.Errors), c.Seconds,
+		nodes := fmt.Sprint(g.Nodes, " nodes")
+		if c.NodeCPU > 0 {
+			nodes += fmt.Sprintf(" (each capped at %g cores", c.NodeCPU)
+			if len(c.Procs) > 0 {
+				nodes += fmt.Sprintf(", GOMAXPROCS %s", strings.Trim(fmt.Sprint(c.Procs), "[]"))
+			}
+			nodes += ")"
+		}
+		p("| %d attempts on %d places across %s → exactly %d bookings | %d bookings in the database (%d calls booked, %d told full), %d errors, %.1f s | %s |\n",
+			c.Attempts, c.Places, nodes, c.Places, c.BookingsInDB, c.BookedCalls, c.FullCalls, totalErrors(c.Errors), c.Seconds,
 			met(c.BookingsInDB == c.Places && c.BookedCalls == c.Places && totalErrors(c.Errors) == 0))
 		p("| … every SMS code handed to the provider within 2 s (p99), %d calls dialled at once | code asked → provider accepted p50 %.0f ms, p99 %.0f ms, max %.0f ms (%d codes); inside yuyue, enqueued → accepted: 99 %% within %g s (%.0f codes)%s; approach %.1f s | %s |\n",
 			c.Attempts, c.CodeLatency.P50, c.CodeLatency.P99, c.CodeLatency.Max, c.CodeLatency.Count, c.ServerCodeP99, c.ServerCodes, c.halves(), c.ApproachSeconds,

@@ -304,39 +304,51 @@ type scaleRun struct {
 // runs with (go_sched_gomaxprocs_threads), so that the report says what
 // ran, not what was asked for.
 func (sr *scaleRun) start(s *server, postgres bool) error {
-	if err := s.limit(nodeCPU); err != nil {
+	procs, known, err := capNode(s, nodeCPU, postgres, sr.o.nodeProcs)
+	if err != nil || !known {
 		return err
-	}
-	procs, err := metricValue(s.admin, procsMetric)
-	want := sr.o.nodeProcs
-	if postgres && want == 0 && nodeCPU > 0 && nodeCPU < 1 {
-		// A PostgreSQL node looks at its cgroup's limit every second and
-		// runs one processor below a core (yuyue's internal/procs): the
-		// load starts once it has seen the cap, or after procsSettle (a
-		// binary without that choice), and the report says what it ran.
-		for deadline := time.Now().Add(procsSettle); (err != nil || procs != 1) && time.Now().Before(deadline); {
-			time.Sleep(100 * time.Millisecond)
-			procs, err = metricValue(s.admin, procsMetric)
-		}
-	}
-	if err != nil {
-		if want > 0 {
-			return fmt.Errorf("GOMAXPROCS of the node, started with %d: %w", want, err)
-		}
-		return nil // a binary without the metric: the report says nothing of it
-	}
-	if want > 0 && int(procs) != want {
-		return fmt.Errorf("the node runs with GOMAXPROCS %d, not the %d it was started with", int(procs), want)
 	}
 	seen := &sr.scale.Procs
 	if !postgres {
 		seen = &sr.scale.SQLiteProcs
 	}
-	if p := int(procs); !slices.Contains(*seen, p) {
-		*seen = append(*seen, p)
+	if !slices.Contains(*seen, procs) {
+		*seen = append(*seen, procs)
 		slices.Sort(*seen)
 	}
 	return nil
+}
+
+// capNode caps a running node at cpus cores (0: leaves it uncapped) and
+// returns the GOMAXPROCS it then runs with; known is false for a binary
+// that does not report it. want is the GOMAXPROCS the node was started
+// with (0: none, its own choice, or loadcall's own GOMAXPROCS, which the
+// node inherits and keeps).
+func capNode(s *server, cpus float64, postgres bool, want int) (procs int, known bool, err error) {
+	if err := s.limit(cpus); err != nil {
+		return 0, false, err
+	}
+	v, err := metricValue(s.admin, procsMetric)
+	if postgres && want == 0 && os.Getenv("GOMAXPROCS") == "" && cpus > 0 && cpus < 1 {
+		// A PostgreSQL node looks at its cgroup's limit every second and
+		// runs one processor below a core (yuyue's internal/procs): the
+		// load starts once it has seen the cap, or after procsSettle (a
+		// binary without that choice), and the report says what it ran.
+		for deadline := time.Now().Add(procsSettle); (err != nil || v != 1) && time.Now().Before(deadline); {
+			time.Sleep(100 * time.Millisecond)
+			v, err = metricValue(s.admin, procsMetric)
+		}
+	}
+	if err != nil {
+		if want > 0 {
+			return 0, false, fmt.Errorf("GOMAXPROCS of the node, started with %d: %w", want, err)
+		}
+		return 0, false, nil // a binary without the metric: the report says nothing of it
+	}
+	if want > 0 && int(v) != want {
+		return 0, false, fmt.Errorf("the node runs with GOMAXPROCS %d, not the %d it was started with", int(v), want)
+	}
+	return int(v), true, nil
 }
 
 func (sr *scaleRun) load(base string, callers int) *runReport {
@@ -395,10 +407,19 @@ func pgContentionRun(ctx context.Context, o options, dir string, fake *provider,
 	defer c.stop()
 	fmt.Fprintf(os.Stderr, "postgres: contention across %d nodes\n", o.nodes)
 	var admins []string
+	var procs []int
 	for _, n := range c.nodes {
 		admins = append(admins, n.admin)
+		p, known, err := capNode(n, rushNodeCPU, true, o.nodeProcs)
+		if err != nil {
+			return err
+		}
+		if known && !slices.Contains(procs, p) {
+			procs = append(procs, p)
+		}
 	}
 	r := contentionLoad(ctx, o, c.lb.base, admins, fake, 700000)
+	r.NodeCPU, r.Procs = rushNodeCPU, procs
 	r.BookingsInDB, err = c.count(`SELECT count(*) FROM bookings WHERE status = 'booked'`)
 	rep.pg(o).Contention = r
 	rep.pg(o).noteRetries("contention", c.conflicts())

@@ -73,6 +73,10 @@ type contentionReport struct {
 	// the empty Fiber handler.
 	Reaction   string  `json:"reaction"`
 	EmptyPress summary `json:"empty_handler_presses"`
+	// NodeCPU is --rush-node-cpu, the cap of each PostgreSQL node in the
+	// rush (0: uncapped), and Procs the GOMAXPROCS the nodes ran with.
+	NodeCPU float64 `json:"node_cpu,omitempty"`
+	Procs   []int   `json:"gomaxprocs,omitempty"`
 }
 
 type report struct {

@@ -2,7 +2,9 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -66,5 +68,30 @@ func TestBoundOfCumulativeBuckets(t *testing.T) {
 	}
 	if got, n := boundOf(map[float64]float64{}, 0.99); got != 0 || n != 0 {
 		t.Fatalf("empty histogram: %g of %g", got, n)
+	}
+}
+
+// The rush's row says what the nodes ran on when they were capped: a
+// reader comparing rushes must not take a capped rush for an uncapped one.
+func TestRushRowNamesTheNodesCap(t *testing.T) {
+	row := func(c *contentionReport) string {
+		var b strings.Builder
+		r := &report{Postgres: &pgReport{Nodes: 2, Contention: c}}
+		r.pgMarkdown(func(f string, a ...any) { fmt.Fprintf(&b, f, a...) })
+		for line := range strings.Lines(b.String()) {
+			if strings.Contains(line, "attempts on") {
+				return line
+			}
+		}
+		t.Fatalf("no rush row in\n%s", b.String())
+		return ""
+	}
+	c := &contentionReport{Attempts: 2000, Places: 100, BookingsInDB: 100, BookedCalls: 100}
+	if got := row(c); !strings.Contains(got, "across 2 nodes → exactly 100") {
+		t.Errorf("uncapped rush row: %s", got)
+	}
+	c.NodeCPU, c.Procs = 0.25, []int{1}
+	if got := row(c); !strings.Contains(got, "across 2 nodes (each capped at 0.25 cores, GOMAXPROCS 1) → exactly 100") {
+		t.Errorf("capped rush row: %s", got)
 	}
 }
