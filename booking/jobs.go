@@ -20,8 +20,24 @@ type PurgePolicy struct {
 	Again map[string]bool
 }
 
-// PurgeResult counts deleted rows per kind.
+// PurgeResult counts deleted rows per kind. A dry run's count that
+// reached its bound is under the kind's name with AtLeast after it.
 type PurgeResult map[string]int
+
+// AtLeast ends the name of a kind in a dry run's PurgeResult when the
+// bounded run took all it could: there are that many or more.
+const AtLeast = "_at_least"
+
+// CitizenPurge says whether kind is one of the deletions a citizen's
+// purge waits on, the citizen's own included: a bounded run that left
+// more of any of them may have left citizens it could purge next time.
+func CitizenPurge(kind string) bool {
+	switch kind {
+	case "bookings", "waitlist", "accounts", "account_tokens", "citizens":
+		return true
+	}
+	return false
+}
 
 // JobTx is what the scheduler does inside one transaction.
 type JobTx interface {

@@ -26,17 +26,25 @@ func (s *Service) FinishFire(ctx context.Context, job string, fireAt time.Time, 
 // finds fewer of every kind, so no transaction holds more than a bounded
 // amount of the writer's memory and time (SQLite keeps what a savepoint
 // changed in memory); what committed before a failure stays deleted, and
-// the next run goes on. A dry run, rolled back, counts all in one.
+// the next run goes on.
+//
+// A dry run is the first of those transactions, rolled back: it holds the
+// writer no longer than one real transaction does, whatever the backlog
+// (it used to count every row in one transaction). A kind that reached
+// p.Limit is reported as name+AtLeast, and so is every one of a citizen's
+// deletions when any of them did, since the citizens a later transaction
+// would purge are not counted.
 func (s *Service) Purge(ctx context.Context, p PurgePolicy) (PurgeResult, error) {
-	if _, dry := s.store.(dryStore); dry {
-		p.Limit = 0
-	}
+	_, dry := s.store.(dryStore)
 	total := PurgeResult{}
 	for {
 		var r PurgeResult
 		err := s.store.InTx(ctx, func(tx Tx) (err error) { r, err = tx.Purge(p); return err })
 		if err != nil {
 			return total, err
+		}
+		if dry {
+			return dryPurgeResult(r, p.Limit), nil
 		}
 		again := map[string]bool{}
 		for kind, n := range r {
@@ -50,6 +58,23 @@ func (s *Service) Purge(ctx context.Context, p PurgePolicy) (PurgeResult, error)
 		}
 		p.Again = again
 	}
+}
+
+// dryPurgeResult marks the kinds of a dry run's one bounded transaction
+// that may have more than it counted (limit 0: none, it took everything).
+func dryPurgeResult(r PurgeResult, limit int) PurgeResult {
+	citizens := false // one of a citizen's deletions reached the bound
+	for kind, n := range r {
+		citizens = citizens || (limit > 0 && n >= limit && CitizenPurge(kind))
+	}
+	out := PurgeResult{}
+	for kind, n := range r {
+		if limit > 0 && (n >= limit || (citizens && CitizenPurge(kind))) {
+			kind += AtLeast
+		}
+		out[kind] = n
+	}
+	return out
 }
 
 // PurgeConsole deletes console sessions expired or idle since idleBefore

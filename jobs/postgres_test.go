@@ -15,6 +15,7 @@ func TestPostgres(t *testing.T) {
 		"TestDryRunChangesNothing":                        TestDryRunChangesNothing,
 		"TestNoShowThirdInsideSixMonthsBlacklists":        TestNoShowThirdInsideSixMonthsBlacklists,
 		"TestNoShowThirdJustOutsideDoesNotBlacklist":      TestNoShowThirdJustOutsideDoesNotBlacklist,
+		"TestPurgeDryRunSaysWhereItStoppedCounting":       TestPurgeDryRunSaysWhereItStoppedCounting,
 		"TestPurgeEndsOldConsoleSessionsAndLoginFailures": TestPurgeEndsOldConsoleSessionsAndLoginFailures,
 		"TestPurgeKeepsActiveBookings":                    TestPurgeKeepsActiveBookings,
 		"TestReleaseTwiceChangesNothingTheSecondTime":     TestReleaseTwiceChangesNothingTheSecondTime,

@@ -1,6 +1,7 @@
 package jobs_test
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -35,5 +36,38 @@ func TestPurgeKeepsActiveBookings(t *testing.T) {
 	}
 	if r2 := run(t, e, jobs.Purge{Retention: jobs.Retention{Bookings: time.Hour, CallSessions: time.Hour, Messages: time.Hour, Audit: time.Hour}}); r2["bookings"] != 0 {
 		t.Fatalf("an active booking went with a shorter retention: %v", r2)
+	}
+}
+
+// The purge job's dry run counts at most one of its transactions' worth
+// of each kind (purgeBatch rows) and says so; the real run then takes all.
+func TestPurgeDryRunSaysWhereItStoppedCounting(t *testing.T) {
+	e := storetest.NewEnv(t)
+	const codes = 1001 // one more than a purge transaction takes
+	now := e.Clock.Now()
+	err := e.Store.InTx(ctx, func(tx booking.Tx) error {
+		for i := range codes {
+			c := booking.VerificationCode{Phone: "+8613800000000", Purpose: "login", Hash: []byte{byte(i)},
+				CreatedAt: now.Add(-72 * time.Hour), ExpiresAt: now.Add(-71 * time.Hour)}
+			if err := tx.InsertCode(&c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := jobs.Purge{Retention: jobs.Retention{Bookings: 180 * 24 * time.Hour, CallSessions: 24 * time.Hour,
+		Messages: 30 * 24 * time.Hour, Audit: 365 * 24 * time.Hour}}
+	r, err := job.Run(ctx, jobs.DryRun(e.Svc))
+	if err != nil || r["codes"+booking.AtLeast] != 1000 || r["codes"] != 0 {
+		t.Fatalf("dry run: %v %v, want codes_at_least=1000", r, err)
+	}
+	if !strings.Contains(r.String(), "codes_at_least=1000") {
+		t.Errorf("dry run reads %q", r)
+	}
+	if r := run(t, e, job); r["codes"] != codes {
+		t.Fatalf("real run after the dry run: %v, want codes=%d", r, codes)
 	}
 }

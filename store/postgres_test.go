@@ -33,6 +33,7 @@ func TestPostgres(t *testing.T) {
 		"TestConstraintViolationKeepsTransaction":                 TestConstraintViolationKeepsTransaction,
 		"TestDashboardFiguresMatchCounts":                         TestDashboardFiguresMatchCounts,
 		"TestDashboardOneOffice":                                  TestDashboardOneOffice,
+		"TestDryRunOfABoundedPurgeIsOneBoundedTransaction":        TestDryRunOfABoundedPurgeIsOneBoundedTransaction,
 		"TestFailedReadBeforeAnyWriteCommitsNothing":              TestFailedReadBeforeAnyWriteCommitsNothing,
 		"TestFilesArePrivate":                                     TestFilesArePrivate,
 		"TestGroupCommitKeepsEachCallAtomic":                      TestGroupCommitKeepsEachCallAtomic,

@@ -189,17 +189,41 @@ func TestRecordSendPurgesOldHashesOnceAMinute(t *testing.T) {
 // deregistered citizen whose tokens outnumber the limit, once they are
 // gone. Each transaction deletes at most the limit of each kind, and
 // after the first searches only the kinds that had more.
-func TestBoundedPurgeTakesEverythingInRounds(t *testing.T) {
-	e := storetest.NewEnv(t)
+// purgeableRows writes five audit rows by actor a year old, and
+// deregisters a citizen with three live web tokens (whose purge waits for
+// their tokens'); it returns the test clock's now.
+func purgeableRows(t *testing.T, e *storetest.Env, actor string) time.Time {
+	t.Helper()
 	c := e.Citizen(t, 1)
 	now := e.Clock.Now()
 	old := now.Add(-400 * 24 * time.Hour)
 	err := e.Store.InTx(ctx, func(tx booking.Tx) error {
 		for i := range 5 {
-			if err := tx.Audit(booking.AuditEntry{Actor: "bounded", Action: "old", At: old.Add(time.Duration(i) * time.Second)}); err != nil {
+			if err := tx.Audit(booking.AuditEntry{Actor: actor, Action: "old", At: old.Add(time.Duration(i) * time.Second)}); err != nil {
 				return err
 			}
 		}
+		for i := range 3 {
+			tok := booking.CitizenToken{TokenHash: []byte{'t', byte(i)}, CitizenID: c.ID, Channel: "web", CSRF: "csrf",
+				CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
+			if err := tx.InsertCitizenToken(tok); err != nil {
+				return err
+			}
+		}
+		c.Active = false
+		return tx.UpdateCitizen(c)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return now
+}
+
+func TestBoundedPurgeTakesEverythingInRounds(t *testing.T) {
+	e := storetest.NewEnv(t)
+	now := purgeableRows(t, e, "bounded")
+	old := now.Add(-400 * 24 * time.Hour)
+	err := e.Store.InTx(ctx, func(tx booking.Tx) error {
 		for i := range 3 { // three journeys of four rows
 			sid := "CAold" + string(rune('a'+i))
 			for seq := 1; seq <= 4; seq++ {
@@ -212,15 +236,7 @@ func TestBoundedPurgeTakesEverythingInRounds(t *testing.T) {
 				}
 			}
 		}
-		for i := range 3 {
-			tok := booking.CitizenToken{TokenHash: []byte{'t', byte(i)}, CitizenID: c.ID, Channel: "web", CSRF: "csrf",
-				CreatedAt: now, ExpiresAt: now.Add(time.Hour)}
-			if err := tx.InsertCitizenToken(tok); err != nil {
-				return err
-			}
-		}
-		c.Active = false
-		return tx.UpdateCitizen(c)
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -261,6 +277,50 @@ func TestBoundedPurgeTakesEverythingInRounds(t *testing.T) {
 	// (and the citizen's chain with them), not every kind again
 	if kinds := int64(len(res)); writes >= 2*kinds {
 		t.Errorf("the bounded purge ran %d deletions for %d kinds, want fewer than %d", writes, kinds, 2*kinds)
+	}
+}
+
+// A dry run of a bounded purge is one bounded transaction, rolled back,
+// however much is due: it reports a kind that reached the bound as
+// name+AtLeast, and a citizen's deletions all so when one of them did
+// (the citizen waits on them), and changes nothing.
+func TestDryRunOfABoundedPurgeIsOneBoundedTransaction(t *testing.T) {
+	e := storetest.NewEnv(t)
+	now := purgeableRows(t, e, "dry")
+	count := func() (n int) {
+		t.Helper()
+		if err := e.QueryRow(`SELECT (SELECT count(*) FROM audit WHERE actor = 'dry') + (SELECT count(*) FROM citizen_tokens) + (SELECT count(*) FROM citizens)`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	rows := count()
+	before, _ := e.Store.CommitStats()
+	p := booking.PurgePolicy{Now: now, AuditBefore: now.Add(-time.Hour), JourneysBefore: now.Add(-time.Hour),
+		BookingsBefore: time.Now().Add(time.Hour), Limit: 2}
+	res, err := e.Svc.DryRun().Purge(ctx, p)
+	if err != nil {
+		t.Fatalf("dry run: %v", err)
+	}
+	if after, _ := e.Store.CommitStats(); after-before != 1 {
+		t.Errorf("the dry run ran %d transactions, want 1", after-before)
+	}
+	if n := count(); n != rows {
+		t.Errorf("the dry run changed the database: %d rows, were %d", n, rows)
+	}
+	want := map[string]int{"audit" + booking.AtLeast: 2, "account_tokens" + booking.AtLeast: 2, "citizens" + booking.AtLeast: 0, "calls": 0}
+	for kind, n := range want {
+		if got, ok := res[kind]; !ok || got != n {
+			t.Errorf("dry run %s = %d (reported: %v), want %d", kind, got, ok, n)
+		}
+	}
+	if _, ok := res["audit"]; ok {
+		t.Errorf("a kind that reached the bound is also reported plainly: %v", res)
+	}
+	// Unbounded, a dry run still counts everything in its one transaction.
+	p.Limit = 0
+	if res, err = e.Svc.DryRun().Purge(ctx, p); err != nil || res["audit"] < 5 || res["account_tokens"] != 3 || res["citizens"] != 1 {
+		t.Errorf("unbounded dry run: %v %v, want at least 5 audit rows, 3 tokens, 1 citizen", res, err)
 	}
 }
 

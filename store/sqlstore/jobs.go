@@ -108,23 +108,20 @@ var purges = []struct {
 		func(p booking.PurgePolicy) []any { return []any{ms(p.AuditBefore)} }},
 }
 
-// citizenPurges are the deletions a citizen's purge waits on, with the
-// citizen's own: when one of them still has more than a bounded run took,
-// the next run does them all again, since each may make more citizens
-// purgeable.
-var citizenPurges = map[string]bool{"bookings": true, "waitlist": true, "accounts": true, "account_tokens": true, "citizens": true}
-
 // Purge runs every deletion of the purge job once (only those p.Again
 // names, and the citizen's with any of theirs, when it is set), each
 // taking at most p.Limit rows (calls, for the journeys) when that is set.
+// When one of a citizen's deletions (booking.CitizenPurge) still has more
+// than a bounded run took, the next run does them all again, since each
+// may make more citizens purgeable.
 func (t *Tx) Purge(p booking.PurgePolicy) (booking.PurgeResult, error) {
 	again := false // a deletion a citizen's purge waits on has more
 	for kind := range p.Again {
-		again = again || citizenPurges[kind]
+		again = again || booking.CitizenPurge(kind)
 	}
 	out := booking.PurgeResult{}
 	for _, q := range purges {
-		if p.Again != nil && !p.Again[q.name] && !(again && citizenPurges[q.name]) {
+		if p.Again != nil && !p.Again[q.name] && !(again && booking.CitizenPurge(q.name)) {
 			continue
 		}
 		query, args := strings.Replace(q.sql, "{limit}", "", 1), q.args(p)
