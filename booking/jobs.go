@@ -20,8 +20,10 @@ type PurgePolicy struct {
 	Again map[string]bool
 }
 
-// PurgeResult counts deleted rows per kind. A dry run's count that
-// reached its bound is under the kind's name with AtLeast after it.
+// PurgeResult counts deleted rows per kind. In a bounded dry run, a count
+// that reached the bound, and every one of a citizen's deletions
+// (CitizenPurge) when any of them did, is under the kind's name with
+// AtLeast after it.
 type PurgeResult map[string]int
 
 // AtLeast ends the name of a kind in a dry run's PurgeResult when the

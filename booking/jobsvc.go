@@ -29,11 +29,12 @@ func (s *Service) FinishFire(ctx context.Context, job string, fireAt time.Time, 
 // the next run goes on.
 //
 // A dry run is the first of those transactions, rolled back: it holds the
-// writer no longer than one real transaction does, whatever the backlog
-// (it used to count every row in one transaction). A kind that reached
-// p.Limit is reported as name+AtLeast, and so is every one of a citizen's
-// deletions when any of them did, since the citizens a later transaction
-// would purge are not counted.
+// writer no longer than one real transaction does, whatever the backlog.
+// A kind that reached p.Limit is reported as name+AtLeast, and so is every
+// one of a citizen's deletions when any of them did, since the citizens a
+// later transaction would purge are not counted. "At least" is always a
+// true lower bound and may be exact (call journeys are bounded by calls but
+// counted in rows); a count without it is exact.
 func (s *Service) Purge(ctx context.Context, p PurgePolicy) (PurgeResult, error) {
 	_, dry := s.store.(dryStore)
 	total := PurgeResult{}

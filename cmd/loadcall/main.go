@@ -88,7 +88,7 @@ func main() {
 	flag.DurationVar(&o.sipSpread, "sip-spread", 5*time.Second, "SIP calls arrive spread over this long")
 	flag.Float64Var(&nodeCPU, "node-cpu", 0, "pg-throughput: cap every node of the rounds, SQLite's too, at this many cores with a CPU cgroup (0: no cap), so that nodes scale as on machines of their own")
 	flag.IntVar(&nodeProcsFlag, "node-procs", 0, "pg-throughput with --node-cpu: GOMAXPROCS of every capped node, set in its environment (0: none, the node's own choice: one for a PostgreSQL node capped below a core, else Go's default, the machine's CPUs, since a node is capped after it started; -1: the cap rounded up, as on a machine with that many cores)")
-	flag.Float64Var(&rushNodeCPU, "rush-node-cpu", 0, "pg-contention: cap each node of the rush at this many cores with a CPU cgroup (0: no cap); a PostgreSQL node then chooses its processors as it does in production (one below a core) unless --node-procs or GOMAXPROCS says otherwise")
+	flag.Float64Var(&rushNodeCPU, "rush-node-cpu", 0, "pg-contention: cap each node of the rush at this many cores with a CPU cgroup (0: no cap); a PostgreSQL node then chooses its processors as it does in production (one below a core) unless GOMAXPROCS is set in loadcall's environment, which the nodes inherit")
 	flag.Parse()
 	smsConcurrency = o.smsConcurrency
 	if o.pgRounds < 1 || !capOK(nodeCPU) || !capOK(rushNodeCPU) || nodeProcsFlag < -1 || (nodeProcsFlag != 0 && nodeCPU == 0) {

@@ -418,6 +418,7 @@ func pgContentionRun(ctx context.Context, o options, dir string, fake *provider,
 			procs = append(procs, p)
 		}
 	}
+	slices.Sort(procs)
 	r := contentionLoad(ctx, o, c.lb.base, admins, fake, 700000)
 	r.NodeCPU, r.Procs = rushNodeCPU, procs
 	r.BookingsInDB, err = c.count(`SELECT count(*) FROM bookings WHERE status = 'booked'`)

@@ -100,8 +100,12 @@ type report struct {
 }
 
 func (o options) describe() string {
-	return fmt.Sprintf("modes=%s callers=%d pauses=%s-%s throughput-callers=%d throughput-time=%s contention=%d places=%d rush-reaction=%s sms-concurrency=%d raw-time=%s raw-samples=%d nodes=%d pg-rounds=%d pg-callers=%v node-cpu=%g node-procs=%d",
-		o.modes, o.callers, o.pauseMin, o.pauseMax, o.tputCallers, o.tputTime, o.contention, o.places, o.reaction, o.smsConcurrency, o.rawTime, o.rawSamples, o.nodes, o.pgRounds, o.pgCallers, nodeCPU, nodeProcsFlag)
+	rush := ""
+	if rushNodeCPU > 0 {
+		rush = fmt.Sprintf(" rush-node-cpu=%g", rushNodeCPU)
+	}
+	return fmt.Sprintf("modes=%s callers=%d pauses=%s-%s throughput-callers=%d throughput-time=%s contention=%d places=%d rush-reaction=%s sms-concurrency=%d raw-time=%s raw-samples=%d nodes=%d pg-rounds=%d pg-callers=%v node-cpu=%g node-procs=%d%s",
+		o.modes, o.callers, o.pauseMin, o.pauseMax, o.tputCallers, o.tputTime, o.contention, o.places, o.reaction, o.smsConcurrency, o.rawTime, o.rawSamples, o.nodes, o.pgRounds, o.pgCallers, nodeCPU, nodeProcsFlag, rush)
 }
 
 func splitModes(s string) []string {

@@ -2,11 +2,15 @@ package main
 
 import (
 	"fmt"
+	"maps"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/robfig/cron/v3"
 	"github.com/spf13/cobra"
 
+	"yuyue/booking"
 	"yuyue/config"
 	"yuyue/jobs"
 )
@@ -100,6 +104,10 @@ func jobsRunCmd(g *globals, e env) *cobra.Command {
 			r, err := jobs.RunLogged(cmd.Context(), d.log, job, svc)
 			if err != nil {
 				return err
+			}
+			if dry && slices.ContainsFunc(slices.Collect(maps.Keys(r)), func(k string) bool { return strings.HasSuffix(k, booking.AtLeast) }) {
+				mode = " (dry run: nothing changed; it counts one purge transaction's worth, so KIND" + booking.AtLeast +
+					"=N means N or more, and the citizens' counts wait on theirs)"
 			}
 			fmt.Fprintf(e.stdout, "%s: %s%s\n", args[0], r, mode)
 			return nil

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"yuyue/booking"
 	"yuyue/catalog"
@@ -94,5 +95,50 @@ func TestJobsRunReleaseDryRunChangesNothing(t *testing.T) {
 	out.Reset()
 	if err := run(ctx, []string{"jobs", "list"}, e.with("", &out)); err != nil || !strings.Contains(out.String(), "release") || !strings.Contains(out.String(), "next") {
 		t.Fatalf("jobs list: %v %q", err, out.String())
+	}
+}
+
+// A purge dry run over more than one transaction's worth says where it
+// stopped counting, in words an on-call engineer can act on.
+func TestJobsRunPurgeDryRunSaysItCountedOneTransaction(t *testing.T) {
+	e := testEnv(t, nil)
+	dbPath := e.getenv("YUYUE_DATABASE")
+	ctx := context.Background()
+	if err := run(ctx, []string{"migrate"}, e); err != nil {
+		t.Fatal(err)
+	}
+	secretBytes, err := os.ReadFile(filepath.Join(filepath.Dir(dbPath), ".dev-secret-key"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := store.Open(ctx, dbPath, strings.TrimSpace(string(secretBytes)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := time.Now().Add(-72 * time.Hour)
+	err = st.InTx(ctx, func(tx booking.Tx) error {
+		for i := range 1001 { // one more than a purge transaction takes
+			c := booking.VerificationCode{Phone: "+8613800000000", Purpose: "login", Hash: []byte{byte(i)},
+				CreatedAt: old, ExpiresAt: old.Add(time.Minute)}
+			if err := tx.InsertCode(&c); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	st.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := run(ctx, []string{"jobs", "run", "purge", "--dry-run"}, e.with("", &out)); err != nil {
+		t.Fatalf("dry run: %v", err)
+	}
+	if s := out.String(); !strings.Contains(s, "codes_at_least=1000") || !strings.Contains(s, "N or more") || !strings.Contains(s, "nothing changed") {
+		t.Fatalf("dry run output: %q", s)
+	}
+	out.Reset()
+	if err := run(ctx, []string{"jobs", "run", "purge"}, e.with("", &out)); err != nil || !strings.Contains(out.String(), "codes=1001") {
+		t.Fatalf("real run: %v %q", err, out.String())
 	}
 }
