@@ -50,7 +50,7 @@ func (r *report) pgMarkdown(p func(string, ...any)) {
 		if c.NodeCPU > 0 {
 			nodes += fmt.Sprintf(" (each capped at %g cores", c.NodeCPU)
 			if len(c.Procs) > 0 {
-				nodes += fmt.Sprintf(", GOMAXPROCS %s", strings.Trim(fmt.Sprint(c.Procs), "[]"))
+				nodes += fmt.Sprintf(", GOMAXPROCS %s", procsList(c.Procs))
 			}
 			nodes += ")"
 		}
@@ -90,12 +90,11 @@ func (g *pgReport) roundsMarkdown(p func(string, ...any)) {
 	how := "every process sharing the machine's two cores"
 	if sc.CPUPerNode > 0 {
 		how = fmt.Sprintf("every node, SQLite's too, capped at %g cores by a CPU cgroup, as on a machine of its own", sc.CPUPerNode)
-		procs := func(p []int) string { return strings.Trim(fmt.Sprint(p), "[]") }
 		switch {
 		case len(sc.Procs) > 0 && len(sc.SQLiteProcs) > 0:
-			how += fmt.Sprintf(", running with GOMAXPROCS %s (PostgreSQL nodes) and %s (SQLite's)", procs(sc.Procs), procs(sc.SQLiteProcs))
+			how += fmt.Sprintf(", running with GOMAXPROCS %s (PostgreSQL nodes) and %s (SQLite's)", procsList(sc.Procs), procsList(sc.SQLiteProcs))
 		case len(sc.Procs) > 0:
-			how += fmt.Sprintf(", running with GOMAXPROCS %s", procs(sc.Procs))
+			how += fmt.Sprintf(", running with GOMAXPROCS %s", procsList(sc.Procs))
 		}
 	}
 	for _, l := range sc.Loads {

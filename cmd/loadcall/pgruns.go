@@ -308,16 +308,27 @@ func (sr *scaleRun) start(s *server, postgres bool) error {
 	if err != nil || !known {
 		return err
 	}
-	seen := &sr.scale.Procs
-	if !postgres {
-		seen = &sr.scale.SQLiteProcs
-	}
-	if !slices.Contains(*seen, procs) {
-		*seen = append(*seen, procs)
-		slices.Sort(*seen)
+	if postgres {
+		sr.scale.Procs = noteProcs(sr.scale.Procs, procs)
+	} else {
+		sr.scale.SQLiteProcs = noteProcs(sr.scale.SQLiteProcs, procs)
 	}
 	return nil
 }
+
+// noteProcs adds a GOMAXPROCS a node ran with to those seen, each value
+// once, sorted.
+func noteProcs(seen []int, p int) []int {
+	if slices.Contains(seen, p) {
+		return seen
+	}
+	seen = append(seen, p)
+	slices.Sort(seen)
+	return seen
+}
+
+// procsList writes GOMAXPROCS values seen for a report: "1" or "1 2".
+func procsList(p []int) string { return strings.Trim(fmt.Sprint(p), "[]") }
 
 // capNode caps a running node at cpus cores (0: leaves it uncapped) and
 // returns the GOMAXPROCS it then runs with; known is false for a binary
@@ -414,11 +425,10 @@ func pgContentionRun(ctx context.Context, o options, dir string, fake *provider,
 		if err != nil {
 			return err
 		}
-		if known && !slices.Contains(procs, p) {
-			procs = append(procs, p)
+		if known {
+			procs = noteProcs(procs, p)
 		}
 	}
-	slices.Sort(procs)
 	r := contentionLoad(ctx, o, c.lb.base, admins, fake, 700000)
 	r.NodeCPU, r.Procs = rushNodeCPU, procs
 	r.BookingsInDB, err = c.count(`SELECT count(*) FROM bookings WHERE status = 'booked'`)

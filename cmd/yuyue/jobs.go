@@ -2,8 +2,6 @@ package main
 
 import (
 	"fmt"
-	"maps"
-	"slices"
 	"strings"
 	"time"
 
@@ -105,9 +103,12 @@ func jobsRunCmd(g *globals, e env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if dry && slices.ContainsFunc(slices.Collect(maps.Keys(r)), func(k string) bool { return strings.HasSuffix(k, booking.AtLeast) }) {
-				mode = " (dry run: nothing changed; it counts one purge transaction's worth, so KIND" + booking.AtLeast +
-					"=N means N or more, and the citizens' counts wait on theirs)"
+			for k := range r {
+				if dry && strings.HasSuffix(k, booking.AtLeast) {
+					mode = " (dry run: nothing changed; it counts one purge transaction's worth, so KIND" + booking.AtLeast +
+						"=N means N or more, and the citizens' counts wait on theirs)"
+					break
+				}
 			}
 			fmt.Fprintf(e.stdout, "%s: %s%s\n", args[0], r, mode)
 			return nil

@@ -48,12 +48,10 @@ func serve(ctx context.Context, g *globals, e env) error {
 	// A PostgreSQL node capped below one core runs one processor
 	// (internal/procs); the cap may come after the start, so it looks
 	// again every second.
-	if config.IsPostgres(cfg.Database) {
-		if t := procs.NewTuner(true, log); t != nil {
-			tuneCtx, stopTune := context.WithCancel(ctx)
-			defer stopTune()
-			go t.Run(tuneCtx, time.Second)
-		}
+	if t := procs.NewTuner(config.IsPostgres(cfg.Database), log); t != nil {
+		tuneCtx, stopTune := context.WithCancel(ctx)
+		defer stopTune()
+		go t.Run(tuneCtx, time.Second)
 	}
 	lns, err := listen(cfg.HTTP.Addr, cfg.HTTP.AdminAddr)
 	if err != nil {

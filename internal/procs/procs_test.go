@@ -45,48 +45,33 @@ func TestQuota(t *testing.T) {
 		{"v2, the container's own limit", v2Container("max 100000", "50000 100000"), 0.5, true},
 		{"v2, the pod's lower limit holds", v2Container("30000 100000", "200000 100000"), 0.3, true},
 		{"v2, none", v2Container("max 100000", "max 100000"), 0, false},
+		// A v2 cgroup whose parent has no cpu controller enabled has no
+		// cpu.max: no limit there, the child's holds.
+		{"v2, a parent without the controller", fstest.MapFS{
+			"proc/self/cgroup":          {Data: []byte("0::/a/b\n")},
+			"proc/self/mountinfo":       {Data: []byte("30 22 0:26 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n")},
+			"sys/fs/cgroup/a/b/cpu.max": {Data: []byte("25000 100000\n")},
+		}, 0.25, true},
+		// Docker on cgroup v1 with cpu and cpuacct mounted together, the
+		// container seeing its own cgroup as the mount's root.
+		{"v1, a Docker container", fstest.MapFS{
+			"proc/self/cgroup": {Data: []byte("5:cpu,cpuacct:/docker/abc\n")},
+			"proc/self/mountinfo": {Data: []byte(
+				"40 35 0:30 /docker/abc /sys/fs/cgroup/cpu,cpuacct ro,nosuid - cgroup cgroup rw,cpu,cpuacct\n")},
+			"sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us":  {Data: []byte("50000\n")},
+			"sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us": {Data: []byte("100000\n")},
+		}, 0.5, true},
+		// A mount point with a space, which mountinfo escapes.
+		{"an escaped mount point", fstest.MapFS{
+			"proc/self/cgroup":        {Data: []byte("0::/a\n")},
+			"proc/self/mountinfo":     {Data: []byte("30 22 0:26 / /mnt/my\\040cgroup rw - cgroup2 cgroup2 rw\n")},
+			"mnt/my cgroup/a/cpu.max": {Data: []byte("25000 100000\n")},
+		}, 0.25, true},
 	} {
 		cores, limited, err := Quota(c.root)
 		if err != nil || cores != c.cores || limited != c.limited {
 			t.Errorf("%s: Quota = %v, %v, %v; want %v, %v", c.name, cores, limited, err, c.cores, c.limited)
 		}
-	}
-}
-
-// A v2 cgroup whose parent has no cpu controller enabled has no cpu.max:
-// no limit there, the child's holds.
-func TestQuotaSkipsParentsWithoutTheController(t *testing.T) {
-	root := fstest.MapFS{
-		"proc/self/cgroup":          {Data: []byte("0::/a/b\n")},
-		"proc/self/mountinfo":       {Data: []byte("30 22 0:26 / /sys/fs/cgroup rw - cgroup2 cgroup2 rw\n")},
-		"sys/fs/cgroup/a/b/cpu.max": {Data: []byte("25000 100000\n")},
-	}
-	if cores, limited, err := Quota(root); err != nil || !limited || cores != 0.25 {
-		t.Errorf("Quota = %v, %v, %v; want 0.25, true", cores, limited, err)
-	}
-}
-
-// Docker on cgroup v1 with cpu and cpuacct mounted together, the
-// container seeing its own cgroup as the mount's root; and a mount point
-// with a space, which mountinfo escapes.
-func TestQuotaInADockerContainerOnV1(t *testing.T) {
-	root := fstest.MapFS{
-		"proc/self/cgroup": {Data: []byte("5:cpu,cpuacct:/docker/abc\n")},
-		"proc/self/mountinfo": {Data: []byte(
-			"40 35 0:30 /docker/abc /sys/fs/cgroup/cpu,cpuacct ro,nosuid - cgroup cgroup rw,cpu,cpuacct\n")},
-		"sys/fs/cgroup/cpu,cpuacct/cpu.cfs_quota_us":  {Data: []byte("50000\n")},
-		"sys/fs/cgroup/cpu,cpuacct/cpu.cfs_period_us": {Data: []byte("100000\n")},
-	}
-	if cores, limited, err := Quota(root); err != nil || !limited || cores != 0.5 {
-		t.Errorf("Quota = %v, %v, %v; want 0.5, true", cores, limited, err)
-	}
-	spaced := fstest.MapFS{
-		"proc/self/cgroup":        {Data: []byte("0::/a\n")},
-		"proc/self/mountinfo":     {Data: []byte("30 22 0:26 / /mnt/my\\040cgroup rw - cgroup2 cgroup2 rw\n")},
-		"mnt/my cgroup/a/cpu.max": {Data: []byte("25000 100000\n")},
-	}
-	if cores, limited, err := Quota(spaced); err != nil || !limited || cores != 0.25 {
-		t.Errorf("an escaped mount point: Quota = %v, %v, %v; want 0.25, true", cores, limited, err)
 	}
 }
 

@@ -66,9 +66,9 @@ func Quota(root fs.FS) (cores float64, limited bool, err error) {
 		}
 	}
 	if !limited {
-		return 0, false, nil
+		cores = 0
 	}
-	return cores, true, nil
+	return cores, limited, nil
 }
 
 // cgroupDir is where a process's cpu cgroup is: the hierarchy's mount
@@ -212,12 +212,12 @@ func limitIn(root fs.FS, dir string, v2 bool) (float64, bool, error) {
 	if err != nil {
 		return 0, false, err
 	}
+	if strings.TrimSpace(string(q)) == "-1" {
+		return 0, false, nil // no quota: the period is not needed
+	}
 	p, err := fs.ReadFile(root, path.Join(dir, "cpu.cfs_period_us"))
 	if err != nil {
 		return 0, false, err
-	}
-	if strings.TrimSpace(string(q)) == "-1" {
-		return 0, false, nil
 	}
 	return ratio(string(q), string(p))
 }

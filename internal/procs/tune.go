@@ -41,10 +41,14 @@ type Tuner struct {
 }
 
 // NewTuner returns a Tuner for a node on PostgreSQL or not, or nil when
-// the operator chose: GOMAXPROCS set to a number of processors (what the
-// runtime itself honours), or GODEBUG turning Go's container-aware
-// default off.
+// there is nothing to follow: a SQLite node (Choose keeps Go's default for
+// it whatever the limit), or the operator chose, with GOMAXPROCS set to a
+// number of processors (what the runtime itself honours) or GODEBUG
+// turning Go's container-aware default off.
 func NewTuner(postgres bool, log *slog.Logger) *Tuner {
+	if !postgres {
+		return nil
+	}
 	if n, err := strconv.Atoi(os.Getenv("GOMAXPROCS")); err == nil && n > 0 {
 		return nil
 	}
