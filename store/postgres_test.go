@@ -44,6 +44,7 @@ func TestPostgres(t *testing.T) {
 		"TestInTxAfterCloseFails":                                 TestInTxAfterCloseFails,
 		"TestInsertCodeReplacesTheEarlierUnusedCode":              TestInsertCodeReplacesTheEarlierUnusedCode,
 		"TestLightStepRunsAgainSeriallyForOtherWrites":            TestLightStepRunsAgainSeriallyForOtherWrites,
+		"TestLightStepSavesGoTogether":                            TestLightStepSavesGoTogether,
 		"TestLoadCalendarYearReplacesTheYear":                     TestLoadCalendarYearReplacesTheYear,
 		"TestMigrationsAreRecordedAndRerunnable":                  TestMigrationsAreRecordedAndRerunnable,
 		"TestOneActiveBookingUnderConcurrency":                    TestOneActiveBookingUnderConcurrency,

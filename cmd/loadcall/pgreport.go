@@ -71,8 +71,8 @@ func (r *report) pgMarkdown(p func(string, ...any)) {
 	}
 	for _, run := range slices.Sorted(maps.Keys(g.Trips)) {
 		t := g.Trips[run]
-		p("| round trips to PostgreSQL per webhook answered, %s (the store's statements, each transaction's BEGIN and its end, each turn's lock and release, summed over the nodes, their outboxes and background work included) | %.2f over %d steps: reads %.2f in transactions and %.2f outside them, writes %.2f, savepoint statements %.2f, transactions begun %.2f (%.2f commits of %.1f units each), turns held %.3f code and %.3f after a conflict | — |\n",
-			run, t.Total(), t.Steps, t.Reads, t.PoolReads, t.Writes, t.Savepoints, t.Transactions, t.Commits, t.Units/max(t.Commits, 1e-9), t.CodeTurns, t.ConflictTurns)
+		p("| round trips to PostgreSQL per webhook answered, %s (the store's statements, each transaction's BEGIN and its end, each turn's lock and release, summed over the nodes, their outboxes and background work included) | %.2f over %d steps: reads %.2f in transactions and %.2f outside them, writes %.2f (%.2f of them step saves sent together, in %.2f messages), savepoint statements %.2f, transactions begun %.2f (%.2f commits of %.1f units each), turns held %.3f code and %.3f after a conflict | — |\n",
+			run, t.Total(), t.Steps, t.Reads, t.PoolReads, t.Writes, t.Pipelined, t.Pipelines, t.Savepoints, t.Transactions, t.Commits, t.Units/max(t.Commits, 1e-9), t.CodeTurns, t.ConflictTurns)
 	}
 	if c := g.Crash; c != nil {
 		p("| kill -9 one of %d nodes under load: calls go on, every reference heard booked, no SMS twice | killed after %d s; %d references heard (%d after the kill), %d missing; %d SMS sent twice; %d requests passed to another node; outbox: %d in sending when drained, %d s later %d unknown (not re-sent) and %d left pending/sending | %s |\n",

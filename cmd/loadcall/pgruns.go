@@ -58,11 +58,15 @@ type roundTrips struct {
 	Units         float64 `json:"write_units"`
 	CodeTurns     float64 `json:"code_turns"`
 	ConflictTurns float64 `json:"conflict_turns"`
+	// Pipelined of the Writes went together, in Pipelines messages (0 from
+	// a binary that sends none).
+	Pipelined float64 `json:"pipelined_saves"`
+	Pipelines float64 `json:"pipelines"`
 }
 
 // Total is the round trips per step.
 func (t *roundTrips) Total() float64 {
-	return t.Reads + t.PoolReads + t.Writes + t.Savepoints + 2*t.Transactions + 2*(t.CodeTurns+t.ConflictTurns)
+	return t.Reads + t.PoolReads + t.Writes - t.Pipelined + t.Pipelines + t.Savepoints + 2*t.Transactions + 2*(t.CodeTurns+t.ConflictTurns)
 }
 
 // trips reads the cluster's counters for a run whose callers had steps
@@ -91,8 +95,10 @@ func (c *cluster) trips(steps int) *roundTrips {
 			}
 			*v += x
 		}
+		t.Pipelined += m["yuyue_store_pipelined_saves_total"]
+		t.Pipelines += m["yuyue_store_pipelines_total"]
 	}
-	for _, v := range []*float64{&t.Reads, &t.PoolReads, &t.Writes, &t.Savepoints, &t.Transactions, &t.Commits, &t.Units, &t.CodeTurns, &t.ConflictTurns} {
+	for _, v := range []*float64{&t.Reads, &t.PoolReads, &t.Writes, &t.Savepoints, &t.Transactions, &t.Commits, &t.Units, &t.CodeTurns, &t.ConflictTurns, &t.Pipelined, &t.Pipelines} {
 		*v /= float64(steps)
 	}
 	return t

@@ -87,6 +87,8 @@ var (
 	descLight     = prometheus.NewDesc("yuyue_store_light_escalations_total", "Call steps run lightly (PostgreSQL READ COMMITTED, writing only the call's session and journey) or guarded (REPEATABLE READ, writing only rows that keep their own rules) that wrote more, or broke a constraint, and ran again as serializable transactions; always 0 on SQLite.", nil, nil)
 	descRetries   = prometheus.NewDesc("yuyue_store_retries_total", "Write transactions the database gave up to keep the serial order (PostgreSQL serialization failures and deadlocks) and this process ran again or, after the last try, answered busy; always 0 on SQLite.", nil, nil)
 	descStmts     = prometheus.NewDesc("yuyue_store_statements_total", "Statements the store's transactions and reads sent the database, by kind: read (inside write transactions), pool_read (outside them, on the read pool), write, savepoint (each SAVEPOINT message, carrying any RELEASEs waiting, and each ROLLBACK TO). Not counted: migrations, the node lease's renewal, the metrics' own reads. On PostgreSQL each is a round trip; with yuyue_store_transactions_total and yuyue_store_turns_total, their rate over the webhooks' (yuyue_http_request_duration_seconds_count) under load is the round trips one step costs, background work (outbox polls, readiness checks) included.", []string{"kind"}, nil)
+	descPiped     = prometheus.NewDesc("yuyue_store_pipelined_saves_total", "Call steps' saves (yuyue_store_statements_total counts each as a write) that waited in a group commit of light steps and went to the database together, several in one message (PostgreSQL); always 0 on SQLite.", nil, nil)
+	descPipes     = prometheus.NewDesc("yuyue_store_pipelines_total", "Messages that carried waiting call steps' saves together (yuyue_store_pipelined_saves_total), each one round trip: the writes cost yuyue_store_statements_total{kind=\"write\"} - yuyue_store_pipelined_saves_total + this many round trips. Always 0 on SQLite.", nil, nil)
 	descBegins    = prometheus.NewDesc("yuyue_store_transactions_total", "Write transactions begun, every attempt: one the database gave up and that ran again, and a light or guarded attempt that then ran serially, each count again (yuyue_store_commits_total counts a batch once). Each is two round trips on PostgreSQL: its BEGIN and its COMMIT or ROLLBACK.", nil, nil)
 	descTurnsHeld = prometheus.NewDesc("yuyue_store_turns_total", "Turns across PostgreSQL nodes this process's batches held, by turn: code (a batch with a step that texts a code) and conflict (a serial batch in the half second after a transaction was given up). Each is two round trips on a connection of its own, as is a turn waited for in vain (yuyue_store_code_turns_missed_total, not counted here). Always 0 on SQLite.", []string{"turn"}, nil)
 	descGivenUp   = prometheus.NewDesc("yuyue_store_given_up_units_total", "Units of write work that were in the transactions yuyue_store_retries_total counts (a batch given up counts each of its calls), by work: ivr.<step> for a call step (the step the input arrived at), other for the rest. Says which steps the nodes' transactions collide in; absent on SQLite.", []string{"work"}, nil)
@@ -108,6 +110,8 @@ func (opsCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- descLight
 	ch <- descTurns
 	ch <- descStmts
+	ch <- descPiped
+	ch <- descPipes
 	ch <- descBegins
 	ch <- descTurnsHeld
 }
@@ -148,6 +152,8 @@ func (opsCollector) Collect(ch chan<- prometheus.Metric) {
 	for kind, n := range map[string]int64{"read": ss.TxReads, "pool_read": ss.PoolReads, "write": ss.Writes, "savepoint": ss.SavepointTrips} {
 		ch <- prometheus.MustNewConstMetric(descStmts, prometheus.CounterValue, float64(n), kind)
 	}
+	ch <- prometheus.MustNewConstMetric(descPiped, prometheus.CounterValue, float64(ss.Pipelined))
+	ch <- prometheus.MustNewConstMetric(descPipes, prometheus.CounterValue, float64(ss.Pipelines))
 	ch <- prometheus.MustNewConstMetric(descBegins, prometheus.CounterValue, float64(ss.Begins))
 	ch <- prometheus.MustNewConstMetric(descTurnsHeld, prometheus.CounterValue, float64(st.src.CodeTurns()), "code")
 	ch <- prometheus.MustNewConstMetric(descTurnsHeld, prometheus.CounterValue, float64(st.src.ConflictTurns()), "conflict")

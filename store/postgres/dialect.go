@@ -10,7 +10,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"yuyue/store/sqlstore"
 )
@@ -22,6 +24,9 @@ type dialect struct {
 	// turns are the advisory lock keys of the turns (Turn), by
 	// sqlstore.Turn.
 	turns [2]int64
+	// conns are the connections of the write transactions open, by their
+	// *sql.Tx (BeginWrite, EndWrite).
+	conns sync.Map
 }
 
 // rebound caches Rebind's results: queries are a fixed set of constants.
@@ -47,7 +52,7 @@ func Rebind(query string) string {
 	return b.String()
 }
 
-func (dialect) Rebind(query string) string { return Rebind(query) }
+func (*dialect) Rebind(query string) string { return Rebind(query) }
 
 // violations maps the constraints named in the migrations to the domain
 // rule.
@@ -63,7 +68,7 @@ var violations = map[string]sqlstore.Violation{
 }
 
 // Violation reads unique (23505) and check (23514) violations.
-func (dialect) Violation(err error) (sqlstore.Violation, bool) {
+func (*dialect) Violation(err error) (sqlstore.Violation, bool) {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && (pe.Code == "23505" || pe.Code == "23514") {
 		v, ok := violations[pe.ConstraintName]
@@ -94,11 +99,63 @@ func (d *dialect) BeginWrite(ctx context.Context, iso sqlstore.Isolation) (*sql.
 	case sqlstore.Guarded:
 		level = sql.LevelRepeatableRead
 	}
-	t, err := d.db.BeginTx(ctx, &sql.TxOptions{Isolation: level})
+	c, err := d.db.Conn(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
+	t, err := c.BeginTx(ctx, &sql.TxOptions{Isolation: level})
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("begin: %w", err)
+	}
+	d.conns.Store(t, c)
 	return t, nil
+}
+
+// EndWrite gives t's connection back to the pool once t has ended
+// (sqlstore.Pipeliner). BeginWrite takes the connection itself, not
+// through the pool's BeginTx, so that Pipeline can reach the pgx
+// connection under the transaction.
+func (d *dialect) EndWrite(t *sql.Tx) {
+	if c, ok := d.conns.LoadAndDelete(t); ok {
+		c.(*sql.Conn).Close()
+	}
+}
+
+// Pipeline runs stmts in t in one message: pgx's batch sends every
+// statement's Bind and Execute with one Sync at the end, so the server
+// runs them in order and answers them together (sqlstore.Pipeliner). A
+// failed statement aborts t, and the ones after it are not run.
+func (d *dialect) Pipeline(ctx context.Context, t *sql.Tx, stmts []sqlstore.Stmt) ([]int64, error) {
+	c, ok := d.conns.Load(t)
+	if !ok {
+		return nil, errors.New("pipeline: the transaction was not begun by BeginWrite")
+	}
+	changed := make([]int64, len(stmts))
+	err := c.(*sql.Conn).Raw(func(dc any) error {
+		pc, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("pipeline: driver connection is %T, not pgx's", dc)
+		}
+		b := &pgx.Batch{}
+		for _, s := range stmts {
+			b.Queue(Rebind(s.Query), s.Args...)
+		}
+		br := pc.Conn().SendBatch(ctx, b)
+		for i := range stmts {
+			tag, err := br.Exec()
+			if err != nil {
+				br.Close()
+				return err
+			}
+			changed[i] = tag.RowsAffected()
+		}
+		return br.Close()
+	})
+	if err != nil {
+		return nil, err
+	}
+	return changed, nil
 }
 
 // Turn waits until no other writer, on any node, holds the turn named,

@@ -39,9 +39,13 @@ func (t *Tx) SaveStep(r booking.CallRecord, prevSeq int, e booking.CallEvent) er
 		}
 		return t.AddCallEvent(e)
 	}
-	res, err := t.Exec(saveStep,
-		r.Step, r.Seq, r.Data, r.Context, ms(r.UpdatedAt), ms(r.EndedAt), ms(r.TransferredAt), r.SID, prevSeq,
-		e.SID, e.Seq, ms(e.At), e.Kind, e.Channel, e.Caller, e.FromStep, e.Step, e.Keys, e.SMS, e.Detail)
+	args := []any{r.Step, r.Seq, r.Data, r.Context, ms(r.UpdatedAt), ms(r.EndedAt), ms(r.TransferredAt), r.SID, prevSeq,
+		e.SID, e.Seq, ms(e.At), e.Kind, e.Channel, e.Caller, e.FromStep, e.Step, e.Keys, e.SMS, e.Detail}
+	if t.sp.queueSave(t, Stmt{Query: saveStep, Args: args}) {
+		t.db.writes.Add(1)
+		return nil // sent with the batch's next statement (pipeline.go)
+	}
+	res, err := t.Exec(saveStep, args...)
 	if err != nil {
 		return t.db.mapError(err, "call event")
 	}

@@ -108,6 +108,23 @@ type StmtPreparer interface {
 	Prepared(query string) *sql.Stmt
 }
 
+// Pipeliner is a Dialect that can send several statements of a write
+// transaction in one message (PostgreSQL's extended protocol runs any
+// number of them before one Sync, each answered in turn): Pipeline runs
+// stmts in order in t, in one round trip, and returns how many rows each
+// changed; a failure leaves t aborted. EndWrite gives back what
+// BeginWrite took for t, once t has ended. See pipeline.go.
+type Pipeliner interface {
+	Pipeline(ctx context.Context, t *sql.Tx, stmts []Stmt) ([]int64, error)
+	EndWrite(t *sql.Tx)
+}
+
+// Stmt is one statement of a Pipeline, written with ? placeholders.
+type Stmt struct {
+	Query string
+	Args  []any
+}
+
 // Isolation is the kind of write transaction a request runs in.
 type Isolation int
 

@@ -399,14 +399,18 @@ func (db *DB) runBatch(batch []*writeReq) {
 	db.commits.Add(1)
 	ctx := context.Background()
 	var results []*writeResult
+	var lost []int // units whose waiting save changed nothing (pipeline.go)
 	err := db.withWriteTx(ctx, batch, batchTries, tn, func(t *sql.Tx) error {
 		results = make([]*writeResult, len(batch)) // each attempt starts afresh
+		lost = nil
 		sp := db.newSavepoints(t)
+		sp.pipe = db.pipelineFor(batch[0].iso, len(batch))
 		for i, r := range batch {
 			if r.ctx.Err() != nil {
 				results[i] = &writeResult{err: r.ctx.Err()}
 				continue
 			}
+			sp.pipe.running(i)
 			res, keep := db.runInSavepoint(ctx, sp, r)
 			if !keep {
 				if res.panicVal != nil {
@@ -419,6 +423,13 @@ func (db *DB) runBatch(batch []*writeReq) {
 			}
 			results[i] = &res
 		}
+		sp.pipe.running(-1)
+		if err := sp.flush(ctx); err != nil {
+			return fmt.Errorf("%w: %w", errAbortBatch, err)
+		}
+		if sp.pipe != nil {
+			lost = sp.pipe.lost
+		}
 		return nil
 	})
 	if results == nil { // BEGIN failed
@@ -428,6 +439,11 @@ func (db *DB) runBatch(batch []*writeReq) {
 		var res writeResult
 		alone := false
 		switch {
+		case err == nil && slices.Contains(lost, i):
+			// Its save, sent after it finished, changed nothing, and
+			// nothing else of it was written: it runs alone for its
+			// answer.
+			res, alone = db.runAlone(r, tn), true
 		case err == nil:
 			res = *results[i]
 		case results[i] != nil && results[i].panicVal != nil:
@@ -554,6 +570,9 @@ func (db *DB) withWriteTx(ctx context.Context, units []*writeReq, tries int, tn 
 		if err == nil {
 			db.begins.Add(1)
 			err = RunTx(t, fn)
+			if p, ok := db.d.(Pipeliner); ok {
+				p.EndWrite(t)
+			}
 		}
 		if err == nil || !db.d.Retryable(err) {
 			return err

@@ -75,6 +75,9 @@ type savepoints struct {
 	// rolling back to a savepoint never made cannot undo that, and says so.
 	failed bool
 	db     *DB // its savepointTrips count the statements sent
+	// pipe holds the step saves waiting to be sent together, in a batch
+	// of Light units where the dialect can (pipeline.go); nil otherwise.
+	pipe *pipeline
 }
 
 // openSavepoint is a savepoint open: name is the caller's,
@@ -99,6 +102,9 @@ func (db *DB) abortsTx(err error) bool {
 }
 
 func (s *savepoints) exec(ctx context.Context, q string) error {
+	if err := s.flush(ctx); err != nil {
+		return err
+	}
 	s.db.savepointTrips.Add(1)
 	_, err := s.t.ExecContext(ctx, q)
 	return err

@@ -77,6 +77,9 @@ type DB struct {
 	begins atomic.Int64
 	// savepointTrips counts the savepoint statements sent (StatementStats).
 	savepointTrips atomic.Int64
+	// pipelines counts the messages that carried step saves together,
+	// pipelined the saves they carried (pipeline.go, StatementStats).
+	pipelines, pipelined atomic.Int64
 }
 
 // New returns a store speaking d, whose reads go to read. Its writer is
@@ -260,8 +263,13 @@ func (db *DB) Waiting() int { return int(db.waiting.Load()) }
 // Not counted: what runs outside the Tx methods (migrations, the node
 // lease's renewal, the operations metrics' own reads) and the turns
 // across nodes (CodeTurns, ConflictTurns).
+//
+// Pipelined is how many of the Writes were step saves sent together in
+// one message (pipeline.go), and Pipelines how many such messages were
+// sent: the Writes cost Writes - Pipelined + Pipelines round trips.
 type StatementStats struct {
 	Reads, PoolReads, TxReads, Writes, Savepoints, SavepointTrips, Commits, Requests, Begins int64
+	Pipelines, Pipelined                                                                     int64
 }
 
 // StatementStats reports the counters; the difference between two reads
@@ -270,5 +278,5 @@ func (db *DB) StatementStats() StatementStats {
 	pool, tx := db.poolReads.Load(), db.txReads.Load()
 	return StatementStats{Reads: pool + tx, PoolReads: pool, TxReads: tx, Writes: db.writes.Load(),
 		Savepoints: db.savepoints.Load(), SavepointTrips: db.savepointTrips.Load(), Commits: db.commits.Load(), Requests: db.requests.Load(),
-		Begins: db.begins.Load()}
+		Begins: db.begins.Load(), Pipelines: db.pipelines.Load(), Pipelined: db.pipelined.Load()}
 }

@@ -32,6 +32,9 @@ func (t *Tx) Exec(query string, args ...any) (sql.Result, error) {
 		return nil, err
 	}
 	t.db.writes.Add(1)
+	if err := t.flush(); err != nil {
+		return nil, err
+	}
 	if err := t.ready(); err != nil {
 		return nil, err
 	}
@@ -62,6 +65,9 @@ func (t *Tx) Query(query string, args ...any) (*sql.Rows, error) {
 	}
 	t.count(query)
 	write := t.light != nil && isWrite(query)
+	if err := t.flush(); err != nil {
+		return nil, err
+	}
 	if changes(query) {
 		if err := t.ready(); err != nil {
 			return nil, err
@@ -90,6 +96,10 @@ func isWrite(query string) bool {
 	}
 	return false
 }
+
+// flush sends the step saves waiting (pipeline.go) before another
+// statement; its failure is that statement's.
+func (t *Tx) flush() error { return t.sp.flush(t.ctx) }
 
 // ready makes the savepoints a write is about to need (savepoints.ready);
 // a Light transaction notes a failure as its statement's.
@@ -137,6 +147,9 @@ func (t *Tx) queryRow(query string, args ...any) *Row {
 	// A Row's error shows only at Scan: a write is taken as done, and a
 	// failed one fails its step, which then has written (runLightUnit).
 	t.light.ran(nil, t.light != nil && isWrite(query))
+	if err := t.flush(); err != nil {
+		return &Row{refused: err}
+	}
 	if changes(query) {
 		// A write the savepoints refuse is not sent: the transaction is
 		// aborted, ended, or its connection gone, and on SQLite a write
