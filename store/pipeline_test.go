@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -163,4 +164,56 @@ func TestLightStepSavesGoTogether(t *testing.T) {
 	if after != 0 {
 		t.Fatal("a step whose save lost its compare-and-set answered a conflict, yet its later write was committed")
 	}
+
+	// Steps that read before they save: each read sends the saves waiting
+	// first, so a step sees every call saved by the steps that ran before
+	// it in the shared transaction, as if they had run one by one; a
+	// stale save caught by such a read is a conflict all the same.
+	const stale4 = 4
+	var mu sync.Mutex
+	var order []int            // the steps' first runs, in the order they ran
+	saw := make(map[int][]int) // a step's first run: the calls it saw saved
+	errs = run(func(i int, tx booking.Tx, save func(int, string) error) error {
+		mu.Lock()
+		_, again := saw[i]
+		mu.Unlock()
+		var seen []int
+		for k := range n {
+			c, err := tx.Call(fmt.Sprintf("CApipe%d-%02d", batch, k))
+			if err != nil {
+				return err
+			}
+			if c.Seq == 2 {
+				seen = append(seen, k)
+			}
+		}
+		if !again {
+			mu.Lock()
+			order, saw[i] = append(order, i), seen
+			mu.Unlock()
+		}
+		if i == stale4 {
+			return save(5, "input")
+		}
+		return save(1, "input")
+	})
+	for i, err := range errs {
+		if (i == stale4) != (booking.ErrorCode(err) == booking.EConflict) || (i != stale4 && err != nil) {
+			t.Fatalf("step %d: %v", i, err)
+		}
+	}
+	var before4 []int
+	for _, i := range order {
+		if got := fmt.Sprint(saw[i]); got != fmt.Sprint(sorted(before4)) {
+			t.Fatalf("step %d saw calls %s saved, want %v: those of the steps that ran before it (%v)", i, got, sorted(before4), order)
+		}
+		if i != stale4 {
+			before4 = append(before4, i)
+		}
+	}
+
+	// Every write transaction's connection went back to the pool.
+	waitFor(t, func() bool { return s.Reader().Stats().InUse == 0 })
 }
+
+func sorted(xs []int) []int { return slices.Sorted(slices.Values(xs)) }

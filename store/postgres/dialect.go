@@ -132,7 +132,15 @@ func (d *dialect) Pipeline(ctx context.Context, t *sql.Tx, stmts []sqlstore.Stmt
 		return nil, errors.New("pipeline: the transaction was not begun by BeginWrite")
 	}
 	changed := make([]int64, len(stmts))
-	err := c.(*sql.Conn).Raw(func(dc any) error {
+	err := c.(*sql.Conn).Raw(func(dc any) (err error) {
+		// A panic must not leave Raw: it would close the connection, which
+		// waits for the open transaction to end, on the goroutine that
+		// would end it. It fails the message instead, and so the batch.
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("pipeline: %v", p)
+			}
+		}()
 		pc, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("pipeline: driver connection is %T, not pgx's", dc)

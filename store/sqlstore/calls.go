@@ -42,8 +42,7 @@ func (t *Tx) SaveStep(r booking.CallRecord, prevSeq int, e booking.CallEvent) er
 	args := []any{r.Step, r.Seq, r.Data, r.Context, ms(r.UpdatedAt), ms(r.EndedAt), ms(r.TransferredAt), r.SID, prevSeq,
 		e.SID, e.Seq, ms(e.At), e.Kind, e.Channel, e.Caller, e.FromStep, e.Step, e.Keys, e.SMS, e.Detail}
 	if t.sp.queueSave(t, Stmt{Query: saveStep, Args: args}) {
-		t.db.writes.Add(1)
-		return nil // sent with the batch's next statement (pipeline.go)
+		return nil // sent, and counted, with the batch's next statement (pipeline.go)
 	}
 	res, err := t.Exec(saveStep, args...)
 	if err != nil {

@@ -569,10 +569,7 @@ func (db *DB) withWriteTx(ctx context.Context, units []*writeReq, tries int, tn 
 		t, err := db.d.BeginWrite(ctx, iso)
 		if err == nil {
 			db.begins.Add(1)
-			err = RunTx(t, fn)
-			if p, ok := db.d.(Pipeliner); ok {
-				p.EndWrite(t)
-			}
+			err = db.runTx(t, fn)
 		}
 		if err == nil || !db.d.Retryable(err) {
 			return err
@@ -595,6 +592,15 @@ func (db *DB) withWriteTx(ctx context.Context, units []*writeReq, tries int, tn 
 		}
 		tn.takeAfterConflict(iso)
 	}
+}
+
+// runTx is RunTx, after which what the dialect took for t is given
+// back (Pipeliner), a panic's included.
+func (db *DB) runTx(t *sql.Tx, fn func(*sql.Tx) error) error {
+	if p, ok := db.d.(Pipeliner); ok {
+		defer p.EndWrite(t)
+	}
+	return RunTx(t, fn)
 }
 
 // call runs fn, turning a panic into a value to re-raise in the caller. A

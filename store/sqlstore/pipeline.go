@@ -101,6 +101,8 @@ func (s *savepoints) flush(ctx context.Context) error {
 	for i, q := range p.queued {
 		stmts[i] = q.stmt
 	}
+	// Counted when sent: saves dropped with a batch given up never were.
+	s.db.writes.Add(int64(len(stmts)))
 	s.db.pipelines.Add(1)
 	s.db.pipelined.Add(int64(len(stmts)))
 	changed, err := p.p.Pipeline(ctx, s.t, stmts)

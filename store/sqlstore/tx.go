@@ -141,8 +141,8 @@ func (r *Row) Scan(dest ...any) error {
 
 // queryRow runs a one-row query uncounted (the caller counts it).
 func (t *Tx) queryRow(query string, args ...any) *Row {
-	if t.light.allow(query) != nil { // a Row carries no error of ours: this one finds nothing
-		return &Row{row: t.q.QueryRowContext(t.ctx, "SELECT 1 WHERE 1 = 0")}
+	if err := t.light.allow(query); err != nil { // refused, and not sent
+		return &Row{refused: err}
 	}
 	// A Row's error shows only at Scan: a write is taken as done, and a
 	// failed one fails its step, which then has written (runLightUnit).
