@@ -49,8 +49,12 @@ defaults:
   periods: [{start: "09:00", end: "10:00", capacity: %d}]
 `
 
-// closuresAfterFirst lists every day from the second working day ahead to
-// 20 days ahead (Asia/Shanghai, weekends are not working days here).
+// closuresAfterFirst lists every day from tomorrow to 20 days ahead but
+// the first working day at least two days ahead (Asia/Shanghai, weekends
+// are not working days here). Not tomorrow: a run that starts just before
+// midnight in Shanghai reaches its rush after it, when tomorrow has become
+// today, no longer bookable, and every caller was told the day was full
+// (a run at 15:59 UTC: 0 booked, 2,000 told full).
 func closuresAfterFirst(now time.Time) string {
 	loc, _ := time.LoadLocation("Asia/Shanghai")
 	d := now.In(loc)
@@ -58,7 +62,7 @@ func closuresAfterFirst(now time.Time) string {
 	first := true
 	for i := 1; i <= 20; i++ {
 		day := d.AddDate(0, 0, i)
-		if wd := day.Weekday(); first && wd != time.Saturday && wd != time.Sunday {
+		if wd := day.Weekday(); first && i >= 2 && wd != time.Saturday && wd != time.Sunday {
 			first = false
 			continue
 		}

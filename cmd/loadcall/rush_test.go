@@ -95,3 +95,35 @@ func TestRushRowNamesTheNodesCap(t *testing.T) {
 		t.Errorf("capped rush row: %s", got)
 	}
 }
+
+// The rush's one open day is never tomorrow: a run started a minute before
+// midnight in Shanghai reaches its rush after midnight, and its day must
+// still be ahead then. Every other day of the 20 is closed.
+func TestRushDayIsStillAheadAfterMidnight(t *testing.T) {
+	loc, err := time.LoadLocation("Asia/Shanghai")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		now, open string
+	}{
+		{"2026-12-07 23:59", "2026-12-09"}, // Monday night: Wednesday, not Tuesday
+		{"2026-12-10 12:00", "2026-12-14"}, // Thursday: Friday is tomorrow, so Monday
+		{"2026-12-12 08:00", "2026-12-14"}, // Saturday: Monday is two days ahead
+	} {
+		now, err := time.ParseInLocation("2006-01-02 15:04", c.now, loc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		closed := closuresAfterFirst(now)
+		if strings.Contains(closed, c.open) {
+			t.Errorf("at %s the open day %s is closed: %s", c.now, c.open, closed)
+		}
+		for i := 1; i <= 20; i++ {
+			day := now.AddDate(0, 0, i).Format(time.DateOnly)
+			if day != c.open && !strings.Contains(closed, `"`+day+`"`) {
+				t.Errorf("at %s, %s is open as well as %s", c.now, day, c.open)
+			}
+		}
+	}
+}
