@@ -33,6 +33,17 @@ func TestLightStepSavesGoTogether(t *testing.T) {
 	pg := storetest.OnPostgres(t)
 	const n = 10
 	batch := 0
+	sid := func(batch, i int) string { return fmt.Sprintf("CApipe%d-%02d", batch, i) }
+	// onlyConflict fails unless step k alone answered a conflict and every
+	// other step nil.
+	onlyConflict := func(errs []error, k int) {
+		t.Helper()
+		for i, err := range errs {
+			if (i == k) != (booking.ErrorCode(err) == booking.EConflict) || (i != k && err != nil) {
+				t.Fatalf("step %d: %v", i, err)
+			}
+		}
+	}
 	// run queues n light steps behind the held writer, each saving call
 	// i of this batch from seq 1 to 2 as step(i) says, and returns their
 	// answers once the writer is free.
@@ -40,10 +51,9 @@ func TestLightStepSavesGoTogether(t *testing.T) {
 		t.Helper()
 		batch++
 		now := time.Unix(1_800_000_000, 0)
-		sid := func(i int) string { return fmt.Sprintf("CApipe%d-%02d", batch, i) }
 		if err := s.InTx(ctx, func(tx booking.Tx) error {
 			for i := range n {
-				if err := tx.InsertCall(booking.CallRecord{SID: sid(i), Step: "menu", Seq: 1, Data: []byte("{}"), CreatedAt: now, UpdatedAt: now}); err != nil {
+				if err := tx.InsertCall(booking.CallRecord{SID: sid(batch, i), Step: "menu", Seq: 1, Data: []byte("{}"), CreatedAt: now, UpdatedAt: now}); err != nil {
 					return err
 				}
 			}
@@ -58,7 +68,7 @@ func TestLightStepSavesGoTogether(t *testing.T) {
 			wg.Go(func() {
 				_, errs[i] = storetest.LightStep(ctx, s, func(tx booking.Tx) error {
 					save := func(prev int, kind string) error {
-						r := booking.CallRecord{SID: sid(i), Step: "mode", Seq: 2, Data: []byte("{}"), UpdatedAt: now}
+						r := booking.CallRecord{SID: sid(batch, i), Step: "mode", Seq: 2, Data: []byte("{}"), UpdatedAt: now}
 						ev := booking.CallEvent{SID: r.SID, Seq: 2, At: now, Kind: kind, Channel: "ivr", FromStep: "menu", Step: "mode", Keys: "1"}
 						return tx.(booking.StepSaver).SaveStep(r, prev, ev)
 					}
@@ -74,7 +84,7 @@ func TestLightStepSavesGoTogether(t *testing.T) {
 		wg.Wait()
 		for i := range n {
 			var seq, events int
-			if err := s.Reader().QueryRow(`SELECT seq, (SELECT count(*) FROM call_events WHERE call_sid = $1) FROM call_sessions WHERE call_sid = $1`, sid(i)).Scan(&seq, &events); err != nil {
+			if err := s.Reader().QueryRow(`SELECT seq, (SELECT count(*) FROM call_events WHERE call_sid = $1) FROM call_sessions WHERE call_sid = $1`, sid(batch, i)).Scan(&seq, &events); err != nil {
 				t.Fatal(err)
 			}
 			saved := seq == 2 && events == 1
@@ -102,11 +112,7 @@ func TestLightStepSavesGoTogether(t *testing.T) {
 		}
 		return save(1, "input")
 	})
-	for i, err := range errs {
-		if (i == stale) != (booking.ErrorCode(err) == booking.EConflict) || (i != stale && err != nil) {
-			t.Fatalf("step %d: %v", i, err)
-		}
-	}
+	onlyConflict(errs, stale)
 	messages, saves := pipelined(before)
 	if pg && (messages != 1 || saves != n) {
 		t.Fatalf("%d saves in a batch went in %d messages carrying %d, want 1 carrying %d", n, messages, saves, n)
@@ -152,11 +158,7 @@ func TestLightStepSavesGoTogether(t *testing.T) {
 		_ = tx.InsertCall(booking.CallRecord{SID: "CApipe-after-a-lost-save", Step: "menu", Seq: 1, Data: []byte("{}"), CreatedAt: now, UpdatedAt: now})
 		return nil
 	})
-	for i, err := range errs {
-		if (i == goesOn) != (booking.ErrorCode(err) == booking.EConflict) || (i != goesOn && err != nil) {
-			t.Fatalf("step %d: %v", i, err)
-		}
-	}
+	onlyConflict(errs, goesOn)
 	var after int
 	if err := s.Reader().QueryRow(`SELECT count(*) FROM call_sessions WHERE call_sid = 'CApipe-after-a-lost-save'`).Scan(&after); err != nil {
 		t.Fatal(err)
@@ -179,7 +181,7 @@ func TestLightStepSavesGoTogether(t *testing.T) {
 		mu.Unlock()
 		var seen []int
 		for k := range n {
-			c, err := tx.Call(fmt.Sprintf("CApipe%d-%02d", batch, k))
+			c, err := tx.Call(sid(batch, k))
 			if err != nil {
 				return err
 			}
@@ -197,11 +199,7 @@ func TestLightStepSavesGoTogether(t *testing.T) {
 		}
 		return save(1, "input")
 	})
-	for i, err := range errs {
-		if (i == stale4) != (booking.ErrorCode(err) == booking.EConflict) || (i != stale4 && err != nil) {
-			t.Fatalf("step %d: %v", i, err)
-		}
-	}
+	onlyConflict(errs, stale4)
 	var before4 []int
 	for _, i := range order {
 		if got := fmt.Sprint(saw[i]); got != fmt.Sprint(sorted(before4)) {

@@ -36,8 +36,10 @@ import (
 // first run to undo, and a savepoint rolled back cannot miss a save that
 // was never sent.
 type pipeline struct {
-	p      Pipeliner
-	queued []queuedSave
+	p Pipeliner
+	// queued are the saves waiting, and units the unit that made each.
+	queued []Stmt
+	units  []int
 	// unit is the batch's unit running (its index), -1 between units.
 	unit int
 	// lost are the units that finished and whose save changed no row.
@@ -45,11 +47,6 @@ type pipeline struct {
 	// broken is why the batch must be abandoned; every statement after
 	// it fails with it.
 	broken error
-}
-
-type queuedSave struct {
-	stmt Stmt
-	unit int
 }
 
 // errLostWhileRunning abandons a batch whose running unit's save, sent
@@ -82,7 +79,7 @@ func (s *savepoints) queueSave(t *Tx, st Stmt) bool {
 	if t.light == nil || t.light.guarded != nil || t.light.wrote || t.light.failed || t.light.refused {
 		return false
 	}
-	s.pipe.queued = append(s.pipe.queued, queuedSave{stmt: st, unit: s.pipe.unit})
+	s.pipe.queued, s.pipe.units = append(s.pipe.queued, st), append(s.pipe.units, s.pipe.unit)
 	t.light.wrote = true // may have: the unit cannot be undone alone any more
 	return true
 }
@@ -97,31 +94,28 @@ func (s *savepoints) flush(ctx context.Context) error {
 	if p.broken != nil || len(p.queued) == 0 {
 		return p.broken
 	}
-	stmts := make([]Stmt, len(p.queued))
-	for i, q := range p.queued {
-		stmts[i] = q.stmt
-	}
 	// Counted when sent: saves dropped with a batch given up never were.
-	s.db.writes.Add(int64(len(stmts)))
+	n := int64(len(p.queued))
+	s.db.writes.Add(n)
 	s.db.pipelines.Add(1)
-	s.db.pipelined.Add(int64(len(stmts)))
-	changed, err := p.p.Pipeline(ctx, s.t, stmts)
-	queued := p.queued
-	p.queued = p.queued[:0]
+	s.db.pipelined.Add(n)
+	changed, err := p.p.Pipeline(ctx, s.t, p.queued)
+	units := p.units
+	p.queued, p.units = p.queued[:0], p.units[:0]
 	if err != nil {
 		s.failed = true
 		p.broken = err
 		return err
 	}
-	for i, q := range queued {
+	for i, unit := range units {
 		if changed[i] > 0 {
 			continue
 		}
-		if q.unit == p.unit {
+		if unit == p.unit {
 			p.broken = errLostWhileRunning
 			return p.broken
 		}
-		p.lost = append(p.lost, q.unit)
+		p.lost = append(p.lost, unit)
 	}
 	return nil
 }
