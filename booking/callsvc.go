@@ -13,17 +13,22 @@ func (s *Service) Call(ctx context.Context, sid string) (rec CallRecord, err err
 
 // SaveCall stores a call's state and its journey event: a new call when
 // insert, else only if the stored seq is still prevSeq (EConflict: another
-// request for the call got there first).
+// request for the call got there first). A new call's only writes are its
+// own session and journey rows, so it is tried lightly first, as a step
+// that moves a call along is (runStep): run serially, the first step of
+// every call shared the serializable batches of the steps that book, and
+// was run again with them whenever two nodes' bookings failed each other.
 func (s *Service) SaveCall(ctx context.Context, rec CallRecord, prevSeq int, insert bool, ev CallEvent) error {
-	return s.store.InTx(ctx, func(tx Tx) error {
-		if !insert {
-			return saveStep(tx, rec, prevSeq, ev)
-		}
+	if !insert {
+		return s.store.InTx(ctx, func(tx Tx) error { return saveStep(tx, rec, prevSeq, ev) })
+	}
+	body := func(tx Tx) error {
 		if err := tx.InsertCall(rec); err != nil {
 			return err
 		}
 		return tx.AddCallEvent(ev)
-	})
+	}
+	return s.runStep(WithWorkLabel(ctx, "ivr.start"), "start", stepPlain, body, func() bool { return false })
 }
 
 // saveStep saves a call's state under the seq compare-and-set and its

@@ -104,3 +104,37 @@ func TestGuardedStepsTryGuardedBeforeSerial(t *testing.T) {
 		t.Errorf("a guarded step the hints send serially: %s, want guarded", got)
 	}
 }
+
+// lightStore notes which transaction each piece of work asked for, with
+// its label; every light attempt runs.
+type lightStore struct {
+	Store
+	got []string
+}
+
+func (l *lightStore) TryLightTx(ctx context.Context, _ func(Tx) error) (bool, error) {
+	l.got = append(l.got, "light "+WorkLabel(ctx))
+	return true, nil
+}
+
+func (l *lightStore) InTx(ctx context.Context, _ func(Tx) error) error {
+	l.got = append(l.got, "serial "+WorkLabel(ctx))
+	return nil
+}
+
+// A new call's first save writes only its own session and journey rows:
+// it is tried lightly, as ivr.start, not run in the serializable batches
+// of the steps that book. A later save of the call stays serial.
+func TestNewCallIsSavedLightly(t *testing.T) {
+	st := &lightStore{}
+	s := &Service{store: st, hints: &lightHints{}}
+	if err := s.SaveCall(context.Background(), CallRecord{SID: "CA1"}, 0, true, CallEvent{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SaveCall(context.Background(), CallRecord{SID: "CA1", Seq: 2}, 1, false, CallEvent{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(st.got, ", "); got != "light ivr.start, serial other" {
+		t.Errorf("transactions %q, want a light start, then a serial save", got)
+	}
+}

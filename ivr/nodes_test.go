@@ -1,6 +1,7 @@
 package ivr_test
 
 import (
+	"fmt"
 	"net/url"
 	"strings"
 	"sync"
@@ -86,5 +87,51 @@ func TestLastPlaceRaceAcrossNodes(t *testing.T) {
 	}
 	if place := h.e.Place(t, "FT01", "newborn", "2026-12-01", "09:00"); place.Taken != 2 {
 		t.Fatalf("taken %d of 2", place.Taken)
+	}
+}
+
+// A call's first webhook delivered several times at once, to both nodes
+// (Twilio's retry, or its fallback URL, while the first try is still
+// running), starts the call once: every delivery hears the menu (the one
+// that started the call the welcome before it), and the call has one
+// session and one journey row for its start. A new
+// call's save is tried lightly, at READ COMMITTED on PostgreSQL, where
+// the session's key is what refuses the second.
+func TestFirstWebhookAtOnceOnTwoNodesStartsOneCall(t *testing.T) {
+	h := newHarness(t, true)
+	twoNodes(t, h)
+	p := &phone{h: h, sid: "CA" + strings.Repeat("1", 32), from: "+8613800000042"}
+	const deliveries = 8
+	var wg sync.WaitGroup
+	answers := make([]string, deliveries)
+	for i := range deliveries {
+		wg.Go(func() {
+			status, xml := h.do(t, "/twilio/voice", p.form(url.Values{}))
+			said, action := checkTwiMLQuiet(xml)
+			answers[i] = fmt.Sprint(status, " ", action, " ", said)
+		})
+	}
+	wg.Wait()
+	welcomed := 0
+	for i, a := range answers {
+		if !strings.HasPrefix(a, "200 ") || !strings.Contains(a, "step=menu&seq=1") || !strings.Contains(a, "预约请按1") {
+			t.Fatalf("delivery %d answered: %s", i, a)
+		}
+		if strings.Contains(a, "欢迎") {
+			welcomed++
+		}
+	}
+	if welcomed != 1 {
+		t.Errorf("%d deliveries heard the welcome, want the one that started the call", welcomed)
+	}
+	var sessions, starts int
+	if err := h.e.QueryRow(`SELECT count(*) FROM call_sessions WHERE call_sid = ?`, p.sid).Scan(&sessions); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.e.QueryRow(`SELECT count(*) FROM call_events WHERE call_sid = ? AND kind = ?`, p.sid, booking.CallStart).Scan(&starts); err != nil {
+		t.Fatal(err)
+	}
+	if sessions != 1 || starts != 1 {
+		t.Fatalf("%d sessions and %d start events, want one of each", sessions, starts)
 	}
 }

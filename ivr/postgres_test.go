@@ -25,6 +25,7 @@ func TestPostgres(t *testing.T) {
 		"TestElderRegisteringByPhoneHearsTheHint":                  TestElderRegisteringByPhoneHearsTheHint,
 		"TestEnglishToggle":                                        TestEnglishToggle,
 		"TestFailurePaths":                                         TestFailurePaths,
+		"TestFirstWebhookAtOnceOnTwoNodesStartsOneCall":            TestFirstWebhookAtOnceOnTwoNodesStartsOneCall,
 		"TestHangUpFreesHeldPlace":                                 TestHangUpFreesHeldPlace,
 		"TestIdentifyByIDFromAnotherPhone":                         TestIdentifyByIDFromAnotherPhone,
 		"TestInternalErrorStillAnswersTwiML":                       TestInternalErrorStillAnswersTwiML,
