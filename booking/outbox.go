@@ -19,11 +19,7 @@ func (s *Service) RecoverSends(ctx context.Context) (n int, err error) {
 // ClaimMessages claims up to limit messages due at now (codes first), in a
 // queue transaction where the store has one (QueueStore).
 func (s *Service) ClaimMessages(ctx context.Context, now time.Time, limit int) (items []OutboxItem, err error) {
-	run := s.store.InTx
-	if q, ok := s.store.(QueueStore); ok {
-		run = q.InQueueTx
-	}
-	err = run(ctx, func(tx Tx) (err error) {
+	err = s.inQueueTx(WithWorkLabel(ctx, "sms.claim"), func(tx Tx) (err error) {
 		items, err = tx.ClaimMessages(now, limit)
 		return err
 	})
@@ -41,7 +37,7 @@ type ProviderBlock struct {
 // refused the number for a while, the block, so that the citizen's next
 // code request is refused and told so instead of being sent again.
 func (s *Service) FinishSend(ctx context.Context, to string, r SendResult, block *ProviderBlock) error {
-	return s.inOutboxTx(ctx, func(tx Tx) error {
+	return s.inOutboxTx(WithWorkLabel(ctx, "sms.record"), func(tx Tx) error {
 		if block != nil && block.Level != "" {
 			if err := tx.BlockPhone(to, block.Level, block.Until); err != nil {
 				return err
@@ -54,7 +50,7 @@ func (s *Service) FinishSend(ctx context.Context, to string, r SendResult, block
 // SetDeliveryStatus records a provider's delivery status for the message it
 // knows as sid; changed is false when a later status is already known.
 func (s *Service) SetDeliveryStatus(ctx context.Context, sid, status, errorCode string) (changed bool, err error) {
-	err = s.store.InTx(ctx, func(tx Tx) (err error) {
+	err = s.store.InTx(WithWorkLabel(ctx, "sms.delivery"), func(tx Tx) (err error) {
 		changed, err = tx.SetDeliveryStatus(sid, status, errorCode)
 		return err
 	})
@@ -75,7 +71,7 @@ type DeliveryReport struct {
 // changed the row and its error (ENotFound for a message nobody knows);
 // what each returns aborts the batch.
 func (s *Service) SetDeliveryReports(ctx context.Context, rs []DeliveryReport, each func(i int, changed bool, err error) error) error {
-	return s.store.InTx(ctx, func(tx Tx) error {
+	return s.store.InTx(WithWorkLabel(ctx, "sms.delivery"), func(tx Tx) error {
 		for i, r := range rs {
 			changed, err := tx.SetDeliveryReport(r.SID, r.OutboxID, r.Status, r.ErrorCode)
 			if err := each(i, changed, err); err != nil {
@@ -116,10 +112,13 @@ func (s *Service) DevMessages(ctx context.Context, to string, limit int) (ms []D
 // not go (a record made is dropped again); else the send is recorded, in
 // the same transaction as the check, so two workers cannot both take the
 // last place. id undoes it (ForgetMainlandSend) when the send surely did
-// not go.
+// not go. Its one rule is kept by the number's lock RecordSend takes, so
+// it runs in a queue transaction where the store has one (QueueStore): on
+// PostgreSQL at READ COMMITTED, beside the claims, and no longer failed by
+// the other nodes' records as a serializable one was.
 func (s *Service) ReserveMainlandSend(ctx context.Context, to string, hash []byte, now time.Time,
 	rule func(sent [][]byte) string) (id int64, broken string, err error) {
-	err = s.inOutboxTx(ctx, func(tx Tx) error {
+	err = s.inQueueTx(WithWorkLabel(ctx, "sms.china_guard"), func(tx Tx) error {
 		// Recorded first, with the sends before it read in the same
 		// statement where the store can (RecordSend), and dropped again
 		// when it may not go: refusals are rare, sends are not. Both
@@ -141,14 +140,24 @@ func (s *Service) ReserveMainlandSend(ctx context.Context, to string, hash []byt
 
 // ForgetMainlandSend drops a recorded send that surely did not go.
 func (s *Service) ForgetMainlandSend(ctx context.Context, id int64) error {
-	return s.inOutboxTx(ctx, func(tx Tx) error { return tx.ForgetSend(id) })
+	return s.inQueueTx(WithWorkLabel(ctx, "sms.china_guard"), func(tx Tx) error { return tx.ForgetSend(id) })
 }
 
-// inOutboxTx runs a write of the outbox worker's own send path (the China
-// guard's reservation before a send, the record after it) on the outbox's
-// writer where the store has one (OutboxStore), so a send does not wait
-// behind the call steps queued for the channels' writer in a rush;
-// elsewhere it is InTx.
+// inQueueTx runs outbox work whose rules are kept by the locks it takes
+// (a claim's rows, a number's sends) in a queue transaction where the
+// store has one (QueueStore), else as inOutboxTx.
+func (s *Service) inQueueTx(ctx context.Context, fn func(Tx) error) error {
+	if q, ok := s.store.(QueueStore); ok {
+		return q.InQueueTx(ctx, fn)
+	}
+	return s.inOutboxTx(ctx, fn)
+}
+
+// inOutboxTx runs a write of the outbox worker's own send path (the record
+// of a send, and the China guard's where the store has no queue
+// transactions) on the outbox's writer where the store has one
+// (OutboxStore), so a send does not wait behind the call steps queued for
+// the channels' writer in a rush; elsewhere it is InTx.
 func (s *Service) inOutboxTx(ctx context.Context, fn func(Tx) error) error {
 	if o, ok := s.store.(OutboxStore); ok {
 		return o.InOutboxTx(ctx, fn)

@@ -21,21 +21,24 @@ type Store interface {
 	View(ctx context.Context, fn func(Tx) error) error
 }
 
-// QueueStore is a Store that runs a work-queue claim in a transaction of
-// its own kind: fn's only rule is the row lock of a claim that skips rows
-// other workers hold (the outbox's FOR UPDATE SKIP LOCKED), so it need not
-// be serial with every other writer — on PostgreSQL it runs at READ
-// COMMITTED, and the nodes' workers claim side by side. fn refuses
-// nothing: any error it returns, as InOutboxTx's, makes the transaction it
-// shared run again without it (each of its calls alone), so it is kept for
-// failures. A Store without it claims in InTx.
+// QueueStore is a Store that runs the outbox's work-queue transactions in
+// a kind of their own: fn's rules are kept by the locks it takes — the row
+// locks of a claim that skips rows other workers hold (the outbox's FOR
+// UPDATE SKIP LOCKED), the lock on a number RecordSend takes for the
+// China guard — so it need not be serial with every other writer: on
+// PostgreSQL it runs at READ COMMITTED, and the nodes' workers claim and
+// record side by side. fn refuses nothing: any error it returns, as
+// InOutboxTx's, makes the transaction it shared run again without it
+// (each of its calls alone), so it is kept for failures. A Store without
+// it claims in InTx.
 type QueueStore interface {
 	InQueueTx(ctx context.Context, fn func(Tx) error) error
 }
 
-// OutboxStore is a Store that runs the outbox's own writes around a send
-// (FinishSend, and the Twilio China guard's ReserveMainlandSend and
-// ForgetMainlandSend) in InOutboxTx: a transaction as serial as InTx, run
+// OutboxStore is a Store that runs the outbox's record of a send
+// (FinishSend; and the Twilio China guard's ReserveMainlandSend and
+// ForgetMainlandSend where it is no QueueStore) in InOutboxTx: a
+// transaction as serial as InTx, run
 // by a writer that does not queue behind the channels' writes. Its
 // calls share commits without a savepoint each, since this work has no
 // domain refusal to undo alone: an error from fn abandons the shared

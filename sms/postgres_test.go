@@ -44,6 +44,7 @@ func TestPostgres(t *testing.T) {
 		"TestInboundSameMessageSidOnce":                              TestInboundSameMessageSidOnce,
 		"TestInboundTCLeavesWaitlist":                                TestInboundTCLeavesWaitlist,
 		"TestMainlandGuardDoesNotWaitForTheChannelsWriter":           TestMainlandGuardDoesNotWaitForTheChannelsWriter,
+		"TestMainlandGuardKeepsTheCapAcrossNodes":                    TestMainlandGuardKeepsTheCapAcrossNodes,
 		"TestMaskNumbers":                                            TestMaskNumbers,
 		"TestNameReplySetsAndCorrectsThePendingName":                 TestNameReplySetsAndCorrectsThePendingName,
 		"TestParseLeaveWaitlistApartFromStop":                        TestParseLeaveWaitlistApartFromStop,

@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"yuyue/booking"
 	"yuyue/sms"
 	"yuyue/sms/twiliotest"
+	"yuyue/store/sqlstore"
 	"yuyue/store/storetest"
 )
 
@@ -188,5 +190,89 @@ func TestMainlandGuardDoesNotWaitForTheChannelsWriter(t *testing.T) {
 	storetest.AwaitBesideHeldWriter(t, free, channel, drained, "the send") // SQLite: it only has to go out
 	if len(fake.To(storetest.Phone(1))) != 1 {
 		t.Fatal("the code did not reach the provider")
+	}
+}
+
+// Two nodes recording sends to one mainland number at once keep its cap
+// between them. On PostgreSQL the guard's record runs at READ COMMITTED,
+// where neither node would see the other's record before it commits: the
+// number's lock, taken before the sends are read, is what keeps them in
+// turn. Here node A holds its transaction open after its record, with two
+// sends of the day recorded before and a cap of three, while node B
+// records its own; exactly one of them may go.
+func TestMainlandGuardKeepsTheCapAcrossNodes(t *testing.T) {
+	e := storetest.NewEnv(t)
+	nodeB := e.Svc // SQLite runs one node: there B's record waits behind A's for the one writer
+	if storetest.OnPostgres(t) {
+		nodeB = e.Node(t)
+	}
+	to := storetest.Phone(1)
+	now := e.Clock.Now()
+	const perDay = 3
+	capRule := func(sent [][]byte) string {
+		if len(sent) >= perDay {
+			return "daily_cap"
+		}
+		return ""
+	}
+	for i := range perDay - 1 {
+		if _, broken, err := e.Svc.ReserveMainlandSend(ctx, to, []byte{byte(i)}, now, capRule); err != nil || broken != "" {
+			t.Fatalf("send %d of the day: %q %v", i+1, broken, err)
+		}
+	}
+	type result struct {
+		broken string
+		err    error
+	}
+	reserve := func(svc *booking.Service, hash byte, rule func([][]byte) string) <-chan result {
+		done := make(chan result, 1)
+		go func() {
+			_, broken, err := svc.ReserveMainlandSend(ctx, to, []byte{hash}, now, rule)
+			done <- result{broken, err}
+		}()
+		return done
+	}
+	recorded, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	a := reserve(e.Svc, 10, func(sent [][]byte) string {
+		once.Do(func() { close(recorded); <-release }) // held once: a run again goes straight on
+		return capRule(sent)
+	})
+	<-recorded
+	b := reserve(nodeB, 11, capRule)
+	// B either ends (it did not wait for A) or waits: for A's lock on
+	// PostgreSQL, for the one writer on SQLite.
+	waiting := func() bool {
+		if pg, ok := e.Store.(interface{ LockWaited(string) bool }); ok {
+			return pg.LockWaited(sqlstore.SendsKey(to))
+		}
+		return storetest.Queued(e.Store.(interface{ Waiting() int }), 1)
+	}
+	var rb *result
+	for deadline := time.Now().Add(10 * time.Second); rb == nil && !waiting(); time.Sleep(time.Millisecond) {
+		select {
+		case r := <-b:
+			rb = &r
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("node B neither recorded its send nor waited for node A")
+		}
+	}
+	close(release)
+	ra := <-a
+	if rb == nil {
+		r := <-b
+		rb = &r
+	}
+	if ra.err != nil || rb.err != nil {
+		t.Fatalf("A: %v, B: %v", ra.err, rb.err)
+	}
+	if (ra.broken == "") == (rb.broken == "") {
+		t.Fatalf("A held back by %q, B by %q: exactly one may take the last place", ra.broken, rb.broken)
+	}
+	var n int
+	if err := e.QueryRow(`SELECT count(*) FROM sms_recent_sends WHERE to_phone = ?`, to).Scan(&n); err != nil || n != perDay {
+		t.Fatalf("%d sends recorded (%v), want %d", n, err, perDay)
 	}
 }

@@ -24,6 +24,9 @@ type dialect struct {
 	// turns are the advisory lock keys of the turns (Turn), by
 	// sqlstore.Turn.
 	turns [2]int64
+	// schema keeps the keys of LockKey apart between schemas (advisory
+	// locks are per database).
+	schema string
 	// conns are the connections of the write transactions open, by their
 	// *sql.Tx (BeginWrite, EndWrite).
 	conns sync.Map
@@ -87,7 +90,8 @@ func (*dialect) Violation(err error) (sqlstore.Violation, bool) {
 // or 40P01 for a deadlock) and the group writer runs it again (Retryable).
 // Capacity, one active booking, one phone per ID number, unique references
 // and the call's seq stay enforced by the schema as well. Queue
-// transactions (the outbox claim) run at READ COMMITTED, where FOR UPDATE
+// transactions (the outbox's claims, and the China guard's records under
+// a lock per number: LockKey) run at READ COMMITTED, where FOR UPDATE
 // SKIP LOCKED skips or re-checks rows other nodes claim.
 // Guarded transactions (a call step whose every write keeps its rule on
 // its own row or a unique index) run at REPEATABLE READ.
@@ -203,6 +207,15 @@ func (d *dialect) Turn(ctx context.Context, which sqlstore.Turn) (release func()
 	}
 	return func() { go giveBack() }, nil
 }
+
+// LockKey takes a transaction advisory lock (sqlstore.KeyLocker) on a
+// 64-bit key made from key and the schema: two keys that hash alike only
+// wait for each other.
+func (d *dialect) LockKey(key string) (string, []any) {
+	return `SELECT 1 FROM pg_advisory_xact_lock(?)`, []any{d.lockKey(key)}
+}
+
+func (d *dialect) lockKey(key string) int64 { return advisoryKey("yuyue key " + d.schema + " " + key) }
 
 // Retryable is true for a serialization failure (40001) or a deadlock
 // (40P01): PostgreSQL rolled the transaction back, and the same work run

@@ -70,7 +70,7 @@ func (s *Store) init(ctx context.Context, secret string) error {
 	if err := s.db.QueryRowContext(ctx, "SELECT current_schema()").Scan(&schema); err != nil {
 		return fmt.Errorf("connect: %w", err)
 	}
-	s.d = &dialect{db: s.db, node: s.node}
+	s.d = &dialect{db: s.db, node: s.node, schema: schema}
 	s.d.turns[sqlstore.CodeTurn] = advisoryKey("yuyue code steps " + schema)
 	s.d.turns[sqlstore.ConflictTurn] = advisoryKey("yuyue serial batches after a conflict " + schema)
 	s.DB = sqlstore.New(s.d, s.db, secret)
@@ -123,8 +123,15 @@ func (s *Store) TurnKey(which sqlstore.Turn) int64 { return s.d.turns[which] }
 // TurnWaited is whether a session waits for the turn: pg_locks shows its
 // bigint key as classid (the high 32 bits) and objid (the low), objsubid
 // 1, not granted.
-func (s *Store) TurnWaited(which sqlstore.Turn) bool {
-	key := uint64(s.TurnKey(which))
+func (s *Store) TurnWaited(which sqlstore.Turn) bool { return s.waited(s.TurnKey(which)) }
+
+// LockWaited is whether a session waits for the lock on key a transaction
+// takes with LockKey (sqlstore.KeyLocker).
+func (s *Store) LockWaited(key string) bool { return s.waited(s.d.lockKey(key)) }
+
+// waited is whether a session waits for the advisory lock k.
+func (s *Store) waited(k int64) bool {
+	key := uint64(k)
 	var n int
 	s.db.QueryRow(`SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
 		AND database = (SELECT oid FROM pg_database WHERE datname = current_database())

@@ -26,7 +26,7 @@ type Dialect interface {
 	// some serial order, so what booking.Store promises holds, and a
 	// transaction that cannot be fitted into one fails with an error
 	// Retryable accepts). Queue: on PostgreSQL READ COMMITTED, for the
-	// outbox claim only (see Queue).
+	// outbox's claims and the China guard's records (see Queue).
 	BeginWrite(ctx context.Context, iso Isolation) (*sql.Tx, error)
 	// Retryable is true when err means the engine gave up the transaction
 	// to keep the serial order (PostgreSQL: serialization failure 40001,
@@ -82,6 +82,17 @@ const (
 	ConflictTurn
 )
 
+// KeyLocker is a Dialect whose write transactions run side by side
+// (PostgreSQL): LockKey returns the statement, with its arguments, that
+// waits for and takes a lock named key, held until the transaction ends.
+// A transaction at READ COMMITTED that takes it before it reads what
+// others with the same key write sees all they committed, and they see
+// all it writes: the lock orders them as a serial transaction would. On
+// SQLite's one writer every transaction is in that order already.
+type KeyLocker interface {
+	LockKey(key string) (string, []any)
+}
+
 // OneWriter is a Dialect whose write transactions are all serial whatever
 // the Isolation asked (SQLite's single writer).
 type OneWriter interface {
@@ -133,12 +144,15 @@ const (
 	// ran beside it (booking.Store's promise), whatever the engine does to
 	// get there.
 	Serial Isolation = iota
-	// Queue is a work-queue claim (InQueueTx) whose only rule is a row
-	// lock: each row is claimed by one worker, and a row another worker
-	// holds is skipped, not waited for or conflicted on. On PostgreSQL it
-	// runs at READ COMMITTED, where FOR UPDATE SKIP LOCKED re-checks a row
-	// a concurrent claim changed instead of failing the transaction as
-	// SERIALIZABLE would.
+	// Queue is the outbox's work-queue transaction (InQueueTx), whose
+	// rules are kept by locks: a claim's row locks (each row is claimed by
+	// one worker, and a row another worker holds is skipped, not waited
+	// for or conflicted on), and the lock on a number the China guard's
+	// record takes (RecordSend, KeyLocker). On PostgreSQL it runs at READ
+	// COMMITTED, where FOR UPDATE SKIP LOCKED re-checks a row a concurrent
+	// claim changed instead of failing the transaction as SERIALIZABLE
+	// would, and a statement after a lock reads what the lock's last
+	// holder committed.
 	Queue
 	// Light is a call step's transaction tried first without the
 	// serializable checks (TryLightTx): on PostgreSQL READ COMMITTED, and

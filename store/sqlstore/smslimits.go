@@ -58,12 +58,23 @@ func (t *Tx) RecentSends(to string, since time.Time) ([][]byte, error) {
 // failed each other on. A purge undone with its transaction waits for the
 // next minute.
 //
+// The sends to one number are recorded one after another, whatever the
+// isolation of the transaction: where writers run side by side
+// (KeyLocker) RecordSend first takes the number's lock, held to the end
+// of the transaction, so a READ COMMITTED transaction (the outbox's
+// queue transactions, where it runs) reads every send to the number
+// committed before it, and no other is recorded until it ends. Two nodes
+// so cannot both take a number's last place of the day.
+//
 // Where the engine runs an INSERT inside a WITH (WithWrites) the read and
 // the record are one statement, a round trip fewer for every send the
 // China guard checks. Every part of one PostgreSQL statement reads the
 // same snapshot, so the hashes read do not include the row inserted, as
 // when the read ran first.
 func (t *Tx) RecordSend(to string, hash []byte, at, since time.Time) (int64, [][]byte, error) {
+	if err := t.lockKey(SendsKey(to)); err != nil {
+		return 0, nil, err
+	}
 	if last := t.db.sendsPurgedAt.Load(); at.UnixMilli()-last >= time.Minute.Milliseconds() || at.UnixMilli() < last {
 		if _, err := t.Exec(`DELETE FROM sms_recent_sends WHERE sent_at < ?`, ms(at.Add(-48*time.Hour))); err != nil {
 			return 0, nil, err
@@ -117,4 +128,20 @@ func (t *Tx) recordSendWith(to string, hash []byte, at, since time.Time) (int64,
 func (t *Tx) ForgetSend(id int64) error {
 	_, err := t.Exec(`DELETE FROM sms_recent_sends WHERE id = ?`, id)
 	return err
+}
+
+// SendsKey names the lock RecordSend takes on the sends to a number.
+func SendsKey(to string) string { return "sms sends to " + to }
+
+// lockKey takes the lock named key until the transaction ends, where the
+// engine's writers run side by side (KeyLocker); elsewhere it does
+// nothing.
+func (t *Tx) lockKey(key string) error {
+	l, ok := t.db.d.(KeyLocker)
+	if !ok {
+		return nil
+	}
+	q, args := l.LockKey(key)
+	var one int
+	return t.QueryRow(q, args...).Scan(&one)
 }

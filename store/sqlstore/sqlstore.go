@@ -96,10 +96,11 @@ func (db *DB) InTx(ctx context.Context, fn func(booking.Tx) error) error {
 	return db.submit(ctx, Serial, fn)
 }
 
-// InQueueTx is InTx for a work-queue claim (booking.QueueStore): fn's only
-// rule is the row lock of a FOR UPDATE SKIP LOCKED claim, so it runs in a
-// Queue transaction — on PostgreSQL READ COMMITTED, where workers on every
-// node claim side by side instead of failing on each other's claims.
+// InQueueTx is InTx for the outbox's work queue (booking.QueueStore):
+// fn's only rule is the row lock of a FOR UPDATE SKIP LOCKED claim, or the lock on
+// a number the China guard's record takes, so it runs in a Queue
+// transaction — on PostgreSQL READ COMMITTED, where workers on every node
+// claim and record side by side instead of failing on each other's work.
 //
 // The claim goes to the outbox's side of the writers, as InOutboxTx's work
 // does: its own writer where the engine has several, else ahead of the
