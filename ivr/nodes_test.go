@@ -94,9 +94,11 @@ func TestLastPlaceRaceAcrossNodes(t *testing.T) {
 // (Twilio's retry, or its fallback URL, while the first try is still
 // running), starts the call once: every delivery hears the menu (the one
 // that started the call the welcome before it), and the call has one
-// session and one journey row for its start. A new
-// call's save is tried lightly, at READ COMMITTED on PostgreSQL, where
-// the session's key is what refuses the second.
+// session and one journey row for its start. A new call's save is tried
+// lightly, at READ COMMITTED on PostgreSQL, where the session's key is
+// what refuses the second. This checks the rule, whichever transaction
+// the save runs in; that it is tried lightly is booking's
+// TestNewCallIsSavedLightly.
 func TestFirstWebhookAtOnceOnTwoNodesStartsOneCall(t *testing.T) {
 	h := newHarness(t, true)
 	twoNodes(t, h)

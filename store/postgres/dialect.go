@@ -211,8 +211,11 @@ func (d *dialect) Turn(ctx context.Context, which sqlstore.Turn) (release func()
 // LockKey takes a transaction advisory lock (sqlstore.KeyLocker) on a
 // 64-bit key made from key and the schema: two keys that hash alike only
 // wait for each other.
-func (d *dialect) LockKey(key string) (string, []any) {
-	return `SELECT 1 FROM pg_advisory_xact_lock(?)`, []any{d.lockKey(key)}
+func (d *dialect) LockKey(key string, wait bool) (string, []any) {
+	if wait {
+		return `SELECT true FROM pg_advisory_xact_lock(?)`, []any{d.lockKey(key)}
+	}
+	return `SELECT pg_try_advisory_xact_lock(?)`, []any{d.lockKey(key)}
 }
 
 func (d *dialect) lockKey(key string) int64 { return advisoryKey("yuyue key " + d.schema + " " + key) }

@@ -218,3 +218,59 @@ func TestRecordSendReadsInTheSameStatement(t *testing.T) {
 		t.Errorf("recording a send: %d writes and %d reads, want 1 and 1 (the lock)", w, r)
 	}
 }
+
+// Two nodes' outbox batches recording sends to the same two numbers in
+// opposite orders do not wait for each other: a transaction's second
+// number's lock is only tried, and a batch that finds it held is rolled
+// back and runs again with each request alone. Had each waited for it,
+// the two batches would wait for each other until PostgreSQL failed one
+// (a deadlock, after deadlock_timeout: a second with both outboxes
+// stopped), which RetryStats counts.
+func TestGuardBatchesInOppositeOrdersDoNotDeadlock(t *testing.T) {
+	a, b := pgPair(t)
+	p1, p2 := storetest.Phone(1), storetest.Phone(2)
+	freeA, heldA := storetest.Hold(t, a.InQueueTx)
+	freeB, heldB := storetest.Hold(t, b.InQueueTx)
+	retries := a.RetryStats() + b.RetryStats()
+	now := time.Now()
+	results := make(chan error, 4)
+	queued := 0
+	queue := func(s *postgres.Store, to string, hash byte) {
+		go func() {
+			results <- s.InQueueTx(ctx, func(tx booking.Tx) error {
+				_, _, err := tx.RecordSend(to, []byte{hash}, now, now.Add(-24*time.Hour))
+				return err
+			})
+		}()
+		queued++
+		for deadline := time.Now().Add(10 * time.Second); !storetest.QueuedIn(queued, a, b); time.Sleep(100 * time.Microsecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("request %d never queued", queued)
+			}
+		}
+	}
+	queue(a, p1, 1) // node A's batch: p1 then p2
+	queue(a, p2, 2)
+	queue(b, p2, 3) // node B's: p2 then p1
+	queue(b, p1, 4)
+	freeA()
+	freeB()
+	for range 4 {
+		if err := <-results; err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, held := range []<-chan error{heldA, heldB} {
+		if err := <-held; err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := a.RetryStats() + b.RetryStats() - retries; n != 0 {
+		t.Errorf("PostgreSQL gave up %d transactions (a deadlock), want none", n)
+	}
+	var n int
+	a.Reader().QueryRow(`SELECT count(*) FROM sms_recent_sends`).Scan(&n)
+	if n != 4 {
+		t.Errorf("%d sends recorded, want 4", n)
+	}
+}

@@ -84,13 +84,15 @@ const (
 
 // KeyLocker is a Dialect whose write transactions run side by side
 // (PostgreSQL): LockKey returns the statement, with its arguments, that
-// waits for and takes a lock named key, held until the transaction ends.
-// A transaction at READ COMMITTED that takes it before it reads what
-// others with the same key write sees all they committed, and they see
-// all it writes: the lock orders them as a serial transaction would. On
-// SQLite's one writer every transaction is in that order already.
+// takes a lock named key, held until the transaction ends, and returns
+// one row saying whether it took it: waiting for it when wait, else at
+// once (false: another transaction holds it). A transaction at READ
+// COMMITTED that takes it before it reads what others with the same key
+// write sees all they committed, and no other writes under that key until
+// it ends. On SQLite's one writer every transaction is in that order
+// already.
 type KeyLocker interface {
-	LockKey(key string) (string, []any)
+	LockKey(key string, wait bool) (string, []any)
 }
 
 // OneWriter is a Dialect whose write transactions are all serial whatever

@@ -78,6 +78,8 @@ type savepoints struct {
 	// pipe holds the step saves waiting to be sent together, in a batch
 	// of Light units where the dialect can (pipeline.go); nil otherwise.
 	pipe *pipeline
+	// keys counts the keyed locks the transaction took (Tx.lockKey).
+	keys int
 }
 
 // openSavepoint is a savepoint open: name is the caller's,

@@ -68,18 +68,21 @@ func (t *Tx) RecentSends(to string, since time.Time) ([][]byte, error) {
 //
 // Where the engine runs an INSERT inside a WITH (WithWrites) the read and
 // the record are one statement, a round trip fewer for every send the
-// China guard checks. Every part of one PostgreSQL statement reads the
+// China guard checks than a read and an insert apart (the number's lock
+// before them is a round trip of its own). Every part of one PostgreSQL statement reads the
 // same snapshot, so the hashes read do not include the row inserted, as
 // when the read ran first.
 func (t *Tx) RecordSend(to string, hash []byte, at, since time.Time) (int64, [][]byte, error) {
-	if err := t.lockKey(SendsKey(to)); err != nil {
-		return 0, nil, err
-	}
-	if last := t.db.sendsPurgedAt.Load(); at.UnixMilli()-last >= time.Minute.Milliseconds() || at.UnixMilli() < last {
+	// The purge may wait for another node's purge of the same rows: only
+	// before the transaction holds a number's lock, never while it does.
+	if last := t.db.sendsPurgedAt.Load(); t.keysHeld() == 0 && (at.UnixMilli()-last >= time.Minute.Milliseconds() || at.UnixMilli() < last) {
 		if _, err := t.Exec(`DELETE FROM sms_recent_sends WHERE sent_at < ?`, ms(at.Add(-48*time.Hour))); err != nil {
 			return 0, nil, err
 		}
 		t.db.sendsPurgedAt.Store(at.UnixMilli())
+	}
+	if err := t.lockKey(SendsKey(to)); err != nil {
+		return 0, nil, err
 	}
 	if t.db.withWrites() {
 		return t.recordSendWith(to, hash, at, since)
@@ -133,15 +136,44 @@ func (t *Tx) ForgetSend(id int64) error {
 // SendsKey names the lock RecordSend takes on the sends to a number.
 func SendsKey(to string) string { return "sms sends to " + to }
 
+// errKeyBusy is a keyed lock another transaction holds, asked for by a
+// transaction that holds one already (lockKey).
+var errKeyBusy = errors.New("store: a keyed lock is held by another transaction; the work runs again alone")
+
 // lockKey takes the lock named key until the transaction ends, where the
 // engine's writers run side by side (KeyLocker); elsewhere it does
-// nothing.
+// nothing. Only a transaction's first keyed lock is waited for. A shared
+// batch of the outbox's work can take several (one per number its sends
+// go to), and two nodes' batches taking the same two in opposite orders
+// would wait for each other until PostgreSQL broke the deadlock, a second
+// later (deadlock_timeout), with both nodes' outboxes stopped meanwhile.
+// So a later lock is only tried: held elsewhere, the unit fails with
+// errKeyBusy, its batch is rolled back (letting go of its locks), and its
+// requests run again each alone, where each waits for its one lock.
 func (t *Tx) lockKey(key string) error {
 	l, ok := t.db.d.(KeyLocker)
 	if !ok {
 		return nil
 	}
-	q, args := l.LockKey(key)
-	var one int
-	return t.QueryRow(q, args...).Scan(&one)
+	if t.sp == nil {
+		return errReadOnly
+	}
+	q, args := l.LockKey(key, t.sp.keys == 0)
+	var got bool
+	if err := t.QueryRow(q, args...).Scan(&got); err != nil {
+		return err
+	}
+	if !got {
+		return errKeyBusy
+	}
+	t.sp.keys++
+	return nil
+}
+
+// keysHeld is how many keyed locks the transaction took (none in View).
+func (t *Tx) keysHeld() int {
+	if t.sp == nil {
+		return 0
+	}
+	return t.sp.keys
 }

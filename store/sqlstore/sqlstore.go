@@ -194,9 +194,9 @@ func (db *DB) RetryStats() int64 { return db.retries.Load() }
 
 // GivenUpStats counts the units of write work (InTx calls) that were in
 // the transactions RetryStats counts, by their booking.WorkLabel (a call
-// step's "ivr.<step>", else "other"): a batch given up counts each of its
-// calls. Which steps they were says where the nodes' transactions
-// collide. Empty on SQLite.
+// step's "ivr.<step>", the outbox's "sms.*", else "other"): a batch given
+// up counts each of its calls. Which steps they were says where the
+// nodes' transactions collide. Empty on SQLite.
 func (db *DB) GivenUpStats() map[string]int64 {
 	m := map[string]int64{}
 	db.givenUp.Range(func(k, v any) bool {

@@ -85,6 +85,16 @@ func Queued(w interface{ Waiting() int }, n int) bool {
 	return w.Waiting() >= n && parkedSubmitters() >= n
 }
 
+// QueuedIn is Queued for requests queued on several stores (nodes of one
+// process): n of them wait in all, each parked at its writer's channel.
+func QueuedIn(n int, ws ...interface{ Waiting() int }) bool {
+	waiting := 0
+	for _, w := range ws {
+		waiting += w.Waiting()
+	}
+	return waiting >= n && parkedSubmitters() >= n
+}
+
 // parkedSubmitters counts goroutines parked in the select of the group
 // writer's submitReq (status "select" in a goroutine dump).
 func parkedSubmitters() int {
