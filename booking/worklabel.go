@@ -6,9 +6,10 @@ type workLabelKey struct{}
 
 // WithWorkLabel names the write work ctx carries, for the store's count
 // of units in transactions the database gave up (GivenUpStats): a call
-// step is "ivr.<step>", the step the caller's input arrived at ("ivr.start"
-// a call's first webhook); the outbox's work is "sms.claim",
-// "sms.china_guard", "sms.record" and "sms.delivery". Labels must come from a fixed set (they become metric labels), never from
+// step is "ivr.<step>", the step the caller's input arrived at
+// ("ivr.start" a call's first webhook); the outbox's work is "sms.claim",
+// "sms.china_guard", "sms.record" and "sms.delivery". Labels must come
+// from a fixed set (they become metric labels), never from
 // what a caller sent.
 func WithWorkLabel(ctx context.Context, label string) context.Context {
 	return context.WithValue(ctx, workLabelKey{}, label)

@@ -69,13 +69,16 @@ func (t *Tx) RecentSends(to string, since time.Time) ([][]byte, error) {
 // Where the engine runs an INSERT inside a WITH (WithWrites) the read and
 // the record are one statement, a round trip fewer for every send the
 // China guard checks than a read and an insert apart (the number's lock
-// before them is a round trip of its own). Every part of one PostgreSQL statement reads the
-// same snapshot, so the hashes read do not include the row inserted, as
+// before them is a round trip of its own). Every part of one PostgreSQL
+// statement reads the same snapshot, so the hashes read do not include the row inserted, as
 // when the read ran first.
 func (t *Tx) RecordSend(to string, hash []byte, at, since time.Time) (int64, [][]byte, error) {
+	if t.sqlTx == nil {
+		return 0, nil, errReadOnly
+	}
 	// The purge may wait for another node's purge of the same rows: only
 	// before the transaction holds a number's lock, never while it does.
-	if last := t.db.sendsPurgedAt.Load(); t.keysHeld() == 0 && (at.UnixMilli()-last >= time.Minute.Milliseconds() || at.UnixMilli() < last) {
+	if last := t.db.sendsPurgedAt.Load(); t.sp.keys == 0 && (at.UnixMilli()-last >= time.Minute.Milliseconds() || at.UnixMilli() < last) {
 		if _, err := t.Exec(`DELETE FROM sms_recent_sends WHERE sent_at < ?`, ms(at.Add(-48*time.Hour))); err != nil {
 			return 0, nil, err
 		}
@@ -155,7 +158,7 @@ func (t *Tx) lockKey(key string) error {
 	if !ok {
 		return nil
 	}
-	if t.sp == nil {
+	if t.sqlTx == nil {
 		return errReadOnly
 	}
 	q, args := l.LockKey(key, t.sp.keys == 0)
@@ -168,12 +171,4 @@ func (t *Tx) lockKey(key string) error {
 	}
 	t.sp.keys++
 	return nil
-}
-
-// keysHeld is how many keyed locks the transaction took (none in View).
-func (t *Tx) keysHeld() int {
-	if t.sp == nil {
-		return 0
-	}
-	return t.sp.keys
 }

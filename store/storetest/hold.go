@@ -81,9 +81,7 @@ func AwaitBesideHeldWriter(t testing.TB, free func(), held, work <-chan error, w
 // another: the tests that use this are over in well under that). Each
 // check takes a goroutine dump, which stops the world for a moment:
 // poll at most every 100 µs or so.
-func Queued(w interface{ Waiting() int }, n int) bool {
-	return w.Waiting() >= n && parkedSubmitters() >= n
-}
+func Queued(w interface{ Waiting() int }, n int) bool { return QueuedIn(n, w) }
 
 // QueuedIn is Queued for requests queued on several stores (nodes of one
 // process): n of them wait in all, each parked at its writer's channel.
